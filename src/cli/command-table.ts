@@ -1,0 +1,111 @@
+// The one table of commands and flags. Parsing, defaults, validation and `--help` all read it,
+// so help text and behaviour cannot drift apart.
+
+export type OptionKind = 'string' | 'integer' | 'number' | 'duration' | 'boolean' | 'choice';
+
+export interface OptionSpec {
+  readonly name: string;
+  readonly kind: OptionKind;
+  readonly help: string;
+  /** Shown in help and applied when the flag is absent; undefined = no default (flag optional). */
+  readonly default?: string | number | boolean;
+  readonly choices?: readonly string[];
+  readonly repeatable?: boolean;
+  /** Placeholder in help, e.g. "DIR". */
+  readonly value?: string;
+  readonly conflicts?: readonly string[];
+}
+
+export interface CommandSpec {
+  readonly name: string;
+  readonly summary: string;
+  readonly positionals: readonly { name: string; help: string; required: boolean }[];
+  readonly options: readonly OptionSpec[];
+  readonly examples: readonly string[];
+}
+
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'run',
+    summary: 'Run a scenario against a target and report time-to-queryable, loss, duplicates and the SLA verdict.',
+    positionals: [{ name: 'scenario.yaml', help: 'the scenario file', required: true }],
+    options: [
+      {
+        name: 'target',
+        kind: 'choice',
+        choices: ['embedded', 'posthog'],
+        default: 'embedded',
+        help: 'embedded: the reference pipeline started inside the run; posthog: a real PostHog from POSTHOG_* environment variables',
+      },
+      { name: 'out', kind: 'string', value: 'DIR', default: 'reports', help: 'where reports/<run-id>/ is written' },
+      { name: 'rate', kind: 'number', value: 'R', help: 'scale the rate phases so the peak rate is R events/s' },
+      { name: 'duration', kind: 'duration', value: 'D', help: "set the steady phase's duration (e.g. 30s, 5m)" },
+      { name: 'workers', kind: 'integer', value: 'N', help: 'load worker threads (default: one per core)' },
+      { name: 'seed', kind: 'integer', value: 'S', help: "override the scenario's seed" },
+      {
+        name: 'fault',
+        kind: 'string',
+        value: 'SPEC',
+        help: 'embedded target only: inject faults (same SPEC as `serve --fault`) to see how the harness reports them',
+      },
+      { name: 'json', kind: 'boolean', default: false, help: 'print report.json to stdout (human output stays on stderr)' },
+      { name: 'quiet', kind: 'boolean', default: false, help: 'no live progress lines' },
+    ],
+    examples: [
+      'ingestbench run scenarios/quickstart.yaml',
+      'ingestbench run scenarios/sla-ci.yaml --json > report.json',
+      'POSTHOG_HOST=… ingestbench run scenarios/marketing-site.yaml --target posthog --rate 200',
+    ],
+  },
+  {
+    name: 'validate',
+    summary: 'Check a scenario file without running it (exit 0 when valid, 2 when not).',
+    positionals: [{ name: 'scenario.yaml', help: 'the scenario file', required: true }],
+    options: [],
+    examples: ['ingestbench validate scenarios/saas-mixed.yaml'],
+  },
+  {
+    name: 'schema',
+    summary: 'Print the scenario JSON Schema (for editors: `# yaml-language-server: $schema=…`).',
+    positionals: [],
+    options: [],
+    examples: ['ingestbench schema > scenario.schema.json'],
+  },
+  {
+    name: 'serve',
+    summary: 'Run the embedded reference target (capture, query and metrics APIs) until SIGINT/SIGTERM.',
+    positionals: [],
+    options: [
+      { name: 'host', kind: 'string', value: 'HOST', default: '127.0.0.1', help: 'interface to listen on' },
+      { name: 'port', kind: 'integer', value: 'PORT', default: 8010, help: 'port to listen on (0 picks a free one and prints it)' },
+      { name: 'data', kind: 'string', value: 'DIR', help: 'durable data directory (queue and store); survives restarts', conflicts: ['memory'] },
+      { name: 'memory', kind: 'boolean', default: false, help: 'keep data in a temporary directory removed at exit (not durable)', conflicts: ['data'] },
+      {
+        name: 'token',
+        kind: 'string',
+        value: 'TOKEN',
+        repeatable: true,
+        default: 'phc_ingestbench',
+        help: 'project token; repeat for more projects (ids --project, +1, … in order)',
+      },
+      { name: 'personal-key', kind: 'string', value: 'KEY', default: 'phx_ingestbench', help: 'personal API key the query API accepts' },
+      { name: 'project', kind: 'integer', value: 'ID', default: 1, help: 'id of the first project' },
+      {
+        name: 'fault',
+        kind: 'string',
+        value: 'SPEC',
+        help: 'inject faults, e.g. drop-after-ack=0.01,delay=2s,duplicate=0.001,reject=429:0.05,crash-every=30s',
+      },
+    ],
+    examples: ['ingestbench serve --port 0 --memory', 'ingestbench serve --data ./data --fault drop-after-ack=0.01'],
+  },
+];
+
+export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
+  { name: 'help', kind: 'boolean', default: false, help: 'show help for a command' },
+  { name: 'version', kind: 'boolean', default: false, help: 'print the version' },
+];
+
+export function findCommand(name: string): CommandSpec | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}

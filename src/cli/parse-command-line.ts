@@ -1,0 +1,115 @@
+// argv → a command and typed option values, driven by the command table. Every mistake is a
+// USAGE error that names the flag and, where it can, the flag that was probably meant.
+
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { IngestbenchError } from '../errors.js';
+import { parseDuration } from '../scenario/parse-duration.js';
+import { closestMatch } from '../scenario/did-you-mean.js';
+import { COMMANDS, GLOBAL_OPTIONS, findCommand, type CommandSpec, type OptionSpec } from './command-table.js';
+
+export type OptionValue = string | number | boolean | readonly string[];
+
+export interface CommandLine {
+  readonly command: CommandSpec | null;
+  readonly positionals: readonly string[];
+  readonly options: Readonly<Record<string, OptionValue | undefined>>;
+  readonly help: boolean;
+  readonly version: boolean;
+}
+
+const usage = (message: string): IngestbenchError => new IngestbenchError('USAGE', message);
+
+export function parseCommandLine(argv: readonly string[]): CommandLine {
+  const first = argv[0];
+  const command = first !== undefined && !first.startsWith('-') ? findCommand(first) : undefined;
+  if (first !== undefined && !first.startsWith('-') && command === undefined) {
+    const guess = closestMatch(first, COMMANDS.map((c) => c.name));
+    throw usage(`unknown command "${first}"${guess ? ` (did you mean "${guess}"?)` : ''}; see ingestbench --help`);
+  }
+  const specs = [...GLOBAL_OPTIONS, ...(command?.options ?? [])];
+  const rest = command ? argv.slice(1) : argv;
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: [...rest],
+      allowPositionals: true,
+      strict: true,
+      options: Object.fromEntries(
+        specs.map((s) => [s.name, { type: s.kind === 'boolean' ? 'boolean' : 'string', multiple: s.repeatable === true }]),
+      ) as NonNullable<ParseArgsConfig['options']>,
+    });
+  } catch (error) {
+    throw usage(explainParseError(error, specs, command));
+  }
+  const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  const help = values['help'] === true;
+  const version = values['version'] === true;
+  const options: Record<string, OptionValue | undefined> = {};
+  for (const spec of command?.options ?? []) {
+    options[spec.name] = convert(spec, values[spec.name]);
+  }
+  for (const spec of command?.options ?? []) {
+    for (const other of spec.conflicts ?? []) {
+      if (values[spec.name] !== undefined && values[other] !== undefined) {
+        throw usage(`--${spec.name} and --${other} cannot be used together`);
+      }
+    }
+  }
+  if (command && !help) {
+    const required = command.positionals.filter((p) => p.required);
+    if (parsed.positionals.length < required.length) {
+      throw usage(`${command.name} needs ${required.map((p) => `<${p.name}>`).join(' ')}; see ingestbench ${command.name} --help`);
+    }
+    if (parsed.positionals.length > command.positionals.length) {
+      throw usage(`${command.name}: unexpected argument "${parsed.positionals[command.positionals.length]}"`);
+    }
+  }
+  return { command: command ?? null, positionals: parsed.positionals, options, help, version };
+}
+
+function convert(spec: OptionSpec, raw: string | boolean | string[] | undefined): OptionValue | undefined {
+  if (raw === undefined) {
+    if (spec.default === undefined) return undefined;
+    return spec.repeatable ? [String(spec.default)] : spec.default;
+  }
+  if (Array.isArray(raw)) return raw;
+  if (typeof raw === 'boolean') return raw;
+  const flag = `--${spec.name}`;
+  switch (spec.kind) {
+    case 'integer': {
+      const n = Number(raw);
+      if (!Number.isInteger(n) || n < 0) throw usage(`${flag} expects a whole number ≥ 0, got "${raw}"`);
+      return n;
+    }
+    case 'number': {
+      const n = Number(raw);
+      if (!Number.isFinite(n) || n <= 0) throw usage(`${flag} expects a positive number, got "${raw}"`);
+      return n;
+    }
+    case 'duration':
+      try {
+        return parseDuration(raw);
+      } catch {
+        throw usage(`${flag} expects a duration such as 30s, 5m or 1h30m, got "${raw}"`);
+      }
+    case 'choice':
+      if (!spec.choices?.includes(raw)) {
+        throw usage(`${flag} must be one of ${spec.choices?.join(', ')}, got "${raw}"`);
+      }
+      return raw;
+    default:
+      if (raw === '') throw usage(`${flag} needs a value`);
+      return raw;
+  }
+}
+
+function explainParseError(error: unknown, specs: readonly OptionSpec[], command: CommandSpec | undefined): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const unknown = /Unknown option '(-{1,2})([^']+)'/.exec(message);
+  if (unknown) {
+    const guess = closestMatch(unknown[2] ?? '', specs.map((s) => s.name));
+    const where = command ? `ingestbench ${command.name}` : 'ingestbench';
+    return `unknown option ${unknown[1]}${unknown[2]} for ${where}${guess ? ` (did you mean --${guess}?)` : ''}`;
+  }
+  return message.replace(/\. To specify.*$/s, '');
+}

@@ -1,0 +1,74 @@
+// `ingestbench run FILE`: the main job. Human progress and the summary go to stderr; with --json
+// report.json goes to stdout. The exit code is the verdict (0 pass, 1 fail).
+
+import { join, resolve } from 'node:path';
+import { EXIT_CODES } from '../errors.js';
+import { formatDuration } from '../report/format.js';
+import { renderSummary } from '../report/render-summary.js';
+import { writeReport } from '../report/write-report.js';
+import { runScenario, newRunId, type RunProgress } from '../run-scenario.js';
+import { loadScenario } from '../scenario/load-scenario.js';
+import { resolveTarget } from '../targets/resolve-target.js';
+import type { CliIo } from './cli-io.js';
+import { describeScenario } from './describe-scenario.js';
+import type { CommandLine } from './parse-command-line.js';
+
+export async function runCommand(line: CommandLine, io: CliIo): Promise<number> {
+  const o = line.options;
+  const file = line.positionals[0]!;
+  const scenario = await loadScenario(resolve(io.cwd, file), {
+    ...(typeof o['rate'] === 'number' ? { rate: o['rate'] } : {}),
+    ...(typeof o['duration'] === 'number' ? { durationMs: o['duration'] } : {}),
+    ...(typeof o['seed'] === 'number' ? { seed: o['seed'] } : {}),
+  });
+  const runId = newRunId();
+  const target = await resolveTarget(String(o['target']), io.env, typeof o['fault'] === 'string' ? { fault: o['fault'] } : {});
+  try {
+    const t = target.describe();
+    io.stderr.write(`ingestbench run ${runId}\n${describeScenario(scenario)}  target    ${t.kind}: capture ${t.captureUrl}, query ${t.queryUrl} (project ${t.projectId})\n\n`);
+    const report = await runScenario({
+      scenario,
+      target,
+      runId,
+      signal: io.signal,
+      ...(typeof o['workers'] === 'number' && o['workers'] > 0 ? { workers: o['workers'] } : {}),
+      ...(o['quiet'] === true ? {} : { onProgress: progressPrinter(io) }),
+    });
+    const dir = await writeReport(report, join(resolve(io.cwd, String(o['out'])), runId));
+    if (io.interactive && o['quiet'] !== true) io.stderr.write('\r\x1b[2K');
+    io.stderr.write(`\n${renderSummary(report)}\nreport: ${dir}\n`);
+    if (o['json'] === true) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    return report.verdict === 'pass' ? EXIT_CODES.OK : EXIT_CODES.SLA_FAILED;
+  } finally {
+    await target.stop();
+  }
+}
+
+function progressPrinter(io: CliIo): (p: RunProgress) => void {
+  let lastLine = 0;
+  return (p) => {
+    let text: string;
+    switch (p.stage) {
+      case 'preflight':
+        text = 'preflight: checking capture and query APIs…';
+        break;
+      case 'load': {
+        const l = p.load;
+        text =
+          `load ${formatDuration(l.elapsedMs)}  ${Math.round(l.currentRate).toLocaleString('en-US')} ev/s  ` +
+          `sent ${l.sent.toLocaleString('en-US')}/${p.plannedTotal.toLocaleString('en-US')}  acked ${l.acknowledged.toLocaleString('en-US')}  ` +
+          `visible ${p.visible.toLocaleString('en-US')}  rejected ${l.rejected}  dropped ${l.dropped}  failed ${l.failed}  in-flight ${l.inFlight}`;
+        break;
+      }
+      case 'drain':
+        text = `drain ${formatDuration(p.elapsedMs)}  visible ${p.visible.toLocaleString('en-US')}/${p.acknowledged.toLocaleString('en-US')} acknowledged`;
+        break;
+    }
+    if (io.interactive) {
+      io.stderr.write(`\r\x1b[2K${text}`);
+    } else if (p.stage !== 'load' || Date.now() - lastLine >= 5000) {
+      lastLine = Date.now();
+      io.stderr.write(`${text}\n`);
+    }
+  };
+}

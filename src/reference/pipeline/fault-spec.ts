@@ -1,0 +1,120 @@
+// The reference target's fault switches, parsed from `--fault` and POST /admin/faults. One spec
+// string ("drop-after-ack=0.01,delay=2s,duplicate=0.001,reject=429:0.05,crash-every=30s") feeds
+// capture (reject), ingestion (drop-after-ack, duplicate, delay) and the supervisor (crash-every).
+
+import { IngestbenchError } from '../../errors.js';
+
+export interface FaultSpec {
+  /** Fraction of acknowledged events that ingestion silently never stores. */
+  readonly dropAfterAck: number;
+  /** Fraction of events that ingestion stores twice. */
+  readonly duplicate: number;
+  /** Ingestion holds each queued request until its enqueue time + this many ms. */
+  readonly delayMs: number;
+  /** Capture answers `status` for a fraction `probability` of requests, before enqueuing. */
+  readonly reject: { readonly status: number; readonly probability: number } | null;
+  /** The ingestion process is killed this often and restarted; null = never. */
+  readonly crashEveryMs: number | null;
+  /** Seed of the fault decisions, so a run's injected faults can be reproduced. */
+  readonly seed: number;
+}
+
+export const NO_FAULTS: FaultSpec = {
+  dropAfterAck: 0,
+  duplicate: 0,
+  delayMs: 0,
+  reject: null,
+  crashEveryMs: null,
+  seed: 1,
+};
+
+export const FAULT_SPEC_HELP =
+  'comma-separated: drop-after-ack=P, duplicate=P, delay=DURATION, reject=STATUS:P, crash-every=DURATION, seed=N ' +
+  '(P a fraction 0..1, DURATION like 500ms, 2s, 1m); "none" clears';
+
+const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+export function parseFaultSpec(spec: string): FaultSpec {
+  const trimmed = spec.trim();
+  if (trimmed === '' || trimmed === 'none') return NO_FAULTS;
+  let result: FaultSpec = NO_FAULTS;
+  const seen = new Set<string>();
+  for (const rawPart of trimmed.split(',')) {
+    const part = rawPart.trim();
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw faultError(part, 'expected KIND=VALUE');
+    const kind = part.slice(0, eq).trim();
+    const value = part.slice(eq + 1).trim();
+    if (seen.has(kind)) throw faultError(part, `"${kind}" is given twice`);
+    seen.add(kind);
+    switch (kind) {
+      case 'drop-after-ack':
+        result = { ...result, dropAfterAck: parseFraction(part, value) };
+        break;
+      case 'duplicate':
+        result = { ...result, duplicate: parseFraction(part, value) };
+        break;
+      case 'delay':
+        result = { ...result, delayMs: parseDuration(part, value) };
+        break;
+      case 'crash-every': {
+        const ms = parseDuration(part, value);
+        if (ms < 100) throw faultError(part, 'crash-every must be at least 100ms');
+        result = { ...result, crashEveryMs: ms };
+        break;
+      }
+      case 'reject':
+        result = { ...result, reject: parseReject(part, value) };
+        break;
+      case 'seed': {
+        if (!/^\d+$/.test(value)) throw faultError(part, 'seed must be a non-negative integer');
+        result = { ...result, seed: Number(value) >>> 0 };
+        break;
+      }
+      default:
+        throw faultError(part, `unknown fault "${kind}"`);
+    }
+  }
+  return result;
+}
+
+/** The canonical spec string: parseFaultSpec(formatFaultSpec(s)) equals s. */
+export function formatFaultSpec(spec: FaultSpec): string {
+  const parts: string[] = [];
+  if (spec.dropAfterAck > 0) parts.push(`drop-after-ack=${spec.dropAfterAck}`);
+  if (spec.duplicate > 0) parts.push(`duplicate=${spec.duplicate}`);
+  if (spec.delayMs > 0) parts.push(`delay=${spec.delayMs}ms`);
+  if (spec.reject !== null) parts.push(`reject=${spec.reject.status}:${spec.reject.probability}`);
+  if (spec.crashEveryMs !== null) parts.push(`crash-every=${spec.crashEveryMs}ms`);
+  if (parts.length === 0) return 'none';
+  if (spec.seed !== NO_FAULTS.seed) parts.push(`seed=${spec.seed}`);
+  return parts.join(',');
+}
+
+function parseFraction(part: string, value: string): number {
+  const n = /^\d*\.?\d+(e-?\d+)?$/.test(value) ? Number(value) : Number.NaN;
+  if (!(n >= 0 && n <= 1)) throw faultError(part, `"${value}" is not a fraction between 0 and 1`);
+  return n;
+}
+
+function parseDuration(part: string, value: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value);
+  const unit = match?.[2] === undefined ? undefined : DURATION_UNITS[match[2]];
+  if (match === null || unit === undefined) {
+    throw faultError(part, `"${value}" is not a duration (use e.g. 500ms, 2s, 1m)`);
+  }
+  return Math.round(Number(match[1]) * unit);
+}
+
+function parseReject(part: string, value: string): FaultSpec['reject'] {
+  const colon = value.indexOf(':');
+  if (colon <= 0) throw faultError(part, 'expected reject=STATUS:P, e.g. reject=429:0.05');
+  const statusText = value.slice(0, colon);
+  const status = /^\d{3}$/.test(statusText) ? Number(statusText) : Number.NaN;
+  if (!(status >= 400 && status <= 599)) throw faultError(part, `"${statusText}" is not an HTTP error status (400-599)`);
+  return { status, probability: parseFraction(part, value.slice(colon + 1)) };
+}
+
+function faultError(part: string, why: string): IngestbenchError {
+  return new IngestbenchError('USAGE', `Bad fault spec part "${part}": ${why}. Fault spec: ${FAULT_SPEC_HELP}.`);
+}
