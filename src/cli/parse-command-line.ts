@@ -4,7 +4,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { IngestbenchError } from '../errors.js';
 import { parseDuration } from '../scenario/parse-duration.js';
-import { closestMatch } from '../scenario/did-you-mean.js';
+import { didYouMean } from '../scenario/did-you-mean.js';
 import { COMMANDS, GLOBAL_OPTIONS, findCommand, type CommandSpec, type OptionSpec } from './command-table.js';
 
 export type OptionValue = string | number | boolean | readonly string[];
@@ -23,7 +23,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   const first = argv[0];
   const command = first !== undefined && !first.startsWith('-') ? findCommand(first) : undefined;
   if (first !== undefined && !first.startsWith('-') && command === undefined) {
-    const guess = closestMatch(first, COMMANDS.map((c) => c.name));
+    const guess = didYouMean(first, COMMANDS.map((c) => c.name));
     throw usage(`unknown command "${first}"${guess ? ` (did you mean "${guess}"?)` : ''}; see ingestbench --help`);
   }
   const specs = [...GLOBAL_OPTIONS, ...(command?.options ?? [])];
@@ -107,7 +107,7 @@ function explainParseError(error: unknown, specs: readonly OptionSpec[], command
   const message = error instanceof Error ? error.message : String(error);
   const unknown = /Unknown option '(-{1,2})([^']+)'/.exec(message);
   if (unknown) {
-    const guess = closestMatch(unknown[2] ?? '', specs.map((s) => s.name));
+    const guess = didYouMean(unknown[2] ?? '', specs.map((s) => s.name));
     const where = command ? `ingestbench ${command.name}` : 'ingestbench';
     return `unknown option ${unknown[1]}${unknown[2]} for ${where}${guess ? ` (did you mean --${guess}?)` : ''}`;
   }

@@ -43,3 +43,24 @@ export function decodeEventUuid(uuid: string, tag: number): DecodedEventUuid | n
   const unixMs = parseInt(uuid.slice(0, 8) + uuid.slice(9, 13), 16);
   return { worker: hi24 & 0x3ff, seq, unixMs };
 }
+
+/**
+ * The same uuids as encodeEventUuid, for the generator's hot path: the part fixed by run and
+ * worker is built once, and the millisecond part is reused while consecutive events share a
+ * millisecond (dozens do at high rates), so an event costs one hex conversion instead of four.
+ */
+export function createEventUuidEncoder(tag: number, worker: number): (seq: number, unixMs: number) => string {
+  const hi24 = hex((0b10 << 22) | ((tag & 0xfff) << 10) | worker, 6);
+  const fixed = `-7${hex(tag >>> 12, 3)}-${hi24.slice(0, 4)}-${hi24.slice(4)}`;
+  let lastMs = -1;
+  let msPart = '';
+  return (seq, unixMs) => {
+    const ms = Math.floor(unixMs);
+    if (ms !== lastMs) {
+      const h = hex(ms, 12);
+      msPart = `${h.slice(0, 8)}-${h.slice(8, 12)}`;
+      lastMs = ms;
+    }
+    return msPart + fixed + hex(seq, 10);
+  };
+}

@@ -3,6 +3,12 @@
 // like ClickHouse it keeps every row it is given (duplicates are visible to a count), and a
 // random-UUID primary key would make every insert a random B-tree write in SQLite. Rows are
 // clustered by rowid (insertion order) with an index on (team_id, timestamp) for range queries.
+//
+// Person tables follow PostHog's Postgres model: `persons` (uuid = uuidv5 of the first distinct
+// id), `person_distinct_ids`, `personless_distinct_ids` (distinct ids first seen on personless
+// events, so a later merge keeps their uuid or records an override), and `person_overrides`
+// (old person uuid → the uuid it was merged into), which a query resolves the way PostHog's
+// ClickHouse overrides do: COALESCE(override_person_id, events.person_id).
 
 export const STORE_DDL = `
 CREATE TABLE IF NOT EXISTS events (
@@ -38,6 +44,22 @@ CREATE TABLE IF NOT EXISTS person_distinct_ids (
   person_id INTEGER NOT NULL,
   PRIMARY KEY (team_id, distinct_id)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS person_distinct_ids_person ON person_distinct_ids (person_id);
+
+CREATE TABLE IF NOT EXISTS personless_distinct_ids (
+  team_id INTEGER NOT NULL,
+  distinct_id TEXT NOT NULL,
+  is_merged INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (team_id, distinct_id)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS person_overrides (
+  team_id INTEGER NOT NULL,
+  old_person_id TEXT NOT NULL,
+  override_person_id TEXT NOT NULL,
+  PRIMARY KEY (team_id, old_person_id)
+) WITHOUT ROWID;
 
 CREATE TABLE IF NOT EXISTS groups (
   team_id INTEGER NOT NULL,
@@ -63,9 +85,9 @@ export const EVENTS_COLUMNS = {
   uuid: 'UUID',
   event: 'String',
   distinct_id: 'String',
-  timestamp: 'DateTime64(6, \'UTC\')',
-  created_at: 'DateTime64(6, \'UTC\')',
-  inserted_at: 'DateTime64(6, \'UTC\')',
+  timestamp: "DateTime64(6, 'UTC')",
+  created_at: "DateTime64(6, 'UTC')",
+  inserted_at: "DateTime64(6, 'UTC')",
   properties: 'String',
   person_id: 'UUID',
   person_mode: 'String',

@@ -1,0 +1,284 @@
+// One worker's event stream: which user does what (behaviours, weighted) and the event's JSON text.
+//
+// Two random streams keep the stream reproducible even when events are dropped unsent:
+// - the worker's sequential PRNG picks the user and the behaviour (two draws per event), which
+//   drive identity state and so each event's class; skip() advances it without rendering;
+// - a stream keyed by seq draws property values, so rendering or skipping one event never
+//   changes another.
+// Same scenario, same plan, same seed → the same events apart from run id and times.
+//
+// `ingestbench_seq` is the global seq: worker seq × workers + worker. The schedule interleaves
+// workers in exactly that order, so it counts every event of the run once, in intended-time order,
+// and a reader maps it back to its ledger slot (worker = seq mod W, slot = ⌊seq / W⌋).
+//
+// Identity follows posthog-js: with person_profiles identified_only a user's events are
+// personless ($process_person_profile: false, class anonymous) until identify, alias, set or
+// group turns person processing on; with 'always' every event is identified.
+
+import { IngestbenchError } from '../errors.js';
+import type { Behaviour, BehaviourKind, Scenario } from '../scenario/scenario.js';
+import { createEventUuidEncoder } from './event-uuid.js';
+import { hashSeed, hashString, KeyedRandom, Prng } from './prng.js';
+import { GROUP_BITS, MAX_GROUP_BEHAVIOURS, UserPopulation, UserState } from './user-population.js';
+import { buildValuePools, renderProperties, renderProperty, type BehaviourPools } from './value-pools.js';
+
+export interface EventGeneratorOptions {
+  readonly runId: string;
+  readonly runTag: number;
+  readonly worker: number;
+  readonly workers: number;
+  /** The worker's seed from the plan. */
+  readonly seed: number;
+}
+
+const EVENT_NAME: Readonly<Record<Exclude<BehaviourKind, 'custom'>, string>> = {
+  pageview: '"$pageview"',
+  identify: '"$identify"',
+  alias: '"$create_alias"',
+  set: '"$set"',
+  group: '"$groupidentify"',
+};
+
+interface GroupType {
+  readonly bit: number;
+  readonly typeJson: string;
+  readonly type: string;
+  readonly count: number;
+}
+
+interface CompiledBehaviour {
+  readonly kind: BehaviourKind;
+  readonly pools: BehaviourPools;
+  /** Pre-escaped event names (custom) or the one fixed name. */
+  readonly names: readonly string[];
+  /** group only. */
+  readonly group: GroupType | null;
+}
+
+export class EventGenerator {
+  /** Class of the event last generated or skipped: true when identified. */
+  identified = false;
+
+  private readonly users: UserPopulation;
+  private readonly behaviours: readonly CompiledBehaviour[];
+  private readonly cumulativeWeights: Float64Array;
+  private readonly groupTypes: readonly GroupType[];
+  private readonly structure: Prng;
+  private readonly values: KeyedRandom;
+  private readonly uuid: (seq: number, unixMs: number) => string;
+  private readonly anonymousPrefix: string;
+  private readonly identifiedPrefix: string;
+  private readonly always: boolean;
+  private readonly scenarioSeed: number;
+  // State of the last advance(), read by render() (fields, not an object per event).
+  private userIndex = 0;
+  private behaviourIndex = 0;
+  private stateBefore = 0;
+  private stateAfter = 0;
+  private isoMs = -1;
+  private iso = '';
+
+  constructor(
+    scenario: Scenario,
+    private readonly options: EventGeneratorOptions,
+  ) {
+    if (scenario.behaviours.length === 0) throw invalid('behaviours', 'no behaviours: declare at least one');
+    this.scenarioSeed = scenario.seed;
+    this.users = new UserPopulation(
+      {
+        seed: scenario.seed,
+        populationSize: scenario.population.size,
+        returningShare: scenario.population.returningShare,
+      },
+      options.worker,
+      options.workers,
+    );
+    if (this.users.size === 0) {
+      throw invalid(
+        'population.size',
+        `worker ${options.worker} owns no users: population must be ≥ workers`,
+      );
+    }
+    this.groupTypes = compileGroupTypes(scenario.behaviours);
+    const pools = buildValuePools(scenario.behaviours, scenario.seed);
+    this.behaviours = scenario.behaviours.map((b, i) => compileBehaviour(b, pools[i]!, this.groupTypes));
+    this.cumulativeWeights = cumulative(scenario.behaviours.map((b) => b.weight));
+    this.structure = new Prng(options.seed);
+    this.values = new KeyedRandom(hashSeed(options.seed, 0x7a1));
+    this.uuid = createEventUuidEncoder(options.runTag, options.worker);
+    this.always = scenario.personProfiles === 'always';
+    const common = `"ingestbench_run":${JSON.stringify(options.runId)},"$lib":"ingestbench"`;
+    this.anonymousPrefix = `${common},"ingestbench_class":"anonymous","$process_person_profile":false,"ingestbench_seq":`;
+    this.identifiedPrefix = `${common},"ingestbench_class":"identified","$process_person_profile":true,"ingestbench_seq":`;
+  }
+
+  /** Users this worker owns. */
+  get userCount(): number {
+    return this.users.size;
+  }
+
+  /** The JSON text of this worker's event `seq`, intended at `intendedMs` (unix ms). */
+  next(seq: number, intendedMs: number): string {
+    this.advance();
+    return this.render(seq, intendedMs);
+  }
+
+  /** Advances past one event without rendering it (events dropped unsent); returns its class. */
+  skip(): boolean {
+    this.advance();
+    return this.identified;
+  }
+
+  private advance(): void {
+    const k = this.structure.nextInt(this.users.size);
+    const draw = this.structure.nextFloat();
+    let b = 0;
+    while (b < this.cumulativeWeights.length - 1 && draw >= this.cumulativeWeights[b]!) b++;
+    const behaviour = this.behaviours[b]!;
+    const before = this.users.stateOf(k);
+    let after = before;
+    switch (behaviour.kind) {
+      case 'identify':
+      case 'alias':
+        after |= UserState.personProcessing | UserState.identifiedId;
+        break;
+      case 'set':
+        after |= UserState.personProcessing;
+        break;
+      case 'group':
+        after |= UserState.personProcessing | behaviour.group!.bit;
+        break;
+      case 'pageview':
+      case 'custom':
+        break;
+    }
+    if (after !== before) this.users.mark(k, after);
+    this.userIndex = k;
+    this.behaviourIndex = b;
+    this.stateBefore = before;
+    this.stateAfter = after;
+    this.identified = this.always || (after & UserState.personProcessing) !== 0;
+  }
+
+  private render(seq: number, intendedMs: number): string {
+    const behaviour = this.behaviours[this.behaviourIndex]!;
+    const user = this.users.userAt(this.userIndex);
+    const values = this.values;
+    values.reset(seq);
+    const anonymousId = this.users.anonymousId(user);
+    const identifiedId = this.users.identifiedId(user);
+    let distinctId = (this.stateAfter & UserState.identifiedId) !== 0 ? identifiedId : anonymousId;
+    let name = behaviour.names[0]!;
+    let extra = '';
+    const props = renderProperties(behaviour.pools.properties, values);
+    switch (behaviour.kind) {
+      case 'pageview':
+        extra = `,${renderProperty(behaviour.pools.currentUrl!, values)}${props === '' ? '' : ','}${props}`;
+        break;
+      case 'custom':
+        name = behaviour.names[values.nextInt(behaviour.names.length)]!;
+        extra = props === '' ? '' : `,${props}`;
+        break;
+      case 'identify':
+        distinctId = identifiedId;
+        // Only the first identify merges the anonymous id; later ones just update the person.
+        if ((this.stateBefore & UserState.identifiedId) === 0)
+          extra = `,"$anon_distinct_id":"${anonymousId}"`;
+        extra += `,"$set":{${props}}`;
+        break;
+      case 'alias':
+        // posthog-node's alias(): the identified id takes the anonymous id as an alias.
+        distinctId = identifiedId;
+        extra = `,"alias":"${anonymousId}"`;
+        break;
+      case 'set':
+        extra = `,"$set":{${props}}`;
+        break;
+      case 'group': {
+        const group = behaviour.group!;
+        extra = `,"$group_type":${group.typeJson},"$group_key":"${this.groupKey(group, user)}","$group_set":{${props}}`;
+        break;
+      }
+    }
+    if ((this.stateAfter & GROUP_BITS) !== 0) extra += `,"$groups":{${this.groupsOf(user)}}`;
+    const ms = Math.floor(intendedMs);
+    if (ms !== this.isoMs) {
+      this.isoMs = ms;
+      this.iso = new Date(ms).toISOString();
+    }
+    const classPrefix = this.identified ? this.identifiedPrefix : this.anonymousPrefix;
+    const globalSeq = seq * this.options.workers + this.options.worker;
+    return `{"uuid":"${this.uuid(seq, intendedMs)}","event":${name},"distinct_id":"${distinctId}","timestamp":"${this.iso}","properties":{${classPrefix}${globalSeq}${extra}}}`;
+  }
+
+  /** A user's key in a group type: fixed per (seed, user, type), like a user's company. */
+  private groupKey(group: GroupType, user: number): string {
+    return `${group.type}-${hashSeed(this.scenarioSeed, user, hashString(group.type)) % group.count}`;
+  }
+
+  private groupsOf(user: number): string {
+    let text = '';
+    for (const group of this.groupTypes) {
+      if ((this.stateAfter & group.bit) === 0) continue;
+      text += `${text === '' ? '' : ','}${group.typeJson}:"${this.groupKey(group, user)}"`;
+    }
+    return text;
+  }
+}
+
+function compileGroupTypes(behaviours: readonly Behaviour[]): GroupType[] {
+  const types: GroupType[] = [];
+  for (const b of behaviours) {
+    if (b.kind !== 'group') continue;
+    if (b.groupType === null || b.groupType === '')
+      throw invalid(`behaviours.${b.name}.group_type`, 'missing');
+    if (!/^[A-Za-z0-9_.-]+$/.test(b.groupType)) {
+      throw invalid(`behaviours.${b.name}.group_type`, `"${b.groupType}" must be letters, digits, _ . or -`);
+    }
+    if (!(b.groupCount >= 1)) throw invalid(`behaviours.${b.name}.group_count`, 'must be at least 1');
+    if (types.some((t) => t.type === b.groupType)) continue;
+    if (types.length === MAX_GROUP_BEHAVIOURS) {
+      throw invalid(
+        `behaviours.${b.name}.group_type`,
+        `at most ${MAX_GROUP_BEHAVIOURS} group types are supported`,
+      );
+    }
+    types.push({
+      bit: UserPopulation.groupBit(types.length),
+      type: b.groupType,
+      typeJson: JSON.stringify(b.groupType),
+      count: Math.floor(b.groupCount),
+    });
+  }
+  return types;
+}
+
+function compileBehaviour(
+  b: Behaviour,
+  pools: BehaviourPools,
+  groupTypes: readonly GroupType[],
+): CompiledBehaviour {
+  if (b.kind === 'custom') {
+    if (b.events.length === 0)
+      throw invalid(`behaviours.${b.name}.events`, 'a custom behaviour needs event names');
+    return { kind: b.kind, pools, names: b.events.map((e) => JSON.stringify(e)), group: null };
+  }
+  const group = b.kind === 'group' ? (groupTypes.find((t) => t.type === b.groupType) ?? null) : null;
+  return { kind: b.kind, pools, names: [EVENT_NAME[b.kind]], group };
+}
+
+function cumulative(weights: readonly number[]): Float64Array {
+  const total = weights.reduce((sum, w) => sum + w, 0);
+  if (!(total > 0)) throw invalid('behaviours', 'weights must add up to more than 0');
+  const out = new Float64Array(weights.length);
+  let sum = 0;
+  weights.forEach((w, i) => {
+    sum += w / total;
+    out[i] = sum;
+  });
+  return out;
+}
+
+function invalid(path: string, what: string): IngestbenchError {
+  return new IngestbenchError('SCENARIO_INVALID', `scenario ${path}: ${what}`);
+}

@@ -1,0 +1,83 @@
+// Latency histograms of one worker, in microseconds, per event class: ack latency (intended send
+// time → final 2xx, retries included) and send delay (actual send − the batch's intended time).
+// 'all' is not recorded twice per event: it is the sum of the classes, built when encoding.
+// Histograms cross threads as encodeIntoCompressedBase64 strings and merge with add().
+
+import {
+  build,
+  decodeFromCompressedBase64,
+  encodeIntoCompressedBase64,
+  type Histogram,
+} from 'hdr-histogram-js';
+import type { EventClass } from '../scenario/scenario.js';
+
+export type HistogramKey = 'all' | EventClass;
+export const HISTOGRAM_KEYS: readonly HistogramKey[] = ['all', 'anonymous', 'identified'];
+
+export interface EncodedLoadHistograms {
+  ack: Record<HistogramKey, string>;
+  sendDelay: Record<HistogramKey, string>;
+}
+
+/** An hour: anything slower is recorded as an hour (and is a failed run anyway). */
+export const HIGHEST_MICROS = 3_600_000_000;
+
+export function latencyHistogram(): Histogram {
+  return build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: HIGHEST_MICROS,
+    numberOfSignificantValueDigits: 3,
+    autoResize: false,
+  });
+}
+
+/** Fractional ms → whole µs within the histogram's range. */
+export function toMicros(ms: number): number {
+  const micros = Math.round(ms * 1000);
+  return micros < 1 ? 1 : micros > HIGHEST_MICROS ? HIGHEST_MICROS : micros;
+}
+
+export class LoadHistograms {
+  // Indexed by class code (ledger CLASS_CODE): 0 anonymous, 1 identified.
+  private readonly ack = [latencyHistogram(), latencyHistogram()] as const;
+  private readonly sendDelay = [latencyHistogram(), latencyHistogram()] as const;
+
+  recordAck(classCode: 0 | 1, ms: number): void {
+    this.ack[classCode].recordValue(toMicros(ms));
+  }
+
+  recordSendDelay(classCode: 0 | 1, ms: number, events: number): void {
+    if (events > 0) this.sendDelay[classCode].recordValueWithCount(toMicros(ms), events);
+  }
+
+  encode(): EncodedLoadHistograms {
+    return { ack: encodeByClass(this.ack), sendDelay: encodeByClass(this.sendDelay) };
+  }
+}
+
+function encodeByClass(byClass: readonly [Histogram, Histogram]): Record<HistogramKey, string> {
+  const all = latencyHistogram();
+  all.add(byClass[0]);
+  all.add(byClass[1]);
+  return {
+    all: encodeIntoCompressedBase64(all),
+    anonymous: encodeIntoCompressedBase64(byClass[0]),
+    identified: encodeIntoCompressedBase64(byClass[1]),
+  };
+}
+
+/** Sum of encoded histograms, encoded. */
+export function mergeEncoded(encoded: readonly string[]): string {
+  const sum = latencyHistogram();
+  for (const text of encoded) sum.add(decodeFromCompressedBase64(text));
+  return encodeIntoCompressedBase64(sum);
+}
+
+export function mergeLoadHistograms(parts: readonly EncodedLoadHistograms[]): EncodedLoadHistograms {
+  const merged = (metric: keyof EncodedLoadHistograms): Record<HistogramKey, string> => ({
+    all: mergeEncoded(parts.map((p) => p[metric].all)),
+    anonymous: mergeEncoded(parts.map((p) => p[metric].anonymous)),
+    identified: mergeEncoded(parts.map((p) => p[metric].identified)),
+  });
+  return { ack: merged('ack'), sendDelay: merged('sendDelay') };
+}

@@ -1,0 +1,114 @@
+// Entry of a load worker thread: receives its start message, builds its generator and sender,
+// runs the send loop and answers with its tally and encoded histograms. Thin on purpose: all
+// decisions live in the modules it wires together.
+
+import { debuglog } from 'node:util';
+import { parentPort } from 'node:worker_threads';
+import { IngestbenchError } from '../errors.js';
+import { EventGenerator } from '../generate/event-generator.js';
+import { hashSeed, Prng } from '../generate/prng.js';
+import { BatchSender } from './batch-sender.js';
+import { LedgerShard } from './ledger.js';
+import { LoadHistograms } from './load-histograms.js';
+import { LoadTally } from './load-tally.js';
+import { systemClock } from './precise-wait.js';
+import { Schedule } from './schedule.js';
+import { runSendLoop } from './send-loop.js';
+import type { MainToWorker, StartMessage, WorkerToMain } from './worker-protocol.js';
+
+const debug = debuglog('ingestbench:load');
+const port = parentPort;
+if (!port) throw new Error('load-worker.js runs as a worker thread started by runLoad');
+
+const controller = new AbortController();
+const post = (message: WorkerToMain): void => port.postMessage(message);
+
+port.on('message', (message: MainToWorker) => {
+  if (message.type === 'abort') controller.abort();
+  else void run(message);
+});
+
+async function run(start: StartMessage): Promise<void> {
+  const { scenario, plan, worker } = start;
+  try {
+    const workerPlan = plan.workers[worker];
+    if (!workerPlan) throw new IngestbenchError('INTERNAL', `plan has no worker ${worker}`);
+    const clock = systemClock;
+    const setupStart = clock.now();
+    const generator = new EventGenerator(scenario, {
+      runId: plan.runId,
+      runTag: plan.runTag,
+      worker,
+      workers: plan.workers.length,
+      seed: workerPlan.seed,
+    });
+    const schedule = new Schedule(scenario.phases, worker, plan.workers.length);
+    const shard = new LedgerShard(start.ledger);
+    if (shard.capacity < schedule.count) {
+      throw new IngestbenchError(
+        'INTERNAL',
+        `ledger shard ${worker} holds ${shard.capacity} < ${schedule.count}`,
+      );
+    }
+    const tally = new LoadTally(plan.startAtMs);
+    const histograms = new LoadHistograms();
+    const sender = new BatchSender(
+      {
+        captureUrl: start.target.captureUrl,
+        endpoint: scenario.endpoint,
+        maxInFlight: scenario.maxInFlight,
+        requestTimeoutMs: scenario.requestTimeoutMs,
+        maxRetries: scenario.maxRetries,
+        clock,
+        signal: controller.signal,
+        random: new Prng(hashSeed(workerPlan.seed, 0x7e7)),
+      },
+      shard,
+      tally,
+      histograms,
+    );
+    const setupMs = clock.now() - setupStart;
+    debug(
+      'worker %d ready in %d ms: %d events, %d users',
+      worker,
+      Math.round(setupMs),
+      schedule.count,
+      generator.userCount,
+    );
+    post({ type: 'started', worker, setupMs });
+    const progress = setInterval(
+      () => post({ type: 'progress', worker, totals: tally.totals(), inFlight: sender.inFlight }),
+      start.progressIntervalMs,
+    );
+    try {
+      await runSendLoop({
+        startAtMs: plan.startAtMs,
+        fullSpeed: plan.fullSpeed,
+        schedule,
+        batchSize: scenario.batchSize,
+        token: start.target.token,
+        compression: scenario.compression,
+        generator,
+        shard,
+        sender,
+        tally,
+        clock,
+        signal: controller.signal,
+      });
+      await sender.close();
+    } finally {
+      clearInterval(progress);
+    }
+    post({ type: 'done', worker, tally: tally.snapshot(), histograms: histograms.encode() });
+  } catch (error) {
+    const code = error instanceof IngestbenchError ? error.code : null;
+    // A configuration error's message is for the user; anything else is a bug: keep its stack.
+    const message =
+      error instanceof IngestbenchError
+        ? error.message
+        : error instanceof Error
+          ? (error.stack ?? error.message)
+          : String(error);
+    post({ type: 'error', worker, code, message });
+  }
+}

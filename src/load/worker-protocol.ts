@@ -1,0 +1,59 @@
+// Messages between runLoad (main thread) and each load worker. Histograms cross as encoded
+// strings and the ledger as SharedArrayBuffers; everything else is plain data.
+
+import type { ErrorCode } from '../errors.js';
+import type { Scenario } from '../scenario/scenario.js';
+import type { LedgerShardBuffers } from './ledger.js';
+import type { EncodedLoadHistograms } from './load-histograms.js';
+import type { LoadTallySnapshot, OutcomeTotals } from './load-tally.js';
+import type { LoadPlan } from './plan-load.js';
+
+export interface StartMessage {
+  readonly type: 'start';
+  readonly worker: number;
+  readonly scenario: Scenario;
+  readonly plan: LoadPlan;
+  readonly ledger: LedgerShardBuffers;
+  /** The token is a secret: the worker sends it and never logs it. */
+  readonly target: { readonly captureUrl: string; readonly token: string };
+  readonly progressIntervalMs: number;
+}
+
+/** Stop scheduling now, let requests in flight finish, mark the rest dropped, then report. */
+export interface AbortMessage {
+  readonly type: 'abort';
+}
+
+export type MainToWorker = StartMessage | AbortMessage;
+
+/** Generator built (pools, population): the worker is ready and scheduling. */
+export interface StartedMessage {
+  readonly type: 'started';
+  readonly worker: number;
+  readonly setupMs: number;
+}
+
+export interface ProgressMessage {
+  readonly type: 'progress';
+  readonly worker: number;
+  readonly totals: OutcomeTotals;
+  /** Requests in flight (retry waits included). */
+  readonly inFlight: number;
+}
+
+export interface DoneMessage {
+  readonly type: 'done';
+  readonly worker: number;
+  readonly tally: LoadTallySnapshot;
+  readonly histograms: EncodedLoadHistograms;
+}
+
+/** A configuration problem or a harness bug (request failures are never errors). */
+export interface ErrorMessage {
+  readonly type: 'error';
+  readonly worker: number;
+  readonly code: ErrorCode | null;
+  readonly message: string;
+}
+
+export type WorkerToMain = StartedMessage | ProgressMessage | DoneMessage | ErrorMessage;

@@ -1,0 +1,171 @@
+// The poller's pure core: which acknowledged events are still unseen, which timestamp ranges to
+// ask the query API about, and what a returned row means for the ledger. No I/O, no timers.
+//
+// Cost model. A query returns every visible row in its ranges, seen before or not, so the cost
+// of a poll is the number of visible rows it re-reads. Two kinds of range keep that small:
+// - The recent window: from the oldest unseen acknowledged event to the newest one. Per worker
+//   shard a cursor skips the settled prefix (seen, rejected, dropped, failed, or handed to the
+//   straggler list), so a long run is never rescanned, in memory or in the store.
+// - Stragglers: an acknowledged event still unseen when events intended `stragglerLagMs` after it
+//   are already visible is probably lost or badly reordered. It leaves the window (which would
+//   otherwise stay pinned open at it, re-reading everything since) and is chased alone, with a
+//   narrow range around its own timestamp, a bounded number of ranges per poll, in rotation.
+// Ranges are by `timestamp` (= intended send time, ms) rather than `uuid IN (…)`: the ledger
+// knows each event's intended time but not the time bits its uuid was built with, and a time
+// range is what PostHog's events table is sorted and partitioned by.
+
+import { decodeEventUuid } from '../generate/event-uuid.js';
+import { EventStatus, type Ledger } from '../load/ledger.js';
+import type { EventClass } from '../scenario/scenario.js';
+import type { TimeRange } from './poll-queries.js';
+
+/** Slack around an event's intended ms: the generator may floor or round it to whole ms. */
+const SLACK_MS = 1;
+const SEQ_SPAN = 2 ** 40;
+
+export interface TrackerOptions {
+  readonly ledger: Ledger;
+  readonly runTag: number;
+  readonly stragglerLagMs: number;
+}
+
+export interface ScanResult {
+  /** The recent window, or null when no recent acknowledged event is unseen. */
+  readonly window: TimeRange | null;
+  /** Acknowledged events not yet seen (recent and stragglers). */
+  readonly pending: number;
+  readonly stragglers: number;
+  /** Events handed to the HTTP client without an answer yet. */
+  readonly inFlight: number;
+}
+
+export class VisibilityTracker {
+  readonly visibleByClass: Record<EventClass, number> = { anonymous: 0, identified: 0 };
+  /** Rows of this run whose uuid the run did not generate (distinct uuids, capped count). */
+  readonly foreign = new Set<string>();
+  /** Events first seen through a straggler range rather than the recent window. */
+  seenAsStragglers = 0;
+  private readonly cursors: number[];
+  private readonly stragglerSet = new Set<number>();
+  private newestVisibleIntended = -Infinity;
+  private rotation = 0;
+
+  constructor(private readonly opts: TrackerOptions) {
+    this.cursors = opts.ledger.shards.map(() => 0);
+  }
+
+  get visible(): number {
+    return this.visibleByClass.anonymous + this.visibleByClass.identified;
+  }
+
+  /** Walk each shard from its cursor up to `now`: advance cursors, collect stragglers, size the window. */
+  scan(now: number): ScanResult {
+    const cutoff = this.newestVisibleIntended - this.opts.stragglerLagMs;
+    let lo = Infinity;
+    let hi = -Infinity;
+    let recent = 0;
+    let inFlight = 0;
+    this.opts.ledger.shards.forEach((shard, worker) => {
+      let prefix = true;
+      for (let seq = this.cursors[worker]!; seq < shard.capacity; seq += 1) {
+        const intended = shard.intended[seq]!;
+        const status = shard.status[seq]!;
+        if (status === EventStatus.planned && (Number.isNaN(intended) || intended > now)) break;
+        let settled = true;
+        if (Number.isNaN(shard.visible[seq]!)) {
+          if (status === EventStatus.acknowledged) {
+            if (intended < cutoff) this.stragglerSet.add(worker * SEQ_SPAN + seq);
+            else {
+              settled = false;
+              recent += 1;
+              lo = Math.min(lo, intended);
+              hi = Math.max(hi, intended);
+            }
+          } else if (status === EventStatus.sent || status === EventStatus.planned) {
+            settled = false;
+            if (status === EventStatus.sent) inFlight += 1;
+          }
+        }
+        if (prefix && settled) this.cursors[worker] = seq + 1;
+        else prefix = false;
+      }
+    });
+    this.forgetSeenStragglers();
+    return {
+      window: recent > 0 ? [Math.floor(lo) - SLACK_MS, Math.floor(hi) + 1 + SLACK_MS] : null,
+      pending: recent + this.stragglerSet.size,
+      stragglers: this.stragglerSet.size,
+      inFlight,
+    };
+  }
+
+  /**
+   * The next batches of straggler ranges, in rotation so every straggler is asked about in turn:
+   * at most `maxQueries` groups of at most `rangesPerQuery` ranges (overlapping ranges merged).
+   */
+  stragglerRanges(maxQueries: number, rangesPerQuery: number): TimeRange[][] {
+    if (this.stragglerSet.size === 0 || maxQueries < 1) return [];
+    const ranges = mergeRanges(
+      [...this.stragglerSet].map((packed) => {
+        const t = Math.floor(this.intendedOf(packed));
+        return [t - SLACK_MS, t + 1 + SLACK_MS] as const;
+      }),
+    );
+    const groups: TimeRange[][] = [];
+    for (let i = 0; i < ranges.length; i += rangesPerQuery) groups.push(ranges.slice(i, i + rangesPerQuery));
+    const take = Math.min(maxQueries, groups.length);
+    const start = this.rotation % groups.length;
+    this.rotation = start + take;
+    return Array.from({ length: take }, (_, i) => groups[(start + i) % groups.length]!);
+  }
+
+  /**
+   * Record one query's rows: `rows` maps uuid → rows with that uuid in this query, `at` maps
+   * uuid → when the page that first returned it arrived. Returns how many events became visible.
+   */
+  record(rows: ReadonlyMap<string, number>, at: ReadonlyMap<string, number>, viaStraggler: boolean): number {
+    const { ledger, runTag } = this.opts;
+    let fresh = 0;
+    for (const [uuid, count] of rows) {
+      const id = decodeEventUuid(uuid, runTag);
+      const shard = id ? ledger.shards[id.worker] : undefined;
+      if (!id || !shard || id.seq >= shard.capacity) {
+        if (this.foreign.size < 10_000) this.foreign.add(uuid);
+        continue;
+      }
+      shard.seen[id.seq] = Math.min(255, Math.max(shard.seen[id.seq]!, count));
+      if (!Number.isNaN(shard.visible[id.seq]!)) continue;
+      shard.visible[id.seq] = at.get(uuid)!;
+      fresh += 1;
+      this.visibleByClass[shard.classOf(id.seq)] += 1;
+      if (viaStraggler) this.seenAsStragglers += 1;
+      const intended = shard.intended[id.seq]!;
+      if (intended > this.newestVisibleIntended) this.newestVisibleIntended = intended;
+    }
+    return fresh;
+  }
+
+  private intendedOf(packed: number): number {
+    const worker = Math.floor(packed / SEQ_SPAN);
+    return this.opts.ledger.shard(worker).intended[packed - worker * SEQ_SPAN]!;
+  }
+
+  private forgetSeenStragglers(): void {
+    for (const packed of this.stragglerSet) {
+      const worker = Math.floor(packed / SEQ_SPAN);
+      if (!Number.isNaN(this.opts.ledger.shard(worker).visible[packed - worker * SEQ_SPAN]!)) this.stragglerSet.delete(packed);
+    }
+  }
+}
+
+/** Sort and merge overlapping or touching half-open ranges. */
+export function mergeRanges(ranges: readonly TimeRange[]): TimeRange[] {
+  const sorted = [...ranges].sort((a, b) => a[0] - b[0]);
+  const out: [number, number][] = [];
+  for (const [from, to] of sorted) {
+    const last = out.at(-1);
+    if (last && from <= last[1]) last[1] = Math.max(last[1], to);
+    else out.push([from, to]);
+  }
+  return out;
+}

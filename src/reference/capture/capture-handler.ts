@@ -1,0 +1,67 @@
+// The capture tier of the reference target as a (request) → response function: routes, CORS,
+// health, then parseCaptureRequest (pure) and the durable enqueue. A 200 means the events are
+// durable: the response waits for `enqueue` to resolve, and a failed enqueue answers 503 so the
+// sender retries (nothing from that request is acknowledged). Returns null for paths that are not
+// capture or health routes, so the server can try its other handlers.
+
+import { debuglog } from 'node:util';
+import type { CapturedEvent } from '../captured-event.js';
+import { json, text, type HttpRequest, type HttpResponse } from '../http-types.js';
+import { corsHeaders, preflightHeaders } from './capture-cors.js';
+import { captureRouteOf, isHealthPath, pathOf } from './capture-routes.js';
+import { parseCaptureRequest } from './parse-capture.js';
+
+const debug = debuglog('ingestbench:capture');
+
+export interface CaptureDeps {
+  /** Durably append accepted events; resolve only when durable. Rejects (e.g. queue unavailable) → 503. */
+  enqueue(events: readonly CapturedEvent[]): Promise<void>;
+  now(): Date;
+}
+
+const OK_BODY = { status: 'Ok' } as const;
+
+export function createCaptureHandler(deps: CaptureDeps): (req: HttpRequest) => Promise<HttpResponse | null> {
+  return async (req) => {
+    const path = pathOf(req.url);
+    if (isHealthPath(path)) {
+      return req.method === 'GET' || req.method === 'HEAD'
+        ? text(200, 'ok')
+        : text(405, `${req.method} is not allowed on ${path}: use GET`, { allow: 'GET, HEAD' });
+    }
+    const route = captureRouteOf(path);
+    if (route === null) return null;
+
+    const cors = corsHeaders(req);
+    if (req.method === 'OPTIONS') return { status: 204, headers: preflightHeaders(req), body: '' };
+    if (req.method !== 'GET' && req.method !== 'POST') {
+      return text(405, `${req.method} is not allowed on ${path}: use POST (or GET with ?data=)`, {
+        ...cors,
+        allow: 'GET, POST, OPTIONS',
+      });
+    }
+
+    let parsed;
+    try {
+      parsed = parseCaptureRequest(req, deps.now());
+    } catch (error: unknown) {
+      // The parser returns rejections as values; a throw is a bug in it, not bad input.
+      debug('capture parser threw on %s: %o', path, error);
+      return text(500, 'internal error while parsing the capture request', cors);
+    }
+    if (!parsed.ok) {
+      debug('%s %s → %d %s', req.method, path, parsed.status, parsed.message);
+      return text(parsed.status, parsed.message, cors);
+    }
+
+    if (!route.blackHole) {
+      try {
+        await deps.enqueue(parsed.events);
+      } catch (error: unknown) {
+        debug('enqueue of %d events failed: %o', parsed.events.length, error);
+        return text(503, 'transient error, please retry: the event queue is unavailable', cors);
+      }
+    }
+    return parsed.beacon ? { status: 204, headers: cors, body: '' } : json(200, OK_BODY, cors);
+  };
+}

@@ -1,0 +1,289 @@
+// The reference target's ingestion worker core: turns a batch of captured events into store rows
+// in one SQLite transaction, so all of a batch's rows become visible together at commit, together
+// with whatever the caller writes in `inTransaction` (the pipeline's consumer offset: exactly once).
+//
+// The batch is split by class and each class is processed on its own, in order within the class,
+// with process.cpuUsage() read around it, so the cost of person processing is measured, not
+// assumed. Personless events come first: in the `identified_only` flow a user's anonymous events
+// precede the $identify that merges them. Persons are cached for the batch and each changed person
+// is written once (person-batch.ts); person_properties on each event is the person after it.
+
+import { debuglog } from 'node:util';
+import type Database from 'better-sqlite3';
+
+import { IngestbenchError } from '../../errors.js';
+import type { CapturedEvent } from '../captured-event.js';
+import { prepareStoreStatements, type EventRow } from '../store/store-statements.js';
+import { emptyOutcome, type BatchOutcome, type OutcomeBuilder } from './batch-outcome.js';
+import { eventTimestamp } from './event-timestamp.js';
+import type { IngestionWarning } from './ingestion-warning.js';
+import { normalizeEvent, type NormalizedEvent } from './normalize-event.js';
+import { createPersonBatch, propertiesOf, type PersonBatch } from './person-batch.js';
+import { personUuid } from './person-uuid.js';
+import { updatePersonForEvent } from './update-person.js';
+import { checkGroupIdentify, upsertGroup } from './upsert-group.js';
+
+export type { BatchOutcome } from './batch-outcome.js';
+
+const debug = debuglog('ingestbench:ingest');
+
+/** A personless event later than its person's creation by this much is marked force_upgrade. */
+export const FORCE_UPGRADE_AFTER_MS = 60_000;
+// Distinct ids known to have a personless_distinct_ids row: skips the INSERT on repeat visitors.
+const KNOWN_PERSONLESS_LIMIT = 200_000;
+
+export interface ProjectDirectory {
+  teamIdForToken(token: string): number | undefined;
+}
+
+export interface ProcessOptions {
+  /** Runs inside the batch's transaction, after the rows are written. */
+  readonly inTransaction?: (db: Database.Database) => void;
+  /** Fault: store this event twice. */
+  readonly duplicate?: (event: CapturedEvent) => boolean;
+  /** Fault: do not store this event (it was acknowledged). */
+  readonly drop?: (event: CapturedEvent) => boolean;
+}
+
+export interface BatchProcessor {
+  process(events: readonly CapturedEvent[], options?: ProcessOptions): BatchOutcome;
+}
+
+interface Routed {
+  readonly captured: CapturedEvent;
+  readonly teamId: number;
+}
+
+/** Per-batch state shared by both classes. */
+interface BatchContext {
+  readonly outcome: OutcomeBuilder;
+  readonly persons: PersonBatch;
+  readonly rows: EventRow[];
+  readonly newPersonless: string[];
+  readonly duplicate: ((event: CapturedEvent) => boolean) | undefined;
+}
+
+const isPersonless = (event: CapturedEvent): boolean => {
+  const properties = event.data['properties'];
+  return (
+    typeof properties === 'object' &&
+    properties !== null &&
+    (properties as Record<string, unknown>)['$process_person_profile'] === false
+  );
+};
+
+export function createBatchProcessor(
+  db: Database.Database,
+  projects: ProjectDirectory,
+  clock: () => number = Date.now,
+): BatchProcessor {
+  const statements = prepareStoreStatements(db);
+  const knownPersonless = new Set<string>();
+  let lastNow = '';
+  let lastNowMs = 0;
+  // Events of one request share `now`: parse it once.
+  const parseNow = (now: string): number => {
+    if (now !== lastNow) {
+      lastNow = now;
+      lastNowMs = Date.parse(now);
+    }
+    return lastNowMs;
+  };
+
+  const warn = (ctx: BatchContext, teamId: number, warning: IngestionWarning): void => {
+    const uuid = typeof warning.details['eventUuid'] === 'string' ? warning.details['eventUuid'] : null;
+    statements.insertWarning(teamId, warning.type, uuid, JSON.stringify(warning.details), clock());
+    ctx.outcome.warnings[warning.type] = (ctx.outcome.warnings[warning.type] ?? 0) + 1;
+  };
+
+  /** Normalizes and times one event; null when it is dropped (counted, warnings recorded). */
+  const prepare = (
+    ctx: BatchContext,
+    routed: Routed,
+  ): { ev: NormalizedEvent; timestampMs: number } | null => {
+    const result = normalizeEvent(routed.captured, routed.teamId);
+    for (const warning of result.warnings) warn(ctx, routed.teamId, warning);
+    if (result.kind === 'drop') {
+      ctx.outcome.dropped[result.reason] += 1;
+      return null;
+    }
+    const ev = result.event;
+    const time = eventTimestamp({
+      timestamp: routed.captured.data['timestamp'],
+      offset: routed.captured.data['offset'],
+      sentAt: routed.captured.sentAt,
+      ignoreSentAt: Boolean(ev.properties['$ignore_sent_at']),
+      nowMs: parseNow(routed.captured.now),
+      processedAtMs: clock(),
+      eventUuid: routed.captured.uuid,
+    });
+    for (const warning of time.warnings) warn(ctx, routed.teamId, warning);
+    return { ev, timestampMs: time.timestampMs };
+  };
+
+  const addRow = (ctx: BatchContext, captured: CapturedEvent, row: EventRow): void => {
+    ctx.rows.push(row);
+    if (ctx.duplicate?.(captured) === true) {
+      ctx.rows.push(row);
+      ctx.outcome.duplicated += 1;
+    }
+  };
+
+  const ingestPersonless = (ctx: BatchContext, routed: Routed): void => {
+    const prepared = prepare(ctx, routed);
+    if (prepared === null) return;
+    const { ev, timestampMs } = prepared;
+    const createdAt = clock();
+    // PostHog still looks the distinct id up (read only): an existing person's uuid is used, and
+    // an event well after that person was created is flagged force_upgrade.
+    const person = ctx.persons.find(ev.teamId, ev.distinctId);
+    let personId: string;
+    let mode: 'propertyless' | 'force_upgrade' = 'propertyless';
+    if (person !== undefined) {
+      personId = person.uuid;
+      if (timestampMs > person.createdAt + FORCE_UPGRADE_AFTER_MS) mode = 'force_upgrade';
+    } else {
+      personId = personUuid(ev.teamId, ev.distinctId);
+      const key = `${ev.teamId}\u0000${ev.distinctId}`;
+      if (!knownPersonless.has(key)) {
+        if (statements.markPersonless(ev.teamId, ev.distinctId, createdAt))
+          ctx.outcome.personRowsWritten += 1;
+        ctx.newPersonless.push(key);
+      }
+    }
+    const row: EventRow = [
+      ev.teamId,
+      ev.captured.uuid,
+      ev.event,
+      ev.distinctId,
+      timestampMs,
+      createdAt,
+      JSON.stringify(ev.properties),
+      personId,
+      mode,
+      '{}',
+    ];
+    addRow(ctx, ev.captured, row);
+    ctx.outcome.ingested.anonymous += 1;
+  };
+
+  const ingestIdentified = (ctx: BatchContext, routed: Routed): void => {
+    const prepared = prepare(ctx, routed);
+    if (prepared === null) return;
+    const { ev, timestampMs } = prepared;
+    const group = checkGroupIdentify(ev);
+    if (!group.ok) {
+      warn(ctx, ev.teamId, group.warning);
+      ctx.outcome.dropped.invalid += 1;
+      return;
+    }
+    const createdAt = clock();
+    const { person, refused } = updatePersonForEvent(ev, timestampMs, {
+      batch: ctx.persons,
+      statements,
+      warn: (type, details) => warn(ctx, ev.teamId, { type, details }),
+    });
+    if (refused !== null) ctx.outcome.mergesRefused[refused] += 1;
+    if (ev.event === '$groupidentify') upsertGroup(ev, timestampMs, statements);
+    const personProperties = propertiesOf(person);
+    // The event shows what it set even where the person already held it (PostHog createEvent).
+    const snapshot = JSON.stringify(
+      Object.keys(ev.set).length === 0 ? personProperties : { ...personProperties, ...ev.set },
+    );
+    const row: EventRow = [
+      ev.teamId,
+      ev.captured.uuid,
+      ev.event,
+      ev.distinctId,
+      timestampMs,
+      createdAt,
+      JSON.stringify(ev.properties),
+      person.uuid,
+      'full',
+      snapshot,
+    ];
+    addRow(ctx, ev.captured, row);
+    ctx.outcome.ingested.identified += 1;
+  };
+
+  const writeRows = (rows: readonly EventRow[], insertedAt: number): void => {
+    for (const row of rows) statements.insertEvent(row, insertedAt);
+  };
+
+  return {
+    process(events, options = {}) {
+      const outcome = emptyOutcome();
+      const anonymous: Routed[] = [];
+      const identified: Routed[] = [];
+      for (const captured of events) {
+        if (options.drop?.(captured) === true) {
+          outcome.dropped.fault += 1;
+          continue;
+        }
+        const teamId = projects.teamIdForToken(captured.token);
+        if (teamId === undefined) {
+          outcome.dropped.unknownToken += 1;
+          continue;
+        }
+        (isPersonless(captured) ? anonymous : identified).push({ captured, teamId });
+      }
+
+      const persons = createPersonBatch(statements, outcome);
+      const anonCtx: BatchContext = {
+        outcome,
+        persons,
+        rows: [],
+        newPersonless: [],
+        duplicate: options.duplicate,
+      };
+      const identCtx: BatchContext = { ...anonCtx, rows: [] };
+      // A class with no events in the batch is not measured: its cost stays exactly 0.
+      const measured = (cls: 'anonymous' | 'identified', work: () => void): void => {
+        if ((cls === 'anonymous' ? anonymous : identified).length === 0) return;
+        const start = process.cpuUsage();
+        work();
+        const spent = process.cpuUsage(start);
+        outcome.cpuMicros[cls] += spent.user + spent.system;
+      };
+      const run = db.transaction(() => {
+        measured('anonymous', () => {
+          for (const routed of anonymous) ingestPersonless(anonCtx, routed);
+        });
+        measured('identified', () => {
+          for (const routed of identified) ingestIdentified(identCtx, routed);
+          persons.flush();
+        });
+        // inserted_at is one write time per batch, taken just before the rows go in.
+        const insertedAt = clock();
+        measured('anonymous', () => writeRows(anonCtx.rows, insertedAt));
+        measured('identified', () => writeRows(identCtx.rows, insertedAt));
+        outcome.storeRowsWritten = anonCtx.rows.length + identCtx.rows.length;
+
+        options.inTransaction?.(db);
+      });
+      try {
+        run();
+      } catch (error) {
+        if (error instanceof IngestbenchError) throw error;
+        throw new IngestbenchError(
+          'INTERNAL',
+          `writing a batch of ${events.length} events to the reference store failed (${(error as Error).message}); ` +
+            'the transaction was rolled back, so the batch can be processed again',
+          { cause: error },
+        );
+      }
+      outcome.committedAt = clock();
+      if (knownPersonless.size > KNOWN_PERSONLESS_LIMIT) knownPersonless.clear();
+      for (const key of anonCtx.newPersonless) knownPersonless.add(key);
+      debug(
+        'batch of %d: stored %d anonymous, %d identified; dropped %o; cpu µs %o',
+        events.length,
+        outcome.ingested.anonymous,
+        outcome.ingested.identified,
+        outcome.dropped,
+        outcome.cpuMicros,
+      );
+      return outcome;
+    },
+  };
+}

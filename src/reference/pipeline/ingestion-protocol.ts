@@ -1,0 +1,49 @@
+// Messages between the reference target (parent) and its ingestion child process, over the
+// child_process IPC channel (JSON). A discriminated union so both sides switch exhaustively.
+
+import type { FaultSpec } from './fault-spec.js';
+
+export interface IngestionConfig {
+  readonly queueFile: string;
+  readonly storeFile: string;
+  /** false for --memory: the store skips fsync like the queue does. */
+  readonly durable: boolean;
+  /** Project tokens and their team ids, in the order given. */
+  readonly projects: readonly { readonly token: string; readonly teamId: number }[];
+  /** Most events read from the queue per store transaction (a request's row is never split). */
+  readonly batchSize: number;
+  /** How long to wait for more rows when a read came back short. */
+  readonly lingerMs: number;
+  readonly faults: FaultSpec;
+}
+
+/** What one committed batch did: counts, never the events themselves. */
+export interface BatchReport {
+  /** Queue row id now committed as the consumer offset. */
+  readonly offset: number;
+  readonly rows: number;
+  readonly events: number;
+  readonly ingested: { readonly anonymous: number; readonly identified: number };
+  /** Dropped events by reason (BatchOutcome.dropped keys) and class. */
+  readonly dropped: readonly { readonly reason: string; readonly eventClass: string; readonly count: number }[];
+  readonly warnings: Readonly<Record<string, number>>;
+  readonly personRowsRead: number;
+  readonly personRowsWritten: number;
+  readonly storeRowsWritten: number;
+  readonly cpuMicros: { readonly anonymous: number; readonly identified: number };
+  /** Faults this batch injected: events dropped after ack, events stored twice, events held. */
+  readonly faults: { readonly dropAfterAck: number; readonly duplicate: number; readonly delay: number };
+  /** The enqueue time (ms) of the batch's last row, for lag. */
+  readonly lastEnqueuedAt: number;
+}
+
+export type ParentMessage =
+  | { readonly type: 'start'; readonly config: IngestionConfig }
+  | { readonly type: 'faults'; readonly faults: FaultSpec }
+  | { readonly type: 'stop' };
+
+export type ChildMessage =
+  | { readonly type: 'ready'; readonly offset: number; readonly cpu: NodeJS.CpuUsage }
+  | { readonly type: 'batch'; readonly report: BatchReport; readonly cpu: NodeJS.CpuUsage }
+  | { readonly type: 'idle'; readonly cpu: NodeJS.CpuUsage }
+  | { readonly type: 'stopped'; readonly cpu: NodeJS.CpuUsage };

@@ -1,0 +1,124 @@
+// The syntax tree of the HogQL subset the reference target answers. parse-hogql.ts builds it,
+// print-hogql.ts turns expressions back into HogQL (column names, messages), compile-hogql.ts
+// turns it into SQLite. Every node keeps its source offsets so errors can point at the query.
+
+export type CompareOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
+
+/** Fixed-length units only: MONTH and YEAR have no constant length in milliseconds. */
+export type IntervalUnit = 'SECOND' | 'MINUTE' | 'HOUR' | 'DAY' | 'WEEK';
+
+export const INTERVAL_MS: Readonly<Record<IntervalUnit, number>> = {
+  SECOND: 1_000,
+  MINUTE: 60_000,
+  HOUR: 3_600_000,
+  DAY: 86_400_000,
+  WEEK: 604_800_000,
+};
+
+interface Span {
+  /** Offset of the node's first character in the query text. */
+  readonly start: number;
+  /** Offset just past the node's last character. */
+  readonly end: number;
+}
+
+/** `uuid`, `properties.$browser`, `person.properties.email`, `properties['a b']`: names as written. */
+export interface FieldExpr extends Span {
+  readonly type: 'field';
+  readonly chain: readonly string[];
+}
+
+export interface ConstantExpr extends Span {
+  readonly type: 'constant';
+  readonly value: string | number | boolean | null;
+}
+
+export interface CallExpr extends Span {
+  readonly type: 'call';
+  /** As written; the compiler matches names case-insensitively. */
+  readonly name: string;
+  readonly args: readonly Expr[];
+  /** `count(DISTINCT x)`. */
+  readonly distinct: boolean;
+  /** `count(*)`. */
+  readonly star: boolean;
+}
+
+export interface IntervalExpr extends Span {
+  readonly type: 'interval';
+  readonly amount: number;
+  readonly unit: IntervalUnit;
+}
+
+export interface CompareExpr extends Span {
+  readonly type: 'compare';
+  readonly op: CompareOp;
+  readonly left: Expr;
+  readonly right: Expr;
+}
+
+/** `x IS NULL` / `x IS NOT NULL`. */
+export interface IsNullExpr extends Span {
+  readonly type: 'isNull';
+  readonly negated: boolean;
+  readonly expr: Expr;
+}
+
+export interface InExpr extends Span {
+  readonly type: 'in';
+  readonly negated: boolean;
+  readonly expr: Expr;
+  readonly list: readonly Expr[];
+}
+
+export interface LogicExpr extends Span {
+  readonly type: 'and' | 'or';
+  readonly exprs: readonly Expr[];
+}
+
+export interface NotExpr extends Span {
+  readonly type: 'not';
+  readonly expr: Expr;
+}
+
+/** `+` / `-`: the compiler accepts only a time plus or minus an interval. */
+export interface ArithmeticExpr extends Span {
+  readonly type: 'arithmetic';
+  readonly op: '+' | '-';
+  readonly left: Expr;
+  readonly right: Expr;
+}
+
+export type Expr =
+  | FieldExpr
+  | ConstantExpr
+  | CallExpr
+  | IntervalExpr
+  | CompareExpr
+  | IsNullExpr
+  | InExpr
+  | LogicExpr
+  | NotExpr
+  | ArithmeticExpr;
+
+export interface SelectItem {
+  readonly expr: Expr;
+  readonly alias: string | null;
+}
+
+export interface OrderItem {
+  readonly expr: Expr;
+  readonly direction: 'ASC' | 'DESC';
+}
+
+export interface SelectQuery {
+  readonly select: readonly SelectItem[];
+  /** Always `events`; the alias (`FROM events AS e`) is allowed as a prefix of field names. */
+  readonly tableAlias: string | null;
+  readonly where: Expr | null;
+  readonly groupBy: readonly Expr[];
+  readonly orderBy: readonly OrderItem[];
+  /** As written; null when absent (the compiler applies the default and the cap). */
+  readonly limit: number | null;
+  readonly offset: number | null;
+}

@@ -1,0 +1,124 @@
+// `ingestbench serve`: the reference target as a long-running process. SERVE_OPTIONS is the one
+// table the CLI parses and prints help from; serveOptionsToStart maps parsed values to
+// startReferenceTarget options; serve() prints the URLs and runs until the signal aborts.
+
+import type { OptionSpec } from '../cli/command-table.js';
+import { IngestbenchError } from '../errors.js';
+import { FAULT_SPEC_HELP } from './pipeline/fault-spec.js';
+import { REFERENCE_DEFAULTS, startReferenceTarget, type ReferenceTargetOptions } from './start-reference-target.js';
+
+export const SERVE_OPTIONS: readonly OptionSpec[] = [
+  { name: 'host', kind: 'string', value: 'HOST', default: REFERENCE_DEFAULTS.host, help: 'interface to listen on' },
+  {
+    name: 'port',
+    kind: 'integer',
+    value: 'PORT',
+    default: REFERENCE_DEFAULTS.port,
+    help: 'port to listen on (0 picks a free one and prints it)',
+  },
+  {
+    name: 'data',
+    kind: 'string',
+    value: 'DIR',
+    default: REFERENCE_DEFAULTS.data,
+    help: 'durable data directory (queue.db, store.db); acknowledged events survive kills and restarts',
+    conflicts: ['memory'],
+  },
+  {
+    name: 'memory',
+    kind: 'boolean',
+    default: false,
+    help: 'keep data in a temporary directory, not fsynced and removed at exit (not durable)',
+    conflicts: ['data'],
+  },
+  {
+    name: 'token',
+    kind: 'string',
+    value: 'TOKEN',
+    repeatable: true,
+    default: REFERENCE_DEFAULTS.tokens[0],
+    help: 'project token; repeat for more projects (ids --project, +1, … in order)',
+  },
+  {
+    name: 'personal-key',
+    kind: 'string',
+    value: 'KEY',
+    default: REFERENCE_DEFAULTS.personalKey,
+    help: 'personal API key the query API accepts (Authorization: Bearer KEY)',
+  },
+  { name: 'project', kind: 'integer', value: 'ID', default: REFERENCE_DEFAULTS.firstProjectId, help: 'id of the first project' },
+  { name: 'fault', kind: 'string', value: 'SPEC', help: `inject faults: ${FAULT_SPEC_HELP}` },
+];
+
+export type ServeOptionValues = Readonly<Record<string, string | number | boolean | readonly string[] | undefined>>;
+
+/** Parsed `serve` flags (names as in SERVE_OPTIONS) → startReferenceTarget options. */
+export function serveOptionsToStart(values: ServeOptionValues): ReferenceTargetOptions {
+  const str = (name: string): string | undefined => {
+    const v = values[name];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string') throw usage(name, 'expects a text value');
+    return v;
+  };
+  const int = (name: string): number | undefined => {
+    const v = values[name];
+    if (v === undefined) return undefined;
+    const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : Number.NaN;
+    if (!Number.isInteger(n)) throw usage(name, `expects an integer, got ${JSON.stringify(v)}`);
+    return n;
+  };
+  const tokenValue = values['token'];
+  const tokens =
+    tokenValue === undefined ? undefined : typeof tokenValue === 'string' ? [tokenValue] : Array.isArray(tokenValue) ? [...(tokenValue as readonly string[])] : null;
+  if (tokens === null) throw usage('token', 'expects one or more token values');
+  const memory = values['memory'] === true;
+  const data = str('data');
+  const host = str('host');
+  const port = int('port');
+  const personalKey = str('personal-key');
+  const firstProjectId = int('project');
+  const fault = str('fault');
+  return {
+    memory,
+    ...(host !== undefined ? { host } : {}),
+    ...(port !== undefined ? { port } : {}),
+    ...(data !== undefined && !memory ? { data } : {}),
+    ...(tokens !== undefined ? { tokens } : {}),
+    ...(personalKey !== undefined ? { personalKey } : {}),
+    ...(firstProjectId !== undefined ? { firstProjectId } : {}),
+    ...(fault !== undefined ? { fault } : {}),
+  };
+}
+
+export interface ServeIo {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+}
+
+/** Starts the target, prints its URLs (never keys), and stops it cleanly when `signal` aborts. */
+export async function serve(options: ReferenceTargetOptions, io: ServeIo, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return;
+  const target = await startReferenceTarget(options);
+  io.stdout.write(
+    `capture  ${target.captureUrl}\n` +
+      `query    ${target.queryUrl}\n` +
+      `metrics  ${target.metricsUrl}\n` +
+      `admin    ${target.adminUrl}/admin/faults\n`,
+  );
+  const projects = target.projects.map((p) => p.projectId).join(', ');
+  io.stderr.write(
+    `reference target: project${target.projects.length > 1 ? 's' : ''} ${projects}, ` +
+      (target.durable ? `data in ${target.dataDir}` : 'in memory (not durable; removed at exit)') +
+      '. Stop with Ctrl-C.\n',
+  );
+  await new Promise<void>((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await target.stop();
+  io.stderr.write('reference target stopped.\n');
+}
+
+function usage(name: string, why: string): IngestbenchError {
+  return new IngestbenchError('USAGE', `serve --${name} ${why}; see ingestbench serve --help.`);
+}

@@ -1,0 +1,293 @@
+// Starts the reference target: capture HTTP → durable queue (queue.db) → ingestion child process →
+// event store (store.db) → query API, with /metrics on the same port and /admin/faults on a
+// loopback-only port of its own. `stop()` closes everything; --memory data is removed then.
+
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { debuglog } from 'node:util';
+import { IngestbenchError } from '../errors.js';
+import type { EventClass } from '../scenario/scenario.js';
+import type { CapturedEvent } from './captured-event.js';
+import { createCaptureHandler } from './capture/capture-handler.js';
+import { eventClassOf, parseCaptureRequest } from './capture/parse-capture.js';
+import type { HttpRequest } from './http-types.js';
+import { NO_FAULTS, parseFaultSpec, type FaultSpec } from './pipeline/fault-spec.js';
+import { superviseIngestion } from './pipeline/ingestion-supervisor.js';
+import { createQueryHandler } from './query/query-handler.js';
+import { openDurableQueue } from './queue/durable-queue.js';
+import { createAdminHandler } from './server/admin-handler.js';
+import { createMetricsHandler } from './server/metrics-handler.js';
+import { listenHttp, type HttpHandler } from './server/node-http-adapter.js';
+import { createReferenceMetrics } from './server/reference-metrics.js';
+import { createRejectFault } from './server/reject-fault.js';
+import { openStore } from './store/open-store.js';
+
+const debug = debuglog('ingestbench:reference');
+
+export const REFERENCE_DEFAULTS = {
+  host: '127.0.0.1',
+  port: 8010,
+  data: '.ingestbench-data',
+  tokens: ['phc_ingestbench'],
+  personalKey: 'phx_ingestbench',
+  firstProjectId: 1,
+  batchSize: 2000,
+  lingerMs: 20,
+} as const;
+
+export interface ReferenceTargetOptions {
+  readonly host?: string;
+  /** 0 picks a free port. */
+  readonly port?: number;
+  /** Durable data directory (queue.db, store.db); reused across restarts. */
+  readonly data?: string;
+  /** A temporary directory, not fsynced, removed at stop. Wins over `data`. */
+  readonly memory?: boolean;
+  /** Project tokens; project ids are firstProjectId, +1, … in this order. */
+  readonly tokens?: readonly string[];
+  readonly personalKey?: string;
+  readonly firstProjectId?: number;
+  /** A fault spec string (see FAULT_SPEC_HELP) or a parsed spec. */
+  readonly fault?: string | FaultSpec;
+  /** Most events per ingestion transaction. */
+  readonly batchSize?: number;
+  /** How long ingestion waits for more rows after a short read. */
+  readonly lingerMs?: number;
+}
+
+export interface ReferenceTarget {
+  /** Base URL of capture (/batch/, /e/, …), e.g. http://127.0.0.1:8010. */
+  readonly captureUrl: string;
+  /** Base URL of the query API (POST /api/projects/:id/query/). */
+  readonly queryUrl: string;
+  /** Full URL of the Prometheus metrics. */
+  readonly metricsUrl: string;
+  /** Base URL of the loopback-only admin API (GET/POST /admin/faults). */
+  readonly adminUrl: string;
+  readonly dataDir: string;
+  /** false for --memory. */
+  readonly durable: boolean;
+  readonly projects: readonly { readonly token: string; readonly projectId: number }[];
+  faults(): FaultSpec;
+  setFaults(faults: FaultSpec): void;
+  stop(): Promise<void>;
+}
+
+export async function startReferenceTarget(options: ReferenceTargetOptions = {}): Promise<ReferenceTarget> {
+  const settings = resolveOptions(options);
+  const durable = !settings.memory;
+  const dataDir = settings.memory ? mkdtempSync(join(tmpdir(), 'ingestbench-')) : resolve(settings.data);
+  if (!settings.memory) mkdirSync(dataDir, { recursive: true });
+  const queueFile = join(dataDir, 'queue.db');
+  const storeFile = join(dataDir, 'store.db');
+  const cleanups: (() => void | Promise<void>)[] = [];
+  const runCleanups = async (): Promise<void> => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        debug('cleanup failed: %o', error);
+      }
+    }
+  };
+  if (settings.memory) cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  try {
+    const queue = await openDurableQueue(queueFile, { durable });
+    cleanups.push(() => queue.close());
+    // Create the store schema here so the query side can open it read-only before ingestion runs.
+    const schemaDb = openStore(storeFile, { durable });
+    schemaDb.close();
+    const readDb = openStore(storeFile, { readonly: true });
+    cleanups.push(() => {
+      readDb.close();
+    });
+
+    let faults = settings.faults;
+    let committed = { offset: 0, events: 0 };
+    let backlog = 0;
+    let appended = 0;
+    let lastTruncated = 0;
+    const metrics = createReferenceMetrics({
+      depth: () => Math.max(0, backlog + appended - committed.events),
+      lagSeconds() {
+        const oldest = queue.oldestAfter(committed.offset);
+        return oldest === null ? 0 : Math.max(0, Date.now() - oldest) / 1000;
+      },
+    });
+
+    const supervisor = superviseIngestion(
+      {
+        queueFile,
+        storeFile,
+        durable,
+        projects: settings.projects.map((p) => ({ token: p.token, teamId: p.projectId })),
+        batchSize: settings.batchSize,
+        lingerMs: settings.lingerMs,
+        faults,
+      },
+      {
+        onReady(offset) {
+          // The backlog is measured against the offset the (re)started child commits from.
+          backlog = queue.eventsAfter(offset) - appended + committed.events;
+          committed = { offset, events: committed.events };
+        },
+        onBatch(report) {
+          committed = { offset: report.offset, events: committed.events + report.events };
+          metrics.batch(report);
+        },
+        onCpu: (cpu, incarnation) => metrics.ingestionCpu(cpu, incarnation),
+        onRestart: () => metrics.restart(),
+        onCrashInjected: () => metrics.fault('crash'),
+      },
+    );
+    cleanups.push(() => supervisor.stop());
+    await supervisor.ready;
+
+    // Consumed rows are deleted in the background; the offset is committed, so they are done with.
+    const truncation = setInterval(() => {
+      if (committed.offset > lastTruncated) {
+        queue.truncateThrough(committed.offset);
+        lastTruncated = committed.offset;
+      }
+    }, 1_000);
+    truncation.unref();
+    cleanups.push(() => clearInterval(truncation));
+
+    const countByClass = (events: readonly CapturedEvent[], outcome: 'accepted' | 'rejected'): void => {
+      let identified = 0;
+      for (const e of events) if (eventClassOf(e.data) === 'identified') identified++;
+      const counts: Record<EventClass, number> = { anonymous: events.length - identified, identified };
+      metrics.captured('anonymous', outcome, counts.anonymous);
+      metrics.captured('identified', outcome, counts.identified);
+    };
+    const capture = createCaptureHandler({
+      async enqueue(events) {
+        await queue.append(events);
+        appended += events.length;
+        countByClass(events, 'accepted');
+      },
+      now: () => new Date(),
+    });
+    const rejectFault = createRejectFault({
+      faults: () => faults,
+      onReject(request: HttpRequest) {
+        metrics.fault('reject');
+        countByClass(eventsOf(request), 'rejected');
+      },
+    });
+    const countedCapture: HttpHandler = async (request) => {
+      const response = rejectFault(request) ?? (await capture(request));
+      if (response !== null) metrics.captureResponse(response.status);
+      return response;
+    };
+    const query = createQueryHandler({
+      db: readDb,
+      projectIds: new Set(settings.projects.map((p) => p.projectId)),
+      personalKeys: [settings.personalKey],
+      now: Date.now,
+    });
+    const setFaults = (next: FaultSpec): void => {
+      faults = next;
+      supervisor.setFaults(next);
+    };
+
+    const main = await listenHttp({
+      host: settings.host,
+      port: settings.port,
+      handlers: [countedCapture, query, createMetricsHandler(metrics)],
+    });
+    cleanups.push(() => main.close());
+    const admin = await listenHttp({
+      host: '127.0.0.1',
+      port: 0,
+      handlers: [createAdminHandler({ faults: () => faults, setFaults })],
+    });
+    cleanups.push(() => admin.close());
+    debug('listening on %s (admin %s), data in %s', main.url, admin.url, dataDir);
+
+    let stopped: Promise<void> | null = null;
+    return {
+      captureUrl: main.url,
+      queryUrl: main.url,
+      metricsUrl: `${main.url}/metrics`,
+      adminUrl: admin.url,
+      dataDir,
+      durable,
+      projects: settings.projects,
+      faults: () => faults,
+      setFaults,
+      stop: () => (stopped ??= runCleanups()),
+    };
+  } catch (error) {
+    await runCleanups();
+    throw error;
+  }
+}
+
+/** The events of a request the reject fault answered, for counting; none when it is malformed. */
+function eventsOf(request: HttpRequest): readonly CapturedEvent[] {
+  try {
+    const parsed = parseCaptureRequest(request, new Date());
+    return parsed.ok ? parsed.events : [];
+  } catch {
+    return [];
+  }
+}
+
+interface ResolvedOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly memory: boolean;
+  readonly data: string;
+  readonly projects: readonly { readonly token: string; readonly projectId: number }[];
+  readonly personalKey: string;
+  readonly faults: FaultSpec;
+  readonly batchSize: number;
+  readonly lingerMs: number;
+}
+
+function resolveOptions(options: ReferenceTargetOptions): ResolvedOptions {
+  const port = options.port ?? REFERENCE_DEFAULTS.port;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new IngestbenchError('USAGE', `--port ${port} is not a TCP port (0-65535; 0 picks a free one).`);
+  }
+  const tokens = options.tokens ?? REFERENCE_DEFAULTS.tokens;
+  if (tokens.length === 0) throw new IngestbenchError('USAGE', 'At least one --token is needed: each token is a project.');
+  // Tokens are secrets: messages name the position of a bad one, never its value.
+  tokens.forEach((token, i) => {
+    if (token === '' || token.length > 64 || token.startsWith('phx_') || !/^[\x21-\x7e]+$/.test(token)) {
+      throw new IngestbenchError(
+        'USAGE',
+        `--token #${i + 1} is not a project token: it must be 1-64 printable ASCII characters and not a personal key (phx_…).`,
+      );
+    }
+    if (tokens.indexOf(token) !== i) {
+      throw new IngestbenchError('USAGE', `--token #${i + 1} repeats an earlier token; each token is one project.`);
+    }
+  });
+  const firstProjectId = options.firstProjectId ?? REFERENCE_DEFAULTS.firstProjectId;
+  if (!Number.isInteger(firstProjectId) || firstProjectId < 1) {
+    throw new IngestbenchError('USAGE', `--project ${firstProjectId} is not a project id (a positive integer).`);
+  }
+  const personalKey = options.personalKey ?? REFERENCE_DEFAULTS.personalKey;
+  if (personalKey === '') throw new IngestbenchError('USAGE', '--personal-key must not be empty.');
+  const batchSize = options.batchSize ?? REFERENCE_DEFAULTS.batchSize;
+  const lingerMs = options.lingerMs ?? REFERENCE_DEFAULTS.lingerMs;
+  if (!(Number.isInteger(batchSize) && batchSize >= 1) || !(lingerMs >= 0)) {
+    throw new IngestbenchError('USAGE', `Ingestion batch size (${batchSize}) must be a positive integer and linger (${lingerMs} ms) not negative.`);
+  }
+  const fault = options.fault ?? NO_FAULTS;
+  return {
+    host: options.host ?? REFERENCE_DEFAULTS.host,
+    port,
+    memory: options.memory ?? false,
+    data: options.data ?? REFERENCE_DEFAULTS.data,
+    projects: tokens.map((token, i) => ({ token, projectId: firstProjectId + i })),
+    personalKey,
+    faults: typeof fault === 'string' ? parseFaultSpec(fault) : fault,
+    batchSize,
+    lingerMs,
+  };
+}

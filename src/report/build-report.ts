@@ -1,0 +1,154 @@
+// Build the report from everything a run produced: the plan, the load side's counters and
+// histograms, the ledger after the drain, the observation, and (when measured) the cost. Pure:
+// the same inputs give the same report, byte for byte, except `node` and the version.
+// Every field is picked by name: inputs carry secrets (the target's token and personal key live
+// beside its URLs) and a spread would carry them into report.json.
+
+import { encodeIntoCompressedBase64 } from 'hdr-histogram-js';
+import type { HistogramKey } from '../load/load-histograms.js';
+import type { Ledger } from '../load/ledger.js';
+import type { LoadPlan } from '../load/plan-load.js';
+import type { LoadResult } from '../load/run-load.js';
+import { accountLedger, type ClassAccount } from '../measure/account-ledger.js';
+import { latencySummary } from '../measure/latency-summary.js';
+import { visibleLatency } from '../measure/visible-latency.js';
+import type { ObservationResult } from '../observe/poller.js';
+import { EVENT_CLASSES, type Scenario } from '../scenario/scenario.js';
+import type { SlaResult } from '../verdict/evaluate-sla.js';
+import { ingestbenchVersion } from './ingestbench-version.js';
+import {
+  LATENCY_SCOPES,
+  REPORT_SCHEMA_VERSION,
+  type ClassTotals,
+  type CostReport,
+  type LatencyFigures,
+  type LatencyScope,
+  type Report,
+  type TimelineSecond,
+} from './report-types.js';
+
+export interface ReportInputs {
+  readonly runId: string;
+  readonly scenario: Scenario;
+  readonly target: { readonly kind: string; readonly captureUrl: string; readonly queryUrl: string; readonly projectId: string };
+  readonly plan: LoadPlan;
+  readonly ledger: Ledger;
+  readonly load: LoadResult;
+  readonly observation: ObservationResult;
+  readonly partial: boolean;
+  readonly workers: number;
+  readonly cost?: CostReport | null;
+  /** SLA results when already evaluated; else empty, and the caller sets `sla` and `verdict`. */
+  readonly sla?: readonly SlaResult[];
+  readonly ingestbenchVersion?: string;
+  readonly nodeVersion?: string;
+}
+
+export function buildReport(inputs: ReportInputs): Report {
+  const { scenario, plan, load, observation, ledger } = inputs;
+  const account = accountLedger(ledger, observation.perClass);
+  const measuredMs = scenario.phases.filter((p) => p.measured).reduce((sum, p) => sum + p.durationMs, 0) || plan.durationMs;
+  const totalsOf = (a: ClassAccount): ClassTotals => ({
+    planned: a.planned,
+    sent: a.sent,
+    acknowledged: a.acknowledged,
+    rejected: a.rejected,
+    dropped: a.dropped,
+    failed: a.failed,
+    visible: a.visible,
+    lost: a.lost,
+    duplicates: a.duplicates,
+    visibleUnacknowledged: a.visibleUnacknowledged,
+    rate: measuredMs > 0 ? { target: a.measuredPlanned / (measuredMs / 1000), achieved: a.measuredSent / (measuredMs / 1000) } : { target: 0, achieved: 0 },
+  });
+
+  const visible = visibleLatency(ledger, load.startedAt);
+  const figures = (encoded: string, extra: { resolutionMs?: number } = {}): LatencyFigures => ({
+    ...latencySummary(encoded),
+    unit: 'ms',
+    ...extra,
+    histogram: encoded,
+  });
+  const byScope = (encoded: (scope: LatencyScope) => string, extra: { resolutionMs?: number } = {}): Record<LatencyScope, LatencyFigures> =>
+    Object.fromEntries(LATENCY_SCOPES.map((scope) => [scope, figures(encoded(scope), extra)])) as Record<LatencyScope, LatencyFigures>;
+  const visibleEncoded = Object.fromEntries(
+    LATENCY_SCOPES.map((scope) => [scope, encodeIntoCompressedBase64(visible.histograms[scope])]),
+  ) as Record<HistogramKey, string>;
+
+  const sla = inputs.sla ?? [];
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    run: {
+      id: inputs.runId,
+      scenario: { name: scenario.name, file: scenario.source },
+      target: {
+        kind: inputs.target.kind,
+        captureUrl: publicUrl(inputs.target.captureUrl),
+        queryUrl: publicUrl(inputs.target.queryUrl),
+        projectId: inputs.target.projectId,
+      },
+      startedAt: new Date(load.startedAt).toISOString(),
+      endedAt: new Date(Math.max(load.endedAt, observation.endedAt)).toISOString(),
+      seed: scenario.seed,
+      workers: inputs.workers,
+      partial: inputs.partial,
+      ingestbenchVersion: inputs.ingestbenchVersion ?? ingestbenchVersion(),
+      node: inputs.nodeVersion ?? process.version,
+      plan: { planned: plan.planned, durationMs: plan.durationMs, targetRate: plan.targetRate, fullSpeed: plan.fullSpeed },
+    },
+    totals: totalsOf(account.total),
+    classes: Object.fromEntries(EVENT_CLASSES.map((c) => [c, totalsOf(account[c])])) as Report['classes'],
+    latency: {
+      ack: byScope((s) => load.histograms.ack[s]),
+      sendDelay: byScope((s) => load.histograms.sendDelay[s]),
+      visible: byScope((s) => visibleEncoded[s], { resolutionMs: observation.resolutionMs }),
+    },
+    timeline: mergeTimeline(load.timeline, visible.perSecond),
+    errors: { ...load.errors },
+    requests: { sent: load.requests.sent, ok: load.requests.ok, failed: load.requests.failed, retries: load.retries },
+    observation: {
+      method: observation.method,
+      pollIntervalMs: observation.pollIntervalMs,
+      resolutionMs: observation.resolutionMs,
+      polls: observation.polls,
+      queries: observation.queries,
+      throttled: observation.throttled,
+      errors: observation.errors,
+      drained: observation.drained,
+      drainTimeoutMs: scenario.observation.drainTimeoutMs,
+      seenAsStragglers: observation.seenAsStragglers,
+      foreignUuids: observation.foreignUuids,
+      countsSource: observation.countsSource,
+    },
+    sla: [...sla],
+    verdict: sla.every((r) => r.pass) ? 'pass' : 'fail',
+    cost: inputs.cost ?? null,
+  };
+}
+
+/** Load seconds (sent, acked, errors) and visible seconds on one axis, dense from second 0. */
+function mergeTimeline(load: LoadResult['timeline'], visiblePerSecond: readonly number[]): TimelineSecond[] {
+  const length = Math.max(visiblePerSecond.length, ...load.map((p) => p.second + 1), 0);
+  const out = Array.from({ length }, (_, second) => ({ second, sent: 0, acknowledged: 0, visible: visiblePerSecond[second] ?? 0, errors: 0 }));
+  for (const p of load) {
+    const into = out[p.second]!;
+    into.sent += p.sent;
+    into.acknowledged += p.acknowledged;
+    into.errors += p.errors;
+  }
+  return out;
+}
+
+/** A URL as a report may show it: no userinfo, no query string (tokens hide in both). */
+export function publicUrl(raw: string): string {
+  try {
+    const u = new URL(raw);
+    u.username = '';
+    u.password = '';
+    u.search = '';
+    u.hash = '';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return '(unparseable URL)';
+  }
+}

@@ -1,0 +1,75 @@
+// report.html: one self-contained page (inline CSS and SVG, no script, no external assets) that
+// can be attached to a CI run or mailed. Every piece of text from the run is escaped.
+
+import { EVENT_CLASSES } from '../scenario/scenario.js';
+import { percentileCurve } from '../measure/latency-summary.js';
+import { COUNT_HEADER, LATENCY_HEADER, costEntries, countRows, errorEntries, headline, latencyRows, lossLine, observationLine } from './report-rows.js';
+import type { Report } from './report-types.js';
+import { escapeHtml, percentileChart, timelineChart, type ChartSeries } from './svg-charts.js';
+
+const CURVE_PERCENTILES = [0, 10, 25, 50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.99, 99.999, 100];
+
+const CSS = `body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:960px;color:#222;padding:0 1rem}
+h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}table{border-collapse:collapse;font-size:.85rem}
+th,td{padding:.25rem .6rem;border-bottom:1px solid #ddd}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+.pass{color:#1a7f37}.fail{color:#cf222e}.badge{font-weight:bold;padding:.1rem .5rem;border:2px solid currentColor;border-radius:4px}
+p.note{color:#555;font-size:.85rem}`;
+
+function table(header: readonly string[], rows: readonly (readonly string[])[], numericFrom: number): string {
+  const cls = (i: number): string => (i >= numericFrom ? ' class="n"' : '');
+  const head = `<tr>${header.map((h, i) => `<th${cls(i)}>${escapeHtml(h)}</th>`).join('')}</tr>`;
+  const body = rows.map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${escapeHtml(c)}</td>`).join('')}</tr>`).join('');
+  return `<table>${head}${body}</table>`;
+}
+
+export function renderHtml(report: Report): string {
+  const verdictClass = report.verdict === 'pass' ? 'pass' : 'fail';
+  const curve = (name: string, color: string, encoded: string): ChartSeries => ({ name, color, points: percentileCurve(encoded, CURVE_PERCENTILES) });
+  const latencyChart = percentileChart('Latency by percentile', [
+    curve('visible, anonymous', '#0969da', report.latency.visible.anonymous.histogram),
+    curve('visible, identified', '#8250df', report.latency.visible.identified.histogram),
+    curve('ack, all', '#1a7f37', report.latency.ack.all.histogram),
+    curve('send delay, all', '#bf8700', report.latency.sendDelay.all.histogram),
+  ]);
+  const t = report.timeline;
+  const timeline = timelineChart(
+    'Events per second',
+    [
+      { name: 'sent', color: '#bf8700', points: t.map((p) => [p.second, p.sent] as const) },
+      { name: 'acknowledged', color: '#1a7f37', points: t.map((p) => [p.second, p.acknowledged] as const) },
+      { name: 'first seen', color: '#0969da', points: t.map((p) => [p.second, p.visible] as const) },
+    ],
+    t.map((p) => p.errors),
+  );
+  const errors = errorEntries(report);
+  const cost = costEntries(report.cost);
+  const sla =
+    report.sla.length === 0
+      ? '<p>No checks in the scenario.</p>'
+      : table(['check', 'result', 'detail'], report.sla.map((r) => [r.check, r.pass ? 'pass' : 'FAIL', r.detail]), 99);
+  const resolution = report.latency.visible.all.resolutionMs;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>ingestbench ${escapeHtml(report.run.id)}: ${escapeHtml(report.run.scenario.name)}</title>
+<style>${CSS}</style></head><body>
+<h1>ingestbench: ${escapeHtml(report.run.scenario.name)} <span class="badge ${verdictClass}">${escapeHtml(report.verdict.toUpperCase())}</span>${report.run.partial ? ' <span class="fail">partial run</span>' : ''}</h1>
+<p>${escapeHtml(headline(report))}</p>
+<p class="note">ingestbench ${escapeHtml(report.run.ingestbenchVersion)}, node ${escapeHtml(report.run.node)}, seed ${report.run.seed}, ${report.run.workers} workers, report schema ${report.schemaVersion}.</p>
+<h2>Latency</h2>
+${table(LATENCY_HEADER, latencyRows(report), 2)}
+<p class="note">Visible latency is measured from the intended send time to the response of the poll that first returned the event: each figure may overstate by up to the resolution${resolution === undefined ? '' : ` (${escapeHtml(String(resolution))} ms)`}.</p>
+${latencyChart}
+<h2>Events</h2>
+${table(COUNT_HEADER, countRows(report), 1)}
+<p>${escapeHtml(lossLine(report))}</p>
+<p class="note">${escapeHtml(observationLine(report))}</p>
+${timeline}
+${errors.length > 0 ? `<h2>Errors</h2>${table(['kind', 'attempts'], errors, 1)}` : ''}
+${cost.length > 0 ? `<h2>Processing cost</h2>${table(['measure', 'value'], cost, 1)}` : ''}
+<h2>SLA</h2>
+${sla}
+<p><strong>Verdict: <span class="${verdictClass}">${escapeHtml(report.verdict)}</span></strong></p>
+<p class="note">Classes: ${EVENT_CLASSES.map(escapeHtml).join(', ')}. Encoded HDR histograms are in report.json.</p>
+</body></html>
+`;
+}

@@ -1,0 +1,85 @@
+// The rows every rendering shows (terminal, Markdown, HTML): one definition of which figures
+// appear and how they read, so the three never disagree. Cells are plain text; each renderer
+// escapes them for its own format.
+
+import { EVENT_CLASSES } from '../scenario/scenario.js';
+import { formatCount, formatDuration, formatLatency, formatRate, formatShare } from './format.js';
+import { LATENCY_METRICS, LATENCY_SCOPES, type LatencyMetric, type Report } from './report-types.js';
+
+export const METRIC_LABEL: Readonly<Record<LatencyMetric, string>> = {
+  ack: 'ack',
+  sendDelay: 'send delay',
+  visible: 'visible',
+};
+
+export const LATENCY_HEADER = ['latency', 'events', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max', 'mean', 'resolution'] as const;
+
+export function latencyRows(report: Report): string[][] {
+  const rows: string[][] = [];
+  for (const metric of LATENCY_METRICS) {
+    for (const scope of LATENCY_SCOPES) {
+      const f = report.latency[metric][scope];
+      rows.push([
+        scope === 'all' ? METRIC_LABEL[metric] : '',
+        scope,
+        formatCount(f.count),
+        ...[f.p50, f.p90, f.p99, f.p999, f.max, f.mean].map(formatLatency),
+        // Visible figures are poll-bound: each may overstate by up to this much.
+        f.resolutionMs === undefined ? '' : `±${formatDuration(f.resolutionMs)}`,
+      ]);
+    }
+  }
+  return rows;
+}
+
+export const COUNT_HEADER = ['events', 'planned', 'sent', 'acked', 'rejected', 'dropped', 'failed', 'visible', 'lost', 'dups', 'rate'] as const;
+
+export function countRows(report: Report): string[][] {
+  const scopes = [...EVENT_CLASSES.map((c) => [c, report.classes[c]] as const), ['total', report.totals] as const];
+  return scopes.map(([name, t]) => [
+    name,
+    ...[t.planned, t.sent, t.acknowledged, t.rejected, t.dropped, t.failed, t.visible, t.lost, t.duplicates].map(formatCount),
+    `${formatRate(t.rate.achieved)} of ${formatRate(t.rate.target)}`,
+  ]);
+}
+
+export function observationLine(report: Report): string {
+  const o = report.observation;
+  return (
+    `${o.method} observation: poll every ${formatDuration(o.pollIntervalMs)}, resolution ${formatDuration(o.resolutionMs)}, ` +
+    `${formatCount(o.polls)} polls, ${formatCount(o.queries)} queries (${formatCount(o.throttled)} throttled, ${formatCount(o.errors)} failed polls), ` +
+    `${o.drained ? 'drained' : `not drained within ${formatDuration(o.drainTimeoutMs)}`}, counts from ${o.countsSource === 'query' ? 'an exact count query' : "the poller's tally"}` +
+    (o.seenAsStragglers > 0 ? `, ${formatCount(o.seenAsStragglers)} events found by the straggler chase` : '') +
+    (o.foreignUuids > 0 ? `, ${formatCount(o.foreignUuids)} foreign uuids with this run's id` : '')
+  );
+}
+
+export function lossLine(report: Report): string {
+  const t = report.totals;
+  const lostRate = t.acknowledged > 0 ? t.lost / t.acknowledged : null;
+  const errorRate = t.sent > 0 ? (t.sent - t.acknowledged) / t.sent : null;
+  return `lost ${formatCount(t.lost)} (${formatShare(lostRate)} of acknowledged), duplicates ${formatCount(t.duplicates)}, capture error rate ${formatShare(errorRate)}`;
+}
+
+export function errorEntries(report: Report): [string, string][] {
+  return Object.entries(report.errors)
+    .sort((a, b) => b[1] - a[1])
+    .map(([kind, n]) => [kind, formatCount(n)]);
+}
+
+/** Numeric and string leaves of the cost object, by dotted path (its shape is measure-cost's). */
+export function costEntries(cost: object | null): [string, string][] {
+  const out: [string, string][] = [];
+  const walk = (value: unknown, path: string): void => {
+    if (typeof value === 'number') out.push([path, Number.isInteger(value) ? formatCount(value) : value.toPrecision(4)]);
+    else if (typeof value === 'string' || typeof value === 'boolean') out.push([path, String(value)]);
+    else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, path ? `${path}.${k}` : k);
+  };
+  walk(cost, '');
+  return out;
+}
+
+export function headline(report: Report): string {
+  const r = report.run;
+  return `run ${r.id}: scenario ${r.scenario.name} against ${r.target.kind} (${r.target.captureUrl}), ${r.startedAt} → ${r.endedAt}${r.partial ? ', PARTIAL (stopped early)' : ''}`;
+}

@@ -1,0 +1,91 @@
+// The two charts of report.html as inline SVG strings (no script, no external assets):
+// - latency by percentile, on the classic HDR axis where each step right is one more nine
+//   (50%, 90%, 99%, 99.9%…), so the tail is as wide as the median;
+// - the run's timeline: events sent, acknowledged and first seen per second, errors as bars.
+// Pure: series in, markup out. Every text node goes through escapeHtml.
+
+import { formatCount, formatDuration } from './format.js';
+
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+export interface ChartSeries {
+  readonly name: string;
+  readonly color: string;
+  /** [x, y] points: percentile → ms for the latency chart, second → events for the timeline. */
+  readonly points: readonly (readonly [number, number])[];
+}
+
+const W = 720;
+const H = 300;
+const PAD = { left: 70, right: 150, top: 16, bottom: 40 };
+const plotW = W - PAD.left - PAD.right;
+const plotH = H - PAD.top - PAD.bottom;
+const MAX_NINES = 5; // 99.999%
+
+/** Percentile → "number of nines" position: 0 at 0%, 1 at 90%, 2 at 99%, … */
+export function ninesOf(percentile: number): number {
+  const p = Math.min(percentile, 100 - 10 ** -MAX_NINES * 100) / 100;
+  return Math.log10(1 / (1 - p));
+}
+
+function frame(title: string, body: string, xLabels: string, yLabels: string, legend: readonly ChartSeries[]): string {
+  const legendItems = legend
+    .map(
+      (s, i) =>
+        `<g transform="translate(${W - PAD.right + 12},${PAD.top + 14 + i * 18})"><rect width="12" height="3" y="-4" fill="${escapeHtml(s.color)}"/>` +
+        `<text x="18" y="0" font-size="11">${escapeHtml(s.name)}</text></g>`,
+    )
+    .join('');
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${escapeHtml(title)}" font-family="system-ui, sans-serif">` +
+    `<title>${escapeHtml(title)}</title>` +
+    `<rect x="${PAD.left}" y="${PAD.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#ccc"/>` +
+    `${xLabels}${yLabels}${body}${legendItems}</svg>`
+  );
+}
+
+function yAxis(maxY: number, format: (v: number) => string): { scale: (v: number) => number; labels: string } {
+  const top = maxY > 0 ? maxY : 1;
+  const scale = (v: number): number => PAD.top + plotH - (v / top) * plotH;
+  const labels = [0, 0.25, 0.5, 0.75, 1]
+    .map((f) => {
+      const y = scale(top * f);
+      return `<line x1="${PAD.left}" x2="${PAD.left + plotW}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}" stroke="#eee"/>` + `<text x="${PAD.left - 6}" y="${(y + 4).toFixed(1)}" font-size="11" text-anchor="end">${escapeHtml(format(top * f))}</text>`;
+    })
+    .join('');
+  return { scale, labels };
+}
+
+const polyline = (s: ChartSeries, x: (v: number) => number, y: (v: number) => number): string =>
+  `<polyline fill="none" stroke="${escapeHtml(s.color)}" stroke-width="2" points="${s.points.map(([a, b]) => `${x(a).toFixed(1)},${y(b).toFixed(1)}`).join(' ')}"><title>${escapeHtml(s.name)}</title></polyline>`;
+
+export function percentileChart(title: string, series: readonly ChartSeries[]): string {
+  const shown = series.filter((s) => s.points.length > 0);
+  if (shown.length === 0) return `<p class="empty">${escapeHtml(title)}: no events measured.</p>`;
+  const x = (percentile: number): number => PAD.left + (ninesOf(percentile) / MAX_NINES) * plotW;
+  const { scale, labels } = yAxis(Math.max(...shown.flatMap((s) => s.points.map((p) => p[1]))), formatDuration);
+  const xLabels = [0, 50, 90, 99, 99.9, 99.99, 99.999]
+    .map((p) => `<text x="${x(p).toFixed(1)}" y="${H - PAD.bottom + 16}" font-size="11" text-anchor="middle">${p}%</text>`)
+    .join('');
+  return frame(title, shown.map((s) => polyline(s, x, scale)).join(''), xLabels, labels, shown);
+}
+
+export function timelineChart(title: string, series: readonly ChartSeries[], errorsPerSecond: readonly number[]): string {
+  const seconds = Math.max(errorsPerSecond.length, ...series.map((s) => s.points.length));
+  if (seconds === 0) return `<p class="empty">${escapeHtml(title)}: no events.</p>`;
+  const x = (second: number): number => PAD.left + (seconds > 1 ? second / (seconds - 1) : 0.5) * plotW;
+  const maxY = Math.max(...series.flatMap((s) => s.points.map((p) => p[1])), ...errorsPerSecond);
+  const { scale, labels } = yAxis(maxY, (v) => formatCount(Math.round(v)));
+  const barW = Math.max(1, plotW / seconds - 1);
+  const bars = errorsPerSecond
+    .map((n, s) => (n > 0 ? `<rect x="${(x(s) - barW / 2).toFixed(1)}" y="${scale(n).toFixed(1)}" width="${barW.toFixed(1)}" height="${(PAD.top + plotH - scale(n)).toFixed(1)}" fill="#d33" opacity="0.6"/>` : ''))
+    .join('');
+  const ticks = Array.from({ length: 6 }, (_, i) => Math.round(((seconds - 1) * i) / 5))
+    .filter((v, i, all) => all.indexOf(v) === i)
+    .map((s) => `<text x="${x(s).toFixed(1)}" y="${H - PAD.bottom + 16}" font-size="11" text-anchor="middle">${escapeHtml(formatDuration(s * 1000))}</text>`)
+    .join('');
+  const legend = [...series, { name: 'errors', color: '#d33', points: [] }];
+  return frame(title, bars + series.map((s) => polyline(s, x, scale)).join(''), ticks, labels, legend);
+}

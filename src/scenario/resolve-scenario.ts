@@ -1,0 +1,156 @@
+// Parsed scenario file → resolved Scenario: durations to milliseconds, weights normalised, default
+// names filled in, SLA expressions parsed, and the command-line overrides applied. Pure: the input
+// is not mutated, and bad overrides are reported as usage errors, not scenario errors.
+
+import { IngestbenchError } from '../errors.js';
+import { parseSlaExpression } from '../verdict/parse-sla.js';
+import { parseDuration } from './parse-duration.js';
+import type { Behaviour, PropertyGenerator, RatePhase, Scenario } from './scenario.js';
+import type { ParsedScenario } from './scenario-schema.js';
+
+export interface ScenarioOverrides {
+  /** Scale every phase so the peak rate is this many events/s (`--rate`). */
+  rate?: number;
+  /** Duration of the steady phase (the longest one), or of the longest phase if none is steady. */
+  durationMs?: number;
+  seed?: number;
+}
+
+type ParsedPhase = ParsedScenario['phases'][number];
+type ParsedBehaviour = ParsedScenario['behaviours'][number];
+type ParsedGenerator = Extract<ParsedBehaviour, { kind: 'pageview' }>['properties'][string];
+
+/** `source`: absolute path of the file or "<inline>"; `fallbackName`: used when the file has no name. */
+export function resolveScenario(
+  parsed: ParsedScenario,
+  source: string,
+  fallbackName: string,
+  overrides: ScenarioOverrides = {},
+): Scenario {
+  checkOverrides(overrides);
+  const phases = applyOverrides(resolvePhases(parsed.phases), overrides);
+  const totalWeight = parsed.behaviours.reduce((sum, b) => sum + b.weight, 0);
+  return {
+    name: parsed.name ?? fallbackName,
+    description: parsed.description.trim(),
+    source,
+    seed: overrides.seed ?? parsed.seed,
+    phases,
+    batchSize: parsed.batch_size,
+    compression: parsed.compression,
+    endpoint: parsed.endpoint,
+    population: { size: parsed.population.size, returningShare: parsed.population.returning },
+    personProfiles: parsed.person_profiles,
+    behaviours: parsed.behaviours.map((b) => resolveBehaviour(b, b.weight / totalWeight)),
+    observation: {
+      pollIntervalMs: parseDuration(parsed.observation.poll_interval),
+      queryBudgetPerMinute: parsed.observation.query_budget,
+      drainTimeoutMs: parseDuration(parsed.observation.drain_timeout),
+    },
+    sla: parsed.sla.map(parseSlaExpression),
+    maxInFlight: parsed.load.max_in_flight,
+    requestTimeoutMs: parseDuration(parsed.load.request_timeout),
+    maxRetries: parsed.load.retries,
+  };
+}
+
+function resolvePhases(phases: readonly ParsedPhase[]): RatePhase[] {
+  const kindCount = new Map<string, number>();
+  for (const p of phases) kindCount.set(p.kind, (kindCount.get(p.kind) ?? 0) + 1);
+  const seenKind = new Map<string, number>();
+  return phases.map((p) => {
+    const nth = (seenKind.get(p.kind) ?? 0) + 1;
+    seenKind.set(p.kind, nth);
+    // Unnamed phases take their kind; repeated kinds are numbered: warmup, steady-1, steady-2.
+    const name = p.name ?? ((kindCount.get(p.kind) ?? 0) > 1 ? `${p.kind}-${nth}` : p.kind);
+    const durationMs = parseDuration(p.duration);
+    return p.kind === 'ramp'
+      ? { name, kind: p.kind, durationMs, fromRate: p.from, toRate: p.to, measured: true }
+      : { name, kind: p.kind, durationMs, fromRate: p.rate, toRate: p.rate, measured: p.kind !== 'warmup' };
+  });
+}
+
+function checkOverrides(overrides: ScenarioOverrides): void {
+  const bad = (flag: string, value: number, want: string) =>
+    new IngestbenchError('USAGE', `${flag} ${value}: expected ${want}`);
+  const { rate, durationMs, seed } = overrides;
+  if (rate !== undefined && !(Number.isFinite(rate) && rate > 0))
+    throw bad('--rate', rate, 'events/s above 0');
+  if (durationMs !== undefined && !(Number.isFinite(durationMs) && durationMs > 0)) {
+    throw bad('--duration', durationMs, 'a duration above 0, e.g. 30s');
+  }
+  if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 32)) {
+    throw bad('--seed', seed, 'a whole number from 0 to 4294967295');
+  }
+}
+
+function applyOverrides(phases: RatePhase[], overrides: ScenarioOverrides): RatePhase[] {
+  let result = phases;
+  if (overrides.rate !== undefined) {
+    const peak = Math.max(...result.map((p) => Math.max(p.fromRate, p.toRate)));
+    const scale = overrides.rate / peak;
+    result = result.map((p) => ({ ...p, fromRate: p.fromRate * scale, toRate: p.toRate * scale }));
+  }
+  if (overrides.durationMs !== undefined) {
+    const target = durationTarget(result);
+    const durationMs = overrides.durationMs;
+    result = result.map((p, i) => (i === target ? { ...p, durationMs } : p));
+  }
+  return result;
+}
+
+/** Index of the phase `--duration` sets: the longest steady phase, else the longest phase (first on ties). */
+function durationTarget(phases: readonly RatePhase[]): number {
+  const candidates = phases.some((p) => p.kind === 'steady')
+    ? phases.filter((p) => p.kind === 'steady')
+    : phases;
+  const longest = candidates.reduce((best, p) => (p.durationMs > best.durationMs ? p : best));
+  return phases.indexOf(longest);
+}
+
+function resolveBehaviour(b: ParsedBehaviour, weight: number): Behaviour {
+  const base = { name: b.name ?? b.kind, kind: b.kind, weight, groupType: null, groupCount: 0 };
+  switch (b.kind) {
+    case 'pageview': {
+      const properties = resolveProperties(b.properties);
+      // posthog-js always sends $current_url with a $pageview; PostHog's web analytics needs it.
+      properties['$current_url'] ??= { kind: 'faker', path: 'internet.url' };
+      return { ...base, events: [], properties };
+    }
+    case 'custom':
+      return { ...base, events: [...b.events], properties: resolveProperties(b.properties) };
+    case 'identify':
+    case 'set':
+      return { ...base, events: [], properties: resolveProperties(b.properties) };
+    case 'alias':
+      return { ...base, events: [], properties: {} };
+    case 'group':
+      return {
+        ...base,
+        events: [...b.events],
+        properties: resolveProperties(b.properties),
+        groupType: b.group_type,
+        groupCount: b.group_count,
+      };
+  }
+}
+
+function resolveProperties(
+  properties: Readonly<Record<string, ParsedGenerator>>,
+): Record<string, PropertyGenerator> {
+  const resolved: Record<string, PropertyGenerator> = {};
+  for (const [key, generator] of Object.entries(properties)) resolved[key] = resolveGenerator(generator);
+  return resolved;
+}
+
+function resolveGenerator(generator: ParsedGenerator): PropertyGenerator {
+  if (generator === null || typeof generator !== 'object') return { kind: 'const', value: generator };
+  if (generator.faker !== undefined) return { kind: 'faker', path: generator.faker };
+  if (generator.one_of !== undefined) return { kind: 'oneOf', values: [...generator.one_of] };
+  if (generator.int !== undefined) return { kind: 'int', min: generator.int[0], max: generator.int[1] };
+  // Unreachable after validation (exactly one key); kept as a harness-bug guard, not a fallback.
+  throw new IngestbenchError(
+    'INTERNAL',
+    'property generator with none of faker, one_of, int after validation',
+  );
+}

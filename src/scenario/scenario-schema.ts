@@ -1,0 +1,347 @@
+// The one schema of the scenario file. It gives the input type (ScenarioInput), the validation
+// messages (load-scenario.ts maps each issue to its YAML line) and the JSON Schema editors use
+// (scenario-json-schema.ts). Defaults live here and nowhere else; resolve-scenario.ts turns the
+// parsed input into the resolved Scenario (milliseconds, normalised weights, overrides).
+
+import * as z from 'zod';
+import { trySlaExpression } from '../verdict/parse-sla.js';
+import { fakerPathProblem } from './faker-path.js';
+import { DURATION_EXAMPLES, DURATION_PATTERN, tryParseDuration } from './parse-duration.js';
+
+/** A positive duration such as "30s"; a bare number is refused because its unit would be a guess. */
+function duration(description: string) {
+  return z
+    .string({
+      error: (issue) =>
+        issue.input === undefined ? undefined : `a duration is text with a unit, e.g. ${DURATION_EXAMPLES}`,
+    })
+    .meta({ description, pattern: DURATION_PATTERN })
+    .superRefine((text, ctx) => {
+      const parsed = tryParseDuration(text);
+      if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+      else if (parsed.ms <= 0)
+        ctx.addIssue({ code: 'custom', message: `duration must be longer than 0, got "${text}"` });
+    });
+}
+
+const rate = (description: string) => z.number().positive().max(10_000_000).meta({ description });
+
+const phaseName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a phase name is letters, digits, "-", "_" or "."')
+  .meta({ description: 'Name in reports (default: the kind, numbered when repeated).' });
+
+const WarmupPhase = z.strictObject({
+  kind: z.literal('warmup'),
+  name: phaseName.optional(),
+  rate: rate('Events per second.'),
+  duration: duration('How long the phase lasts.'),
+});
+const SteadyPhase = z.strictObject({
+  kind: z.literal('steady'),
+  name: phaseName.optional(),
+  rate: rate('Events per second.'),
+  duration: duration('How long the phase lasts.'),
+});
+const RampPhase = z.strictObject({
+  kind: z.literal('ramp'),
+  name: phaseName.optional(),
+  from: z.number().min(0).max(10_000_000).meta({ description: 'Events per second at the start.' }),
+  to: rate('Events per second at the end.'),
+  duration: duration('How long the ramp lasts.'),
+});
+
+const Phase = z.discriminatedUnion('kind', [WarmupPhase, RampPhase, SteadyPhase]).meta({
+  description: 'warmup: sent and checked but not in latency figures or SLA; ramp: linear from → to.',
+});
+
+const Phases = z
+  .array(Phase)
+  .min(1, 'a scenario needs at least one phase')
+  .superRefine((phases, ctx) => {
+    if (!phases.some((p) => p.kind !== 'warmup')) {
+      ctx.addIssue({ code: 'custom', message: 'only warmup phases: add a steady or ramp phase to measure' });
+    }
+    const seen = new Set<string>();
+    phases.forEach((phase, index) => {
+      if (phase.name === undefined) return;
+      if (seen.has(phase.name)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `phase name "${phase.name}" is used twice`,
+          path: [index, 'name'],
+        });
+      }
+      seen.add(phase.name);
+    });
+  });
+
+// ---- property generators -------------------------------------------------------------------
+
+const Constant = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+const GeneratorObject = z
+  .strictObject({
+    faker: z
+      .string()
+      .superRefine((path, ctx) => {
+        const problem = fakerPathProblem(path);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .optional()
+      .meta({ description: '@faker-js/faker module.method, e.g. internet.url, commerce.productName.' }),
+    one_of: z
+      .array(z.union([z.string(), z.number(), z.boolean()]))
+      .min(1, 'one_of needs at least one value')
+      .optional()
+      .meta({ description: 'Pick uniformly from these values.' }),
+    int: z
+      .tuple([z.int(), z.int()])
+      .refine(([min, max]) => min <= max, 'int is [min, max] with min ≤ max')
+      .optional()
+      .meta({ description: 'A whole number from min to max inclusive.' }),
+  })
+  .superRefine((generator, ctx) => {
+    const keys = Object.keys(generator);
+    if (keys.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `a generator has exactly one of faker, one_of, int (found ${keys.length === 0 ? 'none of them' : keys.join(', ')})`,
+      });
+    }
+  })
+  .meta({ minProperties: 1, maxProperties: 1 });
+
+const Generator = z.union([Constant, GeneratorObject], {
+  error:
+    'a property is a constant (text, number, true/false, null) or a generator: ' +
+    '{faker: module.method}, {one_of: [...]}, {int: [min, max]}',
+});
+
+const Properties = z
+  .record(
+    z
+      .string()
+      .min(1)
+      .refine(
+        (key) => !key.startsWith('ingestbench_'),
+        'properties starting with ingestbench_ are the harness’s own',
+      ),
+    Generator,
+  )
+  // An id makes the JSON Schema define this once and refer to it from every behaviour.
+  .meta({ id: 'properties', description: 'Property name → constant or generator.' });
+
+// ---- behaviours ----------------------------------------------------------------------------
+
+/** PostHog's recommended `[object] [verb]` form: lowercase words, e.g. "project created". */
+export const EVENT_NAME_FORM = /^[a-z][a-z0-9]*( [a-z][a-z0-9]*)+$/;
+
+const EventName = z.string().superRefine((name, ctx) => {
+  if (!EVENT_NAME_FORM.test(name)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${name}" is not an [object] [verb] event name: use lowercase words separated by spaces, e.g. "project created", "invite sent"`,
+    });
+  }
+});
+
+const behaviourCommon = {
+  name: z.string().min(1).optional().meta({ description: 'Unique name in reports (default: the kind).' }),
+  weight: z
+    .number()
+    .min(0)
+    .default(1)
+    .meta({ description: 'Relative share of events; weights are normalised to sum to 1.' }),
+};
+
+const PageviewBehaviour = z
+  .strictObject({
+    kind: z.literal('pageview'),
+    ...behaviourCommon,
+    properties: Properties.default({}),
+  })
+  .meta({ description: '$pageview events; $current_url defaults to {faker: internet.url}.' });
+
+const CustomBehaviour = z
+  .strictObject({
+    kind: z.literal('custom'),
+    ...behaviourCommon,
+    events: z.array(EventName).min(1, 'custom needs at least one event name').meta({
+      description: '[object] [verb] event names to pick from, e.g. "project created".',
+    }),
+    properties: Properties.default({}),
+  })
+  .meta({ description: 'Product events by identified users.' });
+
+const IdentifyBehaviour = z
+  .strictObject({
+    kind: z.literal('identify'),
+    ...behaviourCommon,
+    properties: Properties.default({}).meta({ description: 'Person properties sent as $set.' }),
+  })
+  .meta({
+    description: '$identify: an anonymous visitor logs in ($anon_distinct_id merges it into a person).',
+  });
+
+const AliasBehaviour = z
+  .strictObject({ kind: z.literal('alias'), ...behaviourCommon })
+  .meta({ description: '$create_alias: a second distinct id for an identified person.' });
+
+const SetBehaviour = z
+  .strictObject({
+    kind: z.literal('set'),
+    ...behaviourCommon,
+    properties: Properties.refine(
+      (p) => Object.keys(p).length > 0,
+      'set needs at least one person property',
+    ).meta({
+      description: 'Person properties sent as $set.',
+    }),
+  })
+  .meta({ description: '$set: update person properties of an identified user.' });
+
+const GroupBehaviour = z
+  .strictObject({
+    kind: z.literal('group'),
+    ...behaviourCommon,
+    group_type: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]*$/, 'a group type is lowercase letters, digits and "_", e.g. company')
+      .default('company')
+      .meta({ description: 'Group type, e.g. company, project.' }),
+    group_count: z.int().min(1).max(1_000_000).default(10).meta({ description: 'Distinct group keys.' }),
+    properties: Properties.default({}).meta({ description: 'Group properties sent as $group_set.' }),
+    events: z
+      .array(EventName)
+      .default([])
+      .meta({ description: 'Events sent within the group ($groups); none: only $groupidentify.' }),
+  })
+  .meta({ description: '$groupidentify and events in groups.' });
+
+const Behaviour = z.discriminatedUnion('kind', [
+  PageviewBehaviour,
+  CustomBehaviour,
+  IdentifyBehaviour,
+  AliasBehaviour,
+  SetBehaviour,
+  GroupBehaviour,
+]);
+
+const Behaviours = z
+  .array(Behaviour)
+  .min(1, 'a scenario needs at least one behaviour')
+  .superRefine((behaviours, ctx) => {
+    if (behaviours.length > 0 && behaviours.reduce((sum, b) => sum + b.weight, 0) <= 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'behaviour weights sum to 0: give at least one a positive weight',
+      });
+    }
+    const seen = new Map<string, number>();
+    behaviours.forEach((behaviour, index) => {
+      const name = behaviour.name ?? behaviour.kind;
+      const first = seen.get(name);
+      if (first !== undefined) {
+        const how = behaviour.name === undefined ? ` (unnamed ${behaviour.kind} behaviours need a name)` : '';
+        ctx.addIssue({
+          code: 'custom',
+          message: `behaviour name "${name}" is already used by behaviours[${first}]${how}`,
+          path: [index, 'name'],
+        });
+      } else {
+        seen.set(name, index);
+      }
+    });
+  });
+
+// ---- the file ------------------------------------------------------------------------------
+
+const SlaExpression = z
+  .string()
+  .meta({ description: 'e.g. "visible.p99 < 5m", "lost == 0", "capture.error_rate < 0.1%".' })
+  .superRefine((expression, ctx) => {
+    const parsed = trySlaExpression(expression);
+    if (!parsed.ok) {
+      // The span travels with the issue so the error can put a caret under the bad part.
+      ctx.addIssue({
+        code: 'custom',
+        message: parsed.message,
+        params: { slaStart: parsed.start, slaEnd: parsed.end },
+      });
+    }
+  });
+
+export const ScenarioSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a scenario name is letters, digits, "-", "_" or "."')
+      .optional()
+      .meta({ description: 'Name in reports (default: the file name without .yaml).' }),
+    description: z.string().default('').meta({ description: 'What the scenario models.' }),
+    seed: z
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1)
+      .default(1)
+      .meta({ description: 'Seed for every random choice: same seed, same events.' }),
+    phases: Phases,
+    batch_size: z.int().min(1).max(1000).default(100).meta({ description: 'Events per capture request.' }),
+    compression: z
+      .enum(['none', 'gzip'])
+      .default('gzip')
+      .meta({ description: 'Request body encoding (the SDKs gzip when they can).' }),
+    endpoint: z
+      .enum(['/batch/', '/e/', '/i/v0/e/'])
+      .default('/batch/')
+      .meta({ description: 'Capture route the requests go to.' }),
+    population: z
+      .strictObject({
+        size: z.int().min(1).max(100_000_000).default(10_000).meta({ description: 'Distinct users.' }),
+        returning: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0)
+          .meta({ description: 'Share of users already identified when the run starts (0 to 1).' }),
+      })
+      .prefault({}),
+    person_profiles: z.enum(['identified_only', 'always']).default('identified_only').meta({
+      description: "posthog-js person_profiles: 'identified_only' sends personless events until identify.",
+    }),
+    behaviours: Behaviours,
+    observation: z
+      .strictObject({
+        poll_interval: duration('Time between visibility polls (the latency resolution).').default('1s'),
+        query_budget: z
+          .int()
+          .min(1)
+          .max(100_000)
+          .default(120)
+          .meta({ description: 'Query API calls per minute the poller may make.' }),
+        drain_timeout: duration('How long to keep polling after the last send.').default('60s'),
+      })
+      .prefault({}),
+    sla: z
+      .array(SlaExpression)
+      .default([])
+      .meta({ description: 'Checks evaluated at the end; any failure fails the run.' }),
+    load: z
+      .strictObject({
+        max_in_flight: z.int().min(1).max(100_000).default(64).meta({
+          description: 'Concurrent requests per worker; events over the cap are dropped and counted.',
+        }),
+        request_timeout: duration('Per-request timeout.').default('10s'),
+        retries: z.int().min(0).max(10).default(3).meta({ description: 'Retries of 429/503 answers.' }),
+      })
+      .prefault({}),
+  })
+  .meta({
+    title: 'ingestbench scenario',
+    description: 'A PostHog-style ingestion workload: rate phases, behaviours, observation and SLA.',
+  });
+
+export type ScenarioInput = z.input<typeof ScenarioSchema>;
+/** The file after validation, with defaults filled in; resolve-scenario.ts turns it into a Scenario. */
+export type ParsedScenario = z.output<typeof ScenarioSchema>;

@@ -1,0 +1,27 @@
+// How SLA thresholds and measured values read in verdict lines and reports: durations in the
+// scenario syntax ("4.2s", "5m"), shares as percentages, counts as integers, rates as events/s.
+
+import { formatDuration } from '../scenario/parse-duration.js';
+import type { SlaUnit } from './sla-metrics.js';
+
+export function formatSlaValue(value: number | null, unit: SlaUnit): string {
+  if (value === null || Number.isNaN(value)) return 'no value';
+  switch (unit) {
+    case 'ms':
+      // Sub-second precision matters for latencies; beyond a minute, whole seconds are enough.
+      if (value < 1000) return `${roundTo(value, 1)}ms`;
+      if (value < 60_000) return `${roundTo(value / 1000, 2)}s`;
+      return formatDuration(Math.round(value / 1000) * 1000);
+    case 'fraction':
+      return `${roundTo(value * 100, 4)}%`;
+    case 'count':
+      return String(value);
+    case 'eps':
+      return `${roundTo(value, 1)}/s`;
+  }
+}
+
+function roundTo(value: number, digits: number): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}

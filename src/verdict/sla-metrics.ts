@@ -1,0 +1,94 @@
+// The metric catalogue SLA expressions may name. The report builder provides a value for exactly
+// these paths; the SLA parser validates names and units against it; the docs list it. Latencies
+// are milliseconds, shares are fractions (0.01 = 1%), rates are events per second.
+
+export type SlaUnit = 'ms' | 'count' | 'fraction' | 'eps';
+
+export interface SlaMetric {
+  readonly path: string;
+  readonly unit: SlaUnit;
+  readonly description: string;
+}
+
+/** Metric scopes: all events, then each event class on its own. */
+export const SLA_SCOPES = ['', 'anonymous.', 'identified.'] as const;
+
+const LATENCIES = [
+  ['visible', 'time from intended send until a poll first saw the event in the query API'],
+  ['ack', 'time from intended send until capture acknowledged the request carrying the event'],
+  ['sendDelay', 'actual send time minus intended send time (how far the load generator fell behind)'],
+] as const;
+
+const STATISTICS = [
+  ['p50', 'median'],
+  ['p90', '90th percentile'],
+  ['p99', '99th percentile'],
+  ['p999', '99.9th percentile'],
+  ['max', 'maximum'],
+] as const;
+
+const COUNTS = [
+  ['lost', 'acknowledged events never seen by the query API before the drain timeout'],
+  ['duplicates', 'rows returned beyond one per distinct event uuid'],
+  ['dropped', 'events never sent because the in-flight request cap was reached'],
+  ['rejected', 'events in requests that capture refused (4xx/5xx after retries) or that timed out'],
+  ['visible', 'events seen by the query API'],
+  ['acknowledged', 'events in requests that capture acknowledged (2xx)'],
+  ['sent', 'events put on the wire'],
+  ['planned', 'events the schedule intended to send'],
+] as const;
+
+function scopeLabel(scope: string): string {
+  return scope === '' ? 'all events' : `${scope.slice(0, -1)} events`;
+}
+
+function buildCatalogue(): SlaMetric[] {
+  const metrics: SlaMetric[] = [];
+  for (const scope of SLA_SCOPES) {
+    const who = scopeLabel(scope);
+    for (const [name, meaning] of LATENCIES) {
+      for (const [stat, statName] of STATISTICS) {
+        metrics.push({
+          path: `${scope}${name}.${stat}`,
+          unit: 'ms',
+          description: `${statName} ${meaning} (${who})`,
+        });
+      }
+    }
+    for (const [name, meaning] of COUNTS) {
+      metrics.push({ path: `${scope}${name}`, unit: 'count', description: `${meaning} (${who})` });
+    }
+    metrics.push({
+      path: `${scope}lost_rate`,
+      unit: 'fraction',
+      description: `lost / acknowledged (${who})`,
+    });
+  }
+  metrics.push(
+    {
+      path: 'capture.error_rate',
+      unit: 'fraction',
+      description: '(sent − acknowledged) / sent events: the share capture did not acknowledge',
+    },
+    {
+      path: 'rate.achieved',
+      unit: 'fraction',
+      description: 'achieved send rate / target rate over measured phases',
+    },
+    {
+      path: 'rate.achieved_eps',
+      unit: 'eps',
+      description: 'achieved send rate over measured phases, events/s',
+    },
+  );
+  return metrics;
+}
+
+export const SLA_METRICS: readonly SlaMetric[] = Object.freeze(buildCatalogue());
+
+const BY_PATH: ReadonlyMap<string, SlaMetric> = new Map(SLA_METRICS.map((m) => [m.path, m]));
+
+/** The catalogue entry for `path`, or undefined when it is not a metric. */
+export function slaMetric(path: string): SlaMetric | undefined {
+  return BY_PATH.get(path);
+}

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
+import {
+  HIGHEST_MICROS,
+  LoadHistograms,
+  mergeLoadHistograms,
+  toMicros,
+} from '../../src/load/load-histograms.js';
+
+describe('LoadHistograms', () => {
+  it('records µs per class, derives all, and merges encoded histograms losslessly', () => {
+    const a = new LoadHistograms();
+    a.recordAck(0, 1.5); // 1500 µs
+    a.recordAck(1, 20);
+    a.recordSendDelay(0, 0.25, 100);
+    const b = new LoadHistograms();
+    b.recordAck(1, 20);
+    const merged = mergeLoadHistograms([a.encode(), b.encode()]);
+    const ack = (key: 'all' | 'anonymous' | 'identified') => decodeFromCompressedBase64(merged.ack[key]);
+    assert.equal(ack('all').totalCount, 3);
+    assert.equal(ack('anonymous').totalCount, 1);
+    assert.equal(ack('identified').totalCount, 2);
+    assert.ok(Math.abs(ack('anonymous').maxValue - 1500) <= 1);
+    assert.ok(Math.abs(ack('identified').getValueAtPercentile(50) - 20_000) <= 20);
+    const delay = decodeFromCompressedBase64(merged.sendDelay.all);
+    assert.equal(delay.totalCount, 100);
+    assert.ok(Math.abs(delay.getValueAtPercentile(99) - 250) <= 1);
+  });
+
+  it('clamps to the trackable range', () => {
+    assert.equal(toMicros(-3), 1);
+    assert.equal(toMicros(1e12), HIGHEST_MICROS);
+    assert.equal(toMicros(0.0004), 1);
+  });
+});

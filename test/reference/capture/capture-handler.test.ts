@@ -1,0 +1,158 @@
+// The capture handler: routes, health, CORS, beacon, black hole, and the durable-enqueue contract.
+
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { CapturedEvent } from '../../../src/reference/captured-event.js';
+import type { HttpResponse } from '../../../src/reference/http-types.js';
+import { createCaptureHandler, type CaptureDeps } from '../../../src/reference/capture/capture-handler.js';
+import { anEvent, batchRequest, NOW, request, TOKEN } from './capture-requests.js';
+
+function spyDeps(enqueue: CaptureDeps['enqueue'] = () => Promise.resolve()) {
+  const calls: (readonly CapturedEvent[])[] = [];
+  const deps: CaptureDeps = {
+    enqueue: (events) => {
+      calls.push(events);
+      return enqueue(events);
+    },
+    now: () => NOW,
+  };
+  return { calls, handle: createCaptureHandler(deps) };
+}
+
+const body = (res: HttpResponse | null): string => (res === null ? '<null>' : res.body.toString());
+const validBatch = JSON.stringify({ api_key: TOKEN, batch: [anEvent(), anEvent({ distinct_id: 'user-2' })] });
+
+describe('routes', () => {
+  for (const path of ['/e', '/i/v0/e', '/capture', '/track', '/engage', '/batch']) {
+    for (const url of [path, `${path}/`]) {
+      test(`POST ${url} → 200 {"status":"Ok"} after enqueueing the events`, async () => {
+        const { calls, handle } = spyDeps();
+        const res = await handle(request(url, validBatch));
+        assert.equal(res?.status, 200);
+        assert.deepEqual(JSON.parse(body(res)), { status: 'Ok' });
+        assert.equal(res?.headers['content-type'], 'application/json');
+        assert.deepEqual(
+          calls.map((events) => events.map((e) => e.distinctId)),
+          [['user-1', 'user-2']],
+        );
+      });
+    }
+  }
+
+  test('GET with ?data= is accepted', async () => {
+    const { calls, handle } = spyDeps();
+    const res = await handle(request(`/e/?data=${encodeURIComponent(validBatch)}`, '', {}, 'GET'));
+    assert.equal(res?.status, 200);
+    assert.equal(calls[0]?.length, 2);
+  });
+
+  test('paths that are not capture or health routes → null (left to other handlers)', async () => {
+    const { calls, handle } = spyDeps();
+    for (const url of ['/metrics', '/api/projects/1/query/', '/', '/batchx', '/e/x', '/flags/?v=2']) {
+      assert.equal(await handle(request(url, validBatch)), null, url);
+    }
+    assert.equal(calls.length, 0);
+  });
+
+  test('/_readiness and /_liveness → 200', async () => {
+    const { handle } = spyDeps();
+    for (const url of ['/_readiness', '/_liveness', '/_liveness/']) {
+      assert.equal((await handle(request(url, '', {}, 'GET')))?.status, 200, url);
+    }
+  });
+
+  test('methods other than GET, POST, OPTIONS → 405 with Allow', async () => {
+    const { calls, handle } = spyDeps();
+    const res = await handle(request('/batch/', validBatch, {}, 'PUT'));
+    assert.equal(res?.status, 405);
+    assert.equal(res?.headers['allow'], 'GET, POST, OPTIONS');
+    assert.equal(calls.length, 0);
+  });
+
+  test('?beacon=1 → 204 with no body, events enqueued', async () => {
+    const { calls, handle } = spyDeps();
+    const res = await handle(request('/e/?beacon=1', validBatch));
+    assert.equal(res?.status, 204);
+    assert.equal(body(res), '');
+    assert.equal(calls.length, 1);
+  });
+});
+
+describe('CORS', () => {
+  test('preflight grants the methods and headers posthog-js uses, echoing the Origin', async () => {
+    const { calls, handle } = spyDeps();
+    const res = await handle(
+      request(
+        '/e/',
+        '',
+        { origin: 'https://app.example.com', 'access-control-request-headers': 'X-Custom' },
+        'OPTIONS',
+      ),
+    );
+    assert.equal(res?.status, 204);
+    assert.equal(res?.headers['access-control-allow-origin'], 'https://app.example.com');
+    assert.equal(res?.headers['access-control-allow-credentials'], 'true');
+    assert.match(res?.headers['access-control-allow-methods'] ?? '', /POST/);
+    const allowed = (res?.headers['access-control-allow-headers'] ?? '').split(', ');
+    for (const h of ['content-type', 'content-encoding', 'x-custom']) assert.ok(allowed.includes(h), h);
+    assert.ok(Number(res?.headers['access-control-max-age']) > 0);
+    assert.equal(calls.length, 0);
+  });
+
+  test('every capture response carries CORS headers, * without an Origin', async () => {
+    const { handle } = spyDeps();
+    const ok = await handle(request('/batch/', validBatch, { origin: 'http://localhost:8000' }));
+    const bad = await handle(request('/batch/', 'not json'));
+    assert.equal(ok?.headers['access-control-allow-origin'], 'http://localhost:8000');
+    assert.equal(bad?.status, 400);
+    assert.equal(bad?.headers['access-control-allow-origin'], '*');
+    assert.match(bad?.headers['content-type'] ?? '', /^text\/plain/);
+  });
+});
+
+describe('black hole', () => {
+  test('/test/black_hole validates like /batch, answers 200 and enqueues nothing', async () => {
+    const { calls, handle } = spyDeps();
+    assert.equal((await handle(request('/test/black_hole', validBatch)))?.status, 200);
+    assert.equal(
+      (await handle(request('/test/black_hole/', batchRequest([anEvent({ distinct_id: '' })]).body)))?.status,
+      400,
+    );
+    assert.equal(
+      (await handle(request('/test/black_hole', JSON.stringify({ api_key: 'phx_k', batch: [anEvent()] }))))
+        ?.status,
+      401,
+    );
+    assert.equal(calls.length, 0);
+  });
+});
+
+describe('durability', () => {
+  test('the response waits for enqueue to resolve', async () => {
+    let release: () => void = () => undefined;
+    const { handle } = spyDeps(() => new Promise<void>((resolve) => (release = resolve)));
+    let settled = false;
+    const pending = handle(request('/batch/', validBatch)).then((res) => {
+      settled = true;
+      return res;
+    });
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    assert.equal(settled, false, 'answered before the events were durable');
+    release();
+    assert.equal((await pending)?.status, 200);
+  });
+
+  test('enqueue rejects → 503, nothing acknowledged', async () => {
+    const { calls, handle } = spyDeps(() => Promise.reject(new Error('queue full')));
+    const res = await handle(request('/batch/', validBatch));
+    assert.equal(res?.status, 503);
+    assert.equal(calls.length, 1);
+  });
+
+  test('enqueue throws synchronously → 503', async () => {
+    const { handle } = spyDeps(() => {
+      throw new Error('queue closed');
+    });
+    assert.equal((await handle(request('/batch/', validBatch)))?.status, 503);
+  });
+});

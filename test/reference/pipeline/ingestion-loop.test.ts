@@ -1,0 +1,149 @@
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CapturedEvent } from '../../../src/reference/captured-event.js';
+import { IngestbenchError } from '../../../src/errors.js';
+import { createBatchProcessor } from '../../../src/reference/ingest/process-batch.js';
+import { faultRoll } from '../../../src/reference/pipeline/fault-roll.js';
+import { NO_FAULTS, type FaultSpec } from '../../../src/reference/pipeline/fault-spec.js';
+import { createIngestionStep } from '../../../src/reference/pipeline/ingestion-loop.js';
+import { consumerOffset } from '../../../src/reference/queue/consumer-offset.js';
+import { openDurableQueue } from '../../../src/reference/queue/durable-queue.js';
+import { openQueueReader } from '../../../src/reference/queue/queue-reader.js';
+import { openStore } from '../../../src/reference/store/open-store.js';
+
+const root = mkdtempSync(join(tmpdir(), 'ingestbench-loop-'));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+let n = 0;
+const captured = (personless: boolean, token = 'phc_a'): CapturedEvent => {
+  const i = n++;
+  return {
+    uuid: `0190f0e0-0000-7000-8000-${i.toString(16).padStart(12, '0')}`,
+    distinctId: `user-${i % 7}`,
+    token,
+    now: '2026-01-01T00:00:00.000Z',
+    sentAt: null,
+    ip: null,
+    historicalMigration: false,
+    data: { event: 'page viewed', timestamp: '2026-01-01T00:00:00.000Z', properties: personless ? { $process_person_profile: false } : {} },
+  };
+};
+
+let fixture = 0;
+async function setup(batches: CapturedEvent[][], options: { faults?: FaultSpec; batchSize?: number; clock?: () => number } = {}) {
+  const dir = join(root, String(fixture++));
+  rmSync(dir, { recursive: true, force: true });
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(dir);
+  const clock = options.clock ?? (() => 1_000);
+  const queue = await openDurableQueue(join(dir, 'queue.db'), { durable: false, now: clock });
+  for (const batch of batches) await queue.append(batch);
+  await queue.close();
+  const store = openStore(join(dir, 'store.db'));
+  const offset = consumerOffset(store);
+  const projects = { teamIdForToken: (token: string) => (token === 'phc_a' ? 1 : undefined) };
+  const processor = createBatchProcessor(store, projects);
+  const reader = openQueueReader(join(dir, 'queue.db'));
+  const step = createIngestionStep(
+    { reader, offset, processor, projects, batchSize: options.batchSize ?? 1000, now: clock },
+    options.faults ?? NO_FAULTS,
+  );
+  const count = (sql: string): number => Number(store.prepare(sql).pluck().get());
+  after(() => {
+    reader.close();
+    store.close();
+  });
+  return { step, store, offset, processor, reader, projects, count };
+}
+
+test('a step ingests the rows after the offset and commits the offset with them', async () => {
+  const batches = [[captured(true), captured(false)], [captured(true)], [captured(false), captured(false)]];
+  const { step, offset, count } = await setup(batches, { batchSize: 3 });
+  const first = step.step();
+  assert.ok(first !== null);
+  assert.deepEqual([first.report.offset, first.report.rows, first.report.events, first.full], [2, 2, 3, true]);
+  assert.deepEqual(first.report.ingested, { anonymous: 2, identified: 1 });
+  assert.equal(offset.read(), 2);
+  assert.equal(count('SELECT count(*) FROM events'), 3);
+  const second = step.step();
+  assert.deepEqual([second?.report.offset, second?.report.events, second?.full], [3, 2, false]);
+  assert.equal(step.step(), null, 'nothing left');
+  assert.equal(count('SELECT count(DISTINCT uuid) FROM events'), 5);
+});
+
+test('a batch whose offset moved under it (a second consumer) rolls back and stores nothing', async () => {
+  const { offset, processor, reader, projects, count } = await setup([[captured(true), captured(true)]]);
+  const racing = createIngestionStep(
+    {
+      reader,
+      offset,
+      projects,
+      batchSize: 1000,
+      now: () => 1_000,
+      processor: {
+        process(events, options) {
+          offset.write(99); // another process committed first
+          return processor.process(events, options);
+        },
+      },
+    },
+    NO_FAULTS,
+  );
+  assert.throws(() => racing.step(), (error: unknown) => error instanceof IngestbenchError && /another ingestion process/.test(error.message));
+  assert.equal(count('SELECT count(*) FROM events'), 0);
+  assert.equal(offset.read(), 99, 'the other consumer’s offset stands');
+});
+
+test('drop-after-ack drops exactly the events its seeded roll picks, counted by class', async () => {
+  const events = Array.from({ length: 300 }, (_, i) => captured(i % 3 !== 0));
+  const faults = { ...NO_FAULTS, dropAfterAck: 0.2, seed: 9 };
+  const { step, store } = await setup([events], { faults });
+  const picked = events.filter((e) => faultRoll(9, 'drop-after-ack', e.uuid) < 0.2);
+  assert.ok(picked.length > 30 && picked.length < 90, `${picked.length} picked`);
+  const report = step.step()?.report;
+  assert.equal(report?.faults.dropAfterAck, picked.length);
+  const stored = new Set(store.prepare('SELECT uuid FROM events').pluck().all() as string[]);
+  assert.equal(stored.size, 300 - picked.length);
+  for (const e of picked) assert.equal(stored.has(e.uuid), false, `${e.uuid} was picked and must not be stored`);
+  const anonymousPicked = picked.filter((e) => (e.data['properties'] as Record<string, unknown>)['$process_person_profile'] === false);
+  assert.deepEqual(
+    report?.dropped.filter((d) => d.reason === 'fault').map((d) => [d.eventClass, d.count]),
+    [
+      ['anonymous', anonymousPicked.length],
+      ['identified', picked.length - anonymousPicked.length],
+    ].filter(([, c]) => c !== 0),
+  );
+});
+
+test('duplicate stores the picked events twice and counts them', async () => {
+  const events = Array.from({ length: 200 }, () => captured(true));
+  const { step, count } = await setup([events], { faults: { ...NO_FAULTS, duplicate: 0.1 } });
+  const picked = events.filter((e) => faultRoll(1, 'duplicate', e.uuid) < 0.1).length;
+  assert.ok(picked > 0);
+  assert.equal(step.step()?.report.faults.duplicate, picked);
+  assert.equal(count('SELECT count(*) FROM events'), 200 + picked);
+  assert.equal(count('SELECT count(DISTINCT uuid) FROM events'), 200);
+});
+
+test('delay holds rows until enqueue time + delay', async () => {
+  let now = 5_000;
+  const { step, count } = await setup([[captured(true)]], { faults: { ...NO_FAULTS, delayMs: 2_000 }, clock: () => now });
+  now = 6_999;
+  assert.equal(step.step(), null);
+  assert.equal(count('SELECT count(*) FROM events'), 0);
+  now = 7_000;
+  assert.equal(step.step()?.report.faults.delay, 1);
+  assert.equal(count('SELECT count(*) FROM events'), 1);
+});
+
+test('unknown tokens and personless person events are dropped with their class', async () => {
+  const personlessIdentify: CapturedEvent = { ...captured(true), data: { event: '$identify', properties: { $process_person_profile: false } } };
+  const { step } = await setup([[captured(true, 'phc_unknown'), captured(false, 'phc_unknown'), captured(false, 'phc_unknown'), personlessIdentify, captured(false)]]);
+  const report = step.step()?.report;
+  assert.deepEqual(report?.ingested, { anonymous: 0, identified: 1 });
+  const dropped = Object.fromEntries((report?.dropped ?? []).map((d) => [`${d.reason}/${d.eventClass}`, d.count]));
+  assert.deepEqual(dropped, { 'unknownToken/anonymous': 1, 'unknownToken/identified': 2, 'personlessPersonEvent/anonymous': 1 });
+});
