@@ -1,5 +1,7 @@
 // The one table of commands and flags. Parsing, defaults, validation and `--help` all read it,
-// so help text and behaviour cannot drift apart.
+// so help text and behaviour cannot drift apart. `serve`'s flags live beside the reference target.
+
+import { SERVE_OPTIONS } from '../reference/serve.js';
 
 export type OptionKind = 'string' | 'integer' | 'number' | 'duration' | 'boolean' | 'choice';
 
@@ -75,28 +77,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'serve',
     summary: 'Run the embedded reference target (capture, query and metrics APIs) until SIGINT/SIGTERM.',
     positionals: [],
-    options: [
-      { name: 'host', kind: 'string', value: 'HOST', default: '127.0.0.1', help: 'interface to listen on' },
-      { name: 'port', kind: 'integer', value: 'PORT', default: 8010, help: 'port to listen on (0 picks a free one and prints it)' },
-      { name: 'data', kind: 'string', value: 'DIR', help: 'durable data directory (queue and store); survives restarts', conflicts: ['memory'] },
-      { name: 'memory', kind: 'boolean', default: false, help: 'keep data in a temporary directory removed at exit (not durable)', conflicts: ['data'] },
-      {
-        name: 'token',
-        kind: 'string',
-        value: 'TOKEN',
-        repeatable: true,
-        default: 'phc_ingestbench',
-        help: 'project token; repeat for more projects (ids --project, +1, … in order)',
-      },
-      { name: 'personal-key', kind: 'string', value: 'KEY', default: 'phx_ingestbench', help: 'personal API key the query API accepts' },
-      { name: 'project', kind: 'integer', value: 'ID', default: 1, help: 'id of the first project' },
-      {
-        name: 'fault',
-        kind: 'string',
-        value: 'SPEC',
-        help: 'inject faults, e.g. drop-after-ack=0.01,delay=2s,duplicate=0.001,reject=429:0.05,crash-every=30s',
-      },
-    ],
+    options: SERVE_OPTIONS,
     examples: ['ingestbench serve --port 0 --memory', 'ingestbench serve --data ./data --fault drop-after-ack=0.01'],
   },
 ];

@@ -1,7 +1,7 @@
 // argv → a command and typed option values, driven by the command table. Every mistake is a
 // USAGE error that names the flag and, where it can, the flag that was probably meant.
 
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { IngestbenchError } from '../errors.js';
 import { parseDuration } from '../scenario/parse-duration.js';
 import { didYouMean } from '../scenario/did-you-mean.js';
@@ -36,7 +36,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       strict: true,
       options: Object.fromEntries(
         specs.map((s) => [s.name, { type: s.kind === 'boolean' ? 'boolean' : 'string', multiple: s.repeatable === true }]),
-      ) as NonNullable<ParseArgsConfig['options']>,
+      ),
     });
   } catch (error) {
     throw usage(explainParseError(error, specs, command));
@@ -111,5 +111,7 @@ function explainParseError(error: unknown, specs: readonly OptionSpec[], command
     const where = command ? `ingestbench ${command.name}` : 'ingestbench';
     return `unknown option ${unknown[1]}${unknown[2]} for ${where}${guess ? ` (did you mean --${guess}?)` : ''}`;
   }
-  return message.replace(/\. To specify.*$/s, '');
+  const ambiguous = /Option '--([^']+)' argument is ambiguous/.exec(message);
+  if (ambiguous) return `--${ambiguous[1]} needs a value (a value starting with "-" is written --${ambiguous[1]}=VALUE)`;
+  return message.split('\n')[0] ?? message;
 }

@@ -5,7 +5,6 @@
 import { Pool } from 'undici';
 import type { EncodedBody } from '../generate/batch-body.js';
 import type { Random } from '../generate/prng.js';
-import type { CaptureEndpoint } from '../scenario/scenario.js';
 import { errorKind, httpErrorKind } from './error-kind.js';
 import { EventStatus, LedgerFlag, type LedgerShard } from './ledger.js';
 import type { LoadHistograms } from './load-histograms.js';
@@ -16,7 +15,8 @@ import { retryDelayMs } from './retry-delay.js';
 export interface BatchSenderOptions {
   /** Capture base URL; the endpoint is appended to its path. */
   readonly captureUrl: string;
-  readonly endpoint: CaptureEndpoint;
+  /** A capture path: the scenario's endpoint, or another route for benches. */
+  readonly endpoint: string;
   readonly maxInFlight: number;
   readonly requestTimeoutMs: number;
   readonly maxRetries: number;

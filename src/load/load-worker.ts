@@ -55,7 +55,7 @@ async function run(start: StartMessage): Promise<void> {
     const sender = new BatchSender(
       {
         captureUrl: start.target.captureUrl,
-        endpoint: scenario.endpoint,
+        endpoint: start.target.endpoint ?? scenario.endpoint,
         maxInFlight: scenario.maxInFlight,
         requestTimeoutMs: scenario.requestTimeoutMs,
         maxRetries: scenario.maxRetries,

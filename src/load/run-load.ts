@@ -51,8 +51,11 @@ export interface RunLoadOptions {
   plan: LoadPlan;
   /** One shard per planned worker, each at least its worker's capacity. */
   ledger: Ledger;
-  /** The token is a secret: sent, never logged. */
-  target: { captureUrl: string; token: string };
+  /**
+   * The token is a secret: sent, never logged. `endpoint` overrides the scenario's capture path
+   * (benches aim at the reference target's /test/black_hole/).
+   */
+  target: { captureUrl: string; token: string; endpoint?: string };
   signal?: AbortSignal;
   onProgress?: (progress: LoadProgress) => void;
   progressIntervalMs?: number;

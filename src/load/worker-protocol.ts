@@ -15,7 +15,7 @@ export interface StartMessage {
   readonly plan: LoadPlan;
   readonly ledger: LedgerShardBuffers;
   /** The token is a secret: the worker sends it and never logs it. */
-  readonly target: { readonly captureUrl: string; readonly token: string };
+  readonly target: { readonly captureUrl: string; readonly token: string; readonly endpoint?: string };
   readonly progressIntervalMs: number;
 }
 

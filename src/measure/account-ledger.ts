@@ -44,7 +44,10 @@ const zero = (): ClassAccount => ({
 });
 
 /** `rows` are the per-class row counts of the observation (exact query, or the poller's tally). */
-export function accountLedger(ledger: Ledger, rows: Readonly<Record<EventClass, ClassRowCounts>>): LedgerAccount {
+export function accountLedger(
+  ledger: Ledger,
+  rows: Readonly<Record<EventClass, ClassRowCounts>>,
+): LedgerAccount {
   const byClass: Record<EventClass, ClassAccount> = { anonymous: zero(), identified: zero() };
   for (const shard of ledger.shards) {
     for (let seq = 0; seq < shard.capacity; seq += 1) {

@@ -41,7 +41,10 @@ export function decodeHistogram(encoded: string): Histogram {
 }
 
 /** Latency in ms at each percentile, for plots: [percentile, ms][] over the recorded range. */
-export function percentileCurve(histogram: Histogram | string, percentiles: readonly number[]): [number, number][] {
+export function percentileCurve(
+  histogram: Histogram | string,
+  percentiles: readonly number[],
+): [number, number][] {
   const h = typeof histogram === 'string' ? decodeHistogram(histogram) : histogram;
   if (h.totalCount === 0) return [];
   return percentiles.map((p) => [p, toMs(p >= 100 ? h.maxValue : h.getValueAtPercentile(p))]);

@@ -24,7 +24,8 @@ export function visibleLatency(ledger: Ledger, originMs: number): VisibleLatency
       while (perSecond.length <= second) perSecond.push(0);
       perSecond[second]! += 1;
       // toMicros clamps to ≥ 1 µs: a row can be seen before the batch's ack was written, never before its intended time.
-      if (shard.isMeasured(seq)) byClass[CLASS_CODE[shard.classOf(seq)]]!.recordValue(toMicros(visible - shard.intended[seq]!));
+      if (shard.isMeasured(seq))
+        byClass[CLASS_CODE[shard.classOf(seq)]]!.recordValue(toMicros(visible - shard.intended[seq]!));
     }
   }
   const all = latencyHistogram();

@@ -18,7 +18,9 @@ const ESCAPES: Readonly<Record<string, string>> = {
 
 /** A HogQL single-quoted string literal holding exactly `value`. */
 export function hogqlLiteral(value: string): string {
-  return `'${value.replace(/[\\'\n\r\t\0\b\f\v\x07]/g, (c) => ESCAPES[c] ?? c)}'`;
+  let out = "'";
+  for (const c of value) out += ESCAPES[c] ?? c;
+  return `${out}'`;
 }
 
 /**

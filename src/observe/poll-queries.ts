@@ -26,8 +26,13 @@ export interface RowsQuery {
  */
 export function rowsQuery(q: RowsQuery): string {
   if (q.ranges.length === 0) throw new RangeError('rowsQuery needs at least one time range');
-  const ranges = q.ranges.map(([from, to]) => `(timestamp >= ${hogqlDateTime(from)} AND timestamp < ${hogqlDateTime(to)})`);
-  const where = [`properties.ingestbench_run = ${hogqlLiteral(q.runId)}`, ranges.length === 1 ? ranges[0]! : `(${ranges.join(' OR ')})`];
+  const ranges = q.ranges.map(
+    ([from, to]) => `(timestamp >= ${hogqlDateTime(from)} AND timestamp < ${hogqlDateTime(to)})`,
+  );
+  const where = [
+    `properties.ingestbench_run = ${hogqlLiteral(q.runId)}`,
+    ranges.length === 1 ? ranges[0]! : `(${ranges.join(' OR ')})`,
+  ];
   if (q.fromMs !== undefined) where.push(`timestamp >= ${hogqlDateTime(q.fromMs)}`);
   const offset = q.offset > 0 ? ` OFFSET ${q.offset}` : '';
   return `SELECT uuid, timestamp FROM events WHERE ${where.join(' AND ')} ORDER BY timestamp ASC, uuid ASC LIMIT ${q.limit}${offset}`;

@@ -120,7 +120,9 @@ export function startPoller(opts: PollerOptions): Poller {
   let fatal: unknown = null;
 
   /** One query's rows, page by page; returns uuid → row count and uuid → first page arrival. */
-  async function fetchRows(ranges: readonly TimeRange[]): Promise<{ rows: Map<string, number>; at: Map<string, number> }> {
+  async function fetchRows(
+    ranges: readonly TimeRange[],
+  ): Promise<{ rows: Map<string, number>; at: Map<string, number> }> {
     const rows = new Map<string, number>();
     const at = new Map<string, number>();
     const take = (row: readonly unknown[], receivedAt: number): void => {
@@ -132,7 +134,9 @@ export function startPoller(opts: PollerOptions): Poller {
     let fromMs: number | undefined;
     let offset = 0;
     for (;;) {
-      const res = await client.query(rowsQuery({ runId, ranges, ...(fromMs === undefined ? {} : { fromMs }), limit: pageSize, offset }));
+      const res = await client.query(
+        rowsQuery({ runId, ranges, ...(fromMs === undefined ? {} : { fromMs }), limit: pageSize, offset }),
+      );
       const page = res.results;
       if (!res.hasMore || page.length === 0) {
         for (const row of page) take(row, res.receivedAt);
@@ -161,7 +165,10 @@ export function startPoller(opts: PollerOptions): Poller {
       const { rows, at } = await fetchRows([scan.window]);
       fresh += tracker.record(rows, at, false);
     }
-    const chase = tracker.stragglerRanges(opts.stragglerQueriesPerPoll ?? 1, opts.stragglerRangesPerQuery ?? 100);
+    const chase = tracker.stragglerRanges(
+      opts.stragglerQueriesPerPoll ?? 1,
+      opts.stragglerRangesPerQuery ?? 100,
+    );
     for (const ranges of chase) {
       const { rows, at } = await fetchRows(ranges);
       fresh += tracker.record(rows, at, true);
@@ -175,7 +182,15 @@ export function startPoller(opts: PollerOptions): Poller {
     const after = tracker.scan(end);
     pending = after.pending;
     drained = after.pending === 0 && after.inFlight === 0;
-    debug('poll %d: +%d visible (%d total), %d pending (%d stragglers), %d in flight', polls, fresh, tracker.visible, after.pending, after.stragglers, after.inFlight);
+    debug(
+      'poll %d: +%d visible (%d total), %d pending (%d stragglers), %d in flight',
+      polls,
+      fresh,
+      tracker.visible,
+      after.pending,
+      after.stragglers,
+      after.inFlight,
+    );
   }
 
   async function pause(ms: number): Promise<void> {
@@ -213,13 +228,20 @@ export function startPoller(opts: PollerOptions): Poller {
     fatal = error;
   });
 
-  async function countRows(): Promise<{ source: 'query' | 'poller'; perClass: Record<EventClass, ClassRowCounts> }> {
+  async function countRows(): Promise<{
+    source: 'query' | 'poller';
+    perClass: Record<EventClass, ClassRowCounts>;
+  }> {
     if (!opts.signal?.aborted) {
       try {
         const res = await client.query(countsQuery(runId));
-        const perClass: Record<EventClass, ClassRowCounts> = { anonymous: { rows: 0, uuids: 0 }, identified: { rows: 0, uuids: 0 } };
+        const perClass: Record<EventClass, ClassRowCounts> = {
+          anonymous: { rows: 0, uuids: 0 },
+          identified: { rows: 0, uuids: 0 },
+        };
         for (const [cls, rows, uuids] of res.results) {
-          if (cls === 'anonymous' || cls === 'identified') perClass[cls] = { rows: Number(rows), uuids: Number(uuids) };
+          if (cls === 'anonymous' || cls === 'identified')
+            perClass[cls] = { rows: Number(rows), uuids: Number(uuids) };
         }
         return { source: 'query', perClass };
       } catch (error) {
@@ -235,7 +257,11 @@ export function startPoller(opts: PollerOptions): Poller {
   function finish(): Promise<ObservationResult> {
     finished ??= (async () => {
       await running;
-      if (fatal !== null) throw fatal;
+      if (fatal instanceof Error) throw fatal;
+      if (fatal !== null)
+        throw new IngestbenchError('INTERNAL', 'the poller stopped on a thrown non-Error value', {
+          cause: fatal,
+        });
       const counts = await countRows().catch((error: unknown) => {
         if (opts.signal?.aborted) return { source: 'poller' as const, perClass: tallyFromLedger(ledger) };
         throw error;
@@ -265,7 +291,8 @@ export function startPoller(opts: PollerOptions): Poller {
 
   return {
     drain(timeoutMs) {
-      if (!(timeoutMs >= 0)) throw new IngestbenchError('INTERNAL', `drain timeout must be >= 0 ms, got ${timeoutMs}`);
+      if (!(timeoutMs >= 0))
+        throw new IngestbenchError('INTERNAL', `drain timeout must be >= 0 ms, got ${timeoutMs}`);
       if (mode === 'polling') {
         mode = 'draining';
         drainDeadline = clock.now() + timeoutMs;
@@ -280,7 +307,13 @@ export function startPoller(opts: PollerOptions): Poller {
     },
     stats() {
       const s = client.stats();
-      return { polls, queries: s.queries - base.queries, throttled: s.throttled - base.throttled, visible: tracker.visible, lastPollAt };
+      return {
+        polls,
+        queries: s.queries - base.queries,
+        throttled: s.throttled - base.throttled,
+        visible: tracker.visible,
+        lastPollAt,
+      };
     },
   };
 }

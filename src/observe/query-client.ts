@@ -86,7 +86,9 @@ export function createQueryClient(opts: QueryClientOptions): QueryClient {
     budget.take(clock.now());
   }
 
-  async function send(hogql: string): Promise<{ status: number; retryAfter: string | undefined; body: string }> {
+  async function send(
+    hogql: string,
+  ): Promise<{ status: number; retryAfter: string | undefined; body: string }> {
     queries += 1;
     try {
       const res = await request(url, {
@@ -98,7 +100,11 @@ export function createQueryClient(opts: QueryClientOptions): QueryClient {
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
       const retryAfter = res.headers['retry-after'];
-      return { status: res.statusCode, retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, body: await res.body.text() };
+      return {
+        status: res.statusCode,
+        retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
+        body: await res.body.text(),
+      };
     } catch (error) {
       if (opts.signal?.aborted) throw opts.signal.reason;
       failed += 1;
@@ -122,9 +128,16 @@ export function createQueryClient(opts: QueryClientOptions): QueryClient {
         throttled += 1;
         if (attempt >= maxRetries) {
           failed += 1;
-          throw new QueryError('TARGET_REFUSED', `query API at ${where} still throttling (429) after ${attempt + 1} attempts; lower the query budget`, 429, true);
+          throw new QueryError(
+            'TARGET_REFUSED',
+            `query API at ${where} still throttling (429) after ${attempt + 1} attempts; lower the query budget`,
+            429,
+            true,
+          );
         }
-        const wait = retryAfterMs(res.retryAfter, clock.now()) ?? Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt);
+        const wait =
+          retryAfterMs(res.retryAfter, clock.now()) ??
+          Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt);
         debug('query throttled (429), backing off %d ms (attempt %d)', wait, attempt + 1);
         await clock.sleep(wait, opts.signal);
         continue;
@@ -143,7 +156,12 @@ export function createQueryClient(opts: QueryClientOptions): QueryClient {
     async preflight() {
       const res = await query(preflightQuery(clock.now() - 60_000));
       if (res.results.length !== 1) {
-        throw new QueryError('TARGET_REFUSED', `query API at ${where} answered a count() with ${res.results.length} rows; is this a PostHog query API?`, 200, false);
+        throw new QueryError(
+          'TARGET_REFUSED',
+          `query API at ${where} answered a count() with ${res.results.length} rows; is this a PostHog query API?`,
+          200,
+          false,
+        );
       }
     },
     stats: () => ({ queries, throttled, failed }),
@@ -152,23 +170,44 @@ export function createQueryClient(opts: QueryClientOptions): QueryClient {
 
 function errorFor(status: number, body: string, where: string): QueryError {
   if (status === 401 || status === 403) {
-    return new QueryError('TARGET_AUTH', `query API at ${where} refused the personal API key (HTTP ${status}); check the key and that it may read this project`, status, false);
+    return new QueryError(
+      'TARGET_AUTH',
+      `query API at ${where} refused the personal API key (HTTP ${status}); check the key and that it may read this project`,
+      status,
+      false,
+    );
   }
   const detail = errorDetail(body);
   if (status === 400) {
-    return new QueryError('TARGET_REFUSED', `query API at ${where} rejected the query (HTTP 400): ${detail}`, status, false);
+    return new QueryError(
+      'TARGET_REFUSED',
+      `query API at ${where} rejected the query (HTTP 400): ${detail}`,
+      status,
+      false,
+    );
   }
   if (status === 404) {
-    return new QueryError('TARGET_REFUSED', `query API at ${where} not found (HTTP 404): check queryUrl and projectId`, status, false);
+    return new QueryError(
+      'TARGET_REFUSED',
+      `query API at ${where} not found (HTTP 404): check queryUrl and projectId`,
+      status,
+      false,
+    );
   }
-  return new QueryError('TARGET_REFUSED', `query API at ${where} failed (HTTP ${status}): ${detail}`, status, status >= 500);
+  return new QueryError(
+    'TARGET_REFUSED',
+    `query API at ${where} failed (HTTP ${status}): ${detail}`,
+    status,
+    status >= 500,
+  );
 }
 
 /** PostHog's error shape is {type, code, detail}; anything else is shown cut short. */
 function errorDetail(body: string): string {
   try {
     const parsed = JSON.parse(body) as { detail?: unknown; code?: unknown };
-    if (typeof parsed.detail === 'string') return typeof parsed.code === 'string' ? `${parsed.code}: ${parsed.detail}` : parsed.detail;
+    if (typeof parsed.detail === 'string')
+      return typeof parsed.code === 'string' ? `${parsed.code}: ${parsed.detail}` : parsed.detail;
   } catch {
     // not JSON: fall through to the raw text
   }
@@ -180,11 +219,22 @@ function parseQueryBody(body: string, where: string): Omit<QueryResponse, 'sentA
   try {
     parsed = JSON.parse(body);
   } catch (error) {
-    throw new QueryError('TARGET_REFUSED', `query API at ${where} answered 2xx with a body that is not JSON`, 200, true, { cause: error });
+    throw new QueryError(
+      'TARGET_REFUSED',
+      `query API at ${where} answered 2xx with a body that is not JSON`,
+      200,
+      true,
+      { cause: error },
+    );
   }
   const p = parsed as { results?: unknown; columns?: unknown; hasMore?: unknown };
   if (!Array.isArray(p.results) || !p.results.every((r) => Array.isArray(r))) {
-    throw new QueryError('TARGET_REFUSED', `query API at ${where} answered without a results array of rows; is this a PostHog query API?`, 200, false);
+    throw new QueryError(
+      'TARGET_REFUSED',
+      `query API at ${where} answered without a results array of rows; is this a PostHog query API?`,
+      200,
+      false,
+    );
   }
   return {
     results: p.results as unknown[][],

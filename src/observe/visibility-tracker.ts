@@ -153,7 +153,8 @@ export class VisibilityTracker {
   private forgetSeenStragglers(): void {
     for (const packed of this.stragglerSet) {
       const worker = Math.floor(packed / SEQ_SPAN);
-      if (!Number.isNaN(this.opts.ledger.shard(worker).visible[packed - worker * SEQ_SPAN]!)) this.stragglerSet.delete(packed);
+      if (!Number.isNaN(this.opts.ledger.shard(worker).visible[packed - worker * SEQ_SPAN]!))
+        this.stragglerSet.delete(packed);
     }
   }
 }

@@ -30,7 +30,12 @@ import {
 export interface ReportInputs {
   readonly runId: string;
   readonly scenario: Scenario;
-  readonly target: { readonly kind: string; readonly captureUrl: string; readonly queryUrl: string; readonly projectId: string };
+  readonly target: {
+    readonly kind: string;
+    readonly captureUrl: string;
+    readonly queryUrl: string;
+    readonly projectId: string;
+  };
   readonly plan: LoadPlan;
   readonly ledger: Ledger;
   readonly load: LoadResult;
@@ -47,7 +52,8 @@ export interface ReportInputs {
 export function buildReport(inputs: ReportInputs): Report {
   const { scenario, plan, load, observation, ledger } = inputs;
   const account = accountLedger(ledger, observation.perClass);
-  const measuredMs = scenario.phases.filter((p) => p.measured).reduce((sum, p) => sum + p.durationMs, 0) || plan.durationMs;
+  const measuredMs =
+    scenario.phases.filter((p) => p.measured).reduce((sum, p) => sum + p.durationMs, 0) || plan.durationMs;
   const totalsOf = (a: ClassAccount): ClassTotals => ({
     planned: a.planned,
     sent: a.sent,
@@ -59,7 +65,10 @@ export function buildReport(inputs: ReportInputs): Report {
     lost: a.lost,
     duplicates: a.duplicates,
     visibleUnacknowledged: a.visibleUnacknowledged,
-    rate: measuredMs > 0 ? { target: a.measuredPlanned / (measuredMs / 1000), achieved: a.measuredSent / (measuredMs / 1000) } : { target: 0, achieved: 0 },
+    rate:
+      measuredMs > 0
+        ? { target: a.measuredPlanned / (measuredMs / 1000), achieved: a.measuredSent / (measuredMs / 1000) }
+        : { target: 0, achieved: 0 },
   });
 
   const visible = visibleLatency(ledger, load.startedAt);
@@ -69,8 +78,14 @@ export function buildReport(inputs: ReportInputs): Report {
     ...extra,
     histogram: encoded,
   });
-  const byScope = (encoded: (scope: LatencyScope) => string, extra: { resolutionMs?: number } = {}): Record<LatencyScope, LatencyFigures> =>
-    Object.fromEntries(LATENCY_SCOPES.map((scope) => [scope, figures(encoded(scope), extra)])) as Record<LatencyScope, LatencyFigures>;
+  const byScope = (
+    encoded: (scope: LatencyScope) => string,
+    extra: { resolutionMs?: number } = {},
+  ): Record<LatencyScope, LatencyFigures> =>
+    Object.fromEntries(LATENCY_SCOPES.map((scope) => [scope, figures(encoded(scope), extra)])) as Record<
+      LatencyScope,
+      LatencyFigures
+    >;
   const visibleEncoded = Object.fromEntries(
     LATENCY_SCOPES.map((scope) => [scope, encodeIntoCompressedBase64(visible.histograms[scope])]),
   ) as Record<HistogramKey, string>;
@@ -94,7 +109,12 @@ export function buildReport(inputs: ReportInputs): Report {
       partial: inputs.partial,
       ingestbenchVersion: inputs.ingestbenchVersion ?? ingestbenchVersion(),
       node: inputs.nodeVersion ?? process.version,
-      plan: { planned: plan.planned, durationMs: plan.durationMs, targetRate: plan.targetRate, fullSpeed: plan.fullSpeed },
+      plan: {
+        planned: plan.planned,
+        durationMs: plan.durationMs,
+        targetRate: plan.targetRate,
+        fullSpeed: plan.fullSpeed,
+      },
     },
     totals: totalsOf(account.total),
     classes: Object.fromEntries(EVENT_CLASSES.map((c) => [c, totalsOf(account[c])])) as Report['classes'],
@@ -105,7 +125,12 @@ export function buildReport(inputs: ReportInputs): Report {
     },
     timeline: mergeTimeline(load.timeline, visible.perSecond),
     errors: { ...load.errors },
-    requests: { sent: load.requests.sent, ok: load.requests.ok, failed: load.requests.failed, retries: load.retries },
+    requests: {
+      sent: load.requests.sent,
+      ok: load.requests.ok,
+      failed: load.requests.failed,
+      retries: load.retries,
+    },
     observation: {
       method: observation.method,
       pollIntervalMs: observation.pollIntervalMs,
@@ -129,7 +154,13 @@ export function buildReport(inputs: ReportInputs): Report {
 /** Load seconds (sent, acked, errors) and visible seconds on one axis, dense from second 0. */
 function mergeTimeline(load: LoadResult['timeline'], visiblePerSecond: readonly number[]): TimelineSecond[] {
   const length = Math.max(visiblePerSecond.length, ...load.map((p) => p.second + 1), 0);
-  const out = Array.from({ length }, (_, second) => ({ second, sent: 0, acknowledged: 0, visible: visiblePerSecond[second] ?? 0, errors: 0 }));
+  const out = Array.from({ length }, (_, second) => ({
+    second,
+    sent: 0,
+    acknowledged: 0,
+    visible: visiblePerSecond[second] ?? 0,
+    errors: 0,
+  }));
   for (const p of load) {
     const into = out[p.second]!;
     into.sent += p.sent;

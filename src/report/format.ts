@@ -12,7 +12,8 @@ export function formatDuration(ms: number): string {
   const s = abs / 1000;
   if (s < 60) return `${sign}${s < 10 ? s.toFixed(2) : s.toFixed(1)} s`;
   const totalSeconds = Math.round(s);
-  if (totalSeconds < 3600) return `${sign}${Math.floor(totalSeconds / 60)}m ${String(totalSeconds % 60).padStart(2, '0')}s`;
+  if (totalSeconds < 3600)
+    return `${sign}${Math.floor(totalSeconds / 60)}m ${String(totalSeconds % 60).padStart(2, '0')}s`;
   const minutes = Math.round(totalSeconds / 60);
   return `${sign}${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
 }

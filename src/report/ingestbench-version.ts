@@ -13,7 +13,10 @@ export function ingestbenchVersion(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        name?: unknown;
+        version?: unknown;
+      };
       if (pkg.name === 'ingestbench' && typeof pkg.version === 'string') return (cached = pkg.version);
     } catch {
       // no package.json here (or not ours): keep walking up

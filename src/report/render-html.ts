@@ -3,7 +3,17 @@
 
 import { EVENT_CLASSES } from '../scenario/scenario.js';
 import { percentileCurve } from '../measure/latency-summary.js';
-import { COUNT_HEADER, LATENCY_HEADER, costEntries, countRows, errorEntries, headline, latencyRows, lossLine, observationLine } from './report-rows.js';
+import {
+  COUNT_HEADER,
+  LATENCY_HEADER,
+  costEntries,
+  countRows,
+  errorEntries,
+  headline,
+  latencyRows,
+  lossLine,
+  observationLine,
+} from './report-rows.js';
 import type { Report } from './report-types.js';
 import { escapeHtml, percentileChart, timelineChart, type ChartSeries } from './svg-charts.js';
 
@@ -18,13 +28,19 @@ p.note{color:#555;font-size:.85rem}`;
 function table(header: readonly string[], rows: readonly (readonly string[])[], numericFrom: number): string {
   const cls = (i: number): string => (i >= numericFrom ? ' class="n"' : '');
   const head = `<tr>${header.map((h, i) => `<th${cls(i)}>${escapeHtml(h)}</th>`).join('')}</tr>`;
-  const body = rows.map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${escapeHtml(c)}</td>`).join('')}</tr>`).join('');
+  const body = rows
+    .map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${escapeHtml(c)}</td>`).join('')}</tr>`)
+    .join('');
   return `<table>${head}${body}</table>`;
 }
 
 export function renderHtml(report: Report): string {
   const verdictClass = report.verdict === 'pass' ? 'pass' : 'fail';
-  const curve = (name: string, color: string, encoded: string): ChartSeries => ({ name, color, points: percentileCurve(encoded, CURVE_PERCENTILES) });
+  const curve = (name: string, color: string, encoded: string): ChartSeries => ({
+    name,
+    color,
+    points: percentileCurve(encoded, CURVE_PERCENTILES),
+  });
   const latencyChart = percentileChart('Latency by percentile', [
     curve('visible, anonymous', '#0969da', report.latency.visible.anonymous.histogram),
     curve('visible, identified', '#8250df', report.latency.visible.identified.histogram),
@@ -46,7 +62,11 @@ export function renderHtml(report: Report): string {
   const sla =
     report.sla.length === 0
       ? '<p>No checks in the scenario.</p>'
-      : table(['check', 'result', 'detail'], report.sla.map((r) => [r.check, r.pass ? 'pass' : 'FAIL', r.detail]), 99);
+      : table(
+          ['check', 'result', 'detail'],
+          report.sla.map((r) => [r.check, r.pass ? 'pass' : 'FAIL', r.detail]),
+          99,
+        );
   const resolution = report.latency.visible.all.resolutionMs;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

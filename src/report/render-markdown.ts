@@ -2,7 +2,17 @@
 // can post it as a comment or a job summary. Every cell is escaped: scenario names, error kinds
 // and SLA expressions come from files and targets, and must not break the table or inject HTML.
 
-import { COUNT_HEADER, LATENCY_HEADER, costEntries, countRows, errorEntries, headline, latencyRows, lossLine, observationLine } from './report-rows.js';
+import {
+  COUNT_HEADER,
+  LATENCY_HEADER,
+  costEntries,
+  countRows,
+  errorEntries,
+  headline,
+  latencyRows,
+  lossLine,
+  observationLine,
+} from './report-rows.js';
 import type { Report } from './report-types.js';
 
 /** Text safe inside a Markdown table cell or paragraph. */
@@ -47,7 +57,15 @@ export function renderMarkdown(report: Report): string {
   if (cost.length > 0) out.push('## Processing cost', '', table(['measure', 'value'], cost, 1), '');
   out.push('## SLA', '');
   if (report.sla.length === 0) out.push('No checks in the scenario.', '');
-  else out.push(table(['check', 'result', 'detail'], report.sla.map((r) => [r.check, r.pass ? 'pass' : 'FAIL', r.detail]), 99), '');
+  else
+    out.push(
+      table(
+        ['check', 'result', 'detail'],
+        report.sla.map((r) => [r.check, r.pass ? 'pass' : 'FAIL', r.detail]),
+        99,
+      ),
+      '',
+    );
   out.push(`**Verdict: ${report.verdict}**`, '');
   return out.join('\n');
 }

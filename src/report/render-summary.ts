@@ -20,7 +20,10 @@ const right = (n: number): Align[] => Array.from({ length: n }, () => 'right');
 
 export function renderSummary(report: Report): string {
   const out: string[] = [headline(report), ''];
-  out.push(textTable(LATENCY_HEADER, latencyRows(report), ['left', 'left', ...right(LATENCY_HEADER.length - 2)]), '');
+  out.push(
+    textTable(LATENCY_HEADER, latencyRows(report), ['left', 'left', ...right(LATENCY_HEADER.length - 2)]),
+    '',
+  );
   out.push(textTable(COUNT_HEADER, countRows(report), ['left', ...right(COUNT_HEADER.length - 1)]), '');
   out.push(lossLine(report), observationLine(report));
   const errors = errorEntries(report);
@@ -30,6 +33,8 @@ export function renderSummary(report: Report): string {
   out.push('');
   if (report.sla.length === 0) out.push('sla: no checks in the scenario');
   for (const r of report.sla) out.push(`  ${r.pass ? 'pass' : 'FAIL'}  ${r.check}: ${r.detail}`);
-  out.push(`verdict: ${report.verdict === 'pass' ? 'PASS' : 'FAIL'}${report.run.partial ? ' (partial run)' : ''}`);
+  out.push(
+    `verdict: ${report.verdict === 'pass' ? 'PASS' : 'FAIL'}${report.run.partial ? ' (partial run)' : ''}`,
+  );
   return `${out.join('\n')}\n`;
 }

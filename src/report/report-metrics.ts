@@ -8,12 +8,23 @@ import type { ClassTotals, LatencyMetric, LatencyScope, Report } from './report-
 
 const LATENCY = new Set<string>(['visible', 'ack', 'sendDelay']);
 const STATS = new Set<string>(['p50', 'p90', 'p99', 'p999', 'max']);
-const COUNTS = new Set<string>(['lost', 'duplicates', 'dropped', 'rejected', 'visible', 'acknowledged', 'sent', 'planned']);
+const COUNTS = new Set<string>([
+  'lost',
+  'duplicates',
+  'dropped',
+  'rejected',
+  'visible',
+  'acknowledged',
+  'sent',
+  'planned',
+]);
 
-const ratio = (numerator: number, denominator: number): number | null => (denominator > 0 ? numerator / denominator : null);
+const ratio = (numerator: number, denominator: number): number | null =>
+  denominator > 0 ? numerator / denominator : null;
 
 export function metricLookup(report: Report): (path: string) => number | null {
-  const totalsOf = (scope: LatencyScope): ClassTotals => (scope === 'all' ? report.totals : report.classes[scope]);
+  const totalsOf = (scope: LatencyScope): ClassTotals =>
+    scope === 'all' ? report.totals : report.classes[scope];
 
   return (path) => {
     switch (path) {

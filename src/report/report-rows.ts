@@ -12,7 +12,18 @@ export const METRIC_LABEL: Readonly<Record<LatencyMetric, string>> = {
   visible: 'visible',
 };
 
-export const LATENCY_HEADER = ['latency', 'events', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max', 'mean', 'resolution'] as const;
+export const LATENCY_HEADER = [
+  'latency',
+  'events',
+  'count',
+  'p50',
+  'p90',
+  'p99',
+  'p99.9',
+  'max',
+  'mean',
+  'resolution',
+] as const;
 
 export function latencyRows(report: Report): string[][] {
   const rows: string[][] = [];
@@ -32,13 +43,38 @@ export function latencyRows(report: Report): string[][] {
   return rows;
 }
 
-export const COUNT_HEADER = ['events', 'planned', 'sent', 'acked', 'rejected', 'dropped', 'failed', 'visible', 'lost', 'dups', 'rate'] as const;
+export const COUNT_HEADER = [
+  'events',
+  'planned',
+  'sent',
+  'acked',
+  'rejected',
+  'dropped',
+  'failed',
+  'visible',
+  'lost',
+  'dups',
+  'rate',
+] as const;
 
 export function countRows(report: Report): string[][] {
-  const scopes = [...EVENT_CLASSES.map((c) => [c, report.classes[c]] as const), ['total', report.totals] as const];
+  const scopes = [
+    ...EVENT_CLASSES.map((c) => [c, report.classes[c]] as const),
+    ['total', report.totals] as const,
+  ];
   return scopes.map(([name, t]) => [
     name,
-    ...[t.planned, t.sent, t.acknowledged, t.rejected, t.dropped, t.failed, t.visible, t.lost, t.duplicates].map(formatCount),
+    ...[
+      t.planned,
+      t.sent,
+      t.acknowledged,
+      t.rejected,
+      t.dropped,
+      t.failed,
+      t.visible,
+      t.lost,
+      t.duplicates,
+    ].map(formatCount),
     `${formatRate(t.rate.achieved)} of ${formatRate(t.rate.target)}`,
   ]);
 }
@@ -49,7 +85,9 @@ export function observationLine(report: Report): string {
     `${o.method} observation: poll every ${formatDuration(o.pollIntervalMs)}, resolution ${formatDuration(o.resolutionMs)}, ` +
     `${formatCount(o.polls)} polls, ${formatCount(o.queries)} queries (${formatCount(o.throttled)} throttled, ${formatCount(o.errors)} failed polls), ` +
     `${o.drained ? 'drained' : `not drained within ${formatDuration(o.drainTimeoutMs)}`}, counts from ${o.countsSource === 'query' ? 'an exact count query' : "the poller's tally"}` +
-    (o.seenAsStragglers > 0 ? `, ${formatCount(o.seenAsStragglers)} events found by the straggler chase` : '') +
+    (o.seenAsStragglers > 0
+      ? `, ${formatCount(o.seenAsStragglers)} events found by the straggler chase`
+      : '') +
     (o.foreignUuids > 0 ? `, ${formatCount(o.foreignUuids)} foreign uuids with this run's id` : '')
   );
 }
@@ -71,9 +109,11 @@ export function errorEntries(report: Report): [string, string][] {
 export function costEntries(cost: object | null): [string, string][] {
   const out: [string, string][] = [];
   const walk = (value: unknown, path: string): void => {
-    if (typeof value === 'number') out.push([path, Number.isInteger(value) ? formatCount(value) : value.toPrecision(4)]);
+    if (typeof value === 'number')
+      out.push([path, Number.isInteger(value) ? formatCount(value) : value.toPrecision(4)]);
     else if (typeof value === 'string' || typeof value === 'boolean') out.push([path, String(value)]);
-    else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, path ? `${path}.${k}` : k);
+    else if (value !== null && typeof value === 'object')
+      for (const [k, v] of Object.entries(value)) walk(v, path ? `${path}.${k}` : k);
   };
   walk(cost, '');
   return out;

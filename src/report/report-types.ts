@@ -83,7 +83,12 @@ export type CostReport = object;
 export interface RunInfo {
   readonly id: string;
   readonly scenario: { readonly name: string; readonly file: string };
-  readonly target: { readonly kind: string; readonly captureUrl: string; readonly queryUrl: string; readonly projectId: string };
+  readonly target: {
+    readonly kind: string;
+    readonly captureUrl: string;
+    readonly queryUrl: string;
+    readonly projectId: string;
+  };
   readonly startedAt: string;
   readonly endedAt: string;
   readonly seed: number;
@@ -91,7 +96,12 @@ export interface RunInfo {
   readonly partial: boolean;
   readonly ingestbenchVersion: string;
   readonly node: string;
-  readonly plan: { readonly planned: number; readonly durationMs: number; readonly targetRate: number; readonly fullSpeed: boolean };
+  readonly plan: {
+    readonly planned: number;
+    readonly durationMs: number;
+    readonly targetRate: number;
+    readonly fullSpeed: boolean;
+  };
 }
 
 export interface Report {
@@ -103,7 +113,12 @@ export interface Report {
   readonly timeline: readonly TimelineSecond[];
   /** Failed HTTP attempts by kind ('http_429', 'timeout', …). */
   readonly errors: Readonly<Record<string, number>>;
-  readonly requests: { readonly sent: number; readonly ok: number; readonly failed: number; readonly retries: number };
+  readonly requests: {
+    readonly sent: number;
+    readonly ok: number;
+    readonly failed: number;
+    readonly retries: number;
+  };
   readonly observation: ObservationSummary;
   readonly sla: readonly SlaResult[];
   readonly verdict: Verdict;

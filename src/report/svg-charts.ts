@@ -7,7 +7,12 @@
 import { formatCount, formatDuration } from './format.js';
 
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 export interface ChartSeries {
@@ -30,7 +35,13 @@ export function ninesOf(percentile: number): number {
   return Math.log10(1 / (1 - p));
 }
 
-function frame(title: string, body: string, xLabels: string, yLabels: string, legend: readonly ChartSeries[]): string {
+function frame(
+  title: string,
+  body: string,
+  xLabels: string,
+  yLabels: string,
+  legend: readonly ChartSeries[],
+): string {
   const legendItems = legend
     .map(
       (s, i) =>
@@ -46,13 +57,19 @@ function frame(title: string, body: string, xLabels: string, yLabels: string, le
   );
 }
 
-function yAxis(maxY: number, format: (v: number) => string): { scale: (v: number) => number; labels: string } {
+function yAxis(
+  maxY: number,
+  format: (v: number) => string,
+): { scale: (v: number) => number; labels: string } {
   const top = maxY > 0 ? maxY : 1;
   const scale = (v: number): number => PAD.top + plotH - (v / top) * plotH;
   const labels = [0, 0.25, 0.5, 0.75, 1]
     .map((f) => {
       const y = scale(top * f);
-      return `<line x1="${PAD.left}" x2="${PAD.left + plotW}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}" stroke="#eee"/>` + `<text x="${PAD.left - 6}" y="${(y + 4).toFixed(1)}" font-size="11" text-anchor="end">${escapeHtml(format(top * f))}</text>`;
+      return (
+        `<line x1="${PAD.left}" x2="${PAD.left + plotW}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}" stroke="#eee"/>` +
+        `<text x="${PAD.left - 6}" y="${(y + 4).toFixed(1)}" font-size="11" text-anchor="end">${escapeHtml(format(top * f))}</text>`
+      );
     })
     .join('');
   return { scale, labels };
@@ -65,14 +82,24 @@ export function percentileChart(title: string, series: readonly ChartSeries[]): 
   const shown = series.filter((s) => s.points.length > 0);
   if (shown.length === 0) return `<p class="empty">${escapeHtml(title)}: no events measured.</p>`;
   const x = (percentile: number): number => PAD.left + (ninesOf(percentile) / MAX_NINES) * plotW;
-  const { scale, labels } = yAxis(Math.max(...shown.flatMap((s) => s.points.map((p) => p[1]))), formatDuration);
+  const { scale, labels } = yAxis(
+    Math.max(...shown.flatMap((s) => s.points.map((p) => p[1]))),
+    formatDuration,
+  );
   const xLabels = [0, 50, 90, 99, 99.9, 99.99, 99.999]
-    .map((p) => `<text x="${x(p).toFixed(1)}" y="${H - PAD.bottom + 16}" font-size="11" text-anchor="middle">${p}%</text>`)
+    .map(
+      (p) =>
+        `<text x="${x(p).toFixed(1)}" y="${H - PAD.bottom + 16}" font-size="11" text-anchor="middle">${p}%</text>`,
+    )
     .join('');
   return frame(title, shown.map((s) => polyline(s, x, scale)).join(''), xLabels, labels, shown);
 }
 
-export function timelineChart(title: string, series: readonly ChartSeries[], errorsPerSecond: readonly number[]): string {
+export function timelineChart(
+  title: string,
+  series: readonly ChartSeries[],
+  errorsPerSecond: readonly number[],
+): string {
   const seconds = Math.max(errorsPerSecond.length, ...series.map((s) => s.points.length));
   if (seconds === 0) return `<p class="empty">${escapeHtml(title)}: no events.</p>`;
   const x = (second: number): number => PAD.left + (seconds > 1 ? second / (seconds - 1) : 0.5) * plotW;
@@ -80,11 +107,18 @@ export function timelineChart(title: string, series: readonly ChartSeries[], err
   const { scale, labels } = yAxis(maxY, (v) => formatCount(Math.round(v)));
   const barW = Math.max(1, plotW / seconds - 1);
   const bars = errorsPerSecond
-    .map((n, s) => (n > 0 ? `<rect x="${(x(s) - barW / 2).toFixed(1)}" y="${scale(n).toFixed(1)}" width="${barW.toFixed(1)}" height="${(PAD.top + plotH - scale(n)).toFixed(1)}" fill="#d33" opacity="0.6"/>` : ''))
+    .map((n, s) =>
+      n > 0
+        ? `<rect x="${(x(s) - barW / 2).toFixed(1)}" y="${scale(n).toFixed(1)}" width="${barW.toFixed(1)}" height="${(PAD.top + plotH - scale(n)).toFixed(1)}" fill="#d33" opacity="0.6"/>`
+        : '',
+    )
     .join('');
   const ticks = Array.from({ length: 6 }, (_, i) => Math.round(((seconds - 1) * i) / 5))
     .filter((v, i, all) => all.indexOf(v) === i)
-    .map((s) => `<text x="${x(s).toFixed(1)}" y="${H - PAD.bottom + 16}" font-size="11" text-anchor="middle">${escapeHtml(formatDuration(s * 1000))}</text>`)
+    .map(
+      (s) =>
+        `<text x="${x(s).toFixed(1)}" y="${H - PAD.bottom + 16}" font-size="11" text-anchor="middle">${escapeHtml(formatDuration(s * 1000))}</text>`,
+    )
     .join('');
   const legend = [...series, { name: 'errors', color: '#d33', points: [] }];
   return frame(title, bars + series.map((s) => polyline(s, x, scale)).join(''), ticks, labels, legend);

@@ -6,7 +6,11 @@ export type Align = 'left' | 'right';
 
 const width = (s: string): number => [...s].length;
 
-export function textTable(header: readonly string[], rows: readonly (readonly string[])[], align: readonly Align[]): string {
+export function textTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  align: readonly Align[],
+): string {
   const all = [header, ...rows];
   const widths = header.map((_, i) => Math.max(...all.map((r) => width(r[i] ?? ''))));
   const line = (cells: readonly string[]): string =>

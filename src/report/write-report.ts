@@ -27,7 +27,11 @@ export async function writeReport(report: Report, dir: string): Promise<string> 
       await rename(temporary, path);
     }
   } catch (error) {
-    throw new IngestbenchError('USAGE', `cannot write the report into ${dir}: ${(error as Error).message}; choose a writable --out directory`, { cause: error });
+    throw new IngestbenchError(
+      'USAGE',
+      `cannot write the report into ${dir}: ${(error as Error).message}; choose a writable --out directory`,
+      { cause: error },
+    );
   }
   return dir;
 }

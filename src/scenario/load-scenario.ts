@@ -2,7 +2,7 @@
 // the one schema, resolve. Every problem in the file is reported at once, each with its position.
 
 import { readFile } from 'node:fs/promises';
-import { basename, extname, resolve } from 'node:path';
+import { basename, extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { debuglog } from 'node:util';
 import { LineCounter, parseDocument } from 'yaml';
 import { issueProblems } from './issue-problems.js';
@@ -19,6 +19,7 @@ const debug = debuglog('ingestbench:scenario');
 
 /** Read, parse, validate and resolve a scenario file; throws ScenarioInvalidError (SCENARIO_INVALID). */
 export async function loadScenario(file: string, overrides?: ScenarioOverrides): Promise<Scenario> {
+  const display = displayPath(file);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -30,11 +31,11 @@ export async function loadScenario(file: string, overrides?: ScenarioOverrides):
         : code === 'EISDIR'
           ? 'this is a directory; name a .yaml file in it'
           : `cannot be read (${code ?? String(error)})`;
-    throw new ScenarioInvalidError(file, [{ file, line: 0, col: 0, path: '', message: why }], {
+    throw new ScenarioInvalidError(display, [{ file: display, line: 0, col: 0, path: '', message: why }], {
       cause: error,
     });
   }
-  return parseScenarioText(text, file, resolve(file), overrides);
+  return parseScenarioText(text, display, resolve(file), overrides);
 }
 
 /** The same from text: `source` names it in messages and becomes Scenario.source. */
@@ -89,6 +90,13 @@ function parseScenarioText(
     scenario.sla.length,
   );
   return scenario;
+}
+
+/** Messages name the file as short as it is unambiguous: relative when it is under the working directory. */
+function displayPath(file: string): string {
+  if (!isAbsolute(file)) return file;
+  const rel = relative(process.cwd(), file);
+  return rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel) ? file : rel;
 }
 
 /** A scenario without `name:` is called after its file: scenarios/quickstart.yaml → "quickstart". */

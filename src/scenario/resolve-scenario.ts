@@ -127,7 +127,7 @@ function resolveBehaviour(b: ParsedBehaviour, weight: number): Behaviour {
     case 'group':
       return {
         ...base,
-        events: [...b.events],
+        events: [],
         properties: resolveProperties(b.properties),
         groupType: b.group_type,
         groupCount: b.group_count,

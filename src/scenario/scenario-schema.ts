@@ -212,12 +212,8 @@ const GroupBehaviour = z
       .meta({ description: 'Group type, e.g. company, project.' }),
     group_count: z.int().min(1).max(1_000_000).default(10).meta({ description: 'Distinct group keys.' }),
     properties: Properties.default({}).meta({ description: 'Group properties sent as $group_set.' }),
-    events: z
-      .array(EventName)
-      .default([])
-      .meta({ description: 'Events sent within the group ($groups); none: only $groupidentify.' }),
   })
-  .meta({ description: '$groupidentify and events in groups.' });
+  .meta({ description: "$groupidentify; the user's later events carry $groups." });
 
 const Behaviour = z.discriminatedUnion('kind', [
   PageviewBehaviour,
@@ -227,6 +223,9 @@ const Behaviour = z.discriminatedUnion('kind', [
   SetBehaviour,
   GroupBehaviour,
 ]);
+
+/** PostHog's limit of group types per project. */
+export const MAX_GROUP_TYPES = 5;
 
 const Behaviours = z
   .array(Behaviour)
@@ -238,6 +237,18 @@ const Behaviours = z
         message: 'behaviour weights sum to 0: give at least one a positive weight',
       });
     }
+    const groupTypes = new Set<string>();
+    behaviours.forEach((behaviour, index) => {
+      if (behaviour.kind !== 'group' || groupTypes.has(behaviour.group_type)) return;
+      groupTypes.add(behaviour.group_type);
+      if (groupTypes.size > MAX_GROUP_TYPES) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `PostHog allows at most ${MAX_GROUP_TYPES} group types per project; this is the ${groupTypes.size}th`,
+          path: [index, 'group_type'],
+        });
+      }
+    });
     const seen = new Map<string, number>();
     behaviours.forEach((behaviour, index) => {
       const name = behaviour.name ?? behaviour.kind;

@@ -36,7 +36,7 @@ export interface Behaviour {
   readonly weight: number;
   /** `custom` only: `[object] [verb]` event names to pick from. */
   readonly events: readonly string[];
-  /** Event properties (custom, pageview) or person properties (identify, set). */
+  /** Event properties (custom, pageview), person properties (identify, set) or group properties (group). */
   readonly properties: Readonly<Record<string, PropertyGenerator>>;
   /** `group` only: group type and how many distinct keys. */
   readonly groupType: string | null;

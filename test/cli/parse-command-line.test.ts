@@ -43,7 +43,8 @@ describe('parseCommandLine', () => {
   });
 
   it('refuses bad values, missing and extra positionals, and conflicting flags', () => {
-    assert.match(usageError(['run', 'x.yaml', '--rate', '-5']).message, /--rate expects a positive number, got "-5"/);
+    assert.match(usageError(['run', 'x.yaml', '--rate=-5']).message, /--rate expects a positive number, got "-5"/);
+    assert.match(usageError(['run', 'x.yaml', '--rate', '-5']).message, /--rate needs a value/);
     assert.match(usageError(['run', 'x.yaml', '--duration', 'soon']).message, /--duration expects a duration/);
     assert.match(usageError(['run', 'x.yaml', '--target', 'mars']).message, /--target must be one of embedded, posthog/);
     assert.match(usageError(['run']).message, /run needs <scenario\.yaml>/);

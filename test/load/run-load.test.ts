@@ -124,7 +124,9 @@ describe('runLoad', () => {
     sink.requests.length = 0;
     sink.decide = () => ({ status: 200 });
     const progress: LoadProgress[] = [];
-    const scenario = testScenario({ phases: [steady(2000, 1000)], batchSize: 20 });
+    // An in-flight cap above the batch count: a worker that starts late (a loaded machine)
+    // catches up in a burst, and this test is about exact accounting, not the cap.
+    const scenario = testScenario({ phases: [steady(2000, 1000)], batchSize: 20, maxInFlight: 100 });
     const { plan, ledger, result } = await run(scenario, sink.url, { onProgress: (p) => progress.push(p) });
 
     assert.equal(plan.planned, 2000);
@@ -191,7 +193,12 @@ describe('runLoad', () => {
           return { status: 200 };
       }
     };
-    const scenario = testScenario({ phases: [steady(400, 1000)], batchSize: 10, maxRetries: 2 });
+    const scenario = testScenario({
+      phases: [steady(400, 1000)],
+      batchSize: 10,
+      maxRetries: 2,
+      maxInFlight: 40,
+    });
     const { ledger, result } = await run(scenario, sink.url);
 
     const firsts = sink.requests.filter((r) => r.attempt === 0);
@@ -252,16 +259,20 @@ describe('runLoad', () => {
     sink.decide = () => ({ status: 200 });
     const controller = new AbortController();
     const scenario = testScenario({ phases: [steady(1000, 20_000)], batchSize: 10 });
-    const timer = setTimeout(() => controller.abort(), 900);
     const started = Date.now();
-    const { result, ledger } = await run(scenario, sink.url, { signal: controller.signal });
-    clearTimeout(timer);
+    // Abort once sending has begun (not after a fixed time: a loaded machine starts workers late).
+    const { result, ledger } = await run(scenario, sink.url, {
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.sent > 0) controller.abort();
+      },
+    });
 
-    assert.ok(Date.now() - started < 5000, 'abort should end the run long before its 20 s');
+    assert.ok(Date.now() - started < 12_000, 'abort should end the run before its 20 s');
     assert.equal(result.partial, true);
     assert.equal(sum(result, 'planned'), 20_000);
     const sent = sum(result, 'sent');
-    assert.ok(sent > 0 && sent < 2000, `${sent} sent`);
+    assert.ok(sent > 0 && sent < 10_000, `${sent} sent`);
     assert.equal(sum(result, 'acknowledged'), sent);
     assert.equal(sum(result, 'dropped'), 20_000 - sent);
     assert.deepEqual(statusCounts(ledger), {
@@ -282,18 +293,25 @@ describe('runLoad', () => {
     assert.deepEqual(statusCounts(ledger), { [EventStatus.failed]: 30 });
   });
 
-  it('full-speed mode sends everything as fast as the in-flight cap allows', async () => {
+  it('full-speed mode waits for a free slot instead of dropping, and ignores the rate', async () => {
     sink.requests.length = 0;
-    sink.decide = () => ({ status: 200 });
-    const scenario = testScenario({ phases: [steady(5000, 2000)], batchSize: 100, maxInFlight: 4 });
-    const { result, ledger } = await run(scenario, sink.url, { fullSpeed: true });
-    assert.equal(sum(result, 'acknowledged'), 10_000);
-    assert.equal(sink.requests.length, 100);
-    // Sending takes far less than the 2 s the rate would: the intended times bunch at the start.
-    const last = Math.max(...ledger.shards.map((s) => Math.max(...s.intended)));
-    assert.ok(
-      last - result.startedAt < 1500,
-      `last event intended ${last - result.startedAt} ms after start`,
-    );
+    let open = 0;
+    let mostOpen = 0;
+    sink.decide = () => {
+      open++;
+      mostOpen = Math.max(mostOpen, open);
+      setTimeout(() => open--, 5);
+      return { status: 200, delayMs: 5 };
+    };
+    // 2000 events planned over 10 s; one request at a time, each answered after 5 ms.
+    const scenario = testScenario({ phases: [steady(200, 10_000)], batchSize: 100, maxInFlight: 1 });
+    const started = Date.now();
+    const { result, ledger } = await run(scenario, sink.url, { workers: 1, fullSpeed: true });
+    assert.ok(Date.now() - started < 8000, 'full speed should not follow the 10 s schedule');
+    assert.equal(sum(result, 'acknowledged'), 2000);
+    assert.equal(sum(result, 'dropped'), 0);
+    assert.equal(sink.requests.length, 20);
+    assert.equal(mostOpen, 1);
+    assert.deepEqual(statusCounts(ledger), { [EventStatus.acknowledged]: 2000 });
   });
 });

@@ -35,7 +35,10 @@ const lit = String.raw`'((?:[^'\\]|\\.)*)'`;
 const unescape = (s: string): string => s.replace(/\\(.)/g, '$1');
 const iso = (ms: number): string => new Date(ms).toISOString().replace('Z', '000Z');
 
-export async function startFakeQueryApi(clock: Clock, opts: { projectId: string; key: string }): Promise<FakeQueryApi> {
+export async function startFakeQueryApi(
+  clock: Clock,
+  opts: { projectId: string; key: string },
+): Promise<FakeQueryApi> {
   const rows: FakeRow[] = [];
   const log: LoggedRequest[] = [];
   const failures: { status: number; headers: Record<string, string>; body: string }[] = [];
@@ -46,7 +49,11 @@ export async function startFakeQueryApi(clock: Clock, opts: { projectId: string;
     if (/^SELECT count\(\) FROM events WHERE timestamp >= toDateTime/.test(query)) {
       return { status: 200, body: { results: [[visible.length]], columns: ['count()'], hasMore: false } };
     }
-    if (!run) return { status: 400, body: { type: 'validation_error', code: 'syntax_error', detail: `fake cannot run: ${query}` } };
+    if (!run)
+      return {
+        status: 400,
+        body: { type: 'validation_error', code: 'syntax_error', detail: `fake cannot run: ${query}` },
+      };
     const ofRun = visible.filter((r) => r.run === unescape(run[1]!));
     if (query.includes('GROUP BY properties.ingestbench_class')) {
       const results = (['anonymous', 'identified'] as const)
@@ -55,19 +62,29 @@ export async function startFakeQueryApi(clock: Clock, opts: { projectId: string;
           return [cls, mine.length, new Set(mine.map((r) => r.uuid)).size];
         })
         .filter((r) => r[1] !== 0);
-      return { status: 200, body: { results, columns: ['class', 'row_count', 'uuid_count'], hasMore: false } };
+      return {
+        status: 200,
+        body: { results, columns: ['class', 'row_count', 'uuid_count'], hasMore: false },
+      };
     }
-    const ranges = [...query.matchAll(new RegExp(`\\(timestamp >= toDateTime\\(${lit}\\) AND timestamp < toDateTime\\(${lit}\\)\\)`, 'g'))].map((m) => [
-      Date.parse(m[1]!),
-      Date.parse(m[2]!),
-    ]);
+    const ranges = [
+      ...query.matchAll(
+        new RegExp(`\\(timestamp >= toDateTime\\(${lit}\\) AND timestamp < toDateTime\\(${lit}\\)\\)`, 'g'),
+      ),
+    ].map((m) => [Date.parse(m[1]!), Date.parse(m[2]!)]);
     const cut = new RegExp(`AND timestamp >= toDateTime\\(${lit}\\) ORDER BY`).exec(query);
     const limit = /LIMIT (\d+)/.exec(query);
-    if (ranges.length === 0 || !limit) return { status: 400, body: { type: 'validation_error', code: 'syntax_error', detail: `fake cannot run: ${query}` } };
+    if (ranges.length === 0 || !limit)
+      return {
+        status: 400,
+        body: { type: 'validation_error', code: 'syntax_error', detail: `fake cannot run: ${query}` },
+      };
     const offset = Number(/OFFSET (\d+)/.exec(query)?.[1] ?? 0);
     const from = cut ? Date.parse(cut[1]!) : -Infinity;
     const matching = ofRun
-      .filter((r) => r.timestampMs >= from && ranges.some(([a, b]) => r.timestampMs >= a! && r.timestampMs < b!))
+      .filter(
+        (r) => r.timestampMs >= from && ranges.some(([a, b]) => r.timestampMs >= a! && r.timestampMs < b!),
+      )
       .sort((a, b) => a.timestampMs - b.timestampMs || (a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0));
     const page = matching.slice(offset, offset + Number(limit[1]));
     return {
@@ -87,21 +104,38 @@ export async function startFakeQueryApi(clock: Clock, opts: { projectId: string;
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { query: { kind: string; query: string }; refresh: string };
+      const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+        query: { kind: string; query: string };
+        refresh: string;
+      };
       const authorization = req.headers.authorization;
-      const entry = (status: number): void => void log.push({ at: clock.now(), query: parsed.query.query, status, authorization });
+      const entry = (status: number): void =>
+        void log.push({ at: clock.now(), query: parsed.query.query, status, authorization });
       const failure = failures.shift();
       if (failure) {
         entry(failure.status);
-        res.writeHead(failure.status, { 'content-type': 'application/json', ...failure.headers }).end(failure.body);
+        res
+          .writeHead(failure.status, { 'content-type': 'application/json', ...failure.headers })
+          .end(failure.body);
         return;
       }
       if (req.url !== `/api/projects/${opts.projectId}/query/` || authorization !== `Bearer ${opts.key}`) {
         entry(401);
-        res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ type: 'authentication_error', code: 'authentication_failed', detail: 'bad key' }));
+        res
+          .writeHead(401, { 'content-type': 'application/json' })
+          .end(
+            JSON.stringify({
+              type: 'authentication_error',
+              code: 'authentication_failed',
+              detail: 'bad key',
+            }),
+          );
         return;
       }
-      const { status, body } = parsed.refresh === 'force_blocking' && parsed.query.kind === 'HogQLQuery' ? answer(parsed.query.query) : { status: 400, body: { detail: 'expected a blocking HogQLQuery' } };
+      const { status, body } =
+        parsed.refresh === 'force_blocking' && parsed.query.kind === 'HogQLQuery'
+          ? answer(parsed.query.query)
+          : { status: 400, body: { detail: 'expected a blocking HogQLQuery' } };
       entry(status);
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     });

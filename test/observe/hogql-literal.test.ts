@@ -12,7 +12,10 @@ describe('HogQL literals', () => {
   });
 
   it('writes times as ISO with Z at ms precision, and reads PostHog µs timestamps back', () => {
-    assert.equal(hogqlDateTime(Date.UTC(2026, 0, 2, 3, 4, 5, 678) + 0.9), "toDateTime('2026-01-02T03:04:05.678Z')");
+    assert.equal(
+      hogqlDateTime(Date.UTC(2026, 0, 2, 3, 4, 5, 678) + 0.9),
+      "toDateTime('2026-01-02T03:04:05.678Z')",
+    );
     assert.equal(parseHogqlDateTime('2026-01-02T03:04:05.678123Z'), Date.UTC(2026, 0, 2, 3, 4, 5, 678));
     assert.equal(parseHogqlDateTime('2026-01-02 03:04:05.678000+00:00'), Date.UTC(2026, 0, 2, 3, 4, 5, 678));
     assert.equal(parseHogqlDateTime('2026-01-02T03:04:05'), Date.UTC(2026, 0, 2, 3, 4, 5));
@@ -21,7 +24,16 @@ describe('HogQL literals', () => {
   });
 
   it('builds row and count queries with the run id escaped', () => {
-    const q = rowsQuery({ runId: "r'1", ranges: [[0, 10], [20, 23]], fromMs: 5, limit: 100, offset: 7 });
+    const q = rowsQuery({
+      runId: "r'1",
+      ranges: [
+        [0, 10],
+        [20, 23],
+      ],
+      fromMs: 5,
+      limit: 100,
+      offset: 7,
+    });
     assert.equal(
       q,
       "SELECT uuid, timestamp FROM events WHERE properties.ingestbench_run = 'r\\'1' AND " +
@@ -29,7 +41,10 @@ describe('HogQL literals', () => {
         "(timestamp >= toDateTime('1970-01-01T00:00:00.020Z') AND timestamp < toDateTime('1970-01-01T00:00:00.023Z'))) AND " +
         "timestamp >= toDateTime('1970-01-01T00:00:00.005Z') ORDER BY timestamp ASC, uuid ASC LIMIT 100 OFFSET 7",
     );
-    assert.match(countsQuery("r'1"), /WHERE properties\.ingestbench_run = 'r\\'1' GROUP BY properties\.ingestbench_class$/);
+    assert.match(
+      countsQuery("r'1"),
+      /WHERE properties\.ingestbench_run = 'r\\'1' GROUP BY properties\.ingestbench_class$/,
+    );
     assert.throws(() => rowsQuery({ runId: 'r', ranges: [], limit: 1, offset: 0 }), RangeError);
   });
 });

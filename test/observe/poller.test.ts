@@ -20,7 +20,11 @@ interface Planned {
 }
 
 /** A ledger whose events are all acknowledged, and the matching rows (not yet added to the API). */
-function plan(runId: string, perWorker: number, intendedOf: (worker: number, seq: number) => number): { ledger: Ledger; events: Planned[] } {
+function plan(
+  runId: string,
+  perWorker: number,
+  intendedOf: (worker: number, seq: number) => number,
+): { ledger: Ledger; events: Planned[] } {
   const ledger = Ledger.allocate([perWorker, perWorker]);
   const tag = runTag(runId);
   const events: Planned[] = [];
@@ -32,13 +36,25 @@ function plan(runId: string, perWorker: number, intendedOf: (worker: number, seq
       shard.ack[seq] = intended + 5;
       shard.status[seq] = EventStatus.acknowledged;
       shard.flags[seq] = LedgerFlag.measured | (identified ? LedgerFlag.identified : 0);
-      events.push({ worker, seq, intended, cls: identified ? 'identified' : 'anonymous', uuid: encodeEventUuid(tag, worker, seq, intended) });
+      events.push({
+        worker,
+        seq,
+        intended,
+        cls: identified ? 'identified' : 'anonymous',
+        uuid: encodeEventUuid(tag, worker, seq, intended),
+      });
     }
   });
   return { ledger, events };
 }
 
-const row = (runId: string, e: Planned, commitAt: number): FakeRow => ({ uuid: e.uuid, timestampMs: Math.floor(e.intended), run: runId, cls: e.cls, commitAt });
+const row = (runId: string, e: Planned, commitAt: number): FakeRow => ({
+  uuid: e.uuid,
+  timestampMs: Math.floor(e.intended),
+  run: runId,
+  cls: e.cls,
+  commitAt,
+});
 
 /** Deterministic latency between 100 ms and ~3 s, different per event. */
 const latencyOf = (e: Planned): number => 100 + ((e.seq * 7919 + e.worker * 104729) % 2900);
@@ -59,13 +75,26 @@ describe('poller against a fake query API', () => {
     const doubled = [events[10]!, events[220]!, events[33]!];
     // Committed 15 s late, after the events around it: found by the straggler chase, not the window.
     const lateEvent = events[40]!;
-    const commitOf = (e: Planned): number => (e === lateEvent ? e.intended + 15_000 : e.intended + latencyOf(e));
+    const commitOf = (e: Planned): number =>
+      e === lateEvent ? e.intended + 15_000 : e.intended + latencyOf(e);
     for (const e of events) if (!lost.has(e.uuid)) api.rows.push(row(runId, e, commitOf(e)));
     for (const e of doubled) api.rows.push(row(runId, e, commitOf(e) + 4000));
-    api.rows.push({ uuid: encodeEventUuid(runTag('other'), 0, 1, T0 + 2000), timestampMs: T0 + 2000, run: runId, cls: 'anonymous', commitAt: T0 }); // not ours
+    api.rows.push({
+      uuid: encodeEventUuid(runTag('other'), 0, 1, T0 + 2000),
+      timestampMs: T0 + 2000,
+      run: runId,
+      cls: 'anonymous',
+      commitAt: T0,
+    }); // not ours
     api.rows.push({ ...row('another-run', events[7]!, T0), run: 'another-run' }); // another run's row
 
-    const client = createQueryClient({ queryUrl: api.url, projectId: PROJECT, personalKey: KEY, budgetPerMinute: 600, clock });
+    const client = createQueryClient({
+      queryUrl: api.url,
+      projectId: PROJECT,
+      personalKey: KEY,
+      budgetPerMinute: 600,
+      clock,
+    });
     const poller = startPoller({ client, ledger, runId, runTag: runTag(runId), pollIntervalMs: 500, clock });
     const drainStart = clock.now();
     const result = await poller.drain(60_000);
@@ -78,9 +107,16 @@ describe('poller against a fake query API', () => {
         continue;
       }
       const delay = visible - commitOf(e);
-      assert.ok(delay >= 0 && delay <= result.resolutionMs, `event ${e.worker}/${e.seq} first seen ${delay} ms after commit`);
+      assert.ok(
+        delay >= 0 && delay <= result.resolutionMs,
+        `event ${e.worker}/${e.seq} first seen ${delay} ms after commit`,
+      );
       const doubledEvent = doubled.some((d) => d.uuid === e.uuid);
-      assert.equal(ledger.shard(e.worker).seen[e.seq], doubledEvent ? 2 : 1, `seen count of ${e.worker}/${e.seq}`);
+      assert.equal(
+        ledger.shard(e.worker).seen[e.seq],
+        doubledEvent ? 2 : 1,
+        `seen count of ${e.worker}/${e.seq}`,
+      );
     }
     assert.equal(result.pending, 2);
     assert.equal(result.seenAsStragglers, 1);
@@ -91,7 +127,10 @@ describe('poller against a fake query API', () => {
     const identifiedDoubled = doubled.filter((e) => e.cls === 'identified').length;
     const served = events.filter((e) => !lost.has(e.uuid));
     const servedIdentified = served.filter((e) => e.cls === 'identified').length;
-    assert.deepEqual(result.perClass.identified, { rows: servedIdentified + identifiedDoubled, uuids: servedIdentified });
+    assert.deepEqual(result.perClass.identified, {
+      rows: servedIdentified + identifiedDoubled,
+      uuids: servedIdentified,
+    });
     assert.deepEqual(result.perClass.anonymous, {
       rows: served.length - servedIdentified + doubled.length - identifiedDoubled + 1, // + the foreign row
       uuids: served.length - servedIdentified + 1,
@@ -108,7 +147,8 @@ describe('poller against a fake query API', () => {
     for (const l of late) {
       const bounds = [...l.query.matchAll(/toDateTime\('([^']+)'\)/g)].map((m) => Date.parse(m[1]!));
       assert.ok(bounds.length >= 2 && bounds.length % 2 === 0, l.query);
-      for (let i = 0; i < bounds.length; i += 2) assert.ok(bounds[i + 1]! - bounds[i]! <= 3, `narrow ranges only: ${l.query}`);
+      for (let i = 0; i < bounds.length; i += 2)
+        assert.ok(bounds[i + 1]! - bounds[i]! <= 3, `narrow ranges only: ${l.query}`);
       assert.ok(
         [...lost].some((u) => {
           const t = Math.floor(events.find((e) => e.uuid === u)!.intended);
@@ -117,7 +157,9 @@ describe('poller against a fake query API', () => {
         `asks about a lost event: ${l.query}`,
       );
     }
-    assert.ok(api.log.every((l) => l.query.includes("'run-o\\'brien\\\\1'") || !l.query.includes('ingestbench_run')));
+    assert.ok(
+      api.log.every((l) => l.query.includes("'run-o\\'brien\\\\1'") || !l.query.includes('ingestbench_run')),
+    );
   });
 
   it('pages with hasMore past the page size, without reading a row twice', async () => {
@@ -126,18 +168,43 @@ describe('poller against a fake query API', () => {
     api.log.length = 0;
     const start = clock.now();
     // 120 events in one millisecond (more than a page: OFFSET paging inside it), then 180 spread out.
-    const { ledger, events } = plan(runId, 150, (w, s) => start + 1000 + (w === 0 && s < 120 ? s / 1000 : 200 + s * 3 + w));
+    const { ledger, events } = plan(
+      runId,
+      150,
+      (w, s) => start + 1000 + (w === 0 && s < 120 ? s / 1000 : 200 + s * 3 + w),
+    );
     for (const e of events) api.rows.push(row(runId, e, start + 500));
-    const client = createQueryClient({ queryUrl: api.url, projectId: PROJECT, personalKey: KEY, budgetPerMinute: 600, clock });
-    const poller = startPoller({ client, ledger, runId, runTag: runTag(runId), pollIntervalMs: 1000, clock, pageSize: 50 });
+    const client = createQueryClient({
+      queryUrl: api.url,
+      projectId: PROJECT,
+      personalKey: KEY,
+      budgetPerMinute: 600,
+      clock,
+    });
+    const poller = startPoller({
+      client,
+      ledger,
+      runId,
+      runTag: runTag(runId),
+      pollIntervalMs: 1000,
+      clock,
+      pageSize: 50,
+    });
     const result = await poller.drain(30_000);
     assert.equal(result.drained, true);
     assert.equal(result.visible, 300);
     assert.deepEqual(result.perClass.anonymous.rows + result.perClass.identified.rows, 300);
-    for (const e of events) assert.equal(ledger.shard(e.worker).seen[e.seq], 1, `seen once: ${e.worker}/${e.seq}`);
+    for (const e of events)
+      assert.equal(ledger.shard(e.worker).seen[e.seq], 1, `seen once: ${e.worker}/${e.seq}`);
     const rowQueries = api.log.filter((l) => l.query.startsWith('SELECT uuid'));
-    assert.ok(rowQueries.some((l) => / OFFSET \d+$/.test(l.query)), 'OFFSET used inside the crowded millisecond');
-    assert.ok(rowQueries.some((l) => /\) AND timestamp >= toDateTime/.test(l.query)), 'keyset cut used between pages');
+    assert.ok(
+      rowQueries.some((l) => / OFFSET \d+$/.test(l.query)),
+      'OFFSET used inside the crowded millisecond',
+    );
+    assert.ok(
+      rowQueries.some((l) => /\) AND timestamp >= toDateTime/.test(l.query)),
+      'keyset cut used between pages',
+    );
     assert.ok(rowQueries.length >= 300 / 50, `${rowQueries.length} pages`);
   });
 
@@ -148,7 +215,13 @@ describe('poller against a fake query API', () => {
     const start = clock.now();
     const { ledger, events } = plan(runId, 50, (w, s) => start + 200 * s + w * 100);
     for (const e of events) api.rows.push(row(runId, e, e.intended + 1000));
-    const client = createQueryClient({ queryUrl: api.url, projectId: PROJECT, personalKey: KEY, budgetPerMinute: 5, clock });
+    const client = createQueryClient({
+      queryUrl: api.url,
+      projectId: PROJECT,
+      personalKey: KEY,
+      budgetPerMinute: 5,
+      clock,
+    });
     const poller = startPoller({ client, ledger, runId, runTag: runTag(runId), pollIntervalMs: 1000, clock });
     const result = await poller.drain(600_000);
     assert.equal(result.drained, true);
@@ -167,7 +240,13 @@ describe('poller against a fake query API', () => {
   it('fails drain with TARGET_AUTH when the key is refused, without printing it', async () => {
     const runId = 'auth-run';
     const { ledger } = plan(runId, 3, (w, s) => clock.now() - 1000 + s + w);
-    const client = createQueryClient({ queryUrl: api.url, projectId: PROJECT, personalKey: 'phx_wrong_key', budgetPerMinute: 60, clock });
+    const client = createQueryClient({
+      queryUrl: api.url,
+      projectId: PROJECT,
+      personalKey: 'phx_wrong_key',
+      budgetPerMinute: 60,
+      clock,
+    });
     const poller = startPoller({ client, ledger, runId, runTag: runTag(runId), pollIntervalMs: 1000, clock });
     await assert.rejects(poller.drain(5000), (e: Error & { code?: string }) => {
       assert.equal(e.code, 'TARGET_AUTH');
@@ -182,7 +261,13 @@ describe('poller against a fake query API', () => {
     const start = clock.now();
     const { ledger, events } = plan(runId, 10, (w, s) => start - 5000 + s * 10 + w);
     for (const e of events.slice(0, 15)) api.rows.push(row(runId, e, start - 1));
-    const client = createQueryClient({ queryUrl: api.url, projectId: PROJECT, personalKey: KEY, budgetPerMinute: 600, clock });
+    const client = createQueryClient({
+      queryUrl: api.url,
+      projectId: PROJECT,
+      personalKey: KEY,
+      budgetPerMinute: 600,
+      clock,
+    });
     const poller = startPoller({ client, ledger, runId, runTag: runTag(runId), pollIntervalMs: 1000, clock });
     const result = await poller.stop();
     assert.ok(result.polls <= 1);

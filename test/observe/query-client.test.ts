@@ -26,7 +26,14 @@ describe('query client', () => {
   });
   after(() => api.close());
   const client = (over: Partial<Parameters<typeof createQueryClient>[0]> = {}) =>
-    createQueryClient({ queryUrl: `${api.url}/`, projectId: '42', personalKey: KEY, budgetPerMinute: 100, clock, ...over });
+    createQueryClient({
+      queryUrl: `${api.url}/`,
+      projectId: '42',
+      personalKey: KEY,
+      budgetPerMinute: 100,
+      clock,
+      ...over,
+    });
 
   it('posts a blocking HogQLQuery with the bearer key and returns the rows', async () => {
     api.log.length = 0;
@@ -46,7 +53,10 @@ describe('query client', () => {
     const c = client();
     const res = await c.query(COUNT);
     assert.deepEqual(res.results, [[0]]);
-    assert.deepEqual(api.log.map((l) => l.status), [429, 429, 200]);
+    assert.deepEqual(
+      api.log.map((l) => l.status),
+      [429, 429, 200],
+    );
     assert.ok(api.log[1]!.at - api.log[0]!.at >= 3000 && api.log[2]!.at - api.log[1]!.at >= 3000);
     assert.deepEqual(c.stats(), { queries: 3, throttled: 2, failed: 0 });
   });
@@ -60,16 +70,26 @@ describe('query client', () => {
       [1000, 2000, 4000],
     );
     api.failNext(3, 429);
-    await assert.rejects(client({ maxThrottleRetries: 2 }).query(COUNT), (e: unknown) => isQueryError('TARGET_REFUSED', 429)(e) && (e as QueryError).transient);
+    await assert.rejects(
+      client({ maxThrottleRetries: 2 }).query(COUNT),
+      (e: unknown) => isQueryError('TARGET_REFUSED', 429)(e) && (e as QueryError).transient,
+    );
   });
 
   it('maps 401/403 to TARGET_AUTH, 400 to TARGET_REFUSED with the detail, 5xx to a transient error', async () => {
     await assert.rejects(client({ personalKey: 'phx_wrong' }).query(COUNT), isQueryError('TARGET_AUTH', 401));
     api.failNext(1, 403);
     await assert.rejects(client().query(COUNT), isQueryError('TARGET_AUTH', 403));
-    await assert.rejects(client().query('SELECT nonsense'), (e: unknown) => isQueryError('TARGET_REFUSED', 400)(e) && /syntax_error: fake cannot run/.test((e as Error).message));
+    await assert.rejects(
+      client().query('SELECT nonsense'),
+      (e: unknown) =>
+        isQueryError('TARGET_REFUSED', 400)(e) && /syntax_error: fake cannot run/.test((e as Error).message),
+    );
     api.failNext(1, 503, {}, 'upstream down');
-    await assert.rejects(client().query(COUNT), (e: unknown) => isQueryError('TARGET_REFUSED', 503)(e) && (e as QueryError).transient);
+    await assert.rejects(
+      client().query(COUNT),
+      (e: unknown) => isQueryError('TARGET_REFUSED', 503)(e) && (e as QueryError).transient,
+    );
     await assert.rejects(client({ projectId: '9' }).preflight(), isQueryError('TARGET_AUTH', 401));
   });
 
@@ -78,8 +98,17 @@ describe('query client', () => {
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
     const { port } = probe.address() as { port: number };
     await new Promise((resolve) => probe.close(resolve));
-    const c = createQueryClient({ queryUrl: `http://127.0.0.1:${port}`, projectId: '1', personalKey: KEY, budgetPerMinute: 10, clock });
-    await assert.rejects(c.preflight(), (e: unknown) => isQueryError('TARGET_UNREACHABLE', null)(e) && (e as QueryError).transient);
+    const c = createQueryClient({
+      queryUrl: `http://127.0.0.1:${port}`,
+      projectId: '1',
+      personalKey: KEY,
+      budgetPerMinute: 10,
+      clock,
+    });
+    await assert.rejects(
+      c.preflight(),
+      (e: unknown) => isQueryError('TARGET_UNREACHABLE', null)(e) && (e as QueryError).transient,
+    );
   });
 
   it('holds a query back until the budget has room', async () => {

@@ -332,3 +332,15 @@ sla: [lost == 0.5]
     assert.match(onlyProblem('- a\n- b\n').message, /not a list/);
   });
 });
+
+describe('group behaviours', () => {
+  it('at most five group types, as PostHog allows', () => {
+    const groups = ['a', 'b', 'c', 'd', 'e', 'f', 'a']
+      .map((type, i) => `  - {kind: group, name: g${i}, group_type: t${type}}\n`)
+      .join('');
+    const text = `phases: [{kind: steady, rate: 1, duration: 1s}]\nbehaviours:\n${groups}`;
+    const problem = onlyProblem(text);
+    assert.deepEqual([problem.line, problem.path], [8, 'behaviours[5].group_type']);
+    assert.match(problem.message, /at most 5 group types/);
+  });
+});

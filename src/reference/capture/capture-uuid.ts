@@ -5,36 +5,53 @@
 import { randomFillSync } from 'node:crypto';
 
 const HEX = /^[0-9a-fA-F]{32}$/;
+const CANONICAL = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const HEX_DIGIT = '0123456789abcdef';
 
-// Random bytes are drawn in blocks: one crypto call per 512 uuids instead of one per uuid.
-const POOL = Buffer.alloc(10 * 512);
+// Capture generates a uuid for every event sent without one, so this is on the hot path: random
+// bytes are drawn in blocks (one crypto call per 512 uuids) and the time prefix is reused while
+// the millisecond is the same (a whole request shares one capture time).
+const POOL = new Uint8Array(10 * 512);
 let poolOffset = POOL.length;
+let prefixMs = -1;
+let prefix = '';
 
-function randomBytes10(): Buffer {
+/** RFC 9562 UUIDv7: 48-bit unix ms, version 7, variant 0b10, 74 random bits. */
+export function generateUuidV7(unixMs: number): string {
+  const ms = Math.max(0, Math.floor(unixMs));
+  if (ms !== prefixMs) {
+    const h = ms.toString(16).padStart(12, '0');
+    prefix = `${h.slice(0, 8)}-${h.slice(8, 12)}-7`;
+    prefixMs = ms;
+  }
   if (poolOffset + 10 > POOL.length) {
     randomFillSync(POOL);
     poolOffset = 0;
   }
-  const bytes = POOL.subarray(poolOffset, poolOffset + 10);
+  const o = poolOffset;
   poolOffset += 10;
-  return bytes;
-}
-
-/** RFC 9562 UUIDv7: 48-bit unix ms, version 7, variant 0b10, 74 random bits. */
-export function generateUuidV7(unixMs: number): string {
-  const r = randomBytes10();
-  const ms = Math.max(0, Math.floor(unixMs)).toString(16).padStart(12, '0');
-  const randA = (((r[0] ?? 0) & 0x0f) << 8) | (r[1] ?? 0);
-  const varHi = ((r[2] ?? 0) & 0x3f) | 0x80;
-  const tail = r.subarray(3, 10).toString('hex');
+  const b = (i: number): number => POOL[o + i] as number;
   return (
-    `${ms.slice(0, 8)}-${ms.slice(8, 12)}-7${randA.toString(16).padStart(3, '0')}-` +
-    `${varHi.toString(16).padStart(2, '0')}${tail.slice(0, 2)}-${tail.slice(2)}`
+    prefix +
+    HEX_DIGIT[b(0) & 0x0f] +
+    HEX_BYTE[b(1)] +
+    '-' +
+    HEX_BYTE[(b(2) & 0x3f) | 0x80] +
+    HEX_BYTE[b(3)] +
+    '-' +
+    HEX_BYTE[b(4)] +
+    HEX_BYTE[b(5)] +
+    HEX_BYTE[b(6)] +
+    HEX_BYTE[b(7)] +
+    HEX_BYTE[b(8)] +
+    HEX_BYTE[b(9)]
   );
 }
 
 /** The uuid in canonical form (lower-case, hyphenated), or null when the text is not a uuid. */
 export function normalizeUuid(text: string): string | null {
+  if (CANONICAL.test(text)) return text;
   let hex: string;
   if (text.length === 36) {
     if (text[8] !== '-' || text[13] !== '-' || text[18] !== '-' || text[23] !== '-') return null;

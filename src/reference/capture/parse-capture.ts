@@ -14,6 +14,7 @@ import { eventTokenOf, resolveToken } from './capture-token.js';
 import { generateUuidV7, normalizeUuid } from './capture-uuid.js';
 import { decodePayload } from './decode-payload.js';
 import { distinctIdOf } from './distinct-id.js';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-depth.js';
 
 export type ParseResult = { ok: true; events: CapturedEvent[]; beacon: boolean } | CaptureRejection;
 
@@ -55,6 +56,9 @@ export function parseCaptureRequest(req: HttpRequest, now: Date): ParseResult {
     json = JSON.parse(payload.text);
   } catch {
     return badRequest('failed to parse request: the payload is not valid JSON');
+  }
+  if (exceedsJsonDepth(json)) {
+    return badRequest(`failed to parse request: JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
   }
   const envelope = envelopeOf(json);
   if (!('events' in envelope)) return envelope;

@@ -52,7 +52,7 @@ export type NormalizeResult =
 const EMPTY: Readonly<Props> = Object.freeze({});
 const NONE: readonly string[] = Object.freeze([]);
 
-const isPlainObject = (value: unknown): value is Props =>
+export const isPlainObject = (value: unknown): value is Props =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A copy without `excluded` keys; built key by key because `delete` slows V8 objects down. */
@@ -120,7 +120,7 @@ export function normalizeEvent(captured: CapturedEvent, teamId: number): Normali
   if (flag !== undefined && flag !== true) {
     warnings.push({
       type: 'invalid_process_person_profile',
-      details: { eventUuid: captured.uuid, event, distinctId: captured.distinctId, value: String(flag) },
+      details: { eventUuid: captured.uuid, event, distinctId: captured.distinctId, value: flag },
     });
   }
   const groupIdentify = event === '$groupidentify';

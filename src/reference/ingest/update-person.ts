@@ -17,6 +17,7 @@ import type { NormalizedEvent } from './normalize-event.js';
 import { isDistinctIdIllegal } from './illegal-distinct-id.js';
 import { applyPersonUpdates } from './apply-person-updates.js';
 import { personUuid } from './person-uuid.js';
+import { postHogString } from './posthog-string.js';
 import { propertiesOf, type CachedPerson, type PersonBatch } from './person-batch.js';
 import type { StoreStatements } from '../store/store-statements.js';
 
@@ -42,9 +43,9 @@ export function updatePersonForEvent(
   const props = ev.properties;
   let person: CachedPerson | undefined;
   if ((ev.event === '$create_alias' || ev.event === '$merge_dangerously') && props['alias']) {
-    person = merge(String(props['alias']), ev, timestampMs, ctx, state);
+    person = merge(postHogString(props['alias']), ev, timestampMs, ctx, state);
   } else if (ev.event === '$identify' && '$anon_distinct_id' in props) {
-    person = merge(String(props['$anon_distinct_id']), ev, timestampMs, ctx, state);
+    person = merge(postHogString(props['$anon_distinct_id']), ev, timestampMs, ctx, state);
   }
 
   if (person === undefined) {

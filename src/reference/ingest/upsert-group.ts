@@ -7,26 +7,24 @@
 
 import type { StoreStatements } from '../store/store-statements.js';
 import type { IngestionWarning } from './ingestion-warning.js';
-import type { NormalizedEvent } from './normalize-event.js';
+import { isPlainObject, type NormalizedEvent } from './normalize-event.js';
+import { postHogString } from './posthog-string.js';
 
 export const MAX_GROUP_KEY_LENGTH = 400;
 
 export type GroupCheck = { readonly ok: true } | { readonly ok: false; readonly warning: IngestionWarning };
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Whether a $groupidentify event may be stored; other events always pass. */
 export function checkGroupIdentify(ev: NormalizedEvent): GroupCheck {
   if (ev.event !== '$groupidentify') return { ok: true };
   const key = ev.properties['$group_key'];
   const details = { eventUuid: ev.captured.uuid, event: ev.event, distinctId: ev.distinctId };
-  if (key !== undefined && key !== null && String(key).length > MAX_GROUP_KEY_LENGTH) {
+  if (key !== undefined && key !== null && postHogString(key).length > MAX_GROUP_KEY_LENGTH) {
     return {
       ok: false,
       warning: {
         type: 'group_key_too_long',
-        details: { ...details, groupKeyLength: String(key).length, maxLength: MAX_GROUP_KEY_LENGTH },
+        details: { ...details, groupKeyLength: postHogString(key).length, maxLength: MAX_GROUP_KEY_LENGTH },
       },
     };
   }
@@ -46,7 +44,7 @@ export function upsertGroup(ev: NormalizedEvent, timestampMs: number, statements
   const key = ev.properties['$group_key'];
   if (typeof type !== 'string' || type === '' || key === undefined || key === null || key === '')
     return false;
-  const groupKey = String(key);
+  const groupKey = postHogString(key);
   const groupSet = ev.properties['$group_set'];
   const updates = isPlainObject(groupSet) ? groupSet : {};
   const existing = statements.findGroup(ev.teamId, type, groupKey);

@@ -47,6 +47,10 @@ export interface CompiledExpr {
   readonly constant: { readonly value: ConstantValue } | null;
   /** Set on a bare property lookup, so the caller can select its JSON text instead. */
   readonly property: { readonly column: JsonColumn; readonly path: string } | null;
+  /** Reads a JSON column or runs the person_id subquery: evaluated after cheap terms in an AND. */
+  readonly costly: boolean;
+  /** Bounds raw events.timestamp by constants, so the (team_id, timestamp) index can serve it. */
+  readonly timeRange: boolean;
 }
 
 export interface ExprScope {
@@ -61,7 +65,15 @@ export interface ExprScope {
 
 const SUPPORTED_FUNCTIONS = 'count, uniq, min, max, now, toDateTime, toStartOfInterval, toInterval<Unit>';
 
-const base = { aggregate: false, nullable: false, constant: null, property: null, cell: 'raw' } as const;
+const base = {
+  aggregate: false,
+  nullable: false,
+  constant: null,
+  property: null,
+  cell: 'raw',
+  costly: false,
+  timeRange: false,
+} as const;
 
 function constant(value: ConstantValue, kind: ValueKind, type: string, cell: CellDecoder = 'raw'): CompiledExpr {
   if (value === null) return { ...base, sql: 'NULL', params: [], kind: 'null', type, nullable: true, constant: { value } };
@@ -79,7 +91,10 @@ const bool = (sql: string, params: readonly SqlParam[], parts: readonly Compiled
   type: 'UInt8',
   aggregate: parts.some((p) => p.aggregate),
   nullable: parts.some((p) => p.nullable),
+  costly: parts.some((p) => p.costly),
 });
+
+const TIMESTAMP_SQL = 'events.timestamp';
 
 export function compileExpr(expr: Expr, scope: ExprScope): CompiledExpr {
   switch (expr.type) {
@@ -104,11 +119,18 @@ export function compileExpr(expr: Expr, scope: ExprScope): CompiledExpr {
     }
     case 'in':
       return compileIn(expr, scope);
-    case 'and':
+    case 'and': {
+      // Cheap terms first: SQLite evaluates an AND left to right and stops at the first false,
+      // so a uuid or time test spares most rows the JSON parse of a property test.
+      const parts = expr.exprs.map((e) => condition(e, scope, 'AND'));
+      const ordered = [...parts.filter((p) => !p.costly), ...parts.filter((p) => p.costly)];
+      const sql = `(${ordered.map((p) => p.sql).join(' AND ')})`;
+      return { ...bool(sql, ordered.flatMap((p) => p.params), parts), timeRange: parts.some((p) => p.timeRange) };
+    }
     case 'or': {
-      const parts = expr.exprs.map((e) => condition(e, scope, expr.type.toUpperCase()));
-      const op = expr.type === 'and' ? ' AND ' : ' OR ';
-      return bool(`(${parts.map((p) => p.sql).join(op)})`, parts.flatMap((p) => p.params), parts);
+      const parts = expr.exprs.map((e) => condition(e, scope, 'OR'));
+      const sql = `(${parts.map((p) => p.sql).join(' OR ')})`;
+      return { ...bool(sql, parts.flatMap((p) => p.params), parts), timeRange: parts.every((p) => p.timeRange) };
     }
     case 'not': {
       const inner = condition(expr.expr, scope, 'NOT');
@@ -162,7 +184,7 @@ function column(name: string, expr: FieldExpr): CompiledExpr {
       expr.start,
     );
   }
-  return { ...base, sql: spec.sql, params: [], kind: spec.kind, type: spec.type, cell: spec.cell };
+  return { ...base, sql: spec.sql, params: [], kind: spec.kind, type: spec.type, cell: spec.cell, costly: spec.costly };
 }
 
 function property(jsonColumn: JsonColumn, names: readonly string[]): CompiledExpr {
@@ -175,6 +197,7 @@ function property(jsonColumn: JsonColumn, names: readonly string[]): CompiledExp
     type: PROPERTY_TYPE,
     nullable: true,
     property: { column: jsonColumn, path },
+    costly: true,
   };
 }
 
@@ -213,7 +236,8 @@ function compileCompare(expr: CompareExpr, scope: ExprScope): CompiledExpr {
       expr.start,
     );
   }
-  return bool(`(${left.sql} ${op} ${right.sql})`, [...left.params, ...right.params], parts);
+  const bounded = op !== '!=' && ((left.sql === TIMESTAMP_SQL && right.constant !== null) || (right.sql === TIMESTAMP_SQL && left.constant !== null));
+  return { ...bool(`(${left.sql} ${op} ${right.sql})`, [...left.params, ...right.params], parts), timeRange: bounded };
 }
 
 /** A string literal next to a time becomes that instant; next to a uuid, its canonical lower case. */
@@ -277,7 +301,8 @@ function compileIn(expr: InExpr, scope: ExprScope): CompiledExpr {
   // One bound JSON array whatever the list's length: one SQL text per query shape (the statement
   // cache stays small), and no limit on host parameters.
   const op = expr.negated ? 'NOT IN' : 'IN';
-  return bool(`(${left.sql} ${op} (SELECT value FROM json_each(?)))`, [...left.params, JSON.stringify(values)], [left]);
+  const compiled = bool(`(${left.sql} ${op} (SELECT value FROM json_each(?)))`, [...left.params, JSON.stringify(values)], [left]);
+  return { ...compiled, timeRange: !expr.negated && left.sql === TIMESTAMP_SQL };
 }
 
 function compileArithmetic(op: '+' | '-', leftExpr: Expr, rightExpr: Expr, scope: ExprScope, at: number): CompiledExpr {
@@ -288,7 +313,7 @@ function compileArithmetic(op: '+' | '-', leftExpr: Expr, rightExpr: Expr, scope
   }
   const delta = op === '+' ? interval : -interval;
   if (left.constant !== null && typeof left.constant.value === 'number') return timeConstant(left.constant.value + delta);
-  return { ...left, sql: `(${left.sql} + ?)`, params: [...left.params, delta], constant: null, property: null };
+  return { ...left, sql: `(${left.sql} + ?)`, params: [...left.params, delta], constant: null, property: null, timeRange: false };
 }
 
 /** Milliseconds of `INTERVAL n UNIT` or `toInterval<Unit>(n)`; null when the expression is neither. */
@@ -333,7 +358,14 @@ function compileCall(expr: CallExpr, scope: ExprScope): CompiledExpr {
         return timeConstant(Math.floor(value.constant.value / step) * step);
       }
       // Floor to a multiple of the step since the epoch, as ClickHouse does for sub-day steps.
-      return { ...value, sql: `(${value.sql} - (${value.sql} % ?))`, params: [...value.params, ...value.params, step], constant: null, property: null };
+      return {
+        ...value,
+        sql: `(${value.sql} - (${value.sql} % ?))`,
+        params: [...value.params, ...value.params, step],
+        constant: null,
+        property: null,
+        timeRange: false,
+      };
     }
   }
   if (intervalMs(expr) !== null) {
@@ -364,7 +396,7 @@ function compileAggregate(name: string, expr: CallExpr, scope: ExprScope): Compi
     return { ...counted, sql: `COUNT(DISTINCT ${arg.sql})`, params: arg.params };
   }
   const fn = name === 'min' ? 'MIN' : 'MAX';
-  return { ...arg, sql: `${fn}(${arg.sql})`, aggregate: true, nullable: true, constant: null, property: null };
+  return { ...arg, sql: `${fn}(${arg.sql})`, aggregate: true, nullable: true, constant: null, property: null, timeRange: false };
 }
 
 function compileToDateTime(expr: CallExpr, scope: ExprScope): CompiledExpr {

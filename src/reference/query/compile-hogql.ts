@@ -83,7 +83,12 @@ export function compileHogQL(query: SelectQuery, ctx: CompileContext): CompiledH
     // NULL column gets no NULLS clause, which keeps the index usable for ORDER BY timestamp.
     const nulls = compiled.nullable ? ' NULLS LAST' : '';
     const sql = aliased !== null && expr.type === 'field' ? selectAlias(expr.chain[0]!)! : compiled.sql;
-    return { sql: `${sql} ${direction}${nulls}`, params: aliased !== null ? [] : compiled.params, aggregate: compiled.aggregate };
+    return {
+      sql: `${sql} ${direction}${nulls}`,
+      params: aliased !== null ? [] : compiled.params,
+      aggregate: compiled.aggregate,
+      byTimestamp: compiled.sql === 'events.timestamp',
+    };
   });
 
   const aggregated = groupBy.length > 0 || select.some((c) => c.aggregate) || orderBy.some((o) => o.aggregate);
@@ -98,10 +103,16 @@ export function compileHogQL(query: SelectQuery, ctx: CompileContext): CompiledH
     });
   }
 
+  // SQLite has no statistics on this store (nobody runs ANALYZE on a file being written), so for
+  // `team_id = ?` alone it would walk the (team_id, timestamp) index and look up every row: much
+  // slower than a plain scan when one project owns most rows, the reference target's usual case.
+  // The index is kept where it pays: a time range in WHERE, or ORDER BY timestamp first.
+  const team = where?.timeRange === true || orderBy[0]?.byTimestamp === true ? 'events.team_id' : '+events.team_id';
+
   const limit = Math.min(query.limit ?? DEFAULT_LIMIT, MAX_LIMIT);
   const offset = query.offset ?? 0;
   const parts = [
-    `SELECT ${select.map((c, i) => `${c.sql} AS c${i}`).join(', ')} FROM events WHERE events.team_id = ?`,
+    `SELECT ${select.map((c, i) => `${c.sql} AS c${i}`).join(', ')} FROM events WHERE ${team} = ?`,
     where === null ? '' : ` AND ${where.sql}`,
     groupBy.length === 0 ? '' : ` GROUP BY ${groupBy.map((g) => g.sql).join(', ')}`,
     orderBy.length === 0 ? '' : ` ORDER BY ${orderBy.map((o) => o.sql).join(', ')}`,

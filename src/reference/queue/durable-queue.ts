@@ -12,6 +12,7 @@ import { debuglog } from 'node:util';
 import Database from 'better-sqlite3';
 import type { CapturedEvent } from '../captured-event.js';
 import { IngestbenchError } from '../../errors.js';
+import { encodeQueueRow } from './queue-row.js';
 import type { FromWriter, QueueRowInput, QueueWriterConfig, ToWriter } from './queue-writer-protocol.js';
 
 const debug = debuglog('ingestbench:queue');
@@ -141,7 +142,7 @@ export async function openDurableQueue(file: string, options: DurableQueueOption
       if (broken !== null) return Promise.reject(broken);
       if (closing) return Promise.reject(new IngestbenchError('INTERNAL', `Queue ${file} is closed.`));
       // Serialised here, once; the writer thread receives a string, the cheapest thing to copy.
-      const row: QueueRowInput = { json: JSON.stringify(events), count: events.length, enqueuedAt: now() };
+      const row: QueueRowInput = { json: encodeQueueRow(events), count: events.length, enqueuedAt: now() };
       return new Promise<void>((resolve, reject) => {
         if (current === null) {
           current = { rows: [], waiting: [] };
@@ -176,6 +177,10 @@ export async function openDurableQueue(file: string, options: DurableQueueOption
 /** Opens (creating if needed) the queue file with its pragmas. */
 export function openQueueDb(file: string, durable: boolean): Database.Database {
   const db = new Database(file);
+  // Rows hold whole requests (tens of KiB): big pages mean fewer WAL frames and overflow pages
+  // per commit (measured: a 1.6 MB commit with fsync 11.5 ms at 4 KiB pages, 7 ms at 64 KiB).
+  // Only takes effect when the file is created.
+  db.pragma('page_size = 65536');
   db.pragma('busy_timeout = 5000');
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${durable ? 'FULL' : 'OFF'}`);

@@ -5,6 +5,7 @@
 import Database from 'better-sqlite3';
 import type { CapturedEvent } from '../captured-event.js';
 import { QUEUE_DDL } from './durable-queue.js';
+import { decodeQueueRow } from './queue-row.js';
 
 export interface QueueRow {
   readonly id: number;
@@ -36,7 +37,7 @@ export function openQueueReader(file: string): QueueReader {
       let events = 0;
       for (const raw of select.iterate(offset) as IterableIterator<RawRow>) {
         if (raw.enqueued_at > limits.dueBy) break;
-        rows.push({ id: raw.id, enqueuedAt: raw.enqueued_at, events: JSON.parse(raw.events) as CapturedEvent[] });
+        rows.push({ id: raw.id, enqueuedAt: raw.enqueued_at, events: decodeQueueRow(raw.events) });
         events += raw.event_count;
         if (events >= limits.maxEvents) break;
       }

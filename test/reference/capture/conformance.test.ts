@@ -33,6 +33,33 @@ describe('PostHog capture corpus (shared/fixtures/posthog-capture/requests_dump.
   });
 });
 
+test('the corpus check notices a wrong distinct_id, event, token or a missing event', () => {
+  const [entry] = readCorpus(RECORDED_CORPUS);
+  assert.ok(entry !== undefined);
+  const result = parseCaptureRequest(requestOf(entry), new Date(entry.now));
+  assert.deepEqual(corpusMismatches(entry, result), []);
+  const [first, ...rest] = entry.output;
+  assert.ok(first !== undefined);
+  const data = JSON.parse(first.data) as Record<string, unknown>;
+  const tampered = [
+    { ...first, distinct_id: 'someone-else' },
+    { ...first, data: JSON.stringify({ ...data, event: 'other' }) },
+    { ...first, token: 'phc_other' },
+    {
+      ...first,
+      data: JSON.stringify({ ...data, properties: { ...(data['properties'] as object), extra: 1 } }),
+    },
+  ];
+  for (const output of tampered) {
+    assert.equal(
+      corpusMismatches({ ...entry, output: [output, ...rest] }, result).length,
+      1,
+      JSON.stringify(output),
+    );
+  }
+  assert.notDeepEqual(corpusMismatches({ ...entry, output: rest }, result), []);
+});
+
 describe('recorded posthog-node corpus (test/fixtures/recorded/posthog-node.jsonl)', () => {
   const entries = readCorpus(RECORDED_CORPUS);
 

@@ -212,6 +212,17 @@ describe('JSON types', () => {
     assert.equal(parseStatus(batchRequest([anEvent()], { historical_migration: 'yes' })), 400);
   });
 
+  test('JSON nested deeper than 128 levels → 400, however deep (no stack overflow)', () => {
+    const deep = (levels: number) =>
+      request(
+        '/batch',
+        `{"api_key":"${TOKEN}","batch":[{"event":"e","distinct_id":${'['.repeat(levels)}${']'.repeat(levels)}}]}`,
+      );
+    assert.equal(parseStatus(deep(100)), 200);
+    assert.equal(parseStatus(deep(126)), 400);
+    assert.equal(parseStatus(deep(500_000)), 400);
+  });
+
   test('all or nothing: one bad event refuses the whole request', () => {
     const result = parseCaptureRequest(
       batchRequest([anEvent(), anEvent(), anEvent({ distinct_id: '' })]),

@@ -112,7 +112,7 @@ test('personless person events are dropped with a stored ingestion warning', () 
   assert.equal(warning['team_id'], TEAM_ID);
   assert.equal(warning['type'], 'invalid_event_when_process_person_profile_is_false');
   assert.equal(warning['event_uuid'], refused.uuid);
-  assert.equal(JSON.parse(warning['details'] as string).event, '$identify');
+  assert.equal((JSON.parse(warning['details'] as string) as Record<string, unknown>)['event'], '$identify');
   assert.equal(s.persons().length, 0);
 });
 

@@ -11,7 +11,7 @@ const compile = (text: string): CompiledHogQL => compileHogQL(parseHogQL(text), 
 /** The WHERE clause's SQL after the project scope, and its parameters. */
 function where(condition: string): [string, unknown[]] {
   const c = compile(`SELECT uuid FROM events WHERE ${condition}`);
-  const sql = /WHERE events\.team_id = \? AND (.*) LIMIT \? OFFSET \?$/.exec(c.sql)?.[1];
+  const sql = /WHERE \+?events\.team_id = \? AND (.*) LIMIT \? OFFSET \?$/.exec(c.sql)?.[1];
   assert.ok(sql !== undefined, c.sql);
   // params: [team, ...where, limit + 1, offset]
   return [sql, c.params.slice(1, -2)];
@@ -33,7 +33,7 @@ describe('compileHogQL', () => {
     assert.equal(
       c.sql,
       'SELECT events.uuid AS c0, events.event AS c1, events.distinct_id AS c2, events.timestamp AS c3, events.created_at AS c4, ' +
-        'events.inserted_at AS c5, events.properties AS c6, events.person_mode AS c7 FROM events WHERE events.team_id = ? LIMIT ? OFFSET ?',
+        'events.inserted_at AS c5, events.properties AS c6, events.person_mode AS c7 FROM events WHERE +events.team_id = ? LIMIT ? OFFSET ?',
     );
     assert.deepEqual(c.params, [7, 101, 0]);
     assert.deepEqual(c.columns, ['uuid', 'event', 'distinct_id', 'timestamp', 'created_at', 'inserted_at', 'properties', 'person_mode']);
@@ -55,7 +55,7 @@ describe('compileHogQL', () => {
       c.sql,
       'SELECT (events.properties -> ?) AS c0, (events.properties -> ?) AS c1, (events.properties -> ?) AS c2, ' +
         '(events.person_properties -> ?) AS c3, (events.person_properties -> ?) AS c4, (events.properties -> ?) AS c5 ' +
-        'FROM events WHERE events.team_id = ? LIMIT ? OFFSET ?',
+        'FROM events WHERE +events.team_id = ? LIMIT ? OFFSET ?',
     );
     assert.deepEqual(c.params.slice(0, 6), ['$."$browser"', '$."a\\"b"', '$."a"."b"', '$."email"', '$."plan"', '$."x y"']);
     assert.deepEqual(c.columns, ['$browser', 'a"b', 'a__b', 'email', 'plan', 'x y']);
@@ -133,7 +133,7 @@ describe('compileHogQL', () => {
     assert.equal(
       c.sql,
       'SELECT (events.properties -> ?) AS c0, COUNT(*) AS c1, COUNT(DISTINCT events.uuid) AS c2, COUNT(DISTINCT events.distinct_id) AS c3, ' +
-        'MIN(events.timestamp) AS c4, MAX(json_extract(events.properties, ?)) AS c5 FROM events WHERE events.team_id = ? ' +
+        'MIN(events.timestamp) AS c4, MAX(json_extract(events.properties, ?)) AS c5 FROM events WHERE +events.team_id = ? ' +
         'AND (json_extract(events.properties, ?) = ?) GROUP BY c0 ORDER BY c1 DESC, c0 ASC NULLS LAST LIMIT ? OFFSET ?',
     );
     assert.deepEqual(c.params, ['$."ingestbench_class"', '$."seq"', 7, '$."ingestbench_run"', 'r1', 101, 0]);
@@ -150,7 +150,7 @@ describe('compileHogQL', () => {
 
   test('an alias that names a column refers to the column inside its own definition', () => {
     const c = compile("SELECT uuid AS uuid FROM events WHERE uuid = 'X' ORDER BY uuid");
-    assert.equal(c.sql, 'SELECT events.uuid AS c0 FROM events WHERE events.team_id = ? AND (events.uuid = ?) ORDER BY c0 ASC LIMIT ? OFFSET ?');
+    assert.equal(c.sql, 'SELECT events.uuid AS c0 FROM events WHERE +events.team_id = ? AND (events.uuid = ?) ORDER BY c0 ASC LIMIT ? OFFSET ?');
     assert.deepEqual(c.params, [7, 'x', 101, 0]);
   });
 

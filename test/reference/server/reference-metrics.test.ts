@@ -2,19 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createReferenceMetrics, snakeCase } from '../../../src/reference/server/reference-metrics.js';
 import type { BatchReport } from '../../../src/reference/pipeline/ingestion-protocol.js';
-
-/** The value of one sample line in Prometheus text, or undefined when absent. */
-export function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  for (const line of text.split('\n')) {
-    if (line.startsWith('#')) continue;
-    const match = /^([a-z_:]+)(?:\{(.*)\})? (.+)$/.exec(line);
-    if (match === null || match[1] !== name) continue;
-    const present = match[2] === undefined ? [] : match[2].split(',');
-    if (wanted.length === present.length && wanted.every((w) => present.includes(w))) return Number(match[3]);
-  }
-  return undefined;
-}
+import { sample } from './prometheus-sample.js';
 
 const report = (overrides: Partial<BatchReport> = {}): BatchReport => ({
   offset: 3,

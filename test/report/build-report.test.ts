@@ -1,0 +1,227 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { buildReport } from '../../src/report/build-report.js';
+import { renderHtml } from '../../src/report/render-html.js';
+import { renderMarkdown } from '../../src/report/render-markdown.js';
+import { renderSummary } from '../../src/report/render-summary.js';
+import { metricLookup } from '../../src/report/report-metrics.js';
+import { writeReport } from '../../src/report/write-report.js';
+import { evaluateSla } from '../../src/verdict/evaluate-sla.js';
+import { SLA_METRICS } from '../../src/verdict/sla-metrics.js';
+import { fixtureInputs, PERSONAL_KEY, T0, TOKEN } from './report-fixture.js';
+
+const near = (actual: number | null, expected: number, what: string): void => {
+  assert.ok(
+    actual !== null && Math.abs(actual - expected) <= expected * 0.001 + 0.001,
+    `${what}: ${actual} vs ${expected}`,
+  );
+};
+
+describe('buildReport', () => {
+  const report = buildReport(fixtureInputs());
+
+  it('accounts every event from the ledger and the exact row counts', () => {
+    assert.equal(report.schemaVersion, 1);
+    assert.deepEqual(
+      { ...report.classes.identified, rate: null },
+      {
+        planned: 12,
+        sent: 12,
+        acknowledged: 12,
+        rejected: 0,
+        dropped: 0,
+        failed: 0,
+        visible: 12,
+        lost: 0,
+        duplicates: 0,
+        visibleUnacknowledged: 0,
+        rate: null,
+      },
+    );
+    assert.deepEqual(
+      { ...report.classes.anonymous, rate: null },
+      {
+        planned: 108,
+        sent: 107,
+        acknowledged: 106,
+        rejected: 1,
+        dropped: 1,
+        failed: 0,
+        visible: 104,
+        lost: 2,
+        duplicates: 2,
+        visibleUnacknowledged: 0,
+        rate: null,
+      },
+    );
+    assert.equal(report.totals.lost, 2);
+    assert.equal(report.totals.duplicates, 2);
+    // Measured phase: 100 planned over 10 s, 99 sent (seq 61 dropped).
+    assert.deepEqual(report.totals.rate, { target: 10, achieved: 9.9 });
+  });
+
+  it('gives latency figures from the histograms, visible ones with their resolution', () => {
+    const ack = report.latency.ack.all;
+    assert.equal(ack.count, 10);
+    near(ack.p50, 50, 'ack p50');
+    near(ack.p90, 90, 'ack p90');
+    near(ack.max, 1000, 'ack max');
+    assert.equal(ack.resolutionMs, undefined);
+    near(report.latency.sendDelay.identified.p99, 5, 'send delay identified p99');
+    const visible = report.latency.visible;
+    // Measured, visible: seq 20..119 except 51, 53 (lost), 61 (dropped), 62 (rejected): 1000 + seq ms.
+    assert.equal(visible.all.count, 96);
+    assert.equal(visible.identified.count, 10);
+    near(visible.all.max, 1119, 'visible max');
+    near(visible.identified.p50, 1060, 'identified visible p50'); // seq 20,30,…,110 → 1020…1110
+    assert.equal(visible.all.resolutionMs, 1040);
+    assert.equal(visible.anonymous.unit, 'ms');
+    assert.match(visible.all.histogram, /^[A-Za-z0-9+/=]+$/);
+  });
+
+  it('puts sent, acked, visible and errors on one per-second timeline', () => {
+    assert.equal(report.timeline.length, 14); // visible runs a second past the last send
+    assert.deepEqual(report.timeline[6], { second: 6, sent: 10, acknowledged: 10, visible: 8, errors: 3 }); // seq 50…59 but 51, 53
+    assert.equal(
+      report.timeline.reduce((s, p) => s + p.visible, 0),
+      116,
+    );
+  });
+
+  it('names the run without secrets: target URLs stripped of userinfo and query', () => {
+    assert.deepEqual(report.run.target, {
+      kind: 'posthog',
+      captureUrl: 'https://capture.example.test',
+      queryUrl: 'https://query.example.test',
+      projectId: '12',
+    });
+    assert.equal(report.run.startedAt, new Date(T0).toISOString());
+    assert.equal(report.run.endedAt, new Date(T0 + 45_000).toISOString());
+    assert.equal(report.observation.drainTimeoutMs, 30_000);
+  });
+
+  it('keeps every secret out of report.json, summary.md and report.html', () => {
+    const withSla = {
+      ...report,
+      ...evaluateSla([{ source: 'lost < 1', metric: 'lost', op: '<', threshold: 1 }], metricLookup(report)),
+    };
+    for (const output of [
+      JSON.stringify(withSla),
+      renderMarkdown(withSla),
+      renderHtml(withSla),
+      renderSummary(withSla),
+    ]) {
+      assert.ok(!output.includes(TOKEN) && !output.includes(PERSONAL_KEY), 'a secret leaked');
+      assert.ok(!/ph[cx]_/.test(output), 'something shaped like a key leaked');
+    }
+  });
+
+  it('escapes names and error kinds in HTML and Markdown', () => {
+    const html = renderHtml(report);
+    assert.ok(!html.includes('<script>'), 'scenario name must not become a script tag');
+    assert.ok(html.includes('fixture &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; | pipes'));
+    assert.ok(html.includes('http_503 &lt;b&gt;') && !html.includes('<b>'));
+    assert.ok(
+      !/<(link|img|script|iframe)\b|https?:\/\/(?!capture\.example|query\.example|www\.w3\.org)/i.test(html),
+      'self-contained: no external assets',
+    );
+    assert.equal((html.match(/<svg /g) ?? []).length, 2);
+    const md = renderMarkdown(report);
+    assert.ok(md.includes('fixture &lt;script&gt;alert("x")&lt;/script&gt; \\| pipes'));
+    assert.ok(!md.includes('<script>'));
+  });
+
+  it('prints the summary table with per-class percentiles, counts and the verdict', () => {
+    const text = renderSummary(report);
+    assert.match(text, /^visible\s+all\s+96\s+/m);
+    assert.match(text, /±1\.04 s/);
+    assert.match(text, /^anonymous\s+108\s+107\s+106\s+1\s+1\s+0\s+104\s+2\s+2\s+/m);
+    assert.match(text, /lost 2 \(1\.69% of acknowledged\), duplicates 2, capture error rate 0\.84%/);
+    assert.match(text, /verdict: PASS/);
+    assert.match(text, /cost: perClass\.anonymous\.cpuMsPerEvent 0\.2500/);
+  });
+});
+
+describe('metricLookup', () => {
+  const report = buildReport(fixtureInputs());
+  const lookup = metricLookup(report);
+
+  it('answers every path of the SLA catalogue with a number', () => {
+    assert.ok(SLA_METRICS.length >= 3 * (15 + 9) + 3);
+    for (const m of SLA_METRICS) {
+      const v = lookup(m.path);
+      assert.equal(typeof v, 'number', `${m.path} → ${v}`);
+      assert.ok(Number.isFinite(v), m.path);
+    }
+  });
+
+  it('reads the right figure for each kind of path, null for unknown or unmeasured ones', () => {
+    near(lookup('visible.max'), 1119, 'visible.max');
+    near(lookup('identified.visible.p50'), 1060, 'identified.visible.p50');
+    near(lookup('anonymous.ack.p90'), 90, 'anonymous.ack.p90');
+    assert.equal(lookup('lost'), 2);
+    assert.equal(lookup('identified.lost'), 0);
+    assert.equal(lookup('anonymous.duplicates'), 2);
+    assert.equal(lookup('anonymous.lost_rate'), 2 / 106);
+    assert.equal(lookup('lost_rate'), 2 / 118);
+    assert.equal(lookup('capture.error_rate'), (119 - 118) / 119);
+    assert.equal(lookup('rate.achieved'), 0.99);
+    assert.equal(lookup('rate.achieved_eps'), 9.9);
+    assert.equal(lookup('planned'), 120);
+    assert.equal(lookup('identified.lost_rate'), 0);
+    assert.equal(lookup('visible.p42'), null);
+    assert.equal(lookup('nonsense'), null);
+    assert.equal(lookup('anonymous.visible.p50.extra'), null);
+  });
+
+  it('is null where nothing was measured, so an SLA on it fails rather than passes', () => {
+    const inputs = fixtureInputs();
+    const empty = buildReport({
+      ...inputs,
+      load: {
+        ...inputs.load,
+        histograms: {
+          ...inputs.load.histograms,
+          sendDelay: { ...inputs.load.histograms.sendDelay, identified: '' },
+        },
+      },
+    });
+    const l = metricLookup(empty);
+    assert.equal(l('identified.sendDelay.p99'), null);
+    assert.equal(empty.latency.sendDelay.identified.count, 0);
+    assert.equal(
+      evaluateSla(
+        [
+          {
+            source: 'identified.sendDelay.p99 < 1s',
+            metric: 'identified.sendDelay.p99',
+            op: '<',
+            threshold: 1000,
+          },
+        ],
+        l,
+      ).verdict,
+      'fail',
+    );
+  });
+});
+
+describe('writeReport', () => {
+  const dirs: string[] = [];
+  after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+  it('writes report.json, summary.md and report.html into the run directory', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'ingestbench-report-'));
+    dirs.push(root);
+    const report = buildReport(fixtureInputs());
+    const dir = await writeReport(report, join(root, 'reports', report.run.id));
+    assert.equal(dir, join(root, 'reports', 'run-fixture'));
+    assert.deepEqual((await readdir(dir)).sort(), ['report.html', 'report.json', 'summary.md']);
+    const json = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as typeof report;
+    assert.equal(json.totals.lost, 2);
+    assert.equal(json.latency.visible.all.histogram, report.latency.visible.all.histogram);
+  });
+});
