@@ -52,7 +52,9 @@ export function batchBody(config: LoadConfig, seq0: number, unixMs: number): str
         `"properties":{"$process_person_profile":${!personless},"ingestbench_run":"${config.runId}",` +
         `"ingestbench_class":"${config.eventClass}","ingestbench_seq":${seq},"$current_url":"https://shop.example.com/products/${seq % 500}",` +
         `"$browser":"Firefox","$os":"Linux","$screen_width":1920}` +
-        (personless ? '' : `,"$set":{"plan":"${seq % 3 === 0 ? 'pro' : 'free'}","last_seq":${seq}},"$set_once":{"first_seq":${seq}}`) +
+        (personless
+          ? ''
+          : `,"$set":{"plan":"${seq % 3 === 0 ? 'pro' : 'free'}","last_seq":${seq}},"$set_once":{"first_seq":${seq}}`) +
         '}',
     );
   }

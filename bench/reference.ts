@@ -32,7 +32,14 @@ export interface ReferenceBenchFigures {
   readonly ingestEventsPerSecond: Readonly<Record<EventClass, number>>;
   readonly ingestCpuMicrosPerEvent: Readonly<Record<EventClass, number>>;
   readonly identifiedToAnonymousCpuRatio: number;
-  readonly timeToQueryable: { readonly rate: number; readonly p50Ms: number; readonly p99Ms: number; readonly probes: number; readonly seen: number; readonly pollMs: number };
+  readonly timeToQueryable: {
+    readonly rate: number;
+    readonly p50Ms: number;
+    readonly p99Ms: number;
+    readonly probes: number;
+    readonly seen: number;
+    readonly pollMs: number;
+  };
 }
 
 export async function runReferenceBench(options: ReferenceBenchOptions = {}): Promise<ReferenceBenchFigures> {
@@ -42,17 +49,37 @@ export async function runReferenceBench(options: ReferenceBenchOptions = {}): Pr
   print('reference target bench (2 cores: target main thread, ingestion child, load worker thread)');
 
   const capture = await withTarget(HOLD, async (target) => {
-    await load(target, { eventClass: 'anonymous', connections: 8, durationMs: 1000, totalEvents: Infinity, rate: 0 });
-    const result = await load(target, { eventClass: 'anonymous', connections: 8, durationMs: 6000 * scale, totalEvents: Infinity, rate: 0 });
+    await load(target, {
+      eventClass: 'anonymous',
+      connections: 8,
+      durationMs: 1000,
+      totalEvents: Infinity,
+      rate: 0,
+    });
+    const result = await load(target, {
+      eventClass: 'anonymous',
+      connections: 8,
+      durationMs: 6000 * scale,
+      totalEvents: Infinity,
+      rate: 0,
+    });
     return { perSecond: result.acked / (result.elapsedMs / 1000), result };
   });
-  print(`capture → durable queue: ${fmt(capture.perSecond)} events/s (batches of 100, 8 connections, statuses ${JSON.stringify(capture.result.statuses)})`);
+  print(
+    `capture → durable queue: ${fmt(capture.perSecond)} events/s (batches of 100, 8 connections, statuses ${JSON.stringify(capture.result.statuses)})`,
+  );
 
   const ingest = {} as Record<EventClass, { perSecond: number; cpuMicrosPerEvent: number }>;
   for (const eventClass of ['anonymous', 'identified'] as const) {
-    const total = Math.round((eventClass === 'anonymous' ? 300_000 : 100_000) * scale / 100) * 100;
+    const total = Math.round(((eventClass === 'anonymous' ? 300_000 : 100_000) * scale) / 100) * 100;
     ingest[eventClass] = await withTarget(HOLD, async (target) => {
-      const preload = await load(target, { eventClass, connections: 8, durationMs: 120_000, totalEvents: total, rate: 0 });
+      const preload = await load(target, {
+        eventClass,
+        connections: 8,
+        durationMs: 120_000,
+        totalEvents: total,
+        rate: 0,
+      });
       const started = performance.now();
       await setFaults(target, 'none');
       const done = await waitForMetric(target, (m) => ingestedOf(m, eventClass) >= preload.acked, 120_000);
@@ -60,7 +87,9 @@ export async function runReferenceBench(options: ReferenceBenchOptions = {}): Pr
       const cpu = sample(done, 'ingestbench_ingestion_cpu_seconds_total', { class: eventClass });
       return { perSecond: preload.acked / seconds, cpuMicrosPerEvent: (cpu * 1e6) / preload.acked };
     });
-    print(`ingestion, ${eventClass} only: ${fmt(ingest[eventClass].perSecond)} events/s, ${ingest[eventClass].cpuMicrosPerEvent.toFixed(1)} µs CPU/event`);
+    print(
+      `ingestion, ${eventClass} only: ${fmt(ingest[eventClass].perSecond)} events/s, ${ingest[eventClass].cpuMicrosPerEvent.toFixed(1)} µs CPU/event`,
+    );
   }
   const ratio = ingest.identified.cpuMicrosPerEvent / ingest.anonymous.cpuMicrosPerEvent;
   print(`identified/anonymous ingestion CPU per event: ${ratio.toFixed(2)}x`);
@@ -74,7 +103,10 @@ export async function runReferenceBench(options: ReferenceBenchOptions = {}): Pr
   return {
     captureEventsPerSecond: capture.perSecond,
     ingestEventsPerSecond: { anonymous: ingest.anonymous.perSecond, identified: ingest.identified.perSecond },
-    ingestCpuMicrosPerEvent: { anonymous: ingest.anonymous.cpuMicrosPerEvent, identified: ingest.identified.cpuMicrosPerEvent },
+    ingestCpuMicrosPerEvent: {
+      anonymous: ingest.anonymous.cpuMicrosPerEvent,
+      identified: ingest.identified.cpuMicrosPerEvent,
+    },
     identifiedToAnonymousCpuRatio: ratio,
     timeToQueryable: ttq,
   };
@@ -82,7 +114,13 @@ export async function runReferenceBench(options: ReferenceBenchOptions = {}): Pr
 
 async function withTarget<T>(fault: string, body: (target: ReferenceTarget) => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'ingestbench-bench-'));
-  const target = await startReferenceTarget({ port: 0, data: dir, tokens: [TOKEN], personalKey: PERSONAL_KEY, fault });
+  const target = await startReferenceTarget({
+    port: 0,
+    data: dir,
+    tokens: [TOKEN],
+    personalKey: PERSONAL_KEY,
+    fault,
+  });
   try {
     return await body(target);
   } finally {
@@ -92,10 +130,15 @@ async function withTarget<T>(fault: string, body: (target: ReferenceTarget) => P
 }
 
 let runCounter = 0;
-type LoadSettings = Pick<LoadConfig, 'eventClass' | 'connections' | 'durationMs' | 'totalEvents' | 'rate'> & { probeEvery?: number };
+type LoadSettings = Pick<LoadConfig, 'eventClass' | 'connections' | 'durationMs' | 'totalEvents' | 'rate'> & {
+  probeEvery?: number;
+};
 
 /** Starts a load worker; `tag` decodes the uuids it sends (encodeEventUuid). */
-function startLoad(target: ReferenceTarget, settings: LoadSettings): { tag: number; done: Promise<LoadResult> } {
+function startLoad(
+  target: ReferenceTarget,
+  settings: LoadSettings,
+): { tag: number; done: Promise<LoadResult> } {
   const runId = `bench-${process.pid}-${runCounter++}`;
   const config: LoadConfig = {
     origin: target.captureUrl,
@@ -118,9 +161,14 @@ function startLoad(target: ReferenceTarget, settings: LoadSettings): { tag: numb
   return { tag: config.runTag, done };
 }
 
-const load = (target: ReferenceTarget, settings: LoadSettings): Promise<LoadResult> => startLoad(target, settings).done;
+const load = (target: ReferenceTarget, settings: LoadSettings): Promise<LoadResult> =>
+  startLoad(target, settings).done;
 
-async function timeToQueryable(target: ReferenceTarget, rate: number, durationMs: number): Promise<ReferenceBenchFigures['timeToQueryable']> {
+async function timeToQueryable(
+  target: ReferenceTarget,
+  rate: number,
+  durationMs: number,
+): Promise<ReferenceBenchFigures['timeToQueryable']> {
   const pollMs = 100;
   const firstSeen = new Map<number, number>();
   const { tag, done: sending } = startLoad(target, {
@@ -142,18 +190,30 @@ async function timeToQueryable(target: ReferenceTarget, rate: number, durationMs
     const polledAt = Date.now();
     // A sliding window keeps each poll's scan small; probes older than it were seen long before.
     const windowStart = new Date(Math.max(Date.parse(since), polledAt - 5_000)).toISOString();
-    const rows = await hogql(target, `SELECT uuid FROM events WHERE event = 'ingestbench probe' AND timestamp >= '${windowStart}' LIMIT 50000`);
+    const rows = await hogql(
+      target,
+      `SELECT uuid FROM events WHERE event = 'ingestbench probe' AND timestamp >= '${windowStart}' LIMIT 50000`,
+    );
     for (const [uuid] of rows) {
       const decoded = decodeEventUuid(String(uuid), tag);
-      if (decoded !== null && !firstSeen.has(decoded.seq)) firstSeen.set(decoded.seq, polledAt - decoded.unixMs);
+      if (decoded !== null && !firstSeen.has(decoded.seq))
+        firstSeen.set(decoded.seq, polledAt - decoded.unixMs);
     }
     if (done && drainUntil === Infinity) drainUntil = performance.now() + 3_000;
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, pollMs - (Date.now() - polledAt))));
   }
   const result = await sent;
   const latencies = [...firstSeen.values()].sort((a, b) => a - b);
-  const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
-  return { rate, p50Ms: at(0.5), p99Ms: at(0.99), probes: Math.floor(result.acked / 100), seen: latencies.length, pollMs };
+  const at = (q: number): number =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
+  return {
+    rate,
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    probes: Math.floor(result.acked / 100),
+    seen: latencies.length,
+    pollMs,
+  };
 }
 
 async function hogql(target: ReferenceTarget, query: string): Promise<unknown[][]> {
@@ -163,7 +223,8 @@ async function hogql(target: ReferenceTarget, query: string): Promise<unknown[][
     body: JSON.stringify({ query: { kind: 'HogQLQuery', query }, refresh: 'force_blocking' }),
   });
   const body = (await response.body.json()) as { results?: unknown[][] };
-  if (response.statusCode !== 200) throw new Error(`query API answered ${response.statusCode}: ${JSON.stringify(body)}`);
+  if (response.statusCode !== 200)
+    throw new Error(`query API answered ${response.statusCode}: ${JSON.stringify(body)}`);
   return body.results ?? [];
 }
 
@@ -172,7 +233,11 @@ async function setFaults(target: ReferenceTarget, spec: string): Promise<void> {
   await response.body.dump();
 }
 
-async function waitForMetric(target: ReferenceTarget, ready: (metrics: string) => boolean, timeoutMs: number): Promise<string> {
+async function waitForMetric(
+  target: ReferenceTarget,
+  ready: (metrics: string) => boolean,
+  timeoutMs: number,
+): Promise<string> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const response = await request(target.metricsUrl);

@@ -18,7 +18,7 @@ import type { Report } from './report/report-types.js';
 import type { Scenario } from './scenario/scenario.js';
 import { checkCaptureReachable } from './targets/preflight.js';
 import type { Target } from './targets/target.js';
-import { evaluateSla } from './verdict/evaluate-sla.js';
+import { evaluateSla, type SlaResult } from './verdict/evaluate-sla.js';
 
 const debug = debuglog('ingestbench:run');
 
@@ -111,7 +111,19 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
     workers,
   });
   const { results, verdict } = evaluateSla(scenario.sla, metricLookup(report));
-  return { ...report, sla: results, verdict };
+  if (!report.run.partial) return { ...report, sla: results, verdict };
+  // A run cut short has not shown that the SLA holds: it fails, and says why.
+  const stopped: SlaResult = {
+    check: 'run completed',
+    metric: 'run.completed',
+    op: '==',
+    threshold: 1,
+    value: 0,
+    pass: false,
+    unit: 'count',
+    detail: 'the run was interrupted before its schedule ended: the report is partial and its SLA is not judged met',
+  };
+  return { ...report, sla: [...results, stopped], verdict: 'fail' };
 }
 
 function acknowledgedOf(load: { counts: Record<string, { acknowledged: number }> }): number {

@@ -41,7 +41,7 @@ export function rowsQuery(q: RowsQuery): string {
 /** Exact totals per class, for duplicates (rows − distinct uuids) at the end of a run. */
 export function countsQuery(runId: string): string {
   return (
-    'SELECT properties.ingestbench_class AS class, count() AS row_count, count(DISTINCT uuid) AS uuid_count ' +
+    'SELECT properties.ingestbench_class AS event_class, count() AS row_count, count(DISTINCT uuid) AS uuid_count ' +
     `FROM events WHERE properties.ingestbench_run = ${hogqlLiteral(runId)} GROUP BY properties.ingestbench_class`
   );
 }

@@ -7,5 +7,11 @@ export {
   type ReferenceTargetOptions,
 } from './start-reference-target.js';
 export { serve, serveOptionsToStart, SERVE_OPTIONS, type ServeIo, type ServeOptionValues } from './serve.js';
-export { parseFaultSpec, formatFaultSpec, NO_FAULTS, FAULT_SPEC_HELP, type FaultSpec } from './pipeline/fault-spec.js';
+export {
+  parseFaultSpec,
+  formatFaultSpec,
+  NO_FAULTS,
+  FAULT_SPEC_HELP,
+  type FaultSpec,
+} from './pipeline/fault-spec.js';
 export { isLoopbackAddress } from './server/loopback-only.js';

@@ -5,10 +5,20 @@
 import type { OptionSpec } from '../cli/command-table.js';
 import { IngestbenchError } from '../errors.js';
 import { FAULT_SPEC_HELP } from './pipeline/fault-spec.js';
-import { REFERENCE_DEFAULTS, startReferenceTarget, type ReferenceTargetOptions } from './start-reference-target.js';
+import {
+  REFERENCE_DEFAULTS,
+  startReferenceTarget,
+  type ReferenceTargetOptions,
+} from './start-reference-target.js';
 
 export const SERVE_OPTIONS: readonly OptionSpec[] = [
-  { name: 'host', kind: 'string', value: 'HOST', default: REFERENCE_DEFAULTS.host, help: 'interface to listen on' },
+  {
+    name: 'host',
+    kind: 'string',
+    value: 'HOST',
+    default: REFERENCE_DEFAULTS.host,
+    help: 'interface to listen on',
+  },
   {
     name: 'port',
     kind: 'integer',
@@ -46,11 +56,19 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
     default: REFERENCE_DEFAULTS.personalKey,
     help: 'personal API key the query API accepts (Authorization: Bearer KEY)',
   },
-  { name: 'project', kind: 'integer', value: 'ID', default: REFERENCE_DEFAULTS.firstProjectId, help: 'id of the first project' },
+  {
+    name: 'project',
+    kind: 'integer',
+    value: 'ID',
+    default: REFERENCE_DEFAULTS.firstProjectId,
+    help: 'id of the first project',
+  },
   { name: 'fault', kind: 'string', value: 'SPEC', help: `inject faults: ${FAULT_SPEC_HELP}` },
 ];
 
-export type ServeOptionValues = Readonly<Record<string, string | number | boolean | readonly string[] | undefined>>;
+export type ServeOptionValues = Readonly<
+  Record<string, string | number | boolean | readonly string[] | undefined>
+>;
 
 /** Parsed `serve` flags (names as in SERVE_OPTIONS) → startReferenceTarget options. */
 export function serveOptionsToStart(values: ServeOptionValues): ReferenceTargetOptions {
@@ -69,7 +87,13 @@ export function serveOptionsToStart(values: ServeOptionValues): ReferenceTargetO
   };
   const tokenValue = values['token'];
   const tokens =
-    tokenValue === undefined ? undefined : typeof tokenValue === 'string' ? [tokenValue] : Array.isArray(tokenValue) ? [...(tokenValue as readonly string[])] : null;
+    tokenValue === undefined
+      ? undefined
+      : typeof tokenValue === 'string'
+        ? [tokenValue]
+        : Array.isArray(tokenValue)
+          ? [...(tokenValue as readonly string[])]
+          : null;
   if (tokens === null) throw usage('token', 'expects one or more token values');
   const memory = values['memory'] === true;
   const data = str('data');
@@ -96,7 +120,11 @@ export interface ServeIo {
 }
 
 /** Starts the target, prints its URLs (never keys), and stops it cleanly when `signal` aborts. */
-export async function serve(options: ReferenceTargetOptions, io: ServeIo, signal: AbortSignal): Promise<void> {
+export async function serve(
+  options: ReferenceTargetOptions,
+  io: ServeIo,
+  signal: AbortSignal,
+): Promise<void> {
   if (signal.aborted) return;
   const target = await startReferenceTarget(options);
   io.stdout.write(

@@ -254,7 +254,8 @@ function resolveOptions(options: ReferenceTargetOptions): ResolvedOptions {
     throw new IngestbenchError('USAGE', `--port ${port} is not a TCP port (0-65535; 0 picks a free one).`);
   }
   const tokens = options.tokens ?? REFERENCE_DEFAULTS.tokens;
-  if (tokens.length === 0) throw new IngestbenchError('USAGE', 'At least one --token is needed: each token is a project.');
+  if (tokens.length === 0)
+    throw new IngestbenchError('USAGE', 'At least one --token is needed: each token is a project.');
   // Tokens are secrets: messages name the position of a bad one, never its value.
   tokens.forEach((token, i) => {
     if (token === '' || token.length > 64 || token.startsWith('phx_') || !/^[\x21-\x7e]+$/.test(token)) {
@@ -264,19 +265,28 @@ function resolveOptions(options: ReferenceTargetOptions): ResolvedOptions {
       );
     }
     if (tokens.indexOf(token) !== i) {
-      throw new IngestbenchError('USAGE', `--token #${i + 1} repeats an earlier token; each token is one project.`);
+      throw new IngestbenchError(
+        'USAGE',
+        `--token #${i + 1} repeats an earlier token; each token is one project.`,
+      );
     }
   });
   const firstProjectId = options.firstProjectId ?? REFERENCE_DEFAULTS.firstProjectId;
   if (!Number.isInteger(firstProjectId) || firstProjectId < 1) {
-    throw new IngestbenchError('USAGE', `--project ${firstProjectId} is not a project id (a positive integer).`);
+    throw new IngestbenchError(
+      'USAGE',
+      `--project ${firstProjectId} is not a project id (a positive integer).`,
+    );
   }
   const personalKey = options.personalKey ?? REFERENCE_DEFAULTS.personalKey;
   if (personalKey === '') throw new IngestbenchError('USAGE', '--personal-key must not be empty.');
   const batchSize = options.batchSize ?? REFERENCE_DEFAULTS.batchSize;
   const lingerMs = options.lingerMs ?? REFERENCE_DEFAULTS.lingerMs;
   if (!(Number.isInteger(batchSize) && batchSize >= 1) || !(lingerMs >= 0)) {
-    throw new IngestbenchError('USAGE', `Ingestion batch size (${batchSize}) must be a positive integer and linger (${lingerMs} ms) not negative.`);
+    throw new IngestbenchError(
+      'USAGE',
+      `Ingestion batch size (${batchSize}) must be a positive integer and linger (${lingerMs} ms) not negative.`,
+    );
   }
   const fault = options.fault ?? NO_FAULTS;
   return {

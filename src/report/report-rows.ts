@@ -112,6 +112,7 @@ export function costEntries(cost: object | null): [string, string][] {
     if (typeof value === 'number')
       out.push([path, Number.isInteger(value) ? formatCount(value) : value.toPrecision(4)]);
     else if (typeof value === 'string' || typeof value === 'boolean') out.push([path, String(value)]);
+    else if (value === null) out.push([path, '—']);
     else if (value !== null && typeof value === 'object')
       for (const [k, v] of Object.entries(value)) walk(v, path ? `${path}.${k}` : k);
   };

@@ -50,7 +50,7 @@ function formatProblems(file: string, problems: readonly ScenarioProblem[]): str
   const lines = [`scenario ${file} is invalid (${count}):`, ...problems.map(formatProblem)];
   if (problems.some((p) => p.line > 0)) {
     lines.push(
-      `Fix the lines above and check with \`ingestbench validate ${file}\`; docs/scenarios.md lists every field.`,
+      `Fix the lines above and check with \`ingestbench validate ${file}\`; README.md (Scenario files) lists every field.`,
     );
   }
   return lines.join('\n');

@@ -52,7 +52,7 @@ export function trySlaExpression(source: string): SlaParseResult {
       SLA_METRICS.map((m) => m.path),
     );
     return fail(
-      `unknown metric "${metricText}"${hint}; the metrics are listed in docs/scenarios.md`,
+      `unknown metric "${metricText}"${hint}; the metrics are listed in README.md (SLA expressions)`,
       metricStart,
       pos,
     );

@@ -64,7 +64,7 @@ export async function startFakeQueryApi(
         .filter((r) => r[1] !== 0);
       return {
         status: 200,
-        body: { results, columns: ['class', 'row_count', 'uuid_count'], hasMore: false },
+        body: { results, columns: ['event_class', 'row_count', 'uuid_count'], hasMore: false },
       };
     }
     const ranges = [

@@ -59,8 +59,8 @@ describe('scenario JSON Schema', () => {
     assert.equal(phaseKinds, 3);
   });
 
-  it('every field is documented in docs/scenarios.md', async () => {
-    const docs = await readFile(join(root, 'docs', 'scenarios.md'), 'utf8');
+  it('every field is documented in README.md', async () => {
+    const docs = await readFile(join(root, 'README.md'), 'utf8');
     const missing = [...propertyNames(scenarioJsonSchema() as JsonSchemaNode)].filter(
       (name) => !docs.includes(`\`${name}\``),
     );

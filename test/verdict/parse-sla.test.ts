@@ -93,7 +93,7 @@ describe('parseSlaExpression', () => {
     assert.deepEqual(failure('visible.p98 < 5m'), {
       ok: false,
       message:
-        'unknown metric "visible.p98" (did you mean "visible.p90"?); the metrics are listed in docs/scenarios.md',
+        'unknown metric "visible.p98" (did you mean "visible.p90"?); the metrics are listed in README.md (SLA expressions)',
       start: 0,
       end: 11,
     });
@@ -127,9 +127,9 @@ describe('parseSlaExpression', () => {
 });
 
 describe('metric catalogue documentation', () => {
-  it('docs/scenarios.md names every metric', async () => {
+  it('README.md names every metric', async () => {
     const docs = await readFile(
-      join(findRepoRoot(dirname(fileURLToPath(import.meta.url))), 'docs', 'scenarios.md'),
+      join(findRepoRoot(dirname(fileURLToPath(import.meta.url))), 'README.md'),
       'utf8',
     );
     const unscoped = SLA_METRICS.filter((m) => !/^(anonymous|identified)\./.test(m.path));

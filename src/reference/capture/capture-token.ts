@@ -62,15 +62,23 @@ export function resolveToken(tokens: readonly (string | null)[]): ResolvedToken 
   return problem === null ? { ok: true, token } : unauthorized(`API key is not valid: ${problem}`);
 }
 
+// PostHog's reason names (empty, too_long, …) come first: they are what its logs and docs say.
+const TOKEN_PROBLEMS: readonly [test: (token: string) => boolean, problem: string][] = [
+  [(t) => t === '', 'empty: send the project token (phc_…)'],
+  [
+    (t) => t.length > MAX_TOKEN_LENGTH,
+    `too_long: a project token has at most ${MAX_TOKEN_LENGTH} characters`,
+  ],
+  // eslint-disable-next-line no-control-regex
+  [(t) => /[^\x00-\x7f]/.test(t), 'not_ascii: a project token is ASCII'],
+  [
+    (t) => t.startsWith('phx_'),
+    'personal_api_key: capture takes the project token (phc_…), not a personal key',
+  ],
+  [(t) => t.includes('\0'), 'null_byte: the token contains a NUL character'],
+];
+
 /** Why a (trimmed) token is malformed, or null when its shape is acceptable. */
 export function tokenShapeProblem(token: string): string | null {
-  if (token === '') return 'empty: send the project token (phc_…)';
-  if (token.length > MAX_TOKEN_LENGTH)
-    return `too_long: a project token has at most ${MAX_TOKEN_LENGTH} characters`;
-  // eslint-disable-next-line no-control-regex
-  if (/[^\x00-\x7f]/.test(token)) return 'not_ascii: a project token is ASCII';
-  if (token.startsWith('phx_'))
-    return 'personal_api_key: capture takes the project token (phc_…), not a personal key';
-  if (token.includes('\0')) return 'null_byte: the token contains a NUL character';
-  return null;
+  return TOKEN_PROBLEMS.find(([test]) => test(token))?.[1] ?? null;
 }

@@ -1,8 +1,9 @@
 // From raw request bytes to the JSON text of a capture payload, the way PostHog's capture peels
 // the layers SDKs wrap around it: GET `?data=`, a body that is wholly base64, a urlencoded form
-// (`data`, `compression`), gzip (by hint, Content-Encoding or magic bytes, whatever the hint
-// says), lz-string base64 (`lz64`), and a base64 layer left after those. Size limits apply to the
-// raw bytes and again to the decompressed text, so a small gzip bomb is refused too.
+// (`data`, `compression`), gzip (recognised by its magic bytes 1f 8b 08, whatever the hints say),
+// lz-string base64 (`?compression=lz64` or the form field), `?compression=base64`, and a base64
+// layer left after those. Size limits apply to the raw bytes and again to the decompressed text,
+// so a small gzip bomb is refused too. Bytes are never copied on the plain-JSON path.
 
 import { isUtf8 } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
@@ -107,8 +108,9 @@ export function decodePayload(source: PayloadSource): DecodedPayload {
       ? Buffer.from(restorePlusSigns(source.queryData), 'utf8')
       : source.body;
   if (bytes.length === 0) return badRequest('empty payload: send events in the body or in ?data=');
-  if (bytes.length > sizeLimit)
+  if (bytes.length > sizeLimit) {
     return tooLarge(`request body exceeds ${sizeLimit} bytes: send smaller batches`);
+  }
 
   // A body that is wholly base64 (old SDKs) is unwrapped first; a failed decode keeps the bytes.
   // Not when the request says the layer is lz64 or base64: lz-string's output is base64 text too.
@@ -147,8 +149,9 @@ export function decodePayload(source: PayloadSource): DecodedPayload {
     decoded = { ok: true, text };
   } else if (compression === 'base64') {
     const raw = decodeBase64Strict(bytes);
-    if (raw === null)
+    if (raw === null) {
       return badRequest('invalid base64 data: compression=base64 but the payload is not base64');
+    }
     decoded = utf8Text(raw, sizeLimit, 'base64-decoded payload');
   } else {
     decoded = utf8Text(bytes, sizeLimit, 'request payload');

@@ -106,8 +106,9 @@ export function parseCaptureRequest(req: HttpRequest, now: Date): ParseResult {
 /** The three body shapes: an array of events, a batch object, or one event. */
 function envelopeOf(json: unknown): Envelope | CaptureRejection {
   if (Array.isArray(json)) return { events: json, token: null, sentAt: null, historicalMigration: false };
-  if (!isObject(json))
+  if (!isObject(json)) {
     return badRequest('failed to parse request: expected a JSON object or array of events');
+  }
   if (!('batch' in json)) return { events: [json], token: null, sentAt: null, historicalMigration: false };
 
   const { batch, sent_at: sentAt, historical_migration: historical } = json;
@@ -149,8 +150,9 @@ function shapeProblem(event: unknown, index: number, route: CaptureRoute): strin
     return `event ${index} has an empty \`event\` name`;
   }
   const properties = event['properties'];
-  if (properties !== undefined && !isObject(properties))
+  if (properties !== undefined && !isObject(properties)) {
     return `event ${index}: \`properties\` must be an object`;
+  }
   const uuid = event['uuid'];
   if (uuid !== undefined && uuid !== null && typeof uuid !== 'string') {
     return `event ${index}: \`uuid\` must be a string`;
@@ -165,8 +167,9 @@ function shapeProblem(event: unknown, index: number, route: CaptureRoute): strin
   }
   for (const field of ['$set', '$set_once'] as const) {
     const value = event[field];
-    if (value !== undefined && value !== null && !isObject(value))
+    if (value !== undefined && value !== null && !isObject(value)) {
       return `event ${index}: \`${field}\` must be an object`;
+    }
   }
   return null;
 }

@@ -111,10 +111,14 @@ function parseReject(part: string, value: string): FaultSpec['reject'] {
   if (colon <= 0) throw faultError(part, 'expected reject=STATUS:P, e.g. reject=429:0.05');
   const statusText = value.slice(0, colon);
   const status = /^\d{3}$/.test(statusText) ? Number(statusText) : Number.NaN;
-  if (!(status >= 400 && status <= 599)) throw faultError(part, `"${statusText}" is not an HTTP error status (400-599)`);
+  if (!(status >= 400 && status <= 599))
+    throw faultError(part, `"${statusText}" is not an HTTP error status (400-599)`);
   return { status, probability: parseFraction(part, value.slice(colon + 1)) };
 }
 
 function faultError(part: string, why: string): IngestbenchError {
-  return new IngestbenchError('USAGE', `Bad fault spec part "${part}": ${why}. Fault spec: ${FAULT_SPEC_HELP}.`);
+  return new IngestbenchError(
+    'USAGE',
+    `Bad fault spec part "${part}": ${why}. Fault spec: ${FAULT_SPEC_HELP}.`,
+  );
 }

@@ -94,13 +94,17 @@ export function createIngestionStep(options: IngestionStepOptions, initialFaults
       };
       return {
         full: events.length >= options.batchSize,
-        report: toReport(outcome, {
-          offset: last.id,
-          rows: rows.length,
-          events: events.length,
-          lastEnqueuedAt: last.enqueuedAt,
-          faults: faultsInjected,
-        }, tally),
+        report: toReport(
+          outcome,
+          {
+            offset: last.id,
+            rows: rows.length,
+            events: events.length,
+            lastEnqueuedAt: last.enqueuedAt,
+            faults: faultsInjected,
+          },
+          tally,
+        ),
       };
     },
   };
@@ -153,6 +157,10 @@ export function droppedByClass(outcome: BatchOutcome, tally: Tally): BatchReport
     entries.push({ reason: 'unknownToken', eventClass, count: tally.unknownToken[eventClass] });
     entries.push({ reason: 'invalid', eventClass, count: Math.max(0, remaining[eventClass]) });
   }
-  entries.push({ reason: 'personlessPersonEvent', eventClass: 'anonymous', count: outcome.dropped.personlessPersonEvent });
+  entries.push({
+    reason: 'personlessPersonEvent',
+    eventClass: 'anonymous',
+    count: outcome.dropped.personlessPersonEvent,
+  });
   return entries.filter((e) => e.count > 0);
 }

@@ -49,7 +49,10 @@ function start(config: IngestionConfig): void {
   const teams = new Map(config.projects.map((p) => [p.token, p.teamId]));
   const projects = { teamIdForToken: (token: string) => teams.get(token) };
   const processor = createBatchProcessor(store, projects);
-  step = createIngestionStep({ reader, offset, processor, projects, batchSize: config.batchSize, now: Date.now }, config.faults);
+  step = createIngestionStep(
+    { reader, offset, processor, projects, batchSize: config.batchSize, now: Date.now },
+    config.faults,
+  );
   send({ type: 'ready', offset: offset.read(), cpu: process.cpuUsage() });
   void run(step, config.lingerMs).finally(() => {
     reader.close();

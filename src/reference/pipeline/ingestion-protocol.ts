@@ -25,7 +25,11 @@ export interface BatchReport {
   readonly events: number;
   readonly ingested: { readonly anonymous: number; readonly identified: number };
   /** Dropped events by reason (BatchOutcome.dropped keys) and class. */
-  readonly dropped: readonly { readonly reason: string; readonly eventClass: string; readonly count: number }[];
+  readonly dropped: readonly {
+    readonly reason: string;
+    readonly eventClass: string;
+    readonly count: number;
+  }[];
   readonly warnings: Readonly<Record<string, number>>;
   readonly personRowsRead: number;
   readonly personRowsWritten: number;

@@ -117,7 +117,10 @@ export async function openDurableQueue(file: string, options: DurableQueueOption
         return;
       case 'failed': {
         debug('queue commit failed: %s', message.message);
-        const error = new IngestbenchError('INTERNAL', `Queue commit to ${file} failed (${message.message}); requests answered 503.`);
+        const error = new IngestbenchError(
+          'INTERNAL',
+          `Queue commit to ${file} failed (${message.message}); requests answered 503.`,
+        );
         for (const id of message.groups) {
           for (const p of inFlight.get(id) ?? []) p.reject(error);
           inFlight.delete(id);
@@ -131,10 +134,15 @@ export async function openDurableQueue(file: string, options: DurableQueueOption
   });
   writer.on('error', (error) => {
     debug('queue writer thread failed: %o', error);
-    failAll(new IngestbenchError('INTERNAL', `The queue writer for ${file} failed: ${error.message}.`, { cause: error }));
+    failAll(
+      new IngestbenchError('INTERNAL', `The queue writer for ${file} failed: ${error.message}.`, {
+        cause: error,
+      }),
+    );
   });
   writer.on('exit', () => {
-    if (!closing) failAll(new IngestbenchError('INTERNAL', `The queue writer for ${file} exited unexpectedly.`));
+    if (!closing)
+      failAll(new IngestbenchError('INTERNAL', `The queue writer for ${file} exited unexpectedly.`));
   });
 
   return {

@@ -30,7 +30,9 @@ export function openQueueReader(file: string): QueueReader {
   // The writer may not have created the table yet when a reader starts first (tests, restarts).
   db.pragma('journal_mode = WAL');
   db.exec(QUEUE_DDL);
-  const select = db.prepare('SELECT id, enqueued_at, event_count, events FROM queue WHERE id > ? ORDER BY id');
+  const select = db.prepare(
+    'SELECT id, enqueued_at, event_count, events FROM queue WHERE id > ? ORDER BY id',
+  );
   return {
     readAfter(offset, limits) {
       const rows: QueueRow[] = [];

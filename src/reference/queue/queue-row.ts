@@ -4,7 +4,13 @@
 
 import type { CapturedEvent } from '../captured-event.js';
 
-type Meta = [token: string, now: string, sentAt: string | null, ip: string | null, historicalMigration: boolean];
+type Meta = [
+  token: string,
+  now: string,
+  sentAt: string | null,
+  ip: string | null,
+  historicalMigration: boolean,
+];
 type Compact = [uuid: string, distinctId: string, data: CapturedEvent['data']];
 
 interface SharedRow {
@@ -40,5 +46,14 @@ export function decodeQueueRow(json: string): CapturedEvent[] {
   const row = JSON.parse(json) as SharedRow | FullRow;
   if ('f' in row) return [...row.f];
   const [token, now, sentAt, ip, historicalMigration] = row.m;
-  return row.e.map(([uuid, distinctId, data]) => ({ uuid, distinctId, token, now, sentAt, ip, historicalMigration, data }));
+  return row.e.map(([uuid, distinctId, data]) => ({
+    uuid,
+    distinctId,
+    token,
+    now,
+    sentAt,
+    ip,
+    historicalMigration,
+    data,
+  }));
 }

@@ -58,6 +58,9 @@ function runWriter(port: NonNullable<typeof parentPort>, config: QueueWriterConf
   post({ type: 'opened', lastId: Number(maxId.get()) });
 }
 
-if (parentPort !== null && (workerData as { queueWriter?: QueueWriterConfig } | null)?.queueWriter !== undefined) {
+if (
+  parentPort !== null &&
+  (workerData as { queueWriter?: QueueWriterConfig } | null)?.queueWriter !== undefined
+) {
   runWriter(parentPort, (workerData as { queueWriter: QueueWriterConfig }).queueWriter);
 }

@@ -11,7 +11,9 @@ export interface AdminHandlerOptions {
   setFaults(faults: FaultSpec): void;
 }
 
-export function createAdminHandler(options: AdminHandlerOptions): (request: HttpRequest) => HttpResponse | null {
+export function createAdminHandler(
+  options: AdminHandlerOptions,
+): (request: HttpRequest) => HttpResponse | null {
   const current = (): HttpResponse => {
     const faults = options.faults();
     return json(200, { spec: formatFaultSpec(faults), faults });
@@ -22,7 +24,8 @@ export function createAdminHandler(options: AdminHandlerOptions): (request: Http
     const refused = refuseNonLoopback(request);
     if (refused !== null) return refused;
     if (request.method === 'GET') return current();
-    if (request.method !== 'POST') return json(405, { type: 'invalid_request', code: 'method_not_allowed', detail: 'Use GET or POST.' });
+    if (request.method !== 'POST')
+      return json(405, { type: 'invalid_request', code: 'method_not_allowed', detail: 'Use GET or POST.' });
     let faults: FaultSpec;
     try {
       faults = parseFaultSpec(specFromBody(request));
@@ -42,9 +45,12 @@ function specFromBody(request: HttpRequest): string {
   try {
     parsed = JSON.parse(body);
   } catch (error) {
-    throw new IngestbenchError('USAGE', 'POST /admin/faults: body is neither a fault spec nor valid JSON.', { cause: error });
+    throw new IngestbenchError('USAGE', 'POST /admin/faults: body is neither a fault spec nor valid JSON.', {
+      cause: error,
+    });
   }
   const spec = (parsed as { spec?: unknown } | null)?.spec;
-  if (typeof spec !== 'string') throw new IngestbenchError('USAGE', 'POST /admin/faults: JSON body needs a "spec" string.');
+  if (typeof spec !== 'string')
+    throw new IngestbenchError('USAGE', 'POST /admin/faults: JSON body needs a "spec" string.');
   return spec;
 }

@@ -39,7 +39,10 @@ export async function listenHttp(options: HttpListenOptions): Promise<HttpListen
         (response) => writeResponse(res, response),
         (error: unknown) => {
           debug('handler failed for %s %s: %o', req.method, req.url, error);
-          writeResponse(res, text(500, 'Internal error in the reference target; see ingestbench:server debug log.'));
+          writeResponse(
+            res,
+            text(500, 'Internal error in the reference target; see ingestbench:server debug log.'),
+          );
         },
       );
     });
@@ -94,7 +97,12 @@ export function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-function readBody(req: IncomingMessage, res: ServerResponse, max: number, done: (body: Buffer) => void): void {
+function readBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  max: number,
+  done: (body: Buffer) => void,
+): void {
   const declared = Number(req.headers['content-length']);
   if (declared > max) {
     tooLarge(req, res, max);
@@ -130,9 +138,9 @@ function tooLarge(req: IncomingMessage, res: ServerResponse, max: number): void 
 function toHttpRequest(req: IncomingMessage, body: Buffer): HttpRequest {
   const raw = req.headers;
   // node:http already lower-cases names and joins repeats with ", "; only set-cookie stays an array.
-  const headers = (Array.isArray(raw['set-cookie'])
-    ? { ...raw, 'set-cookie': raw['set-cookie'].join(', ') }
-    : raw) as Readonly<Record<string, string | undefined>>;
+  const headers = (
+    Array.isArray(raw['set-cookie']) ? { ...raw, 'set-cookie': raw['set-cookie'].join(', ') } : raw
+  ) as Readonly<Record<string, string | undefined>>;
   return {
     method: req.method ?? 'GET',
     url: req.url ?? '/',

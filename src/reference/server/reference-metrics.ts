@@ -110,7 +110,8 @@ export function createReferenceMetrics(queue: QueueGauges): ReferenceMetrics {
     help: 'Times the ingestion process was restarted after it exited (crashes, injected or not).',
     registers,
   });
-  for (const kind of ['drop-after-ack', 'duplicate', 'delay', 'reject', 'crash'] as const) faults.inc({ kind }, 0);
+  for (const kind of ['drop-after-ack', 'duplicate', 'delay', 'reject', 'crash'] as const)
+    faults.inc({ kind }, 0);
   restarts.inc(0);
 
   // Capture CPU is read when scraped; ingestion CPU arrives as cumulative figures per incarnation.
@@ -135,9 +136,11 @@ export function createReferenceMetrics(queue: QueueGauges): ReferenceMetrics {
         if (cpu > 0) ingestionCpuByClass.inc({ class: eventClass }, cpu / 1e6);
       }
       for (const d of report.dropped) {
-        if (d.count > 0) ingestedEvents.inc({ class: d.eventClass, outcome: `dropped_${snakeCase(d.reason)}` }, d.count);
+        if (d.count > 0)
+          ingestedEvents.inc({ class: d.eventClass, outcome: `dropped_${snakeCase(d.reason)}` }, d.count);
       }
-      for (const [type, count] of Object.entries(report.warnings)) if (count > 0) warnings.inc({ type }, count);
+      for (const [type, count] of Object.entries(report.warnings))
+        if (count > 0) warnings.inc({ type }, count);
       if (report.personRowsRead > 0) personRowsRead.inc(report.personRowsRead);
       if (report.personRowsWritten > 0) personRowsWritten.inc(report.personRowsWritten);
       if (report.storeRowsWritten > 0) storeRowsWritten.inc(report.storeRowsWritten);

@@ -13,7 +13,9 @@ export interface RejectFaultOptions {
   onReject(request: HttpRequest, status: number): void;
 }
 
-export function createRejectFault(options: RejectFaultOptions): (request: HttpRequest) => HttpResponse | null {
+export function createRejectFault(
+  options: RejectFaultOptions,
+): (request: HttpRequest) => HttpResponse | null {
   let seed = -1;
   let random = Math.random;
   return (request) => {
@@ -28,12 +30,18 @@ export function createRejectFault(options: RejectFaultOptions): (request: HttpRe
     }
     if (random() >= reject.probability) return null;
     options.onReject(request, reject.status);
-    return json(reject.status, rejectBody(reject.status), reject.status === 429 || reject.status === 503 ? { 'retry-after': '1' } : {});
+    return json(
+      reject.status,
+      rejectBody(reject.status),
+      reject.status === 429 || reject.status === 503 ? { 'retry-after': '1' } : {},
+    );
   };
 }
 
 function rejectBody(status: number): unknown {
-  if (status === 429) return { type: 'throttled', code: 'rate_limited', detail: 'Injected fault: reject=429.' };
-  if (status === 503) return { type: 'server_error', code: 'service_unavailable', detail: 'Injected fault: reject=503.' };
+  if (status === 429)
+    return { type: 'throttled', code: 'rate_limited', detail: 'Injected fault: reject=429.' };
+  if (status === 503)
+    return { type: 'server_error', code: 'service_unavailable', detail: 'Injected fault: reject=503.' };
   return { type: 'server_error', code: 'injected_fault', detail: `Injected fault: reject=${status}.` };
 }

@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { generateUuidV7, isUuidV7, normalizeUuid } from '../../../src/reference/capture/capture-uuid.js';
-import { exceedsJsonDepth } from '../../../src/reference/capture/json-depth.js';
 
 test('generated uuids are v7 with the given millisecond and 74 random bits', () => {
   const ms = Date.UTC(2024, 4, 1, 10, 0, 0, 123);
@@ -51,13 +50,4 @@ test('isUuidV7 wants version 7 and the RFC variant', () => {
   assert.equal(isUuidV7('0190f5d2-7b3a-7c41-8e2f-4a5b6c7d8e9f'), true);
   assert.equal(isUuidV7('f4b76ba7-e0ff-4da7-90d5-6e90f68edc2e'), false);
   assert.equal(isUuidV7('0190f5d2-7b3a-7c41-ce2f-4a5b6c7d8e9f'), false);
-});
-
-test('JSON depth: 128 levels pass, 129 do not (as serde_json in PostHog capture)', () => {
-  const nested = (levels: number): unknown => JSON.parse('['.repeat(levels) + ']'.repeat(levels));
-  assert.equal(exceedsJsonDepth(nested(128)), false);
-  assert.equal(exceedsJsonDepth(nested(129)), true);
-  assert.equal(exceedsJsonDepth({ a: [{ b: { c: [] } }], d: 'x' }, 5), false);
-  assert.equal(exceedsJsonDepth({ a: [{ b: { c: [] } }], d: 'x' }, 4), true);
-  assert.equal(exceedsJsonDepth('scalar'), false);
 });

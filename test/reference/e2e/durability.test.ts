@@ -18,7 +18,10 @@ const TARGET_SCRIPT = fileURLToPath(new URL('./target-process.js', import.meta.u
 
 async function spawnTarget(data: string): Promise<{ captureUrl: string; kill(): void }> {
   // detached: the target leads its own process group, so one kill reaches its ingestion child too.
-  const proc = spawn(process.execPath, [TARGET_SCRIPT, '--serve', data], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [TARGET_SCRIPT, '--serve', data], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const line = await new Promise<string>((resolve, reject) => {
     let buffered = '';
     proc.stdout.on('data', (chunk: Buffer) => {
@@ -52,7 +55,12 @@ test('every acknowledged event is queryable exactly once after SIGKILL of the wh
   await Promise.all(senders);
   assert.ok(acknowledged.length >= 3_000 && attempted.length > acknowledged.length - 1);
 
-  const restarted = await startReferenceTarget({ port: 0, data: dir, tokens: [TOKEN], personalKey: PERSONAL_KEY });
+  const restarted = await startReferenceTarget({
+    port: 0,
+    data: dir,
+    tokens: [TOKEN],
+    personalKey: PERSONAL_KEY,
+  });
   try {
     await drained(restarted.metricsUrl);
     const rows = await hogql(

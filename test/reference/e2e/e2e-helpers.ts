@@ -32,7 +32,11 @@ export function makeEvents(run: string, count: number, personless: boolean): Tes
   });
 }
 
-export async function postBatch(captureUrl: string, events: readonly TestEvent[], token = TOKEN): Promise<number> {
+export async function postBatch(
+  captureUrl: string,
+  events: readonly TestEvent[],
+  token = TOKEN,
+): Promise<number> {
   const response = await request(`${captureUrl}/batch/`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -49,7 +53,8 @@ export async function hogql(queryUrl: string, query: string, projectId = 1): Pro
     body: JSON.stringify({ query: { kind: 'HogQLQuery', query }, refresh: 'force_blocking' }),
   });
   const body = (await response.body.json()) as { results?: unknown[][] };
-  if (response.statusCode !== 200) throw new Error(`query API ${response.statusCode}: ${JSON.stringify(body)}`);
+  if (response.statusCode !== 200)
+    throw new Error(`query API ${response.statusCode}: ${JSON.stringify(body)}`);
   return body.results ?? [];
 }
 
@@ -59,7 +64,11 @@ export async function scrape(metricsUrl: string): Promise<string> {
 }
 
 /** Polls `check` every 25 ms until it returns a value other than undefined, or fails after timeoutMs. */
-export async function eventually<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<T | undefined>,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

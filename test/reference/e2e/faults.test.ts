@@ -6,11 +6,27 @@ import assert from 'node:assert/strict';
 import { request } from 'undici';
 import { faultRoll } from '../../../src/reference/pipeline/fault-roll.js';
 import { startReferenceTarget, type ReferenceTarget } from '../../../src/reference/start-reference-target.js';
-import { drained, hogql, makeEvents, PERSONAL_KEY, postBatch, sample, scrape, TOKEN, type TestEvent } from './e2e-helpers.js';
+import {
+  drained,
+  hogql,
+  makeEvents,
+  PERSONAL_KEY,
+  postBatch,
+  sample,
+  scrape,
+  TOKEN,
+  type TestEvent,
+} from './e2e-helpers.js';
 
 let target: ReferenceTarget;
 before(async () => {
-  target = await startReferenceTarget({ port: 0, memory: true, tokens: [TOKEN], personalKey: PERSONAL_KEY, lingerMs: 10 });
+  target = await startReferenceTarget({
+    port: 0,
+    memory: true,
+    tokens: [TOKEN],
+    personalKey: PERSONAL_KEY,
+    lingerMs: 10,
+  });
 });
 after(() => target.stop());
 
@@ -30,11 +46,15 @@ async function sendAll(events: readonly TestEvent[], perRequest = 100): Promise<
 }
 
 async function rowsOf(run: string): Promise<Map<string, number>> {
-  const rows = await hogql(target.queryUrl, `SELECT uuid, count() FROM events WHERE properties.ingestbench_run = '${run}' GROUP BY uuid LIMIT 50000`);
+  const rows = await hogql(
+    target.queryUrl,
+    `SELECT uuid, count() FROM events WHERE properties.ingestbench_run = '${run}' GROUP BY uuid LIMIT 50000`,
+  );
   return new Map(rows.map(([uuid, count]) => [String(uuid), Number(count)]));
 }
 
-const faultCount = (metrics: string, kind: string): number => sample(metrics, 'ingestbench_faults_injected_total', { kind }) ?? Number.NaN;
+const faultCount = (metrics: string, kind: string): number =>
+  sample(metrics, 'ingestbench_faults_injected_total', { kind }) ?? Number.NaN;
 
 test('drop-after-ack and duplicate: the store differs from what was acknowledged by exactly the counted faults', async () => {
   assert.equal(await setFaults('drop-after-ack=0.1,duplicate=0.05,seed=7'), 200);
@@ -55,7 +75,10 @@ test('drop-after-ack and duplicate: the store differs from what was acknowledged
   const picked = events.filter((e) => faultRoll(7, 'drop-after-ack', e.uuid) < 0.1);
   assert.equal(dropped, picked.length);
   assert.ok(picked.every((e) => !counts.has(e.uuid)));
-  assert.ok(dropped > 100 && dropped < 300 && duplicated > 40 && duplicated < 160, `${dropped} dropped, ${duplicated} duplicated`);
+  assert.ok(
+    dropped > 100 && dropped < 300 && duplicated > 40 && duplicated < 160,
+    `${dropped} dropped, ${duplicated} duplicated`,
+  );
   const droppedByClass = ['anonymous', 'identified'].map(
     (c) => sample(after, 'ingestbench_events_ingested_total', { class: c, outcome: 'dropped_fault' }) ?? 0,
   );
@@ -74,7 +97,8 @@ test('reject: the client sees exactly the counted rejections, and rejected event
   assert.equal((statuses.get(200) ?? 0) + rejected, 60);
   assert.ok(rejected > 5 && rejected < 35, `${rejected} rejected`);
   assert.equal(faultCount(after, 'reject') - faultCount(before, 'reject'), rejected);
-  const rejectedEvents = (m: string) => sample(m, 'ingestbench_events_captured_total', { class: 'anonymous', outcome: 'rejected' }) ?? 0;
+  const rejectedEvents = (m: string) =>
+    sample(m, 'ingestbench_events_captured_total', { class: 'anonymous', outcome: 'rejected' }) ?? 0;
   assert.equal(rejectedEvents(after) - rejectedEvents(before), rejected * 10);
   assert.equal((await rowsOf(run)).size, 600 - rejected * 10);
 });
@@ -107,7 +131,10 @@ test('crash-every: ingestion is killed and restarted under load, and every ackno
   const after = await drained(target.metricsUrl);
   const counts = await rowsOf(run);
   assert.equal(counts.size, acknowledged.length);
-  assert.ok([...counts.values()].every((n) => n === 1), 'nothing ingested twice across restarts');
+  assert.ok(
+    [...counts.values()].every((n) => n === 1),
+    'nothing ingested twice across restarts',
+  );
   const crashes = faultCount(after, 'crash');
   assert.ok(crashes >= 3, `${crashes} crashes`);
   assert.equal(sample(after, 'ingestbench_ingestion_restarts_total'), crashes);

@@ -32,11 +32,27 @@ for (const gzip of [true, false]) {
     const user = `user-${run}`;
     const earlier = `earlier-${run}`;
     const alias = `alias-${run}`;
-    const client = new PostHog(TOKEN, { host: target.captureUrl, flushAt: 2, flushInterval: 0, disableCompression: !gzip });
-    client.capture({ distinctId: anon, event: 'page viewed', properties: { $process_person_profile: false, ingestbench_run: run } });
+    const client = new PostHog(TOKEN, {
+      host: target.captureUrl,
+      flushAt: 2,
+      flushInterval: 0,
+      disableCompression: !gzip,
+    });
+    client.capture({
+      distinctId: anon,
+      event: 'page viewed',
+      properties: { $process_person_profile: false, ingestbench_run: run },
+    });
     client.capture({ distinctId: earlier, event: 'page viewed', properties: { ingestbench_run: run } });
-    client.identify({ distinctId: user, properties: { $set: { email: `${run}@example.com`, plan: 'pro' }, $anon_distinct_id: earlier } });
-    client.capture({ distinctId: user, event: 'order placed', properties: { ingestbench_run: run, total: 42 } });
+    client.identify({
+      distinctId: user,
+      properties: { $set: { email: `${run}@example.com`, plan: 'pro' }, $anon_distinct_id: earlier },
+    });
+    client.capture({
+      distinctId: user,
+      event: 'order placed',
+      properties: { ingestbench_run: run, total: 42 },
+    });
     client.alias({ distinctId: user, alias });
     client.capture({ distinctId: alias, event: 'settings changed', properties: { ingestbench_run: run } });
     client.groupIdentify({ groupType: 'company', groupKey: `acme-${run}`, properties: { name: 'Acme' } });
@@ -83,12 +99,19 @@ for (const gzip of [true, false]) {
 
     const store = new Database(join(target.dataDir, 'store.db'), { readonly: true });
     try {
-      const personOf = store.prepare('SELECT p.uuid FROM person_distinct_ids d JOIN persons p ON p.id = d.person_id WHERE d.distinct_id = ?').pluck();
+      const personOf = store
+        .prepare(
+          'SELECT p.uuid FROM person_distinct_ids d JOIN persons p ON p.id = d.person_id WHERE d.distinct_id = ?',
+        )
+        .pluck();
       assert.equal(personOf.get(anon), undefined, 'a personless event leaves no person row');
       assert.equal(personOf.get(user), identify.personId);
       assert.equal(personOf.get(earlier), identify.personId, '$anon_distinct_id was merged into the user');
       assert.equal(personOf.get(alias), identify.personId);
-      const group = store.prepare('SELECT properties FROM groups WHERE group_type = ? AND group_key = ?').pluck().get('company', `acme-${run}`);
+      const group = store
+        .prepare('SELECT properties FROM groups WHERE group_type = ? AND group_key = ?')
+        .pluck()
+        .get('company', `acme-${run}`);
       assert.deepEqual(JSON.parse(String(group)), { name: 'Acme' });
     } finally {
       store.close();

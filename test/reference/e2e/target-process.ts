@@ -15,5 +15,7 @@ if (data !== undefined) {
     personalKey: 'phx_e2e',
     ...(fault !== undefined ? { fault } : {}),
   });
-  process.stdout.write(`${JSON.stringify({ captureUrl: target.captureUrl, metricsUrl: target.metricsUrl, pid: process.pid })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ captureUrl: target.captureUrl, metricsUrl: target.metricsUrl, pid: process.pid })}\n`,
+  );
 }

@@ -28,7 +28,12 @@ test('empty and "none" mean no faults', () => {
 });
 
 test('format is the inverse of parse', () => {
-  for (const source of ['none', 'drop-after-ack=0.5', 'reject=503:1,seed=42', 'delay=2000ms,crash-every=500ms,duplicate=0.25']) {
+  for (const source of [
+    'none',
+    'drop-after-ack=0.5',
+    'reject=503:1,seed=42',
+    'delay=2000ms,crash-every=500ms,duplicate=0.25',
+  ]) {
     const spec = parseFaultSpec(source);
     assert.deepEqual(parseFaultSpec(formatFaultSpec(spec)), spec);
   }
@@ -50,7 +55,8 @@ test('errors name the bad part and are USAGE errors', () => {
   for (const [source, message] of cases) {
     assert.throws(
       () => parseFaultSpec(source),
-      (error: unknown) => error instanceof IngestbenchError && error.code === 'USAGE' && message.test(error.message),
+      (error: unknown) =>
+        error instanceof IngestbenchError && error.code === 'USAGE' && message.test(error.message),
       source,
     );
   }

@@ -28,12 +28,19 @@ const captured = (personless: boolean, token = 'phc_a'): CapturedEvent => {
     sentAt: null,
     ip: null,
     historicalMigration: false,
-    data: { event: 'page viewed', timestamp: '2026-01-01T00:00:00.000Z', properties: personless ? { $process_person_profile: false } : {} },
+    data: {
+      event: 'page viewed',
+      timestamp: '2026-01-01T00:00:00.000Z',
+      properties: personless ? { $process_person_profile: false } : {},
+    },
   };
 };
 
 let fixture = 0;
-async function setup(batches: CapturedEvent[][], options: { faults?: FaultSpec; batchSize?: number; clock?: () => number } = {}) {
+async function setup(
+  batches: CapturedEvent[][],
+  options: { faults?: FaultSpec; batchSize?: number; clock?: () => number } = {},
+) {
   const dir = join(root, String(fixture++));
   rmSync(dir, { recursive: true, force: true });
   const { mkdirSync } = await import('node:fs');
@@ -64,7 +71,10 @@ test('a step ingests the rows after the offset and commits the offset with them'
   const { step, offset, count } = await setup(batches, { batchSize: 3 });
   const first = step.step();
   assert.ok(first !== null);
-  assert.deepEqual([first.report.offset, first.report.rows, first.report.events, first.full], [2, 2, 3, true]);
+  assert.deepEqual(
+    [first.report.offset, first.report.rows, first.report.events, first.full],
+    [2, 2, 3, true],
+  );
   assert.deepEqual(first.report.ingested, { anonymous: 2, identified: 1 });
   assert.equal(offset.read(), 2);
   assert.equal(count('SELECT count(*) FROM events'), 3);
@@ -92,7 +102,10 @@ test('a batch whose offset moved under it (a second consumer) rolls back and sto
     },
     NO_FAULTS,
   );
-  assert.throws(() => racing.step(), (error: unknown) => error instanceof IngestbenchError && /another ingestion process/.test(error.message));
+  assert.throws(
+    () => racing.step(),
+    (error: unknown) => error instanceof IngestbenchError && /another ingestion process/.test(error.message),
+  );
   assert.equal(count('SELECT count(*) FROM events'), 0);
   assert.equal(offset.read(), 99, 'the other consumer’s offset stands');
 });
@@ -107,8 +120,11 @@ test('drop-after-ack drops exactly the events its seeded roll picks, counted by 
   assert.equal(report?.faults.dropAfterAck, picked.length);
   const stored = new Set(store.prepare('SELECT uuid FROM events').pluck().all() as string[]);
   assert.equal(stored.size, 300 - picked.length);
-  for (const e of picked) assert.equal(stored.has(e.uuid), false, `${e.uuid} was picked and must not be stored`);
-  const anonymousPicked = picked.filter((e) => (e.data['properties'] as Record<string, unknown>)['$process_person_profile'] === false);
+  for (const e of picked)
+    assert.equal(stored.has(e.uuid), false, `${e.uuid} was picked and must not be stored`);
+  const anonymousPicked = picked.filter(
+    (e) => (e.data['properties'] as Record<string, unknown>)['$process_person_profile'] === false,
+  );
   assert.deepEqual(
     report?.dropped.filter((d) => d.reason === 'fault').map((d) => [d.eventClass, d.count]),
     [
@@ -130,7 +146,10 @@ test('duplicate stores the picked events twice and counts them', async () => {
 
 test('delay holds rows until enqueue time + delay', async () => {
   let now = 5_000;
-  const { step, count } = await setup([[captured(true)]], { faults: { ...NO_FAULTS, delayMs: 2_000 }, clock: () => now });
+  const { step, count } = await setup([[captured(true)]], {
+    faults: { ...NO_FAULTS, delayMs: 2_000 },
+    clock: () => now,
+  });
   now = 6_999;
   assert.equal(step.step(), null);
   assert.equal(count('SELECT count(*) FROM events'), 0);
@@ -140,10 +159,27 @@ test('delay holds rows until enqueue time + delay', async () => {
 });
 
 test('unknown tokens and personless person events are dropped with their class', async () => {
-  const personlessIdentify: CapturedEvent = { ...captured(true), data: { event: '$identify', properties: { $process_person_profile: false } } };
-  const { step } = await setup([[captured(true, 'phc_unknown'), captured(false, 'phc_unknown'), captured(false, 'phc_unknown'), personlessIdentify, captured(false)]]);
+  const personlessIdentify: CapturedEvent = {
+    ...captured(true),
+    data: { event: '$identify', properties: { $process_person_profile: false } },
+  };
+  const { step } = await setup([
+    [
+      captured(true, 'phc_unknown'),
+      captured(false, 'phc_unknown'),
+      captured(false, 'phc_unknown'),
+      personlessIdentify,
+      captured(false),
+    ],
+  ]);
   const report = step.step()?.report;
   assert.deepEqual(report?.ingested, { anonymous: 0, identified: 1 });
-  const dropped = Object.fromEntries((report?.dropped ?? []).map((d) => [`${d.reason}/${d.eventClass}`, d.count]));
-  assert.deepEqual(dropped, { 'unknownToken/anonymous': 1, 'unknownToken/identified': 2, 'personlessPersonEvent/anonymous': 1 });
+  const dropped = Object.fromEntries(
+    (report?.dropped ?? []).map((d) => [`${d.reason}/${d.eventClass}`, d.count]),
+  );
+  assert.deepEqual(dropped, {
+    'unknownToken/anonymous': 1,
+    'unknownToken/identified': 2,
+    'personlessPersonEvent/anonymous': 1,
+  });
 });

@@ -125,6 +125,33 @@ describe('compileHogQL', () => {
     ]);
   });
 
+  test('an AND evaluates cheap terms before property lookups, keeping parameters in step', () => {
+    assert.deepEqual(where("properties.ingestbench_run = 'r1' AND uuid IN ('a') AND person_id = 'p' AND event = 'e'"), [
+      '((events.uuid IN (SELECT value FROM json_each(?))) AND (events.event = ?) AND (json_extract(events.properties, ?) = ?) AND ' +
+        '(COALESCE((SELECT o.override_person_id FROM person_overrides o WHERE o.team_id = events.team_id AND o.old_person_id = events.person_id), events.person_id) = ?))',
+      ['["a"]', 'e', '$."ingestbench_run"', 'r1', 'p'],
+    ]);
+  });
+
+  test('the (team_id, timestamp) index is used for time ranges and time order, a scan otherwise', () => {
+    const team = (text: string): string | undefined => /WHERE (\+?events\.team_id) = \?/.exec(compile(text).sql)?.[1];
+    const indexed = [
+      "SELECT uuid FROM events WHERE properties.r = 'x' AND timestamp >= '2026-01-01'",
+      "SELECT uuid FROM events WHERE ('2026-01-01' <= timestamp AND timestamp < '2026-01-02') OR timestamp > now()",
+      "SELECT uuid FROM events WHERE timestamp IN ('2026-01-01')",
+      'SELECT uuid, timestamp AS t FROM events ORDER BY t DESC LIMIT 10',
+    ];
+    const scanned = [
+      'SELECT count() FROM events',
+      "SELECT uuid FROM events WHERE timestamp != '2026-01-01'",
+      "SELECT uuid FROM events WHERE timestamp > '2026-01-01' OR event = 'x'",
+      "SELECT uuid FROM events WHERE NOT timestamp > '2026-01-01'",
+      "SELECT uuid FROM events WHERE created_at > '2026-01-01' ORDER BY uuid",
+    ];
+    for (const text of indexed) assert.equal(team(text), 'events.team_id', text);
+    for (const text of scanned) assert.equal(team(text), '+events.team_id', text);
+  });
+
   test('aggregates, aliases in GROUP BY and ORDER BY, NULLs last', () => {
     const c = compile(
       "SELECT properties.ingestbench_class AS cls, count() AS rows, count(DISTINCT uuid) AS uuids, uniq(distinct_id), min(timestamp), max(properties.seq) " +

@@ -205,6 +205,12 @@ describe('runHogQL', () => {
     }
   });
 
+  test('without a time range the project filter scans the table instead of walking the index', () => {
+    const c = compileHogQL(parseHogQL("SELECT properties.c AS c, count() FROM events WHERE properties.ingestbench_run = 'r1' GROUP BY c"), { projectId: PROJECT, now: NOW });
+    const plan = db.prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${c.sql}`).all(...c.params).map((p) => p.detail);
+    assert.ok(plan.includes('SCAN events'), plan.join('\n'));
+  });
+
   test('one prepared statement per query shape, whatever the values', () => {
     const cache = new StatementCache(db);
     for (let n = 1; n <= 30; n += 1) {

@@ -52,14 +52,29 @@ test('the reader returns rows after the offset in order, up to the batch size an
   }
   const reader = openQueueReader(file);
   const all = reader.readAfter(0, { maxEvents: 100, dueBy: Infinity });
-  assert.deepEqual(all.map((r) => r.id), [1, 2, 3]);
-  assert.deepEqual(all.flatMap((r) => r.events.map((e) => e.uuid)), written.flat().map((e) => e.uuid));
+  assert.deepEqual(
+    all.map((r) => r.id),
+    [1, 2, 3],
+  );
+  assert.deepEqual(
+    all.flatMap((r) => r.events.map((e) => e.uuid)),
+    written.flat().map((e) => e.uuid),
+  );
   assert.deepEqual(all[1]?.events[0], written[1]?.[0], 'events round-trip intact');
   // A row is never split: 4 events asked, two rows of 3 read.
-  assert.deepEqual(reader.readAfter(0, { maxEvents: 4, dueBy: Infinity }).map((r) => r.id), [1, 2]);
-  assert.deepEqual(reader.readAfter(1, { maxEvents: 100, dueBy: Infinity }).map((r) => r.id), [2, 3]);
+  assert.deepEqual(
+    reader.readAfter(0, { maxEvents: 4, dueBy: Infinity }).map((r) => r.id),
+    [1, 2],
+  );
+  assert.deepEqual(
+    reader.readAfter(1, { maxEvents: 100, dueBy: Infinity }).map((r) => r.id),
+    [2, 3],
+  );
   // Rows enqueued after dueBy wait (the delay fault).
-  assert.deepEqual(reader.readAfter(0, { maxEvents: 100, dueBy: 10_100 }).map((r) => r.id), [1, 2]);
+  assert.deepEqual(
+    reader.readAfter(0, { maxEvents: 100, dueBy: 10_100 }).map((r) => r.id),
+    [1, 2],
+  );
   assert.deepEqual(reader.readAfter(3, { maxEvents: 100, dueBy: Infinity }), []);
   reader.close();
   await queue.close();

@@ -20,7 +20,10 @@ test('a request whose events share capture fields round-trips, writing them once
   const json = encodeQueueRow(events);
   assert.deepEqual(decodeQueueRow(json), events);
   assert.equal(json.split('phc_a').length - 1, 1, 'the token is written once');
-  assert.ok(json.length < JSON.stringify(events).length * 0.8, `${json.length} vs ${JSON.stringify(events).length}`);
+  assert.ok(
+    json.length < JSON.stringify(events).length * 0.8,
+    `${json.length} vs ${JSON.stringify(events).length}`,
+  );
 });
 
 test('events that differ in a capture field round-trip in full', () => {

@@ -2,7 +2,12 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { json, text, type HttpRequest } from '../../../src/reference/http-types.js';
-import { dispatch, listenHttp, urlHost, type HttpListener } from '../../../src/reference/server/node-http-adapter.js';
+import {
+  dispatch,
+  listenHttp,
+  urlHost,
+  type HttpListener,
+} from '../../../src/reference/server/node-http-adapter.js';
 
 const seen: HttpRequest[] = [];
 let listener: HttpListener;
@@ -29,16 +34,28 @@ before(async () => {
 after(() => listener.close());
 
 function send(path: string, body: Buffer | null, headers: Record<string, string> = {}) {
-  return new Promise<{ status: number; body: string; headers: Record<string, unknown> }>((resolve, reject) => {
-    const req = httpRequest(`${listener.url}${path}`, { method: body === null ? 'GET' : 'POST', headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString(), headers: res.headers }));
-    });
-    req.on('error', reject);
-    if (body !== null) req.write(body);
-    req.end();
-  });
+  return new Promise<{ status: number; body: string; headers: Record<string, unknown> }>(
+    (resolve, reject) => {
+      const req = httpRequest(
+        `${listener.url}${path}`,
+        { method: body === null ? 'GET' : 'POST', headers },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              body: Buffer.concat(chunks).toString(),
+              headers: res.headers,
+            }),
+          );
+        },
+      );
+      req.on('error', reject);
+      if (body !== null) req.write(body);
+      req.end();
+    },
+  );
 }
 
 test('handlers are tried in order; the first answer wins; 404 otherwise', async () => {
@@ -61,11 +78,17 @@ test('a body over the cap is 413, declared or streamed, and the connection close
   assert.equal(declared.status, 413);
   assert.equal(declared.headers['connection'], 'close');
   const chunked = await new Promise<number>((resolve, reject) => {
-    const req = httpRequest(`${listener.url}/echo`, { method: 'POST', headers: { 'transfer-encoding': 'chunked' } }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
+    const req = httpRequest(
+      `${listener.url}/echo`,
+      { method: 'POST', headers: { 'transfer-encoding': 'chunked' } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error),
+    );
     for (let i = 0; i < 4; i++) req.write(Buffer.alloc(512, 2));
     req.end();
   });
@@ -81,7 +104,13 @@ test('a throwing handler is a 500, and the server keeps serving', async () => {
 
 test('dispatch is usable without sockets', async () => {
   const handle = dispatch([() => null, () => text(418, 'teapot')]);
-  const response = await handle({ method: 'GET', url: '/', headers: {}, body: Buffer.alloc(0), remoteAddress: '' });
+  const response = await handle({
+    method: 'GET',
+    url: '/',
+    headers: {},
+    body: Buffer.alloc(0),
+    remoteAddress: '',
+  });
   assert.equal(response.status, 418);
 });
 

@@ -25,10 +25,25 @@ test('batch reports move the ingestion counters by their values', async () => {
   metrics.batch(report());
   metrics.batch(report({ ingested: { anonymous: 1, identified: 1 }, dropped: [], warnings: {} }));
   const text = await metrics.render();
-  assert.equal(sample(text, 'ingestbench_events_ingested_total', { class: 'anonymous', outcome: 'ingested' }), 7);
-  assert.equal(sample(text, 'ingestbench_events_ingested_total', { class: 'identified', outcome: 'ingested' }), 3);
-  assert.equal(sample(text, 'ingestbench_events_ingested_total', { class: 'anonymous', outcome: 'dropped_unknown_token' }), 2);
-  assert.equal(sample(text, 'ingestbench_ingestion_warnings_total', { type: 'cannot_merge_already_identified' }), 1);
+  assert.equal(
+    sample(text, 'ingestbench_events_ingested_total', { class: 'anonymous', outcome: 'ingested' }),
+    7,
+  );
+  assert.equal(
+    sample(text, 'ingestbench_events_ingested_total', { class: 'identified', outcome: 'ingested' }),
+    3,
+  );
+  assert.equal(
+    sample(text, 'ingestbench_events_ingested_total', {
+      class: 'anonymous',
+      outcome: 'dropped_unknown_token',
+    }),
+    2,
+  );
+  assert.equal(
+    sample(text, 'ingestbench_ingestion_warnings_total', { type: 'cannot_merge_already_identified' }),
+    1,
+  );
   assert.equal(sample(text, 'ingestbench_person_rows_read_total'), 8);
   assert.equal(sample(text, 'ingestbench_person_rows_written_total'), 6);
   assert.equal(sample(text, 'ingestbench_store_rows_written_total'), 24);
@@ -36,7 +51,11 @@ test('batch reports move the ingestion counters by their values', async () => {
   assert.equal(sample(text, 'ingestbench_ingestion_cpu_seconds_total', { class: 'identified' }), 0.009);
   assert.equal(sample(text, 'ingestbench_faults_injected_total', { kind: 'drop-after-ack' }), 2);
   assert.equal(sample(text, 'ingestbench_faults_injected_total', { kind: 'duplicate' }), 4);
-  assert.equal(sample(text, 'ingestbench_faults_injected_total', { kind: 'delay' }), 0, 'zero-valued kinds are exported');
+  assert.equal(
+    sample(text, 'ingestbench_faults_injected_total', { kind: 'delay' }),
+    0,
+    'zero-valued kinds are exported',
+  );
   assert.equal(sample(text, 'ingestbench_queue_depth_events'), 7);
   assert.equal(sample(text, 'ingestbench_ingestion_lag_seconds'), 1.5);
 });
@@ -53,8 +72,14 @@ test('capture counters, faults and restarts', async () => {
   metrics.fault('crash');
   metrics.restart();
   const text = await metrics.render();
-  assert.equal(sample(text, 'ingestbench_events_captured_total', { class: 'anonymous', outcome: 'accepted' }), 100);
-  assert.equal(sample(text, 'ingestbench_events_captured_total', { class: 'identified', outcome: 'rejected' }), 3);
+  assert.equal(
+    sample(text, 'ingestbench_events_captured_total', { class: 'anonymous', outcome: 'accepted' }),
+    100,
+  );
+  assert.equal(
+    sample(text, 'ingestbench_events_captured_total', { class: 'identified', outcome: 'rejected' }),
+    3,
+  );
   assert.equal(sample(text, 'ingestbench_capture_requests_total', { status: '200' }), 2);
   assert.equal(sample(text, 'ingestbench_capture_requests_total', { status: '429' }), 1);
   assert.equal(sample(text, 'ingestbench_faults_injected_total', { kind: 'reject' }), 1);

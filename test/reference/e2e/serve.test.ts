@@ -1,0 +1,105 @@
+// `serve`: the option table, the mapping to start options, and a run that prints its URLs and
+// stops cleanly when its signal aborts.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { request } from 'undici';
+import { IngestbenchError } from '../../../src/errors.js';
+import { serve, serveOptionsToStart, SERVE_OPTIONS } from '../../../src/reference/serve.js';
+
+class Capture extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+test('the option table names every serve flag once, with defaults', () => {
+  const names = SERVE_OPTIONS.map((o) => o.name);
+  assert.deepEqual(names, ['host', 'port', 'data', 'memory', 'token', 'personal-key', 'project', 'fault']);
+  const byName = new Map(SERVE_OPTIONS.map((o) => [o.name, o]));
+  assert.equal(byName.get('port')?.default, 8010);
+  assert.equal(byName.get('token')?.repeatable, true);
+  assert.equal(byName.get('token')?.default, 'phc_ingestbench');
+  assert.deepEqual(byName.get('data')?.conflicts, ['memory']);
+});
+
+test('parsed flags map to start options', () => {
+  assert.deepEqual(
+    serveOptionsToStart({
+      host: '0.0.0.0',
+      port: 0,
+      token: ['phc_a', 'phc_b'],
+      project: 3,
+      'personal-key': 'phx_k',
+      memory: true,
+      fault: 'delay=1s',
+    }),
+    {
+      memory: true,
+      host: '0.0.0.0',
+      port: 0,
+      tokens: ['phc_a', 'phc_b'],
+      personalKey: 'phx_k',
+      firstProjectId: 3,
+      fault: 'delay=1s',
+    },
+  );
+  assert.deepEqual(serveOptionsToStart({ data: './d', token: 'phc_x', port: '9000' }), {
+    memory: false,
+    data: './d',
+    tokens: ['phc_x'],
+    port: 9000,
+  });
+  assert.throws(
+    () => serveOptionsToStart({ port: 'eighty' }),
+    (e: unknown) => e instanceof IngestbenchError && e.code === 'USAGE' && /--port/.test(e.message),
+  );
+});
+
+test('serve --port 0 prints the real URLs, serves, and stops when the signal aborts', async () => {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const controller = new AbortController();
+  const running = serve(
+    { port: 0, memory: true, tokens: ['phc_secret_token'], personalKey: 'phx_secret_key' },
+    { stdout, stderr },
+    controller.signal,
+  );
+  while (!stdout.text.includes('metrics')) await new Promise((resolve) => setTimeout(resolve, 10));
+  const urls = Object.fromEntries(
+    stdout.text
+      .trim()
+      .split('\n')
+      .map((line) => line.split(/\s+/) as [string, string]),
+  );
+  assert.match(urls['capture'] ?? '', /^http:\/\/127\.0\.0\.1:\d+$/);
+  assert.doesNotMatch(urls['capture'] ?? '', /:0$/);
+  assert.equal(urls['metrics'], `${urls['capture']}/metrics`);
+  const health = await request(`${urls['capture']}/_liveness`);
+  assert.equal(health.statusCode, 200);
+  await health.body.dump();
+  controller.abort();
+  await running;
+  assert.match(stderr.text, /stopped/);
+  assert.doesNotMatch(stdout.text + stderr.text, /phc_secret_token|phx_secret_key/, 'keys are never printed');
+  await assert.rejects(request(`${urls['capture']}/_liveness`), 'the port is closed');
+});
+
+test('bad options fail before anything listens', async () => {
+  const io = { stdout: new Capture(), stderr: new Capture() };
+  await assert.rejects(
+    serve({ port: 0, memory: true, tokens: ['phx_personal'] }, io, new AbortController().signal),
+    (e: unknown) =>
+      e instanceof IngestbenchError &&
+      e.code === 'USAGE' &&
+      /--token #1/.test(e.message) &&
+      !e.message.includes('phx_personal'),
+  );
+  await assert.rejects(
+    serve({ port: 0, memory: true, fault: 'boom=1' }, io, new AbortController().signal),
+    (e: unknown) => e instanceof IngestbenchError && /boom=1/.test(e.message),
+  );
+});
