@@ -12,6 +12,12 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { request } from 'undici';
 import { decodeEventUuid, runTag } from '../src/generate/event-uuid.js';
+import {
+  costCountersFromMetrics,
+  measureCost,
+  parsePrometheusText,
+  scrapeCostCounters,
+} from '../src/measure/measure-cost.js';
 import { startReferenceTarget, type ReferenceTarget } from '../src/reference/start-reference-target.js';
 import type { EventClass } from '../src/scenario/scenario.js';
 import type { LoadConfig, LoadResult } from './reference-load-worker.js';
@@ -80,12 +86,14 @@ export async function runReferenceBench(options: ReferenceBenchOptions = {}): Pr
         totalEvents: total,
         rate: 0,
       });
+      const before = await scrapeCostCounters(target.metricsUrl);
       const started = performance.now();
       await setFaults(target, 'none');
       const done = await waitForMetric(target, (m) => ingestedOf(m, eventClass) >= preload.acked, 120_000);
       const seconds = (performance.now() - started) / 1000;
-      const cpu = sample(done, 'ingestbench_ingestion_cpu_seconds_total', { class: eventClass });
-      return { perSecond: preload.acked / seconds, cpuMicrosPerEvent: (cpu * 1e6) / preload.acked };
+      // The harness's own cost probe reads the same counters a run would.
+      const cost = measureCost(before, costCountersFromMetrics(done)).classes[eventClass];
+      return { perSecond: preload.acked / seconds, cpuMicrosPerEvent: cost.cpuMicrosPerEvent ?? Number.NaN };
     });
     print(
       `ingestion, ${eventClass} only: ${fmt(ingest[eventClass].perSecond)} events/s, ${ingest[eventClass].cpuMicrosPerEvent.toFixed(1)} µs CPU/event`,
@@ -249,17 +257,14 @@ async function waitForMetric(
 }
 
 const ingestedOf = (metrics: string, eventClass: EventClass): number =>
-  sample(metrics, 'ingestbench_events_ingested_total', { class: eventClass, outcome: 'ingested' });
-
-function sample(text: string, name: string, labels: Record<string, string>): number {
-  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`)) continue;
-    const inner = line.slice(name.length + 1, line.indexOf('}'));
-    if (wanted.every((w) => inner.split(',').includes(w))) return Number(line.slice(line.indexOf('} ') + 2));
-  }
-  return 0;
-}
+  parsePrometheusText(metrics)
+    .filter(
+      (s) =>
+        s.name === 'ingestbench_events_ingested_total' &&
+        s.labels['class'] === eventClass &&
+        s.labels['outcome'] === 'ingested',
+    )
+    .reduce((sum, s) => sum + s.value, 0);
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 

@@ -34,7 +34,7 @@ export class UserPopulation {
     this.state = new Uint8Array(this.size);
     // Ids carry the seed so different scenarios do not share people, and repeated runs of one
     // scenario meet their returning users again, as a real product does.
-    this.idPrefix = `ib-${(options.seed >>> 0).toString(36)}-`;
+    this.idPrefix = `ib-${Math.trunc(options.seed).toString(36)}-`;
     for (let k = 0; k < this.size; k++) {
       const returning = hashSeed(options.seed, this.userAt(k), 0x5e7) / 4294967296 < options.returningShare;
       if (returning) this.state[k] = UserState.personProcessing | UserState.identifiedId;

@@ -75,6 +75,10 @@ async function run(start: StartMessage): Promise<void> {
       schedule.count,
       generator.userCount,
     );
+    const late = clock.now() - plan.startAtMs;
+    // Not an error (the open model counts every late send), but its cause is worth naming.
+    if (late > 0)
+      debug('worker %d ready %d ms after the planned start: plan a later start', worker, Math.round(late));
     post({ type: 'started', worker, setupMs });
     const progress = setInterval(
       () => post({ type: 'progress', worker, totals: tally.totals(), inFlight: sender.inFlight }),

@@ -39,7 +39,9 @@ export interface LoadResult {
   counts: Record<EventClass, ClassCounts>;
   /** By kind ('http_429', 'timeout', 'ECONNREFUSED', …), one per failed HTTP attempt. */
   errors: Record<string, number>;
+  /** 429/503 answers that were retried. */
   retries: number;
+  /** HTTP attempts (retries included), 2xx answers, and other answers plus network errors. */
   requests: { sent: number; ok: number; failed: number };
   /** Encoded hdr-histogram-js histograms (µs), measured-phase events only, merged over workers. */
   histograms: { ack: Record<HistogramKey, string>; sendDelay: Record<HistogramKey, string> };

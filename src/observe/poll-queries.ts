@@ -1,5 +1,5 @@
 // The HogQL the poller sends, as pure builders. Only HogQL that real PostHog accepts: `events`
-// columns uuid/timestamp, `properties.x`, count(), count(DISTINCT …), AND/OR, toDateTime('…'),
+// columns uuid/timestamp/created_at, `properties.x`, count(), count(DISTINCT …), AND/OR, toDateTime('…'),
 // ORDER BY, LIMIT ≤ 50,000 and OFFSET. No inserted_at (PostHog's HogQL does not expose it).
 
 import { hogqlDateTime, hogqlLiteral } from './hogql-literal.js';
@@ -35,7 +35,7 @@ export function rowsQuery(q: RowsQuery): string {
   ];
   if (q.fromMs !== undefined) where.push(`timestamp >= ${hogqlDateTime(q.fromMs)}`);
   const offset = q.offset > 0 ? ` OFFSET ${q.offset}` : '';
-  return `SELECT uuid, timestamp FROM events WHERE ${where.join(' AND ')} ORDER BY timestamp ASC, uuid ASC LIMIT ${q.limit}${offset}`;
+  return `SELECT uuid, timestamp, created_at FROM events WHERE ${where.join(' AND ')} ORDER BY timestamp ASC, uuid ASC LIMIT ${q.limit}${offset}`;
 }
 
 /** Exact totals per class, for duplicates (rows − distinct uuids) at the end of a run. */

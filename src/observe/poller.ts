@@ -1,7 +1,7 @@
 // The poller: while the load runs and through the drain, ask the target's query API which of
 // this run's events are visible, and write into the ledger the time each one was first seen.
-// What to ask (recent window, straggler ranges) is decided by VisibilityTracker; this file is
-// the loop, the paging and the end-of-run counts.
+// What to ask (recent window, straggler ranges) is decided by VisibilityTracker, paging is
+// fetch-rows.ts; this file is the loop, the drain and the end-of-run counts.
 //
 // First-seen time = the clock when the response page that first returned the row had been read
 // (not when the request was sent). The event became queryable somewhere after the previous poll's
@@ -11,20 +11,17 @@
 // the budget stretches a poll. Events first seen through the straggler chase (counted apart) were
 // asked about less often and their figures are coarser.
 //
-// Paging: LIMIT pageSize with `hasMore`, cut by timestamp (keyset) rather than OFFSET so rows that
-// arrive between pages neither shift a row onto two pages nor push one off; OFFSET only inside a
-// single millisecond holding more than a page of rows.
-//
 // Duplicates: `seen` of a ledger slot is the most rows with that uuid any one query returned. The
 // run's duplicate figure comes from the exact count query at the end (rows − distinct uuids).
 
 import { debuglog } from 'node:util';
 import { IngestbenchError } from '../errors.js';
+import type { HistogramKey } from '../load/load-histograms.js';
 import type { Ledger } from '../load/ledger.js';
 import type { EventClass } from '../scenario/scenario.js';
 import { systemClock, type Clock } from './clock.js';
-import { parseHogqlDateTime } from './hogql-literal.js';
-import { countsQuery, MAX_QUERY_LIMIT, rowsQuery, type TimeRange } from './poll-queries.js';
+import { fetchRows } from './fetch-rows.js';
+import { countsQuery, MAX_QUERY_LIMIT } from './poll-queries.js';
 import { QueryError, type QueryClient } from './query-client.js';
 import { VisibilityTracker } from './visibility-tracker.js';
 
@@ -74,6 +71,11 @@ export interface ObservationResult {
   /** Where perClass came from: the exact count query, or the poller's own tally when it failed. */
   readonly countsSource: 'query' | 'poller';
   readonly perClass: Record<EventClass, ClassRowCounts>;
+  /**
+   * created_at − intended send time (µs, encoded hdr histograms) of measured events, by the
+   * target's clock: a second figure without poll resolution; null when rows carry no created_at.
+   */
+  readonly created: Record<HistogramKey, string> | null;
   readonly startedAt: number;
   readonly endedAt: number;
 }
@@ -119,59 +121,19 @@ export function startPoller(opts: PollerOptions): Poller {
   let wake: AbortController | null = null;
   let fatal: unknown = null;
 
-  /** One query's rows, page by page; returns uuid → row count and uuid → first page arrival. */
-  async function fetchRows(
-    ranges: readonly TimeRange[],
-  ): Promise<{ rows: Map<string, number>; at: Map<string, number> }> {
-    const rows = new Map<string, number>();
-    const at = new Map<string, number>();
-    const take = (row: readonly unknown[], receivedAt: number): void => {
-      const uuid = row[0];
-      if (typeof uuid !== 'string') return;
-      rows.set(uuid, (rows.get(uuid) ?? 0) + 1);
-      if (!at.has(uuid)) at.set(uuid, receivedAt);
-    };
-    let fromMs: number | undefined;
-    let offset = 0;
-    for (;;) {
-      const res = await client.query(
-        rowsQuery({ runId, ranges, ...(fromMs === undefined ? {} : { fromMs }), limit: pageSize, offset }),
-      );
-      const page = res.results;
-      if (!res.hasMore || page.length === 0) {
-        for (const row of page) take(row, res.receivedAt);
-        return { rows, at };
-      }
-      const first = parseHogqlDateTime(page[0]![1]);
-      const last = parseHogqlDateTime(page.at(-1)![1]);
-      if (first === null || last === null || first === last) {
-        // One millisecond holds the whole page (or timestamps are unreadable): page by OFFSET.
-        for (const row of page) take(row, res.receivedAt);
-        offset += page.length;
-        continue;
-      }
-      // Keep rows before the last page's millisecond; the next page starts at that millisecond.
-      for (const row of page) if (parseHogqlDateTime(row[1])! < last) take(row, res.receivedAt);
-      fromMs = last;
-      offset = 0;
-    }
-  }
-
   async function pollOnce(): Promise<void> {
     const pollStart = clock.now();
     const scan = tracker.scan(pollStart);
     let fresh = 0;
     if (scan.window) {
-      const { rows, at } = await fetchRows([scan.window]);
-      fresh += tracker.record(rows, at, false);
+      fresh += tracker.record(await fetchRows({ client, runId, ranges: [scan.window], pageSize }), false);
     }
     const chase = tracker.stragglerRanges(
       opts.stragglerQueriesPerPoll ?? 1,
       opts.stragglerRangesPerQuery ?? 100,
     );
     for (const ranges of chase) {
-      const { rows, at } = await fetchRows(ranges);
-      fresh += tracker.record(rows, at, true);
+      fresh += tracker.record(await fetchRows({ client, runId, ranges, pageSize }), true);
     }
     const end = clock.now();
     polls += 1;
@@ -282,6 +244,7 @@ export function startPoller(opts: PollerOptions): Poller {
         foreignUuids: tracker.foreign.size,
         countsSource: counts.source,
         perClass: counts.perClass,
+        created: tracker.createdLatency(),
         startedAt,
         endedAt: clock.now(),
       };

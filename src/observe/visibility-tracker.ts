@@ -14,14 +14,26 @@
 // knows each event's intended time but not the time bits its uuid was built with, and a time
 // range is what PostHog's events table is sorted and partitioned by.
 
+import { encodeIntoCompressedBase64 } from 'hdr-histogram-js';
 import { decodeEventUuid } from '../generate/event-uuid.js';
-import { EventStatus, type Ledger } from '../load/ledger.js';
+import { latencyHistogram, toMicros, type HistogramKey } from '../load/load-histograms.js';
+import { CLASS_CODE, EventStatus, type Ledger } from '../load/ledger.js';
 import type { EventClass } from '../scenario/scenario.js';
 import type { TimeRange } from './poll-queries.js';
 
 /** Slack around an event's intended ms: the generator may floor or round it to whole ms. */
 const SLACK_MS = 1;
 const SEQ_SPAN = 2 ** 40;
+
+/** What one query returned for one uuid. */
+export interface SeenRow {
+  /** Rows with this uuid in the query's result (more than 1: duplicates). */
+  readonly rows: number;
+  /** When the page that first returned it had arrived. */
+  readonly at: number;
+  /** Its created_at (unix ms) when the target returned one. */
+  readonly createdAt: number | null;
+}
 
 export interface TrackerOptions {
   readonly ledger: Ledger;
@@ -49,6 +61,8 @@ export class VisibilityTracker {
   private readonly stragglerSet = new Set<number>();
   private newestVisibleIntended = -Infinity;
   private rotation = 0;
+  private readonly created = [latencyHistogram(), latencyHistogram()] as const;
+  private createdSeen = 0;
 
   constructor(private readonly opts: TrackerOptions) {
     this.cursors = opts.ledger.shards.map(() => 0);
@@ -120,29 +134,51 @@ export class VisibilityTracker {
   }
 
   /**
-   * Record one query's rows: `rows` maps uuid → rows with that uuid in this query, `at` maps
-   * uuid → when the page that first returned it arrived. Returns how many events became visible.
+   * Record one query's rows (uuid → how many rows, when the page that first returned it arrived,
+   * its created_at). Returns how many events became visible.
    */
-  record(rows: ReadonlyMap<string, number>, at: ReadonlyMap<string, number>, viaStraggler: boolean): number {
+  record(rows: ReadonlyMap<string, SeenRow>, viaStraggler: boolean): number {
     const { ledger, runTag } = this.opts;
     let fresh = 0;
-    for (const [uuid, count] of rows) {
+    for (const [uuid, row] of rows) {
       const id = decodeEventUuid(uuid, runTag);
       const shard = id ? ledger.shards[id.worker] : undefined;
       if (!id || !shard || id.seq >= shard.capacity) {
         if (this.foreign.size < 10_000) this.foreign.add(uuid);
         continue;
       }
-      shard.seen[id.seq] = Math.min(255, Math.max(shard.seen[id.seq]!, count));
+      shard.seen[id.seq] = Math.min(255, Math.max(shard.seen[id.seq]!, row.rows));
       if (!Number.isNaN(shard.visible[id.seq]!)) continue;
-      shard.visible[id.seq] = at.get(uuid)!;
+      shard.visible[id.seq] = row.at;
       fresh += 1;
-      this.visibleByClass[shard.classOf(id.seq)] += 1;
+      const cls = shard.classOf(id.seq);
+      this.visibleByClass[cls] += 1;
       if (viaStraggler) this.seenAsStragglers += 1;
       const intended = shard.intended[id.seq]!;
       if (intended > this.newestVisibleIntended) this.newestVisibleIntended = intended;
+      if (row.createdAt !== null && shard.isMeasured(id.seq)) {
+        this.created[CLASS_CODE[cls]]!.recordValue(toMicros(row.createdAt - intended));
+        this.createdSeen += 1;
+      }
     }
     return fresh;
+  }
+
+  /**
+   * created_at − intended per class, encoded (µs), or null when no row carried a created_at.
+   * The target's own clock stamps created_at: no poll resolution, but any clock skew between
+   * harness and target is in it, so it is reported beside the visible figures, not instead.
+   */
+  createdLatency(): Record<HistogramKey, string> | null {
+    if (this.createdSeen === 0) return null;
+    const all = latencyHistogram();
+    all.add(this.created[0]);
+    all.add(this.created[1]);
+    return {
+      all: encodeIntoCompressedBase64(all),
+      anonymous: encodeIntoCompressedBase64(this.created[0]),
+      identified: encodeIntoCompressedBase64(this.created[1]),
+    };
   }
 
   private intendedOf(packed: number): number {

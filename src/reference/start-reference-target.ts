@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { debuglog } from 'node:util';
 import { IngestbenchError } from '../errors.js';
-import type { EventClass } from '../scenario/scenario.js';
 import type { CapturedEvent } from './captured-event.js';
 import { createCaptureHandler } from './capture/capture-handler.js';
+import { captureRouteOf, pathOf } from './capture/capture-routes.js';
 import { eventClassOf, parseCaptureRequest } from './capture/parse-capture.js';
 import type { HttpRequest } from './http-types.js';
 import { NO_FAULTS, parseFaultSpec, type FaultSpec } from './pipeline/fault-spec.js';
@@ -105,14 +105,14 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
     });
 
     let faults = settings.faults;
-    let committed = { offset: 0, events: 0 };
-    let backlog = 0;
-    let appended = 0;
+    // The consumer offset ingestion last committed. Only ever raised: a report from a killed
+    // child may arrive after its successor said ready, and must not move the offset back.
+    let committedOffset = 0;
     let lastTruncated = 0;
     const metrics = createReferenceMetrics({
-      depth: () => Math.max(0, backlog + appended - committed.events),
+      depth: () => queue.eventsAfter(committedOffset),
       lagSeconds() {
-        const oldest = queue.oldestAfter(committed.offset);
+        const oldest = queue.oldestAfter(committedOffset);
         return oldest === null ? 0 : Math.max(0, Date.now() - oldest) / 1000;
       },
     });
@@ -129,12 +129,10 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
       },
       {
         onReady(offset) {
-          // The backlog is measured against the offset the (re)started child commits from.
-          backlog = queue.eventsAfter(offset) - appended + committed.events;
-          committed = { offset, events: committed.events };
+          committedOffset = Math.max(committedOffset, offset);
         },
         onBatch(report) {
-          committed = { offset: report.offset, events: committed.events + report.events };
+          committedOffset = Math.max(committedOffset, report.offset);
           metrics.batch(report);
         },
         onCpu: (cpu, incarnation) => metrics.ingestionCpu(cpu, incarnation),
@@ -147,9 +145,9 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
 
     // Consumed rows are deleted in the background; the offset is committed, so they are done with.
     const truncation = setInterval(() => {
-      if (committed.offset > lastTruncated) {
-        queue.truncateThrough(committed.offset);
-        lastTruncated = committed.offset;
+      if (committedOffset > lastTruncated) {
+        queue.truncateThrough(committedOffset);
+        lastTruncated = committedOffset;
       }
     }, 1_000);
     truncation.unref();
@@ -158,14 +156,12 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
     const countByClass = (events: readonly CapturedEvent[], outcome: 'accepted' | 'rejected'): void => {
       let identified = 0;
       for (const e of events) if (eventClassOf(e.data) === 'identified') identified++;
-      const counts: Record<EventClass, number> = { anonymous: events.length - identified, identified };
-      metrics.captured('anonymous', outcome, counts.anonymous);
-      metrics.captured('identified', outcome, counts.identified);
+      metrics.captured('anonymous', outcome, events.length - identified);
+      metrics.captured('identified', outcome, identified);
     };
     const capture = createCaptureHandler({
       async enqueue(events) {
         await queue.append(events);
-        appended += events.length;
         countByClass(events, 'accepted');
       },
       now: () => new Date(),
@@ -179,7 +175,9 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
     });
     const countedCapture: HttpHandler = async (request) => {
       const response = rejectFault(request) ?? (await capture(request));
-      if (response !== null) metrics.captureResponse(response.status);
+      // Health checks answer here too; only capture routes count as capture requests.
+      if (response !== null && captureRouteOf(pathOf(request.url)) !== null)
+        metrics.captureResponse(response.status);
       return response;
     };
     const query = createQueryHandler({

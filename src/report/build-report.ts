@@ -122,6 +122,7 @@ export function buildReport(inputs: ReportInputs): Report {
       ack: byScope((s) => load.histograms.ack[s]),
       sendDelay: byScope((s) => load.histograms.sendDelay[s]),
       visible: byScope((s) => visibleEncoded[s], { resolutionMs: observation.resolutionMs }),
+      ...(observation.created ? { created: byScope((s) => observation.created![s]) } : {}),
     },
     timeline: mergeTimeline(load.timeline, visible.perSecond),
     errors: { ...load.errors },

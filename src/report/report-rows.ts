@@ -4,7 +4,14 @@
 
 import { EVENT_CLASSES } from '../scenario/scenario.js';
 import { formatCount, formatDuration, formatLatency, formatRate, formatShare } from './format.js';
-import { LATENCY_METRICS, LATENCY_SCOPES, type LatencyMetric, type Report } from './report-types.js';
+import {
+  LATENCY_METRICS,
+  LATENCY_SCOPES,
+  type LatencyFigures,
+  type LatencyMetric,
+  type LatencyScope,
+  type Report,
+} from './report-types.js';
 
 export const METRIC_LABEL: Readonly<Record<LatencyMetric, string>> = {
   ack: 'ack',
@@ -27,11 +34,16 @@ export const LATENCY_HEADER = [
 
 export function latencyRows(report: Report): string[][] {
   const rows: string[][] = [];
-  for (const metric of LATENCY_METRICS) {
+  const metrics: [string, Readonly<Record<LatencyScope, LatencyFigures>>][] = LATENCY_METRICS.map((m) => [
+    METRIC_LABEL[m],
+    report.latency[m],
+  ]);
+  if (report.latency.created) metrics.push(['created_at', report.latency.created]);
+  for (const [label, byScope] of metrics) {
     for (const scope of LATENCY_SCOPES) {
-      const f = report.latency[metric][scope];
+      const f = byScope[scope];
       rows.push([
-        scope === 'all' ? METRIC_LABEL[metric] : '',
+        scope === 'all' ? label : '',
         scope,
         formatCount(f.count),
         ...[f.p50, f.p90, f.p99, f.p999, f.max, f.mean].map(formatLatency),

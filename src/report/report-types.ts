@@ -109,7 +109,14 @@ export interface Report {
   readonly run: RunInfo;
   readonly totals: ClassTotals;
   readonly classes: Readonly<Record<EventClass, ClassTotals>>;
-  readonly latency: Readonly<Record<LatencyMetric, Readonly<Record<LatencyScope, LatencyFigures>>>>;
+  readonly latency: Readonly<Record<LatencyMetric, Readonly<Record<LatencyScope, LatencyFigures>>>> & {
+    /**
+     * created_at − intended send time, by the target's clock (PostHog's ingestion sets created_at):
+     * a second figure beside `visible`, free of poll resolution but not of clock skew. Present when
+     * the target returns created_at.
+     */
+    readonly created?: Readonly<Record<LatencyScope, LatencyFigures>>;
+  };
   readonly timeline: readonly TimelineSecond[];
   /** Failed HTTP attempts by kind ('http_429', 'timeout', …). */
   readonly errors: Readonly<Record<string, number>>;

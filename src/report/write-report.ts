@@ -1,22 +1,29 @@
 // Write a run's report files into its directory (reports/<run-id>/ by default): report.json (the
-// contract, with encoded histograms), summary.md and report.html. Each file is written to a
+// contract, with encoded histograms), summary.md, report.html and junit.xml (the SLA checks). Each file is written to a
 // temporary name and renamed, so a reader never sees half a report.
 
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IngestbenchError } from '../errors.js';
 import { renderHtml } from './render-html.js';
+import { renderJunit } from './render-junit.js';
 import { renderMarkdown } from './render-markdown.js';
 import type { Report } from './report-types.js';
 
-export const REPORT_FILES = { json: 'report.json', markdown: 'summary.md', html: 'report.html' } as const;
+export const REPORT_FILES = {
+  json: 'report.json',
+  markdown: 'summary.md',
+  html: 'report.html',
+  junit: 'junit.xml',
+} as const;
 
-/** Writes the three files into `dir` (created if missing) and returns `dir`. */
+/** Writes the report files into `dir` (created if missing) and returns `dir`. */
 export async function writeReport(report: Report, dir: string): Promise<string> {
   const files: [string, string][] = [
     [REPORT_FILES.json, `${JSON.stringify(report, null, 2)}\n`],
     [REPORT_FILES.markdown, renderMarkdown(report)],
     [REPORT_FILES.html, renderHtml(report)],
+    [REPORT_FILES.junit, renderJunit(report)],
   ];
   try {
     await mkdir(dir, { recursive: true });

@@ -2,12 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { IngestbenchError } from '../../src/errors.js';
 import { Prng } from '../../src/generate/prng.js';
-import {
-  buildValuePools,
-  POOL_SIZE,
-  renderProperties,
-  type PropertySource,
-} from '../../src/generate/value-pools.js';
+import { buildValuePools, POOL_SIZE, renderProperties } from '../../src/generate/value-pools.js';
 import type { Behaviour } from '../../src/scenario/scenario.js';
 import { ALL_BEHAVIOURS } from './scenario-fixture.js';
 
@@ -20,7 +15,7 @@ describe('buildValuePools', () => {
   it('builds POOL_SIZE finished JSON fragments per faker property, varied', () => {
     const referrer = pools[0]!.properties[0]!;
     assert.equal(referrer.kind, 'pick');
-    const fragments = (referrer as Extract<PropertySource, { kind: 'pick' }>).fragments;
+    const fragments = referrer.fragments;
     assert.equal(fragments.length, POOL_SIZE);
     const values = fragments.map((f) => asObject(f).$referrer);
     for (const v of values) assert.match(String(v), /^https?:\/\//);

@@ -293,6 +293,21 @@ describe('runLoad', () => {
     assert.deepEqual(statusCounts(ledger), { [EventStatus.failed]: 30 });
   });
 
+  it('counts a request that outlives its timeout as failed with kind timeout', async () => {
+    sink.requests.length = 0;
+    sink.decide = () => ({ status: 200, delayMs: 1500 });
+    const scenario = testScenario({ phases: [steady(100, 200)], batchSize: 10, requestTimeoutMs: 200 });
+    const { result, ledger } = await run(scenario, sink.url, { workers: 1 });
+    assert.equal(sum(result, 'failed'), 20);
+    assert.deepEqual(result.errors, { timeout: 2 });
+    assert.deepEqual(result.requests, { sent: 2, ok: 0, failed: 2 });
+    assert.deepEqual(statusCounts(ledger), { [EventStatus.failed]: 20 });
+    assert.ok(
+      ledger.shards[0]!.ack.every((t) => Number.isNaN(t)),
+      'a failed event has no ack time',
+    );
+  });
+
   it('full-speed mode waits for a free slot instead of dropping, and ignores the rate', async () => {
     sink.requests.length = 0;
     let open = 0;

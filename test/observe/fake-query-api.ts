@@ -13,6 +13,8 @@ export interface FakeRow {
   readonly run: string;
   readonly cls: 'anonymous' | 'identified';
   readonly commitAt: number;
+  /** The created_at the API returns; the commit time when absent. */
+  readonly createdAt?: number;
 }
 
 export interface LoggedRequest {
@@ -90,8 +92,8 @@ export async function startFakeQueryApi(
     return {
       status: 200,
       body: {
-        results: page.map((r) => [r.uuid, iso(r.timestampMs)]),
-        columns: ['uuid', 'timestamp'],
+        results: page.map((r) => [r.uuid, iso(r.timestampMs), iso(r.createdAt ?? r.commitAt)]),
+        columns: ['uuid', 'timestamp', 'created_at'],
         types: [],
         hasMore: matching.length > offset + page.length,
         limit: Number(limit[1]),
@@ -121,15 +123,13 @@ export async function startFakeQueryApi(
       }
       if (req.url !== `/api/projects/${opts.projectId}/query/` || authorization !== `Bearer ${opts.key}`) {
         entry(401);
-        res
-          .writeHead(401, { 'content-type': 'application/json' })
-          .end(
-            JSON.stringify({
-              type: 'authentication_error',
-              code: 'authentication_failed',
-              detail: 'bad key',
-            }),
-          );
+        res.writeHead(401, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            type: 'authentication_error',
+            code: 'authentication_failed',
+            detail: 'bad key',
+          }),
+        );
         return;
       }
       const { status, body } =

@@ -36,7 +36,7 @@ describe('HogQL literals', () => {
     });
     assert.equal(
       q,
-      "SELECT uuid, timestamp FROM events WHERE properties.ingestbench_run = 'r\\'1' AND " +
+      "SELECT uuid, timestamp, created_at FROM events WHERE properties.ingestbench_run = 'r\\'1' AND " +
         "((timestamp >= toDateTime('1970-01-01T00:00:00.000Z') AND timestamp < toDateTime('1970-01-01T00:00:00.010Z')) OR " +
         "(timestamp >= toDateTime('1970-01-01T00:00:00.020Z') AND timestamp < toDateTime('1970-01-01T00:00:00.023Z'))) AND " +
         "timestamp >= toDateTime('1970-01-01T00:00:00.005Z') ORDER BY timestamp ASC, uuid ASC LIMIT 100 OFFSET 7",

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { request } from 'undici';
 import { encodeEventUuid, runTag } from '../../src/generate/event-uuid.js';
 import { EventStatus, Ledger, LedgerFlag } from '../../src/load/ledger.js';
+import { latencySummary } from '../../src/measure/latency-summary.js';
 import { startPoller } from '../../src/observe/poller.js';
 import { createQueryClient } from '../../src/observe/query-client.js';
 import { startReferenceTarget, type ReferenceTarget } from '../../src/reference/start-reference-target.js';
@@ -77,7 +78,7 @@ describe('poller against the reference target', () => {
       shard.ack.fill(ackAt);
       shard.status.fill(EventStatus.acknowledged);
     }
-    const result = await poller.drain(3000);
+    const result = await poller.drain(1500);
 
     // What the store really holds, asked directly.
     const direct = await client.query(
@@ -112,6 +113,8 @@ describe('poller against the reference target', () => {
     assert.equal(result.pending, 300 - visible);
     assert.equal(result.drained, false);
     assert.equal(result.countsSource, 'query');
+    // The reference target stamps created_at at ingestion: the second, server-side figure exists.
+    assert.equal(latencySummary(result.created!.all).count, visible);
     const rows = result.perClass.anonymous.rows + result.perClass.identified.rows;
     const uuids = result.perClass.anonymous.uuids + result.perClass.identified.uuids;
     assert.equal(rows, stored.length);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { encodeEventUuid, runTag } from '../../src/generate/event-uuid.js';
 import { EventStatus, Ledger, LedgerFlag } from '../../src/load/ledger.js';
+import { latencySummary } from '../../src/measure/latency-summary.js';
 import { startPoller } from '../../src/observe/poller.js';
 import { createQueryClient } from '../../src/observe/query-client.js';
 import { startFakeQueryApi, type FakeQueryApi, type FakeRow } from './fake-query-api.js';
@@ -136,6 +137,11 @@ describe('poller against a fake query API', () => {
       uuids: served.length - servedIdentified + 1,
     });
     assert.equal(result.foreignUuids, 1);
+    // created_at (= commit time in the fake) − intended: the server-side figure, without poll resolution.
+    const created = latencySummary(result.created!.all);
+    assert.equal(created.count, 398);
+    assert.ok(Math.abs(created.max! - 15_000) <= 15, `created_at max ${created.max}`);
+    assert.ok(Math.abs(created.p50! - 1550) <= 60, `created_at p50 ${created.p50}`);
     assert.equal(result.throttled, 0);
     assert.equal(result.queries, api.log.length);
 
@@ -273,5 +279,41 @@ describe('poller against a fake query API', () => {
     assert.ok(result.polls <= 1);
     assert.equal(result.perClass.anonymous.uuids + result.perClass.identified.uuids, 15);
     assert.equal(result.countsSource, 'query');
+  });
+
+  it('after an abort, stop() reports the tally it has without querying again', async () => {
+    const runId = 'abort-run';
+    api.rows.length = 0;
+    const start = clock.now();
+    const { ledger, events } = plan(runId, 10, (w, s) => start - 5000 + s * 10 + w);
+    for (const e of events.slice(0, 12)) api.rows.push(row(runId, e, start - 1));
+    api.rows.push(row(runId, events[0]!, start - 1)); // one duplicate row
+    const abort = new AbortController();
+    const client = createQueryClient({
+      queryUrl: api.url,
+      projectId: PROJECT,
+      personalKey: KEY,
+      budgetPerMinute: 600,
+      clock,
+      signal: abort.signal,
+    });
+    const poller = startPoller({
+      client,
+      ledger,
+      runId,
+      runTag: runTag(runId),
+      pollIntervalMs: 1000,
+      clock,
+      signal: abort.signal,
+    });
+    while (poller.stats().polls === 0) await clock.sleep(0);
+    abort.abort();
+    const before = api.log.length;
+    const result = await poller.stop();
+    assert.equal(api.log.length, before, 'no count query after the abort');
+    assert.equal(result.countsSource, 'poller');
+    assert.equal(result.visible, 12);
+    assert.equal(result.perClass.anonymous.uuids + result.perClass.identified.uuids, 12);
+    assert.equal(result.perClass.anonymous.rows + result.perClass.identified.rows, 13);
   });
 });

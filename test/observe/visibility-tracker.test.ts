@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encodeEventUuid } from '../../src/generate/event-uuid.js';
 import { EventStatus, Ledger, LedgerFlag } from '../../src/load/ledger.js';
+import { latencySummary } from '../../src/measure/latency-summary.js';
 import { mergeRanges, VisibilityTracker } from '../../src/observe/visibility-tracker.js';
 
 const T0 = 1_800_000_000_000;
@@ -21,7 +22,10 @@ function ledgerOf(n: number, status: (seq: number) => number = () => EventStatus
 
 const seeAt = (tracker: VisibilityTracker, seqs: readonly number[], at: number, rowsEach = 1): number => {
   const uuids = seqs.map((seq) => encodeEventUuid(TAG, 0, seq, T0 + seq * 100));
-  return tracker.record(new Map(uuids.map((u) => [u, rowsEach])), new Map(uuids.map((u) => [u, at])), false);
+  return tracker.record(
+    new Map(uuids.map((u, i) => [u, { rows: rowsEach, at, createdAt: T0 + seqs[i]! * 100 + 250 }])),
+    false,
+  );
 };
 
 describe('VisibilityTracker', () => {
@@ -51,13 +55,14 @@ describe('VisibilityTracker', () => {
     assert.deepEqual(tracker.visibleByClass, { anonymous: 2, identified: 1 });
     assert.deepEqual(tracker.scan(T0 + 10_000).window, [T0 + 300 - 1, T0 + 900 + 2]);
     // A uuid of another run is counted as foreign, not written anywhere.
-    tracker.record(
-      new Map([[encodeEventUuid(1, 0, 4, T0), 1]]),
-      new Map([[encodeEventUuid(1, 0, 4, T0), T0]]),
-      false,
-    );
+    tracker.record(new Map([[encodeEventUuid(1, 0, 4, T0), { rows: 1, at: T0, createdAt: null }]]), false);
     assert.equal(tracker.foreign.size, 1);
     assert.ok(Number.isNaN(s.visible[4]!));
+    // created_at − intended was 250 ms for each of the three (measured) events seen.
+    const created = tracker.createdLatency();
+    assert.ok(created);
+    assert.equal(latencySummary(created.all).count, 3);
+    assert.equal(latencySummary(created.identified).max, 250.111); // 250 ms within HDR precision
   });
 
   it('turns events left behind by newer visible ones into stragglers, chased in narrow ranges', () => {
@@ -85,8 +90,7 @@ describe('VisibilityTracker', () => {
     // A straggler that shows up is counted as such and leaves the list.
     assert.equal(
       tracker.record(
-        new Map([[encodeEventUuid(TAG, 0, 40, T0), 1]]),
-        new Map([[encodeEventUuid(TAG, 0, 40, T0), T0 + 21_000]]),
+        new Map([[encodeEventUuid(TAG, 0, 40, T0), { rows: 1, at: T0 + 21_000, createdAt: null }]]),
         true,
       ),
       1,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { buildReport } from '../../src/report/build-report.js';
 import { renderHtml } from '../../src/report/render-html.js';
+import { renderJunit } from '../../src/report/render-junit.js';
 import { renderMarkdown } from '../../src/report/render-markdown.js';
 import { renderSummary } from '../../src/report/render-summary.js';
 import { metricLookup } from '../../src/report/report-metrics.js';
@@ -80,6 +81,9 @@ describe('buildReport', () => {
     assert.equal(visible.all.resolutionMs, 1040);
     assert.equal(visible.anonymous.unit, 'ms');
     assert.match(visible.all.histogram, /^[A-Za-z0-9+/=]+$/);
+    near(report.latency.created?.identified.p50 ?? null, 800, 'created_at identified p50');
+    assert.equal(report.latency.created?.all.count, 2);
+    assert.equal(report.latency.created?.all.resolutionMs, undefined);
   });
 
   it('puts sent, acked, visible and errors on one per-second timeline', () => {
@@ -138,6 +142,7 @@ describe('buildReport', () => {
     const text = renderSummary(report);
     assert.match(text, /^visible\s+all\s+96\s+/m);
     assert.match(text, /±1\.04 s/);
+    assert.match(text, /^created_at\s+all\s+2\s+/m);
     assert.match(text, /^anonymous\s+108\s+107\s+106\s+1\s+1\s+0\s+104\s+2\s+2\s+/m);
     assert.match(text, /lost 2 \(1\.69% of acknowledged\), duplicates 2, capture error rate 0\.84%/);
     assert.match(text, /verdict: PASS/);
@@ -209,17 +214,40 @@ describe('metricLookup', () => {
   });
 });
 
+describe('renderJunit', () => {
+  it('makes one case per SLA check, failed checks as failures, names escaped', () => {
+    const report = buildReport(fixtureInputs());
+    const { results, verdict } = evaluateSla(
+      [
+        { source: 'lost < 1 && "<x>"', metric: 'lost', op: '<', threshold: 1 },
+        { source: 'visible.p99 < 5s', metric: 'visible.p99', op: '<', threshold: 5000 },
+      ],
+      metricLookup(report),
+    );
+    const xml = renderJunit({ ...report, sla: results, verdict, run: { ...report.run, partial: true } });
+    assert.match(xml, /<testsuites name="ingestbench" tests="3" failures="2">/);
+    assert.match(
+      xml,
+      /<testcase classname="ingestbench.sla" name="lost &lt; 1 &amp;&amp; &quot;&lt;x&gt;&quot;">\n\s+<failure message="lost = /,
+    );
+    assert.match(xml, /<testcase classname="ingestbench.sla" name="visible.p99 &lt; 5s"\/>/);
+    assert.match(xml, /<testcase classname="ingestbench.sla" name="run completed">\n\s+<failure/);
+    assert.match(xml, /time="45.000"/);
+    assert.ok(!xml.includes('<script>'));
+  });
+});
+
 describe('writeReport', () => {
   const dirs: string[] = [];
   after(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
-  it('writes report.json, summary.md and report.html into the run directory', async () => {
+  it('writes report.json, summary.md, report.html and junit.xml into the run directory', async () => {
     const root = await mkdtemp(join(tmpdir(), 'ingestbench-report-'));
     dirs.push(root);
     const report = buildReport(fixtureInputs());
     const dir = await writeReport(report, join(root, 'reports', report.run.id));
     assert.equal(dir, join(root, 'reports', 'run-fixture'));
-    assert.deepEqual((await readdir(dir)).sort(), ['report.html', 'report.json', 'summary.md']);
+    assert.deepEqual((await readdir(dir)).sort(), ['junit.xml', 'report.html', 'report.json', 'summary.md']);
     const json = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as typeof report;
     assert.equal(json.totals.lost, 2);
     assert.equal(json.latency.visible.all.histogram, report.latency.visible.all.histogram);

@@ -116,6 +116,11 @@ export function fixtureInputs(): ReportInputs & {
     foreignUuids: 0,
     countsSource: 'query',
     perClass: { anonymous: { rows: 106, uuids: 104 }, identified: { rows: 11, uuids: 11 } },
+    created: {
+      all: encode(histogramOf([400, 800])),
+      anonymous: encode(histogramOf([400])),
+      identified: encode(histogramOf([800])),
+    },
     startedAt: T0,
     endedAt: T0 + 45_000,
   };

@@ -16,7 +16,8 @@
 
 import type { Expr, SelectQuery } from './hogql-ast.js';
 import { queryError } from './hogql-error.js';
-import { compileExpr, condition, type CompiledExpr, type ExprScope, type SqlParam } from './compile-expression.js';
+import { compileCondition, compileExpr } from './compile-expression.js';
+import { TIMESTAMP_SQL, type CompiledExpr, type ExprScope, type SqlParam } from './compiled-expr.js';
 import { JSON_COLUMN_SQL, type CellDecoder } from './hogql-schema.js';
 import { printHogQL } from './print-hogql.js';
 
@@ -47,51 +48,62 @@ export function compileHogQL(query: SelectQuery, ctx: CompileContext): CompiledH
   const aliases = new Map<string, Expr>();
   for (const item of query.select) {
     if (item.alias === null) continue;
-    if (aliases.has(item.alias)) throw queryError(`The alias ${item.alias} is defined twice`, item.expr.start);
+    if (aliases.has(item.alias))
+      throw queryError(`The alias ${item.alias} is defined twice`, item.expr.start);
     aliases.set(item.alias, item.expr);
   }
-  const scope: ExprScope = { now: ctx.now, tableAlias: query.tableAlias, aliases, expanding: new Set(), allowAggregates: true };
-  const noAggregates: ExprScope = { ...scope, allowAggregates: false };
-  // The SQL names result columns c0, c1, …: aliases are user text and never reach the SQL.
-  const selectAlias = (name: string): string | null => {
-    const index = query.select.findIndex((item) => item.alias === name);
-    return index < 0 ? null : `c${index}`;
+  const scope: ExprScope = {
+    now: ctx.now,
+    tableAlias: query.tableAlias,
+    aliases,
+    expanding: new Set(),
+    allowAggregates: true,
   };
-
+  const noAggregates: ExprScope = { ...scope, allowAggregates: false };
   const select = query.select.map((item) => output(compileExpr(item.expr, scope)));
   const columns = query.select.map((item) => item.alias ?? columnName(item.expr, query.tableAlias));
-  const where = query.where === null ? null : condition(query.where, noAggregates, 'WHERE');
+  const where = query.where === null ? null : compileCondition(query.where, noAggregates, 'WHERE');
 
   const groupKeys = new Set<string>();
   const groupBy = query.groupBy.map((expr) => {
-    const aliased = aliasReference(expr, aliases);
-    groupKeys.add(printHogQL(aliased ?? expr));
+    const alias = aliasOf(expr, query);
+    groupKeys.add(printHogQL(alias?.expr ?? expr));
     // Compiled even when it is an alias: that refuses an aliased aggregate (GROUP BY count()).
     const compiled = output(compileExpr(expr, noAggregates));
-    if (aliased !== null && expr.type === 'field') return { sql: selectAlias(expr.chain[0]!)!, params: [] };
-    if (compiled.constant !== null) throw queryError(`GROUP BY a constant (${printHogQL(expr)}) is not allowed; name a column or alias`, expr.start);
+    // The SQL names result columns c0, c1, …: aliases are user text and never reach the SQL.
+    if (alias !== null) return { sql: `c${alias.index}`, params: [] };
+    if (compiled.constant !== null) {
+      throw queryError(
+        `GROUP BY a constant (${printHogQL(expr)}) is not allowed; name a column or alias`,
+        expr.start,
+      );
+    }
     return compiled;
   });
 
   const orderBy = query.orderBy.map(({ expr, direction }) => {
-    const aliased = aliasReference(expr, aliases);
+    // An alias is compiled to its expression, not to its result column: a property is selected as
+    // JSON text, and ordering that text would put "10" before "9".
     const compiled = compileExpr(expr, scope);
     if (compiled.constant !== null) {
-      throw queryError(`ORDER BY a constant (${printHogQL(expr)}) is not allowed; name a column or alias`, expr.start);
+      throw queryError(
+        `ORDER BY a constant (${printHogQL(expr)}) is not allowed; name a column or alias`,
+        expr.start,
+      );
     }
     // ClickHouse sorts NULLs last in both directions; SQLite sorts them first by default. A NOT
     // NULL column gets no NULLS clause, which keeps the index usable for ORDER BY timestamp.
     const nulls = compiled.nullable ? ' NULLS LAST' : '';
-    const sql = aliased !== null && expr.type === 'field' ? selectAlias(expr.chain[0]!)! : compiled.sql;
     return {
-      sql: `${sql} ${direction}${nulls}`,
-      params: aliased !== null ? [] : compiled.params,
+      sql: `${compiled.sql} ${direction}${nulls}`,
+      params: compiled.params,
       aggregate: compiled.aggregate,
-      byTimestamp: compiled.sql === 'events.timestamp',
+      byTimestamp: compiled.sql === TIMESTAMP_SQL,
     };
   });
 
-  const aggregated = groupBy.length > 0 || select.some((c) => c.aggregate) || orderBy.some((o) => o.aggregate);
+  const aggregated =
+    groupBy.length > 0 || select.some((c) => c.aggregate) || orderBy.some((o) => o.aggregate);
   if (aggregated) {
     query.select.forEach((item, i) => {
       const compiled = select[i]!;
@@ -104,10 +116,11 @@ export function compileHogQL(query: SelectQuery, ctx: CompileContext): CompiledH
   }
 
   // SQLite has no statistics on this store (nobody runs ANALYZE on a file being written), so for
-  // `team_id = ?` alone it would walk the (team_id, timestamp) index and look up every row: much
-  // slower than a plain scan when one project owns most rows, the reference target's usual case.
+  // `team_id = ?` alone it would walk the (team_id, timestamp) index and look up every row: more
+  // work than a plain scan when one project owns most rows, the reference target's usual case.
   // The index is kept where it pays: a time range in WHERE, or ORDER BY timestamp first.
-  const team = where?.timeRange === true || orderBy[0]?.byTimestamp === true ? 'events.team_id' : '+events.team_id';
+  const team =
+    where?.timeRange === true || orderBy[0]?.byTimestamp === true ? 'events.team_id' : '+events.team_id';
 
   const limit = Math.min(query.limit ?? DEFAULT_LIMIT, MAX_LIMIT);
   const offset = query.offset ?? 0;
@@ -149,10 +162,12 @@ function output(compiled: CompiledExpr): CompiledExpr {
   return { ...compiled, sql: `(${JSON_COLUMN_SQL[column]} -> ?)`, params: [path], cell: 'json' };
 }
 
-/** The aliased expression when `expr` is a bare name that is a SELECT alias. */
-function aliasReference(expr: Expr, aliases: ReadonlyMap<string, Expr>): Expr | null {
+/** The SELECT item a bare name refers to, when it is an alias. */
+function aliasOf(expr: Expr, query: SelectQuery): { expr: Expr; index: number } | null {
   if (expr.type !== 'field' || expr.chain.length !== 1) return null;
-  return aliases.get(expr.chain[0]!) ?? null;
+  const index = query.select.findIndex((item) => item.alias === expr.chain[0]);
+  const item = query.select[index];
+  return item === undefined ? null : { expr: item.expr, index };
 }
 
 /**
@@ -163,7 +178,9 @@ function columnName(expr: Expr, tableAlias: string | null): string {
   if (expr.type !== 'field') return printHogQL(expr);
   let chain = expr.chain;
   if (chain.length > 1 && (chain[0] === 'events' || chain[0] === tableAlias)) chain = chain.slice(1);
-  if (chain[0] === 'person' && chain[1] === 'properties' && chain.length > 2) return chain.slice(2).join('__');
-  if ((chain[0] === 'properties' || chain[0] === 'person_properties') && chain.length > 1) return chain.slice(1).join('__');
+  if (chain[0] === 'person' && chain[1] === 'properties' && chain.length > 2)
+    return chain.slice(2).join('__');
+  if ((chain[0] === 'properties' || chain[0] === 'person_properties') && chain.length > 1)
+    return chain.slice(1).join('__');
   return chain[chain.length - 1] ?? printHogQL(expr);
 }

@@ -32,14 +32,56 @@ const PERSON_ID_SQL =
 export const QUERY_COLUMNS: ReadonlyMap<string, ColumnSpec> = new Map<string, ColumnSpec>([
   ['uuid', { sql: 'events.uuid', kind: 'uuid', type: EVENTS_COLUMNS.uuid, cell: 'raw', costly: false }],
   ['event', { sql: 'events.event', kind: 'string', type: EVENTS_COLUMNS.event, cell: 'raw', costly: false }],
-  ['distinct_id', { sql: 'events.distinct_id', kind: 'string', type: EVENTS_COLUMNS.distinct_id, cell: 'raw', costly: false }],
-  ['timestamp', { sql: 'events.timestamp', kind: 'time', type: EVENTS_COLUMNS.timestamp, cell: 'time', costly: false }],
-  ['created_at', { sql: 'events.created_at', kind: 'time', type: EVENTS_COLUMNS.created_at, cell: 'time', costly: false }],
-  ['inserted_at', { sql: 'events.inserted_at', kind: 'time', type: EVENTS_COLUMNS.inserted_at, cell: 'time', costly: false }],
-  ['properties', { sql: 'events.properties', kind: 'string', type: EVENTS_COLUMNS.properties, cell: 'raw', costly: false }],
-  ['person_id', { sql: PERSON_ID_SQL, kind: 'uuid', type: EVENTS_COLUMNS.person_id, cell: 'raw', costly: true }],
-  ['person_mode', { sql: 'events.person_mode', kind: 'string', type: EVENTS_COLUMNS.person_mode, cell: 'raw', costly: false }],
-  ['person_properties', { sql: 'events.person_properties', kind: 'string', type: 'String', cell: 'raw', costly: false }],
+  [
+    'distinct_id',
+    {
+      sql: 'events.distinct_id',
+      kind: 'string',
+      type: EVENTS_COLUMNS.distinct_id,
+      cell: 'raw',
+      costly: false,
+    },
+  ],
+  [
+    'timestamp',
+    { sql: 'events.timestamp', kind: 'time', type: EVENTS_COLUMNS.timestamp, cell: 'time', costly: false },
+  ],
+  [
+    'created_at',
+    { sql: 'events.created_at', kind: 'time', type: EVENTS_COLUMNS.created_at, cell: 'time', costly: false },
+  ],
+  [
+    'inserted_at',
+    {
+      sql: 'events.inserted_at',
+      kind: 'time',
+      type: EVENTS_COLUMNS.inserted_at,
+      cell: 'time',
+      costly: false,
+    },
+  ],
+  [
+    'properties',
+    { sql: 'events.properties', kind: 'string', type: EVENTS_COLUMNS.properties, cell: 'raw', costly: false },
+  ],
+  [
+    'person_id',
+    { sql: PERSON_ID_SQL, kind: 'uuid', type: EVENTS_COLUMNS.person_id, cell: 'raw', costly: true },
+  ],
+  [
+    'person_mode',
+    {
+      sql: 'events.person_mode',
+      kind: 'string',
+      type: EVENTS_COLUMNS.person_mode,
+      cell: 'raw',
+      costly: false,
+    },
+  ],
+  [
+    'person_properties',
+    { sql: 'events.person_properties', kind: 'string', type: 'String', cell: 'raw', costly: false },
+  ],
 ]);
 
 /** The JSON text columns a `properties.x`-style lookup can read. */

@@ -32,7 +32,17 @@ export function parseHogQLTime(text: string, position: number | null = null): nu
   const second = Number(s);
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
   // DateTime64's range in ClickHouse; it also keeps Date.UTC away from its two-digit-year rule.
-  if (year < 1900 || year > 2299 || month < 1 || month > 12 || day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 59) {
+  if (
+    year < 1900 ||
+    year > 2299 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > daysInMonth ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  ) {
     throw invalid();
   }
   const micros = Number(fraction.padEnd(6, '0').slice(0, 6));

@@ -15,22 +15,29 @@ import { INTERVAL_MS } from './hogql-ast.js';
 import { tokenizeHogQL, type Token } from './tokenize-hogql.js';
 
 /** Words that end an expression or a list, so they can never be read as a field name. */
-const RESERVED = new Set([
-  'SELECT', 'FROM', 'WHERE', 'GROUP', 'BY', 'ORDER', 'LIMIT', 'OFFSET', 'AS', 'AND', 'OR', 'NOT', 'IN', 'IS',
-  'ASC', 'DESC', 'DISTINCT', 'INTERVAL', 'HAVING', 'JOIN', 'UNION', 'WITH', 'ON', 'USING', 'INNER', 'LEFT',
-  'RIGHT', 'FULL', 'CROSS', 'ARRAY', 'PREWHERE', 'SAMPLE', 'FINAL', 'SETTINGS', 'INTERSECT', 'EXCEPT', 'LIKE',
-  'ILIKE', 'BETWEEN', 'CASE', 'WHEN', 'THEN', 'ELSE', 'END', 'QUALIFY', 'WINDOW', 'OVER', 'NULLS',
-]);
+const RESERVED = new Set(
+  (
+    'SELECT FROM WHERE GROUP BY ORDER LIMIT OFFSET AS AND OR NOT IN IS ASC DESC DISTINCT INTERVAL HAVING JOIN ' +
+    'UNION WITH ON USING INNER LEFT RIGHT FULL CROSS ARRAY PREWHERE SAMPLE FINAL SETTINGS INTERSECT EXCEPT LIKE ' +
+    'ILIKE BETWEEN CASE WHEN THEN ELSE END QUALIFY WINDOW OVER NULLS'
+  ).split(' '),
+);
 
 /** Clauses HogQL has after FROM that this subset does not, keyed by their first word. */
-const UNSUPPORTED_CLAUSES: Readonly<Record<string, string>> = {
-  JOIN: 'JOIN', INNER: 'JOIN', LEFT: 'JOIN', RIGHT: 'JOIN', FULL: 'JOIN', CROSS: 'JOIN', ARRAY: 'ARRAY JOIN',
-  USING: 'JOIN', ON: 'JOIN', PREWHERE: 'PREWHERE', SAMPLE: 'SAMPLE', FINAL: 'FINAL', HAVING: 'HAVING',
-  UNION: 'UNION', INTERSECT: 'INTERSECT', EXCEPT: 'EXCEPT', SETTINGS: 'SETTINGS', QUALIFY: 'QUALIFY',
-  WINDOW: 'WINDOW',
-};
+const UNSUPPORTED_CLAUSES: ReadonlyMap<string, string> = new Map([
+  ...['JOIN', 'INNER', 'LEFT', 'RIGHT', 'FULL', 'CROSS', 'USING', 'ON'].map(
+    (word) => [word, 'JOIN'] as const,
+  ),
+  ['ARRAY', 'ARRAY JOIN'],
+  ...'PREWHERE SAMPLE FINAL HAVING UNION INTERSECT EXCEPT SETTINGS QUALIFY WINDOW'
+    .split(' ')
+    .map((w) => [w, w] as const),
+]);
 
 const COMPARE_OPS = new Set<string>(['=', '!=', '<', '<=', '>', '>=']);
+
+/** Deeper nesting is refused: the parser and compiler recurse, and the stack is not for users to fill. */
+export const MAX_NESTING = 200;
 
 export function parseHogQL(text: string): SelectQuery {
   return new Parser(tokenizeHogQL(text)).query();
@@ -38,6 +45,7 @@ export function parseHogQL(text: string): SelectQuery {
 
 class Parser {
   private i = 0;
+  private depth = 0;
 
   constructor(private readonly tokens: readonly Token[]) {}
 
@@ -46,7 +54,8 @@ class Parser {
     this.expectWord('SELECT');
     if (this.isWord('DISTINCT')) throw unsupported('SELECT DISTINCT', this.peek().start);
     const select = this.list(() => this.selectItem());
-    if (!this.isWord('FROM')) throw syntaxError(`Expected FROM events, got ${describe(this.peek())}`, this.peek().start);
+    if (!this.isWord('FROM'))
+      throw syntaxError(`Expected FROM events, got ${describe(this.peek())}`, this.peek().start);
     this.next();
     const tableAlias = this.from();
     this.refuseClause();
@@ -72,7 +81,8 @@ class Parser {
 
   private selectItem(): SelectItem {
     const token = this.peek();
-    if (token.kind === 'op' && token.text === '*') throw unsupported('SELECT * (name the columns)', token.start);
+    if (token.kind === 'op' && token.text === '*')
+      throw unsupported('SELECT * (name the columns)', token.start);
     const expr = this.expr();
     if (!this.acceptWord('AS')) return { expr, alias: null };
     return { expr, alias: this.identifier('an alias after AS') };
@@ -81,9 +91,11 @@ class Parser {
   private from(): string | null {
     const table = this.peek();
     if (table.kind === 'op' && table.text === '(') throw unsupported('Subqueries', table.start);
-    if (table.kind !== 'ident') throw syntaxError(`Expected a table after FROM, got ${describe(table)}`, table.start);
+    if (table.kind !== 'ident')
+      throw syntaxError(`Expected a table after FROM, got ${describe(table)}`, table.start);
     this.next();
-    if (table.text !== 'events') throw unsupported(`The table \`${table.text}\` (only FROM events)`, table.start);
+    if (table.text !== 'events')
+      throw unsupported(`The table \`${table.text}\` (only FROM events)`, table.start);
     if (this.isOp('.')) throw unsupported('Qualified table names', this.peek().start);
     if (this.acceptWord('AS')) return this.identifier('a table alias after AS');
     const alias = this.peek();
@@ -96,9 +108,10 @@ class Parser {
 
   private refuseClause(): void {
     const token = this.peek();
-    if (token.kind === 'op' && token.text === ',') throw unsupported('A second table in FROM (JOIN)', token.start);
+    if (token.kind === 'op' && token.text === ',')
+      throw unsupported('A second table in FROM (JOIN)', token.start);
     if (token.kind !== 'ident' || token.quoted) return;
-    const clause = UNSUPPORTED_CLAUSES[token.text.toUpperCase()];
+    const clause = UNSUPPORTED_CLAUSES.get(token.text.toUpperCase());
     if (clause !== undefined) throw unsupported(clause, token.start);
   }
 
@@ -143,27 +156,43 @@ class Parser {
   // Expressions, loosest binding first.
 
   expr(): Expr {
-    return this.or();
+    return this.nested(() => this.or());
+  }
+
+  private nested<T>(parse: () => T): T {
+    this.depth += 1;
+    if (this.depth > MAX_NESTING) {
+      throw unsupported(`An expression nested more than ${MAX_NESTING} levels deep`, this.peek().start);
+    }
+    try {
+      return parse();
+    } finally {
+      this.depth -= 1;
+    }
   }
 
   private or(): Expr {
     const first = this.and();
     const exprs = [first];
     while (this.acceptWord('OR')) exprs.push(this.and());
-    return exprs.length === 1 ? first : { type: 'or', exprs, start: first.start, end: exprs[exprs.length - 1]!.end };
+    return exprs.length === 1
+      ? first
+      : { type: 'or', exprs, start: first.start, end: exprs[exprs.length - 1]!.end };
   }
 
   private and(): Expr {
     const first = this.not();
     const exprs = [first];
     while (this.acceptWord('AND')) exprs.push(this.not());
-    return exprs.length === 1 ? first : { type: 'and', exprs, start: first.start, end: exprs[exprs.length - 1]!.end };
+    return exprs.length === 1
+      ? first
+      : { type: 'and', exprs, start: first.start, end: exprs[exprs.length - 1]!.end };
   }
 
   private not(): Expr {
     const token = this.peek();
     if (!this.acceptWord('NOT')) return this.comparison();
-    const expr = this.not();
+    const expr = this.nested(() => this.not());
     return { type: 'not', expr, start: token.start, end: expr.end };
   }
 
@@ -178,21 +207,24 @@ class Parser {
     if (this.acceptWord('IS')) {
       const negated = this.acceptWord('NOT');
       const nul = this.peek();
-      if (!this.acceptWord('NULL')) throw syntaxError(`Expected NULL after IS, got ${describe(nul)}`, nul.start);
+      if (!this.acceptWord('NULL'))
+        throw syntaxError(`Expected NULL after IS, got ${describe(nul)}`, nul.start);
       return { type: 'isNull', negated, expr: left, start: left.start, end: nul.end };
     }
     const negated = this.isWord('NOT') && this.isWordAt(1, 'IN');
     if (negated) this.next();
     if (this.acceptWord('IN')) return this.inList(left, negated);
     for (const word of ['LIKE', 'ILIKE', 'BETWEEN']) {
-      if (this.isWord(word) || (this.isWord('NOT') && this.isWordAt(1, word))) throw unsupported(word, this.peek().start);
+      if (this.isWord(word) || (this.isWord('NOT') && this.isWordAt(1, word)))
+        throw unsupported(word, this.peek().start);
     }
     return left;
   }
 
   private inList(left: Expr, negated: boolean): Expr {
     const open = this.peek();
-    if (!this.acceptOp('(')) throw unsupported(`IN without a parenthesised list (IN ${describe(open)})`, open.start);
+    if (!this.acceptOp('('))
+      throw unsupported(`IN without a parenthesised list (IN ${describe(open)})`, open.start);
     if (this.isWord('SELECT')) throw unsupported('Subqueries', this.peek().start);
     const list = this.isOp(')') ? [] : this.list(() => this.additive());
     const close = this.expectOp(')');
@@ -201,9 +233,11 @@ class Parser {
 
   private additive(): Expr {
     let left = this.unary();
-    for (;;) {
+    for (let terms = 1; ; terms += 1) {
       const token = this.peek();
       if (token.kind === 'op' && (token.text === '+' || token.text === '-')) {
+        // Each term nests the tree one level deeper (left-associative).
+        if (terms >= MAX_NESTING) throw unsupported(`More than ${MAX_NESTING} terms in a sum`, token.start);
         this.next();
         const right = this.unary();
         left = { type: 'arithmetic', op: token.text, left, right, start: left.start, end: right.end };
@@ -253,7 +287,8 @@ class Parser {
   private identAtom(token: Extract<Token, { kind: 'ident' }>): Expr {
     const word = token.text.toUpperCase();
     if (!token.quoted) {
-      if (word === 'TRUE' || word === 'FALSE') return { type: 'constant', value: word === 'TRUE', start: token.start, end: token.end };
+      if (word === 'TRUE' || word === 'FALSE')
+        return { type: 'constant', value: word === 'TRUE', start: token.start, end: token.end };
       if (word === 'NULL') return { type: 'constant', value: null, start: token.start, end: token.end };
       if (word === 'INTERVAL') return this.interval(token.start);
       if (word === 'SELECT') throw unsupported('Subqueries', token.start);
@@ -272,7 +307,8 @@ class Parser {
         end = part.end;
       } else if (this.acceptOp('[')) {
         const key = this.next();
-        if (key.kind !== 'string') throw unsupported(`Array access with ${describe(key)} (use ['name'])`, key.start);
+        if (key.kind !== 'string')
+          throw unsupported(`Array access with ${describe(key)} (use ['name'])`, key.start);
         chain.push(key.value);
         end = this.expectOp(']').end;
       } else {
@@ -307,7 +343,10 @@ class Parser {
     const unit = this.peek();
     const name = unit.kind === 'ident' ? unit.text.toUpperCase() : '';
     if (!(name in INTERVAL_MS)) {
-      throw unsupported(`INTERVAL ${amount.value} ${unit.kind === 'ident' ? unit.text : describe(unit)} (units: SECOND, MINUTE, HOUR, DAY, WEEK)`, unit.start);
+      throw unsupported(
+        `INTERVAL ${amount.value} ${unit.kind === 'ident' ? unit.text : describe(unit)} (units: SECOND, MINUTE, HOUR, DAY, WEEK)`,
+        unit.start,
+      );
     }
     this.next();
     return { type: 'interval', amount: amount.value, unit: name as IntervalUnit, start, end: unit.end };

@@ -4,20 +4,29 @@
 import { json, type HttpResponse } from '../http-types.js';
 
 export interface PostHogErrorBody {
-  readonly type: 'validation_error' | 'authentication_error' | 'invalid_request' | 'throttled_error' | 'server_error';
+  readonly type:
+    'validation_error' | 'authentication_error' | 'invalid_request' | 'throttled_error' | 'server_error';
   readonly code: string;
   readonly detail: string;
   readonly attr: string | null;
 }
 
-export const validationError = (code: string, detail: string, attr: string | null = null): PostHogErrorBody => ({
+export const validationError = (
+  code: string,
+  detail: string,
+  attr: string | null = null,
+): PostHogErrorBody => ({
   type: 'validation_error',
   code,
   detail,
   attr,
 });
 
-export function errorResponse(status: number, body: PostHogErrorBody, headers: Record<string, string> = {}): HttpResponse {
+export function errorResponse(
+  status: number,
+  body: PostHogErrorBody,
+  headers: Record<string, string> = {},
+): HttpResponse {
   return json(status, body, headers);
 }
 
@@ -25,7 +34,12 @@ export function errorResponse(status: number, body: PostHogErrorBody, headers: R
 export const notAuthenticated = (): HttpResponse =>
   errorResponse(
     401,
-    { type: 'authentication_error', code: 'not_authenticated', detail: 'Authentication credentials were not provided.', attr: null },
+    {
+      type: 'authentication_error',
+      code: 'not_authenticated',
+      detail: 'Authentication credentials were not provided.',
+      attr: null,
+    },
     { 'www-authenticate': 'Bearer' },
   );
 
@@ -39,18 +53,33 @@ export const invalidKey = (source: string): HttpResponse =>
   });
 
 export const projectNotFound = (): HttpResponse =>
-  errorResponse(404, { type: 'invalid_request', code: 'not_found', detail: 'Project not found.', attr: null });
+  errorResponse(404, {
+    type: 'invalid_request',
+    code: 'not_found',
+    detail: 'Project not found.',
+    attr: null,
+  });
 
 export const methodNotAllowed = (method: string): HttpResponse =>
   errorResponse(
     405,
-    { type: 'invalid_request', code: 'method_not_allowed', detail: `Method "${method}" not allowed.`, attr: null },
+    {
+      type: 'invalid_request',
+      code: 'method_not_allowed',
+      detail: `Method "${method}" not allowed.`,
+      attr: null,
+    },
     { allow: 'POST' },
   );
 
 /** DRF's Throttled without a wait: no Retry-After, since the throttle does not say when. */
 export const throttled = (): HttpResponse =>
-  errorResponse(429, { type: 'throttled_error', code: 'throttled', detail: 'Request was throttled.', attr: null });
+  errorResponse(429, {
+    type: 'throttled_error',
+    code: 'throttled',
+    detail: 'Request was throttled.',
+    attr: null,
+  });
 
 export const serverError = (): HttpResponse =>
   errorResponse(500, { type: 'server_error', code: 'error', detail: 'A server error occurred.', attr: null });

@@ -24,8 +24,7 @@ const REFRESH_VALUES = new Set<unknown>([
 ]);
 
 export type QueryRequest =
-  | { readonly ok: true; readonly hogql: string }
-  | { readonly ok: false; readonly error: PostHogErrorBody };
+  { readonly ok: true; readonly hogql: string } | { readonly ok: false; readonly error: PostHogErrorBody };
 
 export function parseQueryRequest(body: Buffer | string): QueryRequest {
   let parsed: unknown;
@@ -34,7 +33,10 @@ export function parseQueryRequest(body: Buffer | string): QueryRequest {
   } catch (error) {
     return fail(`JSON parse error - ${(error as Error).message}`, 'parse_error');
   }
-  if (!isObject(parsed)) return fail('The request body must be a JSON object: {"query": {"kind": "HogQLQuery", "query": "SELECT …"}}');
+  if (!isObject(parsed))
+    return fail(
+      'The request body must be a JSON object: {"query": {"kind": "HogQLQuery", "query": "SELECT …"}}',
+    );
   const { query, refresh } = parsed;
   if (refresh !== undefined && refresh !== null && !REFRESH_VALUES.has(refresh)) {
     return fail(
@@ -43,7 +45,12 @@ export function parseQueryRequest(body: Buffer | string): QueryRequest {
       'refresh',
     );
   }
-  if (!isObject(query)) return fail('query: This field is required and must be an object such as {"kind": "HogQLQuery", "query": "SELECT …"}', 'required', 'query');
+  if (!isObject(query))
+    return fail(
+      'query: This field is required and must be an object such as {"kind": "HogQLQuery", "query": "SELECT …"}',
+      'required',
+      'query',
+    );
   if (query['kind'] !== 'HogQLQuery') {
     return fail(
       `query.kind ${JSON.stringify(query['kind'] ?? null)} is not supported by the ingestbench reference target; ` +
@@ -60,7 +67,11 @@ export function parseQueryRequest(body: Buffer | string): QueryRequest {
   for (const key of ['filters', 'variables', 'values'] as const) {
     const value = query[key];
     if (value !== undefined && value !== null && !(isObject(value) && Object.keys(value).length === 0)) {
-      return fail(`query.${key} is not supported by the ingestbench reference target; put the condition in the HogQL text`, 'invalid_input', 'query');
+      return fail(
+        `query.${key} is not supported by the ingestbench reference target; put the condition in the HogQL text`,
+        'invalid_input',
+        'query',
+      );
     }
   }
   return { ok: true, hogql };

@@ -35,7 +35,7 @@ export function runHogQL(statements: StatementCache, text: string, ctx: CompileC
   const afterParse = performance.now();
   const compiled = compileHogQL(parsed, ctx);
   const afterCompile = performance.now();
-  const rows = statements.get(compiled.sql).all(...compiled.params) as unknown[][];
+  const rows = statements.get(compiled.sql).all(...compiled.params);
   const afterExecute = performance.now();
 
   const hasMore = rows.length > compiled.limit;
@@ -45,7 +45,13 @@ export function runHogQL(statements: StatementCache, text: string, ctx: CompileC
     for (let i = 0; i < cells.length; i += 1) row[i] = decodeCell(cells[i]!, row[i]);
   }
   const finished = performance.now();
-  debug('%d rows (hasMore %s) in %d ms: %s', rows.length, hasMore, Math.round(finished - started), compiled.sql);
+  debug(
+    '%d rows (hasMore %s) in %d ms: %s',
+    rows.length,
+    hasMore,
+    Math.round(finished - started),
+    compiled.sql,
+  );
   const seconds = (ms: number): number => Math.round(ms * 1000) / 1e6;
   return {
     results: rows,

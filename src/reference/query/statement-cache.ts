@@ -27,7 +27,10 @@ export class StatementCache {
     }
     const statement = this.db.prepare<unknown[], unknown[]>(sql);
     if (!statement.readonly || !statement.reader) {
-      throw new IngestbenchError('INTERNAL', `the HogQL compiler produced a statement that is not a read-only SELECT: ${sql}`);
+      throw new IngestbenchError(
+        'INTERNAL',
+        `the HogQL compiler produced a statement that is not a read-only SELECT: ${sql}`,
+      );
     }
     statement.raw(true);
     this.statements.set(sql, statement);

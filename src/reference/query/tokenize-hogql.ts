@@ -6,9 +6,21 @@ import { syntaxError, unsupported } from './hogql-error.js';
 
 export type Token =
   /** Bare (`events`, `$browser`) or quoted (`` `a b` ``, `"a b"`) identifier. Keywords are bare identifiers. */
-  | { readonly kind: 'ident'; readonly text: string; readonly quoted: boolean; readonly start: number; readonly end: number }
+  | {
+      readonly kind: 'ident';
+      readonly text: string;
+      readonly quoted: boolean;
+      readonly start: number;
+      readonly end: number;
+    }
   | { readonly kind: 'string'; readonly value: string; readonly start: number; readonly end: number }
-  | { readonly kind: 'number'; readonly value: number; readonly text: string; readonly start: number; readonly end: number }
+  | {
+      readonly kind: 'number';
+      readonly value: number;
+      readonly text: string;
+      readonly start: number;
+      readonly end: number;
+    }
   | { readonly kind: 'op'; readonly text: string; readonly start: number; readonly end: number }
   | { readonly kind: 'eof'; readonly start: number; readonly end: number };
 
@@ -56,7 +68,13 @@ export function tokenizeHogQL(text: string): Token[] {
       i = end + 1;
     } else if (c === '`' || c === '"') {
       const end = closingQuote(text, i, c);
-      tokens.push({ kind: 'ident', text: unescape(text.slice(i + 1, end), c), quoted: true, start: i, end: end + 1 });
+      tokens.push({
+        kind: 'ident',
+        text: unescape(text.slice(i + 1, end), c),
+        quoted: true,
+        start: i,
+        end: end + 1,
+      });
       i = end + 1;
     } else if (isIdentStart(c)) {
       let end = i + 1;
@@ -71,7 +89,12 @@ export function tokenizeHogQL(text: string): Token[] {
     } else {
       const op = OPERATORS.find((o) => text.startsWith(o, i));
       if (op === undefined) throw unsupported(`The character '${c}'`, i);
-      tokens.push({ kind: 'op', text: op === '==' ? '=' : op === '<>' ? '!=' : op, start: i, end: i + op.length });
+      tokens.push({
+        kind: 'op',
+        text: op === '==' ? '=' : op === '<>' ? '!=' : op,
+        start: i,
+        end: i + op.length,
+      });
       i += op.length;
     }
   }
@@ -93,7 +116,10 @@ function closingQuote(text: string, open: number, quote: string): number {
       i += 1;
     }
   }
-  throw syntaxError(`Unterminated ${quote === "'" ? 'string' : 'quoted identifier'} starting with ${quote}`, open);
+  throw syntaxError(
+    `Unterminated ${quote === "'" ? 'string' : 'quoted identifier'} starting with ${quote}`,
+    open,
+  );
 }
 
 /** One pass, so `\\n` is a backslash and an n (HogQL's chained replaces get that one wrong). */

@@ -24,9 +24,11 @@ CREATE TABLE IF NOT EXISTS queue (
   event_count INTEGER NOT NULL,
   events TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS queue_event_counts ON queue (id, event_count);
 `;
 // AUTOINCREMENT on purpose: consumed rows are deleted, and plain rowids would be reused after the
 // table empties, putting new rows below the consumer's committed offset (silently skipped).
+// The (id, event_count) index lets the depth gauge sum the backlog without reading the events.
 
 const WRITER_ENTRY = new URL('./queue-writer-thread.js', import.meta.url);
 

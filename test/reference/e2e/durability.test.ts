@@ -49,11 +49,19 @@ test('every acknowledged event is queryable exactly once after SIGKILL of the wh
       if (status === 200) acknowledged.push(...events);
     }
   });
-  while (acknowledged.length < 3_000) await new Promise((resolve) => setTimeout(resolve, 10));
+  const deadline = Date.now() + 30_000;
+  while (acknowledged.length < 3_000) {
+    if (Date.now() > deadline) {
+      target.kill();
+      throw new Error(`only ${acknowledged.length} events acknowledged in 30 s`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
   target.kill();
   stop = true;
   await Promise.all(senders);
-  assert.ok(acknowledged.length >= 3_000 && attempted.length > acknowledged.length - 1);
+  // Each sender always has a request outstanding, so the kill cut some off unanswered.
+  assert.ok(attempted.length > acknowledged.length, 'requests were in flight at the kill');
 
   const restarted = await startReferenceTarget({
     port: 0,

@@ -29,14 +29,25 @@ function refusal(text: string): HogQLError {
 
 describe('compileHogQL', () => {
   test('columns map to fixed SQL, scoped to the project, with the default limit plus one', () => {
-    const c = compile('SELECT uuid, event, distinct_id, timestamp, created_at, inserted_at, properties, person_mode FROM events');
+    const c = compile(
+      'SELECT uuid, event, distinct_id, timestamp, created_at, inserted_at, properties, person_mode FROM events',
+    );
     assert.equal(
       c.sql,
       'SELECT events.uuid AS c0, events.event AS c1, events.distinct_id AS c2, events.timestamp AS c3, events.created_at AS c4, ' +
         'events.inserted_at AS c5, events.properties AS c6, events.person_mode AS c7 FROM events WHERE +events.team_id = ? LIMIT ? OFFSET ?',
     );
     assert.deepEqual(c.params, [7, 101, 0]);
-    assert.deepEqual(c.columns, ['uuid', 'event', 'distinct_id', 'timestamp', 'created_at', 'inserted_at', 'properties', 'person_mode']);
+    assert.deepEqual(c.columns, [
+      'uuid',
+      'event',
+      'distinct_id',
+      'timestamp',
+      'created_at',
+      'inserted_at',
+      'properties',
+      'person_mode',
+    ]);
     assert.deepEqual(c.types[3], ['timestamp', "DateTime64(6, 'UTC')"]);
     assert.deepEqual(c.types[0], ['uuid', 'UUID']);
     assert.deepEqual(c.cells, ['raw', 'raw', 'raw', 'time', 'time', 'time', 'raw', 'raw']);
@@ -45,38 +56,70 @@ describe('compileHogQL', () => {
 
   test('person_id follows person overrides', () => {
     const c = compile('SELECT person_id, person.id FROM events');
-    assert.match(c.sql, /^SELECT COALESCE\(\(SELECT o\.override_person_id FROM person_overrides o WHERE o\.team_id = events\.team_id AND o\.old_person_id = events\.person_id\), events\.person_id\) AS c0, COALESCE/);
+    assert.match(
+      c.sql,
+      /^SELECT COALESCE\(\(SELECT o\.override_person_id FROM person_overrides o WHERE o\.team_id = events\.team_id AND o\.old_person_id = events\.person_id\), events\.person_id\) AS c0, COALESCE/,
+    );
     assert.deepEqual(c.columns, ['person_id', 'id']);
   });
 
   test('properties are selected as JSON text with a bound, quoted path', () => {
-    const c = compile("SELECT properties.$browser, properties.`a\"b`, properties.a.b, person.properties.email, person_properties.plan, properties['x y'] FROM events");
+    const c = compile(
+      "SELECT properties.$browser, properties.`a\"b`, properties.a.b, person.properties.email, person_properties.plan, properties['x y'] FROM events",
+    );
     assert.equal(
       c.sql,
       'SELECT (events.properties -> ?) AS c0, (events.properties -> ?) AS c1, (events.properties -> ?) AS c2, ' +
         '(events.person_properties -> ?) AS c3, (events.person_properties -> ?) AS c4, (events.properties -> ?) AS c5 ' +
         'FROM events WHERE +events.team_id = ? LIMIT ? OFFSET ?',
     );
-    assert.deepEqual(c.params.slice(0, 6), ['$."$browser"', '$."a\\"b"', '$."a"."b"', '$."email"', '$."plan"', '$."x y"']);
+    assert.deepEqual(c.params.slice(0, 6), [
+      '$."$browser"',
+      '$."a\\"b"',
+      '$."a"."b"',
+      '$."email"',
+      '$."plan"',
+      '$."x y"',
+    ]);
     assert.deepEqual(c.columns, ['$browser', 'a"b', 'a__b', 'email', 'plan', 'x y']);
     assert.deepEqual(c.cells, ['json', 'json', 'json', 'json', 'json', 'json']);
     assert.equal(c.types[0]![1], 'Nullable(String)');
   });
 
   test('a time compared with toDateTime or a string binds milliseconds on the raw column', () => {
-    assert.deepEqual(where("timestamp >= toDateTime('2026-01-01T00:00:00Z') AND timestamp < '2026-01-01 00:01:00.5'"), [
-      '((events.timestamp >= ?) AND (events.timestamp < ?))',
-      [Date.UTC(2026, 0, 1), Date.UTC(2026, 0, 1, 0, 1, 0, 500)],
+    assert.deepEqual(
+      where("timestamp >= toDateTime('2026-01-01T00:00:00Z') AND timestamp < '2026-01-01 00:01:00.5'"),
+      [
+        '((events.timestamp >= ?) AND (events.timestamp < ?))',
+        [Date.UTC(2026, 0, 1), Date.UTC(2026, 0, 1, 0, 1, 0, 500)],
+      ],
+    );
+    assert.deepEqual(where("'2026-01-01' <= created_at"), [
+      '(? <= events.created_at)',
+      [Date.UTC(2026, 0, 1)],
     ]);
-    assert.deepEqual(where("'2026-01-01' <= created_at"), ['(? <= events.created_at)', [Date.UTC(2026, 0, 1)]]);
-    assert.deepEqual(where("inserted_at > toDateTime('2026-01-01 00:00:00', 'UTC')"), ['(events.inserted_at > ?)', [Date.UTC(2026, 0, 1)]]);
+    assert.deepEqual(where("inserted_at > toDateTime('2026-01-01 00:00:00', 'UTC')"), [
+      '(events.inserted_at > ?)',
+      [Date.UTC(2026, 0, 1)],
+    ]);
   });
 
   test('now(), intervals and toStartOfInterval fold when constant', () => {
-    assert.deepEqual(where('timestamp > now() - INTERVAL 5 MINUTE'), ['(events.timestamp > ?)', [NOW - 300_000]]);
-    assert.deepEqual(where('timestamp > now() - toIntervalHour(1) + INTERVAL 1 SECOND'), ['(events.timestamp > ?)', [NOW - 3_599_000]]);
-    assert.deepEqual(where('timestamp + INTERVAL 1 DAY > now()'), ['((events.timestamp + ?) > ?)', [86_400_000, NOW]]);
-    const c = compile('SELECT toStartOfInterval(timestamp, INTERVAL 10 SECOND) AS t, toStartOfInterval(now(), INTERVAL 1 WEEK) FROM events');
+    assert.deepEqual(where('timestamp > now() - INTERVAL 5 MINUTE'), [
+      '(events.timestamp > ?)',
+      [NOW - 300_000],
+    ]);
+    assert.deepEqual(where('timestamp > now() - toIntervalHour(1) + INTERVAL 1 SECOND'), [
+      '(events.timestamp > ?)',
+      [NOW - 3_599_000],
+    ]);
+    assert.deepEqual(where('timestamp + INTERVAL 1 DAY > now()'), [
+      '((events.timestamp + ?) > ?)',
+      [86_400_000, NOW],
+    ]);
+    const c = compile(
+      'SELECT toStartOfInterval(timestamp, INTERVAL 10 SECOND) AS t, toStartOfInterval(now(), INTERVAL 1 WEEK) FROM events',
+    );
     assert.match(c.sql, /^SELECT \(events\.timestamp - \(events\.timestamp % \?\)\) AS c0, \? AS c1 FROM/);
     assert.deepEqual(c.params.slice(0, 2), [10_000, Math.floor(NOW / 604_800_000) * 604_800_000]);
     assert.deepEqual(c.cells, ['time', 'time']);
@@ -84,7 +127,10 @@ describe('compileHogQL', () => {
   });
 
   test('property comparisons keep JSON types', () => {
-    assert.deepEqual(where("properties.ingestbench_run = 'r1'"), ['(json_extract(events.properties, ?) = ?)', ['$."ingestbench_run"', 'r1']]);
+    assert.deepEqual(where("properties.ingestbench_run = 'r1'"), [
+      '(json_extract(events.properties, ?) = ?)',
+      ['$."ingestbench_run"', 'r1'],
+    ]);
     assert.deepEqual(where('properties.ingestbench_seq > 5'), [
       "(json_type(events.properties, ?) IN ('integer', 'real') AND json_extract(events.properties, ?) > ?)",
       ['$."ingestbench_seq"', '$."ingestbench_seq"', 5],
@@ -98,8 +144,14 @@ describe('compileHogQL', () => {
       "(json_type(events.properties, ?) = 'text' AND json_extract(events.properties, ?) <= ?)",
       ['$."name"', '$."name"', 'm'],
     ]);
-    assert.deepEqual(where('properties.flag = true'), ['(json_type(events.properties, ?) = ?)', ['$."flag"', 'true']]);
-    assert.deepEqual(where('person.properties.email != NULL'), ['(json_extract(events.person_properties, ?) IS NOT NULL)', ['$."email"']]);
+    assert.deepEqual(where('properties.flag = true'), [
+      '(json_type(events.properties, ?) = ?)',
+      ['$."flag"', 'true'],
+    ]);
+    assert.deepEqual(where('person.properties.email != NULL'), [
+      '(json_extract(events.person_properties, ?) IS NOT NULL)',
+      ['$."email"'],
+    ]);
   });
 
   test('AND, OR, NOT, IS NULL and plain column comparisons', () => {
@@ -111,10 +163,16 @@ describe('compileHogQL', () => {
   });
 
   test('IN binds one JSON array whatever its length; uuids compare in lower case', () => {
-    const uuids = Array.from({ length: 1000 }, (_, i) => `0190ABCD-0000-7000-8000-${String(i).padStart(12, '0')}`);
+    const uuids = Array.from(
+      { length: 1000 },
+      (_, i) => `0190ABCD-0000-7000-8000-${String(i).padStart(12, '0')}`,
+    );
     const [sql, params] = where(`uuid IN (${uuids.map((u) => `'${u}'`).join(', ')})`);
     assert.equal(sql, '(events.uuid IN (SELECT value FROM json_each(?)))');
-    assert.deepEqual(JSON.parse(params[0] as string), uuids.map((u) => u.toLowerCase()));
+    assert.deepEqual(
+      JSON.parse(params[0] as string),
+      uuids.map((u) => u.toLowerCase()),
+    );
     assert.deepEqual(where("timestamp NOT IN ('2026-01-01', toDateTime('2026-01-02'))"), [
       '(events.timestamp NOT IN (SELECT value FROM json_each(?)))',
       [JSON.stringify([Date.UTC(2026, 0, 1), Date.UTC(2026, 0, 2)])],
@@ -126,15 +184,19 @@ describe('compileHogQL', () => {
   });
 
   test('an AND evaluates cheap terms before property lookups, keeping parameters in step', () => {
-    assert.deepEqual(where("properties.ingestbench_run = 'r1' AND uuid IN ('a') AND person_id = 'p' AND event = 'e'"), [
-      '((events.uuid IN (SELECT value FROM json_each(?))) AND (events.event = ?) AND (json_extract(events.properties, ?) = ?) AND ' +
-        '(COALESCE((SELECT o.override_person_id FROM person_overrides o WHERE o.team_id = events.team_id AND o.old_person_id = events.person_id), events.person_id) = ?))',
-      ['["a"]', 'e', '$."ingestbench_run"', 'r1', 'p'],
-    ]);
+    assert.deepEqual(
+      where("properties.ingestbench_run = 'r1' AND uuid IN ('a') AND person_id = 'p' AND event = 'e'"),
+      [
+        '((events.uuid IN (SELECT value FROM json_each(?))) AND (events.event = ?) AND (json_extract(events.properties, ?) = ?) AND ' +
+          '(COALESCE((SELECT o.override_person_id FROM person_overrides o WHERE o.team_id = events.team_id AND o.old_person_id = events.person_id), events.person_id) = ?))',
+        ['["a"]', 'e', '$."ingestbench_run"', 'r1', 'p'],
+      ],
+    );
   });
 
   test('the (team_id, timestamp) index is used for time ranges and time order, a scan otherwise', () => {
-    const team = (text: string): string | undefined => /WHERE (\+?events\.team_id) = \?/.exec(compile(text).sql)?.[1];
+    const team = (text: string): string | undefined =>
+      /WHERE (\+?events\.team_id) = \?/.exec(compile(text).sql)?.[1];
     const indexed = [
       "SELECT uuid FROM events WHERE properties.r = 'x' AND timestamp >= '2026-01-01'",
       "SELECT uuid FROM events WHERE ('2026-01-01' <= timestamp AND timestamp < '2026-01-02') OR timestamp > now()",
@@ -154,30 +216,54 @@ describe('compileHogQL', () => {
 
   test('aggregates, aliases in GROUP BY and ORDER BY, NULLs last', () => {
     const c = compile(
-      "SELECT properties.ingestbench_class AS cls, count() AS rows, count(DISTINCT uuid) AS uuids, uniq(distinct_id), min(timestamp), max(properties.seq) " +
+      'SELECT properties.ingestbench_class AS cls, count() AS rows, count(DISTINCT uuid) AS uuids, uniq(distinct_id), min(timestamp), max(properties.seq) ' +
         "FROM events WHERE properties.ingestbench_run = 'r1' GROUP BY cls ORDER BY rows DESC, cls",
     );
     assert.equal(
       c.sql,
       'SELECT (events.properties -> ?) AS c0, COUNT(*) AS c1, COUNT(DISTINCT events.uuid) AS c2, COUNT(DISTINCT events.distinct_id) AS c3, ' +
         'MIN(events.timestamp) AS c4, MAX(json_extract(events.properties, ?)) AS c5 FROM events WHERE +events.team_id = ? ' +
-        'AND (json_extract(events.properties, ?) = ?) GROUP BY c0 ORDER BY c1 DESC, c0 ASC NULLS LAST LIMIT ? OFFSET ?',
+        'AND (json_extract(events.properties, ?) = ?) GROUP BY c0 ORDER BY COUNT(*) DESC, json_extract(events.properties, ?) ASC NULLS LAST LIMIT ? OFFSET ?',
     );
-    assert.deepEqual(c.params, ['$."ingestbench_class"', '$."seq"', 7, '$."ingestbench_run"', 'r1', 101, 0]);
-    assert.deepEqual(c.columns, ['cls', 'rows', 'uuids', 'uniq(distinct_id)', 'min(timestamp)', 'max(properties.seq)']);
-    assert.deepEqual(c.types.map(([, t]) => t), ['Nullable(String)', 'UInt64', 'UInt64', 'UInt64', "DateTime64(6, 'UTC')", 'Nullable(String)']);
+    assert.deepEqual(c.params, [
+      '$."ingestbench_class"',
+      '$."seq"',
+      7,
+      '$."ingestbench_run"',
+      'r1',
+      '$."ingestbench_class"',
+      101,
+      0,
+    ]);
+    assert.deepEqual(c.columns, [
+      'cls',
+      'rows',
+      'uuids',
+      'uniq(distinct_id)',
+      'min(timestamp)',
+      'max(properties.seq)',
+    ]);
+    assert.deepEqual(
+      c.types.map(([, t]) => t),
+      ['Nullable(String)', 'UInt64', 'UInt64', 'UInt64', "DateTime64(6, 'UTC')", 'Nullable(String)'],
+    );
     assert.deepEqual(c.cells, ['json', 'raw', 'raw', 'raw', 'time', 'raw']);
   });
 
   test('GROUP BY an expression matches the same expression in SELECT', () => {
-    const c = compile("SELECT properties.ingestbench_class AS class, count() FROM events GROUP BY properties.ingestbench_class");
+    const c = compile(
+      'SELECT properties.ingestbench_class AS class, count() FROM events GROUP BY properties.ingestbench_class',
+    );
     assert.match(c.sql, /GROUP BY \(events\.properties -> \?\)/);
     assert.deepEqual(c.params, ['$."ingestbench_class"', 7, '$."ingestbench_class"', 101, 0]);
   });
 
   test('an alias that names a column refers to the column inside its own definition', () => {
     const c = compile("SELECT uuid AS uuid FROM events WHERE uuid = 'X' ORDER BY uuid");
-    assert.equal(c.sql, 'SELECT events.uuid AS c0 FROM events WHERE +events.team_id = ? AND (events.uuid = ?) ORDER BY c0 ASC LIMIT ? OFFSET ?');
+    assert.equal(
+      c.sql,
+      'SELECT events.uuid AS c0 FROM events WHERE +events.team_id = ? AND (events.uuid = ?) ORDER BY events.uuid ASC LIMIT ? OFFSET ?',
+    );
     assert.deepEqual(c.params, [7, 'x', 101, 0]);
   });
 
@@ -203,7 +289,7 @@ describe('compileHogQL', () => {
       ['SELECT uuid, event FROM events GROUP BY event', /uuid must be in GROUP BY/],
       ['SELECT uuid FROM events WHERE properties.x', /WHERE needs a condition.*properties\.x/],
       ['SELECT uuid FROM events WHERE uuid = 1 AND event', /Cannot compare uuid \(UUID\) with 1 \(Int64\)/],
-      ["SELECT uuid FROM events WHERE timestamp > 1700000000", /compare times with toDateTime/],
+      ['SELECT uuid FROM events WHERE timestamp > 1700000000', /compare times with toDateTime/],
       ["SELECT uuid FROM events WHERE timestamp > 'yesterday'", /Cannot parse 'yesterday' as a time/],
       ["SELECT uuid FROM events WHERE toDateTime('2026-13-01') < timestamp", /Cannot parse '2026-13-01'/],
       ['SELECT uuid FROM events WHERE uuid IN (event)', /non-literal in an IN list/],
@@ -211,9 +297,12 @@ describe('compileHogQL', () => {
       ['SELECT uuid FROM events WHERE timestamp > now() - 5', /arithmetic now\(\) - 5/],
       ['SELECT INTERVAL 5 SECOND FROM events', /can only be added to or subtracted from a time/],
       ['SELECT toIntervalDay(1) FROM events', /can only be added to or subtracted from a time/],
-      ['SELECT toStartOfInterval(event, INTERVAL 1 SECOND) FROM events', /toStartOfInterval\(\) needs a time/],
+      [
+        'SELECT toStartOfInterval(event, INTERVAL 1 SECOND) FROM events',
+        /toStartOfInterval\(\) needs a time/,
+      ],
       ['SELECT toStartOfInterval(timestamp, 5) FROM events', /needs INTERVAL n UNIT/],
-      ["SELECT toDateTime(event) FROM events", /toDateTime\(\) of event/],
+      ['SELECT toDateTime(event) FROM events', /toDateTime\(\) of event/],
       ["SELECT toDateTime('2026-01-01', 'Europe/Paris') FROM events", /timezone 'Europe\/Paris'/],
       ['SELECT now(1) FROM events', /now\(\) takes 0 arguments/],
       ['SELECT uniq(DISTINCT uuid) FROM events', /DISTINCT inside uniq\(\)/],
@@ -221,7 +310,7 @@ describe('compileHogQL', () => {
       ['SELECT uuid AS a, event AS a FROM events', /alias a is defined twice/],
       ['SELECT uuid FROM events ORDER BY 1', /ORDER BY a constant/],
       ['SELECT count() FROM events GROUP BY 1', /GROUP BY a constant/],
-      ["SELECT uuid FROM events WHERE properties.flag > true", /order-compare a property with true/],
+      ['SELECT uuid FROM events WHERE properties.flag > true', /order-compare a property with true/],
     ];
     for (const [text, pattern] of cases) {
       const error = refusal(text);

@@ -10,7 +10,16 @@ import { compileHogQL } from '../../../src/reference/query/compile-hogql.js';
 import { parseHogQL } from '../../../src/reference/query/parse-hogql.js';
 import { printIdentifier } from '../../../src/reference/query/print-hogql.js';
 import { createQueryHandler } from '../../../src/reference/query/query-handler.js';
-import { fileStore, insertEvents, KEY, PROJECT, queryRequest, tableCounts, T0, uuidFor } from './store-fixture.js';
+import {
+  fileStore,
+  insertEvents,
+  KEY,
+  PROJECT,
+  queryRequest,
+  tableCounts,
+  T0,
+  uuidFor,
+} from './store-fixture.js';
 
 const store = fileStore();
 after(() => store.cleanup());
@@ -18,11 +27,18 @@ after(() => store.cleanup());
 // A row whose property name and value are themselves hostile: exact lookups must find it.
 const WEIRD_NAME = `a'); DROP TABLE events; --"."]\\[0]`;
 const WEIRD_VALUE = `'; DELETE FROM events WHERE '1'='1' --\n/* \\' */`;
-insertEvents(store.db, [{ uuid: uuidFor(500), timestamp: T0, properties: { [WEIRD_NAME]: WEIRD_VALUE, ingestbench_run: 'weird' } }]);
+insertEvents(store.db, [
+  { uuid: uuidFor(500), timestamp: T0, properties: { [WEIRD_NAME]: WEIRD_VALUE, ingestbench_run: 'weird' } },
+]);
 
 // The handler writes through nothing but its connection; give it the writer's, so a successful
 // injection would have the power to change the store.
-const handle = createQueryHandler({ db: store.db, projectIds: new Set([PROJECT]), personalKeys: [KEY], now: () => T0 });
+const handle = createQueryHandler({
+  db: store.db,
+  projectIds: new Set([PROJECT]),
+  personalKeys: [KEY],
+  now: () => T0,
+});
 const countsBefore = tableCounts(store.db);
 const schemaBefore = store.db.prepare('SELECT type, name, sql FROM sqlite_master ORDER BY name').all();
 
@@ -64,7 +80,7 @@ describe('HogQL injection', () => {
       ['DROP TABLE events', /Expected SELECT/],
       ["UPDATE events SET event = 'x'", /Expected SELECT/],
       ['SELECT uuid FROM events e JOIN persons p ON 1 = 1', /JOIN/],
-      ["SELECT uuid FROM events WHERE event = \u2019x\u2019", /character/],
+      ['SELECT uuid FROM events WHERE event = \u2019x\u2019', /character/],
       ['SELECT uuid FROM events WHERE event = x\u0000', /character/],
       ['SELECT properties["x"] FROM events', /Array access/],
       [`SELECT uuid FROM events WHERE event = '${'x'.repeat(1_000_001)}'`, /1000002|characters/],
@@ -84,7 +100,7 @@ describe('HogQL injection', () => {
       "SELECT uuid FROM events WHERE distinct_id = '\" OR 1=1 --'",
       "SELECT uuid FROM events WHERE properties.`a'); DROP TABLE events; --` = 1",
       "SELECT uuid FROM events WHERE properties['$.x\") OR 1=1 --'] = 'y'",
-      "SELECT uuid FROM events WHERE properties.`\"` IS NOT NULL",
+      'SELECT uuid FROM events WHERE properties.`"` IS NOT NULL',
       "SELECT uuid FROM events WHERE uuid IN ('x''); DROP TABLE events; --', '\\\\')",
       "SELECT uuid FROM events WHERE timestamp > toDateTime('2026-01-01') AND event = 'a/*b*/c--d;e'",
     ];
@@ -96,7 +112,9 @@ describe('HogQL injection', () => {
       assert.match(sql, SAFE_SQL, sql);
       assert.doesNotMatch(sql, /DROP|DELETE|--|;|OR 1/, sql);
     }
-    const exact = await ask(`SELECT uuid, properties.${printIdentifier(WEIRD_NAME)} FROM events WHERE properties.${printIdentifier(WEIRD_NAME)} = ${hogqlLiteral(WEIRD_VALUE)}`);
+    const exact = await ask(
+      `SELECT uuid, properties.${printIdentifier(WEIRD_NAME)} FROM events WHERE properties.${printIdentifier(WEIRD_NAME)} = ${hogqlLiteral(WEIRD_VALUE)}`,
+    );
     assert.equal(exact.status, 200);
     assert.deepEqual(exact.body['results'], [[uuidFor(500), WEIRD_VALUE]]);
     assert.deepEqual(exact.body['columns'], ['uuid', WEIRD_NAME]);
@@ -104,14 +122,43 @@ describe('HogQL injection', () => {
 
   test('OR 1 = 1 stays inside the project', async () => {
     const all = await ask("SELECT count() FROM events WHERE event = 'nope' OR 1 = 1");
-    const project = store.db.prepare<[number], number>('SELECT count(*) FROM events WHERE team_id = ?').pluck().get(PROJECT);
+    const project = store.db
+      .prepare<[number], number>('SELECT count(*) FROM events WHERE team_id = ?')
+      .pluck()
+      .get(PROJECT);
     assert.deepEqual(all.body['results'], [[project]]);
     const total = store.db.prepare<[], number>('SELECT count(*) FROM events').pluck().get();
     assert.ok(total! > project!, 'the fixture has rows in another project');
   });
 
   test('seeded random literals and property names never break out or fail', async () => {
-    const alphabet = ["'", '"', '`', '\\', ';', '-', '/', '*', '(', ')', '[', ']', '.', '$', ' ', '\n', '\t', '\0', 'a', 'Z', '1', '%', '?', 'é', '😀'];
+    const alphabet = [
+      "'",
+      '"',
+      '`',
+      '\\',
+      ';',
+      '-',
+      '/',
+      '*',
+      '(',
+      ')',
+      '[',
+      ']',
+      '.',
+      '$',
+      ' ',
+      '\n',
+      '\t',
+      '\0',
+      'a',
+      'Z',
+      '1',
+      '%',
+      '?',
+      'é',
+      '😀',
+    ];
     let seed = 42;
     const random = (): number => {
       // mulberry32: small, seeded, good enough to spread characters.
@@ -120,7 +167,11 @@ describe('HogQL injection', () => {
       t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
       return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     };
-    const randomText = (): string => Array.from({ length: 1 + Math.floor(random() * 12) }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+    const randomText = (): string =>
+      Array.from(
+        { length: 1 + Math.floor(random() * 12) },
+        () => alphabet[Math.floor(random() * alphabet.length)],
+      ).join('');
     for (let i = 0; i < 300; i += 1) {
       const name = randomText();
       const value = randomText();
@@ -135,7 +186,10 @@ describe('HogQL injection', () => {
 
   test('the store is unchanged after every attempt', () => {
     assert.deepEqual(tableCounts(store.db), countsBefore);
-    assert.deepEqual(store.db.prepare('SELECT type, name, sql FROM sqlite_master ORDER BY name').all(), schemaBefore);
+    assert.deepEqual(
+      store.db.prepare('SELECT type, name, sql FROM sqlite_master ORDER BY name').all(),
+      schemaBefore,
+    );
     assert.equal(store.db.prepare<[], string>('PRAGMA integrity_check').pluck().get(), 'ok');
   });
 });

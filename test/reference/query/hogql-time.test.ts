@@ -31,10 +31,20 @@ describe('parseHogQLTime', () => {
   });
 
   test('impossible or unreadable times are refused with a hint', () => {
-    for (const bad of ['2026-02-30', '2026-13-01', '2026-01-01T24:00:00', '2026-01-01T23:60', 'yesterday', '1700000000', '0099-01-01', '']) {
+    for (const bad of [
+      '2026-02-30',
+      '2026-13-01',
+      '2026-01-01T24:00:00',
+      '2026-01-01T23:60',
+      'yesterday',
+      '1700000000',
+      '0099-01-01',
+      '',
+    ]) {
       assert.throws(
         () => parseHogQLTime(bad, 12),
-        (error: unknown) => error instanceof HogQLError && error.position === 12 && /use ISO 8601/.test(error.message),
+        (error: unknown) =>
+          error instanceof HogQLError && error.position === 12 && /use ISO 8601/.test(error.message),
         bad,
       );
     }

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 
 import type { Expr } from '../../../src/reference/query/hogql-ast.js';
 import { HogQLError } from '../../../src/reference/query/hogql-error.js';
-import { parseHogQL } from '../../../src/reference/query/parse-hogql.js';
+import { MAX_NESTING, parseHogQL } from '../../../src/reference/query/parse-hogql.js';
 import { printHogQL } from '../../../src/reference/query/print-hogql.js';
 
 /** The WHERE clause, printed back: a compact way to assert structure and precedence. */
@@ -29,27 +29,47 @@ describe('parseHogQL', () => {
       "SELECT uuid, created_at FROM events WHERE properties.ingestbench_run = 'r1' AND timestamp >= toDateTime('2026-01-01T00:00:00Z') " +
         "AND timestamp < toDateTime('2026-01-01 00:01:00') ORDER BY timestamp ASC, uuid DESC LIMIT 50000 OFFSET 10",
     );
-    assert.deepEqual(q.select.map((s) => [printHogQL(s.expr), s.alias]), [['uuid', null], ['created_at', null]]);
+    assert.deepEqual(
+      q.select.map((s) => [printHogQL(s.expr), s.alias]),
+      [
+        ['uuid', null],
+        ['created_at', null],
+      ],
+    );
     assert.equal(q.tableAlias, null);
     assert.equal(
       printHogQL(q.where!),
       "(properties.ingestbench_run = 'r1' AND timestamp >= toDateTime('2026-01-01T00:00:00Z') AND timestamp < toDateTime('2026-01-01 00:01:00'))",
     );
-    assert.deepEqual(q.orderBy.map((o) => [printHogQL(o.expr), o.direction]), [['timestamp', 'ASC'], ['uuid', 'DESC']]);
+    assert.deepEqual(
+      q.orderBy.map((o) => [printHogQL(o.expr), o.direction]),
+      [
+        ['timestamp', 'ASC'],
+        ['uuid', 'DESC'],
+      ],
+    );
     assert.equal(q.limit, 50000);
     assert.equal(q.offset, 10);
   });
 
   test('aliases, aggregates and GROUP BY', () => {
-    const q = parseHogQL('select properties.ingestbench_class as cls, COUNT() AS rows, count(DISTINCT uuid) AS uuids, uniq(distinct_id), count(*) from events group by cls');
-    assert.deepEqual(q.select.map((s) => s.alias), ['cls', 'rows', 'uuids', null, null]);
+    const q = parseHogQL(
+      'select properties.ingestbench_class as cls, COUNT() AS rows, count(DISTINCT uuid) AS uuids, uniq(distinct_id), count(*) from events group by cls',
+    );
+    assert.deepEqual(
+      q.select.map((s) => s.alias),
+      ['cls', 'rows', 'uuids', null, null],
+    );
     const calls = q.select.slice(1).map((s) => s.expr);
-    assert.deepEqual(calls.map((c) => (c.type === 'call' ? [c.name, c.distinct, c.star, c.args.length] : null)), [
-      ['COUNT', false, false, 0],
-      ['count', true, false, 1],
-      ['uniq', false, false, 1],
-      ['count', false, true, 0],
-    ]);
+    assert.deepEqual(
+      calls.map((c) => (c.type === 'call' ? [c.name, c.distinct, c.star, c.args.length] : null)),
+      [
+        ['COUNT', false, false, 0],
+        ['count', true, false, 1],
+        ['uniq', false, false, 1],
+        ['count', false, true, 0],
+      ],
+    );
     assert.deepEqual(q.groupBy.map(printHogQL), ['cls']);
   });
 
@@ -60,7 +80,10 @@ describe('parseHogQL', () => {
   });
 
   test('comparison operators, IN, NOT IN, IS NULL and literals', () => {
-    assert.equal(where('a != 1 AND b <> 2 AND c == 3 AND d <= -4.5 AND e > 1e2'), '(a != 1 AND b != 2 AND c = 3 AND d <= -4.5 AND e > 100)');
+    assert.equal(
+      where('a != 1 AND b <> 2 AND c == 3 AND d <= -4.5 AND e > 1e2'),
+      '(a != 1 AND b != 2 AND c = 3 AND d <= -4.5 AND e > 100)',
+    );
     assert.equal(where("uuid IN ('x', 'y') AND event NOT IN ()"), "(uuid IN ('x', 'y') AND event NOT IN ())");
     assert.equal(where('a IS NULL OR b IS NOT NULL'), '(a IS NULL OR b IS NOT NULL)');
     assert.equal(where('a = true AND b = FALSE AND c = null'), '(a = true AND b = false AND c = NULL)');
@@ -68,7 +91,7 @@ describe('parseHogQL', () => {
 
   test('field chains: $ names, quoted names, brackets, nested, table prefix', () => {
     const fields = parseHogQL(
-      "SELECT properties.$browser, properties.`a b`, properties.\"q\"\"x\", properties['c.d'], properties.a.b, person.properties.email, e.uuid FROM events AS e",
+      'SELECT properties.$browser, properties.`a b`, properties."q""x", properties[\'c.d\'], properties.a.b, person.properties.email, e.uuid FROM events AS e',
     ).select.map((s) => (s.expr.type === 'field' ? s.expr.chain : null));
     assert.deepEqual(fields, [
       ['properties', '$browser'],
@@ -90,7 +113,10 @@ describe('parseHogQL', () => {
   });
 
   test('LIMIT forms', () => {
-    assert.deepEqual([parseHogQL('SELECT uuid FROM events').limit, parseHogQL('SELECT uuid FROM events').offset], [null, null]);
+    assert.deepEqual(
+      [parseHogQL('SELECT uuid FROM events').limit, parseHogQL('SELECT uuid FROM events').offset],
+      [null, null],
+    );
     const clickhouseForm = parseHogQL('SELECT uuid FROM events LIMIT 20, 5');
     assert.deepEqual([clickhouseForm.limit, clickhouseForm.offset], [5, 20]);
     assert.deepEqual([parseHogQL('SELECT uuid FROM events OFFSET 3').offset], [3]);
@@ -117,7 +143,7 @@ describe('parseHogQL', () => {
       ["SELECT uuid FROM events WHERE event LIKE '%x'", /LIKE/],
       ["SELECT uuid FROM events WHERE event NOT ILIKE '%x'", /ILIKE/],
       ['SELECT uuid FROM events WHERE timestamp BETWEEN 1 AND 2', /BETWEEN/],
-      ["SELECT CASE WHEN 1 THEN 2 END FROM events", /CASE/],
+      ['SELECT CASE WHEN 1 THEN 2 END FROM events', /CASE/],
       ['SELECT uuid FROM events SAMPLE 0.1', /SAMPLE/],
       ['SELECT uuid FROM events PREWHERE 1', /PREWHERE/],
       ['SELECT uuid FROM events FINAL', /FINAL/],
@@ -140,6 +166,20 @@ describe('parseHogQL', () => {
       assert.match(error.message, /not supported/, text);
       assert.equal(error.hogqlCode, 'hogql_query_error', text);
     }
+  });
+
+  test('nesting deep enough to exhaust the stack is refused, not crashed on', () => {
+    const deep = 10_000;
+    const cases = [
+      `SELECT uuid FROM events WHERE ${'('.repeat(deep)}event = 'a'${')'.repeat(deep)}`,
+      `SELECT uuid FROM events WHERE ${'NOT '.repeat(deep)}event = 'a'`,
+      `SELECT ${'toDateTime('.repeat(deep)}'2026-01-01'${')'.repeat(deep)} FROM events`,
+      `SELECT uuid FROM events WHERE timestamp > now()${' - INTERVAL 1 SECOND'.repeat(deep)}`,
+    ];
+    for (const text of cases)
+      assert.match(refusal(text).message, new RegExp(`${MAX_NESTING} (levels|terms)`));
+    const fine = `SELECT uuid FROM events WHERE ${'('.repeat(50)}event = 'a'${')'.repeat(50)}`;
+    assert.equal(parseHogQL(fine).where?.type, 'compare');
   });
 
   test('malformed queries are syntax errors with a position', () => {

@@ -6,7 +6,16 @@ import { after, describe, test } from 'node:test';
 
 import type { HttpResponse } from '../../../src/reference/http-types.js';
 import { createQueryHandler, type QueryDeps } from '../../../src/reference/query/query-handler.js';
-import { fileStore, insertEvents, KEY, memoryStore, PROJECT, queryRequest, T0, uuidFor } from './store-fixture.js';
+import {
+  fileStore,
+  insertEvents,
+  KEY,
+  memoryStore,
+  PROJECT,
+  queryRequest,
+  T0,
+  uuidFor,
+} from './store-fixture.js';
 
 const NOW = T0 + 60_000;
 const store = fileStore();
@@ -26,14 +35,17 @@ const deps: QueryDeps = {
 };
 const handle = createQueryHandler(deps);
 
-async function send(...args: Parameters<typeof queryRequest>): Promise<{ status: number; res: HttpResponse; body: Record<string, unknown> }> {
+async function send(
+  ...args: Parameters<typeof queryRequest>
+): Promise<{ status: number; res: HttpResponse; body: Record<string, unknown> }> {
   const res = await handle(queryRequest(...args));
   assert.ok(res !== null, 'the handler answers query paths');
   const text = typeof res.body === 'string' ? res.body : res.body.toString('utf8');
   return { status: res.status, res, body: JSON.parse(text) as Record<string, unknown> };
 }
 
-const RUN_QUERY = "SELECT uuid, timestamp FROM events WHERE properties.ingestbench_run = 'r1' ORDER BY timestamp LIMIT 3";
+const RUN_QUERY =
+  "SELECT uuid, timestamp FROM events WHERE properties.ingestbench_run = 'r1' ORDER BY timestamp LIMIT 3";
 
 describe('createQueryHandler', () => {
   test('answers a HogQLQuery in PostHog’s response shape', async () => {
@@ -46,7 +58,10 @@ describe('createQueryHandler', () => {
       [uuidFor(2), '2026-01-01T00:00:02Z'],
     ]);
     assert.deepEqual(body['columns'], ['uuid', 'timestamp']);
-    assert.deepEqual(body['types'], [['uuid', 'UUID'], ['timestamp', "DateTime64(6, 'UTC')"]]);
+    assert.deepEqual(body['types'], [
+      ['uuid', 'UUID'],
+      ['timestamp', "DateTime64(6, 'UTC')"],
+    ]);
     assert.equal(body['hasMore'], true);
     assert.equal(body['limit'], 3);
     assert.equal(body['offset'], 0);
@@ -66,10 +81,19 @@ describe('createQueryHandler', () => {
   });
 
   test('paths: projects and environments, with or without the slash; anything else is not ours', async () => {
-    for (const url of ['/api/projects/7/query', '/api/environments/7/query/', '/api/projects/7/query/?refresh=1']) {
+    for (const url of [
+      '/api/projects/7/query',
+      '/api/environments/7/query/',
+      '/api/projects/7/query/?refresh=1',
+    ]) {
       assert.equal((await send(RUN_QUERY, { url })).status, 200, url);
     }
-    for (const url of ['/api/projects/7/insights/', '/api/projects/7/query/some-id', '/batch/', '/api/projects/query/']) {
+    for (const url of [
+      '/api/projects/7/insights/',
+      '/api/projects/7/query/some-id',
+      '/batch/',
+      '/api/projects/query/',
+    ]) {
       assert.equal(await handle(queryRequest(RUN_QUERY, { url })), null, url);
     }
   });
@@ -100,11 +124,20 @@ describe('createQueryHandler', () => {
   });
 
   test('the key may also come in the body or the query string, as PostHog accepts', async () => {
-    const inBody = await send('', { key: null, body: { personal_api_key: KEY, query: { kind: 'HogQLQuery', query: RUN_QUERY } } });
+    const inBody = await send('', {
+      key: null,
+      body: { personal_api_key: KEY, query: { kind: 'HogQLQuery', query: RUN_QUERY } },
+    });
     assert.equal(inBody.status, 200);
-    const inQuery = await send(RUN_QUERY, { key: null, url: `/api/projects/7/query/?personal_api_key=${KEY}` });
+    const inQuery = await send(RUN_QUERY, {
+      key: null,
+      url: `/api/projects/7/query/?personal_api_key=${KEY}`,
+    });
     assert.equal(inQuery.status, 200);
-    const wrongInQuery = await send(RUN_QUERY, { key: null, url: '/api/projects/7/query/?personal_api_key=phx_nope' });
+    const wrongInQuery = await send(RUN_QUERY, {
+      key: null,
+      url: '/api/projects/7/query/?personal_api_key=phx_nope',
+    });
     assert.equal(wrongInQuery.status, 403);
     assert.match(String(wrongInQuery.body['detail']), /found in request query string is invalid/);
   });
@@ -113,7 +146,12 @@ describe('createQueryHandler', () => {
     for (const project of [9, 'abc', '7.0', '-7', '99999999999999999999']) {
       const res = await send(RUN_QUERY, { project });
       assert.equal(res.status, 404, String(project));
-      assert.deepEqual(res.body, { type: 'invalid_request', code: 'not_found', detail: 'Project not found.', attr: null });
+      assert.deepEqual(res.body, {
+        type: 'invalid_request',
+        code: 'not_found',
+        detail: 'Project not found.',
+        attr: null,
+      });
     }
     assert.equal((await send(RUN_QUERY, { project: 9, key: null })).status, 401);
   });
@@ -131,7 +169,12 @@ describe('createQueryHandler', () => {
       assert.equal(throttleCalls, calls, 'unauthenticated requests do not use the budget');
       const res = await send(RUN_QUERY);
       assert.equal(res.status, 429);
-      assert.deepEqual(res.body, { type: 'throttled_error', code: 'throttled', detail: 'Request was throttled.', attr: null });
+      assert.deepEqual(res.body, {
+        type: 'throttled_error',
+        code: 'throttled',
+        detail: 'Request was throttled.',
+        attr: null,
+      });
       assert.equal(throttleCalls, calls + 1);
     } finally {
       throttleNext = false;
@@ -147,14 +190,29 @@ describe('createQueryHandler', () => {
   });
 
   test('refresh takes PostHog’s values; every one computes now', async () => {
-    for (const refresh of ['force_blocking', 'blocking', 'async', 'force_cache', 'lazy_async', true, false, null, undefined]) {
+    for (const refresh of [
+      'force_blocking',
+      'blocking',
+      'async',
+      'force_cache',
+      'lazy_async',
+      true,
+      false,
+      null,
+      undefined,
+    ]) {
       const res = await send('', { body: { query: { kind: 'HogQLQuery', query: RUN_QUERY }, refresh } });
       assert.equal(res.status, 200, String(refresh));
       assert.equal((res.body['results'] as unknown[]).length, 3);
     }
-    const bad = await send('', { body: { query: { kind: 'HogQLQuery', query: RUN_QUERY }, refresh: 'sometimes' } });
+    const bad = await send('', {
+      body: { query: { kind: 'HogQLQuery', query: RUN_QUERY }, refresh: 'sometimes' },
+    });
     assert.equal(bad.status, 400);
-    assert.deepEqual([bad.body['type'], bad.body['code'], bad.body['attr']], ['validation_error', 'invalid_input', 'refresh']);
+    assert.deepEqual(
+      [bad.body['type'], bad.body['code'], bad.body['attr']],
+      ['validation_error', 'invalid_input', 'refresh'],
+    );
   });
 
   test('malformed bodies are 400 validation errors that say what to send', async () => {
@@ -162,11 +220,23 @@ describe('createQueryHandler', () => {
       ['{"query": ', 'parse_error', /^JSON parse error - /],
       [[1, 2], 'invalid_input', /must be a JSON object/],
       [{ refresh: 'force_blocking' }, 'required', /query: This field is required/],
-      [{ query: { kind: 'EventsQuery', select: ['*'] } }, 'invalid_input', /query\.kind "EventsQuery" is not supported.*HogQLQuery/],
+      [
+        { query: { kind: 'EventsQuery', select: ['*'] } },
+        'invalid_input',
+        /query\.kind "EventsQuery" is not supported.*HogQLQuery/,
+      ],
       [{ query: { kind: 'HogQLQuery' } }, 'required', /query\.query: This field is required/],
       [{ query: { kind: 'HogQLQuery', query: '   ' } }, 'required', /query\.query/],
-      [{ query: { kind: 'HogQLQuery', query: RUN_QUERY, values: { x: 1 } } }, 'invalid_input', /query\.values is not supported/],
-      [{ query: { kind: 'HogQLQuery', query: RUN_QUERY, filters: { dateRange: {} } } }, 'invalid_input', /query\.filters/],
+      [
+        { query: { kind: 'HogQLQuery', query: RUN_QUERY, values: { x: 1 } } },
+        'invalid_input',
+        /query\.values is not supported/,
+      ],
+      [
+        { query: { kind: 'HogQLQuery', query: RUN_QUERY, filters: { dateRange: {} } } },
+        'invalid_input',
+        /query\.filters/,
+      ],
     ];
     for (const [body, code, detail] of cases) {
       const res = await send('', { body: typeof body === 'string' ? body : body });
@@ -175,7 +245,9 @@ describe('createQueryHandler', () => {
       assert.equal(res.body['code'], code, JSON.stringify(body));
       assert.match(String(res.body['detail']), detail);
     }
-    const emptyValues = await send('', { body: { query: { kind: 'HogQLQuery', query: RUN_QUERY, values: {} } } });
+    const emptyValues = await send('', {
+      body: { query: { kind: 'HogQLQuery', query: RUN_QUERY, values: {} } },
+    });
     assert.equal(emptyValues.status, 200);
   });
 
@@ -198,6 +270,11 @@ describe('createQueryHandler', () => {
     db.close();
     const res = await broken(queryRequest(RUN_QUERY));
     assert.equal(res?.status, 500);
-    assert.deepEqual(JSON.parse(String(res?.body)), { type: 'server_error', code: 'error', detail: 'A server error occurred.', attr: null });
+    assert.deepEqual(JSON.parse(String(res?.body)), {
+      type: 'server_error',
+      code: 'error',
+      detail: 'A server error occurred.',
+      attr: null,
+    });
   });
 });

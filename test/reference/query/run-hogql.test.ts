@@ -5,7 +5,15 @@ import { compileHogQL } from '../../../src/reference/query/compile-hogql.js';
 import { parseHogQL } from '../../../src/reference/query/parse-hogql.js';
 import { runHogQL, type HogQLResult } from '../../../src/reference/query/run-hogql.js';
 import { StatementCache } from '../../../src/reference/query/statement-cache.js';
-import { insertEvents, memoryStore, OTHER_PROJECT, PROJECT, standardEvents, T0, uuidFor } from './store-fixture.js';
+import {
+  insertEvents,
+  memoryStore,
+  OTHER_PROJECT,
+  PROJECT,
+  standardEvents,
+  T0,
+  uuidFor,
+} from './store-fixture.js';
 
 const NOW = T0 + 60_000;
 const db = memoryStore([
@@ -14,17 +22,31 @@ const db = memoryStore([
   {
     uuid: uuidFor(300),
     timestamp: T0 + 100_000,
-    properties: { ingestbench_run: 'r3', n: 7, s: '7', b: true, z: null, o: { a: [1, 2] }, 'we"ird.name': 'w' },
+    properties: {
+      ingestbench_run: 'r3',
+      n: 7,
+      s: '7',
+      b: true,
+      z: null,
+      o: { a: [1, 2] },
+      'we"ird.name': 'w',
+    },
   },
-  { uuid: uuidFor(301), timestamp: T0 + 100_001, properties: { ingestbench_run: 'r3', n: 1, s: 'x', b: false } },
+  {
+    uuid: uuidFor(301),
+    timestamp: T0 + 100_001,
+    properties: { ingestbench_run: 'r3', n: 1, s: 'x', b: false },
+  },
   { uuid: uuidFor(302), timestamp: T0 + 100_002, properties: { ingestbench_run: 'r3' } },
 ]);
 const statements = new StatementCache(db);
 after(() => db.close());
 
-const run = (text: string, projectId = PROJECT): HogQLResult => runHogQL(statements, text, { projectId, now: NOW });
+const run = (text: string, projectId = PROJECT): HogQLResult =>
+  runHogQL(statements, text, { projectId, now: NOW });
 const uuids = (r: HogQLResult): unknown[] => r.results.map((row) => row[0]);
-const seqUuids = (from: number, to: number): string[] => Array.from({ length: to - from }, (_, i) => uuidFor(from + i));
+const seqUuids = (from: number, to: number): string[] =>
+  Array.from({ length: to - from }, (_, i) => uuidFor(from + i));
 
 describe('runHogQL', () => {
   test('the poller’s range query: this run and project only, in time order, times as ISO strings', () => {
@@ -32,11 +54,20 @@ describe('runHogQL', () => {
       "SELECT uuid, created_at FROM events WHERE properties.ingestbench_run = 'r1' AND timestamp >= toDateTime('2026-01-01T00:00:03Z') " +
         "AND timestamp < toDateTime('2026-01-01 00:00:07') ORDER BY timestamp ASC LIMIT 50000",
     );
-    assert.deepEqual(r.results, seqUuids(3, 7).map((u, i) => [u, `2026-01-01T00:00:0${3 + i}.500000Z`]));
+    assert.deepEqual(
+      r.results,
+      seqUuids(3, 7).map((u, i) => [u, `2026-01-01T00:00:0${3 + i}.500000Z`]),
+    );
     assert.deepEqual(r.columns, ['uuid', 'created_at']);
-    assert.deepEqual(r.types, [['uuid', 'UUID'], ['created_at', "DateTime64(6, 'UTC')"]]);
+    assert.deepEqual(r.types, [
+      ['uuid', 'UUID'],
+      ['created_at', "DateTime64(6, 'UTC')"],
+    ]);
     assert.deepEqual([r.hasMore, r.limit, r.offset], [false, 50000, 0]);
-    assert.deepEqual(r.timings.map((t) => t.k), ['./parse', './compile', './execute', './decode', '.']);
+    assert.deepEqual(
+      r.timings.map((t) => t.k),
+      ['./parse', './compile', './execute', './decode', '.'],
+    );
   });
 
   test('the other project’s rows are never visible', () => {
@@ -49,30 +80,48 @@ describe('runHogQL', () => {
 
   test('uuid IN a list of 1000 literals', () => {
     const list = [...seqUuids(0, 20).filter((_, i) => i % 5 === 0), uuidFor(100)];
-    const padding = Array.from({ length: 1000 - list.length }, (_, i) => `ffffffff-0000-7000-8000-${String(i).padStart(12, '0')}`);
+    const padding = Array.from(
+      { length: 1000 - list.length },
+      (_, i) => `ffffffff-0000-7000-8000-${String(i).padStart(12, '0')}`,
+    );
     const r = run(
       `SELECT uuid FROM events WHERE properties.ingestbench_run = 'r1' AND uuid IN (${[...list, ...padding].map((u) => `'${u.toUpperCase()}'`).join(', ')}) ORDER BY uuid`,
     );
     assert.deepEqual(uuids(r), [uuidFor(0), uuidFor(5), uuidFor(10), uuidFor(15)]);
-    const notIn = run(`SELECT count() FROM events WHERE properties.ingestbench_run = 'r1' AND uuid NOT IN ('${uuidFor(0)}')`);
+    const notIn = run(
+      `SELECT count() FROM events WHERE properties.ingestbench_run = 'r1' AND uuid NOT IN ('${uuidFor(0)}')`,
+    );
     assert.deepEqual(notIn.results, [[19]]);
   });
 
   test('counts per class, with a duplicated row counted in rows but not in uuids', () => {
-    insertEvents(db, [{ uuid: uuidFor(4), timestamp: T0 + 4000, properties: { ingestbench_run: 'r1', ingestbench_class: 'identified' } }]);
+    insertEvents(db, [
+      {
+        uuid: uuidFor(4),
+        timestamp: T0 + 4000,
+        properties: { ingestbench_run: 'r1', ingestbench_class: 'identified' },
+      },
+    ]);
     try {
       const r = run(
         "SELECT properties.ingestbench_class AS cls, count() AS rows, count(DISTINCT uuid) AS uuids FROM events WHERE properties.ingestbench_run = 'r1' GROUP BY cls ORDER BY cls",
       );
-      assert.deepEqual(r.results, [['anonymous', 10, 10], ['identified', 11, 10]]);
+      assert.deepEqual(r.results, [
+        ['anonymous', 10, 10],
+        ['identified', 11, 10],
+      ]);
       assert.deepEqual(r.columns, ['cls', 'rows', 'uuids']);
     } finally {
-      db.prepare("DELETE FROM events WHERE uuid = ? AND json_extract(properties, '$.ingestbench_seq') IS NULL").run(uuidFor(4));
+      db.prepare(
+        "DELETE FROM events WHERE uuid = ? AND json_extract(properties, '$.ingestbench_seq') IS NULL",
+      ).run(uuidFor(4));
     }
   });
 
   test('property values keep their JSON types, missing ones are null', () => {
-    const r = run("SELECT properties.n, properties.s, properties.b, properties.z, properties.o, properties.`we\"ird.name`, properties.missing FROM events WHERE properties.ingestbench_run = 'r3' ORDER BY timestamp");
+    const r = run(
+      "SELECT properties.n, properties.s, properties.b, properties.z, properties.o, properties.`we\"ird.name`, properties.missing FROM events WHERE properties.ingestbench_run = 'r3' ORDER BY timestamp",
+    );
     assert.deepEqual(r.results, [
       [7, '7', true, null, { a: [1, 2] }, 'w', null],
       [1, 'x', false, null, null, null, null],
@@ -83,40 +132,68 @@ describe('runHogQL', () => {
 
   test('property comparisons are typed: numbers with numbers, strings with strings', () => {
     const where = (condition: string): unknown[] =>
-      uuids(run(`SELECT uuid FROM events WHERE properties.ingestbench_run = 'r3' AND ${condition} ORDER BY timestamp`));
+      uuids(
+        run(
+          `SELECT uuid FROM events WHERE properties.ingestbench_run = 'r3' AND ${condition} ORDER BY timestamp`,
+        ),
+      );
     assert.deepEqual(where('properties.n > 5'), [uuidFor(300)]);
     assert.deepEqual(where('properties.s > 5'), [], 'the string "7" is not a number');
     assert.deepEqual(where("properties.s = '7'"), [uuidFor(300)]);
     assert.deepEqual(where('properties.s = 7'), []);
     assert.deepEqual(where("properties.s >= 'a'"), [uuidFor(301)], 'only strings order against strings');
-    assert.deepEqual(where('properties.n != 7'), [uuidFor(301)], 'a missing property is NULL, like ClickHouse');
+    assert.deepEqual(
+      where('properties.n != 7'),
+      [uuidFor(301)],
+      'a missing property is NULL, like ClickHouse',
+    );
     assert.deepEqual(where('properties.b = true'), [uuidFor(300)]);
     assert.deepEqual(where('properties.b = false'), [uuidFor(301)]);
     assert.deepEqual(where('properties.n = true'), [], 'the number 1 is not true');
-    assert.deepEqual(where('properties.z IS NULL AND properties.n IS NOT NULL'), [uuidFor(300), uuidFor(301)], 'JSON null reads as NULL');
+    assert.deepEqual(
+      where('properties.z IS NULL AND properties.n IS NOT NULL'),
+      [uuidFor(300), uuidFor(301)],
+      'JSON null reads as NULL',
+    );
     assert.deepEqual(where("properties.s IN (7, 'x')"), [uuidFor(301)]);
     assert.deepEqual(where('properties.ingestbench_seq = NULL'), [uuidFor(300), uuidFor(301), uuidFor(302)]);
   });
 
   test('numeric comparisons on the run’s seq', () => {
-    const r = run("SELECT properties.ingestbench_seq FROM events WHERE properties.ingestbench_run = 'r1' AND (properties.ingestbench_seq > 15 OR properties.ingestbench_seq <= 1) ORDER BY properties.ingestbench_seq DESC");
+    const r = run(
+      "SELECT properties.ingestbench_seq FROM events WHERE properties.ingestbench_run = 'r1' AND (properties.ingestbench_seq > 15 OR properties.ingestbench_seq <= 1) ORDER BY properties.ingestbench_seq DESC",
+    );
     assert.deepEqual(r.results, [[19], [18], [17], [16], [1], [0]]);
   });
 
-  test('person properties and person_id with a merge override', () => {
-    db.prepare('INSERT INTO person_overrides (team_id, old_person_id, override_person_id) VALUES (?, ?, ?)').run(
-      PROJECT,
-      '00000000-0000-0000-0000-00000000000a',
-      '00000000-0000-0000-0000-00000000000b',
+  test('ORDER BY an alias of a numeric property orders numbers, not their JSON text', () => {
+    const r = run(
+      "SELECT properties.ingestbench_seq AS s FROM events WHERE properties.ingestbench_run = 'r1' ORDER BY s DESC LIMIT 3",
     );
+    assert.deepEqual(r.results, [[19], [18], [17]]);
+  });
+
+  test('person properties and person_id with a merge override', () => {
+    db.prepare(
+      'INSERT INTO person_overrides (team_id, old_person_id, override_person_id) VALUES (?, ?, ?)',
+    ).run(PROJECT, '00000000-0000-0000-0000-00000000000a', '00000000-0000-0000-0000-00000000000b');
     try {
-      const r = run("SELECT person.properties.email, person_properties.email, person_id FROM events WHERE properties.ingestbench_run = 'r1' AND properties.ingestbench_seq IN (1, 2) ORDER BY timestamp");
+      const r = run(
+        "SELECT person.properties.email, person_properties.email, person_id FROM events WHERE properties.ingestbench_run = 'r1' AND properties.ingestbench_seq IN (1, 2) ORDER BY timestamp",
+      );
       assert.deepEqual(r.results, [
         [null, null, '00000000-0000-0000-0000-00000000000b'],
         ['user-2@example.com', 'user-2@example.com', '00000000-0000-0000-0000-00000000000b'],
       ]);
-      const other = run("SELECT person_id FROM events WHERE properties.ingestbench_run = 'r1'", OTHER_PROJECT);
-      assert.deepEqual(other.results, [['00000000-0000-0000-0000-00000000000a']], 'overrides are per project');
+      const other = run(
+        "SELECT person_id FROM events WHERE properties.ingestbench_run = 'r1'",
+        OTHER_PROJECT,
+      );
+      assert.deepEqual(
+        other.results,
+        [['00000000-0000-0000-0000-00000000000a']],
+        'overrides are per project',
+      );
     } finally {
       db.prepare('DELETE FROM person_overrides').run();
     }
@@ -124,21 +201,28 @@ describe('runHogQL', () => {
 
   test('time buckets, min/max, now() and intervals', () => {
     const r = run(
-      "SELECT toStartOfInterval(timestamp, INTERVAL 5 SECOND) AS bucket, count() AS n, min(timestamp), max(timestamp) FROM events " +
+      'SELECT toStartOfInterval(timestamp, INTERVAL 5 SECOND) AS bucket, count() AS n, min(timestamp), max(timestamp) FROM events ' +
         "WHERE properties.ingestbench_run = 'r1' GROUP BY bucket ORDER BY bucket",
     );
-    assert.deepEqual(r.results, [0, 5, 10, 15].map((s) => [
-      `2026-01-01T00:00:${String(s).padStart(2, '0')}Z`,
-      5,
-      `2026-01-01T00:00:${String(s).padStart(2, '0')}Z`,
-      `2026-01-01T00:00:${String(s + 4).padStart(2, '0')}Z`,
-    ]));
-    const recent = run("SELECT count(), now() FROM events WHERE properties.ingestbench_run = 'r1' AND timestamp > now() - INTERVAL 45 SECOND");
+    assert.deepEqual(
+      r.results,
+      [0, 5, 10, 15].map((s) => [
+        `2026-01-01T00:00:${String(s).padStart(2, '0')}Z`,
+        5,
+        `2026-01-01T00:00:${String(s).padStart(2, '0')}Z`,
+        `2026-01-01T00:00:${String(s + 4).padStart(2, '0')}Z`,
+      ]),
+    );
+    const recent = run(
+      "SELECT count(), now() FROM events WHERE properties.ingestbench_run = 'r1' AND timestamp > now() - INTERVAL 45 SECOND",
+    );
     assert.deepEqual(recent.results, [[4, '2026-01-01T00:01:00Z']]);
   });
 
   test('a microsecond bound does not round a millisecond row to the wrong side', () => {
-    const at = (condition: string): unknown => run(`SELECT count() FROM events WHERE properties.ingestbench_run = 'r1' AND ${condition}`).results[0]![0];
+    const at = (condition: string): unknown =>
+      run(`SELECT count() FROM events WHERE properties.ingestbench_run = 'r1' AND ${condition}`)
+        .results[0]![0];
     assert.equal(at("timestamp >= '2026-01-01 00:00:01.000001'"), 18);
     assert.equal(at("timestamp > '2026-01-01 00:00:00.999999'"), 19);
     assert.equal(at("timestamp = '2026-01-01 00:00:01.000000'"), 1);
@@ -146,15 +230,21 @@ describe('runHogQL', () => {
   });
 
   test('NULLs sort last in both directions, as in ClickHouse', () => {
-    const asc = run("SELECT properties.n FROM events WHERE properties.ingestbench_run = 'r3' ORDER BY properties.n ASC");
-    const desc = run("SELECT properties.n FROM events WHERE properties.ingestbench_run = 'r3' ORDER BY properties.n DESC");
+    const asc = run(
+      "SELECT properties.n FROM events WHERE properties.ingestbench_run = 'r3' ORDER BY properties.n ASC",
+    );
+    const desc = run(
+      "SELECT properties.n FROM events WHERE properties.ingestbench_run = 'r3' ORDER BY properties.n DESC",
+    );
     assert.deepEqual(asc.results, [[1], [7], [null]]);
     assert.deepEqual(desc.results, [[7], [1], [null]]);
   });
 
   test('LIMIT, OFFSET and hasMore page through every row exactly once', () => {
     const page = (limit: number, offset: number): HogQLResult =>
-      run(`SELECT uuid FROM events WHERE properties.ingestbench_run = 'r1' ORDER BY timestamp LIMIT ${limit} OFFSET ${offset}`);
+      run(
+        `SELECT uuid FROM events WHERE properties.ingestbench_run = 'r1' ORDER BY timestamp LIMIT ${limit} OFFSET ${offset}`,
+      );
     const seen: unknown[] = [];
     let offset = 0;
     for (;;) {
@@ -174,15 +264,23 @@ describe('runHogQL', () => {
   });
 
   test('LIMIT defaults to 100 and is capped at 50,000', () => {
-    const many = Array.from({ length: 50_001 }, (_, i) => ({ uuid: `bulk-${i}`, timestamp: T0 + i, properties: { ingestbench_run: 'bulk' } }));
+    const many = Array.from({ length: 50_001 }, (_, i) => ({
+      uuid: `bulk-${i}`,
+      timestamp: T0 + i,
+      properties: { ingestbench_run: 'bulk' },
+    }));
     insertEvents(db, many);
     try {
       const byDefault = run("SELECT uuid FROM events WHERE properties.ingestbench_run = 'bulk'");
       assert.deepEqual([byDefault.results.length, byDefault.limit, byDefault.hasMore], [100, 100, true]);
-      const capped = run("SELECT uuid FROM events WHERE properties.ingestbench_run = 'bulk' ORDER BY timestamp LIMIT 60000");
+      const capped = run(
+        "SELECT uuid FROM events WHERE properties.ingestbench_run = 'bulk' ORDER BY timestamp LIMIT 60000",
+      );
       assert.deepEqual([capped.results.length, capped.limit, capped.hasMore], [50_000, 50_000, true]);
       assert.equal(capped.results[49_999]![0], 'bulk-49999');
-      const rest = run("SELECT uuid FROM events WHERE properties.ingestbench_run = 'bulk' ORDER BY timestamp LIMIT 60000 OFFSET 50000");
+      const rest = run(
+        "SELECT uuid FROM events WHERE properties.ingestbench_run = 'bulk' ORDER BY timestamp LIMIT 60000 OFFSET 50000",
+      );
       assert.deepEqual([rest.results, rest.hasMore], [[['bulk-50000']], false]);
     } finally {
       db.prepare("DELETE FROM events WHERE uuid LIKE 'bulk-%'").run();
@@ -206,8 +304,16 @@ describe('runHogQL', () => {
   });
 
   test('without a time range the project filter scans the table instead of walking the index', () => {
-    const c = compileHogQL(parseHogQL("SELECT properties.c AS c, count() FROM events WHERE properties.ingestbench_run = 'r1' GROUP BY c"), { projectId: PROJECT, now: NOW });
-    const plan = db.prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${c.sql}`).all(...c.params).map((p) => p.detail);
+    const c = compileHogQL(
+      parseHogQL(
+        "SELECT properties.c AS c, count() FROM events WHERE properties.ingestbench_run = 'r1' GROUP BY c",
+      ),
+      { projectId: PROJECT, now: NOW },
+    );
+    const plan = db
+      .prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${c.sql}`)
+      .all(...c.params)
+      .map((p) => p.detail);
     assert.ok(plan.includes('SCAN events'), plan.join('\n'));
   });
 
@@ -215,10 +321,14 @@ describe('runHogQL', () => {
     const cache = new StatementCache(db);
     for (let n = 1; n <= 30; n += 1) {
       const list = Array.from({ length: n }, (_, i) => `'${uuidFor(i)}'`).join(', ');
-      const r = runHogQL(cache, `SELECT uuid FROM events WHERE properties.ingestbench_run = 'run-${n}' AND uuid IN (${list}) LIMIT ${n}`, {
-        projectId: PROJECT,
-        now: NOW,
-      });
+      const r = runHogQL(
+        cache,
+        `SELECT uuid FROM events WHERE properties.ingestbench_run = 'run-${n}' AND uuid IN (${list}) LIMIT ${n}`,
+        {
+          projectId: PROJECT,
+          now: NOW,
+        },
+      );
       assert.deepEqual(r.results, []);
     }
     assert.equal(cache.size, 1);

@@ -78,8 +78,17 @@ export function standardEvents(): FixtureEvent[] {
       personProperties: seq % 2 === 0 ? { email: `user-${seq % 4}@example.com` } : {},
     });
   }
-  events.push({ uuid: uuidFor(100), timestamp: T0 + 5000, properties: { ingestbench_run: 'r2', ingestbench_seq: 0 } });
-  events.push({ team: OTHER_PROJECT, uuid: uuidFor(200), timestamp: T0 + 5000, properties: { ingestbench_run: 'r1', ingestbench_seq: 5 } });
+  events.push({
+    uuid: uuidFor(100),
+    timestamp: T0 + 5000,
+    properties: { ingestbench_run: 'r2', ingestbench_seq: 0 },
+  });
+  events.push({
+    team: OTHER_PROJECT,
+    uuid: uuidFor(200),
+    timestamp: T0 + 5000,
+    properties: { ingestbench_run: 'r1', ingestbench_seq: 5 },
+  });
   return events;
 }
 
@@ -120,19 +129,30 @@ export function tableCounts(db: Database.Database): Record<string, number> {
     .prepare<[], string>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
     .pluck()
     .all();
-  return Object.fromEntries(tables.map((t) => [t, db.prepare<[], number>(`SELECT count(*) FROM "${t}"`).pluck().get() ?? -1]));
+  return Object.fromEntries(
+    tables.map((t) => [t, db.prepare<[], number>(`SELECT count(*) FROM "${t}"`).pluck().get() ?? -1]),
+  );
 }
 
 export function queryRequest(
   hogql: string,
-  options: { key?: string | null; project?: number | string; method?: string; body?: unknown; url?: string } = {},
+  options: {
+    key?: string | null;
+    project?: number | string;
+    method?: string;
+    body?: unknown;
+    url?: string;
+  } = {},
 ): HttpRequest {
   const key = options.key === undefined ? KEY : options.key;
   const body = options.body ?? { query: { kind: 'HogQLQuery', query: hogql }, refresh: 'force_blocking' };
   return {
     method: options.method ?? 'POST',
     url: options.url ?? `/api/projects/${options.project ?? PROJECT}/query/`,
-    headers: { 'content-type': 'application/json', ...(key === null ? {} : { authorization: `Bearer ${key}` }) },
+    headers: {
+      'content-type': 'application/json',
+      ...(key === null ? {} : { authorization: `Bearer ${key}` }),
+    },
     body: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
     remoteAddress: '127.0.0.1',
   };

@@ -6,7 +6,17 @@ import { tokenizeHogQL, type Token } from '../../../src/reference/query/tokenize
 import { hogqlLiteral } from '../../../src/observe/hogql-literal.js';
 
 const kinds = (tokens: Token[]): string[] =>
-  tokens.map((t) => (t.kind === 'string' ? `s:${t.value}` : t.kind === 'number' ? `n:${t.value}` : t.kind === 'eof' ? 'eof' : t.kind === 'ident' ? `${t.quoted ? 'q' : 'i'}:${t.text}` : `o:${t.text}`));
+  tokens.map((t) =>
+    t.kind === 'string'
+      ? `s:${t.value}`
+      : t.kind === 'number'
+        ? `n:${t.value}`
+        : t.kind === 'eof'
+          ? 'eof'
+          : t.kind === 'ident'
+            ? `${t.quoted ? 'q' : 'i'}:${t.text}`
+            : `o:${t.text}`,
+  );
 
 function refusal(text: string): HogQLError {
   try {
@@ -20,8 +30,19 @@ function refusal(text: string): HogQLError {
 
 describe('tokenizeHogQL', () => {
   test('identifiers with $, quoted identifiers, numbers, operators', () => {
-    assert.deepEqual(kinds(tokenizeHogQL("properties.$browser >= 1.5e3 AND `a b` <> \"c\"\"d\" == x")), [
-      'i:properties', 'o:.', 'i:$browser', 'o:>=', 'n:1500', 'i:AND', 'q:a b', 'o:!=', 'q:c"d', 'o:=', 'i:x', 'eof',
+    assert.deepEqual(kinds(tokenizeHogQL('properties.$browser >= 1.5e3 AND `a b` <> "c""d" == x')), [
+      'i:properties',
+      'o:.',
+      'i:$browser',
+      'o:>=',
+      'n:1500',
+      'i:AND',
+      'q:a b',
+      'o:!=',
+      'q:c"d',
+      'o:=',
+      'i:x',
+      'eof',
     ]);
   });
 
@@ -32,7 +53,15 @@ describe('tokenizeHogQL', () => {
   });
 
   test('every string the poller escapes comes back unchanged', () => {
-    for (const value of ["r'1", 'back\\slash', 'tab\there', 'nl\nx', "'; DROP TABLE events; --", 'nul\0bell\x07vt\v', '']) {
+    for (const value of [
+      "r'1",
+      'back\\slash',
+      'tab\there',
+      'nl\nx',
+      "'; DROP TABLE events; --",
+      'nul\0bell\x07vt\v',
+      '',
+    ]) {
       const [token] = tokenizeHogQL(hogqlLiteral(value));
       assert.deepEqual(token?.kind === 'string' ? token.value : null, value);
     }
@@ -40,7 +69,14 @@ describe('tokenizeHogQL', () => {
 
   test('offsets point at each token', () => {
     const tokens = tokenizeHogQL('SELECT  uuid');
-    assert.deepEqual(tokens.map((t) => [t.start, t.end]), [[0, 6], [8, 12], [12, 12]]);
+    assert.deepEqual(
+      tokens.map((t) => [t.start, t.end]),
+      [
+        [0, 6],
+        [8, 12],
+        [12, 12],
+      ],
+    );
   });
 
   test('refuses statement separators, comments and placeholders by name', () => {

@@ -19,10 +19,11 @@ before(async () => {
     maxBodyBytes: 1024,
     handlers: [
       (r) => (r.url.startsWith('/first') ? text(200, 'first') : null),
-      async (r) => {
-        if (!r.url.startsWith('/echo')) return null;
+      // An async handler, as capture and query are.
+      (r) => {
+        if (!r.url.startsWith('/echo')) return Promise.resolve(null);
         seen.push(r);
-        return json(201, { bytes: r.body.length, method: r.method });
+        return Promise.resolve(json(201, { bytes: r.body.length, method: r.method }));
       },
       (r) => {
         if (r.url === '/boom') throw new Error('handler bug');
