@@ -9,6 +9,7 @@ import type { EventClass } from '../scenario/scenario.js';
 
 export interface CostCounters {
   readonly cpuSeconds: Record<EventClass, number>;
+  /** Events stored per class (outcome="ingested"; dropped ones are not a stored event's cost). */
   readonly processed: Record<EventClass, number>;
   /** CPU of each target process (capture, ingestion), for context. */
   readonly processCpuSeconds: Record<string, number>;
@@ -50,7 +51,9 @@ export function costCountersFromMetrics(text: string): CostCounters {
     const cls = s.labels['class'];
     const isClass = cls === 'anonymous' || cls === 'identified';
     if (s.name === 'ingestbench_ingestion_cpu_seconds_total' && isClass) counters.cpuSeconds[cls] += s.value;
-    else if (s.name === 'ingestbench_events_ingested_total' && isClass) counters.processed[cls] += s.value;
+    else if (s.name === 'ingestbench_events_ingested_total' && isClass && s.labels['outcome'] === 'ingested') {
+      counters.processed[cls] += s.value;
+    }
     else if (s.name === 'process_cpu_seconds_total' && s.labels['process']) {
       counters.processCpuSeconds[s.labels['process']] = s.value;
     }

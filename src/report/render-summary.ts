@@ -29,7 +29,10 @@ export function renderSummary(report: Report): string {
   const errors = errorEntries(report);
   if (errors.length > 0) out.push(`errors: ${errors.map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
   const cost = costEntries(report.cost);
-  if (cost.length > 0) out.push(`cost: ${cost.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+  if (cost.length > 0) {
+    out.push('processing cost (from the target\'s metrics):');
+    for (const [k, v] of cost) out.push(`  ${k.padEnd(38)} ${v}`);
+  }
   out.push('');
   if (report.sla.length === 0) out.push('sla: no checks in the scenario');
   for (const r of report.sla) out.push(`  ${r.pass ? 'pass' : 'FAIL'}  ${r.check}: ${r.detail}`);

@@ -10,6 +10,7 @@ import {
   type LatencyFigures,
   type LatencyMetric,
   type LatencyScope,
+  type CostReport,
   type Report,
 } from './report-types.js';
 
@@ -117,19 +118,23 @@ export function errorEntries(report: Report): [string, string][] {
     .map(([kind, n]) => [kind, formatCount(n)]);
 }
 
-/** Numeric and string leaves of the cost object, by dotted path (its shape is measure-cost's). */
-export function costEntries(cost: object | null): [string, string][] {
-  const out: [string, string][] = [];
-  const walk = (value: unknown, path: string): void => {
-    if (typeof value === 'number')
-      out.push([path, Number.isInteger(value) ? formatCount(value) : value.toPrecision(4)]);
-    else if (typeof value === 'string' || typeof value === 'boolean') out.push([path, String(value)]);
-    else if (value === null) out.push([path, '—']);
-    else if (value !== null && typeof value === 'object')
-      for (const [k, v] of Object.entries(value)) walk(v, path ? `${path}.${k}` : k);
+/** The cost figures as rows: CPU per event for each class, their ratio, CPU per target process. */
+export function costEntries(cost: CostReport | null): [string, string][] {
+  if (cost === null) return [];
+  const perEvent = (cls: 'anonymous' | 'identified'): [string, string] => {
+    const c = cost.classes[cls];
+    const micros = c.cpuMicrosPerEvent === null ? '—' : `${c.cpuMicrosPerEvent.toFixed(1)} µs`;
+    return [`${cls} ingestion CPU per event`, `${micros} (${formatCount(c.events)} events, ${c.cpuSeconds.toFixed(3)} s)`];
   };
-  walk(cost, '');
-  return out;
+  const ratio = cost.identifiedToAnonymousRatio;
+  return [
+    perEvent('anonymous'),
+    perEvent('identified'),
+    ['identified / anonymous CPU per event', ratio === null ? '— (needs both classes)' : `${ratio.toFixed(2)}×`],
+    ...Object.entries(cost.processCpuSeconds).map(
+      ([name, seconds]: [string, number]): [string, string] => [`${name} process CPU during the run`, `${seconds.toFixed(2)} s`],
+    ),
+  ];
 }
 
 export function headline(report: Report): string {

@@ -3,6 +3,7 @@
 // latencies milliseconds, rates events/second, shares fractions. No secret is ever part of it:
 // the target appears as kind, URLs and project id only.
 
+import type { CostFigures } from '../measure/measure-cost.js';
 import type { EventClass } from '../scenario/scenario.js';
 import type { SlaResult, Verdict } from '../verdict/evaluate-sla.js';
 
@@ -74,11 +75,10 @@ export interface ObservationSummary {
 }
 
 /**
- * Processing cost per class from the target's counters (CPU per event per class, their ratio),
- * when the target exposes them. Its shape belongs to measure-cost.ts; the report carries it as
- * given and the renderers print its numeric leaves by path.
+ * Processing cost per class from the target's own counters (CPU per event per class and their
+ * ratio), when the target exposes them: see measure/measure-cost.ts.
  */
-export type CostReport = object;
+export type CostReport = CostFigures;
 
 export interface RunInfo {
   readonly id: string;

@@ -146,7 +146,9 @@ describe('buildReport', () => {
     assert.match(text, /^anonymous\s+108\s+107\s+106\s+1\s+1\s+0\s+104\s+2\s+2\s+/m);
     assert.match(text, /lost 2 \(1\.69% of acknowledged\), duplicates 2, capture error rate 0\.84%/);
     assert.match(text, /verdict: PASS/);
-    assert.match(text, /cost: perClass\.anonymous\.cpuMsPerEvent 0\.2500/);
+    assert.match(text, /anonymous ingestion CPU per event\s+250\.0 µs \(4,000 events, 1\.000 s\)/);
+    assert.match(text, /identified \/ anonymous CPU per event\s+4\.00×/);
+    assert.match(text, /ingestion process CPU during the run\s+2\.25 s/);
   });
 });
 

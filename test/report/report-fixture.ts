@@ -142,8 +142,13 @@ export function fixtureInputs(): ReportInputs & {
     partial: false,
     workers: 1,
     cost: {
-      perClass: { anonymous: { cpuMsPerEvent: 0.25 }, identified: { cpuMsPerEvent: 1 } },
-      identifiedToAnonymous: 4,
+      source: 'target-metrics',
+      classes: {
+        anonymous: { events: 4000, cpuSeconds: 1, cpuMicrosPerEvent: 250 },
+        identified: { events: 1000, cpuSeconds: 1, cpuMicrosPerEvent: 1000 },
+      },
+      identifiedToAnonymousRatio: 4,
+      processCpuSeconds: { capture: 3.5, ingestion: 2.25 },
     },
     ingestbenchVersion: '0.1.0-test',
     nodeVersion: 'v20.20.0',

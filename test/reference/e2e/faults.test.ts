@@ -119,11 +119,12 @@ test('delay: events become visible no sooner than the delay, and each held event
 });
 
 test('crash-every: ingestion is killed and restarted under load, and every acknowledged event is stored once', async () => {
-  assert.equal(await setFaults('crash-every=250ms'), 200);
+  assert.equal(await setFaults('crash-every=150ms'), 200);
   const run = `crash-${process.pid}`;
   const acknowledged: TestEvent[] = [];
   const until = Date.now() + 1_500;
-  while (Date.now() < until) {
+  // Bounded by count as well as time: rowsOf() reads at most one 50,000-row HogQL page.
+  while (Date.now() < until && acknowledged.length < 40_000) {
     const events = makeEvents(run, 50, false);
     if ((await postBatch(target.captureUrl, events)) === 200) acknowledged.push(...events);
   }
