@@ -5,8 +5,14 @@ import { runHarnessSendBench } from './harness-send.js';
 import { runReferenceBench } from './reference.js';
 
 const BENCHES: Record<string, { help: string; run: () => Promise<unknown> }> = {
-  reference: { help: 'the embedded reference target: capture, ingestion per class, time-to-queryable, CPU ratio', run: runReferenceBench },
-  harness: { help: 'the load generator: black-hole throughput vs autocannon, rate accuracy, ledger bytes per event', run: runHarnessSendBench },
+  reference: {
+    help: 'the embedded reference target: capture, ingestion per class, time-to-queryable, CPU ratio',
+    run: runReferenceBench,
+  },
+  harness: {
+    help: 'the load generator: black-hole throughput vs autocannon, rate accuracy, ledger bytes per event',
+    run: runHarnessSendBench,
+  },
 };
 
 const names = process.argv.slice(2);

@@ -33,8 +33,18 @@ export interface RunScenarioOptions {
 
 export type RunProgress =
   | { readonly stage: 'preflight' }
-  | { readonly stage: 'load'; readonly load: LoadProgress; readonly visible: number; readonly plannedTotal: number }
-  | { readonly stage: 'drain'; readonly visible: number; readonly acknowledged: number; readonly elapsedMs: number };
+  | {
+      readonly stage: 'load';
+      readonly load: LoadProgress;
+      readonly visible: number;
+      readonly plannedTotal: number;
+    }
+  | {
+      readonly stage: 'drain';
+      readonly visible: number;
+      readonly acknowledged: number;
+      readonly elapsedMs: number;
+    };
 
 export function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -78,7 +88,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
     ledger,
     target: { captureUrl: target.captureUrl, token: target.token },
     signal,
-    onProgress: (p) => progress({ stage: 'load', load: p, visible: poller.stats().visible, plannedTotal: plan.planned }),
+    onProgress: (p) =>
+      progress({ stage: 'load', load: p, visible: poller.stats().visible, plannedTotal: plan.planned }),
   });
 
   let observation: ObservationResult;
@@ -88,7 +99,12 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
     const drainStart = Date.now();
     const ticker = setInterval(() => {
       const s = poller.stats();
-      progress({ stage: 'drain', visible: s.visible, acknowledged: acknowledgedOf(load), elapsedMs: Date.now() - drainStart });
+      progress({
+        stage: 'drain',
+        visible: s.visible,
+        acknowledged: acknowledgedOf(load),
+        elapsedMs: Date.now() - drainStart,
+      });
     }, 1000);
     try {
       observation = await poller.drain(scenario.observation.drainTimeoutMs);
@@ -96,7 +112,10 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
       clearInterval(ticker);
     }
   }
-  const cost = target.metricsUrl && costBefore ? measureCost(costBefore, await scrapeCostCounters(target.metricsUrl)) : null;
+  const cost =
+    target.metricsUrl && costBefore
+      ? measureCost(costBefore, await scrapeCostCounters(target.metricsUrl))
+      : null;
 
   const report = buildReport({
     runId,
@@ -121,7 +140,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
     value: 0,
     pass: false,
     unit: 'count',
-    detail: 'the run was interrupted before its schedule ended: the report is partial and its SLA is not judged met',
+    detail:
+      'the run was interrupted before its schedule ended: the report is partial and its SLA is not judged met',
   };
   return { ...report, sla: [...results, stopped], verdict: 'fail' };
 }

@@ -29,7 +29,8 @@ export interface CommandSpec {
 export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'run',
-    summary: 'Run a scenario against a target and report time-to-queryable, loss, duplicates and the SLA verdict.',
+    summary:
+      'Run a scenario against a target and report time-to-queryable, loss, duplicates and the SLA verdict.',
     positionals: [{ name: 'scenario.yaml', help: 'the scenario file', required: true }],
     options: [
       {
@@ -39,9 +40,25 @@ export const COMMANDS: readonly CommandSpec[] = [
         default: 'embedded',
         help: 'embedded: the reference pipeline started inside the run; posthog: a real PostHog from POSTHOG_* environment variables',
       },
-      { name: 'out', kind: 'string', value: 'DIR', default: 'reports', help: 'where reports/<run-id>/ is written' },
-      { name: 'rate', kind: 'number', value: 'R', help: 'scale the rate phases so the peak rate is R events/s' },
-      { name: 'duration', kind: 'duration', value: 'D', help: "set the steady phase's duration (e.g. 30s, 5m)" },
+      {
+        name: 'out',
+        kind: 'string',
+        value: 'DIR',
+        default: 'reports',
+        help: 'where reports/<run-id>/ is written',
+      },
+      {
+        name: 'rate',
+        kind: 'number',
+        value: 'R',
+        help: 'scale the rate phases so the peak rate is R events/s',
+      },
+      {
+        name: 'duration',
+        kind: 'duration',
+        value: 'D',
+        help: "set the steady phase's duration (e.g. 30s, 5m)",
+      },
       { name: 'workers', kind: 'integer', value: 'N', help: 'load worker threads (default: one per core)' },
       { name: 'seed', kind: 'integer', value: 'S', help: "override the scenario's seed" },
       {
@@ -50,7 +67,12 @@ export const COMMANDS: readonly CommandSpec[] = [
         value: 'SPEC',
         help: 'embedded target only: inject faults (same SPEC as `serve --fault`) to see how the harness reports them',
       },
-      { name: 'json', kind: 'boolean', default: false, help: 'print report.json to stdout (human output stays on stderr)' },
+      {
+        name: 'json',
+        kind: 'boolean',
+        default: false,
+        help: 'print report.json to stdout (human output stays on stderr)',
+      },
       { name: 'quiet', kind: 'boolean', default: false, help: 'no live progress lines' },
     ],
     examples: [
@@ -78,7 +100,10 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'Run the embedded reference target (capture, query and metrics APIs) until SIGINT/SIGTERM.',
     positionals: [],
     options: SERVE_OPTIONS,
-    examples: ['ingestbench serve --port 0 --memory', 'ingestbench serve --data ./data --fault drop-after-ack=0.01'],
+    examples: [
+      'ingestbench serve --port 0 --memory',
+      'ingestbench serve --data ./data --fault drop-after-ack=0.01',
+    ],
   },
 ];
 

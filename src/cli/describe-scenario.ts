@@ -5,9 +5,14 @@ import { formatDuration } from '../report/format.js';
 
 export function describeScenario(s: Scenario): string {
   const totalMs = s.phases.reduce((sum, p) => sum + p.durationMs, 0);
-  const planned = Math.round(s.phases.reduce((sum, p) => sum + ((p.fromRate + p.toRate) / 2) * (p.durationMs / 1000), 0));
+  const planned = Math.round(
+    s.phases.reduce((sum, p) => sum + ((p.fromRate + p.toRate) / 2) * (p.durationMs / 1000), 0),
+  );
   const phases = s.phases
-    .map((p) => `${p.name} ${formatDuration(p.durationMs)} @ ${p.fromRate === p.toRate ? p.toRate : `${p.fromRate}→${p.toRate}`}/s`)
+    .map(
+      (p) =>
+        `${p.name} ${formatDuration(p.durationMs)} @ ${p.fromRate === p.toRate ? p.toRate : `${p.fromRate}→${p.toRate}`}/s`,
+    )
     .join(', ');
   const mix = s.behaviours.map((b) => `${b.name} ${(b.weight * 100).toFixed(0)}%`).join(', ');
   return [

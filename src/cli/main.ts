@@ -42,7 +42,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (error instanceof IngestbenchError) {
       io.stderr.write(`ingestbench: ${error.message}\n`);
     } else {
-      io.stderr.write(`ingestbench: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      io.stderr.write(
+        `ingestbench: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
     }
     return exitCodeFor(error);
   }

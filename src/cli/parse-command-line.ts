@@ -23,8 +23,13 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   const first = argv[0];
   const command = first !== undefined && !first.startsWith('-') ? findCommand(first) : undefined;
   if (first !== undefined && !first.startsWith('-') && command === undefined) {
-    const guess = didYouMean(first, COMMANDS.map((c) => c.name));
-    throw usage(`unknown command "${first}"${guess ? ` (did you mean "${guess}"?)` : ''}; see ingestbench --help`);
+    const guess = didYouMean(
+      first,
+      COMMANDS.map((c) => c.name),
+    );
+    throw usage(
+      `unknown command "${first}"${guess ? ` (did you mean "${guess}"?)` : ''}; see ingestbench --help`,
+    );
   }
   const specs = [...GLOBAL_OPTIONS, ...(command?.options ?? [])];
   const rest = command ? argv.slice(1) : argv;
@@ -35,7 +40,10 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       allowPositionals: true,
       strict: true,
       options: Object.fromEntries(
-        specs.map((s) => [s.name, { type: s.kind === 'boolean' ? 'boolean' : 'string', multiple: s.repeatable === true }]),
+        specs.map((s) => [
+          s.name,
+          { type: s.kind === 'boolean' ? 'boolean' : 'string', multiple: s.repeatable === true },
+        ]),
       ),
     });
   } catch (error) {
@@ -58,7 +66,9 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   if (command && !help) {
     const required = command.positionals.filter((p) => p.required);
     if (parsed.positionals.length < required.length) {
-      throw usage(`${command.name} needs ${required.map((p) => `<${p.name}>`).join(' ')}; see ingestbench ${command.name} --help`);
+      throw usage(
+        `${command.name} needs ${required.map((p) => `<${p.name}>`).join(' ')}; see ingestbench ${command.name} --help`,
+      );
     }
     if (parsed.positionals.length > command.positionals.length) {
       throw usage(`${command.name}: unexpected argument "${parsed.positionals[command.positionals.length]}"`);
@@ -103,15 +113,23 @@ function convert(spec: OptionSpec, raw: string | boolean | string[] | undefined)
   }
 }
 
-function explainParseError(error: unknown, specs: readonly OptionSpec[], command: CommandSpec | undefined): string {
+function explainParseError(
+  error: unknown,
+  specs: readonly OptionSpec[],
+  command: CommandSpec | undefined,
+): string {
   const message = error instanceof Error ? error.message : String(error);
   const unknown = /Unknown option '(-{1,2})([^']+)'/.exec(message);
   if (unknown) {
-    const guess = didYouMean(unknown[2] ?? '', specs.map((s) => s.name));
+    const guess = didYouMean(
+      unknown[2] ?? '',
+      specs.map((s) => s.name),
+    );
     const where = command ? `ingestbench ${command.name}` : 'ingestbench';
     return `unknown option ${unknown[1]}${unknown[2]} for ${where}${guess ? ` (did you mean --${guess}?)` : ''}`;
   }
   const ambiguous = /Option '--([^']+)' argument is ambiguous/.exec(message);
-  if (ambiguous) return `--${ambiguous[1]} needs a value (a value starting with "-" is written --${ambiguous[1]}=VALUE)`;
+  if (ambiguous)
+    return `--${ambiguous[1]} needs a value (a value starting with "-" is written --${ambiguous[1]}=VALUE)`;
   return message.split('\n')[0] ?? message;
 }

@@ -6,7 +6,8 @@ import { COMMANDS, GLOBAL_OPTIONS, type CommandSpec, type OptionSpec } from './c
 function optionLine(spec: OptionSpec): [string, string] {
   const value = spec.kind === 'boolean' ? '' : ` ${spec.value ?? spec.choices?.join('|') ?? 'VALUE'}`;
   const left = `--${spec.name}${value}${spec.repeatable ? ' …' : ''}`;
-  const def = spec.default !== undefined && spec.kind !== 'boolean' ? ` (default: ${String(spec.default)})` : '';
+  const def =
+    spec.default !== undefined && spec.kind !== 'boolean' ? ` (default: ${String(spec.default)})` : '';
   return [left, `${spec.help}${def}`];
 }
 
@@ -17,7 +18,11 @@ function table(rows: readonly [string, string][]): string {
 
 export function renderCommandHelp(command: CommandSpec): string {
   const args = command.positionals.map((p) => (p.required ? `<${p.name}>` : `[${p.name}]`)).join(' ');
-  const lines = [`Usage: ingestbench ${command.name}${args ? ` ${args}` : ''}${command.options.length ? ' [options]' : ''}`, '', command.summary];
+  const lines = [
+    `Usage: ingestbench ${command.name}${args ? ` ${args}` : ''}${command.options.length ? ' [options]' : ''}`,
+    '',
+    command.summary,
+  ];
   if (command.options.length) lines.push('', 'Options:', table(command.options.map(optionLine)));
   if (command.examples.length) lines.push('', 'Examples:', ...command.examples.map((e) => `  ${e}`));
   return `${lines.join('\n')}\n`;
@@ -28,7 +33,10 @@ export function renderMainHelp(version: string): string {
     [String(EXIT_CODES.OK), 'SLA met (or command succeeded)'],
     [String(EXIT_CODES.SLA_FAILED), 'SLA failed'],
     [String(EXIT_CODES.USAGE), 'bad usage or invalid scenario'],
-    [String(EXIT_CODES.TARGET_UNREACHABLE), 'target unreachable, refused or unauthorised (found before any load is sent)'],
+    [
+      String(EXIT_CODES.TARGET_UNREACHABLE),
+      'target unreachable, refused or unauthorised (found before any load is sent)',
+    ],
     [String(EXIT_CODES.INTERNAL), 'internal error'],
   ];
   return [
@@ -45,7 +53,7 @@ export function renderMainHelp(version: string): string {
     'Exit codes:',
     table(exit),
     '',
-    'Run `ingestbench <command> --help` for a command\'s options.',
+    "Run `ingestbench <command> --help` for a command's options.",
     '',
   ].join('\n');
 }

@@ -22,10 +22,16 @@ export async function runCommand(line: CommandLine, io: CliIo): Promise<number> 
     ...(typeof o['seed'] === 'number' ? { seed: o['seed'] } : {}),
   });
   const runId = newRunId();
-  const target = await resolveTarget(String(o['target']), io.env, typeof o['fault'] === 'string' ? { fault: o['fault'] } : {});
+  const target = await resolveTarget(
+    String(o['target']),
+    io.env,
+    typeof o['fault'] === 'string' ? { fault: o['fault'] } : {},
+  );
   try {
     const t = target.describe();
-    io.stderr.write(`ingestbench run ${runId}\n${describeScenario(scenario)}  target    ${t.kind}: capture ${t.captureUrl}, query ${t.queryUrl} (project ${t.projectId})\n\n`);
+    io.stderr.write(
+      `ingestbench run ${runId}\n${describeScenario(scenario)}  target    ${t.kind}: capture ${t.captureUrl}, query ${t.queryUrl} (project ${t.projectId})\n\n`,
+    );
     const report = await runScenario({
       scenario,
       target,

@@ -17,7 +17,10 @@ export interface CostCounters {
 
 export interface CostFigures {
   readonly source: 'target-metrics';
-  readonly classes: Record<EventClass, { events: number; cpuSeconds: number; cpuMicrosPerEvent: number | null }>;
+  readonly classes: Record<
+    EventClass,
+    { events: number; cpuSeconds: number; cpuMicrosPerEvent: number | null }
+  >;
   /** identified ÷ anonymous CPU per event; null unless both classes were processed. */
   readonly identifiedToAnonymousRatio: number | null;
   readonly processCpuSeconds: Record<string, number>;
@@ -26,7 +29,9 @@ export interface CostFigures {
 const SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{([^}]*)\})?\s+(\S+)/;
 
 /** Prometheus text exposition → samples (name, labels, value). Comments and blank lines skipped. */
-export function parsePrometheusText(text: string): { name: string; labels: Record<string, string>; value: number }[] {
+export function parsePrometheusText(
+  text: string,
+): { name: string; labels: Record<string, string>; value: number }[] {
   const samples: { name: string; labels: Record<string, string>; value: number }[] = [];
   for (const line of text.split('\n')) {
     if (line === '' || line.startsWith('#')) continue;
@@ -51,10 +56,13 @@ export function costCountersFromMetrics(text: string): CostCounters {
     const cls = s.labels['class'];
     const isClass = cls === 'anonymous' || cls === 'identified';
     if (s.name === 'ingestbench_ingestion_cpu_seconds_total' && isClass) counters.cpuSeconds[cls] += s.value;
-    else if (s.name === 'ingestbench_events_ingested_total' && isClass && s.labels['outcome'] === 'ingested') {
+    else if (
+      s.name === 'ingestbench_events_ingested_total' &&
+      isClass &&
+      s.labels['outcome'] === 'ingested'
+    ) {
       counters.processed[cls] += s.value;
-    }
-    else if (s.name === 'process_cpu_seconds_total' && s.labels['process']) {
+    } else if (s.name === 'process_cpu_seconds_total' && s.labels['process']) {
       counters.processCpuSeconds[s.labels['process']] = s.value;
     }
   }
@@ -68,9 +76,13 @@ export async function scrapeCostCounters(metricsUrl: string): Promise<CostCounte
     if (response.statusCode !== 200) throw new Error(`HTTP ${response.statusCode}`);
     return costCountersFromMetrics(text);
   } catch (error) {
-    throw new IngestbenchError('TARGET_UNREACHABLE', `could not read target metrics at ${metricsUrl}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new IngestbenchError(
+      'TARGET_UNREACHABLE',
+      `could not read target metrics at ${metricsUrl}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 

@@ -24,7 +24,11 @@ export const json = (status: number, value: unknown, headers: Record<string, str
   body: JSON.stringify(value),
 });
 
-export const text = (status: number, message: string, headers: Record<string, string> = {}): HttpResponse => ({
+export const text = (
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): HttpResponse => ({
   status,
   headers: { 'content-type': 'text/plain; charset=utf-8', ...headers },
   body: message,

@@ -30,7 +30,7 @@ export function renderSummary(report: Report): string {
   if (errors.length > 0) out.push(`errors: ${errors.map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
   const cost = costEntries(report.cost);
   if (cost.length > 0) {
-    out.push('processing cost (from the target\'s metrics):');
+    out.push("processing cost (from the target's metrics):");
     for (const [k, v] of cost) out.push(`  ${k.padEnd(38)} ${v}`);
   }
   out.push('');

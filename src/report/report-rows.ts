@@ -124,16 +124,23 @@ export function costEntries(cost: CostReport | null): [string, string][] {
   const perEvent = (cls: 'anonymous' | 'identified'): [string, string] => {
     const c = cost.classes[cls];
     const micros = c.cpuMicrosPerEvent === null ? '—' : `${c.cpuMicrosPerEvent.toFixed(1)} µs`;
-    return [`${cls} ingestion CPU per event`, `${micros} (${formatCount(c.events)} events, ${c.cpuSeconds.toFixed(3)} s)`];
+    return [
+      `${cls} ingestion CPU per event`,
+      `${micros} (${formatCount(c.events)} events, ${c.cpuSeconds.toFixed(3)} s)`,
+    ];
   };
   const ratio = cost.identifiedToAnonymousRatio;
   return [
     perEvent('anonymous'),
     perEvent('identified'),
-    ['identified / anonymous CPU per event', ratio === null ? '— (needs both classes)' : `${ratio.toFixed(2)}×`],
-    ...Object.entries(cost.processCpuSeconds).map(
-      ([name, seconds]: [string, number]): [string, string] => [`${name} process CPU during the run`, `${seconds.toFixed(2)} s`],
-    ),
+    [
+      'identified / anonymous CPU per event',
+      ratio === null ? '— (needs both classes)' : `${ratio.toFixed(2)}×`,
+    ],
+    ...Object.entries(cost.processCpuSeconds).map(([name, seconds]: [string, number]): [string, string] => [
+      `${name} process CPU during the run`,
+      `${seconds.toFixed(2)} s`,
+    ]),
   ];
 }
 

@@ -17,7 +17,12 @@ export async function startEmbeddedTarget(options: { fault?: string } = {}): Pro
     firstProjectId: 1,
     ...(options.fault !== undefined ? { fault: options.fault } : {}),
   });
-  const describe = () => ({ kind: 'embedded', captureUrl: reference.captureUrl, queryUrl: reference.queryUrl, projectId: '1' });
+  const describe = () => ({
+    kind: 'embedded',
+    captureUrl: reference.captureUrl,
+    queryUrl: reference.queryUrl,
+    projectId: '1',
+  });
   return {
     kind: 'embedded',
     captureUrl: reference.captureUrl,

@@ -20,7 +20,10 @@ function baseUrl(name: string, value: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new IngestbenchError('USAGE', `${name} is not a URL: "${value}" (expected e.g. https://us.i.posthog.com)`);
+    throw new IngestbenchError(
+      'USAGE',
+      `${name} is not a URL: "${value}" (expected e.g. https://us.i.posthog.com)`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new IngestbenchError('USAGE', `${name} must be an http(s) URL, got ${url.protocol}`);
@@ -32,9 +35,9 @@ function baseUrl(name: string, value: string): string {
 }
 
 export function posthogTargetFromEnv(env: Env): Target {
-  const missing = (['POSTHOG_HOST', 'POSTHOG_PROJECT_API_KEY', 'POSTHOG_PERSONAL_API_KEY', 'POSTHOG_PROJECT_ID'] as const).filter(
-    (name) => !env[name],
-  );
+  const missing = (
+    ['POSTHOG_HOST', 'POSTHOG_PROJECT_API_KEY', 'POSTHOG_PERSONAL_API_KEY', 'POSTHOG_PROJECT_ID'] as const
+  ).filter((name) => !env[name]);
   if (missing.length > 0) {
     throw new IngestbenchError(
       'USAGE',
@@ -42,14 +45,22 @@ export function posthogTargetFromEnv(env: Env): Target {
     );
   }
   const captureUrl = baseUrl('POSTHOG_HOST', env['POSTHOG_HOST']!);
-  const queryUrl = env['POSTHOG_QUERY_HOST'] ? baseUrl('POSTHOG_QUERY_HOST', env['POSTHOG_QUERY_HOST']) : captureUrl;
+  const queryUrl = env['POSTHOG_QUERY_HOST']
+    ? baseUrl('POSTHOG_QUERY_HOST', env['POSTHOG_QUERY_HOST'])
+    : captureUrl;
   const projectId = env['POSTHOG_PROJECT_ID']!;
   if (!/^\d+$/.test(projectId)) {
-    throw new IngestbenchError('USAGE', `POSTHOG_PROJECT_ID must be the numeric project id, got "${projectId}"`);
+    throw new IngestbenchError(
+      'USAGE',
+      `POSTHOG_PROJECT_ID must be the numeric project id, got "${projectId}"`,
+    );
   }
   const token = env['POSTHOG_PROJECT_API_KEY']!;
   if (token.startsWith('phx_')) {
-    throw new IngestbenchError('USAGE', 'POSTHOG_PROJECT_API_KEY holds a personal key (phx_…); it must be the project token (phc_…)');
+    throw new IngestbenchError(
+      'USAGE',
+      'POSTHOG_PROJECT_API_KEY holds a personal key (phx_…); it must be the project token (phc_…)',
+    );
   }
   return {
     kind: 'posthog',

@@ -5,7 +5,11 @@
 import { request } from 'undici';
 import { IngestbenchError } from '../errors.js';
 
-export async function checkCaptureReachable(captureUrl: string, token: string, signal?: AbortSignal): Promise<void> {
+export async function checkCaptureReachable(
+  captureUrl: string,
+  token: string,
+  signal?: AbortSignal,
+): Promise<void> {
   const url = `${captureUrl}/batch/`;
   let status: number;
   try {
@@ -20,15 +24,26 @@ export async function checkCaptureReachable(captureUrl: string, token: string, s
     status = response.statusCode;
     await response.body.dump();
   } catch (error) {
-    const code = (error as { code?: string }).code ?? (error instanceof Error ? error.message : String(error));
-    throw new IngestbenchError('TARGET_UNREACHABLE', `capture API at ${url} is unreachable (${code}); is the target running?`, {
-      cause: error,
-    });
+    const code =
+      (error as { code?: string }).code ?? (error instanceof Error ? error.message : String(error));
+    throw new IngestbenchError(
+      'TARGET_UNREACHABLE',
+      `capture API at ${url} is unreachable (${code}); is the target running?`,
+      {
+        cause: error,
+      },
+    );
   }
   if (status === 401 || status === 403) {
-    throw new IngestbenchError('TARGET_AUTH', `capture API at ${url} refused the project token (HTTP ${status}); check POSTHOG_PROJECT_API_KEY`);
+    throw new IngestbenchError(
+      'TARGET_AUTH',
+      `capture API at ${url} refused the project token (HTTP ${status}); check POSTHOG_PROJECT_API_KEY`,
+    );
   }
   if (status >= 500 || status === 404 || status === 405) {
-    throw new IngestbenchError('TARGET_REFUSED', `capture API at ${url} answered HTTP ${status} to a preflight request; is this a PostHog capture endpoint?`);
+    throw new IngestbenchError(
+      'TARGET_REFUSED',
+      `capture API at ${url} answered HTTP ${status} to a preflight request; is this a PostHog capture endpoint?`,
+    );
   }
 }

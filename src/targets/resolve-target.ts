@@ -15,7 +15,10 @@ export async function resolveTarget(
       return startEmbeddedTarget(options);
     case 'posthog':
       if (options.fault !== undefined) {
-        throw new IngestbenchError('USAGE', '--fault only applies to the embedded target (start `ingestbench serve --fault …` to fault a served one)');
+        throw new IngestbenchError(
+          'USAGE',
+          '--fault only applies to the embedded target (start `ingestbench serve --fault …` to fault a served one)',
+        );
       }
       return posthogTargetFromEnv(env);
     default:

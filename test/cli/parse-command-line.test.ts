@@ -19,7 +19,16 @@ function usageError(argv: string[]): IngestbenchError {
 
 describe('parseCommandLine', () => {
   it('applies the table defaults and converts typed flags', () => {
-    const line = parseCommandLine(['run', 's.yaml', '--rate', '250', '--duration', '1m30s', '--workers', '3']);
+    const line = parseCommandLine([
+      'run',
+      's.yaml',
+      '--rate',
+      '250',
+      '--duration',
+      '1m30s',
+      '--workers',
+      '3',
+    ]);
     assert.equal(line.command?.name, 'run');
     assert.deepEqual(line.positionals, ['s.yaml']);
     assert.equal(line.options['target'], 'embedded');
@@ -32,21 +41,36 @@ describe('parseCommandLine', () => {
   });
 
   it('collects repeatable flags in order and defaults them to a list', () => {
-    assert.deepEqual(parseCommandLine(['serve', '--token', 'phc_a', '--token', 'phc_b']).options['token'], ['phc_a', 'phc_b']);
+    assert.deepEqual(parseCommandLine(['serve', '--token', 'phc_a', '--token', 'phc_b']).options['token'], [
+      'phc_a',
+      'phc_b',
+    ]);
     assert.deepEqual(parseCommandLine(['serve']).options['token'], ['phc_ingestbench']);
     assert.equal(parseCommandLine(['serve']).options['port'], 8010);
   });
 
   it('suggests the command or flag that was probably meant', () => {
     assert.match(usageError(['rnu', 'x.yaml']).message, /unknown command "rnu" \(did you mean "run"\?\)/);
-    assert.match(usageError(['run', 'x.yaml', '--rat', '5']).message, /unknown option --rat for ingestbench run \(did you mean --rate\?\)/);
+    assert.match(
+      usageError(['run', 'x.yaml', '--rat', '5']).message,
+      /unknown option --rat for ingestbench run \(did you mean --rate\?\)/,
+    );
   });
 
   it('refuses bad values, missing and extra positionals, and conflicting flags', () => {
-    assert.match(usageError(['run', 'x.yaml', '--rate=-5']).message, /--rate expects a positive number, got "-5"/);
+    assert.match(
+      usageError(['run', 'x.yaml', '--rate=-5']).message,
+      /--rate expects a positive number, got "-5"/,
+    );
     assert.match(usageError(['run', 'x.yaml', '--rate', '-5']).message, /--rate needs a value/);
-    assert.match(usageError(['run', 'x.yaml', '--duration', 'soon']).message, /--duration expects a duration/);
-    assert.match(usageError(['run', 'x.yaml', '--target', 'mars']).message, /--target must be one of embedded, posthog/);
+    assert.match(
+      usageError(['run', 'x.yaml', '--duration', 'soon']).message,
+      /--duration expects a duration/,
+    );
+    assert.match(
+      usageError(['run', 'x.yaml', '--target', 'mars']).message,
+      /--target must be one of embedded, posthog/,
+    );
     assert.match(usageError(['run']).message, /run needs <scenario\.yaml>/);
     assert.match(usageError(['validate', 'a.yaml', 'b.yaml']).message, /unexpected argument "b\.yaml"/);
     assert.match(usageError(['serve', '--memory', '--data', '/tmp/x']).message, /cannot be used together/);
@@ -67,7 +91,8 @@ describe('help', () => {
       const help = renderCommandHelp(c);
       for (const o of c.options) {
         assert.ok(help.includes(`--${o.name}`), `${c.name} help shows --${o.name}`);
-        if (o.default !== undefined && o.kind !== 'boolean') assert.ok(help.includes(`(default: ${String(o.default)})`));
+        if (o.default !== undefined && o.kind !== 'boolean')
+          assert.ok(help.includes(`(default: ${String(o.default)})`));
       }
     }
     assert.match(main, /3\s+target unreachable/);

@@ -36,9 +36,13 @@ describe('posthogTargetFromEnv', () => {
     );
     assert.throws(
       () => posthogTargetFromEnv({ ...env, POSTHOG_PROJECT_API_KEY: 'phx_oops' }),
-      (e: unknown) => e instanceof IngestbenchError && /personal key/.test(e.message) && !e.message.includes('phx_oops'),
+      (e: unknown) =>
+        e instanceof IngestbenchError && /personal key/.test(e.message) && !e.message.includes('phx_oops'),
     );
-    assert.throws(() => posthogTargetFromEnv({ ...env, POSTHOG_HOST: 'not a url' }), /POSTHOG_HOST is not a URL/);
+    assert.throws(
+      () => posthogTargetFromEnv({ ...env, POSTHOG_HOST: 'not a url' }),
+      /POSTHOG_HOST is not a URL/,
+    );
     assert.throws(() => posthogTargetFromEnv({ ...env, POSTHOG_PROJECT_ID: 'abc' }), /numeric project id/);
   });
 });
