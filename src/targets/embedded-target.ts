@@ -1,14 +1,24 @@
-// The default target: the reference pipeline, started inside the run on a free loopback port
-// with throwaway data, and spoken to over HTTP exactly like a real PostHog.
+// The default target: the reference pipeline, started for the run in a child process on a free
+// loopback port with throwaway data, and spoken to over HTTP exactly like a real PostHog.
 
-import { startReferenceTarget } from '../reference/start-reference-target.js';
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { IngestbenchError } from '../errors.js';
+import type { ReferenceTargetOptions } from '../reference/start-reference-target.js';
+import type { EmbeddedTargetMessage } from './embedded-target-process.js';
 import type { Target } from './target.js';
 
 export const EMBEDDED_TOKEN = 'phc_ingestbench';
 export const EMBEDDED_PERSONAL_KEY = 'phx_ingestbench';
+const START_TIMEOUT_MS = 30_000;
 
 export async function startEmbeddedTarget(options: { fault?: string } = {}): Promise<Target> {
-  const reference = await startReferenceTarget({
+  const child = fork(new URL('./embedded-target-process.js', import.meta.url), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'json',
+  });
+  const exited = once(child, 'exit');
+  const settings: ReferenceTargetOptions = {
     host: '127.0.0.1',
     port: 0,
     memory: true,
@@ -16,22 +26,52 @@ export async function startEmbeddedTarget(options: { fault?: string } = {}): Pro
     personalKey: EMBEDDED_PERSONAL_KEY,
     firstProjectId: 1,
     ...(options.fault !== undefined ? { fault: options.fault } : {}),
+  };
+  child.send(settings);
+  const message = await new Promise<EmbeddedTargetMessage>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`no answer within ${START_TIMEOUT_MS} ms`)),
+      START_TIMEOUT_MS,
+    );
+    child.once('message', (m: EmbeddedTargetMessage) => {
+      clearTimeout(timer);
+      resolve(m);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with code ${code}`));
+    });
+  }).catch((error: unknown) => {
+    child.kill('SIGKILL');
+    throw new IngestbenchError('INTERNAL', `the embedded target did not start: ${(error as Error).message}`, {
+      cause: error,
+    });
   });
-  const describe = () => ({
-    kind: 'embedded',
-    captureUrl: reference.captureUrl,
-    queryUrl: reference.queryUrl,
-    projectId: '1',
-  });
+  if (message.type === 'failed') {
+    await exited;
+    // A bad --fault spec is the user's mistake, not ours.
+    throw new IngestbenchError(
+      message.code === 'USAGE' ? 'USAGE' : 'INTERNAL',
+      `embedded target: ${message.message}`,
+    );
+  }
+  const { captureUrl, queryUrl, metricsUrl } = message;
+  let stopped: Promise<void> | null = null;
   return {
     kind: 'embedded',
-    captureUrl: reference.captureUrl,
-    queryUrl: reference.queryUrl,
-    metricsUrl: reference.metricsUrl,
+    captureUrl,
+    queryUrl,
+    metricsUrl,
     projectId: '1',
     token: EMBEDDED_TOKEN,
     personalKey: EMBEDDED_PERSONAL_KEY,
-    describe,
-    stop: () => reference.stop(),
+    describe: () => ({ kind: 'embedded', captureUrl, queryUrl, projectId: '1' }),
+    stop: () =>
+      (stopped ??= (async () => {
+        if (child.exitCode === null && child.connected) child.send('stop');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        await exited;
+        clearTimeout(timer);
+      })()),
   };
 }
