@@ -11,6 +11,7 @@ import { decodeEventUuid } from '../src/generate/event-uuid.js';
 import { EventStatus, Ledger } from '../src/load/ledger.js';
 import { planLoad } from '../src/load/plan-load.js';
 import { runLoad } from '../src/load/run-load.js';
+import { decodeHistogram } from '../src/measure/latency-summary.js';
 import { hogqlLiteral, parseHogqlDateTime } from '../src/observe/hogql-literal.js';
 import { startPoller } from '../src/observe/poller.js';
 import { createQueryClient } from '../src/observe/query-client.js';
@@ -27,7 +28,12 @@ import { sample } from './reference/server/prometheus-sample.js';
 const SLACK_MS = 100;
 
 /** A short mixed scenario (identified and anonymous events) at `rate` events/s for `duration`. */
-function scenarioText(opts: { rate: number; duration: string; pollInterval: string; drainTimeout: string }): string {
+function scenarioText(opts: {
+  rate: number;
+  duration: string;
+  pollInterval: string;
+  drainTimeout: string;
+}): string {
   return `name: accuracy
 seed: 7
 phases:
@@ -89,12 +95,15 @@ describe('run accuracy against the reference target', () => {
       'accuracy.yaml',
     );
     const runId = newRunId();
+    // Ends the poller should the load fail, so a failing test does not poll on forever.
+    const abandon = new AbortController();
     // The pieces runScenario() wires together, so the test can read the ledger slot by slot.
     const client = createQueryClient({
       queryUrl: target.queryUrl,
       projectId: target.projectId,
       personalKey: target.personalKey,
       budgetPerMinute: scenario.observation.queryBudgetPerMinute,
+      signal: abandon.signal,
     });
     await client.preflight();
     const plan = planLoad(scenario, { workers: 2, runId, startAtMs: Date.now() + 250 });
@@ -105,9 +114,21 @@ describe('run accuracy against the reference target', () => {
       runId,
       runTag: plan.runTag,
       pollIntervalMs: scenario.observation.pollIntervalMs,
+      signal: abandon.signal,
     });
-    await runLoad({ scenario, plan, ledger, target: { captureUrl: target.captureUrl, token: target.token } });
-    const observation = await poller.drain(scenario.observation.drainTimeoutMs);
+    const observation = await (async () => {
+      try {
+        await runLoad({
+          scenario,
+          plan,
+          ledger,
+          target: { captureUrl: target.captureUrl, token: target.token },
+        });
+        return await poller.drain(scenario.observation.drainTimeoutMs);
+      } finally {
+        abandon.abort();
+      }
+    })();
     assert.equal(observation.drained, true, `${observation.pending} events never became visible`);
     assert.equal(plan.planned, 3000);
 
@@ -120,7 +141,7 @@ describe('run accuracy against the reference target', () => {
     assert.ok(resolution >= 250, `resolution ${resolution} ms is at least the poll interval`);
     const seen = new Set<string>();
     const offenders: string[] = [];
-    let classes = { anonymous: 0, identified: 0 };
+    const classes = { anonymous: 0, identified: 0 };
     for (const [uuid, insertedAtCell] of rows) {
       assert.equal(typeof uuid, 'string');
       const id = decodeEventUuid(uuid as string, plan.runTag);
@@ -135,8 +156,9 @@ describe('run accuracy against the reference target', () => {
       const visible = shard.visible[id.seq]!;
       assert.ok(!Number.isNaN(visible), `slot ${key} was seen by the poller`);
       const late = visible - insertedAt;
-      if (late < 0 || late > resolution + SLACK_MS) offenders.push(`${key}: visible − inserted_at = ${late} ms`);
-      classes = { ...classes, [shard.classOf(id.seq)]: classes[shard.classOf(id.seq)] + 1 };
+      if (late < 0 || late > resolution + SLACK_MS)
+        offenders.push(`${key}: visible − inserted_at = ${late} ms`);
+      classes[shard.classOf(id.seq)] += 1;
     }
     assert.deepEqual(
       offenders.slice(0, 10),
@@ -195,8 +217,9 @@ describe('run accuracy against the reference target', () => {
       Math.abs(shift - 1500) <= bound,
       `p50 ${p50(plain)} ms → ${p50(delayed)} ms: shift ${shift} ms, expected 1500 ± ${bound} ms`,
     );
-    // No event can be visible before the delay has passed since it was sent.
-    const fastest = delayed.latency.visible.all;
-    assert.ok(fastest.p50! >= 1500 && fastest.max! >= 1500, JSON.stringify(fastest));
+    // No event is visible before the delay has passed since it was sent (the histogram's
+    // smallest bucket may sit up to 0.1% below a recorded value; the send clock a few ms off).
+    const fastestMs = decodeHistogram(delayed.latency.visible.all.histogram).minNonZeroValue / 1000;
+    assert.ok(fastestMs >= 1490, `fastest visible latency with the delay: ${fastestMs} ms`);
   });
 });

@@ -161,7 +161,8 @@ export function startPoller(opts: PollerOptions): Poller {
     try {
       await clock.sleep(ms, signal);
     } catch (error) {
-      if (!wake.signal.aborted) throw error;
+      // Woken early (drain, stop) or interrupted (the run was aborted): the loop decides what next.
+      if (!wake.signal.aborted && !opts.signal?.aborted) throw error;
     } finally {
       wake = null;
     }
