@@ -1,16 +1,26 @@
 // Load generator bench (`npm run bench -- harness`): what the sending side does on this machine.
-//   1. throughput at full speed into a black hole: runLoad with 2 workers, batches of 100,
-//      uncompressed, beside autocannon driving the same generator through its request hooks
+//   1. throughput at full speed into a black hole: runLoad with 2 workers (and with 1), batches of
+//      100, uncompressed, beside autocannon driving the same generator through its request hooks;
+//      both sides hold the same 16 connections, without pipelining, and count 2xx-acknowledged
+//      events over the same steady window. Rounds alternate the order, so drift on this shared
+//      machine spreads over both sides; the ratio is read within a round, never across rounds.
 //   2. rate accuracy: 20,000 events/s for 30 s with 2 workers, achieved rate and p99 send delay
 //   3. memory per tracked event of a 5-million-event ledger
 // The sink runs in a child process (the reference target's /test/black_hole/, or a minimal
 // node:http sink that parses the JSON when the reference target cannot start), so it never
 // shares a thread with the senders it measures. Figures are printed, never asserted.
+//
+// On two cores the sink's one thread is the ceiling of both senders: a black hole that validates
+// like capture costs about as much CPU per event as generating the event does. So beside the raw
+// events/s the bench prints the CPU each side used over the window (this process's threads, and
+// the sink child), events per sender-CPU-second, and the sink's own ceiling (events/s at one
+// full core): a sender can never beat autocannon by more than ceiling ÷ autocannon's rate.
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { batchBody } from '../src/generate/batch-body.js';
@@ -35,10 +45,17 @@ export interface HarnessSendOptions {
 export interface HarnessSendFigures {
   readonly sink: string;
   readonly throughput: {
+    readonly rounds: readonly ThroughputRound[];
+    /** Medians over the rounds. */
     readonly harnessEventsPerSecond: number;
     readonly harnessOneWorkerEventsPerSecond: number;
     readonly autocannonEventsPerSecond: number;
+    /** harness (2 workers) ÷ autocannon, median of the rounds' ratios. */
     readonly ratio: number;
+    /** The same with each side's events per sender-CPU-second. */
+    readonly cpuRatio: number;
+    /** Most that any sender could reach over autocannon: the sink's ceiling ÷ autocannon's rate. */
+    readonly ceilingRatio: number;
   };
   readonly rate: {
     readonly target: number;
@@ -66,14 +83,28 @@ export async function runHarnessSendBench(options: HarnessSendOptions = {}): Pro
   print(`sink: ${sink.kind} in a child process; senders: worker threads of this process (2 cores)`);
   try {
     const seconds = quick ? 4 : 10;
-    const harness = await harnessThroughput(base, sink.url, 2, seconds);
-    const oneWorker = await harnessThroughput(base, sink.url, 1, seconds);
-    const cannon = await autocannonThroughput(base, sink.url, seconds);
-    const ratio = harness / cannon;
+    const rounds: ThroughputRound[] = [];
+    for (let round = 0; round < (quick ? 1 : 3); round++) {
+      rounds.push(await throughputRound(base, sink, seconds, round));
+      print(`  round ${round + 1}: ${describeRound(rounds[round]!)}`);
+    }
+    const throughput = {
+      rounds,
+      harnessEventsPerSecond: median(rounds.map((r) => r.harness.eventsPerSecond)),
+      harnessOneWorkerEventsPerSecond: median(rounds.map((r) => r.harnessOneWorker.eventsPerSecond)),
+      autocannonEventsPerSecond: median(rounds.map((r) => r.autocannon.eventsPerSecond)),
+      ratio: median(rounds.map((r) => r.ratio)),
+      cpuRatio: median(rounds.map((r) => r.cpuRatio)),
+      ceilingRatio: median(rounds.map((r) => r.ceilingRatio)),
+    };
     print(
-      `throughput, full speed, batches of 100, uncompressed: harness ${fmt(harness)} events/s (2 workers), ` +
-        `${fmt(oneWorker)} events/s (1 worker); autocannon ${fmt(cannon)} events/s (1 thread, same generator ` +
-        `in setupRequest); ratio harness/autocannon ${ratio.toFixed(2)}`,
+      `throughput, full speed, batches of 100, uncompressed, ${CONNECTIONS} connections each side: ` +
+        `harness ${fmt(throughput.harnessEventsPerSecond)} events/s (2 workers), ` +
+        `${fmt(throughput.harnessOneWorkerEventsPerSecond)} events/s (1 worker); autocannon ` +
+        `${fmt(throughput.autocannonEventsPerSecond)} events/s (1 thread, same generator in setupRequest); ` +
+        `ratio harness/autocannon ${range(rounds.map((r) => r.ratio))}, per sender-CPU-second ` +
+        `${range(rounds.map((r) => r.cpuRatio))}; the sink's ceiling allows at most ` +
+        `${range(rounds.map((r) => r.ceilingRatio))} (medians over ${rounds.length} round(s), range in brackets)`,
     );
 
     const rate = await rateAccuracy(base, sink.url, 20_000, quick ? 5 : 30);
@@ -90,12 +121,7 @@ export async function runHarnessSendBench(options: HarnessSendOptions = {}): Pro
     );
     return {
       sink: sink.kind,
-      throughput: {
-        harnessEventsPerSecond: harness,
-        harnessOneWorkerEventsPerSecond: oneWorker,
-        autocannonEventsPerSecond: cannon,
-        ratio,
-      },
+      throughput,
       rate,
       ledger,
     };
@@ -138,17 +164,147 @@ async function send(
 /** Steady-state seconds: the first ones warm up the JIT and the connections, on both sides. */
 const WARMUP_SECONDS = 2;
 
+/** Connections on each side of the throughput comparison; the harness splits them over its workers. */
+const CONNECTIONS = 16;
+
+/**
+ * Planned events/s of a full-speed run: only a ceiling (full speed stops at the end of the
+ * duration), set above what the sink takes on this machine, about 0.9 million events/s. A run that
+ * sends every planned event says so, since its rate would then be the plan's and not the sender's.
+ */
+const FULL_SPEED_PLAN = 1_200_000;
+
+/** One sender over the steady window. CPU figures are cores (CPU-seconds per second). */
+export interface SenderFigures {
+  readonly eventsPerSecond: number;
+  /** This process (all its threads) over the window. */
+  readonly senderCpu: number;
+  readonly sinkCpu: number;
+  readonly eventsPerSenderCpuSecond: number;
+  /** Sink CPU per acknowledged event, µs. */
+  readonly sinkMicrosPerEvent: number;
+  /** Requests answered with a non-2xx status or failed: their events are not counted. */
+  readonly failedRequests: number;
+}
+
+export interface ThroughputRound {
+  readonly harness: SenderFigures;
+  readonly harnessOneWorker: SenderFigures;
+  readonly autocannon: SenderFigures;
+  readonly ratio: number;
+  readonly cpuRatio: number;
+  /** Events/s of the sink at one full core, from its CPU per event in this round. */
+  readonly sinkCeiling: number;
+  readonly ceilingRatio: number;
+}
+
+async function throughputRound(
+  base: Scenario,
+  sink: SinkProcess,
+  seconds: number,
+  round: number,
+): Promise<ThroughputRound> {
+  const runs = {
+    harness: () => harnessThroughput(base, sink, 2, seconds),
+    harnessOneWorker: () => harnessThroughput(base, sink, 1, seconds),
+    autocannon: () => autocannonThroughput(base, sink, seconds),
+  };
+  // Rotate the order so that no side always runs first (or last) in a round.
+  const order = (['harness', 'autocannon', 'harnessOneWorker'] as const).map(
+    (_, i, names) => names[(i + round) % names.length]!,
+  );
+  const figures: Partial<Record<keyof typeof runs, SenderFigures>> = {};
+  for (const name of order) figures[name] = await runs[name]();
+  const { harness, harnessOneWorker, autocannon } = figures as Record<keyof typeof runs, SenderFigures>;
+  const sinkMicros = median([harness, harnessOneWorker, autocannon].map((f) => f.sinkMicrosPerEvent));
+  const sinkCeiling = 1e6 / sinkMicros;
+  return {
+    harness,
+    harnessOneWorker,
+    autocannon,
+    ratio: harness.eventsPerSecond / autocannon.eventsPerSecond,
+    cpuRatio: harness.eventsPerSenderCpuSecond / autocannon.eventsPerSenderCpuSecond,
+    sinkCeiling,
+    ceilingRatio: sinkCeiling / autocannon.eventsPerSecond,
+  };
+}
+
 /** Acknowledged events/s at full speed, from the per-second timeline after the warm-up. */
 async function harnessThroughput(
   base: Scenario,
-  captureUrl: string,
+  sink: SinkProcess,
   workers: number,
   seconds: number,
-): Promise<number> {
-  // The planned count is only a ceiling here: full speed stops at the end of the duration.
-  const result = await send(sendScenario(base, [steady(400_000, seconds)], 8), captureUrl, workers, true);
+): Promise<SenderFigures> {
+  const scenario = sendScenario(base, [steady(FULL_SPEED_PLAN, seconds)], CONNECTIONS / workers);
+  const plan = planLoad(scenario, {
+    workers,
+    runId: `bench-${Date.now().toString(36)}`,
+    startAtMs: Date.now() + 2500,
+    fullSpeed: true,
+  });
+  const ledger = Ledger.allocate(plan.workers.map((w) => w.capacity));
+  const window = cpuOver(sink, plan.startAtMs + WARMUP_SECONDS * 1000, plan.startAtMs + seconds * 1000);
+  const result = await runLoad({
+    scenario,
+    plan,
+    ledger,
+    target: { captureUrl: sink.url, token: TOKEN, endpoint: BLACK_HOLE },
+  });
+  const cpu = await window;
+  const sent = result.counts.anonymous.sent + result.counts.identified.sent;
+  if (sent >= plan.planned) {
+    throw new Error(`the full-speed plan (${FULL_SPEED_PLAN} events/s) ran out: raise FULL_SPEED_PLAN`);
+  }
   const steadySeconds = result.timeline.slice(WARMUP_SECONDS, seconds);
-  return steadySeconds.reduce((s, p) => s + p.acknowledged, 0) / steadySeconds.length;
+  const events = steadySeconds.reduce((s, p) => s + p.acknowledged, 0);
+  return senderFigures(events / steadySeconds.length, cpu, result.requests.failed);
+}
+
+interface CpuWindow {
+  readonly seconds: number;
+  readonly sender: number;
+  readonly sink: number;
+}
+
+/** CPU-seconds this process and the sink used between two unix times. */
+async function cpuOver(sink: SinkProcess, fromMs: number, toMs: number): Promise<CpuWindow> {
+  await sleep(Math.max(0, fromMs - Date.now()));
+  const from = await sampleCpu(sink);
+  await sleep(Math.max(0, toMs - Date.now()));
+  return cpuSince(from, await sampleCpu(sink));
+}
+
+interface CpuSample {
+  readonly atMs: number;
+  readonly sender: number;
+  readonly sink: number;
+}
+
+async function sampleCpu(sink: SinkProcess): Promise<CpuSample> {
+  const { user, system } = process.cpuUsage();
+  return { atMs: Date.now(), sender: (user + system) / 1e6, sink: await sink.cpuSeconds() };
+}
+
+function cpuSince(from: CpuSample, to: CpuSample): CpuWindow {
+  return {
+    seconds: (to.atMs - from.atMs) / 1000,
+    sender: to.sender - from.sender,
+    sink: to.sink - from.sink,
+  };
+}
+
+function senderFigures(eventsPerSecond: number, cpu: CpuWindow, failedRequests: number): SenderFigures {
+  const senderCpu = cpu.sender / cpu.seconds;
+  const sinkCpu = cpu.sink / cpu.seconds;
+  return {
+    eventsPerSecond,
+    senderCpu,
+    sinkCpu,
+    eventsPerSenderCpuSecond: eventsPerSecond / senderCpu,
+    sinkMicrosPerEvent: (sinkCpu / eventsPerSecond) * 1e6,
+    failedRequests,
+  };
 }
 
 interface AutocannonRequest {
@@ -175,10 +331,18 @@ type Autocannon = (options: {
   }[];
 }) => Promise<AutocannonResult>;
 
-/** autocannon (CommonJS, untyped) at full speed, each body built by the harness's own generator. */
-async function autocannonThroughput(base: Scenario, captureUrl: string, seconds: number): Promise<number> {
+/**
+ * autocannon (CommonJS, untyped) at full speed. Every request gets a fresh body built as the
+ * harness's send loop builds one: 100 new events from the same generator, joined by the same
+ * batchBody. Only 2xx answers count, as acknowledged events do on the harness side.
+ */
+async function autocannonThroughput(
+  base: Scenario,
+  sink: SinkProcess,
+  seconds: number,
+): Promise<SenderFigures> {
   const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
-  const scenario = sendScenario(base, [steady(1, 1)], 8);
+  const scenario = sendScenario(base, [steady(1, 1)], CONNECTIONS);
   const runId = 'bench-autocannon';
   const generator = new EventGenerator(scenario, {
     runId,
@@ -191,8 +355,8 @@ async function autocannonThroughput(base: Scenario, captureUrl: string, seconds:
   let seq = 0;
   const cannon = (duration: number): Promise<AutocannonResult> =>
     autocannon({
-      url: `${captureUrl}${BLACK_HOLE}`,
-      connections: 16,
+      url: `${sink.url}${BLACK_HOLE}`,
+      connections: CONNECTIONS,
       duration,
       pipelining: 1,
       requests: [
@@ -210,8 +374,22 @@ async function autocannonThroughput(base: Scenario, captureUrl: string, seconds:
     });
   await cannon(WARMUP_SECONDS);
   const measured = seconds - WARMUP_SECONDS;
+  const from = await sampleCpu(sink);
   const result = await cannon(measured);
-  return (result['2xx'] * 100) / measured;
+  const cpu = cpuSince(from, await sampleCpu(sink));
+  return senderFigures((result['2xx'] * 100) / measured, cpu, result.non2xx + result.errors);
+}
+
+function describeRound(r: ThroughputRound): string {
+  const side = (name: string, f: SenderFigures): string =>
+    `${name} ${fmt(f.eventsPerSecond)} events/s (sender ${f.senderCpu.toFixed(2)} cores, ` +
+    `${fmt(f.eventsPerSenderCpuSecond)} events/CPU-s; sink ${f.sinkCpu.toFixed(2)} cores` +
+    `${f.failedRequests > 0 ? `; ${fmt(f.failedRequests)} requests not 2xx` : ''})`;
+  return (
+    `${side('harness 2 workers', r.harness)}, ${side('1 worker', r.harnessOneWorker)}, ` +
+    `${side('autocannon', r.autocannon)}; ratio ${r.ratio.toFixed(2)}, per CPU ${r.cpuRatio.toFixed(2)}, ` +
+    `sink ceiling ${fmt(r.sinkCeiling)} events/s at one core (at most ${r.ceilingRatio.toFixed(2)}× autocannon)`
+  );
 }
 
 async function rateAccuracy(
@@ -257,10 +435,13 @@ function ledgerMemory(events: number): HarnessSendFigures['ledger'] {
 interface SinkProcess {
   readonly kind: string;
   readonly url: string;
+  /** CPU-seconds the sink process has used (user + system, all its threads). */
+  cpuSeconds(): Promise<number>;
   stop(): Promise<void>;
 }
 
-type SinkMessage = { type: 'ready'; kind: string; url: string } | { type: 'stopped' };
+type SinkMessage =
+  { type: 'ready'; kind: string; url: string } | { type: 'cpu'; seconds: number } | { type: 'stopped' };
 
 async function startSinkProcess(): Promise<SinkProcess> {
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['sink'], { stdio: 'inherit' });
@@ -273,9 +454,18 @@ async function startSinkProcess(): Promise<SinkProcess> {
       if (message.type === 'ready') resolve(message);
     });
   });
+  const cpuWaiters: ((seconds: number) => void)[] = [];
+  child.on('message', (message: SinkMessage) => {
+    if (message.type === 'cpu') cpuWaiters.shift()?.(message.seconds);
+  });
   return {
     kind: ready.kind,
     url: ready.url,
+    cpuSeconds: () =>
+      new Promise<number>((resolve) => {
+        cpuWaiters.push(resolve);
+        child.send({ type: 'cpu' });
+      }),
     stop: () =>
       new Promise<void>((resolve) => {
         child.removeAllListeners('exit');
@@ -315,6 +505,10 @@ async function serveSink(): Promise<void> {
     stop = () => new Promise<void>((resolve) => server.close(() => resolve()));
   }
   process.on('message', (message: { type: string }) => {
+    if (message.type === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      send({ type: 'cpu', seconds: (user + system) / 1e6 });
+    }
     if (message.type !== 'stop') return;
     void stop().then(() => {
       send({ type: 'stopped' });
@@ -325,5 +519,19 @@ async function serveSink(): Promise<void> {
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** "1.02 [0.97–1.05]": the median and the range of the rounds. */
+function range(values: readonly number[]): string {
+  const median_ = median(values).toFixed(2);
+  return values.length === 1
+    ? median_
+    : `${median_} [${Math.min(...values).toFixed(2)}–${Math.max(...values).toFixed(2)}]`;
+}
 
 if (process.argv[2] === 'sink' && process.send !== undefined) await serveSink();

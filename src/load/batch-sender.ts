@@ -2,7 +2,7 @@
 // SDKs do, and records each event's outcome in the ledger, the tally and the histograms.
 // Request failures are data here (counted by kind), never exceptions.
 
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import type { EncodedBody } from '../generate/batch-body.js';
 import type { Random } from '../generate/prng.js';
 import { errorKind, httpErrorKind } from './error-kind.js';
@@ -40,6 +40,7 @@ export class BatchSender {
   private readonly path: string;
   private readonly pending = new Set<Promise<void>>();
   private slotWaiters: (() => void)[] = [];
+  private readonly ackRuns: AckRuns;
 
   constructor(
     private readonly options: BatchSenderOptions,
@@ -47,6 +48,7 @@ export class BatchSender {
     private readonly tally: LoadTally,
     private readonly histograms: LoadHistograms,
   ) {
+    this.ackRuns = new AckRuns(histograms);
     const url = new URL(options.captureUrl);
     this.path = url.pathname.replace(/\/+$/, '') + options.endpoint;
     this.pool = new Pool(url.origin, {
@@ -113,30 +115,19 @@ export class BatchSender {
   }
 
   private async deliver(first: number, end: number, body: EncodedBody): Promise<void> {
-    const { clock, signal, maxRetries } = this.options;
+    const { signal, maxRetries } = this.options;
     for (let attempt = 0; ; attempt++) {
       this.tally.requests.sent++;
-      let status: number;
-      let retryAfter: string | undefined;
-      let answeredAt: number;
+      let answer: Answer;
       try {
-        const response = await this.pool.request({
-          path: this.path,
-          method: 'POST',
-          headers: body.headers,
-          body: body.body,
-        });
-        answeredAt = clock.now();
-        status = response.statusCode;
-        const header = response.headers['retry-after'];
-        retryAfter = Array.isArray(header) ? header[0] : header;
-        await response.body.dump();
+        answer = await this.request(body);
       } catch (error) {
-        const now = clock.now();
+        const now = this.options.clock.now();
         this.tally.error(errorKind(error), now);
         this.finish(first, end, 'failed', now);
         return;
       }
+      const { status, answeredAt } = answer;
       if (status >= 200 && status < 300) {
         this.tally.requests.ok++;
         this.finish(first, end, 'acknowledged', answeredAt);
@@ -144,7 +135,10 @@ export class BatchSender {
       }
       this.tally.error(httpErrorKind(status), answeredAt);
       if ((status === 429 || status === 503) && attempt < maxRetries && !signal.aborted) {
-        await pause(retryDelayMs(retryAfter, attempt, this.options.random.nextFloat(), answeredAt), signal);
+        await pause(
+          retryDelayMs(answer.retryAfter, attempt, this.options.random.nextFloat(), answeredAt),
+          signal,
+        );
         if (!signal.aborted) {
           this.tally.retries++;
           continue;
@@ -155,6 +149,21 @@ export class BatchSender {
     }
   }
 
+  /**
+   * One HTTP attempt through the dispatcher API rather than pool.request: only the status and
+   * Retry-After matter and the body (a short JSON status) goes by unread, so there is no response
+   * object, Readable body stream and dump() per request, work that full-speed sending paid for
+   * every batch.
+   */
+  private request(body: EncodedBody): Promise<Answer> {
+    return new Promise<Answer>((resolve, reject) => {
+      this.pool.dispatch(
+        { path: this.path, method: 'POST', headers: body.headers, body: body.body },
+        new AnswerHandler(this.options.clock, resolve, reject),
+      );
+    });
+  }
+
   /** Final outcome of events [first, end): ack time first, status last (the poller reads status). */
   private finish(
     first: number,
@@ -162,23 +171,114 @@ export class BatchSender {
     outcome: 'acknowledged' | 'rejected' | 'failed',
     atMs: number,
   ): void {
-    const { shard } = this;
-    const status = STATUS_OF[outcome];
+    const { flags, intended, ack, status } = this.shard;
+    const code = STATUS_OF[outcome];
     const acknowledged = outcome === 'acknowledged';
+    const runs = this.ackRuns;
+    if (acknowledged) runs.begin(atMs);
     let identified = 0;
     for (let seq = first; seq < end; seq++) {
-      const flags = shard.flags[seq]!;
-      const classCode = (flags & LedgerFlag.identified) !== 0 ? 1 : 0;
+      const eventFlags = flags[seq]!;
+      const classCode = (eventFlags & LedgerFlag.identified) === 0 ? 0 : 1;
       identified += classCode;
       if (acknowledged) {
-        shard.ack[seq] = atMs;
-        if ((flags & LedgerFlag.measured) !== 0)
-          this.histograms.recordAck(classCode, atMs - shard.intended[seq]!);
+        ack[seq] = atMs;
+        if ((eventFlags & LedgerFlag.measured) !== 0) runs.add(classCode, intended[seq]!);
       }
-      shard.status[seq] = status;
+      status[seq] = code;
     }
+    if (acknowledged) runs.end();
     this.tally.count(0, outcome, end - first - identified);
     this.tally.count(1, outcome, identified);
     if (acknowledged) this.tally.eventsAcknowledged(end - first, atMs);
+  }
+}
+
+/** Status and Retry-After of one answer, and when its headers arrived. */
+interface Answer {
+  readonly status: number;
+  readonly retryAfter: string | undefined;
+  readonly answeredAt: number;
+}
+
+/** Resolves with the answer once its body has gone by unread; rejects on a network error. */
+class AnswerHandler implements Dispatcher.DispatchHandler {
+  private status = 0;
+  private retryAfter: string | undefined;
+  private answeredAt = 0;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly resolve: (answer: Answer) => void,
+    private readonly reject: (error: Error) => void,
+  ) {}
+
+  // undici tells the handler APIs apart by this method: without it the handler is taken for a
+  // legacy one (onHeaders, onComplete) and never hears of its answer.
+  onRequestStart(): void {}
+
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): void {
+    this.answeredAt = this.clock.now();
+    this.status = statusCode;
+    const header = headers['retry-after'];
+    this.retryAfter = Array.isArray(header) ? header[0] : header;
+  }
+
+  onResponseData(): void {
+    // The body is discarded.
+  }
+
+  onResponseEnd(): void {
+    this.resolve({ status: this.status, retryAfter: this.retryAfter, answeredAt: this.answeredAt });
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.reject(error);
+  }
+}
+
+/**
+ * Ack latencies of one batch, grouped into runs of events of one class with the same intended
+ * time: they share the ack time, so each run is one histogram record with a count. At full speed
+ * a batch has one intended time (two records per batch instead of one per event); in timed runs
+ * every event has its own intended time and a run is one event, exactly as before.
+ */
+class AckRuns {
+  private atMs = NaN;
+  private readonly intendedMs = [NaN, NaN];
+  private readonly length = [0, 0];
+
+  constructor(private readonly histograms: LoadHistograms) {}
+
+  /** Starts a batch acknowledged at `atMs`. */
+  begin(atMs: number): void {
+    this.atMs = atMs;
+  }
+
+  add(classCode: 0 | 1, intendedMs: number): void {
+    if (this.length[classCode] !== 0 && intendedMs === this.intendedMs[classCode]) {
+      this.length[classCode]!++;
+      return;
+    }
+    this.record(classCode);
+    this.intendedMs[classCode] = intendedMs;
+    this.length[classCode] = 1;
+  }
+
+  /** Records the batch's last runs. */
+  end(): void {
+    this.record(0);
+    this.record(1);
+  }
+
+  private record(classCode: 0 | 1): void {
+    const events = this.length[classCode]!;
+    if (events === 0) return;
+    this.histograms.recordAck(classCode, this.atMs - this.intendedMs[classCode]!, events);
+    this.length[classCode] = 0;
   }
 }

@@ -42,8 +42,9 @@ export class LoadHistograms {
   private readonly ack = [latencyHistogram(), latencyHistogram()] as const;
   private readonly sendDelay = [latencyHistogram(), latencyHistogram()] as const;
 
-  recordAck(classCode: 0 | 1, ms: number): void {
-    this.ack[classCode].recordValue(toMicros(ms));
+  /** `events` events of one class with the same ack latency (a batch shares its ack time). */
+  recordAck(classCode: 0 | 1, ms: number, events = 1): void {
+    if (events > 0) this.ack[classCode].recordValueWithCount(toMicros(ms), events);
   }
 
   recordSendDelay(classCode: 0 | 1, ms: number, events: number): void {

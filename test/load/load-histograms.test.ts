@@ -28,6 +28,16 @@ describe('LoadHistograms', () => {
     assert.ok(Math.abs(delay.getValueAtPercentile(99) - 250) <= 1);
   });
 
+  it('records a run of acks with one latency as one value with a count', () => {
+    const h = new LoadHistograms();
+    h.recordAck(1, 2, 100);
+    h.recordAck(0, 3, 0);
+    const ack = decodeFromCompressedBase64(h.encode().ack.identified);
+    assert.equal(ack.totalCount, 100);
+    assert.ok(Math.abs(ack.getValueAtPercentile(1) - 2000) <= 2);
+    assert.equal(decodeFromCompressedBase64(h.encode().ack.anonymous).totalCount, 0);
+  });
+
   it('clamps to the trackable range', () => {
     assert.equal(toMicros(-3), 1);
     assert.equal(toMicros(1e12), HIGHEST_MICROS);

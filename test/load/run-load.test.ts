@@ -328,5 +328,12 @@ describe('runLoad', () => {
     assert.equal(sink.requests.length, 20);
     assert.equal(mostOpen, 1);
     assert.deepEqual(statusCounts(ledger), { [EventStatus.acknowledged]: 2000 });
+    // A full-speed batch shares one intended time: its acks are recorded per class with a count,
+    // and every event must still be in the histograms, in its class.
+    const ack = (key: 'all' | 'anonymous' | 'identified') =>
+      decodeFromCompressedBase64(result.histograms.ack[key]).totalCount;
+    assert.equal(ack('all'), 2000);
+    assert.equal(ack('identified'), result.counts.identified.acknowledged);
+    assert.ok(ack('identified') > 0 && ack('anonymous') > 0, 'both classes occur');
   });
 });

@@ -9,7 +9,8 @@
 
 import { Worker } from 'node:worker_threads';
 import { debuglog } from 'node:util';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from '../store/sqlite.js';
 import type { CapturedEvent } from '../captured-event.js';
 import { IngestbenchError } from '../../errors.js';
 import { encodeQueueRow } from './queue-row.js';
@@ -186,7 +187,7 @@ export async function openDurableQueue(file: string, options: DurableQueueOption
 
 /** Opens (creating if needed) the queue file with its pragmas. */
 export function openQueueDb(file: string, durable: boolean): Database.Database {
-  const db = new Database(file);
+  const db = openSqlite(file);
   // Rows hold whole requests (tens of KiB): big pages mean fewer WAL frames and overflow pages
   // per commit (measured: a 1.6 MB commit with fsync 11.5 ms at 4 KiB pages, 7 ms at 64 KiB).
   // Only takes effect when the file is created.

@@ -2,7 +2,7 @@
 // in id order, up to a batch size, stopping at the first row not yet due (the delay fault holds
 // rows until enqueue time + delay; rows are appended in time order, so later ones are not due).
 
-import Database from 'better-sqlite3';
+import { openSqlite } from '../store/sqlite.js';
 import type { CapturedEvent } from '../captured-event.js';
 import { QUEUE_DDL } from './durable-queue.js';
 import { decodeQueueRow } from './queue-row.js';
@@ -26,7 +26,7 @@ export interface QueueReader {
 }
 
 export function openQueueReader(file: string): QueueReader {
-  const db = new Database(file);
+  const db = openSqlite(file);
   // The writer may not have created the table yet when a reader starts first (tests, restarts).
   db.pragma('journal_mode = WAL');
   db.exec(QUEUE_DDL);

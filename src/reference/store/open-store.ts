@@ -1,7 +1,8 @@
 // Opens the reference event store: one SQLite file in WAL mode, so the query side reads a
 // consistent snapshot while the ingestion process writes, and applies the schema.
 
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from './sqlite.js';
 
 import { IngestbenchError } from '../../errors.js';
 import { STORE_DDL } from './schema.js';
@@ -24,7 +25,7 @@ export function openStore(file: string, options: OpenStoreOptions = {}): Databas
   const readonly = options.readonly ?? false;
   let db: Database.Database;
   try {
-    db = new Database(file, { readonly, fileMustExist: readonly });
+    db = openSqlite(file, { readonly, fileMustExist: readonly });
   } catch (error) {
     throw new IngestbenchError(
       'TARGET_UNREACHABLE',

@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../../../src/reference/store/sqlite.js';
 import { PostHog } from 'posthog-node';
 import { personUuid } from '../../../src/reference/ingest/person-uuid.js';
 import { startReferenceTarget, type ReferenceTarget } from '../../../src/reference/start-reference-target.js';
@@ -97,7 +97,7 @@ for (const gzip of [true, false]) {
     assert.equal(byEvent('$create_alias', user).personId, identify.personId);
     assert.equal(byEvent('$groupidentify', `$company_acme-${run}`).personMode, 'full');
 
-    const store = new Database(join(target.dataDir, 'store.db'), { readonly: true });
+    const store = openSqlite(join(target.dataDir, 'store.db'), { readonly: true });
     try {
       const personOf = store
         .prepare(

@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from '../../../src/reference/store/sqlite.js';
 
 import type { HttpRequest } from '../../../src/reference/http-types.js';
 import { STORE_DDL } from '../../../src/reference/store/schema.js';
@@ -93,7 +94,7 @@ export function standardEvents(): FixtureEvent[] {
 }
 
 export function memoryStore(events: readonly FixtureEvent[] = standardEvents()): Database.Database {
-  const db = new Database(':memory:');
+  const db = openSqlite(':memory:');
   db.exec(STORE_DDL);
   insertEvents(db, events);
   return db;
@@ -107,11 +108,11 @@ export function fileStore(events: readonly FixtureEvent[] = standardEvents()): {
 } {
   const dir = mkdtempSync(join(tmpdir(), 'ingestbench-query-'));
   const file = join(dir, 'store.sqlite');
-  const db = new Database(file);
+  const db = openSqlite(file);
   db.pragma('journal_mode = WAL');
   db.exec(STORE_DDL);
   insertEvents(db, events);
-  const readDb = new Database(file, { readonly: true, fileMustExist: true });
+  const readDb = openSqlite(file, { readonly: true, fileMustExist: true });
   return {
     db,
     readDb,

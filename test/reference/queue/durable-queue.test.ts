@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqlite } from '../../../src/reference/store/sqlite.js';
 import type { CapturedEvent } from '../../../src/reference/captured-event.js';
 import { openDurableQueue } from '../../../src/reference/queue/durable-queue.js';
 import { openQueueReader } from '../../../src/reference/queue/queue-reader.js';
@@ -109,7 +109,7 @@ test('appends pending at close are committed; appends after close reject', async
 });
 
 test('the consumer offset starts at 0 and keeps the last value written', () => {
-  const db = new Database(join(dir, 'store.db'));
+  const db = openSqlite(join(dir, 'store.db'));
   const offset = consumerOffset(db);
   assert.equal(offset.read(), 0);
   offset.write(41);
