@@ -2,6 +2,7 @@
 // string ("drop-after-ack=0.01,delay=2s,duplicate=0.001,reject=429:0.05,crash-every=30s") feeds
 // capture (reject), ingestion (drop-after-ack, duplicate, delay) and the supervisor (crash-every).
 
+import { tryParseDuration } from '../../scenario/parse-duration.js';
 import { IngestbenchError } from '../../errors.js';
 
 export interface FaultSpec {
@@ -31,8 +32,6 @@ export const NO_FAULTS: FaultSpec = {
 export const FAULT_SPEC_HELP =
   'comma-separated: drop-after-ack=P, duplicate=P, delay=DURATION, reject=STATUS:P, crash-every=DURATION, seed=N ' +
   '(P a fraction 0..1, DURATION like 500ms, 2s, 1m); "none" clears';
-
-const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 export function parseFaultSpec(spec: string): FaultSpec {
   const trimmed = spec.trim();
@@ -98,12 +97,9 @@ function parseFraction(part: string, value: string): number {
 }
 
 function parseDuration(part: string, value: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(value);
-  const unit = match?.[2] === undefined ? undefined : DURATION_UNITS[match[2]];
-  if (match === null || unit === undefined) {
-    throw faultError(part, `"${value}" is not a duration (use e.g. 500ms, 2s, 1m)`);
-  }
-  return Math.round(Number(match[1]) * unit);
+  const result = tryParseDuration(value);
+  if (!result.ok) throw faultError(part, `"${value}" is not a duration (use e.g. 500ms, 2s, 1m)`);
+  return result.ms;
 }
 
 function parseReject(part: string, value: string): FaultSpec['reject'] {
