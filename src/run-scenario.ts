@@ -70,9 +70,11 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
   await client.preflight();
   const costBefore = target.metricsUrl ? await scrapeCostCounters(target.metricsUrl) : null;
 
-  const plan = planLoad(scenario, { workers, runId, startAtMs: Date.now() + 250 });
+  // Worker threads take ~0.2 s to start (over 1 s on a loaded machine); starting the schedule
+  // later than that keeps start-up out of the send delay without hiding anything if it is slower.
+  const plan = planLoad(scenario, { workers, runId, startAtMs: Date.now() + 1000 });
   const ledger = Ledger.allocate(plan.workers.map((w) => w.capacity));
-  debug('run %s: %d events planned over %d workers', runId, plan.planned, workers);
+  debug('run %s: %d events planned over %d workers', runId, plan.planned, plan.workers.length);
 
   const poller = startPoller({
     client,
@@ -127,7 +129,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
     observation,
     cost,
     partial: load.partial || signal.aborted,
-    workers,
+    // The plan may use fewer workers than asked for (never more than there are users).
+    workers: plan.workers.length,
   });
   const { results, verdict } = evaluateSla(scenario.sla, metricLookup(report));
   if (!report.run.partial) return { ...report, sla: results, verdict };

@@ -1,13 +1,12 @@
 // A few lines that say what a resolved scenario will do: shown by `validate` and before `run`.
 
 import type { Scenario } from '../scenario/scenario.js';
+import { totalEvents } from '../load/schedule.js';
 import { formatDuration } from '../report/format.js';
 
 export function describeScenario(s: Scenario): string {
   const totalMs = s.phases.reduce((sum, p) => sum + p.durationMs, 0);
-  const planned = Math.round(
-    s.phases.reduce((sum, p) => sum + ((p.fromRate + p.toRate) / 2) * (p.durationMs / 1000), 0),
-  );
+  const planned = totalEvents(s.phases);
   const phases = s.phases
     .map(
       (p) =>
