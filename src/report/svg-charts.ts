@@ -117,7 +117,7 @@ export function timelineChart(
     .filter((v, i, all) => all.indexOf(v) === i)
     .map(
       (s) =>
-        `<text x="${x(s).toFixed(1)}" y="${H - PAD.bottom + 16}" font-size="11" text-anchor="middle">${escapeHtml(formatDuration(s * 1000))}</text>`,
+        `<text x="${x(s).toFixed(1)}" y="${H - PAD.bottom + 16}" font-size="11" text-anchor="middle">${escapeHtml(s === 0 ? '0 s' : formatDuration(s * 1000))}</text>`,
     )
     .join('');
   const legend = [...series, { name: 'errors', color: '#d33', points: [] }];
