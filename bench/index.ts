@@ -3,11 +3,16 @@
 
 import { runHarnessSendBench } from './harness-send.js';
 import { runReferenceBench } from './reference.js';
+import { runReferenceIngestBench } from './reference-ingest.js';
 
 const BENCHES: Record<string, { help: string; run: () => Promise<unknown> }> = {
   reference: {
     help: 'the embedded reference target: capture, ingestion per class, time-to-queryable, CPU ratio',
     run: runReferenceBench,
+  },
+  ingest: {
+    help: 'the ingestion core alone (no HTTP, no queue): events/s and CPU per event for each class',
+    run: () => runReferenceIngestBench(),
   },
   harness: {
     help: 'the load generator: black-hole throughput vs autocannon, rate accuracy, ledger bytes per event',

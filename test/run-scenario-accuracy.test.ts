@@ -21,6 +21,7 @@ import { parseScenario } from '../src/scenario/load-scenario.js';
 import { startEmbeddedTarget } from '../src/targets/embedded-target.js';
 import type { Target } from '../src/targets/target.js';
 import { sample } from './reference/server/prometheus-sample.js';
+import { shortScenarioText } from './short-scenario.js';
 
 /** What a poll may add on a loaded machine beyond the measured resolution: inserted_at is taken
  * just before the batch's rows are written, so the commit itself (a few ms, more under load) sits
@@ -34,29 +35,7 @@ function scenarioText(opts: {
   pollInterval: string;
   drainTimeout: string;
 }): string {
-  return `name: accuracy
-seed: 7
-phases:
-  - kind: steady
-    rate: ${opts.rate}
-    duration: ${opts.duration}
-batch_size: 50
-population:
-  size: 400
-  returning: 0.3
-person_profiles: identified_only
-behaviours:
-  - kind: pageview
-    weight: 3
-  - kind: custom
-    weight: 1
-    events: [report viewed]
-observation:
-  poll_interval: ${opts.pollInterval}
-  drain_timeout: ${opts.drainTimeout}
-sla:
-  - lost == 0
-`;
+  return shortScenarioText({ name: 'accuracy', seed: 7, populationSize: 400, sla: ['lost == 0'], ...opts });
 }
 
 const targets: Target[] = [];

@@ -5,16 +5,12 @@
 //   duplicates = rows − distinct uuids (from the exact count query at the end of observation)
 
 import { EventStatus, type Ledger } from '../load/ledger.js';
+import type { ClassCounts } from '../load/load-tally.js';
 import type { ClassRowCounts } from '../observe/poller.js';
 import { EVENT_CLASSES, type EventClass } from '../scenario/scenario.js';
 
-export interface ClassAccount {
-  planned: number;
-  sent: number;
-  acknowledged: number;
-  rejected: number;
-  dropped: number;
-  failed: number;
+/** The load side's per-class counts (same fields), plus what observation adds. */
+export interface ClassAccount extends ClassCounts {
   /** Acknowledged events the poller saw. */
   visible: number;
   lost: number;

@@ -14,6 +14,7 @@ import { main } from '../../src/cli/main.js';
 import { EXIT_CODES } from '../../src/errors.js';
 import { startReferenceTarget, type ReferenceTarget } from '../../src/reference/start-reference-target.js';
 import type { Report } from '../../src/report/report-types.js';
+import { shortScenarioText } from '../short-scenario.js';
 
 class TextSink extends Writable {
   text = '';
@@ -84,28 +85,7 @@ function onlyReport(out: string): { dir: string; report: Report } {
 
 /** A short scenario: `rate` events/s of anonymous and identified events for `duration`. */
 function loadScenario(opts: { rate: number; duration: string; drainTimeout: string; sla: string[] }): string {
-  return `name: cli-e2e
-seed: 3
-phases:
-  - kind: steady
-    rate: ${opts.rate}
-    duration: ${opts.duration}
-batch_size: 50
-population:
-  size: 300
-  returning: 0.3
-behaviours:
-  - kind: pageview
-    weight: 3
-  - kind: custom
-    weight: 1
-    events: [report viewed]
-observation:
-  poll_interval: 250ms
-  drain_timeout: ${opts.drainTimeout}
-sla:
-${opts.sla.map((s) => `  - ${s}`).join('\n')}
-`;
+  return shortScenarioText({ name: 'cli-e2e', seed: 3, populationSize: 300, pollInterval: '250ms', ...opts });
 }
 
 const VALID = `name: t
