@@ -7,7 +7,7 @@ import type { EncodedBody } from '../generate/batch-body.js';
 import type { Random } from '../generate/prng.js';
 import { errorKind, httpErrorKind } from './error-kind.js';
 import { EventStatus, LedgerFlag, type LedgerShard } from './ledger.js';
-import type { LoadHistograms } from './load-histograms.js';
+import type { LoadHistograms } from '../measure/latency-histogram.js';
 import type { LoadTally, Outcome } from './load-tally.js';
 import { pause, type Clock } from './precise-wait.js';
 import { retryDelayMs } from './retry-delay.js';

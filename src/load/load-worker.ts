@@ -9,7 +9,7 @@ import { EventGenerator } from '../generate/event-generator.js';
 import { hashSeed, Prng } from '../generate/prng.js';
 import { BatchSender } from './batch-sender.js';
 import { LedgerShard } from './ledger.js';
-import { LoadHistograms } from './load-histograms.js';
+import { LoadHistograms } from '../measure/latency-histogram.js';
 import { LoadTally } from './load-tally.js';
 import { systemClock } from './precise-wait.js';
 import { Schedule } from './schedule.js';

@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { IngestbenchError } from '../errors.js';
 import type { EventClass, Scenario } from '../scenario/scenario.js';
 import type { Ledger } from './ledger.js';
-import { mergeLoadHistograms, type HistogramKey } from './load-histograms.js';
+import { mergeLoadHistograms, type HistogramKey } from '../measure/latency-histogram.js';
 import { mergeTallies, type ClassCounts, type OutcomeTotals, type TimelinePoint } from './load-tally.js';
 import type { LoadPlan } from './plan-load.js';
 import type { DoneMessage, MainToWorker, WorkerToMain } from './worker-protocol.js';

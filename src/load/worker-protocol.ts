@@ -4,7 +4,7 @@
 import type { ErrorCode } from '../errors.js';
 import type { Scenario } from '../scenario/scenario.js';
 import type { LedgerShardBuffers } from './ledger.js';
-import type { EncodedLoadHistograms } from './load-histograms.js';
+import type { EncodedLoadHistograms } from '../measure/latency-histogram.js';
 import type { LoadTallySnapshot, OutcomeTotals } from './load-tally.js';
 import type { LoadPlan } from './plan-load.js';
 

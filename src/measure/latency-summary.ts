@@ -1,9 +1,9 @@
 // Latency figures from an HDR histogram: the percentiles a report prints, in milliseconds, from
-// histograms recorded in microseconds (load-histograms.ts records them; this reads them). An
+// histograms recorded in microseconds (latency-histogram.ts records them; this reads them). An
 // empty histogram has no percentiles: null, never 0, so an SLA on it fails instead of passing.
 
 import { decodeFromCompressedBase64, type Histogram } from 'hdr-histogram-js';
-import { latencyHistogram } from '../load/load-histograms.js';
+import { latencyHistogram } from './latency-histogram.js';
 
 export interface LatencySummary {
   readonly p50: number | null;

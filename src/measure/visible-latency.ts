@@ -4,7 +4,7 @@
 // the run, for the timeline beside sent and acknowledged.
 
 import type { Histogram } from 'hdr-histogram-js';
-import { latencyHistogram, toMicros, type HistogramKey } from '../load/load-histograms.js';
+import { latencyHistogram, toMicros, type HistogramKey } from './latency-histogram.js';
 import { CLASS_CODE, EventStatus, type Ledger } from '../load/ledger.js';
 
 export interface VisibleLatency {

@@ -16,7 +16,7 @@
 
 import { debuglog } from 'node:util';
 import { IngestbenchError } from '../errors.js';
-import type { HistogramKey } from '../load/load-histograms.js';
+import type { HistogramKey } from '../measure/latency-histogram.js';
 import type { Ledger } from '../load/ledger.js';
 import type { EventClass } from '../scenario/scenario.js';
 import { systemClock, type Clock } from './clock.js';

@@ -16,7 +16,7 @@
 
 import { encodeIntoCompressedBase64 } from 'hdr-histogram-js';
 import { decodeEventUuid } from '../generate/event-uuid.js';
-import { latencyHistogram, toMicros, type HistogramKey } from '../load/load-histograms.js';
+import { latencyHistogram, toMicros, type HistogramKey } from '../measure/latency-histogram.js';
 import { CLASS_CODE, EventStatus, type Ledger } from '../load/ledger.js';
 import type { EventClass } from '../scenario/scenario.js';
 import type { TimeRange } from './poll-queries.js';

@@ -5,7 +5,7 @@
 // beside its URLs) and a spread would carry them into report.json.
 
 import { encodeIntoCompressedBase64 } from 'hdr-histogram-js';
-import type { HistogramKey } from '../load/load-histograms.js';
+import type { HistogramKey } from '../measure/latency-histogram.js';
 import type { Ledger } from '../load/ledger.js';
 import type { LoadPlan } from '../load/plan-load.js';
 import type { LoadResult } from '../load/run-load.js';
