@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { debuglog } from 'node:util';
+import { systemClock } from './clock.js';
 import { Ledger } from './load/ledger.js';
 import { planLoad } from './load/plan-load.js';
 import { runLoad, type LoadProgress } from './load/run-load.js';
@@ -57,6 +58,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
   const runId = options.runId ?? newRunId();
   const workers = Math.max(1, options.workers ?? availableParallelism());
   const progress = options.onProgress ?? (() => undefined);
+  // One clock for the run: workers, poller and the embedded target share its time base.
+  const clock = systemClock;
 
   progress({ stage: 'preflight' });
   const client = createQueryClient({
@@ -65,6 +68,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
     personalKey: target.personalKey,
     budgetPerMinute: scenario.observation.queryBudgetPerMinute,
     signal,
+    clock,
   });
   await checkCaptureReachable(target.captureUrl, target.token, signal);
   await client.preflight();
@@ -72,7 +76,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
 
   // Worker threads take ~0.2 s to start (over 1 s on a loaded machine); starting the schedule
   // later than that keeps start-up out of the send delay without hiding anything if it is slower.
-  const plan = planLoad(scenario, { workers, runId, startAtMs: Date.now() + 1000 });
+  const plan = planLoad(scenario, { workers, runId, startAtMs: clock.now() + 1000 });
   const ledger = Ledger.allocate(plan.workers.map((w) => w.capacity));
   debug('run %s: %d events planned over %d workers', runId, plan.planned, plan.workers.length);
 
@@ -83,6 +87,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
     runTag: plan.runTag,
     pollIntervalMs: scenario.observation.pollIntervalMs,
     signal,
+    clock,
   });
   const load = await runLoad({
     scenario,
@@ -90,6 +95,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
     ledger,
     target: { captureUrl: target.captureUrl, token: target.token },
     signal,
+    clock,
     onProgress: (p) =>
       progress({ stage: 'load', load: p, visible: poller.stats().visible, plannedTotal: plan.planned }),
   });
@@ -98,14 +104,14 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
   if (signal.aborted) {
     observation = await poller.stop();
   } else {
-    const drainStart = Date.now();
+    const drainStart = clock.now();
     const ticker = setInterval(() => {
       const s = poller.stats();
       progress({
         stage: 'drain',
         visible: s.visible,
         acknowledged: acknowledgedOf(load),
-        elapsedMs: Date.now() - drainStart,
+        elapsedMs: clock.now() - drainStart,
       });
     }, 1000);
     try {

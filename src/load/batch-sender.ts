@@ -9,7 +9,8 @@ import { errorKind, httpErrorKind } from './error-kind.js';
 import { EventStatus, LedgerFlag, type LedgerShard } from './ledger.js';
 import type { LoadHistograms } from '../measure/latency-histogram.js';
 import type { LoadTally, Outcome } from './load-tally.js';
-import { pause, type Clock } from './precise-wait.js';
+import type { Clock } from '../clock.js';
+import { pause } from './precise-wait.js';
 import { retryDelayMs } from './retry-delay.js';
 
 export interface BatchSenderOptions {

@@ -4,6 +4,7 @@
 
 import { debuglog } from 'node:util';
 import { parentPort } from 'node:worker_threads';
+import { epochClock } from '../clock.js';
 import { IngestbenchError } from '../errors.js';
 import { EventGenerator } from '../generate/event-generator.js';
 import { hashSeed, Prng } from '../generate/prng.js';
@@ -11,7 +12,6 @@ import { BatchSender } from './batch-sender.js';
 import { LedgerShard } from './ledger.js';
 import { LoadHistograms } from '../measure/latency-histogram.js';
 import { LoadTally } from './load-tally.js';
-import { systemClock } from './precise-wait.js';
 import { Schedule } from './schedule.js';
 import { runSendLoop } from './send-loop.js';
 import type { MainToWorker, StartMessage, WorkerToMain } from './worker-protocol.js';
@@ -33,7 +33,8 @@ async function run(start: StartMessage): Promise<void> {
   try {
     const workerPlan = plan.workers[worker];
     if (!workerPlan) throw new IngestbenchError('INTERNAL', `plan has no worker ${worker}`);
-    const clock = systemClock;
+    // The main thread's time base, not this thread's own: see clock.ts.
+    const clock = epochClock(start.clockAnchor);
     const setupStart = clock.now();
     const generator = new EventGenerator(scenario, {
       runId: plan.runId,

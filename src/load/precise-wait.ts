@@ -11,14 +11,7 @@
 // up to that late (never early); at the poller's resolution that is noise.
 
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
-
-/** Unix time in fractional milliseconds. Injectable so tests and benches control time. */
-export interface Clock {
-  now(): number;
-}
-
-/** performance.now() is monotonic and sub-millisecond; timeOrigin anchors it to unix time. */
-export const systemClock: Clock = { now: () => performance.timeOrigin + performance.now() };
+import type { Clock } from '../clock.js';
 
 const FINE_MS = 2;
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -27,7 +20,11 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
  * Resolves at `atMs` (or at once when aborted). Always yields at least one event-loop turn, even
  * when already late, so a sender that has fallen behind still processes responses between sends.
  */
-export async function waitUntil(atMs: number, clock: Clock, signal?: AbortSignal): Promise<void> {
+export async function waitUntil(
+  atMs: number,
+  clock: Pick<Clock, 'now'>,
+  signal?: AbortSignal,
+): Promise<void> {
   const remaining = atMs - clock.now();
   if (remaining > FINE_MS) {
     try {

@@ -4,6 +4,7 @@
 
 import { debuglog } from 'node:util';
 import { Worker } from 'node:worker_threads';
+import { systemClock, type EpochClock } from '../clock.js';
 import { IngestbenchError } from '../errors.js';
 import type { EventClass, Scenario } from '../scenario/scenario.js';
 import type { Ledger } from './ledger.js';
@@ -61,12 +62,15 @@ export interface RunLoadOptions {
   signal?: AbortSignal;
   onProgress?: (progress: LoadProgress) => void;
   progressIntervalMs?: number;
+  /** The run's clock; its anchor goes to every worker (default: this process's systemClock). */
+  clock?: EpochClock;
 }
 
 const WORKER_URL = new URL('./load-worker.js', import.meta.url);
 
 export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
   const { plan, ledger, signal } = options;
+  const clock = options.clock ?? systemClock;
   checkLedger(plan, ledger);
   const progressIntervalMs = options.progressIntervalMs ?? 1000;
   const totals: (OutcomeTotals & { inFlight: number })[] = plan.workers.map(() => ({
@@ -101,16 +105,17 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
       target: options.target,
       // Workers report twice per interval so each report the caller sees is at most half stale.
       progressIntervalMs: Math.max(25, progressIntervalMs / 2),
+      clockAnchor: clock.anchor,
     } satisfies MainToWorker),
   );
   if (signal?.aborted) onAbort();
   else signal?.addEventListener('abort', onAbort, { once: true });
 
   let lastSent = 0;
-  let lastAt = Date.now();
+  let lastAt = clock.now();
   const progressTimer = options.onProgress
     ? setInterval(() => {
-        const now = Date.now();
+        const now = clock.now();
         const sum = totals.reduce((a, t) => ({
           sent: a.sent + t.sent,
           acknowledged: a.acknowledged + t.acknowledged,
@@ -134,7 +139,7 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
     const tally = mergeTallies(done.map((d) => d.tally));
     return {
       startedAt: plan.startAtMs,
-      endedAt: Date.now(),
+      endedAt: clock.now(),
       partial,
       counts: tally.counts,
       errors: tally.errors,

@@ -10,7 +10,8 @@ import type { Compression } from '../scenario/scenario.js';
 import type { BatchSender } from './batch-sender.js';
 import { EventStatus, LedgerFlag, type LedgerShard } from './ledger.js';
 import type { LoadTally } from './load-tally.js';
-import { waitUntil, type Clock } from './precise-wait.js';
+import type { Clock } from '../clock.js';
+import { waitUntil } from './precise-wait.js';
 import { batchEnd, type Schedule } from './schedule.js';
 
 export interface SendLoopOptions {

@@ -1,6 +1,7 @@
 // Messages between runLoad (main thread) and each load worker. Histograms cross as encoded
 // strings and the ledger as SharedArrayBuffers; everything else is plain data.
 
+import type { ClockAnchor } from '../clock.js';
 import type { ErrorCode } from '../errors.js';
 import type { Scenario } from '../scenario/scenario.js';
 import type { LedgerShardBuffers } from './ledger.js';
@@ -17,6 +18,8 @@ export interface StartMessage {
   /** The token is a secret: the worker sends it and never logs it. */
   readonly target: { readonly captureUrl: string; readonly token: string; readonly endpoint?: string };
   readonly progressIntervalMs: number;
+  /** The main thread's clock anchor: the worker's times are on the run's one time base. */
+  readonly clockAnchor: ClockAnchor;
 }
 
 /** Stop scheduling now, let requests in flight finish, mark the rest dropped, then report. */

@@ -19,7 +19,7 @@ import { IngestbenchError } from '../errors.js';
 import type { HistogramKey } from '../measure/latency-histogram.js';
 import type { Ledger } from '../load/ledger.js';
 import type { EventClass } from '../scenario/scenario.js';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from '../clock.js';
 import { fetchRows } from './fetch-rows.js';
 import { countsQuery, MAX_QUERY_LIMIT } from './poll-queries.js';
 import { QueryError, type QueryClient } from './query-client.js';

@@ -7,7 +7,7 @@
 import { debuglog } from 'node:util';
 import { request } from 'undici';
 import { IngestbenchError, type ErrorCode } from '../errors.js';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from '../clock.js';
 import { preflightQuery } from './poll-queries.js';
 import { QueryBudget } from './query-budget.js';
 

@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { debuglog } from 'node:util';
+import { epochClock, systemClock, type ClockAnchor } from '../clock.js';
 import { IngestbenchError } from '../errors.js';
 import type { CapturedEvent } from './captured-event.js';
 import { createCaptureHandler } from './capture/capture-handler.js';
@@ -54,6 +55,11 @@ export interface ReferenceTargetOptions {
   readonly batchSize?: number;
   /** How long ingestion waits for more rows after a short read. */
   readonly lingerMs?: number;
+  /**
+   * The time base for capture's `now`, created_at and lag (see clock.ts): the harness passes its
+   * own so created_at and its intended times subtract; default this process's clock.
+   */
+  readonly clockAnchor?: ClockAnchor;
 }
 
 export interface ReferenceTarget {
@@ -76,6 +82,7 @@ export interface ReferenceTarget {
 
 export async function startReferenceTarget(options: ReferenceTargetOptions = {}): Promise<ReferenceTarget> {
   const settings = resolveOptions(options);
+  const clock = options.clockAnchor ? epochClock(options.clockAnchor) : systemClock;
   const durable = !settings.memory;
   const dataDir = settings.memory ? mkdtempSync(join(tmpdir(), 'ingestbench-')) : resolve(settings.data);
   if (!settings.memory) mkdirSync(dataDir, { recursive: true });
@@ -94,7 +101,7 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
   if (settings.memory) cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
 
   try {
-    const queue = await openDurableQueue(queueFile, { durable });
+    const queue = await openDurableQueue(queueFile, { durable, now: clock.now });
     cleanups.push(() => queue.close());
     // Create the store schema here so the query side can open it read-only before ingestion runs.
     const schemaDb = openStore(storeFile, { durable });
@@ -113,7 +120,7 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
       depth: () => queue.eventsAfter(committedOffset),
       lagSeconds() {
         const oldest = queue.oldestAfter(committedOffset);
-        return oldest === null ? 0 : Math.max(0, Date.now() - oldest) / 1000;
+        return oldest === null ? 0 : Math.max(0, clock.now() - oldest) / 1000;
       },
     });
 
@@ -126,6 +133,7 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
         batchSize: settings.batchSize,
         lingerMs: settings.lingerMs,
         faults,
+        clockAnchor: clock.anchor,
       },
       {
         onReady(offset) {
@@ -164,7 +172,7 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
         await queue.append(events);
         countByClass(events, 'accepted');
       },
-      now: () => new Date(),
+      now: () => new Date(clock.now()),
     });
     const rejectFault = createRejectFault({
       faults: () => faults,
@@ -184,7 +192,7 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
       db: readDb,
       projectIds: new Set(settings.projects.map((p) => p.projectId)),
       personalKeys: [settings.personalKey],
-      now: Date.now,
+      now: clock.now,
     });
     const setFaults = (next: FaultSpec): void => {
       faults = next;
@@ -227,7 +235,7 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
 /** The events of a request the reject fault answered, for counting; none when it is malformed. */
 function eventsOf(request: HttpRequest): readonly CapturedEvent[] {
   try {
-    const parsed = parseCaptureRequest(request, new Date());
+    const parsed = parseCaptureRequest(request, new Date(systemClock.now()));
     return parsed.ok ? parsed.events : [];
   } catch {
     return [];

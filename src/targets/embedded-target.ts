@@ -3,6 +3,7 @@
 
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
+import { systemClock } from '../clock.js';
 import { IngestbenchError } from '../errors.js';
 import type { ReferenceTargetOptions } from '../reference/start-reference-target.js';
 import type { EmbeddedTargetMessage } from './embedded-target-process.js';
@@ -25,6 +26,8 @@ export async function startEmbeddedTarget(options: { fault?: string } = {}): Pro
     tokens: [EMBEDDED_TOKEN],
     personalKey: EMBEDDED_PERSONAL_KEY,
     firstProjectId: 1,
+    // created_at on the harness's time base: created − intended is then free of clock skew.
+    clockAnchor: systemClock.anchor,
     ...(options.fault !== undefined ? { fault: options.fault } : {}),
   };
   child.send(settings);

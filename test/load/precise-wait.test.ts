@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { systemClock, waitUntil } from '../../src/load/precise-wait.js';
+import { systemClock } from '../../src/clock.js';
+import { waitUntil } from '../../src/load/precise-wait.js';
 
 describe('waitUntil', () => {
   it('never resolves before the target time, across the timer and the fine wait', async () => {

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
+import { epochClock, monotonicMs, type EpochClock } from '../../src/clock.js';
 import { decodeEventUuid } from '../../src/generate/event-uuid.js';
 import { EventStatus, Ledger } from '../../src/load/ledger.js';
 import { planLoad, type LoadPlan } from '../../src/load/plan-load.js';
@@ -83,12 +84,13 @@ async function run(
     fullSpeed?: boolean;
     signal?: AbortSignal;
     onProgress?: (p: LoadProgress) => void;
+    clock?: EpochClock;
   } = {},
 ): Promise<{ plan: LoadPlan; ledger: Ledger; result: LoadResult }> {
   const plan = planLoad(scenario, {
     workers: options.workers ?? 2,
     runId: `run-load-${Math.random().toString(36).slice(2)}`,
-    startAtMs: Date.now() + 400,
+    startAtMs: (options.clock?.now() ?? Date.now()) + 400,
     fullSpeed: options.fullSpeed ?? false,
   });
   const ledger = Ledger.allocate(plan.workers.map((w) => w.capacity));
@@ -100,6 +102,7 @@ async function run(
     progressIntervalMs: 100,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   return { plan, ledger, result };
 }
@@ -174,6 +177,25 @@ describe('runLoad', () => {
     );
     assert.ok(progress.length >= 3, `${progress.length} progress reports`);
     assert.ok(progress.at(-1)!.sent >= progress[0]!.sent);
+  });
+
+  it("stamps every time on the run's clock: workers are handed its anchor, not their own wall clock", async () => {
+    sink.requests.length = 0;
+    sink.decide = () => ({ status: 200 });
+    // A time base no thread's wall clock reads (2001): a worker on its own clock stamps ~2026.
+    const clock = epochClock({ unixMs: 1_000_000_000_000, monotonicMs: monotonicMs() });
+    const scenario = testScenario({ phases: [steady(200, 500)], batchSize: 10, maxInFlight: 100 });
+    const before = clock.now();
+    const { plan, ledger, result } = await run(scenario, sink.url, { clock });
+    const after = clock.now();
+    assert.equal(sum(result, 'acknowledged'), plan.planned);
+    for (const shard of ledger.shards) {
+      for (let seq = 0; seq < shard.capacity; seq++) {
+        const [intended, ack] = [shard.intended[seq]!, shard.ack[seq]!];
+        assert.ok(before <= intended && intended <= ack && ack <= after, `slot ${seq}: ${intended}, ${ack}`);
+      }
+    }
+    assert.ok(before <= result.endedAt && result.endedAt <= after);
   });
 
   it('counts 429/503 retries (Retry-After honoured), rejections by status and the final outcomes', async () => {

@@ -5,7 +5,7 @@
 
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Clock } from '../../src/observe/clock.js';
+import type { Clock } from '../../src/clock.js';
 
 export interface FakeRow {
   readonly uuid: string;

@@ -3,7 +3,7 @@
 // minutes takes as long as its HTTP round trips.
 
 import { setImmediate as tick } from 'node:timers/promises';
-import type { Clock } from '../../src/observe/clock.js';
+import type { Clock } from '../../src/clock.js';
 
 export class VirtualClock implements Clock {
   readonly sleeps: number[] = [];

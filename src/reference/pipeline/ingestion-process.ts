@@ -5,6 +5,7 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { debuglog } from 'node:util';
+import { epochClock } from '../../clock.js';
 import { createBatchProcessor } from '../ingest/process-batch.js';
 import { consumerOffset } from '../queue/consumer-offset.js';
 import { openQueueReader } from '../queue/queue-reader.js';
@@ -48,9 +49,10 @@ function start(config: IngestionConfig): void {
   const reader = openQueueReader(config.queueFile);
   const teams = new Map(config.projects.map((p) => [p.token, p.teamId]));
   const projects = { teamIdForToken: (token: string) => teams.get(token) };
-  const processor = createBatchProcessor(store, projects);
+  const clock = epochClock(config.clockAnchor);
+  const processor = createBatchProcessor(store, projects, clock.now);
   step = createIngestionStep(
-    { reader, offset, processor, projects, batchSize: config.batchSize, now: Date.now },
+    { reader, offset, processor, projects, batchSize: config.batchSize, now: clock.now },
     config.faults,
   );
   send({ type: 'ready', offset: offset.read(), cpu: process.cpuUsage() });

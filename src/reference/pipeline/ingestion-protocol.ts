@@ -1,6 +1,7 @@
 // Messages between the reference target (parent) and its ingestion child process, over the
 // child_process IPC channel (JSON). A discriminated union so both sides switch exhaustively.
 
+import type { ClockAnchor } from '../../clock.js';
 import type { FaultSpec } from './fault-spec.js';
 
 export interface IngestionConfig {
@@ -15,6 +16,8 @@ export interface IngestionConfig {
   /** How long to wait for more rows when a read came back short. */
   readonly lingerMs: number;
   readonly faults: FaultSpec;
+  /** The parent's clock anchor: created_at is on the same time base as the harness (clock.ts). */
+  readonly clockAnchor: ClockAnchor;
 }
 
 /** What one committed batch did: counts, never the events themselves. */
