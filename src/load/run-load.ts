@@ -8,7 +8,7 @@ import { systemClock, type EpochClock } from '../clock.js';
 import { IngestbenchError } from '../errors.js';
 import type { EventClass, Scenario } from '../scenario/scenario.js';
 import type { Ledger } from './ledger.js';
-import { mergeLoadHistograms, type HistogramKey } from '../measure/latency-histogram.js';
+import { mergeLoadHistograms, type EncodedLoadHistograms } from '../measure/latency-histogram.js';
 import { mergeTallies, type ClassCounts, type OutcomeTotals, type TimelinePoint } from './load-tally.js';
 import type { LoadPlan } from './plan-load.js';
 import type { DoneMessage, MainToWorker, WorkerToMain } from './worker-protocol.js';
@@ -44,8 +44,11 @@ export interface LoadResult {
   retries: number;
   /** HTTP attempts (retries included), 2xx answers, and other answers plus network errors. */
   requests: { sent: number; ok: number; failed: number };
-  /** Encoded hdr-histogram-js histograms (µs), measured-phase events only, merged over workers. */
-  histograms: { ack: Record<HistogramKey, string>; sendDelay: Record<HistogramKey, string> };
+  /**
+   * Encoded hdr-histogram-js histograms (µs), measured-phase events only, merged over workers,
+   * and the negative values kept out of them (clock skew).
+   */
+  histograms: EncodedLoadHistograms;
   timeline: TimelinePoint[];
 }
 

@@ -10,6 +10,7 @@ import {
   type Histogram,
 } from 'hdr-histogram-js';
 import type { EventClass } from '../scenario/scenario.js';
+import { mergeSkew, SkewTally, type SkewFigures } from './skew-tally.js';
 
 export type HistogramKey = 'all' | EventClass;
 export const HISTOGRAM_KEYS: readonly HistogramKey[] = ['all', 'anonymous', 'identified'];
@@ -17,6 +18,8 @@ export const HISTOGRAM_KEYS: readonly HistogramKey[] = ['all', 'anonymous', 'ide
 export interface EncodedLoadHistograms {
   ack: Record<HistogramKey, string>;
   sendDelay: Record<HistogramKey, string>;
+  /** Negative values, kept out of the histograms (skew-tally.ts). */
+  skew: { ack: SkewFigures; sendDelay: SkewFigures };
 }
 
 /** An hour: anything slower is recorded as an hour (and is a failed run anyway). */
@@ -41,18 +44,23 @@ export class LoadHistograms {
   // Indexed by class code (ledger CLASS_CODE): 0 anonymous, 1 identified.
   private readonly ack = [latencyHistogram(), latencyHistogram()] as const;
   private readonly sendDelay = [latencyHistogram(), latencyHistogram()] as const;
+  private readonly skew = { ack: new SkewTally(), sendDelay: new SkewTally() };
 
   /** `events` events of one class with the same ack latency (a batch shares its ack time). */
   recordAck(classCode: 0 | 1, ms: number, events = 1): void {
-    if (events > 0) this.ack[classCode].recordValueWithCount(toMicros(ms), events);
+    recordLatency(this.ack[classCode], this.skew.ack, ms, events);
   }
 
   recordSendDelay(classCode: 0 | 1, ms: number, events: number): void {
-    if (events > 0) this.sendDelay[classCode].recordValueWithCount(toMicros(ms), events);
+    recordLatency(this.sendDelay[classCode], this.skew.sendDelay, ms, events);
   }
 
   encode(): EncodedLoadHistograms {
-    return { ack: encodeByClass(this.ack), sendDelay: encodeByClass(this.sendDelay) };
+    return {
+      ack: encodeByClass(this.ack),
+      sendDelay: encodeByClass(this.sendDelay),
+      skew: { ack: this.skew.ack.figures(), sendDelay: this.skew.sendDelay.figures() },
+    };
   }
 }
 
@@ -75,10 +83,27 @@ export function mergeEncoded(encoded: readonly string[]): string {
 }
 
 export function mergeLoadHistograms(parts: readonly EncodedLoadHistograms[]): EncodedLoadHistograms {
-  const merged = (metric: keyof EncodedLoadHistograms): Record<HistogramKey, string> => ({
+  const merged = (metric: 'ack' | 'sendDelay'): Record<HistogramKey, string> => ({
     all: mergeEncoded(parts.map((p) => p[metric].all)),
     anonymous: mergeEncoded(parts.map((p) => p[metric].anonymous)),
     identified: mergeEncoded(parts.map((p) => p[metric].identified)),
   });
-  return { ack: merged('ack'), sendDelay: merged('sendDelay') };
+  return {
+    ack: merged('ack'),
+    sendDelay: merged('sendDelay'),
+    skew: {
+      ack: mergeSkew(parts.map((p) => p.skew.ack)),
+      sendDelay: mergeSkew(parts.map((p) => p.skew.sendDelay)),
+    },
+  };
+}
+
+/**
+ * `events` values of `ms` into `histogram`, or into `skew` when `ms` is below zero: a negative
+ * latency is clock skew, counted apart, never recorded as the 1 µs toMicros would make it.
+ */
+export function recordLatency(histogram: Histogram, skew: SkewTally, ms: number, events = 1): void {
+  if (events <= 0) return;
+  if (ms < 0) skew.record(ms, events);
+  else histogram.recordValueWithCount(toMicros(ms), events);
 }

@@ -18,6 +18,7 @@ import { debuglog } from 'node:util';
 import { IngestbenchError } from '../errors.js';
 import type { HistogramKey } from '../measure/latency-histogram.js';
 import type { Ledger } from '../load/ledger.js';
+import type { SkewFigures } from '../measure/skew-tally.js';
 import type { EventClass } from '../scenario/scenario.js';
 import { systemClock, type Clock } from '../clock.js';
 import { fetchRows } from './fetch-rows.js';
@@ -76,6 +77,8 @@ export interface ObservationResult {
    * target's clock: a second figure without poll resolution; null when rows carry no created_at.
    */
   readonly created: Record<HistogramKey, string> | null;
+  /** created_at values before their intended time: clock skew, kept out of `created`. */
+  readonly createdSkew?: SkewFigures;
   readonly startedAt: number;
   readonly endedAt: number;
 }
@@ -246,6 +249,7 @@ export function startPoller(opts: PollerOptions): Poller {
         countsSource: counts.source,
         perClass: counts.perClass,
         created: tracker.createdLatency(),
+        createdSkew: tracker.createdSkew.figures(),
         startedAt,
         endedAt: clock.now(),
       };

@@ -16,7 +16,8 @@
 
 import { encodeIntoCompressedBase64 } from 'hdr-histogram-js';
 import { decodeEventUuid } from '../generate/event-uuid.js';
-import { latencyHistogram, toMicros, type HistogramKey } from '../measure/latency-histogram.js';
+import { latencyHistogram, recordLatency, type HistogramKey } from '../measure/latency-histogram.js';
+import { SkewTally } from '../measure/skew-tally.js';
 import { CLASS_CODE, EventStatus, type Ledger } from '../load/ledger.js';
 import type { EventClass } from '../scenario/scenario.js';
 import type { TimeRange } from './poll-queries.js';
@@ -63,6 +64,8 @@ export class VisibilityTracker {
   private rotation = 0;
   private readonly created = [latencyHistogram(), latencyHistogram()] as const;
   private createdSeen = 0;
+  /** created_at before the intended time: the target's clock disagrees with ours (skew-tally.ts). */
+  readonly createdSkew = new SkewTally();
 
   constructor(private readonly opts: TrackerOptions) {
     this.cursors = opts.ledger.shards.map(() => 0);
@@ -157,7 +160,7 @@ export class VisibilityTracker {
       const intended = shard.intended[id.seq]!;
       if (intended > this.newestVisibleIntended) this.newestVisibleIntended = intended;
       if (row.createdAt !== null && shard.isMeasured(id.seq)) {
-        this.created[CLASS_CODE[cls]]!.recordValue(toMicros(row.createdAt - intended));
+        recordLatency(this.created[CLASS_CODE[cls]]!, this.createdSkew, row.createdAt - intended);
         this.createdSeen += 1;
       }
     }

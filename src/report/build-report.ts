@@ -10,7 +10,10 @@ import type { Ledger } from '../load/ledger.js';
 import type { LoadPlan } from '../load/plan-load.js';
 import type { LoadResult } from '../load/run-load.js';
 import { accountLedger, type ClassAccount } from '../measure/account-ledger.js';
+import { ledgerTimeline } from '../measure/lag-timeline.js';
+import { lagTrend } from '../measure/lag-trend.js';
 import { latencySummary } from '../measure/latency-summary.js';
+import { NO_SKEW } from '../measure/skew-tally.js';
 import { visibleLatency } from '../measure/visible-latency.js';
 import type { ObservationResult } from '../observe/poller.js';
 import { EVENT_CLASSES, type Scenario } from '../scenario/scenario.js';
@@ -24,7 +27,6 @@ import {
   type LatencyFigures,
   type LatencyScope,
   type Report,
-  type TimelineSecond,
 } from './report-types.js';
 
 export interface ReportInputs {
@@ -71,7 +73,8 @@ export function buildReport(inputs: ReportInputs): Report {
         : { target: 0, achieved: 0 },
   });
 
-  const visible = visibleLatency(ledger, load.startedAt);
+  const visible = visibleLatency(ledger);
+  const timeline = ledgerTimeline(ledger, load.startedAt, load.timeline);
   const figures = (encoded: string, extra: { resolutionMs?: number } = {}): LatencyFigures => ({
     ...latencySummary(encoded),
     unit: 'ms',
@@ -124,7 +127,7 @@ export function buildReport(inputs: ReportInputs): Report {
       visible: byScope((s) => visibleEncoded[s], { resolutionMs: observation.resolutionMs }),
       ...(observation.created ? { created: byScope((s) => observation.created![s]) } : {}),
     },
-    timeline: mergeTimeline(load.timeline, visible.perSecond),
+    timeline,
     errors: { ...load.errors },
     requests: {
       sent: load.requests.sent,
@@ -149,26 +152,14 @@ export function buildReport(inputs: ReportInputs): Report {
     sla: [...sla],
     verdict: sla.every((r) => r.pass) ? 'pass' : 'fail',
     cost: inputs.cost ?? null,
+    lagTrend: lagTrend(timeline, scenario.phases, observation.resolutionMs),
+    clockSkew: {
+      ack: load.histograms.skew.ack,
+      sendDelay: load.histograms.skew.sendDelay,
+      visible: visible.skew,
+      created: observation.createdSkew ?? NO_SKEW,
+    },
   };
-}
-
-/** Load seconds (sent, acked, errors) and visible seconds on one axis, dense from second 0. */
-function mergeTimeline(load: LoadResult['timeline'], visiblePerSecond: readonly number[]): TimelineSecond[] {
-  const length = Math.max(visiblePerSecond.length, ...load.map((p) => p.second + 1), 0);
-  const out = Array.from({ length }, (_, second) => ({
-    second,
-    sent: 0,
-    acknowledged: 0,
-    visible: visiblePerSecond[second] ?? 0,
-    errors: 0,
-  }));
-  for (const p of load) {
-    const into = out[p.second]!;
-    into.sent += p.sent;
-    into.acknowledged += p.acknowledged;
-    into.errors += p.errors;
-  }
-  return out;
 }
 
 /** A URL as a report may show it: no userinfo, no query string (tokens hide in both). */

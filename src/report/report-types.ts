@@ -3,7 +3,10 @@
 // latencies milliseconds, rates events/second, shares fractions. No secret is ever part of it:
 // the target appears as kind, URLs and project id only.
 
+import type { TimelineSecond } from '../measure/lag-timeline.js';
+import type { LagTrends } from '../measure/lag-trend.js';
 import type { CostFigures } from '../measure/measure-cost.js';
+import type { SkewFigures } from '../measure/skew-tally.js';
 import type { EventClass } from '../scenario/scenario.js';
 import type { SlaResult, Verdict } from '../verdict/evaluate-sla.js';
 
@@ -47,14 +50,12 @@ export interface ClassTotals {
   readonly rate: { readonly target: number; readonly achieved: number };
 }
 
-export interface TimelineSecond {
-  /** Whole seconds since the plan's start (event 0's intended time). */
-  readonly second: number;
-  readonly sent: number;
-  readonly acknowledged: number;
-  readonly visible: number;
-  readonly errors: number;
-}
+/** One second of the run, all classes and per class with visible p50/p99: see measure/lag-timeline.ts. */
+export type { TimelineSecond, TimelineClassSecond } from '../measure/lag-timeline.js';
+/** Whether visible p50 grew over the steady phase (least-squares slope): see measure/lag-trend.ts. */
+export type { LagTrend, LagTrends } from '../measure/lag-trend.js';
+/** Negative latencies (a time stamped before the time it follows): counted, never recorded. */
+export type { SkewFigures } from '../measure/skew-tally.js';
 
 export interface ObservationSummary {
   readonly method: 'exact' | 'probe';
@@ -130,4 +131,11 @@ export interface Report {
   readonly sla: readonly SlaResult[];
   readonly verdict: Verdict;
   readonly cost: CostReport | null;
+  /** Per class: the least-squares trend of the per-second visible p50 over the steady phase. */
+  readonly lagTrend: LagTrends;
+  /**
+   * Negative latencies by metric (created_at before the intended time, …): clock skew between
+   * the stamps, counted with the worst value and kept out of the percentiles.
+   */
+  readonly clockSkew: Readonly<Record<LatencyMetric | 'created', SkewFigures>>;
 }

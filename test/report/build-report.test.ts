@@ -88,11 +88,55 @@ describe('buildReport', () => {
 
   it('puts sent, acked, visible and errors on one per-second timeline', () => {
     assert.equal(report.timeline.length, 14); // visible runs a second past the last send
-    assert.deepEqual(report.timeline[6], { second: 6, sent: 10, acknowledged: 10, visible: 8, errors: 3 }); // seq 50…59 but 51, 53
+    const { classes, ...all } = report.timeline[6]!;
+    assert.deepEqual(all, { second: 6, sent: 10, acknowledged: 10, visible: 8, errors: 3 }); // seq 50…59 but 51, 53
     assert.equal(
       report.timeline.reduce((s, p) => s + p.visible, 0),
       116,
     );
+    // Per class: sent by intended second (seq 60…69, 61 never sent), acked by ack time (62 rejected),
+    // visible by first-seen time (seq 50…59: 50 identified), latency of the events intended then.
+    assert.deepEqual(
+      { ...classes.identified, visibleP50: null, visibleP99: null },
+      { sent: 1, acknowledged: 1, visible: 1, visibleP50: null, visibleP99: null, latencyCount: 1 },
+    );
+    near(classes.identified.visibleP50, 1060, 'identified p50 of second 6');
+    assert.deepEqual(
+      { ...classes.anonymous, visibleP50: null, visibleP99: null },
+      { sent: 8, acknowledged: 7, visible: 7, visibleP50: null, visibleP99: null, latencyCount: 7 }, // 63…69
+    );
+    near(classes.anonymous.visibleP50, 1066, 'anonymous p50 of second 6');
+    near(classes.anonymous.visibleP99, 1069, 'anonymous p99 of second 6');
+    // Warmup seconds count events but have no latency (warmup is not measured).
+    assert.equal(report.timeline[0]!.classes.anonymous.latencyCount, 0);
+    assert.equal(report.timeline[0]!.classes.anonymous.visibleP50, null);
+    assert.equal(report.timeline[0]!.classes.anonymous.sent, 9);
+    for (const cls of ['anonymous', 'identified'] as const) {
+      assert.equal(
+        report.timeline.reduce((s, p) => s + p.classes[cls].visible, 0),
+        report.classes[cls].visible,
+      );
+      assert.equal(
+        report.timeline.reduce((s, p) => s + p.classes[cls].acknowledged, 0),
+        report.classes[cls].acknowledged,
+      );
+    }
+  });
+
+  it('says whether visible p50 grew over the steady phase, by least squares', () => {
+    // Latency = 1000 + seq ms and 10 events a second: p50 rises ~10 ms a second, 600 ms/min.
+    const { lagTrend } = report;
+    assert.equal(lagTrend.window, 'steady');
+    assert.deepEqual([lagTrend.fromSecond, lagTrend.toSecond], [2, 12]);
+    near(lagTrend.classes.anonymous.p50MsPerMinute, 600, 'anonymous slope');
+    assert.equal(lagTrend.classes.anonymous.points, 10);
+    assert.equal(lagTrend.classes.anonymous.direction, 'flat'); // +90 ms over 9 s < 1040 ms resolution
+    assert.equal(lagTrend.classes.identified.points, 10);
+  });
+
+  it('reports clock skew per metric, none in this run', () => {
+    for (const metric of ['ack', 'sendDelay', 'visible', 'created'] as const)
+      assert.deepEqual(report.clockSkew[metric], { count: 0, worstMs: null });
   });
 
   it('names the run without secrets: target URLs stripped of userinfo and query', () => {

@@ -83,6 +83,7 @@ export function fixtureInputs(): ReportInputs & {
     histograms: {
       ack: { all: encode(ack), anonymous: encode(ackAnonymous), identified: encode(ackIdentified) },
       sendDelay: { all: encode(delay), anonymous: encode(delay), identified: encode(histogramOf([5])) },
+      skew: { ack: { count: 0, worstMs: null }, sendDelay: { count: 0, worstMs: null } },
     },
     timeline: Array.from({ length: 13 }, (_, second) => ({
       second,
