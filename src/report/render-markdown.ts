@@ -13,6 +13,8 @@ import {
   lossLine,
   observationLine,
 } from './report-rows.js';
+import { clockSkewLine } from './clock-skew-line.js';
+import { lagTrendLine } from './lag-trend-line.js';
 import type { Report } from './report-types.js';
 
 /** Text safe inside a Markdown table cell or paragraph. */
@@ -50,7 +52,11 @@ export function renderMarkdown(report: Report): string {
     '',
     escapeMarkdown(observationLine(report)),
     '',
+    escapeMarkdown(lagTrendLine(report)),
+    '',
   ];
+  const skew = clockSkewLine(report);
+  if (skew !== null) out.push(escapeMarkdown(skew), '');
   const errors = errorEntries(report);
   if (errors.length > 0) out.push('## Errors', '', table(['kind', 'attempts'], errors, 1), '');
   const cost = costEntries(report.cost);

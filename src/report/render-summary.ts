@@ -14,6 +14,8 @@ import {
   lossLine,
   observationLine,
 } from './report-rows.js';
+import { clockSkewLine } from './clock-skew-line.js';
+import { lagTrendLine } from './lag-trend-line.js';
 import type { Report } from './report-types.js';
 
 const right = (n: number): Align[] => Array.from({ length: n }, () => 'right');
@@ -26,6 +28,9 @@ export function renderSummary(report: Report): string {
   );
   out.push(textTable(COUNT_HEADER, countRows(report), ['left', ...right(COUNT_HEADER.length - 1)]), '');
   out.push(lossLine(report), observationLine(report));
+  out.push(lagTrendLine(report));
+  const skew = clockSkewLine(report);
+  if (skew !== null) out.push(skew);
   const errors = errorEntries(report);
   if (errors.length > 0) out.push(`errors: ${errors.map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
   const cost = costEntries(report.cost);

@@ -120,6 +120,86 @@ export function timelineChart(
         `<text x="${x(s).toFixed(1)}" y="${H - PAD.bottom + 16}" font-size="11" text-anchor="middle">${escapeHtml(s === 0 ? '0 s' : formatDuration(s * 1000))}</text>`,
     )
     .join('');
-  const legend = [...series, { name: 'errors', color: '#d33', points: [] }];
+  const legend =
+    errorsPerSecond.length > 0 ? [...series, { name: 'errors', color: '#d33', points: [] }] : series;
   return frame(title, bars + series.map((s) => polyline(s, x, scale)).join(''), ticks, labels, legend);
+}
+
+/** A line of the lag chart: [second, ms] points, null where the second has no figure (a gap). */
+export interface LagSeries {
+  readonly name: string;
+  readonly color: string;
+  readonly dashed?: boolean;
+  readonly points: readonly (readonly [number, number | null])[];
+}
+
+/**
+ * Visible latency over the run: p50/p99 lines per class against the second their events were
+ * intended in, the trend window shaded, axes titled. Seconds with nothing seen break the line
+ * rather than draw it down to zero.
+ */
+export function lagChart(
+  title: string,
+  series: readonly LagSeries[],
+  window: { readonly fromSecond: number; readonly toSecond: number; readonly label: string } | null,
+): string {
+  const values = series.flatMap((s) => s.points.flatMap(([, v]) => (v === null ? [] : [v])));
+  const seconds = Math.max(0, ...series.map((s) => s.points.length));
+  if (values.length === 0 || seconds === 0)
+    return `<p class="empty">${escapeHtml(title)}: no visible events measured.</p>`;
+  const x = (second: number): number => PAD.left + (seconds > 1 ? second / (seconds - 1) : 0.5) * plotW;
+  // Round gridlines (0, 1 s, 2 s, …) instead of quarters of whatever the maximum was.
+  const { scale, labels } = yAxis(niceCeiling(Math.max(...values)), (v) =>
+    v === 0 ? '0' : formatDuration(v),
+  );
+  const lines = series
+    .map((s) => {
+      const runs: (readonly [number, number])[][] = [[]];
+      for (const [second, v] of s.points) {
+        if (v === null) runs.push([]);
+        else runs[runs.length - 1]!.push([second, v]);
+      }
+      const dash = s.dashed ? ' stroke-dasharray="5 3"' : '';
+      return runs
+        .filter((run) => run.length > 0)
+        .map((run) =>
+          run.length === 1
+            ? `<circle class="lag-line" cx="${x(run[0]![0]).toFixed(1)}" cy="${scale(run[0]![1]).toFixed(1)}" r="2" fill="${escapeHtml(s.color)}"><title>${escapeHtml(s.name)}</title></circle>`
+            : `<polyline class="lag-line" fill="none" stroke="${escapeHtml(s.color)}" stroke-width="1.5"${dash} points="${run.map(([a, b]) => `${x(a).toFixed(1)},${scale(b).toFixed(1)}`).join(' ')}"><title>${escapeHtml(s.name)}</title></polyline>`,
+        )
+        .join('');
+    })
+    .join('');
+  const shade =
+    window && window.toSecond > window.fromSecond
+      ? `<rect class="trend-window" x="${x(window.fromSecond).toFixed(1)}" y="${PAD.top}" width="${Math.max(1, x(Math.min(window.toSecond, seconds - 1)) - x(window.fromSecond)).toFixed(1)}" height="${plotH}" fill="#0969da" opacity="0.06"><title>${escapeHtml(window.label)}</title></rect>`
+      : '';
+  const ticks = Array.from({ length: 6 }, (_, i) => Math.round(((seconds - 1) * i) / 5))
+    .filter((v, i, all) => all.indexOf(v) === i)
+    .map(
+      (s) =>
+        `<text x="${x(s).toFixed(1)}" y="${H - PAD.bottom + 16}" font-size="11" text-anchor="middle">${escapeHtml(s === 0 ? '0 s' : formatDuration(s * 1000))}</text>`,
+    )
+    .join('');
+  const axisTitles =
+    `<text class="axis-title" x="${PAD.left + plotW / 2}" y="${H - 6}" font-size="11" text-anchor="middle" fill="#555">intended send time (since the run's start)</text>` +
+    `<text class="axis-title" transform="translate(14,${PAD.top + plotH / 2}) rotate(-90)" font-size="11" text-anchor="middle" fill="#555">visible latency</text>`;
+  // Its own legend: a line swatch, dashed where the series is, so p50 and p99 tell apart.
+  const legend = series
+    .map(
+      (s, i) =>
+        `<g class="legend" transform="translate(${W - PAD.right + 12},${PAD.top + 14 + i * 18})"><line x1="0" x2="14" y1="-3" y2="-3" stroke="${escapeHtml(s.color)}" stroke-width="2"${s.dashed ? ' stroke-dasharray="4 2"' : ''}/>` +
+        `<text x="20" y="0" font-size="11">${escapeHtml(s.name)}</text></g>`,
+    )
+    .join('');
+  return frame(title, shade + lines + axisTitles + legend, ticks, labels, []);
+}
+
+/** The smallest 4 × {1, 2, 2.5, 5} × 10^k at or above `value`: four gridline steps of a round size. */
+export function niceCeiling(value: number): number {
+  if (!(value > 0)) return 1;
+  const rough = value / 4;
+  const magnitude = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((m) => m >= rough) ?? 10 * magnitude;
+  return 4 * step;
 }

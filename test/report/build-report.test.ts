@@ -176,7 +176,8 @@ describe('buildReport', () => {
       !/<(link|img|script|iframe)\b|https?:\/\/(?!capture\.example|query\.example|www\.w3\.org)/i.test(html),
       'self-contained: no external assets',
     );
-    assert.equal((html.match(/<svg /g) ?? []).length, 2);
+    // Latency by percentile, events per second, and lag over time (latency + one chart per class).
+    assert.equal((html.match(/<svg /g) ?? []).length, 5);
     const md = renderMarkdown(report);
     assert.ok(md.includes('fixture &lt;script&gt;alert("x")&lt;/script&gt; \\| pipes'));
     assert.ok(!md.includes('<script>'));
