@@ -86,6 +86,28 @@ describe('shipped scenarios', () => {
     assert.ok(scenario.observation.drainTimeoutMs <= 30_000);
   });
 
+  it('soak holds one steady hour after a warmup, at 200/s unless --rate sets the peak', async () => {
+    const file = join(root, 'scenarios', 'soak.yaml');
+    const phases = (await loadScenario(file)).phases;
+    assert.deepEqual(
+      phases.map((p) => [p.kind, p.durationMs, p.toRate]),
+      [
+        ['warmup', 120_000, 50],
+        ['steady', 3_600_000, 200],
+      ],
+    );
+    const scaled = await loadScenario(file, { rate: 1000 });
+    assert.deepEqual(
+      scaled.phases.map((p) => [p.kind, p.durationMs, p.toRate]),
+      [
+        ['warmup', 120_000, 250],
+        ['steady', 3_600_000, 1000],
+      ],
+    );
+    // Within PostHog's 2,400 HogQL queries an hour, with room for the drain.
+    assert.ok(scaled.observation.queryBudgetPerMinute * 60 <= 2_400);
+  });
+
   it('sla-ci is a short gate of about 20 s of sending', async () => {
     const scenario = await loadScenario(join(root, 'scenarios', 'sla-ci.yaml'));
     const sending = scenario.phases.reduce((sum, p) => sum + p.durationMs, 0);
