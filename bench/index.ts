@@ -1,7 +1,9 @@
 // `npm run bench -- <name>`: benchmarks print figures (ratios where a comparison is meant, since
 // this machine is shared and absolute times drift). Nothing here is asserted by the test suite.
 
+import { runClockBench } from './clock.js';
 import { runHarnessSendBench } from './harness-send.js';
+import { runLagTimelineBench } from './lag-timeline.js';
 import { runReferenceBench } from './reference.js';
 import { runReferenceIngestBench } from './reference-ingest.js';
 
@@ -17,6 +19,14 @@ const BENCHES: Record<string, { help: string; run: () => Promise<unknown> }> = {
   harness: {
     help: 'the load generator: black-hole throughput vs autocannon, rate accuracy, ledger bytes per event',
     run: runHarnessSendBench,
+  },
+  clock: {
+    help: 'the run clock: ns per reading vs the per-thread clock it replaced and Date.now()',
+    run: () => Promise.resolve(runClockBench()),
+  },
+  'lag-timeline': {
+    help: 'the per-second lag timeline of a 1-minute vs a 1-hour ledger: time per event, heap kept',
+    run: () => Promise.resolve(runLagTimelineBench()),
   },
 };
 
