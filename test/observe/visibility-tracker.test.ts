@@ -65,6 +65,24 @@ describe('VisibilityTracker', () => {
     assert.equal(latencySummary(created.identified).max, 250.111); // 250 ms within HDR precision
   });
 
+  it('counts a created_at before the intended time as clock skew, not as a 1 µs latency', () => {
+    const ledger = ledgerOf(4);
+    const tracker = new VisibilityTracker({ ledger, runTag: TAG, stragglerLagMs: 10_000 });
+    const row = (
+      seq: number,
+      createdAfterMs: number,
+    ): [string, { rows: number; at: number; createdAt: number }] => [
+      encodeEventUuid(TAG, 0, seq, T0 + seq * 100),
+      { rows: 1, at: T0 + 5000, createdAt: T0 + seq * 100 + createdAfterMs },
+    ];
+    // A target clock 1.2 s behind: two of four created_at values land before their intended time.
+    tracker.record(new Map([row(0, 300), row(1, -1200), row(2, -40), row(3, 0)]), false);
+    const created = tracker.createdLatency();
+    assert.ok(created);
+    assert.equal(latencySummary(created.all).count, 2);
+    assert.deepEqual(tracker.createdSkew.figures(), { count: 2, worstMs: -1200 });
+  });
+
   it('turns events left behind by newer visible ones into stragglers, chased in narrow ranges', () => {
     const ledger = ledgerOf(200);
     const tracker = new VisibilityTracker({ ledger, runTag: TAG, stragglerLagMs: 1000 });
