@@ -23,6 +23,7 @@ import { createRequire } from 'node:module';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
+import { systemClock } from '../src/clock.js';
 import { batchBody } from '../src/generate/batch-body.js';
 import { EventGenerator } from '../src/generate/event-generator.js';
 import { runTag } from '../src/generate/event-uuid.js';
@@ -154,7 +155,7 @@ async function send(
     runId: `bench-${Date.now().toString(36)}`,
     // Room for the workers to start (module loading, faker pools) even on a loaded machine:
     // a late start would show up as a catch-up burst, not as the steady state measured here.
-    startAtMs: Date.now() + 2500,
+    startAtMs: systemClock.now() + 2500,
     fullSpeed,
   });
   const ledger = Ledger.allocate(plan.workers.map((w) => w.capacity));
@@ -240,7 +241,7 @@ async function harnessThroughput(
   const plan = planLoad(scenario, {
     workers,
     runId: `bench-${Date.now().toString(36)}`,
-    startAtMs: Date.now() + 2500,
+    startAtMs: systemClock.now() + 2500,
     fullSpeed: true,
   });
   const ledger = Ledger.allocate(plan.workers.map((w) => w.capacity));
@@ -269,9 +270,9 @@ interface CpuWindow {
 
 /** CPU-seconds this process and the sink used between two unix times. */
 async function cpuOver(sink: SinkProcess, fromMs: number, toMs: number): Promise<CpuWindow> {
-  await sleep(Math.max(0, fromMs - Date.now()));
+  await sleep(Math.max(0, fromMs - systemClock.now()));
   const from = await sampleCpu(sink);
-  await sleep(Math.max(0, toMs - Date.now()));
+  await sleep(Math.max(0, toMs - systemClock.now()));
   return cpuSince(from, await sampleCpu(sink));
 }
 
@@ -283,7 +284,7 @@ interface CpuSample {
 
 async function sampleCpu(sink: SinkProcess): Promise<CpuSample> {
   const { user, system } = process.cpuUsage();
-  return { atMs: Date.now(), sender: (user + system) / 1e6, sink: await sink.cpuSeconds() };
+  return { atMs: systemClock.now(), sender: (user + system) / 1e6, sink: await sink.cpuSeconds() };
 }
 
 function cpuSince(from: CpuSample, to: CpuSample): CpuWindow {

@@ -12,6 +12,7 @@ import { CLASS_CODE, EventStatus, type Ledger } from '../load/ledger.js';
 import type { TimelinePoint } from '../load/load-tally.js';
 import { EVENT_CLASSES, type EventClass } from '../scenario/scenario.js';
 import { latencyHistogram, recordLatency } from './latency-histogram.js';
+import { toMs } from './latency-summary.js';
 import { SkewTally } from './skew-tally.js';
 
 export interface TimelineClassSecond {
@@ -55,9 +56,6 @@ export interface SecondTotals {
   readonly visible: number;
   readonly errors: number;
 }
-
-/** µs → ms at µs precision, as latency-summary.ts reads histograms. */
-const toMs = (micros: number): number => Math.round(micros) / 1000;
 
 export function timelineSecond(
   second: number,

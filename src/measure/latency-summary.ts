@@ -18,7 +18,7 @@ export interface LatencySummary {
 export const SUMMARY_PERCENTILES = { p50: 50, p90: 90, p99: 99, p999: 99.9 } as const;
 
 /** µs → ms, kept to µs precision (the histogram's own unit) without float noise. */
-const toMs = (micros: number): number => Math.round(micros) / 1000;
+export const toMs = (micros: number): number => Math.round(micros) / 1000;
 
 export function latencySummary(histogram: Histogram | string): LatencySummary {
   const h = typeof histogram === 'string' ? decodeHistogram(histogram) : histogram;
