@@ -95,6 +95,17 @@ export function percentileChart(title: string, series: readonly ChartSeries[]): 
   return frame(title, shown.map((s) => polyline(s, x, scale)).join(''), xLabels, labels, shown);
 }
 
+/** Six ticks along a time axis of `seconds` seconds, from "0 s" to the last second. */
+function secondTicks(seconds: number, x: (second: number) => number): string {
+  return Array.from({ length: 6 }, (_, i) => Math.round(((seconds - 1) * i) / 5))
+    .filter((v, i, all) => all.indexOf(v) === i)
+    .map(
+      (s) =>
+        `<text x="${x(s).toFixed(1)}" y="${H - PAD.bottom + 16}" font-size="11" text-anchor="middle">${escapeHtml(s === 0 ? '0 s' : formatDuration(s * 1000))}</text>`,
+    )
+    .join('');
+}
+
 export function timelineChart(
   title: string,
   series: readonly ChartSeries[],
@@ -113,13 +124,7 @@ export function timelineChart(
         : '',
     )
     .join('');
-  const ticks = Array.from({ length: 6 }, (_, i) => Math.round(((seconds - 1) * i) / 5))
-    .filter((v, i, all) => all.indexOf(v) === i)
-    .map(
-      (s) =>
-        `<text x="${x(s).toFixed(1)}" y="${H - PAD.bottom + 16}" font-size="11" text-anchor="middle">${escapeHtml(s === 0 ? '0 s' : formatDuration(s * 1000))}</text>`,
-    )
-    .join('');
+  const ticks = secondTicks(seconds, x);
   const legend =
     errorsPerSecond.length > 0 ? [...series, { name: 'errors', color: '#d33', points: [] }] : series;
   return frame(title, bars + series.map((s) => polyline(s, x, scale)).join(''), ticks, labels, legend);
@@ -174,13 +179,7 @@ export function lagChart(
     window && window.toSecond > window.fromSecond
       ? `<rect class="trend-window" x="${x(window.fromSecond).toFixed(1)}" y="${PAD.top}" width="${Math.max(1, x(Math.min(window.toSecond, seconds - 1)) - x(window.fromSecond)).toFixed(1)}" height="${plotH}" fill="#0969da" opacity="0.06"><title>${escapeHtml(window.label)}</title></rect>`
       : '';
-  const ticks = Array.from({ length: 6 }, (_, i) => Math.round(((seconds - 1) * i) / 5))
-    .filter((v, i, all) => all.indexOf(v) === i)
-    .map(
-      (s) =>
-        `<text x="${x(s).toFixed(1)}" y="${H - PAD.bottom + 16}" font-size="11" text-anchor="middle">${escapeHtml(s === 0 ? '0 s' : formatDuration(s * 1000))}</text>`,
-    )
-    .join('');
+  const ticks = secondTicks(seconds, x);
   const axisTitles =
     `<text class="axis-title" x="${PAD.left + plotW / 2}" y="${H - 6}" font-size="11" text-anchor="middle" fill="#555">intended send time (since the run's start)</text>` +
     `<text class="axis-title" transform="translate(14,${PAD.top + plotH / 2}) rotate(-90)" font-size="11" text-anchor="middle" fill="#555">visible latency</text>`;
