@@ -121,4 +121,6 @@ export interface SelectQuery {
   /** As written; null when absent (the compiler applies the default and the cap). */
   readonly limit: number | null;
   readonly offset: number | null;
+  /** Where OFFSET was written, for the refusal. */
+  readonly offsetStart?: number;
 }

@@ -1,6 +1,6 @@
 // HogQL text → rows in PostHog's shape: parse, compile, run the one prepared statement, decode
 // the cells (times as ISO strings, properties with their JSON types), and say truthfully whether
-// more rows exist (the statement fetches one more than the limit). Synchronous, like the driver.
+// more rows exist when the query has no LIMIT (the statement then fetches one more). Synchronous, like the driver.
 
 import { performance } from 'node:perf_hooks';
 import { debuglog } from 'node:util';
@@ -23,7 +23,8 @@ export interface HogQLResult {
   readonly results: unknown[][];
   readonly columns: readonly string[];
   readonly types: readonly (readonly [string, string])[];
-  readonly hasMore: boolean;
+  /** Only for a query without LIMIT, as in PostHog. */
+  readonly hasMore?: boolean;
   readonly limit: number;
   readonly offset: number;
   readonly timings: readonly QueryTiming[];
@@ -38,7 +39,7 @@ export function runHogQL(statements: StatementCache, text: string, ctx: CompileC
   const rows = statements.get(compiled.sql).all(...compiled.params);
   const afterExecute = performance.now();
 
-  const hasMore = rows.length > compiled.limit;
+  const hasMore = compiled.paginated && rows.length > compiled.limit;
   if (hasMore) rows.length = compiled.limit;
   const { cells } = compiled;
   for (const row of rows) {
@@ -48,7 +49,7 @@ export function runHogQL(statements: StatementCache, text: string, ctx: CompileC
   debug(
     '%d rows (hasMore %s) in %d ms: %s',
     rows.length,
-    hasMore,
+    compiled.paginated ? hasMore : 'n/a',
     Math.round(finished - started),
     compiled.sql,
   );
@@ -57,7 +58,7 @@ export function runHogQL(statements: StatementCache, text: string, ctx: CompileC
     results: rows,
     columns: compiled.columns,
     types: compiled.types,
-    hasMore,
+    ...(compiled.paginated ? { hasMore } : {}),
     limit: compiled.limit,
     offset: compiled.offset,
     timings: [

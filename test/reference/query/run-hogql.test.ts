@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 
 import { compileHogQL } from '../../../src/reference/query/compile-hogql.js';
+import { HogQLError } from '../../../src/reference/query/hogql-error.js';
 import { parseHogQL } from '../../../src/reference/query/parse-hogql.js';
 import { runHogQL, type HogQLResult } from '../../../src/reference/query/run-hogql.js';
 import { StatementCache } from '../../../src/reference/query/statement-cache.js';
@@ -63,7 +64,7 @@ describe('runHogQL', () => {
       ['uuid', 'UUID'],
       ['created_at', "DateTime64(6, 'UTC')"],
     ]);
-    assert.deepEqual([r.hasMore, r.limit, r.offset], [false, 50000, 0]);
+    assert.deepEqual([r.hasMore, r.limit, r.offset], [undefined, 50000, 0]);
     assert.deepEqual(
       r.timings.map((t) => t.k),
       ['./parse', './compile', './execute', './decode', '.'],
@@ -240,27 +241,42 @@ describe('runHogQL', () => {
     assert.deepEqual(desc.results, [[7], [1], [null]]);
   });
 
-  test('LIMIT, OFFSET and hasMore page through every row exactly once', () => {
-    const page = (limit: number, offset: number): HogQLResult =>
+  test('keyset pages on (timestamp, uuid) read every row exactly once; an explicit LIMIT has no hasMore', () => {
+    const page = (after: readonly unknown[] | null): HogQLResult =>
       run(
-        `SELECT uuid FROM events WHERE properties.ingestbench_run = 'r1' ORDER BY timestamp LIMIT ${limit} OFFSET ${offset}`,
+        "SELECT uuid, timestamp FROM events WHERE properties.ingestbench_run = 'r1'" +
+          (after === null
+            ? ''
+            : ` AND (timestamp > '${String(after[1])}' OR (timestamp = '${String(after[1])}' AND uuid > '${String(after[0])}'))`) +
+          ' ORDER BY timestamp, uuid LIMIT 6',
       );
     const seen: unknown[] = [];
-    let offset = 0;
-    for (;;) {
-      const r = page(6, offset);
+    let last: readonly unknown[] | null = null;
+    for (let pages = 0; pages < 10; pages += 1) {
+      const r = page(last);
+      assert.equal('hasMore' in r, false, 'PostHog computes hasMore only for a query without LIMIT');
       seen.push(...uuids(r));
-      assert.equal(r.offset, offset);
-      if (!r.hasMore) break;
-      assert.equal(r.results.length, 6);
-      offset += 6;
+      // A page as long as its LIMIT means "maybe more"; a shorter one is the end.
+      if (r.results.length < 6) break;
+      last = r.results[r.results.length - 1]!;
     }
     assert.deepEqual(seen, seqUuids(0, 20));
-    assert.equal(page(20, 0).hasMore, false, 'exactly the limit left: no more');
-    assert.equal(page(19, 0).hasMore, true);
-    assert.equal(page(10, 20).results.length, 0);
-    const none = page(0, 0);
-    assert.deepEqual([none.results.length, none.hasMore], [0, true]);
+  });
+
+  test('OFFSET is refused, pointing at keyset pagination', () => {
+    assert.throws(
+      () => run('SELECT uuid FROM events ORDER BY timestamp LIMIT 6 OFFSET 6'),
+      (error: unknown) =>
+        error instanceof HogQLError &&
+        error.hogqlCode === 'hogql_query_error' &&
+        /OFFSET is not allowed.*personal API key.*keyset pagination/.test(error.message),
+    );
+    assert.throws(() => run('SELECT uuid FROM events LIMIT 6, 6'), /keyset pagination/);
+  });
+
+  test('without LIMIT: 100 rows and hasMore computed', () => {
+    const r = run("SELECT uuid FROM events WHERE properties.ingestbench_run = 'r1' ORDER BY timestamp");
+    assert.deepEqual([r.results.length, r.hasMore, r.limit], [20, false, 100]);
   });
 
   test('LIMIT defaults to 100 and is capped at 50,000', () => {
@@ -276,12 +292,8 @@ describe('runHogQL', () => {
       const capped = run(
         "SELECT uuid FROM events WHERE properties.ingestbench_run = 'bulk' ORDER BY timestamp LIMIT 60000",
       );
-      assert.deepEqual([capped.results.length, capped.limit, capped.hasMore], [50_000, 50_000, true]);
+      assert.deepEqual([capped.results.length, capped.limit, 'hasMore' in capped], [50_000, 50_000, false]);
       assert.equal(capped.results[49_999]![0], 'bulk-49999');
-      const rest = run(
-        "SELECT uuid FROM events WHERE properties.ingestbench_run = 'bulk' ORDER BY timestamp LIMIT 60000 OFFSET 50000",
-      );
-      assert.deepEqual([rest.results, rest.hasMore], [[['bulk-50000']], false]);
     } finally {
       db.prepare("DELETE FROM events WHERE uuid LIKE 'bulk-%'").run();
     }
