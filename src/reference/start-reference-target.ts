@@ -15,6 +15,7 @@ import type { HttpRequest } from './http-types.js';
 import { NO_FAULTS, parseFaultSpec, type FaultSpec } from './pipeline/fault-spec.js';
 import { superviseIngestion } from './pipeline/ingestion-supervisor.js';
 import { createQueryHandler } from './query/query-handler.js';
+import { startQueryWorkerPool } from './query/query-worker-pool.js';
 import {
   isQueryLimitsName,
   QUERY_LIMIT_PROFILES,
@@ -116,10 +117,9 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
     // Create the store schema here so the query side can open it read-only before ingestion runs.
     const schemaDb = openStore(storeFile, { durable });
     schemaDb.close();
-    const readDb = openStore(storeFile, { readonly: true });
-    cleanups.push(() => {
-      readDb.close();
-    });
+    // Queries are parsed and run in worker threads, off the thread that answers capture.
+    const queryWorkers = await startQueryWorkerPool({ storeFile });
+    cleanups.push(() => queryWorkers.close());
 
     let faults = settings.faults;
     // The consumer offset ingestion last committed. Only ever raised: a report from a killed
@@ -199,7 +199,7 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
     };
     const queryClock = options.queryClock ?? { now: Date.now };
     const query = createQueryHandler({
-      db: readDb,
+      execute: queryWorkers.execute,
       projectIds: new Set(settings.projects.map((p) => p.projectId)),
       personalKeys: [settings.personalKey],
       now: () => queryClock.now(),

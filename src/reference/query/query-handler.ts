@@ -32,6 +32,7 @@ import {
 } from './posthog-error.js';
 import type { CompileContext } from './compile-hogql.js';
 import { createConcurrencyGate, systemTimers, type GateTimers } from './concurrency-gate.js';
+import type { HogQLParser } from './parse-hogql.js';
 import { parseQueryRequest } from './query-request.js';
 import { QUERY_LIMITS, type QueryLimits } from './query-limits.js';
 import { createQueryThrottle } from './query-throttle.js';
@@ -63,8 +64,12 @@ export const QUERY_OUTCOMES = [
 export type QueryOutcome = (typeof QUERY_OUTCOMES)[number];
 
 export interface QueryDeps {
-  /** A read connection to the store, for the in-process executor (when `execute` is not given). */
+  /**
+   * The in-process executor (when `execute` is not given): a read connection to the store and a
+   * parser. It parses and runs on the calling thread; the reference target uses worker threads.
+   */
   readonly db?: Database.Database;
+  readonly parser?: HogQLParser;
   /** Runs queries elsewhere (e.g. a worker thread); wins over `db`. */
   readonly execute?: QueryExecutor;
   readonly projectIds: ReadonlySet<number>;
@@ -182,10 +187,12 @@ export function createQueryHandler(deps: QueryDeps): (req: HttpRequest) => Promi
 
 /** Runs queries on this thread, on the given read connection. */
 function inProcessExecutor(deps: QueryDeps): QueryExecutor {
-  if (deps.db === undefined) throw new TypeError('createQueryHandler needs `db` or `execute`');
-  const statements = new StatementCache(deps.db);
+  const { db, parser } = deps;
+  if (db === undefined || parser === undefined)
+    throw new TypeError('createQueryHandler needs `db` and `parser`, or `execute`');
+  const statements = new StatementCache(db);
   // A refusal thrown while compiling becomes a rejection, as from any other executor.
-  return (text, ctx) => new Promise((resolve) => resolve(runHogQL(statements, text, ctx)));
+  return (text, ctx) => new Promise((resolve) => resolve(runHogQL(statements, parser, text, ctx)));
 }
 
 /** PostHog's key sources, in its order: Authorization header, then the body, then the query string. */

@@ -8,7 +8,7 @@ import { debuglog } from 'node:util';
 import { compileHogQL, type CompileContext } from './compile-hogql.js';
 import type { CellDecoder } from './hogql-schema.js';
 import { formatHogQLTime } from './hogql-time.js';
-import { parseHogQL } from './parse-hogql.js';
+import type { HogQLParser } from './parse-hogql.js';
 import type { StatementCache } from './statement-cache.js';
 
 const debug = debuglog('ingestbench:query');
@@ -30,9 +30,14 @@ export interface HogQLResult {
   readonly timings: readonly QueryTiming[];
 }
 
-export function runHogQL(statements: StatementCache, text: string, ctx: CompileContext): HogQLResult {
+export function runHogQL(
+  statements: StatementCache,
+  parser: HogQLParser,
+  text: string,
+  ctx: CompileContext,
+): HogQLResult {
   const started = performance.now();
-  const parsed = parseHogQL(text);
+  const parsed = parser.parseSelect(text);
   const afterParse = performance.now();
   const compiled = compileHogQL(parsed, ctx);
   const afterCompile = performance.now();

@@ -82,3 +82,35 @@ test('cloud limits over HTTP: paging contract, throttle with Retry-After, outcom
     [6, 1, 1, 0],
   );
 });
+
+test('a query past the maximum execution time is 504; its worker is replaced and the next query answers', async () => {
+  const slow = await startReferenceTarget({
+    port: 0,
+    memory: true,
+    tokens: [TOKEN],
+    personalKey: PERSONAL_KEY,
+    queryLimits: 'cloud',
+    // Generous for a plain query on a loaded machine; the nested one below needs minutes.
+    queryLimitOverrides: { maxExecutionMs: 5_000 },
+  });
+  try {
+    const send = async (hogql: string): Promise<{ status: number; body: Record<string, unknown> }> => {
+      const response = await request(`${slow.queryUrl}/api/projects/1/query/`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${PERSONAL_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ query: { kind: 'HogQLQuery', query: hogql } }),
+      });
+      return { status: response.statusCode, body: (await response.body.json()) as Record<string, unknown> };
+    };
+    // PostHog's grammar is exponential in call nesting: 12 levels parse in about 2 s here, 16 in
+    // over 100 s, so 24 would take hours. A real slow query, no sleep.
+    const deep = await send(`SELECT ${'toDateTime('.repeat(24)}'2026-01-01'${')'.repeat(24)} FROM events`);
+    assert.equal(deep.status, 504);
+    assert.deepEqual([deep.body['type'], deep.body['code']], ['server_error', 'query_execution_timeout']);
+    const next = await send('SELECT count() FROM events');
+    assert.deepEqual([next.status, next.body['results']], [200, [[0]]]);
+    assert.equal(outcomeCount(await scrape(slow.metricsUrl), 'timed_out'), 1);
+  } finally {
+    await slow.stop();
+  }
+});

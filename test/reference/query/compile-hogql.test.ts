@@ -3,10 +3,13 @@ import { describe, test } from 'node:test';
 
 import { compileHogQL, type CompiledHogQL } from '../../../src/reference/query/compile-hogql.js';
 import { HogQLError } from '../../../src/reference/query/hogql-error.js';
-import { parseHogQL } from '../../../src/reference/query/parse-hogql.js';
+import { createHogQLParser } from '../../../src/reference/query/parse-hogql.js';
+
+const parser = await createHogQLParser();
 
 const NOW = Date.UTC(2026, 0, 1, 12);
-const compile = (text: string): CompiledHogQL => compileHogQL(parseHogQL(text), { projectId: 7, now: NOW });
+const compile = (text: string): CompiledHogQL =>
+  compileHogQL(parser.parseSelect(text), { projectId: 7, now: NOW });
 
 /** The WHERE clause's SQL after the project scope, and its parameters. */
 function where(condition: string): [string, unknown[]] {

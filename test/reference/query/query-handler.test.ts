@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 
 import type { HttpResponse } from '../../../src/reference/http-types.js';
+import { createHogQLParser } from '../../../src/reference/query/parse-hogql.js';
 import { createQueryHandler, type QueryDeps } from '../../../src/reference/query/query-handler.js';
 import {
   fileStore,
@@ -25,6 +26,7 @@ let throttleNext = false;
 let throttleCalls = 0;
 const deps: QueryDeps = {
   db: store.readDb,
+  parser: await createHogQLParser(),
   projectIds: new Set([PROJECT, 8]),
   personalKeys: ['phx_other_key', KEY],
   now: () => NOW,

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 
 import type { HttpResponse } from '../../../src/reference/http-types.js';
+import { createHogQLParser } from '../../../src/reference/query/parse-hogql.js';
 import {
   createQueryHandler,
   type QueryExecutor,
@@ -17,6 +18,7 @@ import { manualTime } from './manual-timers.js';
 import { KEY, memoryStore, PROJECT, queryRequest } from './store-fixture.js';
 
 const db = memoryStore();
+const parser = await createHogQLParser();
 after(() => db.close());
 
 const bodyOf = (res: HttpResponse | null): Record<string, unknown> => {
@@ -66,6 +68,7 @@ describe('query limits in the handler', () => {
     const outcomes: QueryOutcome[] = [];
     const handle = createQueryHandler({
       db,
+      parser,
       projectIds: new Set([PROJECT]),
       personalKeys: [KEY],
       now: () => time.now(),
@@ -104,6 +107,7 @@ describe('query limits in the handler', () => {
     const outcomes: QueryOutcome[] = [];
     const handle = createQueryHandler({
       db,
+      parser,
       projectIds: new Set([PROJECT]),
       personalKeys: [KEY],
       now: () => time.now(),

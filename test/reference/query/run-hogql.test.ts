@@ -3,7 +3,7 @@ import { after, describe, test } from 'node:test';
 
 import { compileHogQL } from '../../../src/reference/query/compile-hogql.js';
 import { HogQLError } from '../../../src/reference/query/hogql-error.js';
-import { parseHogQL } from '../../../src/reference/query/parse-hogql.js';
+import { createHogQLParser } from '../../../src/reference/query/parse-hogql.js';
 import { runHogQL, type HogQLResult } from '../../../src/reference/query/run-hogql.js';
 import { StatementCache } from '../../../src/reference/query/statement-cache.js';
 import {
@@ -15,6 +15,8 @@ import {
   T0,
   uuidFor,
 } from './store-fixture.js';
+
+const parser = await createHogQLParser();
 
 const NOW = T0 + 60_000;
 const db = memoryStore([
@@ -44,7 +46,7 @@ const statements = new StatementCache(db);
 after(() => db.close());
 
 const run = (text: string, projectId = PROJECT): HogQLResult =>
-  runHogQL(statements, text, { projectId, now: NOW });
+  runHogQL(statements, parser, text, { projectId, now: NOW });
 const uuids = (r: HogQLResult): unknown[] => r.results.map((row) => row[0]);
 const seqUuids = (from: number, to: number): string[] =>
   Array.from({ length: to - from }, (_, i) => uuidFor(from + i));
@@ -69,6 +71,57 @@ describe('runHogQL', () => {
       r.timings.map((t) => t.k),
       ['./parse', './compile', './execute', './decode', '.'],
     );
+  });
+
+  test('what a counting observer sends: classes × time buckets, distinct uuids, seq ranges, min/max', () => {
+    const perSecond = run(
+      'SELECT properties.ingestbench_class AS cls, toStartOfInterval(timestamp, INTERVAL 5 SECOND) AS bucket, ' +
+        'count() AS n, count(DISTINCT uuid) AS u, min(timestamp), max(toInt(properties.ingestbench_seq)) ' +
+        "FROM events WHERE properties.ingestbench_run = 'r1' GROUP BY cls, bucket ORDER BY bucket, cls",
+    );
+    assert.deepEqual(perSecond.columns, [
+      'cls',
+      'bucket',
+      'n',
+      'u',
+      'min(timestamp)',
+      'max(toInt(properties.ingestbench_seq))',
+    ]);
+    assert.deepEqual(perSecond.results.slice(0, 2), [
+      ['anonymous', '2026-01-01T00:00:00Z', 2, 2, '2026-01-01T00:00:01Z', 3],
+      ['identified', '2026-01-01T00:00:00Z', 3, 3, '2026-01-01T00:00:00Z', 4],
+    ]);
+    assert.equal(perSecond.results.length, 8);
+    const bySecond = run(
+      'SELECT intDiv(toUnixTimestamp64Milli(timestamp), 1000) AS s, count() FROM events ' +
+        "WHERE properties.ingestbench_run = 'r1' AND toInt(properties.ingestbench_seq) >= 17 GROUP BY s ORDER BY s",
+    );
+    const second = Math.floor(T0 / 1000);
+    assert.deepEqual(bySecond.results, [
+      [second + 17, 1],
+      [second + 18, 1],
+      [second + 19, 1],
+    ]);
+    assert.deepEqual(bySecond.types[0], ['s', 'Int64']);
+  });
+
+  test('a tuple keyset condition continues after the last row seen', () => {
+    const after = run(
+      "SELECT uuid FROM events WHERE properties.ingestbench_run = 'r1' AND " +
+        `(timestamp, uuid) > ('2026-01-01T00:00:17Z', '${uuidFor(17)}') ORDER BY timestamp, uuid`,
+    );
+    assert.deepEqual(uuids(after), seqUuids(18, 20));
+  });
+
+  test('toInt reads only whole integers, as accurateCastOrNull does', () => {
+    const r = run(
+      "SELECT toInt(properties.n), toInt(properties.s), toInt(properties.z), toInt(properties.missing) FROM events WHERE properties.ingestbench_run = 'r3' ORDER BY timestamp",
+    );
+    assert.deepEqual(r.results, [
+      [7, 7, null, null],
+      [1, null, null, null],
+      [null, null, null, null],
+    ]);
   });
 
   test('the other project’s rows are never visible', () => {
@@ -304,7 +357,7 @@ describe('runHogQL', () => {
       "SELECT uuid, created_at FROM events WHERE properties.ingestbench_run = 'r1' AND timestamp >= toDateTime('2026-01-01T00:00:00Z') AND timestamp < toDateTime('2026-01-01T00:01:00Z') ORDER BY timestamp ASC LIMIT 50000",
       "SELECT uuid, timestamp AS t FROM events WHERE timestamp >= '2026-01-01' ORDER BY t DESC",
     ]) {
-      const c = compileHogQL(parseHogQL(text), { projectId: PROJECT, now: NOW });
+      const c = compileHogQL(parser.parseSelect(text), { projectId: PROJECT, now: NOW });
       const plan = db
         .prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${c.sql}`)
         .all(...c.params)
@@ -317,7 +370,7 @@ describe('runHogQL', () => {
 
   test('without a time range the project filter scans the table instead of walking the index', () => {
     const c = compileHogQL(
-      parseHogQL(
+      parser.parseSelect(
         "SELECT properties.c AS c, count() FROM events WHERE properties.ingestbench_run = 'r1' GROUP BY c",
       ),
       { projectId: PROJECT, now: NOW },
@@ -335,6 +388,7 @@ describe('runHogQL', () => {
       const list = Array.from({ length: n }, (_, i) => `'${uuidFor(i)}'`).join(', ');
       const r = runHogQL(
         cache,
+        parser,
         `SELECT uuid FROM events WHERE properties.ingestbench_run = 'run-${n}' AND uuid IN (${list}) LIMIT ${n}`,
         {
           projectId: PROJECT,
