@@ -8,7 +8,8 @@ import { join, resolve } from 'node:path';
 import { debuglog } from 'node:util';
 import { IngestbenchError } from '../errors.js';
 import type { CapturedEvent } from './captured-event.js';
-import { createCaptureHandler } from './capture/capture-handler.js';
+import { captureNotFound, createCaptureHandler } from './capture/capture-handler.js';
+import { createFlagsHandler } from './capture/flags-handler.js';
 import { captureRouteOf, pathOf } from './capture/capture-routes.js';
 import { eventClassOf, parseCaptureRequest } from './capture/parse-capture.js';
 import type { HttpRequest } from './http-types.js';
@@ -206,6 +207,8 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
       limits: settings.queryLimits,
       onOutcome: (outcome) => metrics.query(outcome),
     });
+    const projectTokens = new Set(settings.projects.map((p) => p.token));
+    const flags = createFlagsHandler({ isProjectToken: (t) => projectTokens.has(t), now: Date.now });
     const setFaults = (next: FaultSpec): void => {
       faults = next;
       supervisor.setFaults(next);
@@ -214,7 +217,7 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
     const main = await listenHttp({
       host: settings.host,
       port: settings.port,
-      handlers: [countedCapture, query, createMetricsHandler(metrics)],
+      handlers: [countedCapture, query, createMetricsHandler(metrics), flags, captureNotFound],
     });
     cleanups.push(() => main.close());
     const admin = await listenHttp({
