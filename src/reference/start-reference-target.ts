@@ -9,13 +9,23 @@ import { debuglog } from 'node:util';
 import { epochClock, systemClock, type ClockAnchor } from '../clock.js';
 import { IngestbenchError } from '../errors.js';
 import type { CapturedEvent } from './captured-event.js';
-import { createCaptureHandler } from './capture/capture-handler.js';
+import { captureNotFound, createCaptureHandler } from './capture/capture-handler.js';
+import { createFlagsHandler } from './capture/flags-handler.js';
 import { captureRouteOf, pathOf } from './capture/capture-routes.js';
 import { eventClassOf, parseCaptureRequest } from './capture/parse-capture.js';
 import type { HttpRequest } from './http-types.js';
 import { NO_FAULTS, parseFaultSpec, type FaultSpec } from './pipeline/fault-spec.js';
 import { superviseIngestion } from './pipeline/ingestion-supervisor.js';
 import { createQueryHandler } from './query/query-handler.js';
+import { startQueryWorkerPool } from './query/query-worker-pool.js';
+import {
+  isQueryLimitsName,
+  QUERY_LIMIT_PROFILES,
+  resolveQueryLimits,
+  type QueryLimitOverrides,
+  type QueryLimits,
+  type QueryLimitsName,
+} from './query/query-limits.js';
 import { openDurableQueue } from './queue/durable-queue.js';
 import { createAdminHandler } from './server/admin-handler.js';
 import { createMetricsHandler } from './server/metrics-handler.js';
@@ -60,6 +70,15 @@ export interface ReferenceTargetOptions {
    * own so created_at and its intended times subtract; default this process's clock.
    */
   readonly clockAnchor?: ClockAnchor;
+  /**
+   * PostHog's query limits per project: `cloud` (240/min, 2,400/hour, 3 concurrent, 30 s queue,
+   * 10 s execution), `legacy` (120/hour) or `none` (the default here; `serve` defaults to cloud).
+   */
+  readonly queryLimits?: QueryLimitsName;
+  /** Numeric overrides of the chosen profile, for tests and benches. */
+  readonly queryLimitOverrides?: QueryLimitOverrides;
+  /** The query API's clock (unix ms): the throttle windows, now() and last_refresh. */
+  readonly queryClock?: { now(): number };
 }
 
 export interface ReferenceTarget {
@@ -106,10 +125,9 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
     // Create the store schema here so the query side can open it read-only before ingestion runs.
     const schemaDb = openStore(storeFile, { durable });
     schemaDb.close();
-    const readDb = openStore(storeFile, { readonly: true });
-    cleanups.push(() => {
-      readDb.close();
-    });
+    // Queries are parsed and run in worker threads, off the thread that answers capture.
+    const queryWorkers = await startQueryWorkerPool({ storeFile });
+    cleanups.push(() => queryWorkers.close());
 
     let faults = settings.faults;
     // The consumer offset ingestion last committed. Only ever raised: a report from a killed
@@ -188,12 +206,17 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
         metrics.captureResponse(response.status);
       return response;
     };
+    const queryClock = options.queryClock ?? clock;
     const query = createQueryHandler({
-      db: readDb,
+      execute: queryWorkers.execute,
       projectIds: new Set(settings.projects.map((p) => p.projectId)),
       personalKeys: [settings.personalKey],
-      now: clock.now,
+      now: () => queryClock.now(),
+      limits: settings.queryLimits,
+      onOutcome: (outcome) => metrics.query(outcome),
     });
+    const projectTokens = new Set(settings.projects.map((p) => p.token));
+    const flags = createFlagsHandler({ isProjectToken: (t) => projectTokens.has(t), now: clock.now });
     const setFaults = (next: FaultSpec): void => {
       faults = next;
       supervisor.setFaults(next);
@@ -202,7 +225,7 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
     const main = await listenHttp({
       host: settings.host,
       port: settings.port,
-      handlers: [countedCapture, query, createMetricsHandler(metrics)],
+      handlers: [countedCapture, query, createMetricsHandler(metrics), flags, captureNotFound],
     });
     cleanups.push(() => main.close());
     const admin = await listenHttp({
@@ -252,6 +275,7 @@ interface ResolvedOptions {
   readonly faults: FaultSpec;
   readonly batchSize: number;
   readonly lingerMs: number;
+  readonly queryLimits: QueryLimits;
 }
 
 function resolveOptions(options: ReferenceTargetOptions): ResolvedOptions {
@@ -295,6 +319,13 @@ function resolveOptions(options: ReferenceTargetOptions): ResolvedOptions {
     );
   }
   const fault = options.fault ?? NO_FAULTS;
+  const limitsName = options.queryLimits ?? 'none';
+  if (!isQueryLimitsName(limitsName)) {
+    throw new IngestbenchError(
+      'USAGE',
+      `--query-limits ${String(limitsName)} is not one of ${QUERY_LIMIT_PROFILES.join(', ')}.`,
+    );
+  }
   return {
     host: options.host ?? REFERENCE_DEFAULTS.host,
     port,
@@ -305,5 +336,6 @@ function resolveOptions(options: ReferenceTargetOptions): ResolvedOptions {
     faults: typeof fault === 'string' ? parseFaultSpec(fault) : fault,
     batchSize,
     lingerMs,
+    queryLimits: resolveQueryLimits(limitsName, options.queryLimitOverrides),
   };
 }

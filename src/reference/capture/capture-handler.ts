@@ -65,3 +65,12 @@ export function createCaptureHandler(deps: CaptureDeps): (req: HttpRequest) => P
     return parsed.beacon ? { status: 204, headers: cors, body: '' } : json(200, OK_BODY, cors);
   };
 }
+
+/**
+ * The last handler of the capture port: a path nobody answers is 404 with capture's CORS headers,
+ * as PostHog's capture answers one, so a browser sees the 404 rather than a CORS failure.
+ */
+export function captureNotFound(req: HttpRequest): HttpResponse {
+  if (req.method === 'OPTIONS') return { status: 204, headers: preflightHeaders(req), body: '' };
+  return text(404, `No route for ${req.method} ${pathOf(req.url)}.`, corsHeaders(req));
+}

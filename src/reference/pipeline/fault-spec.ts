@@ -18,6 +18,11 @@ export interface FaultSpec {
   readonly crashEveryMs: number | null;
   /** Seed of the fault decisions, so a run's injected faults can be reproduced. */
   readonly seed: number;
+  /**
+   * Projects over their billing quota: capture acknowledges their events (200) and ingestion
+   * drops them, as PostHog does. 'all', or the project ids; null = none.
+   */
+  readonly quota: 'all' | readonly number[] | null;
 }
 
 export const NO_FAULTS: FaultSpec = {
@@ -27,10 +32,12 @@ export const NO_FAULTS: FaultSpec = {
   reject: null,
   crashEveryMs: null,
   seed: 1,
+  quota: null,
 };
 
 export const FAULT_SPEC_HELP =
-  'comma-separated: drop-after-ack=P, duplicate=P, delay=DURATION, reject=STATUS:P, crash-every=DURATION, seed=N ' +
+  'comma-separated: drop-after-ack=P, duplicate=P, delay=DURATION, reject=STATUS:P, crash-every=DURATION, ' +
+  'quota (every project over its quota) or quota=PROJECT_ID[+ID…], seed=N ' +
   '(P a fraction 0..1, DURATION like 500ms, 2s, 1m); "none" clears';
 
 export function parseFaultSpec(spec: string): FaultSpec {
@@ -39,7 +46,7 @@ export function parseFaultSpec(spec: string): FaultSpec {
   let result: FaultSpec = NO_FAULTS;
   const seen = new Set<string>();
   for (const rawPart of trimmed.split(',')) {
-    const part = rawPart.trim();
+    const part = rawPart.trim() === 'quota' ? 'quota=all' : rawPart.trim();
     const eq = part.indexOf('=');
     if (eq <= 0) throw faultError(part, 'expected KIND=VALUE');
     const kind = part.slice(0, eq).trim();
@@ -65,6 +72,17 @@ export function parseFaultSpec(spec: string): FaultSpec {
       case 'reject':
         result = { ...result, reject: parseReject(part, value) };
         break;
+      case 'quota': {
+        if (value === 'all') {
+          result = { ...result, quota: 'all' };
+          break;
+        }
+        const ids = value.split('+').map((id) => (/^\d{1,15}$/.test(id) ? Number(id) : Number.NaN));
+        if (ids.some((id) => !(id >= 1)))
+          throw faultError(part, 'quota takes project ids, e.g. quota=1 or quota=1+2');
+        result = { ...result, quota: [...new Set(ids)] };
+        break;
+      }
       case 'seed': {
         if (!/^\d+$/.test(value)) throw faultError(part, 'seed must be a non-negative integer');
         result = { ...result, seed: Number(value) >>> 0 };
@@ -85,6 +103,8 @@ export function formatFaultSpec(spec: FaultSpec): string {
   if (spec.delayMs > 0) parts.push(`delay=${spec.delayMs}ms`);
   if (spec.reject !== null) parts.push(`reject=${spec.reject.status}:${spec.reject.probability}`);
   if (spec.crashEveryMs !== null) parts.push(`crash-every=${spec.crashEveryMs}ms`);
+  if (spec.quota === 'all') parts.push('quota');
+  else if (spec.quota !== null) parts.push(`quota=${spec.quota.join('+')}`);
   if (parts.length === 0) return 'none';
   if (spec.seed !== NO_FAULTS.seed) parts.push(`seed=${spec.seed}`);
   return parts.join(',');
@@ -117,4 +137,9 @@ function faultError(part: string, why: string): IngestbenchError {
     'USAGE',
     `Bad fault spec part "${part}": ${why}. Fault spec: ${FAULT_SPEC_HELP}.`,
   );
+}
+
+/** Is this project over its quota under `spec`? */
+export function isQuotaLimited(spec: FaultSpec, projectId: number): boolean {
+  return spec.quota === 'all' || (spec.quota !== null && spec.quota.includes(projectId));
 }

@@ -8,7 +8,7 @@ import type { BatchOutcome, BatchProcessor, ProjectDirectory } from '../ingest/p
 import type { ConsumerOffset } from '../queue/consumer-offset.js';
 import type { QueueReader } from '../queue/queue-reader.js';
 import { faultRoll } from './fault-roll.js';
-import type { FaultSpec } from './fault-spec.js';
+import { isQuotaLimited, type FaultSpec } from './fault-spec.js';
 import type { BatchReport } from './ingestion-protocol.js';
 import { IngestbenchError } from '../../errors.js';
 import { EVENT_CLASSES, type EventClass } from '../../scenario/scenario.js';
@@ -74,7 +74,13 @@ export function createIngestionStep(options: IngestionStepOptions, initialFaults
             tally.fault[eventClass]++;
             return true;
           }
-          if (options.projects.teamIdForToken(e.token) === undefined) tally.unknownToken[eventClass]++;
+          const teamId = options.projects.teamIdForToken(e.token);
+          if (teamId === undefined) tally.unknownToken[eventClass]++;
+          else if (isQuotaLimited(f, teamId)) {
+            // PostHog drops a quota-limited project's events after capture acknowledged them.
+            tally.quotaLimited[eventClass]++;
+            return true;
+          }
           return false;
         },
         ...(f.duplicate > 0
@@ -132,11 +138,13 @@ interface Tally {
   readonly events: PerClass;
   readonly fault: PerClass;
   readonly unknownToken: PerClass;
+  readonly quotaLimited: PerClass;
 }
 const emptyTally = (): Tally => ({
   events: { anonymous: 0, identified: 0 },
   fault: { anonymous: 0, identified: 0 },
   unknownToken: { anonymous: 0, identified: 0 },
+  quotaLimited: { anonymous: 0, identified: 0 },
 });
 
 /**
@@ -152,8 +160,10 @@ export function droppedByClass(outcome: BatchOutcome, tally: Tally): BatchReport
     identified: tally.events.identified - outcome.ingested.identified,
   };
   for (const eventClass of EVENT_CLASSES) {
-    remaining[eventClass] -= tally.fault[eventClass] + tally.unknownToken[eventClass];
+    remaining[eventClass] -=
+      tally.fault[eventClass] + tally.unknownToken[eventClass] + tally.quotaLimited[eventClass];
     entries.push({ reason: 'fault', eventClass, count: tally.fault[eventClass] });
+    entries.push({ reason: 'quotaLimited', eventClass, count: tally.quotaLimited[eventClass] });
     entries.push({ reason: 'unknownToken', eventClass, count: tally.unknownToken[eventClass] });
     entries.push({ reason: 'invalid', eventClass, count: Math.max(0, remaining[eventClass]) });
   }

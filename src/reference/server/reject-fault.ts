@@ -3,6 +3,7 @@
 // per request with a seeded PRNG; health routes and the black hole are never rejected.
 
 import { json, type HttpRequest, type HttpResponse } from '../http-types.js';
+import { corsHeaders } from '../capture/capture-cors.js';
 import { captureRouteOf, pathOf } from '../capture/capture-routes.js';
 import { seededRandom } from '../pipeline/fault-roll.js';
 import type { FaultSpec } from '../pipeline/fault-spec.js';
@@ -30,11 +31,12 @@ export function createRejectFault(
     }
     if (random() >= reject.probability) return null;
     options.onReject(request, reject.status);
-    return json(
-      reject.status,
-      rejectBody(reject.status),
-      reject.status === 429 || reject.status === 503 ? { 'retry-after': '1' } : {},
-    );
+    // Capture's CORS headers, as on every capture answer: without them a browser SDK sees a
+    // network error (status 0) instead of the 429/503, and retries it differently.
+    return json(reject.status, rejectBody(reject.status), {
+      ...corsHeaders(request),
+      ...(reject.status === 429 || reject.status === 503 ? { 'retry-after': '1' } : {}),
+    });
   };
 }
 

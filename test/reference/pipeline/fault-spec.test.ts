@@ -12,7 +12,19 @@ test('parses every fault kind of the documented example', () => {
     reject: { status: 429, probability: 0.05 },
     crashEveryMs: 30_000,
     seed: 1,
+    quota: null,
   });
+});
+
+test('quota alone means every project; quota=ID+ID names projects', () => {
+  assert.equal(parseFaultSpec('quota').quota, 'all');
+  assert.equal(parseFaultSpec('delay=1s, quota').quota, 'all');
+  assert.deepEqual(parseFaultSpec('quota=2').quota, [2]);
+  assert.deepEqual(parseFaultSpec('quota=1+3+3').quota, [1, 3]);
+  assert.equal(formatFaultSpec(parseFaultSpec('quota')), 'quota');
+  assert.equal(formatFaultSpec(parseFaultSpec('quota=1+3')), 'quota=1+3');
+  assert.throws(() => parseFaultSpec('quota=x'), { code: 'USAGE' });
+  assert.throws(() => parseFaultSpec('quota=0'), { code: 'USAGE' });
 });
 
 test('durations take ms, s, m and h; blanks around parts are ignored', () => {

@@ -134,6 +134,27 @@ test('drop-after-ack drops exactly the events its seeded roll picks, counted by 
   );
 });
 
+test('quota drops a limited project’s acknowledged events, counted by class; other projects pass', async () => {
+  const events = [
+    ...Array.from({ length: 30 }, (_, i) => captured(i % 3 === 0)),
+    ...Array.from({ length: 5 }, () => captured(true, 'phc_unknown')),
+  ];
+  const limited = await setup([events], { faults: { ...NO_FAULTS, quota: [1] } });
+  const report = limited.step.step()?.report;
+  assert.equal(limited.count('SELECT count(*) FROM events'), 0);
+  assert.deepEqual(
+    report?.dropped.map((d) => [d.reason, d.eventClass, d.count]),
+    [
+      ['quotaLimited', 'anonymous', 10],
+      ['unknownToken', 'anonymous', 5],
+      ['quotaLimited', 'identified', 20],
+    ],
+  );
+  const other = await setup([events.slice(0, 30)], { faults: { ...NO_FAULTS, quota: [2] } });
+  other.step.step();
+  assert.equal(other.count('SELECT count(*) FROM events'), 30);
+});
+
 test('duplicate stores the picked events twice and counts them', async () => {
   const events = Array.from({ length: 200 }, () => captured(true));
   const { step, count } = await setup([events], { faults: { ...NO_FAULTS, duplicate: 0.1 } });
