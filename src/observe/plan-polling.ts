@@ -45,3 +45,37 @@ export function planPolling(input: PollingPlanInput): PollingPlan {
     stretch: `poll interval stretched from ${formatDuration(asked)} to ${formatDuration(intervalMs)} to fit ${which} (about ${q} queries a poll)`,
   };
 }
+
+/** Queries a poll usually sends: the recent window and one straggler query (poller defaults). */
+export const QUERIES_PER_POLL = 2;
+/** Queries kept aside for the end: the final poll and the count query. */
+export const END_RESERVE = 4;
+
+/** The observation a scenario will get, in one line (for `validate`): interval, stretch, budget, drain. */
+export function observationPlan(
+  o: {
+    readonly pollIntervalMs: number;
+    readonly queryBudgetPerMinute: number;
+    readonly queryBudgetPerHour: number;
+    readonly maxConcurrentQueries: number;
+    readonly drainTimeoutMs: number;
+  },
+  loadMs: number,
+): string {
+  const plan = planPolling({
+    requestedIntervalMs: o.pollIntervalMs,
+    observationMs: loadMs + o.drainTimeoutMs,
+    limits: {
+      perMinute: o.queryBudgetPerMinute,
+      perHour: o.queryBudgetPerHour,
+      concurrent: o.maxConcurrentQueries,
+    },
+    queriesPerPoll: QUERIES_PER_POLL,
+    reserve: END_RESERVE,
+  });
+  return (
+    `poll every ${formatDuration(plan.intervalMs)}${plan.stretch ? ` (${plan.stretch})` : ''}, ` +
+    `≤ ${o.queryBudgetPerMinute} queries/min, ≤ ${o.queryBudgetPerHour}/hour, ≤ ${o.maxConcurrentQueries} at once, ` +
+    `drain ≤ ${formatDuration(o.drainTimeoutMs)}`
+  );
+}

@@ -29,7 +29,7 @@ import type { Ledger } from '../load/ledger.js';
 import type { EventClass } from '../scenario/scenario.js';
 import { systemClock, type Clock } from './clock.js';
 import { fetchRows } from './fetch-rows.js';
-import { planPolling } from './plan-polling.js';
+import { END_RESERVE, planPolling } from './plan-polling.js';
 import { countsQuery, MAX_QUERY_LIMIT, type TimeRange } from './poll-queries.js';
 import type { QueryLimits } from './query-budget.js';
 import { QueryError, type QueryClient, type QueryOptions } from './query-client.js';
@@ -173,7 +173,7 @@ export function startPoller(opts: PollerOptions): Poller {
           observationMs: opts.observationMs,
           limits: base.limits,
           queriesPerPoll: 1 + stragglerQueries,
-          reserve: 4,
+          reserve: END_RESERVE,
         });
   const pollIntervalMs = plan.intervalMs;
   if (plan.stretch) debug('%s', plan.stretch);
@@ -351,6 +351,8 @@ export function startPoller(opts: PollerOptions): Poller {
         throw new IngestbenchError('INTERNAL', 'the poller stopped on a thrown non-Error value', {
           cause: fatal,
         });
+      // Acknowledged events still unseen, counted now: a poll that failed left no figure.
+      pending = tracker.scan(clock.now()).pending;
       const reason = endReason ?? settle();
       const counts = await countRows();
       const stats = client.stats();
@@ -389,7 +391,6 @@ export function startPoller(opts: PollerOptions): Poller {
 
   /** The loop has returned without an early end: name how observation finished. */
   function settle(): ObservationEnd {
-    pending = tracker.scan(clock.now()).pending;
     if (mode === 'draining') {
       if (drained) return 'drained';
       // Ran to the deadline: complete only if some poll after the load ended got through.

@@ -231,7 +231,11 @@ export function createQueryClient(opts: QueryClientOptions): QueryClient {
           parseRetryAfter(res.retryAfter, clock.now()) ??
           Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt);
         debug('query throttled (429), backing off %d ms (attempt %d)', ms, attempt + 1);
-        await wait(ms, q, `the query API throttles (429${res.retryAfter ? `, Retry-After ${res.retryAfter}` : ''})`);
+        await wait(
+          ms,
+          q,
+          `the query API throttles (429${res.retryAfter ? `, Retry-After ${res.retryAfter}` : ''})`,
+        );
         continue;
       }
       if (res.status < 200 || res.status >= 300) {

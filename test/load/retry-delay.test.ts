@@ -18,6 +18,6 @@ describe('retryDelayMs', () => {
     assert.ok(retryDelayMs(undefined, 2, 0.5, NOW) > retryDelayMs(undefined, 1, 0.5, NOW));
     assert.equal(retryDelayMs(undefined, 30, 0.5, NOW), MAX_RETRY_DELAY_MS);
     assert.equal(retryDelayMs('3600', 0, 0.5, NOW), MAX_RETRY_DELAY_MS);
-    assert.equal(retryDelayMs('3600', 0, 0.5, NOW, 5000), 5000, 'the cap is the caller\'s argument');
+    assert.equal(retryDelayMs('3600', 0, 0.5, NOW, 5000), 5000, "the cap is the caller's argument");
   });
 });

@@ -184,7 +184,9 @@ export async function startFakeQueryApi(
         entry(429);
         res
           .writeHead(429, { 'content-type': 'application/json', 'retry-after': String(wait) })
-          .end(JSON.stringify({ type: 'throttled_error', code: 'throttled', detail: 'Request was throttled.' }));
+          .end(
+            JSON.stringify({ type: 'throttled_error', code: 'throttled', detail: 'Request was throttled.' }),
+          );
         return;
       }
       if (failure) {
