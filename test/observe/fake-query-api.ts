@@ -44,6 +44,8 @@ export interface FakeQueryApi {
   answerDelayMs: number;
   /** Answer the next requests with this status (and headers) instead of results. */
   failNext(count: number, status: number, headers?: Record<string, string>, body?: string): void;
+  /** Forget the failures failNext queued and not yet served. */
+  clearFailures(): void;
   close(): Promise<void>;
 }
 
@@ -238,6 +240,9 @@ export async function startFakeQueryApi(
     },
     failNext(count, status, headers = {}, body = '{"detail":"injected"}') {
       for (let i = 0; i < count; i += 1) failures.push({ status, headers, body });
+    },
+    clearFailures() {
+      failures.length = 0;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
