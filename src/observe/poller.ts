@@ -266,6 +266,9 @@ export function startPoller(opts: PollerOptions): Poller {
   function failed(error: QueryError): void {
     lastFailure = error;
     errors += 1;
+    debug('poll failed (%s): %s', error.kind, error.message);
+    // Stopping: the stop's own bound ran out, which is not the budget's or the target's doing.
+    if (mode === 'final poll' || mode === 'stopping') return;
     if (error.kind === 'budget exhausted') {
       end('query budget exhausted', error.message);
     } else if (error.kind === 'auth' || !error.transient) {
@@ -274,7 +277,6 @@ export function startPoller(opts: PollerOptions): Poller {
       if (Number.isNaN(unreachableSince)) unreachableSince = clock.now();
       if (clock.now() - unreachableSince >= unreachableGraceMs) end('query API unreachable', error.message);
     }
-    debug('poll failed (%s): %s', error.kind, error.message);
   }
 
   function end(reason: ObservationEnd, detail: string | null): void {
