@@ -22,6 +22,11 @@ export interface FetchRowsOptions {
   readonly pageSize: number;
   /** Passed to every page's query (deadline, signal). */
   readonly query?: QueryOptions;
+  /**
+   * Called after each page with the uuids it held (their totals so far), so what a long fetch
+   * has read counts even when a later page fails (budget, deadline).
+   */
+  readonly onPage?: (rows: ReadonlyMap<string, SeenRow>, rowsOnPage: number) => void;
 }
 
 export interface FetchedRows {
@@ -47,6 +52,7 @@ export async function fetchRows(opts: FetchRowsOptions): Promise<FetchedRows> {
     const page = res.results;
     rowsRead += page.length;
     let fresh = 0;
+    const touched = new Map<string, SeenRow>();
     for (const row of page) {
       const uuid = row[0];
       if (typeof uuid !== 'string') continue;
@@ -58,13 +64,13 @@ export async function fetchRows(opts: FetchRowsOptions): Promise<FetchedRows> {
       }
       fresh += 1;
       const known = rows.get(uuid);
-      rows.set(
-        uuid,
-        known
-          ? { ...known, rows: known.rows + 1 }
-          : { rows: 1, at: res.receivedAt, createdAt: parseHogqlDateTime(row[2]) },
-      );
+      const now: SeenRow = known
+        ? { ...known, rows: known.rows + 1 }
+        : { rows: 1, at: res.receivedAt, createdAt: parseHogqlDateTime(row[2]) };
+      rows.set(uuid, now);
+      touched.set(uuid, now);
     }
+    opts.onPage?.(touched, page.length);
     const full = page.length >= pageSize || res.hasMore;
     if (!full || page.length === 0) return { rows, pages, rowsRead };
     const last = page.at(-1)!;

@@ -175,6 +175,9 @@ export function startPoller(opts: PollerOptions): Poller {
           queriesPerPoll: 1 + stragglerQueries,
           reserve: END_RESERVE,
         });
+  // Planned for the usual two queries a poll. Rows beyond a page a poll cost a query per 50,000
+  // whatever the interval, so no interval fixes that: the client's hard budget holds, and a run
+  // whose rows outgrow the hourly budget ends observation with 'query budget exhausted'.
   const pollIntervalMs = plan.intervalMs;
   if (plan.stretch) debug('%s', plan.stretch);
   const pageSize = Math.min(MAX_QUERY_LIMIT, opts.pageSize ?? MAX_QUERY_LIMIT);
@@ -219,10 +222,19 @@ export function startPoller(opts: PollerOptions): Poller {
     const scan = tracker.scan(pollStart);
     let fresh = 0;
     const read = async (ranges: Parameters<typeof fetchRows>[0]['ranges'], viaStraggler: boolean) => {
-      const got = await fetchRows({ client, runId, ranges, pageSize, query: bounded });
-      rowsRead += got.rowsRead;
-      pages += got.pages;
-      fresh += tracker.record(got.rows, viaStraggler);
+      await fetchRows({
+        client,
+        runId,
+        ranges,
+        pageSize,
+        query: bounded,
+        // Page by page: a poll cut short (budget, deadline) still keeps what it read.
+        onPage: (rows, rowsOnPage) => {
+          pages += 1;
+          rowsRead += rowsOnPage;
+          fresh += tracker.record(rows, viaStraggler);
+        },
+      });
     };
     if (scan.window) await read([scan.window], false);
     for (const ranges of tracker.stragglerRanges(stragglerQueries, opts.stragglerRangesPerQuery ?? 100)) {

@@ -122,6 +122,54 @@ describe('poller within PostHog query limits', () => {
     api.limits = {};
   });
 
+  it('rows that outgrow the hourly budget end observation: budget exhausted, what was read visible, the rest unverified', async () => {
+    const runId = 'busy-run';
+    api.rows.length = 0;
+    api.log.length = 0;
+    api.limits = { perMinute: 240, perHour: 2400 };
+    const start = clock.now();
+    const spanMs = 10 * 60_000;
+    const { ledger, events } = plan(runId, 6000, start, 100); // 20 events a second for 10 minutes
+    for (const e of events)
+      api.rows.push({
+        uuid: e.uuid,
+        timestampMs: Math.floor(e.intended),
+        run: runId,
+        cls: e.cls,
+        commitAt: e.intended + 500,
+      });
+    const client = createQueryClient({ queryUrl: api.url, projectId: PROJECT, personalKey: KEY, clock });
+    const poller = startPoller({
+      client,
+      ledger,
+      runId,
+      runTag: runTag(runId),
+      pollIntervalMs: 1000,
+      clock,
+      observationMs: spanMs + 60_000,
+      pageSize: 4, // 12,000 rows at 4 a page need 3,000 queries: more than 2,400 an hour
+    });
+    while (clock.now() < start + spanMs) await new Promise((resolve) => setImmediate(resolve));
+    const drainStart = clock.now();
+    const result = await poller.drain(60_000);
+    assert.ok(clock.now() - drainStart <= 60_000);
+    assert.equal(result.endReason, 'query budget exhausted');
+    assert.ok(
+      api.log.every((l) => l.status === 200),
+      'no query was throttled: the client held the budget',
+    );
+    const times = api.log.map((l) => l.at);
+    assert.ok(peak(times, 60_000) <= 240, `peak per minute ${peak(times, 60_000)}`);
+    assert.equal(peak(times, 3_600_000), 2400, 'the hourly budget was used to the last query');
+    // Pages read before the budget ran out count, even those of a poll that could not finish.
+    assert.ok(result.visible > 6000 && result.visible < 12_000, `${result.visible} visible`);
+    assert.equal(result.visible + result.unverified, 12_000);
+    const account = accountLedger(ledger, result.perClass, result.complete);
+    assert.equal(account.total.lost, 0);
+    assert.equal(account.total.unverified, 12_000 - result.visible);
+    api.limits = {};
+  });
+
   it('a 429 storm ends the drain at its deadline with "query budget exhausted"; unseen events unverified', async () => {
     const runId = 'storm-run';
     api.rows.length = 0;
