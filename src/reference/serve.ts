@@ -5,6 +5,7 @@
 import type { OptionSpec } from '../cli/command-table.js';
 import { IngestbenchError } from '../errors.js';
 import { FAULT_SPEC_HELP } from './pipeline/fault-spec.js';
+import { isQueryLimitsName, QUERY_LIMIT_PROFILES } from './query/query-limits.js';
 import {
   REFERENCE_DEFAULTS,
   startReferenceTarget,
@@ -64,6 +65,15 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
     help: 'id of the first project',
   },
   { name: 'fault', kind: 'string', value: 'SPEC', help: `inject faults: ${FAULT_SPEC_HELP}` },
+  {
+    name: 'query-limits',
+    kind: 'choice',
+    choices: QUERY_LIMIT_PROFILES,
+    default: 'cloud',
+    help:
+      "PostHog's per-project query limits: cloud (240/min and 2,400/hour, 3 concurrent, 30 s queue, 10 s max " +
+      'execution), legacy (HogQL 120/hour), none',
+  },
 ];
 
 export type ServeOptionValues = Readonly<
@@ -102,7 +112,14 @@ export function serveOptionsToStart(values: ServeOptionValues): ReferenceTargetO
   const personalKey = str('personal-key');
   const firstProjectId = int('project');
   const fault = str('fault');
+  const queryLimits = str('query-limits') ?? 'cloud';
+  if (!isQueryLimitsName(queryLimits))
+    throw usage(
+      'query-limits',
+      `expects one of ${QUERY_LIMIT_PROFILES.join(', ')}, got ${JSON.stringify(queryLimits)}`,
+    );
   return {
+    queryLimits,
     memory,
     ...(host !== undefined ? { host } : {}),
     ...(port !== undefined ? { port } : {}),

@@ -15,6 +15,15 @@ import type { HttpRequest } from './http-types.js';
 import { NO_FAULTS, parseFaultSpec, type FaultSpec } from './pipeline/fault-spec.js';
 import { superviseIngestion } from './pipeline/ingestion-supervisor.js';
 import { createQueryHandler } from './query/query-handler.js';
+import { startQueryWorkerPool } from './query/query-worker-pool.js';
+import {
+  isQueryLimitsName,
+  QUERY_LIMIT_PROFILES,
+  resolveQueryLimits,
+  type QueryLimitOverrides,
+  type QueryLimits,
+  type QueryLimitsName,
+} from './query/query-limits.js';
 import { openDurableQueue } from './queue/durable-queue.js';
 import { createAdminHandler } from './server/admin-handler.js';
 import { createMetricsHandler } from './server/metrics-handler.js';
@@ -54,6 +63,15 @@ export interface ReferenceTargetOptions {
   readonly batchSize?: number;
   /** How long ingestion waits for more rows after a short read. */
   readonly lingerMs?: number;
+  /**
+   * PostHog's query limits per project: `cloud` (240/min, 2,400/hour, 3 concurrent, 30 s queue,
+   * 10 s execution), `legacy` (120/hour) or `none` (the default here; `serve` defaults to cloud).
+   */
+  readonly queryLimits?: QueryLimitsName;
+  /** Numeric overrides of the chosen profile, for tests and benches. */
+  readonly queryLimitOverrides?: QueryLimitOverrides;
+  /** The query API's clock (unix ms): the throttle windows, now() and last_refresh. */
+  readonly queryClock?: { now(): number };
 }
 
 export interface ReferenceTarget {
@@ -99,10 +117,9 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
     // Create the store schema here so the query side can open it read-only before ingestion runs.
     const schemaDb = openStore(storeFile, { durable });
     schemaDb.close();
-    const readDb = openStore(storeFile, { readonly: true });
-    cleanups.push(() => {
-      readDb.close();
-    });
+    // Queries are parsed and run in worker threads, off the thread that answers capture.
+    const queryWorkers = await startQueryWorkerPool({ storeFile });
+    cleanups.push(() => queryWorkers.close());
 
     let faults = settings.faults;
     // The consumer offset ingestion last committed. Only ever raised: a report from a killed
@@ -180,11 +197,14 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
         metrics.captureResponse(response.status);
       return response;
     };
+    const queryClock = options.queryClock ?? { now: Date.now };
     const query = createQueryHandler({
-      db: readDb,
+      execute: queryWorkers.execute,
       projectIds: new Set(settings.projects.map((p) => p.projectId)),
       personalKeys: [settings.personalKey],
-      now: Date.now,
+      now: () => queryClock.now(),
+      limits: settings.queryLimits,
+      onOutcome: (outcome) => metrics.query(outcome),
     });
     const setFaults = (next: FaultSpec): void => {
       faults = next;
@@ -244,6 +264,7 @@ interface ResolvedOptions {
   readonly faults: FaultSpec;
   readonly batchSize: number;
   readonly lingerMs: number;
+  readonly queryLimits: QueryLimits;
 }
 
 function resolveOptions(options: ReferenceTargetOptions): ResolvedOptions {
@@ -287,6 +308,13 @@ function resolveOptions(options: ReferenceTargetOptions): ResolvedOptions {
     );
   }
   const fault = options.fault ?? NO_FAULTS;
+  const limitsName = options.queryLimits ?? 'none';
+  if (!isQueryLimitsName(limitsName)) {
+    throw new IngestbenchError(
+      'USAGE',
+      `--query-limits ${String(limitsName)} is not one of ${QUERY_LIMIT_PROFILES.join(', ')}.`,
+    );
+  }
   return {
     host: options.host ?? REFERENCE_DEFAULTS.host,
     port,
@@ -297,5 +325,6 @@ function resolveOptions(options: ReferenceTargetOptions): ResolvedOptions {
     faults: typeof fault === 'string' ? parseFaultSpec(fault) : fault,
     batchSize,
     lingerMs,
+    queryLimits: resolveQueryLimits(limitsName, options.queryLimitOverrides),
   };
 }

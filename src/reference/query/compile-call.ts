@@ -7,9 +7,18 @@ import { INTERVAL_MS } from './hogql-ast.js';
 import { queryError, unsupported } from './hogql-error.js';
 import { parseHogQLTime } from './hogql-time.js';
 import { printHogQL } from './print-hogql.js';
-import { PLAIN, timeConstant, type CompileFn, type CompiledExpr, type ExprScope } from './compiled-expr.js';
+import {
+  constant,
+  PLAIN,
+  timeConstant,
+  type CompileFn,
+  type CompiledExpr,
+  type ExprScope,
+} from './compiled-expr.js';
 
-const SUPPORTED_FUNCTIONS = 'count, uniq, min, max, now, toDateTime, toStartOfInterval, toInterval<Unit>';
+const SUPPORTED_FUNCTIONS =
+  'count, uniq, min, max, now, toDateTime, toStartOfInterval, toInterval<Unit>, toInt, intDiv, ' +
+  'toUnixTimestamp, toUnixTimestamp64Milli';
 
 const onlyWithTime = (expr: Expr): Error =>
   queryError(
@@ -36,6 +45,14 @@ export function compileCall(expr: CallExpr, scope: ExprScope, compile: CompileFn
       return compileToDateTime(expr, scope, compile);
     case 'tostartofinterval':
       return compileStartOfInterval(expr, scope, compile);
+    case 'toint':
+    case 'toint64':
+      return compileToInt(expr, scope, compile);
+    case 'intdiv':
+      return compileIntDiv(expr, scope, compile);
+    case 'tounixtimestamp':
+    case 'tounixtimestamp64milli':
+      return compileUnixTime(name === 'tounixtimestamp' ? 1000 : 1, expr, scope, compile);
   }
   if (intervalMs(expr) !== null) throw onlyWithTime(expr);
   throw unsupported(`The function ${expr.name}() (supported: ${SUPPORTED_FUNCTIONS})`, expr.start);
@@ -59,14 +76,8 @@ export function compileArithmetic(
   return { ...left, sql, params: [...left.params, delta], constant: null, property: null, timeRange: false };
 }
 
-/** An INTERVAL used anywhere else. */
-export function misplacedInterval(expr: Expr): Error {
-  return onlyWithTime(expr);
-}
-
 /** Milliseconds of `INTERVAL n UNIT` or `toInterval<Unit>(n)`; null when the expression is neither. */
 function intervalMs(expr: Expr): number | null {
-  if (expr.type === 'interval') return expr.amount * INTERVAL_MS[expr.unit];
   if (expr.type !== 'call') return null;
   const match = /^tointerval(second|minute|hour|day|week)$/i.exec(expr.name);
   const [arg] = expr.args;
@@ -148,4 +159,82 @@ function compileStartOfInterval(expr: CallExpr, scope: ExprScope, compile: Compi
   const sql = `(${value.sql} - (${value.sql} % ?))`;
   const params = [...value.params, ...value.params, step];
   return { ...value, sql, params, constant: null, property: null, timeRange: false };
+}
+
+const INT64 = { ...PLAIN, kind: 'number', type: 'Int64' } as const;
+
+/** One argument, compiled; refuses any other count. */
+function onlyArg(expr: CallExpr, scope: ExprScope, compile: CompileFn): CompiledExpr {
+  const [arg] = expr.args;
+  if (arg === undefined || expr.args.length !== 1 || expr.star)
+    throw queryError(`${expr.name}() takes 1 argument, got ${printHogQL(expr)}`, expr.start);
+  return compile(arg, scope);
+}
+
+/**
+ * HogQL's toInt is accurateCastOrNull(x, 'Int64'): a number is truncated, a string is read only
+ * when it is wholly an integer ("12abc" is NULL, where SQLite's CAST would read 12).
+ */
+function compileToInt(expr: CallExpr, scope: ExprScope, compile: CompileFn): CompiledExpr {
+  const arg = onlyArg(expr, scope, compile);
+  if (arg.kind === 'number' || arg.kind === 'bool') {
+    if (arg.constant !== null && typeof arg.constant.value === 'number')
+      return constant(Math.trunc(arg.constant.value), 'number', 'Int64');
+    return {
+      ...INT64,
+      sql: `CAST(${arg.sql} AS INTEGER)`,
+      params: arg.params,
+      nullable: arg.nullable,
+      costly: arg.costly,
+    };
+  }
+  if (arg.kind !== 'json' && arg.kind !== 'string')
+    throw unsupported(`${expr.name}() of ${printHogQL(expr.args[0]!)} (${arg.type})`, expr.start);
+  // The value is read once, in a subquery, and tested by its SQLite type.
+  const sql =
+    "(SELECT CASE WHEN typeof(v) IN ('integer', 'real') THEN CAST(v AS INTEGER) " +
+    "WHEN typeof(v) = 'text' AND trim(v) GLOB '[0-9]*' AND trim(v) NOT GLOB '*[^0-9]*' THEN CAST(trim(v) AS INTEGER) " +
+    "WHEN typeof(v) = 'text' AND trim(v) GLOB '[-+][0-9]*' AND substr(trim(v), 2) NOT GLOB '*[^0-9]*' THEN CAST(trim(v) AS INTEGER) " +
+    `END FROM (SELECT ${arg.sql} AS v))`;
+  return { ...INT64, type: 'Nullable(Int64)', sql, params: arg.params, nullable: true, costly: true };
+}
+
+function compileIntDiv(expr: CallExpr, scope: ExprScope, compile: CompileFn): CompiledExpr {
+  const [aExpr, bExpr] = expr.args;
+  if (aExpr === undefined || bExpr === undefined || expr.args.length !== 2 || expr.star)
+    throw queryError(`intDiv() takes 2 arguments, got ${printHogQL(expr)}`, expr.start);
+  const a = compile(aExpr, scope);
+  const b = compile(bExpr, scope);
+  for (const [side, source] of [
+    [a, aExpr],
+    [b, bExpr],
+  ] as const) {
+    if (side.kind !== 'number')
+      throw queryError(`intDiv() needs numbers, got ${printHogQL(source)} (${side.type})`, source.start);
+  }
+  if (b.constant !== null && b.constant.value === 0)
+    throw queryError('Division by zero in intDiv()', bExpr.start);
+  return {
+    ...INT64,
+    sql: `CAST((${a.sql}) / (${b.sql}) AS INTEGER)`,
+    params: [...a.params, ...b.params],
+    nullable: a.nullable || b.nullable,
+    costly: a.costly || b.costly,
+  };
+}
+
+/** Whole seconds (divisor 1000) or milliseconds (1) since the epoch, as ClickHouse truncates them. */
+function compileUnixTime(
+  divisor: number,
+  expr: CallExpr,
+  scope: ExprScope,
+  compile: CompileFn,
+): CompiledExpr {
+  const arg = onlyArg(expr, scope, compile);
+  if (arg.kind !== 'time')
+    throw queryError(`${expr.name}() needs a time, got ${printHogQL(expr.args[0]!)}`, expr.start);
+  if (arg.constant !== null && typeof arg.constant.value === 'number')
+    return constant(Math.floor(arg.constant.value / divisor), 'number', 'Int64');
+  const sql = divisor === 1 ? `CAST(${arg.sql} AS INTEGER)` : `CAST(${arg.sql} / ${divisor} AS INTEGER)`;
+  return { ...INT64, sql, params: arg.params, nullable: arg.nullable, costly: arg.costly };
 }

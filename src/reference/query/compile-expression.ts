@@ -16,7 +16,7 @@ import type { Expr, FieldExpr } from './hogql-ast.js';
 import { queryError, unsupported } from './hogql-error.js';
 import { JSON_COLUMN_SQL, PROPERTY_TYPE, QUERY_COLUMNS, jsonPath, type JsonColumn } from './hogql-schema.js';
 import { printHogQL } from './print-hogql.js';
-import { compileArithmetic, compileCall, misplacedInterval } from './compile-call.js';
+import { compileArithmetic, compileCall } from './compile-call.js';
 import { compileComparison, compileIn } from './compile-comparison.js';
 import { condition, constant, PLAIN, type CompiledExpr, type ExprScope } from './compiled-expr.js';
 
@@ -33,8 +33,6 @@ export function compileExpr(expr: Expr, scope: ExprScope): CompiledExpr {
       return compileField(expr, scope);
     case 'call':
       return compileCall(expr, scope, compileExpr);
-    case 'interval':
-      throw misplacedInterval(expr);
     case 'arithmetic':
       return compileArithmetic(expr, scope, compileExpr);
     case 'compare':

@@ -9,13 +9,15 @@
 //           toStartOfInterval(t, INTERVAL n SECOND|MINUTE|HOUR|DAY|WEEK), t ± INTERVAL …; AS alias
 //   FROM    events only
 //   WHERE   AND, OR, NOT, ( ), = != < <= > >=, [NOT] IN (literals), IS [NOT] NULL, literals
-//   GROUP BY / ORDER BY … ASC|DESC / LIMIT (default 100, capped at 50,000) / OFFSET
+//   GROUP BY / ORDER BY … ASC|DESC / LIMIT (default 100, capped at 50,000); OFFSET is refused, as
+//   PostHog refuses it from a personal API key (every query here is)
 //
-// Every statement is scoped to the path's project (`events.team_id = ?`), fetches one row more
-// than the limit so hasMore is true only when another row exists, and sorts NULLs last.
+// Every statement is scoped to the path's project (`events.team_id = ?`) and sorts NULLs last.
+// Without LIMIT it fetches one row more than the default, so hasMore is true only when another
+// row exists.
 
 import type { Expr, SelectQuery } from './hogql-ast.js';
-import { queryError } from './hogql-error.js';
+import { offsetRefused, queryError } from './hogql-error.js';
 import { compileCondition, compileExpr } from './compile-expression.js';
 import { TIMESTAMP_SQL, type CompiledExpr, type ExprScope, type SqlParam } from './compiled-expr.js';
 import { JSON_COLUMN_SQL, type CellDecoder } from './hogql-schema.js';
@@ -42,6 +44,8 @@ export interface CompiledHogQL {
   readonly cells: readonly CellDecoder[];
   readonly limit: number;
   readonly offset: number;
+  /** No LIMIT was written: the statement fetches one row more, and the answer carries hasMore. */
+  readonly paginated: boolean;
 }
 
 export function compileHogQL(query: SelectQuery, ctx: CompileContext): CompiledHogQL {
@@ -122,8 +126,12 @@ export function compileHogQL(query: SelectQuery, ctx: CompileContext): CompiledH
   const team =
     where?.timeRange === true || orderBy[0]?.byTimestamp === true ? 'events.team_id' : '+events.team_id';
 
+  if (query.offset !== null) throw offsetRefused(query.offsetStart ?? null);
+  // As PostHog's HogQL runner: only a query without LIMIT is paginated (default 100 rows, one
+  // more fetched to compute hasMore); an explicit LIMIT is clamped and says nothing about more.
+  const paginated = query.limit === null;
   const limit = Math.min(query.limit ?? DEFAULT_LIMIT, MAX_LIMIT);
-  const offset = query.offset ?? 0;
+  const offset = 0;
   const parts = [
     `SELECT ${select.map((c, i) => `${c.sql} AS c${i}`).join(', ')} FROM events WHERE ${team} = ?`,
     where === null ? '' : ` AND ${where.sql}`,
@@ -137,7 +145,7 @@ export function compileHogQL(query: SelectQuery, ctx: CompileContext): CompiledH
     ...(where?.params ?? []),
     ...groupBy.flatMap((g) => g.params),
     ...orderBy.flatMap((o) => o.params),
-    limit + 1,
+    paginated ? limit + 1 : limit,
     offset,
   ];
   return {
@@ -148,6 +156,7 @@ export function compileHogQL(query: SelectQuery, ctx: CompileContext): CompiledH
     cells: select.map((c) => c.cell),
     limit,
     offset,
+    paginated,
   };
 }
 

@@ -1,6 +1,7 @@
-// The syntax tree of the HogQL subset the reference target answers. parse-hogql.ts builds it,
-// print-hogql.ts turns expressions back into HogQL (column names, messages), compile-hogql.ts
-// turns it into SQLite. Every node keeps its source offsets so errors can point at the query.
+// The syntax tree of the HogQL subset the reference target answers. map-hogql-ast.ts builds it
+// from PostHog's parser output, print-hogql.ts turns expressions back into HogQL (column names,
+// messages), compile-hogql.ts turns it into SQLite. Every node keeps its source offsets so errors
+// can point at the query. An INTERVAL arrives as PostHog writes it: a toInterval<Unit>(n) call.
 
 export type CompareOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
 
@@ -42,12 +43,6 @@ export interface CallExpr extends Span {
   readonly distinct: boolean;
   /** `count(*)`. */
   readonly star: boolean;
-}
-
-export interface IntervalExpr extends Span {
-  readonly type: 'interval';
-  readonly amount: number;
-  readonly unit: IntervalUnit;
 }
 
 export interface CompareExpr extends Span {
@@ -93,7 +88,6 @@ export type Expr =
   | FieldExpr
   | ConstantExpr
   | CallExpr
-  | IntervalExpr
   | CompareExpr
   | IsNullExpr
   | InExpr
@@ -121,4 +115,6 @@ export interface SelectQuery {
   /** As written; null when absent (the compiler applies the default and the cap). */
   readonly limit: number | null;
   readonly offset: number | null;
+  /** Where OFFSET was written, for the refusal. */
+  readonly offsetStart?: number;
 }

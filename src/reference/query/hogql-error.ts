@@ -41,3 +41,16 @@ export function queryError(message: string, position: number | null = null): Hog
   const at = position === null ? '' : ` (at position ${position})`;
   return new HogQLError('hogql_query_error', `${message}${at}`, position);
 }
+
+/**
+ * PostHog refuses OFFSET in a query sent with a personal API key (user_query_validator.py): deep
+ * offsets cost a scan each, and rows arriving between pages shift them. Keyset paging does not.
+ */
+export function offsetRefused(position: number | null): HogQLError {
+  return queryError(
+    'OFFSET is not allowed in queries made with a personal API key; use keyset pagination instead: ' +
+      "ORDER BY timestamp, uuid and continue after the last row seen (WHERE timestamp > '…' OR " +
+      "(timestamp = '…' AND uuid > '…'))",
+    position,
+  );
+}

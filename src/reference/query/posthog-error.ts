@@ -81,5 +81,36 @@ export const throttled = (): HttpResponse =>
     attr: null,
   });
 
+/** DRF's Throttled with a wait: the seconds go in the detail and in Retry-After. */
+export const throttledFor = (seconds: number): HttpResponse =>
+  errorResponse(
+    429,
+    {
+      type: 'throttled_error',
+      code: 'throttled',
+      detail: `Request was throttled. Expected available in ${seconds} second${seconds === 1 ? '' : 's'}.`,
+      attr: null,
+    },
+    { 'retry-after': String(seconds) },
+  );
+
+/** The project's concurrent-query slots stayed full for the whole queue wait: no Retry-After. */
+export const tooManyConcurrentQueries = (concurrent: number): HttpResponse =>
+  errorResponse(429, {
+    type: 'throttled_error',
+    code: 'throttled',
+    detail: `Too many concurrent queries for this project (at most ${concurrent} run at once); retry later.`,
+    attr: null,
+  });
+
+/** The query ran past the maximum execution time and was cancelled. */
+export const queryTimedOut = (maxExecutionMs: number): HttpResponse =>
+  errorResponse(504, {
+    type: 'server_error',
+    code: 'query_execution_timeout',
+    detail: `Query has hit the max execution time (${maxExecutionMs / 1000} s) before completing. Narrow its time range or aggregate less.`,
+    attr: null,
+  });
+
 export const serverError = (): HttpResponse =>
   errorResponse(500, { type: 'server_error', code: 'error', detail: 'A server error occurred.', attr: null });

@@ -16,10 +16,6 @@ export function printHogQL(expr: Expr): string {
       const inner = expr.star ? '*' : expr.args.map(printHogQL).join(', ');
       return `${expr.name}(${expr.distinct ? 'DISTINCT ' : ''}${inner})`;
     }
-    case 'interval': {
-      const unit = expr.unit.charAt(0) + expr.unit.slice(1).toLowerCase();
-      return `toInterval${unit}(${expr.amount})`;
-    }
     case 'compare':
       return `${printHogQL(expr.left)} ${expr.op} ${printHogQL(expr.right)}`;
     case 'isNull':
@@ -38,7 +34,8 @@ export function printHogQL(expr: Expr): string {
 
 export function printIdentifier(name: string): string {
   if (BARE_IDENTIFIER.test(name)) return name;
-  return '`' + name.replace(/\\/g, '\\\\').replace(/`/g, '\\`') + '`';
+  // PostHog's grammar reads a doubled backquote inside backquotes as one (not a backslashed one).
+  return '`' + name.replace(/\\/g, '\\\\').replace(/`/g, '``') + '`';
 }
 
 function printConstant(value: string | number | boolean | null): string {

@@ -1,7 +1,9 @@
 // The reference target's query API: PostHog's `POST /api/projects/:id/query/` (also the newer
 // `/api/environments/:id/query/`), answering HogQLQuery over the event store. Checks run in
-// PostHog's order (authentication, project, throttle, method, body), and every refusal uses
-// PostHog's status and `{type, code, detail, attr}` body.
+// PostHog's order (authentication, project, throttle, method, body, concurrency slot, execution
+// time), and every refusal uses PostHog's status and `{type, code, detail, attr}` body. The
+// limits (query-limits.ts) are per project: 429 with Retry-After from the minute/hour windows,
+// 429 without it when no concurrency slot frees in time, 504 past the maximum execution time.
 //
 // Authentication: PostHog answers a missing or invalid personal key with 401 on most endpoints and
 // with 403 where its first authenticator sends no challenge header (the query viewset's sharing
@@ -22,11 +24,19 @@ import {
   notAuthenticated,
   projectNotFound,
   serverError,
+  queryTimedOut,
   throttled,
+  throttledFor,
+  tooManyConcurrentQueries,
   validationError,
 } from './posthog-error.js';
+import type { CompileContext } from './compile-hogql.js';
+import { createConcurrencyGate, systemTimers, type GateTimers } from './concurrency-gate.js';
+import type { HogQLParser } from './parse-hogql.js';
 import { parseQueryRequest } from './query-request.js';
-import { runHogQL } from './run-hogql.js';
+import { QUERY_LIMITS, type QueryLimits } from './query-limits.js';
+import { createQueryThrottle } from './query-throttle.js';
+import { runHogQL, type HogQLResult } from './run-hogql.js';
 import { formatHogQLTime } from './hogql-time.js';
 import { StatementCache } from './statement-cache.js';
 
@@ -34,67 +44,155 @@ const debug = debuglog('ingestbench:query');
 
 const QUERY_PATH = /^\/api\/(?:projects|environments)\/([^/]+)\/query\/?$/;
 
+/**
+ * Runs one HogQL query. Rejects with a HogQLError for a query it refuses. `signal` aborts when the
+ * maximum execution time is over: an executor that can stop the work (a worker thread) does.
+ */
+export type QueryExecutor = (text: string, ctx: CompileContext, signal: AbortSignal) => Promise<HogQLResult>;
+
+/** How a query request ended, for /metrics. */
+export const QUERY_OUTCOMES = [
+  'answered',
+  'refused',
+  'throttled_fault',
+  'throttled_minute',
+  'throttled_hour',
+  'throttled_concurrency',
+  'timed_out',
+  'failed',
+] as const;
+export type QueryOutcome = (typeof QUERY_OUTCOMES)[number];
+
 export interface QueryDeps {
-  /** A read connection to the store (readonly is best: nothing here writes). */
-  readonly db: Database.Database;
+  /**
+   * The in-process executor (when `execute` is not given): a read connection to the store and a
+   * parser. It parses and runs on the calling thread; the reference target uses worker threads.
+   */
+  readonly db?: Database.Database;
+  readonly parser?: HogQLParser;
+  /** Runs queries elsewhere (e.g. a worker thread); wins over `db`. */
+  readonly execute?: QueryExecutor;
   readonly projectIds: ReadonlySet<number>;
   /** Accepted personal API keys (phx_…). Never logged. */
   readonly personalKeys: readonly string[];
-  /** Unix ms, for now() and last_refresh. */
+  /** Unix ms, for now(), last_refresh and the throttle windows. */
   now(): number;
-  /** Return true to answer 429 (fault injection, query budgets). */
+  /** PostHog's per-project limits; none when absent. */
+  readonly limits?: QueryLimits;
+  /** Timers for the concurrency queue and the execution time limit. */
+  readonly timers?: GateTimers;
+  /** Return true to answer 429 (fault injection). */
   throttle?(): boolean;
+  /** Called once per query request that passed authentication. */
+  onOutcome?(outcome: QueryOutcome): void;
 }
 
 export function createQueryHandler(deps: QueryDeps): (req: HttpRequest) => Promise<HttpResponse | null> {
-  const statements = new StatementCache(deps.db);
+  const execute = deps.execute ?? inProcessExecutor(deps);
+  const limits = deps.limits ?? QUERY_LIMITS.none;
+  const timers = deps.timers ?? systemTimers;
+  const rate = createQueryThrottle(limits, () => deps.now());
+  const gate = createConcurrencyGate(limits, timers);
   const keyDigests = deps.personalKeys.map(digest);
   const isKnownKey = (key: string): boolean => {
     const candidate = digest(key);
     // Compare digests in constant time, and every one of them, so timing says nothing about a key.
     return keyDigests.reduce((found, known) => timingSafeEqual(known, candidate) || found, false);
   };
+  const outcome = (o: QueryOutcome, response: HttpResponse): HttpResponse => {
+    deps.onOutcome?.(o);
+    return response;
+  };
 
   return (req) => {
     const match = QUERY_PATH.exec(pathOf(req.url));
     if (match === null) return Promise.resolve(null);
-    return Promise.resolve(handle(req, match[1]!));
+    return handle(req, match[1]!);
   };
 
-  function handle(req: HttpRequest, projectSegment: string): HttpResponse {
+  async function handle(req: HttpRequest, projectSegment: string): Promise<HttpResponse> {
     const found = findKey(req);
     if (found === null) return notAuthenticated();
     if (!isKnownKey(found.key)) return invalidKey(found.source);
 
     const projectId = /^\d{1,15}$/.test(projectSegment) ? Number(projectSegment) : NaN;
     if (!deps.projectIds.has(projectId)) return projectNotFound();
-    if (deps.throttle?.() === true) return throttled();
-    if (req.method !== 'POST') return methodNotAllowed(req.method);
+    // Throttles run where DRF runs them: after authentication, before the method and the body.
+    if (deps.throttle?.() === true) return outcome('throttled_fault', throttled());
+    const admitted = rate.admit(projectId);
+    if (!admitted.ok) {
+      return outcome(
+        admitted.window === 'minute' ? 'throttled_minute' : 'throttled_hour',
+        throttledFor(admitted.retryAfterSeconds),
+      );
+    }
+    if (req.method !== 'POST') return outcome('refused', methodNotAllowed(req.method));
 
     const request = parseQueryRequest(req.body);
-    if (!request.ok) return errorResponse(400, request.error);
+    if (!request.ok) return outcome('refused', errorResponse(400, request.error));
 
-    const now = deps.now();
+    const release = await gate.acquire(projectId);
+    if (release === null)
+      return outcome('throttled_concurrency', tooManyConcurrentQueries(limits.concurrent));
     try {
-      const result = runHogQL(statements, request.hogql, { projectId, now });
-      return json(200, {
-        ...result,
-        query: request.hogql,
-        error: null,
-        // The fields of PostHog's cached response; this target has no cache, so every answer is fresh.
-        is_cached: false,
-        last_refresh: formatHogQLTime(now),
-        timezone: 'UTC',
-      });
-    } catch (error) {
-      if (error instanceof HogQLError) {
-        debug('refused HogQL (%s): %s', error.hogqlCode, error.message);
-        return errorResponse(400, validationError(error.hogqlCode, error.message));
-      }
-      debug('query failed: %O', error);
-      return serverError();
+      return await run(request.hogql, projectId);
+    } finally {
+      release();
     }
   }
+
+  async function run(hogql: string, projectId: number): Promise<HttpResponse> {
+    const now = deps.now();
+    const abort = new AbortController();
+    let cancelTimer = (): void => undefined;
+    const timedOut = new Promise<'timed_out'>((resolve) => {
+      if (Number.isFinite(limits.maxExecutionMs)) {
+        cancelTimer = timers.setTimer(limits.maxExecutionMs, () => {
+          abort.abort();
+          resolve('timed_out');
+        });
+      }
+    });
+    try {
+      const result = await Promise.race([execute(hogql, { projectId, now }, abort.signal), timedOut]);
+      // An executor that cannot be interrupted (in-process) finishes late instead: still a timeout.
+      if (result === 'timed_out' || deps.now() - now > limits.maxExecutionMs) {
+        return outcome('timed_out', queryTimedOut(limits.maxExecutionMs));
+      }
+      return outcome(
+        'answered',
+        json(200, {
+          ...result,
+          query: hogql,
+          error: null,
+          // The fields of PostHog's cached response; this target has no cache, so every answer is fresh.
+          is_cached: false,
+          last_refresh: formatHogQLTime(now),
+          timezone: 'UTC',
+        }),
+      );
+    } catch (error) {
+      if (abort.signal.aborted) return outcome('timed_out', queryTimedOut(limits.maxExecutionMs));
+      if (error instanceof HogQLError) {
+        debug('refused HogQL (%s): %s', error.hogqlCode, error.message);
+        return outcome('refused', errorResponse(400, validationError(error.hogqlCode, error.message)));
+      }
+      debug('query failed: %O', error);
+      return outcome('failed', serverError());
+    } finally {
+      cancelTimer();
+    }
+  }
+}
+
+/** Runs queries on this thread, on the given read connection. */
+function inProcessExecutor(deps: QueryDeps): QueryExecutor {
+  const { db, parser } = deps;
+  if (db === undefined || parser === undefined)
+    throw new TypeError('createQueryHandler needs `db` and `parser`, or `execute`');
+  const statements = new StatementCache(db);
+  // A refusal thrown while compiling becomes a rejection, as from any other executor.
+  return (text, ctx) => new Promise((resolve) => resolve(runHogQL(statements, parser, text, ctx)));
 }
 
 /** PostHog's key sources, in its order: Authorization header, then the body, then the query string. */

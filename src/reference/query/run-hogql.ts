@@ -1,6 +1,6 @@
 // HogQL text → rows in PostHog's shape: parse, compile, run the one prepared statement, decode
 // the cells (times as ISO strings, properties with their JSON types), and say truthfully whether
-// more rows exist (the statement fetches one more than the limit). Synchronous, like the driver.
+// more rows exist when the query has no LIMIT (the statement then fetches one more). Synchronous, like the driver.
 
 import { performance } from 'node:perf_hooks';
 import { debuglog } from 'node:util';
@@ -8,7 +8,7 @@ import { debuglog } from 'node:util';
 import { compileHogQL, type CompileContext } from './compile-hogql.js';
 import type { CellDecoder } from './hogql-schema.js';
 import { formatHogQLTime } from './hogql-time.js';
-import { parseHogQL } from './parse-hogql.js';
+import type { HogQLParser } from './parse-hogql.js';
 import type { StatementCache } from './statement-cache.js';
 
 const debug = debuglog('ingestbench:query');
@@ -23,22 +23,28 @@ export interface HogQLResult {
   readonly results: unknown[][];
   readonly columns: readonly string[];
   readonly types: readonly (readonly [string, string])[];
-  readonly hasMore: boolean;
+  /** Only for a query without LIMIT, as in PostHog. */
+  readonly hasMore?: boolean;
   readonly limit: number;
   readonly offset: number;
   readonly timings: readonly QueryTiming[];
 }
 
-export function runHogQL(statements: StatementCache, text: string, ctx: CompileContext): HogQLResult {
+export function runHogQL(
+  statements: StatementCache,
+  parser: HogQLParser,
+  text: string,
+  ctx: CompileContext,
+): HogQLResult {
   const started = performance.now();
-  const parsed = parseHogQL(text);
+  const parsed = parser.parseSelect(text);
   const afterParse = performance.now();
   const compiled = compileHogQL(parsed, ctx);
   const afterCompile = performance.now();
   const rows = statements.get(compiled.sql).all(...compiled.params);
   const afterExecute = performance.now();
 
-  const hasMore = rows.length > compiled.limit;
+  const hasMore = compiled.paginated && rows.length > compiled.limit;
   if (hasMore) rows.length = compiled.limit;
   const { cells } = compiled;
   for (const row of rows) {
@@ -48,7 +54,7 @@ export function runHogQL(statements: StatementCache, text: string, ctx: CompileC
   debug(
     '%d rows (hasMore %s) in %d ms: %s',
     rows.length,
-    hasMore,
+    compiled.paginated ? hasMore : 'n/a',
     Math.round(finished - started),
     compiled.sql,
   );
@@ -57,7 +63,7 @@ export function runHogQL(statements: StatementCache, text: string, ctx: CompileC
     results: rows,
     columns: compiled.columns,
     types: compiled.types,
-    hasMore,
+    ...(compiled.paginated ? { hasMore } : {}),
     limit: compiled.limit,
     offset: compiled.offset,
     timings: [

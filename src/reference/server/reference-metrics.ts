@@ -5,6 +5,7 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { EventClass } from '../../scenario/scenario.js';
 import type { BatchReport } from '../pipeline/ingestion-protocol.js';
+import { QUERY_OUTCOMES, type QueryOutcome } from '../query/query-handler.js';
 
 export interface QueueGauges {
   /** Events appended and not yet committed by ingestion. */
@@ -24,6 +25,8 @@ export interface ReferenceMetrics {
   ingestionCpu(cpu: NodeJS.CpuUsage, incarnation: number): void;
   fault(kind: FaultKind, count?: number): void;
   restart(): void;
+  /** One query request past authentication, by how it ended (answered, throttled_hour, …). */
+  query(outcome: QueryOutcome): void;
   /** Prometheus text exposition. */
   render(): Promise<string>;
 }
@@ -110,6 +113,13 @@ export function createReferenceMetrics(queue: QueueGauges): ReferenceMetrics {
     help: 'Times the ingestion process was restarted after it exited (crashes, injected or not).',
     registers,
   });
+  const queries = new Counter({
+    name: 'ingestbench_queries_total',
+    help: 'Query API requests past authentication by outcome: answered, refused (400/405), throttled_minute, throttled_hour, throttled_concurrency, throttled_fault (429), timed_out (504), failed (500).',
+    labelNames: ['outcome'] as const,
+    registers,
+  });
+  for (const outcome of QUERY_OUTCOMES) queries.inc({ outcome }, 0);
   for (const kind of ['drop-after-ack', 'duplicate', 'delay', 'reject', 'crash'] as const)
     faults.inc({ kind }, 0);
   restarts.inc(0);
@@ -159,6 +169,9 @@ export function createReferenceMetrics(queue: QueueGauges): ReferenceMetrics {
     },
     restart() {
       restarts.inc();
+    },
+    query(outcome) {
+      queries.inc({ outcome });
     },
     async render() {
       const now = micros(process.cpuUsage());

@@ -33,6 +33,7 @@ const NAMES = [
   'ingestbench_ingestion_cpu_seconds_total',
   'ingestbench_faults_injected_total',
   'ingestbench_ingestion_restarts_total',
+  'ingestbench_queries_total',
 ];
 
 test('GET /metrics is Prometheus text with every documented metric', async () => {

@@ -18,12 +18,26 @@ class Capture extends Writable {
 
 test('the option table names every serve flag once, with defaults', () => {
   const names = SERVE_OPTIONS.map((o) => o.name);
-  assert.deepEqual(names, ['host', 'port', 'data', 'memory', 'token', 'personal-key', 'project', 'fault']);
+  assert.deepEqual(names, [
+    'host',
+    'port',
+    'data',
+    'memory',
+    'token',
+    'personal-key',
+    'project',
+    'fault',
+    'query-limits',
+  ]);
   const byName = new Map(SERVE_OPTIONS.map((o) => [o.name, o]));
   assert.equal(byName.get('port')?.default, 8010);
   assert.equal(byName.get('token')?.repeatable, true);
   assert.equal(byName.get('token')?.default, 'phc_ingestbench');
   assert.deepEqual(byName.get('data')?.conflicts, ['memory']);
+  assert.deepEqual(
+    [byName.get('query-limits')?.default, byName.get('query-limits')?.choices],
+    ['cloud', ['cloud', 'legacy', 'none']],
+  );
 });
 
 test('parsed flags map to start options', () => {
@@ -36,8 +50,10 @@ test('parsed flags map to start options', () => {
       'personal-key': 'phx_k',
       memory: true,
       fault: 'delay=1s',
+      'query-limits': 'legacy',
     }),
     {
+      queryLimits: 'legacy',
       memory: true,
       host: '0.0.0.0',
       port: 0,
@@ -48,6 +64,7 @@ test('parsed flags map to start options', () => {
     },
   );
   assert.deepEqual(serveOptionsToStart({ data: './d', token: 'phc_x', port: '9000' }), {
+    queryLimits: 'cloud',
     memory: false,
     data: './d',
     tokens: ['phc_x'],
@@ -57,6 +74,7 @@ test('parsed flags map to start options', () => {
     () => serveOptionsToStart({ port: 'eighty' }),
     (e: unknown) => e instanceof IngestbenchError && e.code === 'USAGE' && /--port/.test(e.message),
   );
+  assert.throws(() => serveOptionsToStart({ 'query-limits': 'free' }), { code: 'USAGE' });
 });
 
 test('serve --port 0 prints the real URLs, serves, and stops when the signal aborts', async () => {

@@ -3,10 +3,13 @@ import { describe, test } from 'node:test';
 
 import { compileHogQL, type CompiledHogQL } from '../../../src/reference/query/compile-hogql.js';
 import { HogQLError } from '../../../src/reference/query/hogql-error.js';
-import { parseHogQL } from '../../../src/reference/query/parse-hogql.js';
+import { createHogQLParser } from '../../../src/reference/query/parse-hogql.js';
+
+const parser = await createHogQLParser();
 
 const NOW = Date.UTC(2026, 0, 1, 12);
-const compile = (text: string): CompiledHogQL => compileHogQL(parseHogQL(text), { projectId: 7, now: NOW });
+const compile = (text: string): CompiledHogQL =>
+  compileHogQL(parser.parseSelect(text), { projectId: 7, now: NOW });
 
 /** The WHERE clause's SQL after the project scope, and its parameters. */
 function where(condition: string): [string, unknown[]] {
@@ -267,9 +270,12 @@ describe('compileHogQL', () => {
     assert.deepEqual(c.params, [7, 'x', 101, 0]);
   });
 
-  test('LIMIT is capped at 50,000, OFFSET passes through, table alias prefixes work', () => {
-    const c = compile('SELECT e.uuid FROM events e LIMIT 1000000 OFFSET 40');
-    assert.deepEqual([c.limit, c.offset, c.params.slice(-2)], [50_000, 40, [50_001, 40]]);
+  test('LIMIT is capped at 50,000 and fetched as is; no LIMIT fetches one more; table alias prefixes work', () => {
+    const c = compile('SELECT e.uuid FROM events e LIMIT 1000000');
+    assert.deepEqual([c.limit, c.paginated, c.params.slice(-2)], [50_000, false, [50_000, 0]]);
+    const d = compile('SELECT e.uuid FROM events AS e');
+    assert.deepEqual([d.limit, d.paginated, d.params.slice(-2)], [100, true, [101, 0]]);
+    assert.throws(() => compile('SELECT uuid FROM events LIMIT 5 OFFSET 40'), /keyset pagination/);
     assert.equal(compile('SELECT events.uuid FROM events LIMIT 0').limit, 0);
   });
 

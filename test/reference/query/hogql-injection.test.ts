@@ -7,7 +7,7 @@ import { after, describe, test } from 'node:test';
 
 import { hogqlLiteral } from '../../../src/observe/hogql-literal.js';
 import { compileHogQL } from '../../../src/reference/query/compile-hogql.js';
-import { parseHogQL } from '../../../src/reference/query/parse-hogql.js';
+import { createHogQLParser } from '../../../src/reference/query/parse-hogql.js';
 import { printIdentifier } from '../../../src/reference/query/print-hogql.js';
 import { createQueryHandler } from '../../../src/reference/query/query-handler.js';
 import {
@@ -20,6 +20,8 @@ import {
   T0,
   uuidFor,
 } from './store-fixture.js';
+
+const parser = await createHogQLParser();
 
 const store = fileStore();
 after(() => store.cleanup());
@@ -35,6 +37,7 @@ insertEvents(store.db, [
 // injection would have the power to change the store.
 const handle = createQueryHandler({
   db: store.db,
+  parser,
   projectIds: new Set([PROJECT]),
   personalKeys: [KEY],
   now: () => T0,
@@ -50,7 +53,7 @@ async function ask(hogql: string): Promise<{ status: number; body: Record<string
 
 /** The SQL compiled for a query that was accepted: fixed fragments and `?` only. */
 function sqlFor(hogql: string): string {
-  return compileHogQL(parseHogQL(hogql), { projectId: PROJECT, now: T0 }).sql;
+  return compileHogQL(parser.parseSelect(hogql), { projectId: PROJECT, now: T0 }).sql;
 }
 
 const SAFE_SQL = /^[A-Za-z0-9_ .,()*?=<>!%+-]*$/;
@@ -59,31 +62,29 @@ const withoutFixedLiterals = (sql: string): string => sql.replace(/'(integer|rea
 describe('HogQL injection', () => {
   test('refused outright, with a 400 naming what is not allowed', async () => {
     const refused: [string, RegExp][] = [
-      ["SELECT uuid FROM events WHERE event = ''; DROP TABLE events; --'", /`;`/],
-      ["SELECT uuid FROM events WHERE event = '\\\\'; DROP TABLE events; --'", /`;`/],
-      ['SELECT uuid FROM events; DELETE FROM events', /`;`/],
-      ['SELECT uuid FROM events -- WHERE team_id = 7', /Comments/],
-      ['SELECT uuid FROM events /* */ WHERE 1 = 1', /Comments/],
+      ["SELECT uuid FROM events WHERE event = ''; DROP TABLE events; --'", /mismatched input 'DROP'/],
+      ["SELECT uuid FROM events WHERE event = '\\\\'; DROP TABLE events; --'", /mismatched input 'DROP'/],
+      ['SELECT uuid FROM events; DELETE FROM events', /mismatched input 'DELETE'/],
       ['SELECT uuid FROM events UNION SELECT name FROM sqlite_master', /UNION/],
       ['SELECT uuid FROM events UNION ALL SELECT uuid FROM events', /UNION/],
-      ['SELECT uuid FROM events WHERE uuid IN (SELECT uuid FROM events)', /Subqueries/],
+      ['SELECT uuid FROM events WHERE uuid IN (SELECT uuid FROM events)', /IN \(subquery\)/],
       ['SELECT uuid FROM (SELECT * FROM events)', /Subqueries/],
-      ['SELECT name FROM sqlite_master', /The table `sqlite_master`/],
-      ["SELECT uuid FROM pragma_table_info('events')", /The table `pragma_table_info`/],
+      ['SELECT name FROM sqlite_master', /The table sqlite_master/],
+      ["SELECT uuid FROM pragma_table_info('events')", /Table functions/],
       ['SELECT team_id FROM events', /Unknown column team_id/],
       ['SELECT uuid FROM events WHERE events.team_id = 8', /Unknown column events\.team_id/],
       ['SELECT id FROM events', /Unknown column id/],
       ['SELECT sqlite_version() FROM events', /The function sqlite_version\(\)/],
       ["SELECT load_extension('/tmp/x') FROM events", /The function load_extension\(\)/],
       ["SELECT uuid FROM events WHERE json_extract(properties, '$.a') = 1", /The function json_extract\(\)/],
-      ["ATTACH DATABASE '/tmp/x.db' AS x", /Expected SELECT/],
-      ['DROP TABLE events', /Expected SELECT/],
-      ["UPDATE events SET event = 'x'", /Expected SELECT/],
+      ["ATTACH DATABASE '/tmp/x.db' AS x", /mismatched input 'ATTACH'/],
+      ['DROP TABLE events', /mismatched input 'DROP'/],
+      ["UPDATE events SET event = 'x'", /mismatched input 'UPDATE'/],
       ['SELECT uuid FROM events e JOIN persons p ON 1 = 1', /JOIN/],
-      ['SELECT uuid FROM events WHERE event = \u2019x\u2019', /character/],
-      ['SELECT uuid FROM events WHERE event = x\u0000', /character/],
-      ['SELECT properties["x"] FROM events', /Array access/],
-      [`SELECT uuid FROM events WHERE event = '${'x'.repeat(1_000_001)}'`, /1000002|characters/],
+      ['SELECT uuid FROM events WHERE event = \u2019x\u2019', /Unexpected character U\+2019/],
+      ['SELECT uuid FROM events WHERE event = x\u0000', /Unexpected character U\+0000/],
+      ['SELECT properties["x"] FROM events', /Indexing/],
+      [`SELECT uuid FROM events WHERE event = '${'x'.repeat(1_000_001)}'`, /1,000,000 characters/],
     ];
     for (const [hogql, detail] of refused) {
       const { status, body } = await ask(hogql);
@@ -120,6 +121,21 @@ describe('HogQL injection', () => {
     assert.deepEqual(exact.body['columns'], ['uuid', WEIRD_NAME]);
   });
 
+  test('comments are HogQL (PostHog accepts them) and cannot lift the project scope', async () => {
+    for (const hogql of [
+      'SELECT count() FROM events -- WHERE team_id = 8',
+      'SELECT count() FROM events /* */ WHERE 1 = 1',
+    ]) {
+      const { status, body } = await ask(hogql);
+      assert.equal(status, 200, hogql);
+      const project = store.db
+        .prepare<[number], number>('SELECT count(*) FROM events WHERE team_id = ?')
+        .pluck()
+        .get(PROJECT);
+      assert.deepEqual(body['results'], [[project]], hogql);
+    }
+  });
+
   test('OR 1 = 1 stays inside the project', async () => {
     const all = await ask("SELECT count() FROM events WHERE event = 'nope' OR 1 = 1");
     const project = store.db
@@ -150,7 +166,7 @@ describe('HogQL injection', () => {
       ' ',
       '\n',
       '\t',
-      '\0',
+      // Not '\0': PostHog's parser drops a NUL from a string literal ('x\0y' reads as 'xy').
       'a',
       'Z',
       '1',

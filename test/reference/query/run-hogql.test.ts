@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 
 import { compileHogQL } from '../../../src/reference/query/compile-hogql.js';
-import { parseHogQL } from '../../../src/reference/query/parse-hogql.js';
+import { HogQLError } from '../../../src/reference/query/hogql-error.js';
+import { createHogQLParser } from '../../../src/reference/query/parse-hogql.js';
 import { runHogQL, type HogQLResult } from '../../../src/reference/query/run-hogql.js';
 import { StatementCache } from '../../../src/reference/query/statement-cache.js';
 import {
@@ -14,6 +15,8 @@ import {
   T0,
   uuidFor,
 } from './store-fixture.js';
+
+const parser = await createHogQLParser();
 
 const NOW = T0 + 60_000;
 const db = memoryStore([
@@ -43,7 +46,7 @@ const statements = new StatementCache(db);
 after(() => db.close());
 
 const run = (text: string, projectId = PROJECT): HogQLResult =>
-  runHogQL(statements, text, { projectId, now: NOW });
+  runHogQL(statements, parser, text, { projectId, now: NOW });
 const uuids = (r: HogQLResult): unknown[] => r.results.map((row) => row[0]);
 const seqUuids = (from: number, to: number): string[] =>
   Array.from({ length: to - from }, (_, i) => uuidFor(from + i));
@@ -63,11 +66,62 @@ describe('runHogQL', () => {
       ['uuid', 'UUID'],
       ['created_at', "DateTime64(6, 'UTC')"],
     ]);
-    assert.deepEqual([r.hasMore, r.limit, r.offset], [false, 50000, 0]);
+    assert.deepEqual([r.hasMore, r.limit, r.offset], [undefined, 50000, 0]);
     assert.deepEqual(
       r.timings.map((t) => t.k),
       ['./parse', './compile', './execute', './decode', '.'],
     );
+  });
+
+  test('what a counting observer sends: classes × time buckets, distinct uuids, seq ranges, min/max', () => {
+    const perSecond = run(
+      'SELECT properties.ingestbench_class AS cls, toStartOfInterval(timestamp, INTERVAL 5 SECOND) AS bucket, ' +
+        'count() AS n, count(DISTINCT uuid) AS u, min(timestamp), max(toInt(properties.ingestbench_seq)) ' +
+        "FROM events WHERE properties.ingestbench_run = 'r1' GROUP BY cls, bucket ORDER BY bucket, cls",
+    );
+    assert.deepEqual(perSecond.columns, [
+      'cls',
+      'bucket',
+      'n',
+      'u',
+      'min(timestamp)',
+      'max(toInt(properties.ingestbench_seq))',
+    ]);
+    assert.deepEqual(perSecond.results.slice(0, 2), [
+      ['anonymous', '2026-01-01T00:00:00Z', 2, 2, '2026-01-01T00:00:01Z', 3],
+      ['identified', '2026-01-01T00:00:00Z', 3, 3, '2026-01-01T00:00:00Z', 4],
+    ]);
+    assert.equal(perSecond.results.length, 8);
+    const bySecond = run(
+      'SELECT intDiv(toUnixTimestamp64Milli(timestamp), 1000) AS s, count() FROM events ' +
+        "WHERE properties.ingestbench_run = 'r1' AND toInt(properties.ingestbench_seq) >= 17 GROUP BY s ORDER BY s",
+    );
+    const second = Math.floor(T0 / 1000);
+    assert.deepEqual(bySecond.results, [
+      [second + 17, 1],
+      [second + 18, 1],
+      [second + 19, 1],
+    ]);
+    assert.deepEqual(bySecond.types[0], ['s', 'Int64']);
+  });
+
+  test('a tuple keyset condition continues after the last row seen', () => {
+    const after = run(
+      "SELECT uuid FROM events WHERE properties.ingestbench_run = 'r1' AND " +
+        `(timestamp, uuid) > ('2026-01-01T00:00:17Z', '${uuidFor(17)}') ORDER BY timestamp, uuid`,
+    );
+    assert.deepEqual(uuids(after), seqUuids(18, 20));
+  });
+
+  test('toInt reads only whole integers, as accurateCastOrNull does', () => {
+    const r = run(
+      "SELECT toInt(properties.n), toInt(properties.s), toInt(properties.z), toInt(properties.missing) FROM events WHERE properties.ingestbench_run = 'r3' ORDER BY timestamp",
+    );
+    assert.deepEqual(r.results, [
+      [7, 7, null, null],
+      [1, null, null, null],
+      [null, null, null, null],
+    ]);
   });
 
   test('the other project’s rows are never visible', () => {
@@ -240,27 +294,42 @@ describe('runHogQL', () => {
     assert.deepEqual(desc.results, [[7], [1], [null]]);
   });
 
-  test('LIMIT, OFFSET and hasMore page through every row exactly once', () => {
-    const page = (limit: number, offset: number): HogQLResult =>
+  test('keyset pages on (timestamp, uuid) read every row exactly once; an explicit LIMIT has no hasMore', () => {
+    const page = (after: readonly unknown[] | null): HogQLResult =>
       run(
-        `SELECT uuid FROM events WHERE properties.ingestbench_run = 'r1' ORDER BY timestamp LIMIT ${limit} OFFSET ${offset}`,
+        "SELECT uuid, timestamp FROM events WHERE properties.ingestbench_run = 'r1'" +
+          (after === null
+            ? ''
+            : ` AND (timestamp > '${String(after[1])}' OR (timestamp = '${String(after[1])}' AND uuid > '${String(after[0])}'))`) +
+          ' ORDER BY timestamp, uuid LIMIT 6',
       );
     const seen: unknown[] = [];
-    let offset = 0;
-    for (;;) {
-      const r = page(6, offset);
+    let last: readonly unknown[] | null = null;
+    for (let pages = 0; pages < 10; pages += 1) {
+      const r = page(last);
+      assert.equal('hasMore' in r, false, 'PostHog computes hasMore only for a query without LIMIT');
       seen.push(...uuids(r));
-      assert.equal(r.offset, offset);
-      if (!r.hasMore) break;
-      assert.equal(r.results.length, 6);
-      offset += 6;
+      // A page as long as its LIMIT means "maybe more"; a shorter one is the end.
+      if (r.results.length < 6) break;
+      last = r.results[r.results.length - 1]!;
     }
     assert.deepEqual(seen, seqUuids(0, 20));
-    assert.equal(page(20, 0).hasMore, false, 'exactly the limit left: no more');
-    assert.equal(page(19, 0).hasMore, true);
-    assert.equal(page(10, 20).results.length, 0);
-    const none = page(0, 0);
-    assert.deepEqual([none.results.length, none.hasMore], [0, true]);
+  });
+
+  test('OFFSET is refused, pointing at keyset pagination', () => {
+    assert.throws(
+      () => run('SELECT uuid FROM events ORDER BY timestamp LIMIT 6 OFFSET 6'),
+      (error: unknown) =>
+        error instanceof HogQLError &&
+        error.hogqlCode === 'hogql_query_error' &&
+        /OFFSET is not allowed.*personal API key.*keyset pagination/.test(error.message),
+    );
+    assert.throws(() => run('SELECT uuid FROM events LIMIT 6, 6'), /keyset pagination/);
+  });
+
+  test('without LIMIT: 100 rows and hasMore computed', () => {
+    const r = run("SELECT uuid FROM events WHERE properties.ingestbench_run = 'r1' ORDER BY timestamp");
+    assert.deepEqual([r.results.length, r.hasMore, r.limit], [20, false, 100]);
   });
 
   test('LIMIT defaults to 100 and is capped at 50,000', () => {
@@ -276,12 +345,8 @@ describe('runHogQL', () => {
       const capped = run(
         "SELECT uuid FROM events WHERE properties.ingestbench_run = 'bulk' ORDER BY timestamp LIMIT 60000",
       );
-      assert.deepEqual([capped.results.length, capped.limit, capped.hasMore], [50_000, 50_000, true]);
+      assert.deepEqual([capped.results.length, capped.limit, 'hasMore' in capped], [50_000, 50_000, false]);
       assert.equal(capped.results[49_999]![0], 'bulk-49999');
-      const rest = run(
-        "SELECT uuid FROM events WHERE properties.ingestbench_run = 'bulk' ORDER BY timestamp LIMIT 60000 OFFSET 50000",
-      );
-      assert.deepEqual([rest.results, rest.hasMore], [[['bulk-50000']], false]);
     } finally {
       db.prepare("DELETE FROM events WHERE uuid LIKE 'bulk-%'").run();
     }
@@ -292,7 +357,7 @@ describe('runHogQL', () => {
       "SELECT uuid, created_at FROM events WHERE properties.ingestbench_run = 'r1' AND timestamp >= toDateTime('2026-01-01T00:00:00Z') AND timestamp < toDateTime('2026-01-01T00:01:00Z') ORDER BY timestamp ASC LIMIT 50000",
       "SELECT uuid, timestamp AS t FROM events WHERE timestamp >= '2026-01-01' ORDER BY t DESC",
     ]) {
-      const c = compileHogQL(parseHogQL(text), { projectId: PROJECT, now: NOW });
+      const c = compileHogQL(parser.parseSelect(text), { projectId: PROJECT, now: NOW });
       const plan = db
         .prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${c.sql}`)
         .all(...c.params)
@@ -305,7 +370,7 @@ describe('runHogQL', () => {
 
   test('without a time range the project filter scans the table instead of walking the index', () => {
     const c = compileHogQL(
-      parseHogQL(
+      parser.parseSelect(
         "SELECT properties.c AS c, count() FROM events WHERE properties.ingestbench_run = 'r1' GROUP BY c",
       ),
       { projectId: PROJECT, now: NOW },
@@ -323,6 +388,7 @@ describe('runHogQL', () => {
       const list = Array.from({ length: n }, (_, i) => `'${uuidFor(i)}'`).join(', ');
       const r = runHogQL(
         cache,
+        parser,
         `SELECT uuid FROM events WHERE properties.ingestbench_run = 'run-${n}' AND uuid IN (${list}) LIMIT ${n}`,
         {
           projectId: PROJECT,

@@ -104,6 +104,7 @@ export function memoryStore(events: readonly FixtureEvent[] = standardEvents()):
 export function fileStore(events: readonly FixtureEvent[] = standardEvents()): {
   db: Database.Database;
   readDb: Database.Database;
+  file: string;
   cleanup: () => void;
 } {
   const dir = mkdtempSync(join(tmpdir(), 'ingestbench-query-'));
@@ -116,6 +117,7 @@ export function fileStore(events: readonly FixtureEvent[] = standardEvents()): {
   return {
     db,
     readDb,
+    file,
     cleanup: () => {
       readDb.close();
       db.close();
