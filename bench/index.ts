@@ -4,6 +4,7 @@
 import { runClockBench } from './clock.js';
 import { runHarnessSendBench } from './harness-send.js';
 import { runLagTimelineBench } from './lag-timeline.js';
+import { runObserveBench } from './observe.js';
 import { runReferenceBench } from './reference.js';
 import { runReferenceIngestBench } from './reference-ingest.js';
 
@@ -15,6 +16,17 @@ const BENCHES: Record<string, { help: string; run: () => Promise<unknown> }> = {
   ingest: {
     help: 'the ingestion core alone (no HTTP, no queue): events/s and CPU per event for each class',
     run: () => runReferenceIngestBench(),
+  },
+  observe: {
+    help: 'the poller under cloud query limits: queries/min and /h vs limits, rows per event, visible vs commit times',
+    run: () => {
+      // `observe [rate] [seconds]`: the numbers after the name shorten the run.
+      const [rate, seconds] = process.argv.slice(2).filter(isNumber).map(Number);
+      return runObserveBench({
+        ...(rate ? { rate } : {}),
+        ...(seconds ? { seconds } : {}),
+      });
+    },
   },
   harness: {
     help: 'the load generator: black-hole throughput vs autocannon, rate accuracy, ledger bytes per event',
@@ -30,7 +42,12 @@ const BENCHES: Record<string, { help: string; run: () => Promise<unknown> }> = {
   },
 };
 
-const names = process.argv.slice(2);
+/** Numbers on the command line are a bench's arguments (`observe 2000 60`), not bench names. */
+function isNumber(arg: string): boolean {
+  return /^\d+(\.\d+)?$/.test(arg);
+}
+
+const names = process.argv.slice(2).filter((arg) => !isNumber(arg));
 if (names.length === 0 || names.includes('--help')) {
   process.stdout.write(`usage: npm run bench -- <${Object.keys(BENCHES).join('|')}|all>\n`);
   for (const [name, b] of Object.entries(BENCHES)) process.stdout.write(`  ${name.padEnd(10)} ${b.help}\n`);

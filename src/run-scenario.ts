@@ -23,6 +23,9 @@ import { evaluateSla, type SlaResult } from './verdict/evaluate-sla.js';
 
 const debug = debuglog('ingestbench:run');
 
+/** The final poll an interrupted run still gets (or the drain timeout, when shorter). */
+const FINAL_POLL_MS = 10_000;
+
 export interface RunScenarioOptions {
   readonly scenario: Scenario;
   readonly target: Target;
@@ -62,16 +65,20 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
   const clock = systemClock;
 
   progress({ stage: 'preflight' });
+  // Not tied to the run's signal: after an interrupt the poller still makes its one final poll.
   const client = createQueryClient({
     queryUrl: target.queryUrl,
     projectId: target.projectId,
     personalKey: target.personalKey,
-    budgetPerMinute: scenario.observation.queryBudgetPerMinute,
-    signal,
+    limits: {
+      perMinute: scenario.observation.queryBudgetPerMinute,
+      perHour: scenario.observation.queryBudgetPerHour,
+      concurrent: scenario.observation.maxConcurrentQueries,
+    },
     clock,
   });
   await checkCaptureReachable(target.captureUrl, target.token, signal);
-  await client.preflight();
+  await client.preflight({ signal });
   const costBefore = target.metricsUrl ? await scrapeCostCounters(target.metricsUrl) : null;
 
   // Worker threads take ~0.2 s to start (over 1 s on a loaded machine); starting the schedule
@@ -86,8 +93,11 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
     runId,
     runTag: plan.runTag,
     pollIntervalMs: scenario.observation.pollIntervalMs,
-    signal,
     clock,
+    // The interval is planned so the query budget lasts the load and the drain; the count query
+    // is bounded to the plan's time range. No signal: stop({ finalPollMs }) ends it (below).
+    observationMs: plan.durationMs + scenario.observation.drainTimeoutMs,
+    runRange: [plan.startAtMs, plan.startAtMs + plan.durationMs],
   });
   const load = await runLoad({
     scenario,
@@ -98,11 +108,17 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
     clock,
     onProgress: (p) =>
       progress({ stage: 'load', load: p, visible: poller.stats().visible, plannedTotal: plan.planned }),
+  }).catch(async (error: unknown) => {
+    await poller.stop(); // the poller has no signal of its own to end it
+    throw error;
   });
 
   let observation: ObservationResult;
   if (signal.aborted) {
-    observation = await poller.stop();
+    // Sending has stopped; one bounded final poll sees what landed, the rest is unverified.
+    observation = await poller.stop({
+      finalPollMs: Math.min(FINAL_POLL_MS, scenario.observation.drainTimeoutMs),
+    });
   } else {
     const drainStart = clock.now();
     const ticker = setInterval(() => {
@@ -138,7 +154,9 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
     // The plan may use fewer workers than asked for (never more than there are users).
     workers: plan.workers.length,
   });
-  const { results, verdict } = evaluateSla(scenario.sla, metricLookup(report));
+  const judged = evaluateSla(scenario.sla, metricLookup(report));
+  const results = [...judged.results, ...observationCheck(report)];
+  const verdict = results.every((r) => r.pass) ? judged.verdict : 'fail';
   if (!report.run.partial) return { ...report, sla: results, verdict };
   // A run cut short has not shown that the SLA holds: it fails, and says why.
   const stopped: SlaResult = {
@@ -153,6 +171,27 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
       'the run was interrupted before its schedule ended: the report is partial and its SLA is not judged met',
   };
   return { ...report, sla: [...results, stopped], verdict: 'fail' };
+}
+
+/**
+ * Events observation could not check (it ended early: query budget exhausted, query API lost)
+ * leave the SLA unshown, whatever `lost == 0` says: a failed check that names why.
+ */
+function observationCheck(report: Report): SlaResult[] {
+  const { unverified } = report.totals;
+  if (unverified === 0 || report.run.partial) return [];
+  return [
+    {
+      check: 'observation complete',
+      metric: 'unverified',
+      op: '==',
+      threshold: 0,
+      value: unverified,
+      pass: false,
+      unit: 'count',
+      detail: `observation ended early (${report.observation.endReason}): ${unverified} acknowledged events could not be checked`,
+    },
+  ];
 }
 
 function acknowledgedOf(load: { counts: Record<string, { acknowledged: number }> }): number {

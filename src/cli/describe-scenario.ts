@@ -3,6 +3,7 @@
 import type { Scenario } from '../scenario/scenario.js';
 import { totalEvents } from '../load/schedule.js';
 import { formatDuration } from '../report/format.js';
+import { observationPlan } from '../observe/plan-polling.js';
 
 export function describeScenario(s: Scenario): string {
   const totalMs = s.phases.reduce((sum, p) => sum + p.durationMs, 0);
@@ -19,7 +20,7 @@ export function describeScenario(s: Scenario): string {
     `  sending   ${s.endpoint} batches of ${s.batchSize}, compression ${s.compression}, person_profiles ${s.personProfiles}`,
     `  users     ${s.population.size.toLocaleString('en-US')} (${(s.population.returningShare * 100).toFixed(0)}% returning, identified)`,
     `  mix       ${mix}`,
-    `  observe   poll every ${formatDuration(s.observation.pollIntervalMs)}, ≤ ${s.observation.queryBudgetPerMinute} queries/min, drain ≤ ${formatDuration(s.observation.drainTimeoutMs)}`,
+    `  observe   ${observationPlan(s.observation, totalMs)}`,
     `  sla       ${s.sla.length ? s.sla.map((c) => c.source).join('; ') : '(none)'}`,
     '',
   ].join('\n');

@@ -1,7 +1,11 @@
 // Accounting: every planned event's fate, per class, read from the ledger after the drain. The
 // ledger is the one source for these numbers (the load side's counters are per request and may
 // be cut short by an abort; the ledger has a slot per event). Nothing is extrapolated:
-//   lost       = acknowledged − visible (acknowledged events the query API never returned)
+//   lost       = acknowledged events checked and not seen: acknowledged − visible, when
+//                observation ran its course (drained, or polled until the drain deadline)
+//   unverified = acknowledged events observation could not check: acknowledged − visible, when
+//                it ended early (query budget exhausted, query API unreachable or refusing, run
+//                interrupted). Never counted as lost: the target may well hold them.
 //   duplicates = rows − distinct uuids (from the exact count query at the end of observation)
 
 import { EventStatus, type Ledger } from '../load/ledger.js';
@@ -14,6 +18,8 @@ export interface ClassAccount extends ClassCounts {
   /** Acknowledged events the poller saw. */
   visible: number;
   lost: number;
+  /** Acknowledged, not seen, and not checked: observation ended before it could say (see above). */
+  unverified: number;
   duplicates: number;
   /** Seen although capture never acknowledged them (failed or timed-out requests that landed). */
   visibleUnacknowledged: number;
@@ -33,16 +39,22 @@ const zero = (): ClassAccount => ({
   failed: 0,
   visible: 0,
   lost: 0,
+  unverified: 0,
   duplicates: 0,
   visibleUnacknowledged: 0,
   measuredPlanned: 0,
   measuredSent: 0,
 });
 
-/** `rows` are the per-class row counts of the observation (exact query, or the poller's tally). */
+/**
+ * `rows` are the per-class row counts of the observation (exact query, or the poller's tally);
+ * `complete` whether observation ran its course (ObservationResult.complete): when it did not,
+ * acknowledged events not seen are unverified instead of lost.
+ */
 export function accountLedger(
   ledger: Ledger,
   rows: Readonly<Record<EventClass, ClassRowCounts>>,
+  complete = true,
 ): LedgerAccount {
   const byClass: Record<EventClass, ClassAccount> = { anonymous: zero(), identified: zero() };
   for (const shard of ledger.shards) {
@@ -82,7 +94,8 @@ export function accountLedger(
   const total = zero();
   for (const cls of EVENT_CLASSES) {
     const a = byClass[cls];
-    a.lost = a.acknowledged - a.visible;
+    if (complete) a.lost = a.acknowledged - a.visible;
+    else a.unverified = a.acknowledged - a.visible;
     a.duplicates = Math.max(0, rows[cls].rows - rows[cls].uuids);
     for (const key of Object.keys(total) as (keyof ClassAccount)[]) total[key] += a[key];
   }

@@ -1,15 +1,20 @@
 // HogQL over HTTP: PostHog's query API (`POST /api/projects/:id/query/`), with the query budget
-// enforced here so no caller can exceed it, and 429 answered by backing off (Retry-After when
-// the target sends one, else exponential) rather than failing the run. Failures become typed
-// IngestbenchErrors; `transient` says whether polling again later may succeed. The personal key
-// goes into the Authorization header and nowhere else: not into errors, not into debug output.
+// (per minute, per hour, concurrency) enforced here so no caller can exceed it, and 429 answered
+// by backing off (Retry-After when the target sends one, else exponential) rather than failing
+// the run. Every wait (budget, 429, back-off, a slow query) is bounded by the caller's deadline:
+// a wait that would end past it is not begun, the query fails at once with kind 'budget exhausted'
+// (throttles) or 'deadline' (a slow answer), so the drain timeout is a hard bound.
+// Failures become typed QueryErrors; `transient` says whether polling again later may succeed.
+// The personal key goes into the Authorization header and nowhere else: not into errors, not
+// into debug output.
 
 import { debuglog } from 'node:util';
 import { request } from 'undici';
 import { IngestbenchError, type ErrorCode } from '../errors.js';
 import { systemClock, type Clock } from '../clock.js';
+import { parseRetryAfter } from '../http/retry-after.js';
 import { preflightQuery } from './poll-queries.js';
-import { QueryBudget } from './query-budget.js';
+import { QueryBudget, type QueryLimits } from './query-budget.js';
 
 const debug = debuglog('ingestbench:observe');
 
@@ -17,13 +22,23 @@ export interface QueryClientOptions {
   readonly queryUrl: string;
   readonly projectId: string;
   readonly personalKey: string;
-  readonly budgetPerMinute: number;
+  /** Per-minute, per-hour and concurrency limits; unset ones are PostHog's (240, 2,400, 3). */
+  readonly limits?: Partial<QueryLimits>;
+  /** The older form: queries per minute alone (no hourly window). Ignored when `limits` is given. */
+  readonly budgetPerMinute?: number;
+  /** Ends every query and wait (the client is done for). Per-query signals are in QueryOptions. */
   readonly signal?: AbortSignal;
   readonly clock?: Clock;
   /** Per-request timeout (headers and body). force_blocking queries can be slow: default 60 s. */
   readonly requestTimeoutMs?: number;
   /** 429 answers retried per query before giving up with a transient error. Default 8. */
   readonly maxThrottleRetries?: number;
+}
+
+export interface QueryOptions {
+  /** Clock time no wait or request of this query may pass (read again before every wait). */
+  readonly deadline?: () => number;
+  readonly signal?: AbortSignal;
 }
 
 export interface QueryResponse {
@@ -40,14 +55,26 @@ export interface QueryClientStats {
   readonly queries: number;
   readonly throttled: number;
   readonly failed: number;
+  /** The most queries any sliding minute / hour held, and the limits they were held to. */
+  readonly peakPerMinute: number;
+  readonly peakPerHour: number;
+  readonly limits: QueryLimits;
 }
 
 export interface QueryClient {
-  query(hogql: string): Promise<QueryResponse>;
+  query(hogql: string, options?: QueryOptions): Promise<QueryResponse>;
   /** One cheap query that proves URL, project and key; throws TARGET_AUTH / TARGET_UNREACHABLE / TARGET_REFUSED. */
-  preflight(): Promise<void>;
+  preflight(options?: QueryOptions): Promise<void>;
   stats(): QueryClientStats;
 }
+
+/**
+ * Why a query failed: no answer ('unreachable'), too slow for the deadline ('deadline'), the
+ * budget or the target's throttle would have it wait past the deadline or 429 went on too long
+ * ('budget exhausted'), the key was refused ('auth'), the query was refused ('refused'), the
+ * target failed (5xx: 'server').
+ */
+export type QueryFailure = 'unreachable' | 'deadline' | 'budget exhausted' | 'auth' | 'refused' | 'server';
 
 /** A failed query. `status` is the HTTP status, null when no answer came. */
 export class QueryError extends IngestbenchError {
@@ -56,19 +83,30 @@ export class QueryError extends IngestbenchError {
     message: string,
     readonly status: number | null,
     readonly transient: boolean,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; kind?: QueryFailure },
   ) {
     super(code, message, options);
     this.name = 'QueryError';
+    this.kind = options?.kind ?? defaultKind(code, status);
   }
+
+  readonly kind: QueryFailure;
+}
+
+function defaultKind(code: ErrorCode, status: number | null): QueryFailure {
+  if (code === 'TARGET_AUTH') return 'auth';
+  if (code === 'TARGET_UNREACHABLE') return 'unreachable';
+  return status !== null && status >= 500 ? 'server' : 'refused';
 }
 
 const BACKOFF_BASE_MS = 1_000;
 const BACKOFF_MAX_MS = 60_000;
+/** Long waits are slept in slices so a deadline set meanwhile (drain, stop) cuts them short. */
+const WAIT_SLICE_MS = 1_000;
 
 export function createQueryClient(opts: QueryClientOptions): QueryClient {
   const clock = opts.clock ?? systemClock;
-  const budget = new QueryBudget(opts.budgetPerMinute);
+  const budget = new QueryBudget(opts.limits ?? opts.budgetPerMinute ?? {});
   const timeout = opts.requestTimeoutMs ?? 60_000;
   const maxRetries = opts.maxThrottleRetries ?? 8;
   const url = `${opts.queryUrl.replace(/\/+$/, '')}/api/projects/${encodeURIComponent(opts.projectId)}/query/`;
@@ -77,18 +115,63 @@ export function createQueryClient(opts: QueryClientOptions): QueryClient {
   let queries = 0;
   let throttled = 0;
   let failed = 0;
+  let inFlight = 0;
+  const slotWaiters: (() => void)[] = [];
 
-  async function withinBudget(): Promise<void> {
-    for (let wait = budget.waitMs(clock.now()); wait > 0; wait = budget.waitMs(clock.now())) {
-      debug('query budget (%d/min) reached, waiting %d ms', budget.perMinute, wait);
-      await clock.sleep(wait, opts.signal);
+  const exhausted = (why: string): QueryError => {
+    failed += 1;
+    return new QueryError('TARGET_REFUSED', `query budget exhausted: ${why}`, 429, false, {
+      kind: 'budget exhausted',
+    });
+  };
+
+  function signalOf(q: QueryOptions): AbortSignal | undefined {
+    const signals = [opts.signal, q.signal].filter((s): s is AbortSignal => s !== undefined);
+    return signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals);
+  }
+
+  /** Wait `ms`, or fail at once when that would end past the deadline. */
+  async function wait(ms: number, q: QueryOptions, why: string): Promise<void> {
+    const until = clock.now() + ms;
+    for (;;) {
+      const deadline = q.deadline?.() ?? Infinity;
+      if (until > deadline) throw exhausted(`${why}: ${Math.ceil(ms / 1000)} s would end past the deadline`);
+      const left = until - clock.now();
+      if (left <= 0) return;
+      await clock.sleep(Math.min(left, WAIT_SLICE_MS), signalOf(q));
+    }
+  }
+
+  async function withinBudget(q: QueryOptions): Promise<void> {
+    for (let ms = budget.waitMs(clock.now()); ms > 0; ms = budget.waitMs(clock.now())) {
+      const { perMinute, perHour } = budget.limits;
+      debug('query budget (%d/min, %d/h) reached, waiting %d ms', perMinute, perHour, ms);
+      await wait(ms, q, `${perMinute}/min and ${perHour}/h reached`);
     }
     budget.take(clock.now());
   }
 
+  async function slot(q: QueryOptions): Promise<() => void> {
+    while (inFlight >= budget.limits.concurrent) {
+      await new Promise<void>((resolve) => slotWaiters.push(resolve));
+      signalOf(q)?.throwIfAborted();
+    }
+    inFlight += 1;
+    return () => {
+      inFlight -= 1;
+      slotWaiters.shift()?.();
+    };
+  }
+
   async function send(
     hogql: string,
+    q: QueryOptions,
   ): Promise<{ status: number; retryAfter: string | undefined; body: string }> {
+    const left = (q.deadline?.() ?? Infinity) - clock.now();
+    if (left <= 0) throw deadlineError(where, 0);
+    const limit = Math.min(timeout, left);
+    const bySignal = signalOf(q);
+    const slow = AbortSignal.timeout(Math.max(1, Math.ceil(limit)));
     queries += 1;
     try {
       const res = await request(url, {
@@ -97,7 +180,7 @@ export function createQueryClient(opts: QueryClientOptions): QueryClient {
         body: JSON.stringify({ query: { kind: 'HogQLQuery', query: hogql }, refresh: 'force_blocking' }),
         headersTimeout: timeout,
         bodyTimeout: timeout,
-        ...(opts.signal ? { signal: opts.signal } : {}),
+        signal: bySignal ? AbortSignal.any([bySignal, slow]) : slow,
       });
       const retryAfter = res.headers['retry-after'];
       return {
@@ -106,12 +189,13 @@ export function createQueryClient(opts: QueryClientOptions): QueryClient {
         body: await res.body.text(),
       };
     } catch (error) {
-      if (opts.signal?.aborted) throw opts.signal.reason;
+      if (bySignal?.aborted) throw bySignal.reason;
       failed += 1;
+      if (slow.aborted && limit < timeout) throw deadlineError(where, limit, error);
       const code = (error as { code?: unknown }).code;
       throw new QueryError(
         'TARGET_UNREACHABLE',
-        `query API at ${where} did not answer (${typeof code === 'string' ? code : String(error)}); check that the target is running and queryUrl is right`,
+        `query API at ${where} did not answer (${slow.aborted ? `no answer in ${Math.round(limit)} ms` : typeof code === 'string' ? code : String(error)}); check that the target is running and queryUrl is right`,
         null,
         true,
         { cause: error },
@@ -119,11 +203,17 @@ export function createQueryClient(opts: QueryClientOptions): QueryClient {
     }
   }
 
-  async function query(hogql: string): Promise<QueryResponse> {
+  async function query(hogql: string, q: QueryOptions = {}): Promise<QueryResponse> {
     for (let attempt = 0; ; attempt += 1) {
-      await withinBudget();
+      await withinBudget(q);
+      const release = await slot(q);
       const sentAt = clock.now();
-      const res = await send(hogql);
+      let res: Awaited<ReturnType<typeof send>>;
+      try {
+        res = await send(hogql, q);
+      } finally {
+        release();
+      }
       if (res.status === 429) {
         throttled += 1;
         if (attempt >= maxRetries) {
@@ -135,11 +225,17 @@ export function createQueryClient(opts: QueryClientOptions): QueryClient {
             true,
           );
         }
-        const wait =
-          retryAfterMs(res.retryAfter, clock.now()) ??
+        // Retry-After is the target's word (PostHog's hourly throttle may say most of an hour):
+        // not capped, but never waited past the deadline (wait() refuses that).
+        const ms =
+          parseRetryAfter(res.retryAfter, clock.now()) ??
           Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** attempt);
-        debug('query throttled (429), backing off %d ms (attempt %d)', wait, attempt + 1);
-        await clock.sleep(wait, opts.signal);
+        debug('query throttled (429), backing off %d ms (attempt %d)', ms, attempt + 1);
+        await wait(
+          ms,
+          q,
+          `the query API throttles (429${res.retryAfter ? `, Retry-After ${res.retryAfter}` : ''})`,
+        );
         continue;
       }
       if (res.status < 200 || res.status >= 300) {
@@ -153,8 +249,8 @@ export function createQueryClient(opts: QueryClientOptions): QueryClient {
 
   return {
     query,
-    async preflight() {
-      const res = await query(preflightQuery(clock.now() - 60_000));
+    async preflight(q = {}) {
+      const res = await query(preflightQuery(clock.now() - 60_000), q);
       if (res.results.length !== 1) {
         throw new QueryError(
           'TARGET_REFUSED',
@@ -164,8 +260,28 @@ export function createQueryClient(opts: QueryClientOptions): QueryClient {
         );
       }
     },
-    stats: () => ({ queries, throttled, failed }),
+    stats: () => {
+      const peaks = budget.peaks();
+      return {
+        queries,
+        throttled,
+        failed,
+        peakPerMinute: peaks.perMinute,
+        peakPerHour: peaks.perHour,
+        limits: budget.limits,
+      };
+    },
   };
+}
+
+function deadlineError(where: string, limitMs: number, cause?: unknown): QueryError {
+  return new QueryError(
+    'TARGET_REFUSED',
+    `query API at ${where} had not answered when the observation deadline came (${Math.round(limitMs)} ms left)`,
+    null,
+    true,
+    { kind: 'deadline', ...(cause === undefined ? {} : { cause }) },
+  );
 }
 
 function errorFor(status: number, body: string, where: string): QueryError {
@@ -241,15 +357,6 @@ function parseQueryBody(body: string, where: string): Omit<QueryResponse, 'sentA
     columns: Array.isArray(p.columns) ? p.columns.map(String) : [],
     hasMore: p.hasMore === true,
   };
-}
-
-/** Retry-After as delay-seconds or an HTTP date; null when absent or unreadable. */
-export function retryAfterMs(value: string | undefined, now: number): number | null {
-  if (value === undefined || value.trim() === '') return null;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.min(BACKOFF_MAX_MS * 5, Number(trimmed) * 1000);
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
 function redactUrl(raw: string): string {

@@ -53,7 +53,7 @@ export interface ReportInputs {
 
 export function buildReport(inputs: ReportInputs): Report {
   const { scenario, plan, load, observation, ledger } = inputs;
-  const account = accountLedger(ledger, observation.perClass);
+  const account = accountLedger(ledger, observation.perClass, observation.complete);
   const measuredMs =
     scenario.phases.filter((p) => p.measured).reduce((sum, p) => sum + p.durationMs, 0) || plan.durationMs;
   const totalsOf = (a: ClassAccount): ClassTotals => ({
@@ -65,6 +65,7 @@ export function buildReport(inputs: ReportInputs): Report {
     failed: a.failed,
     visible: a.visible,
     lost: a.lost,
+    unverified: a.unverified,
     duplicates: a.duplicates,
     visibleUnacknowledged: a.visibleUnacknowledged,
     rate:
@@ -138,6 +139,8 @@ export function buildReport(inputs: ReportInputs): Report {
     observation: {
       method: observation.method,
       pollIntervalMs: observation.pollIntervalMs,
+      requestedPollIntervalMs: observation.requestedPollIntervalMs,
+      pollStretch: observation.pollStretch,
       resolutionMs: observation.resolutionMs,
       polls: observation.polls,
       queries: observation.queries,
@@ -148,6 +151,21 @@ export function buildReport(inputs: ReportInputs): Report {
       seenAsStragglers: observation.seenAsStragglers,
       foreignUuids: observation.foreignUuids,
       countsSource: observation.countsSource,
+      endReason: observation.endReason,
+      endDetail: observation.endDetail,
+      complete: observation.complete,
+      budget: {
+        perMinute: observation.budget.limits.perMinute,
+        // Infinity is not JSON: no hourly window is null.
+        perHour: Number.isFinite(observation.budget.limits.perHour)
+          ? observation.budget.limits.perHour
+          : null,
+        concurrent: observation.budget.limits.concurrent,
+        peakPerMinute: observation.budget.peakPerMinute,
+        peakPerHour: observation.budget.peakPerHour,
+      },
+      rowsRead: observation.rowsRead,
+      pages: observation.pages,
     },
     sla: [...sla],
     verdict: sla.every((r) => r.pass) ? 'pass' : 'fail',

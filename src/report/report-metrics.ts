@@ -10,6 +10,7 @@ const LATENCY = new Set<string>(['visible', 'ack', 'sendDelay']);
 const STATS = new Set<string>(['p50', 'p90', 'p99', 'p999', 'max']);
 const COUNTS = new Set<string>([
   'lost',
+  'unverified',
   'duplicates',
   'dropped',
   'rejected',

@@ -97,19 +97,40 @@ export function observationLine(report: Report): string {
   return (
     `${o.method} observation: poll every ${formatDuration(o.pollIntervalMs)}, resolution ${formatDuration(o.resolutionMs)}, ` +
     `${formatCount(o.polls)} polls, ${formatCount(o.queries)} queries (${formatCount(o.throttled)} throttled, ${formatCount(o.errors)} failed polls), ` +
-    `${o.drained ? 'drained' : `not drained within ${formatDuration(o.drainTimeoutMs)}`}, counts from ${o.countsSource === 'query' ? 'an exact count query' : "the poller's tally"}` +
+    `${endText(o)}, counts from ${o.countsSource === 'query' ? 'an exact count query' : "the poller's tally"}` +
     (o.seenAsStragglers > 0
       ? `, ${formatCount(o.seenAsStragglers)} events found by the straggler chase`
       : '') +
-    (o.foreignUuids > 0 ? `, ${formatCount(o.foreignUuids)} foreign uuids with this run's id` : '')
+    (o.foreignUuids > 0 ? `, ${formatCount(o.foreignUuids)} foreign uuids with this run's id` : '') +
+    (o.pollStretch ? `; ${o.pollStretch}` : '') +
+    `; budget used: ${formatCount(o.budget.peakPerMinute)} of ${formatCount(o.budget.perMinute)}/min, ` +
+    `${formatCount(o.budget.peakPerHour)} of ${o.budget.perHour === null ? 'unlimited' : formatCount(o.budget.perHour)}/hour`
   );
+}
+
+/** How observation ended, as the summary says it ("query budget exhausted" verbatim when it was). */
+function endText(o: Report['observation']): string {
+  switch (o.endReason) {
+    case 'drained':
+      return 'drained';
+    case 'drain timeout':
+      return `not drained within ${formatDuration(o.drainTimeoutMs)}`;
+    case 'stopped':
+      return 'stopped early (run interrupted): unseen events unverified';
+    default:
+      return `${o.endReason}: observation ended early, unseen events unverified`;
+  }
 }
 
 export function lossLine(report: Report): string {
   const t = report.totals;
   const lostRate = t.acknowledged > 0 ? t.lost / t.acknowledged : null;
   const errorRate = t.sent > 0 ? (t.sent - t.acknowledged) / t.sent : null;
-  return `lost ${formatCount(t.lost)} (${formatShare(lostRate)} of acknowledged), duplicates ${formatCount(t.duplicates)}, capture error rate ${formatShare(errorRate)}`;
+  const unverified =
+    t.unverified > 0
+      ? `, unverified ${formatCount(t.unverified)} (not checked: ${report.observation.endReason})`
+      : '';
+  return `lost ${formatCount(t.lost)} (${formatShare(lostRate)} of acknowledged)${unverified}, duplicates ${formatCount(t.duplicates)}, capture error rate ${formatShare(errorRate)}`;
 }
 
 export function errorEntries(report: Report): [string, string][] {

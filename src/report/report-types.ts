@@ -7,6 +7,7 @@ import type { TimelineSecond } from '../measure/lag-timeline.js';
 import type { LagTrends } from '../measure/lag-trend.js';
 import type { CostFigures } from '../measure/measure-cost.js';
 import type { SkewFigures } from '../measure/skew-tally.js';
+import type { ObservationEnd } from '../observe/poller.js';
 import type { EventClass } from '../scenario/scenario.js';
 import type { SlaResult, Verdict } from '../verdict/evaluate-sla.js';
 
@@ -40,8 +41,10 @@ export interface ClassTotals {
   readonly dropped: number;
   readonly failed: number;
   readonly visible: number;
-  /** acknowledged − visible */
+  /** acknowledged − visible, when observation ran its course (checked and not seen) */
   readonly lost: number;
+  /** acknowledged − visible, when observation ended early (budget exhausted, query API lost, interrupted): not checked */
+  readonly unverified: number;
   /** rows − distinct uuids */
   readonly duplicates: number;
   /** Seen by the query API although capture did not acknowledge them. */
@@ -60,6 +63,10 @@ export type { SkewFigures } from '../measure/skew-tally.js';
 export interface ObservationSummary {
   readonly method: 'exact' | 'probe';
   readonly pollIntervalMs: number;
+  /** The scenario's poll_interval; pollIntervalMs is longer when the query budget needed it. */
+  readonly requestedPollIntervalMs: number;
+  /** Why the interval was stretched (e.g. to fit 2,400 queries/hour over the run), or null. */
+  readonly pollStretch: string | null;
   readonly resolutionMs: number;
   readonly polls: number;
   readonly queries: number;
@@ -73,6 +80,25 @@ export interface ObservationSummary {
   readonly foreignUuids: number;
   /** Where rows and duplicates came from: the exact count query, or the poller's own tally. */
   readonly countsSource: 'query' | 'poller';
+  /**
+   * How observation ended: 'drained' | 'drain timeout' (complete: unseen events are lost) or
+   * 'stopped' | 'query budget exhausted' | 'query API unreachable' | 'query refused' (incomplete:
+   * unseen events are unverified), with what ended it in words.
+   */
+  readonly endReason: ObservationEnd;
+  readonly endDetail: string | null;
+  readonly complete: boolean;
+  /** The query budget (limits) and the most queries any sliding minute and hour used. */
+  readonly budget: {
+    readonly perMinute: number;
+    readonly perHour: number | null;
+    readonly concurrent: number;
+    readonly peakPerMinute: number;
+    readonly peakPerHour: number;
+  };
+  /** Rows the query API returned (re-reads included) and pages read: the observation's cost. */
+  readonly rowsRead: number;
+  readonly pages: number;
 }
 
 /**

@@ -8,6 +8,9 @@ import { parseDuration } from './parse-duration.js';
 import type { Behaviour, PropertyGenerator, RatePhase, Scenario } from './scenario.js';
 import type { ParsedScenario } from './scenario-schema.js';
 
+/** PostHog's HogQL API limit per project and minute (queries_per_minute, or the older query_budget). */
+const DEFAULT_QUERIES_PER_MINUTE = 240;
+
 export interface ScenarioOverrides {
   /** Scale every phase so the peak rate is this many events/s (`--rate`). */
   rate?: number;
@@ -44,7 +47,12 @@ export function resolveScenario(
     behaviours: parsed.behaviours.map((b) => resolveBehaviour(b, b.weight / totalWeight)),
     observation: {
       pollIntervalMs: parseDuration(parsed.observation.poll_interval),
-      queryBudgetPerMinute: parsed.observation.query_budget,
+      queryBudgetPerMinute:
+        parsed.observation.queries_per_minute ??
+        parsed.observation.query_budget ??
+        DEFAULT_QUERIES_PER_MINUTE,
+      queryBudgetPerHour: parsed.observation.queries_per_hour,
+      maxConcurrentQueries: parsed.observation.max_concurrent_queries,
       drainTimeoutMs: parseDuration(parsed.observation.drain_timeout),
     },
     sla: parsed.sla.map(parseSlaExpression),

@@ -325,12 +325,19 @@ export const ScenarioSchema = z
     observation: z
       .strictObject({
         poll_interval: duration('Time between visibility polls (the latency resolution).').default('1s'),
-        query_budget: z
-          .int()
-          .min(1)
-          .max(100_000)
-          .default(120)
-          .meta({ description: 'Query API calls per minute the poller may make.' }),
+        queries_per_minute: z.int().min(1).max(100_000).optional().meta({
+          description: "Query API calls per minute the poller may make (default 240, PostHog's limit).",
+        }),
+        queries_per_hour: z.int().min(1).max(10_000_000).default(2400).meta({
+          description:
+            "Query API calls per hour (PostHog's limit: 2,400; 120 for HogQL on the older plan). The poll interval stretches to fit the run and drain.",
+        }),
+        max_concurrent_queries: z.int().min(1).max(100).default(3).meta({
+          description: "Query API calls in flight at once (PostHog's limit: 3 per team).",
+        }),
+        query_budget: z.int().min(1).max(100_000).optional().meta({
+          description: 'Older name of queries_per_minute (used when queries_per_minute is not set).',
+        }),
         drain_timeout: duration('How long to keep polling after the last send.').default('60s'),
       })
       .prefault({}),

@@ -52,8 +52,12 @@ export interface Population {
 
 export interface Observation {
   readonly pollIntervalMs: number;
-  /** Query API calls per minute the poller may make (PostHog's API plan allows 240/min). */
+  /** Query API calls per minute the poller may make (PostHog allows 240/min). */
   readonly queryBudgetPerMinute: number;
+  /** And per hour (PostHog: 2,400; 120 for HogQL on the older plan). */
+  readonly queryBudgetPerHour: number;
+  /** Query API calls in flight at once (PostHog: 3 per team). */
+  readonly maxConcurrentQueries: number;
   readonly drainTimeoutMs: number;
 }
 

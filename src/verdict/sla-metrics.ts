@@ -29,6 +29,10 @@ const STATISTICS = [
 
 const COUNTS = [
   ['lost', 'acknowledged events never seen by the query API before the drain timeout'],
+  [
+    'unverified',
+    'acknowledged events observation could not check (query budget exhausted, query API lost, run interrupted)',
+  ],
   ['duplicates', 'rows returned beyond one per distinct event uuid'],
   ['dropped', 'events never sent because the in-flight request cap was reached'],
   ['rejected', 'events in requests that capture refused (4xx/5xx after retries) or that timed out'],

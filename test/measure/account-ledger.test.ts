@@ -57,6 +57,7 @@ describe('accountLedger', () => {
       failed: 1,
       visible: 2,
       lost: 1,
+      unverified: 0,
       duplicates: 2,
       visibleUnacknowledged: 1,
       measuredPlanned: 5,
@@ -71,6 +72,7 @@ describe('accountLedger', () => {
       failed: 0,
       visible: 3,
       lost: 1,
+      unverified: 0,
       duplicates: 0,
       visibleUnacknowledged: 0,
       measuredPlanned: 5,
@@ -78,6 +80,18 @@ describe('accountLedger', () => {
     });
     assert.equal(account.total.planned, 12);
     assert.equal(account.total.lost, 2);
+    assert.equal(account.total.duplicates, 2);
+  });
+
+  it('counts unseen acknowledged events as unverified, not lost, when observation ended early', () => {
+    const rows = { anonymous: { rows: 5, uuids: 3 }, identified: { rows: 3, uuids: 3 } };
+    const account = accountLedger(sampleLedger(), rows, false);
+    assert.equal(account.anonymous.lost, 0);
+    assert.equal(account.anonymous.unverified, 1);
+    assert.equal(account.identified.unverified, 1);
+    assert.equal(account.total.unverified, 2);
+    assert.equal(account.total.lost, 0);
+    assert.equal(account.total.visible, 5, 'what was seen stays visible');
     assert.equal(account.total.duplicates, 2);
   });
 });

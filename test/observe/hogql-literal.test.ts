@@ -23,28 +23,31 @@ describe('HogQL literals', () => {
     assert.throws(() => hogqlDateTime(Number.NaN), RangeError);
   });
 
-  it('builds row and count queries with the run id escaped', () => {
+  it('builds row and count queries with the run id escaped, keyset cuts and no OFFSET', () => {
     const q = rowsQuery({
       runId: "r'1",
       ranges: [
         [0, 10],
         [20, 23],
       ],
-      fromMs: 5,
+      after: { ms: 5, uuid: "0190'x" },
       limit: 100,
-      offset: 7,
     });
     assert.equal(
       q,
       "SELECT uuid, timestamp, created_at FROM events WHERE properties.ingestbench_run = 'r\\'1' AND " +
         "((timestamp >= toDateTime('1970-01-01T00:00:00.000Z') AND timestamp < toDateTime('1970-01-01T00:00:00.010Z')) OR " +
         "(timestamp >= toDateTime('1970-01-01T00:00:00.020Z') AND timestamp < toDateTime('1970-01-01T00:00:00.023Z'))) AND " +
-        "timestamp >= toDateTime('1970-01-01T00:00:00.005Z') ORDER BY timestamp ASC, uuid ASC LIMIT 100 OFFSET 7",
+        "(timestamp > toDateTime('1970-01-01T00:00:00.005Z') OR (timestamp = toDateTime('1970-01-01T00:00:00.005Z') AND uuid >= '0190\\'x')) " +
+        'ORDER BY timestamp ASC, uuid ASC LIMIT 100',
     );
-    assert.match(
-      countsQuery("r'1"),
-      /WHERE properties\.ingestbench_run = 'r\\'1' GROUP BY properties\.ingestbench_class$/,
+    assert.equal(
+      countsQuery("r'1", [1000, 2000]),
+      'SELECT properties.ingestbench_class AS event_class, count() AS row_count, count(DISTINCT uuid) AS uuid_count ' +
+        "FROM events WHERE properties.ingestbench_run = 'r\\'1' AND timestamp >= toDateTime('1970-01-01T00:00:01.000Z') " +
+        "AND timestamp < toDateTime('1970-01-01T00:00:02.000Z') GROUP BY properties.ingestbench_class",
     );
-    assert.throws(() => rowsQuery({ runId: 'r', ranges: [], limit: 1, offset: 0 }), RangeError);
+    assert.throws(() => rowsQuery({ runId: 'r', ranges: [], limit: 1 }), RangeError);
+    assert.throws(() => rowsQuery({ runId: 'r', ranges: [[0, 1]], limit: 50_001 }), RangeError);
   });
 });

@@ -123,8 +123,20 @@ describe('poller against a fake query API', () => {
     assert.equal(result.seenAsStragglers, 1);
     assert.equal(result.visible, 398);
     assert.equal(result.drained, false);
-    assert.ok(result.endedAt - drainStart >= 60_000);
+    assert.equal(result.endReason, 'drain timeout');
+    assert.equal(result.complete, true, 'polled to the deadline: the unseen are lost, not unverified');
+    assert.equal(result.unverified, 0);
+    // drain_timeout is a hard bound, the count query included (polling leaves it a slice).
+    assert.ok(result.endedAt - drainStart >= 50_000 && result.endedAt - drainStart <= 60_000);
     assert.equal(result.countsSource, 'query');
+    // The count query is bounded to the run's time range (the fake refuses one without a bound).
+    const countQuery = api.log.find((l) => l.query.includes('GROUP BY'))!;
+    const [from, to] = [...countQuery.query.matchAll(/toDateTime\('([^']+)'\)/g)].map((m) =>
+      Date.parse(m[1]!),
+    );
+    const intended = events.map((e) => e.intended);
+    assert.ok(from! <= Math.min(...intended) && from! >= Math.min(...intended) - 120_000, `from ${from}`);
+    assert.ok(to! > Math.max(...intended) && to! <= Math.max(...intended) + 120_000, `to ${to}`);
     const identifiedDoubled = doubled.filter((e) => e.cls === 'identified').length;
     const served = events.filter((e) => !lost.has(e.uuid));
     const servedIdentified = served.filter((e) => e.cls === 'identified').length;
@@ -168,18 +180,21 @@ describe('poller against a fake query API', () => {
     );
   });
 
-  it('pages with hasMore past the page size, without reading a row twice', async () => {
+  it('pages by (timestamp, uuid) keyset only: full pages mean more, no OFFSET, duplicates not split', async () => {
     const runId = 'paging-run';
     api.rows.length = 0;
     api.log.length = 0;
     const start = clock.now();
-    // 120 events in one millisecond (more than a page: OFFSET paging inside it), then 180 spread out.
+    // 120 events in one millisecond (more than a page: the uuid half of the key cuts inside it),
+    // then 180 spread out; every 7th event stored twice, so some copies straddle a page boundary.
     const { ledger, events } = plan(
       runId,
       150,
       (w, s) => start + 1000 + (w === 0 && s < 120 ? s / 1000 : 200 + s * 3 + w),
     );
     for (const e of events) api.rows.push(row(runId, e, start + 500));
+    const twice = events.filter((_, i) => i % 7 === 0);
+    for (const e of twice) api.rows.push(row(runId, e, start + 500));
     const client = createQueryClient({
       queryUrl: api.url,
       projectId: PROJECT,
@@ -198,20 +213,48 @@ describe('poller against a fake query API', () => {
     });
     const result = await poller.drain(30_000);
     assert.equal(result.drained, true);
+    assert.equal(result.endReason, 'drained');
     assert.equal(result.visible, 300);
-    assert.deepEqual(result.perClass.anonymous.rows + result.perClass.identified.rows, 300);
+    assert.equal(result.perClass.anonymous.rows + result.perClass.identified.rows, 300 + twice.length);
+    const doubled = new Set(twice.map((e) => e.uuid));
     for (const e of events)
-      assert.equal(ledger.shard(e.worker).seen[e.seq], 1, `seen once: ${e.worker}/${e.seq}`);
+      assert.equal(
+        ledger.shard(e.worker).seen[e.seq],
+        doubled.has(e.uuid) ? 2 : 1,
+        `rows of ${e.worker}/${e.seq} counted exactly`,
+      );
     const rowQueries = api.log.filter((l) => l.query.startsWith('SELECT uuid'));
     assert.ok(
-      rowQueries.some((l) => / OFFSET \d+$/.test(l.query)),
-      'OFFSET used inside the crowded millisecond',
+      api.log.every((l) => !/OFFSET/.test(l.query) && l.status === 200),
+      'no query carries OFFSET (the fake refuses it with 400, as PostHog does)',
     );
     assert.ok(
-      rowQueries.some((l) => /\) AND timestamp >= toDateTime/.test(l.query)),
-      'keyset cut used between pages',
+      rowQueries.some((l) => / AND uuid >= '/.test(l.query)),
+      'keyset cut on (timestamp, uuid) used between pages',
     );
-    assert.ok(rowQueries.length >= 300 / 50, `${rowQueries.length} pages`);
+    assert.ok(rowQueries.length >= (300 + twice.length) / 50, `${rowQueries.length} pages`);
+    assert.ok(result.pages >= 7 && result.rowsRead >= 300 + twice.length);
+  });
+
+  it('reads a poll window of 60,000+ rows completely through keyset pages of 50,000 (no hasMore)', async () => {
+    const runId = 'big-window';
+    api.rows.length = 0;
+    api.log.length = 0;
+    const start = clock.now();
+    // 61,000 events within 2 seconds: one poll's window holds them all.
+    const perWorker = 30_500;
+    const { ledger, events } = plan(runId, perWorker, (w, s) => start - 3000 + (s * 2 + w) / 30.5);
+    for (const e of events) api.rows.push(row(runId, e, start - 1));
+    const client = createQueryClient({ queryUrl: api.url, projectId: PROJECT, personalKey: KEY, clock });
+    const poller = startPoller({ client, ledger, runId, runTag: runTag(runId), pollIntervalMs: 1000, clock });
+    const result = await poller.drain(30_000);
+    assert.equal(result.visible, 61_000);
+    assert.equal(result.drained, true);
+    assert.equal(result.polls, 1, 'one poll read the whole window');
+    const rowQueries = api.log.filter((l) => l.query.startsWith('SELECT uuid'));
+    assert.equal(rowQueries.length, 2, 'a full page of 50,000, then the rest');
+    assert.ok(rowQueries.every((l) => l.query.endsWith('LIMIT 50000') && !l.query.includes('OFFSET')));
+    for (const e of events) assert.equal(ledger.shard(e.worker).seen[e.seq], 1);
   });
 
   it('never exceeds the query budget in any 60 s window, and reports the stretched resolution', async () => {
@@ -243,7 +286,7 @@ describe('poller against a fake query API', () => {
     }
   });
 
-  it('fails drain with TARGET_AUTH when the key is refused, without printing it', async () => {
+  it('ends observation when the key is refused, with a report and unverified events, never the key', async () => {
     const runId = 'auth-run';
     const { ledger } = plan(runId, 3, (w, s) => clock.now() - 1000 + s + w);
     const client = createQueryClient({
@@ -254,11 +297,15 @@ describe('poller against a fake query API', () => {
       clock,
     });
     const poller = startPoller({ client, ledger, runId, runTag: runTag(runId), pollIntervalMs: 1000, clock });
-    await assert.rejects(poller.drain(5000), (e: Error & { code?: string }) => {
-      assert.equal(e.code, 'TARGET_AUTH');
-      assert.ok(!e.message.includes('phx_wrong_key'));
-      return true;
-    });
+    const started = clock.now();
+    const result = await poller.drain(60_000);
+    assert.equal(result.endReason, 'query refused');
+    assert.match(result.endDetail!, /refused the personal API key \(HTTP 401\)/);
+    assert.ok(!result.endDetail!.includes('phx_wrong_key'));
+    assert.equal(result.complete, false);
+    assert.equal(result.unverified, 6);
+    assert.equal(result.countsSource, 'poller');
+    assert.ok(clock.now() - started < 60_000, 'ended at once, not at the drain deadline');
   });
 
   it('stop() ends polling at once and still counts exactly', async () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { createQueryClient, QueryError, retryAfterMs } from '../../src/observe/query-client.js';
-import { QueryBudget } from '../../src/observe/query-budget.js';
+import { createQueryClient, QueryError } from '../../src/observe/query-client.js';
+import { POSTHOG_QUERY_LIMITS, QueryBudget } from '../../src/observe/query-budget.js';
 import { startFakeQueryApi, type FakeQueryApi } from './fake-query-api.js';
 import { VirtualClock } from './virtual-clock.js';
 
@@ -44,7 +44,8 @@ describe('query client', () => {
     assert.equal(res.hasMore, false);
     assert.equal(api.log.length, 2);
     assert.equal(api.log[0]!.authorization, `Bearer ${KEY}`);
-    assert.deepEqual(c.stats(), { queries: 2, throttled: 0, failed: 0 });
+    const { queries, throttled, failed } = c.stats();
+    assert.deepEqual({ queries, throttled, failed }, { queries: 2, throttled: 0, failed: 0 });
   });
 
   it('waits Retry-After seconds on 429 and counts each throttled answer', async () => {
@@ -58,7 +59,8 @@ describe('query client', () => {
       [429, 429, 200],
     );
     assert.ok(api.log[1]!.at - api.log[0]!.at >= 3000 && api.log[2]!.at - api.log[1]!.at >= 3000);
-    assert.deepEqual(c.stats(), { queries: 3, throttled: 2, failed: 0 });
+    const { queries, throttled, failed } = c.stats();
+    assert.deepEqual({ queries, throttled, failed }, { queries: 3, throttled: 2, failed: 0 });
   });
 
   it('backs off exponentially on 429 without Retry-After, then gives up with a transient error', async () => {
@@ -118,6 +120,55 @@ describe('query client', () => {
     const t = api.log.map((l) => l.at - api.log[0]!.at);
     assert.deepEqual(t, [0, 0, 60_000, 60_000, 120_000]);
   });
+
+  it('does not wait a Retry-After (or a budget) that ends past the deadline: budget exhausted at once', async () => {
+    api.log.length = 0;
+    api.failNext(1, 429, { 'retry-after': '3000' }); // PostHog's hourly throttle: most of an hour
+    const c = client();
+    const start = clock.now();
+    await assert.rejects(
+      c.query(COUNT, { deadline: () => start + 30_000 }),
+      (e: unknown) =>
+        e instanceof QueryError && e.kind === 'budget exhausted' && /query budget exhausted/.test(e.message),
+    );
+    assert.equal(clock.now(), start, 'nothing was waited');
+    assert.equal(api.log.length, 1);
+    // The budget's own wait, likewise: 2 a minute, the third would wait 60 s past a 10 s deadline.
+    const tight = client({ limits: { perMinute: 2 } });
+    await tight.query(COUNT);
+    await tight.query(COUNT);
+    await assert.rejects(
+      tight.query(COUNT, { deadline: () => clock.now() + 10_000 }),
+      (e: unknown) => e instanceof QueryError && e.kind === 'budget exhausted',
+    );
+    assert.equal(clock.now(), start);
+  });
+
+  it('cuts a long wait short when a deadline is set while it waits (drain after load)', async () => {
+    api.log.length = 0;
+    const c = client({ limits: { perMinute: 1 } });
+    await c.query(COUNT);
+    let deadline = Infinity;
+    const start = clock.now();
+    const pending = c.query(COUNT, { deadline: () => deadline });
+    while (clock.now() < start + 5000) await clock.sleep(0);
+    deadline = clock.now() + 1000; // the drain began: 55 s of budget wait no longer fit
+    await assert.rejects(pending, (e: unknown) => e instanceof QueryError && e.kind === 'budget exhausted');
+    assert.ok(clock.now() - start < 10_000, `gave up after ${clock.now() - start} ms`);
+  });
+
+  it('keeps at most `concurrent` queries in flight', async () => {
+    api.log.length = 0;
+    api.answerDelayMs = 30;
+    try {
+      const c = client({ limits: { concurrent: 2 } });
+      await Promise.all(Array.from({ length: 7 }, () => c.query(COUNT)));
+      assert.equal(api.log.length, 7);
+      assert.ok(api.peakConcurrent <= 2, `peak ${api.peakConcurrent}`);
+    } finally {
+      api.answerDelayMs = 0;
+    }
+  });
 });
 
 describe('query budget', () => {
@@ -133,14 +184,36 @@ describe('query budget', () => {
     assert.equal(b.waitMs(60_005), 5);
     assert.equal(b.used(60_005), 3);
     assert.throws(() => new QueryBudget(0), RangeError);
+    assert.throws(() => new QueryBudget({ perHour: 1.5 }), RangeError);
   });
-});
 
-describe('retryAfterMs', () => {
-  it('reads delay-seconds and HTTP dates', () => {
-    assert.equal(retryAfterMs('7', 0), 7000);
-    assert.equal(retryAfterMs(new Date(5000).toUTCString(), 1000), 4000);
-    assert.equal(retryAfterMs(undefined, 0), null);
-    assert.equal(retryAfterMs('soon', 0), null);
+  it("holds both windows at once, PostHog's 240/min and 2,400/h by default", () => {
+    const b = new QueryBudget({});
+    assert.deepEqual(b.limits, POSTHOG_QUERY_LIMITS);
+    let now = 0;
+    let sent = 0;
+    // Ask as fast as allowed for 90 minutes: never more than 240 in a minute or 2,400 in an hour.
+    const times: number[] = [];
+    while (now < 90 * 60_000) {
+      const wait = b.waitMs(now);
+      if (wait > 0) {
+        now += wait;
+        continue;
+      }
+      b.take(now);
+      times.push(now);
+      sent += 1;
+      now += 100;
+    }
+    for (let i = 0; i < times.length; i += 1) {
+      const t = times[i]!;
+      assert.ok(times.filter((o) => o > t - 60_000 && o <= t).length <= 240);
+      if (i % 50 === 0) assert.ok(times.filter((o) => o > t - 3_600_000 && o <= t).length <= 2400);
+    }
+    assert.equal(b.peaks().perMinute, 240);
+    assert.equal(b.peaks().perHour, 2400);
+    // The first hour: 2,400 sent in ten minutes, then nothing until the hour rolls past them.
+    assert.equal(times.filter((t) => t < 3_600_000).length, 2400);
+    assert.ok(sent > 2400 && sent <= 4800, `${sent}`);
   });
 });

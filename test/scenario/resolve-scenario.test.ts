@@ -60,13 +60,28 @@ describe('resolveScenario defaults', () => {
     assert.equal(s.personProfiles, 'identified_only');
     assert.deepEqual(s.observation, {
       pollIntervalMs: 1_000,
-      queryBudgetPerMinute: 120,
+      queryBudgetPerMinute: 240,
+      queryBudgetPerHour: 2400,
+      maxConcurrentQueries: 3,
       drainTimeoutMs: 60_000,
     });
     assert.deepEqual(s.sla, []);
     assert.equal(s.maxInFlight, 64);
     assert.equal(s.requestTimeoutMs, 10_000);
     assert.equal(s.maxRetries, 3);
+  });
+
+  it('reads the query budget: per minute (or the older query_budget), per hour, concurrency', () => {
+    const older = parseScenario(`${MINIMAL}observation:\n  query_budget: 600\n`, '<inline>');
+    assert.equal(older.observation.queryBudgetPerMinute, 600);
+    assert.equal(older.observation.queryBudgetPerHour, 2400);
+    const both = parseScenario(
+      `${MINIMAL}observation:\n  query_budget: 600\n  queries_per_minute: 60\n  queries_per_hour: 120\n  max_concurrent_queries: 1\n`,
+      '<inline>',
+    );
+    assert.equal(both.observation.queryBudgetPerMinute, 60, 'queries_per_minute wins over query_budget');
+    assert.equal(both.observation.queryBudgetPerHour, 120);
+    assert.equal(both.observation.maxConcurrentQueries, 1);
   });
 
   it('gives a pageview a $current_url from faker unless the file sets one', () => {

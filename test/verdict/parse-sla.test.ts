@@ -22,7 +22,7 @@ describe('SLA_METRICS', () => {
   it('has every scoped metric and the three global ones, each once', () => {
     const paths = SLA_METRICS.map((m) => m.path);
     assert.equal(new Set(paths).size, paths.length);
-    assert.equal(paths.length, 3 * (3 * 5 + 8 + 1) + 3);
+    assert.equal(paths.length, 3 * (3 * 5 + 9 + 1) + 3);
     for (const scope of ['', 'anonymous.', 'identified.']) {
       for (const name of ['visible', 'ack', 'sendDelay']) {
         for (const stat of ['p50', 'p90', 'p99', 'p999', 'max']) {
@@ -31,6 +31,7 @@ describe('SLA_METRICS', () => {
       }
       for (const count of [
         'lost',
+        'unverified',
         'duplicates',
         'dropped',
         'rejected',

@@ -1,0 +1,81 @@
+// How often the poller may ask, planned over the whole observation (load + drain) so the query
+// budget lasts to the end: PostHog allows 240 queries a minute AND 2,400 an hour, so a 1 s poll
+// (about two queries) empties the hourly budget in 20 to 40 minutes. The interval stretches to
+// fit, and the stretch is reported with its reason: the resolution of every visible figure grows,
+// never silently. Pure arithmetic; the query client enforces the limits whatever this plans.
+
+import { formatDuration } from '../scenario/parse-duration.js';
+import { HOUR_MS, MINUTE_MS, type QueryLimits } from './query-budget.js';
+
+/** Share of each window the plan uses: the rest absorbs extra pages of a busy window. */
+const PLAN_SHARE = 0.9;
+
+export interface PollingPlanInput {
+  readonly requestedIntervalMs: number;
+  /** Load duration + drain timeout: how long the poller will ask. */
+  readonly observationMs: number;
+  readonly limits: QueryLimits;
+  /** Queries one poll usually sends (the recent window + straggler queries). */
+  readonly queriesPerPoll: number;
+  /** Queries kept aside for the end (the final poll and the count query). */
+  readonly reserve: number;
+}
+
+export interface PollingPlan {
+  readonly intervalMs: number;
+  /** Why the interval is longer than asked for, or null when it is not. */
+  readonly stretch: string | null;
+}
+
+export function planPolling(input: PollingPlanInput): PollingPlan {
+  const { requestedIntervalMs: asked, limits, queriesPerPoll: q } = input;
+  const usable = (limit: number): number => Math.max(1, Math.floor(limit * PLAN_SHARE) - input.reserve);
+  const perMinuteMs = (q * MINUTE_MS) / usable(limits.perMinute);
+  const span = Math.min(Math.max(input.observationMs, 0), HOUR_MS);
+  const perHourMs = limits.perHour === Infinity ? 0 : (q * span) / usable(limits.perHour);
+  const needed = Math.max(perMinuteMs, perHourMs);
+  if (needed <= asked) return { intervalMs: asked, stretch: null };
+  const intervalMs = Math.ceil(needed / 100) * 100;
+  const which =
+    perHourMs >= perMinuteMs
+      ? `${limits.perHour} queries/hour over ${formatDuration(Math.round(input.observationMs / 1000) * 1000)} of load and drain`
+      : `${limits.perMinute} queries/minute`;
+  return {
+    intervalMs,
+    stretch: `poll interval stretched from ${formatDuration(asked)} to ${formatDuration(intervalMs)} to fit ${which} (about ${q} queries a poll)`,
+  };
+}
+
+/** Queries a poll usually sends: the recent window and one straggler query (poller defaults). */
+export const QUERIES_PER_POLL = 2;
+/** Queries kept aside for the end: the final poll and the count query. */
+export const END_RESERVE = 4;
+
+/** The observation a scenario will get, in one line (for `validate`): interval, stretch, budget, drain. */
+export function observationPlan(
+  o: {
+    readonly pollIntervalMs: number;
+    readonly queryBudgetPerMinute: number;
+    readonly queryBudgetPerHour: number;
+    readonly maxConcurrentQueries: number;
+    readonly drainTimeoutMs: number;
+  },
+  loadMs: number,
+): string {
+  const plan = planPolling({
+    requestedIntervalMs: o.pollIntervalMs,
+    observationMs: loadMs + o.drainTimeoutMs,
+    limits: {
+      perMinute: o.queryBudgetPerMinute,
+      perHour: o.queryBudgetPerHour,
+      concurrent: o.maxConcurrentQueries,
+    },
+    queriesPerPoll: QUERIES_PER_POLL,
+    reserve: END_RESERVE,
+  });
+  return (
+    `poll every ${formatDuration(plan.intervalMs)}${plan.stretch ? ` (${plan.stretch})` : ''}, ` +
+    `≤ ${o.queryBudgetPerMinute} queries/min, ≤ ${o.queryBudgetPerHour}/hour, ≤ ${o.maxConcurrentQueries} at once, ` +
+    `drain ≤ ${formatDuration(o.drainTimeoutMs)}`
+  );
+}
