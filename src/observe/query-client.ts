@@ -7,6 +7,7 @@
 import { debuglog } from 'node:util';
 import { request } from 'undici';
 import { IngestbenchError, type ErrorCode } from '../errors.js';
+import { publicUrl } from '../public-url.js';
 import { systemClock, type Clock } from './clock.js';
 import { preflightQuery } from './poll-queries.js';
 import { QueryBudget } from './query-budget.js';
@@ -73,7 +74,7 @@ export function createQueryClient(opts: QueryClientOptions): QueryClient {
   const maxRetries = opts.maxThrottleRetries ?? 8;
   const url = `${opts.queryUrl.replace(/\/+$/, '')}/api/projects/${encodeURIComponent(opts.projectId)}/query/`;
   // For messages: the URL without any userinfo a user might have put in it.
-  const where = redactUrl(url);
+  const where = publicUrl(url);
   let queries = 0;
   let throttled = 0;
   let failed = 0;
@@ -250,16 +251,4 @@ export function retryAfterMs(value: string | undefined, now: number): number | n
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.min(BACKOFF_MAX_MS * 5, Number(trimmed) * 1000);
   const at = Date.parse(trimmed);
   return Number.isNaN(at) ? null : Math.max(0, at - now);
-}
-
-function redactUrl(raw: string): string {
-  try {
-    const u = new URL(raw);
-    u.username = '';
-    u.password = '';
-    u.search = '';
-    return u.toString();
-  } catch {
-    return '(invalid query URL)';
-  }
 }

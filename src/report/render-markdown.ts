@@ -12,6 +12,7 @@ import {
   latencyRows,
   lossLine,
   observationLine,
+  runNotes,
 } from './report-rows.js';
 import type { Report } from './report-types.js';
 
@@ -50,6 +51,7 @@ export function renderMarkdown(report: Report): string {
     '',
     escapeMarkdown(observationLine(report)),
     '',
+    ...runNotes(report).flatMap((line) => [escapeMarkdown(line), '']),
   ];
   const errors = errorEntries(report);
   if (errors.length > 0) out.push('## Errors', '', table(['kind', 'attempts'], errors, 1), '');

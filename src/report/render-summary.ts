@@ -13,6 +13,7 @@ import {
   latencyRows,
   lossLine,
   observationLine,
+  runNotes,
 } from './report-rows.js';
 import type { Report } from './report-types.js';
 
@@ -25,7 +26,7 @@ export function renderSummary(report: Report): string {
     '',
   );
   out.push(textTable(COUNT_HEADER, countRows(report), ['left', ...right(COUNT_HEADER.length - 1)]), '');
-  out.push(lossLine(report), observationLine(report));
+  out.push(lossLine(report), observationLine(report), ...runNotes(report));
   const errors = errorEntries(report);
   if (errors.length > 0) out.push(`errors: ${errors.map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
   const cost = costEntries(report.cost);
