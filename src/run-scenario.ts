@@ -84,7 +84,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
   try {
     // Fast checks first (nothing listening, a refused token shape, a wrong key or project), then
     // the proof: a probe event that comes back through the query API.
-    await checkCaptureReachable(target.captureUrl, target.token, signal);
+    await checkCaptureReachable(target.captureUrl, target.token, signal, settingNamesOf(target));
     await client.preflight();
     const probe = await probePreflight({
       captureUrl: target.captureUrl,

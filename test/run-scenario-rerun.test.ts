@@ -5,13 +5,13 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { request } from 'undici';
 import type { Report } from '../src/report/report-types.js';
 import { runScenario } from '../src/run-scenario.js';
 import { parseScenario } from '../src/scenario/load-scenario.js';
 import { startEmbeddedTarget } from '../src/targets/embedded-target.js';
 import type { Target } from '../src/targets/target.js';
 import { shortScenarioText } from './short-scenario.js';
+import { targetHogql } from './target-hogql.js';
 
 let target: Target;
 before(async () => {
@@ -19,16 +19,7 @@ before(async () => {
 });
 after(() => target.stop());
 
-async function hogql(query: string): Promise<unknown[][]> {
-  const response = await request(`${target.queryUrl}/api/projects/${target.projectId}/query/`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${target.personalKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ query: { kind: 'HogQLQuery', query }, refresh: 'force_blocking' }),
-  });
-  const body = (await response.body.json()) as { results?: unknown[][] };
-  assert.equal(response.statusCode, 200, JSON.stringify(body));
-  return body.results ?? [];
-}
+const hogql = (query: string): Promise<unknown[][]> => targetHogql(target, query);
 
 interface RunRows {
   /** distinct id → class → events */

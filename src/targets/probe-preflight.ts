@@ -10,11 +10,11 @@
 // waiting, a fresh probe (new uuid) is sent at growing intervals, and the first one seen counts.
 
 import { randomUUID } from 'node:crypto';
-import { request } from 'undici';
 import { IngestbenchError } from '../errors.js';
 import { systemClock, type Clock } from '../observe/clock.js';
 import { hogqlDateTime, hogqlLiteral } from '../observe/hogql-literal.js';
 import type { QueryClient } from '../observe/query-client.js';
+import { postCaptureBatch } from './preflight.js';
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 120_000;
 
@@ -150,16 +150,7 @@ async function postProbe(
   for (let attempt = 1; ; attempt += 1) {
     let status: number;
     try {
-      const response = await request(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body,
-        headersTimeout: 10_000,
-        bodyTimeout: 10_000,
-        ...(signal ? { signal } : {}),
-      });
-      status = response.statusCode;
-      await response.body.dump();
+      status = await postCaptureBatch(captureUrl, body, signal);
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       const code = (error as { code?: unknown }).code;

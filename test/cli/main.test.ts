@@ -5,7 +5,6 @@
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { request } from 'undici';
 import { createServer, type AddressInfo } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +15,7 @@ import { EXIT_CODES } from '../../src/errors.js';
 import { startReferenceTarget, type ReferenceTarget } from '../../src/reference/start-reference-target.js';
 import type { Report } from '../../src/report/report-types.js';
 import { shortScenarioText } from '../short-scenario.js';
+import { targetHogql } from '../target-hogql.js';
 
 class TextSink extends Writable {
   text = '';
@@ -378,16 +378,8 @@ describe('main: the probe preflight proves the token before any load', () => {
     );
 
   /** HogQL against one of the reference's projects. */
-  async function hogql(projectId: number, query: string): Promise<unknown[][]> {
-    const response = await request(`${reference.queryUrl}/api/projects/${projectId}/query/`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ query: { kind: 'HogQLQuery', query }, refresh: 'force_blocking' }),
-    });
-    const body = (await response.body.json()) as { results?: unknown[][] };
-    assert.equal(response.statusCode, 200, JSON.stringify(body));
-    return body.results ?? [];
-  }
+  const hogql = (projectId: number, query: string): Promise<unknown[][]> =>
+    targetHogql({ queryUrl: reference.queryUrl, projectId, personalKey: KEY }, query);
   const countWhere = async (projectId: number, where: string): Promise<number> =>
     Number((await hogql(projectId, `SELECT count() FROM events WHERE ${where}`))[0]?.[0]);
 
