@@ -383,6 +383,25 @@ describe('main: the probe preflight proves the token before any load', () => {
   const countWhere = async (projectId: number, where: string): Promise<number> =>
     Number((await hogql(projectId, `SELECT count() FROM events WHERE ${where}`))[0]?.[0]);
 
+  it('a well-formed token of no project: capture takes the probe, the preflight fails with exit 3', async () => {
+    const out = outDir('unknown-token');
+    const unknown = 'phc_probeNoSuchProject44';
+    const r = await runMain(
+      ['run', scenario(), '--target', 'posthog', '--out', out, '--probe-timeout', '2s'],
+      {
+        env: envFor({ POSTHOG_PROJECT_API_KEY: unknown }),
+      },
+    );
+    assert.equal(r.code, EXIT_CODES.TARGET_PROBE_UNSEEN, r.stderr);
+    assert.match(
+      r.stderr,
+      /capture acknowledged a probe event, but the query API did not return it within 2 s/,
+    );
+    assert.ok(!r.stderr.includes(unknown), 'the token is never printed');
+    assert.doesNotMatch(r.stderr, /^load /m);
+    assert.deepEqual(readdirSync(out), []);
+  });
+
   it('a token of another project: exit 3 naming the causes, with no load sent', async () => {
     const out = outDir('other-project');
     const r = await runMain(
