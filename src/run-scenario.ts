@@ -179,7 +179,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
         detail: 'SIGINT/SIGTERM: sending stopped, unsent events are counted as dropped',
       }
     : load.failure !== null
-      ? { reason: 'load-failed', detail: load.failure }
+      ? // The first line says what failed; a bug's stack trace is in the debug log, not the report.
+        { reason: 'load-failed', detail: load.failure.split('\n')[0] ?? load.failure }
       : lost;
   let observation: ObservationResult;
   if (stop !== null) {

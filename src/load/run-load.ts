@@ -148,7 +148,7 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
     );
     if (misconfigured) throw misconfigured.reason;
     const failure = failures.length > 0 ? messageOf(failures[0]!.reason) : null;
-    if (failure !== null) debug('load ended early: %s', failure);
+    if (failures.length > 0) debug('load ended early: %o', failures[0]!.reason);
     const tally = mergeTallies(done.map((d) => d.tally));
     return {
       startedAt: plan.startAtMs,
