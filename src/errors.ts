@@ -9,7 +9,13 @@ export const EXIT_CODES = {
   TARGET_UNREACHABLE: 3,
   TARGET_AUTH: 3,
   TARGET_REFUSED: 3,
+  /** The probe event was acknowledged but never came back: wrong project/region, or over quota. */
+  TARGET_PROBE_UNSEEN: 3,
+  /** The capture target stopped answering during the load (the report is written, partial). */
+  TARGET_LOST: 3,
   INTERNAL: 4,
+  /** Interrupted (SIGINT/SIGTERM) before the load: nothing was sent, no report. 128 + SIGINT. */
+  INTERRUPTED: 130,
 } as const;
 
 export type ErrorCode = Exclude<keyof typeof EXIT_CODES, 'OK'>;

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { debuglog } from 'node:util';
 import { systemClock } from './clock.js';
+import { IngestbenchError } from './errors.js';
 import { Ledger } from './load/ledger.js';
 import { planLoad } from './load/plan-load.js';
 import { runLoad, type LoadProgress } from './load/run-load.js';
@@ -14,12 +15,16 @@ import { measureCost, scrapeCostCounters } from './measure/measure-cost.js';
 import { createQueryClient } from './observe/query-client.js';
 import { startPoller, type ObservationResult } from './observe/poller.js';
 import { buildReport } from './report/build-report.js';
+import { publicUrl } from './public-url.js';
 import { metricLookup } from './report/report-metrics.js';
-import type { Report } from './report/report-types.js';
+import type { CostReport, PreflightSummary, Report, RunStop } from './report/report-types.js';
 import type { Scenario } from './scenario/scenario.js';
+import { explainTargetError, settingNamesOf } from './targets/explain-target-error.js';
 import { checkCaptureReachable } from './targets/preflight.js';
+import { probePreflight } from './targets/probe-preflight.js';
 import type { Target } from './targets/target.js';
 import { evaluateSla, type SlaResult } from './verdict/evaluate-sla.js';
+import { loadAppliedChecks } from './verdict/load-applied.js';
 
 const debug = debuglog('ingestbench:run');
 
@@ -33,7 +38,16 @@ export interface RunScenarioOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: RunProgress) => void;
   readonly runId?: string;
+  /**
+   * Capture is taken as lost when, for this long, requests failed (network errors, timeouts) and
+   * none was acknowledged: the load stops and the report is written. Default 10 s.
+   */
+  readonly targetLostAfterMs?: number;
+  /** The load worker script (tests substitute one that fails on purpose). */
+  readonly loadWorkerUrl?: URL;
 }
+
+const TARGET_LOST_AFTER_MS = 10_000;
 
 export type RunProgress =
   | { readonly stage: 'preflight' }
@@ -77,9 +91,50 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
     },
     clock,
   });
-  await checkCaptureReachable(target.captureUrl, target.token, signal);
-  await client.preflight({ signal });
-  const costBefore = target.metricsUrl ? await scrapeCostCounters(target.metricsUrl) : null;
+  let preflight: PreflightSummary;
+  try {
+    // Fast checks first (nothing listening, a refused token shape, a wrong key or project), then
+    // the proof: a probe event that comes back through the query API.
+    await checkCaptureReachable(target.captureUrl, target.token, signal, settingNamesOf(target));
+    await client.preflight({ signal });
+    const probe = await probePreflight({
+      captureUrl: target.captureUrl,
+      token: target.token,
+      client,
+      runId,
+      timeoutMs: scenario.preflight.probeTimeoutMs,
+      settings: settingNamesOf(target),
+      signal,
+    });
+    debug('probe seen after %d ms (%d sent, %d queries)', probe.latencyMs, probe.sent, probe.queries);
+    preflight = { probeLatencyMs: probe.latencyMs, probesSent: probe.sent };
+  } catch (error) {
+    if (signal.aborted) {
+      throw new IngestbenchError(
+        'INTERRUPTED',
+        'interrupted during the preflight: no load was sent, no report',
+        {
+          cause: error,
+        },
+      );
+    }
+    throw explainTargetError(error, target);
+  }
+  const notes: string[] = [];
+  const scrape = async (when: string): Promise<Awaited<ReturnType<typeof scrapeCostCounters>> | null> => {
+    if (!target.metricsUrl) return null;
+    try {
+      return await scrapeCostCounters(target.metricsUrl);
+    } catch (error) {
+      // Cost figures are a bonus: without them the run still measured what it came for.
+      debug('metrics scrape %s failed: %o', when, error);
+      notes.push(
+        `the target's metrics (${publicUrl(target.metricsUrl)}) could not be read ${when} (${error instanceof Error ? error.message : String(error)}): no cost figures`,
+      );
+      return null;
+    }
+  };
+  const costBefore = await scrape('before the load');
 
   // Worker threads take ~0.2 s to start (over 1 s on a loaded machine); starting the schedule
   // later than that keeps start-up out of the send delay without hiding anything if it is slower.
@@ -99,23 +154,57 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
     observationMs: plan.durationMs + scenario.observation.drainTimeoutMs,
     runRange: [plan.startAtMs, plan.startAtMs + plan.durationMs],
   });
+  // Capture gone (nothing acknowledged while requests fail) stops the load: an open-model
+  // schedule would otherwise keep failing until its end.
+  const lostAfterMs = options.targetLostAfterMs ?? TARGET_LOST_AFTER_MS;
+  const stopLoad = new AbortController();
+  let lost: RunStop | null = null;
+  let lastAck = { at: clock.now(), acknowledged: 0, failed: 0 };
+  const watchCapture = (p: LoadProgress): void => {
+    const now = clock.now();
+    if (p.acknowledged > lastAck.acknowledged || p.failed === lastAck.failed) {
+      if (p.acknowledged > lastAck.acknowledged)
+        lastAck = { at: now, acknowledged: p.acknowledged, failed: p.failed };
+      return;
+    }
+    if (lost === null && now - lastAck.at >= lostAfterMs) {
+      lost = {
+        reason: 'target-lost',
+        detail: `capture acknowledged nothing for ${Math.round((now - lastAck.at) / 1000)} s while ${p.failed - lastAck.failed} events failed (timeouts, network errors): the target at ${publicUrl(target.captureUrl)} went away`,
+      };
+      stopLoad.abort(new Error('target lost'));
+    }
+  };
   const load = await runLoad({
     scenario,
     plan,
     ledger,
     target: { captureUrl: target.captureUrl, token: target.token },
-    signal,
     clock,
-    onProgress: (p) =>
-      progress({ stage: 'load', load: p, visible: poller.stats().visible, plannedTotal: plan.planned }),
+    signal: AbortSignal.any([signal, stopLoad.signal]),
+    ...(options.loadWorkerUrl ? { workerUrl: options.loadWorkerUrl } : {}),
+    onProgress: (p) => {
+      watchCapture(p);
+      progress({ stage: 'load', load: p, visible: poller.stats().visible, plannedTotal: plan.planned });
+    },
   }).catch(async (error: unknown) => {
     await poller.stop(); // the poller has no signal of its own to end it
     throw error;
   });
 
+  const stop: RunStop | null = signal.aborted
+    ? {
+        reason: 'interrupted',
+        detail: 'SIGINT/SIGTERM: sending stopped, unsent events are counted as dropped',
+      }
+    : load.failure !== null
+      ? // The first line says what failed; a bug's stack trace is in the debug log, not the report.
+        { reason: 'load-failed', detail: load.failure.split('\n')[0] ?? load.failure }
+      : lost;
   let observation: ObservationResult;
-  if (signal.aborted) {
-    // Sending has stopped; one bounded final poll sees what landed, the rest is unverified.
+  if (stop !== null) {
+    // Cut short (interrupted, a load worker failed, capture lost): no drain, which a lost target
+    // would hold to its timeout; one bounded final poll sees what landed, the rest is unverified.
     observation = await poller.stop({
       finalPollMs: Math.min(FINAL_POLL_MS, scenario.observation.drainTimeoutMs),
     });
@@ -136,10 +225,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
       clearInterval(ticker);
     }
   }
-  const cost =
-    target.metricsUrl && costBefore
-      ? measureCost(costBefore, await scrapeCostCounters(target.metricsUrl))
-      : null;
+  const costAfter = costBefore && stop?.reason !== 'target-lost' ? await scrape('after the load') : null;
+  const cost: CostReport | null = costBefore && costAfter ? measureCost(costBefore, costAfter) : null;
 
   const report = buildReport({
     runId,
@@ -150,11 +237,17 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
     load,
     observation,
     cost,
-    partial: load.partial || signal.aborted,
+    partial: load.partial || stop !== null,
     // The plan may use fewer workers than asked for (never more than there are users).
     workers: plan.workers.length,
+    stop,
+    preflight,
+    notes,
   });
-  const judged = evaluateSla(scenario.sla, metricLookup(report));
+  const judged = evaluateSla(
+    [...scenario.sla, ...loadAppliedChecks(scenario.loadApplied)],
+    metricLookup(report),
+  );
   const results = [...judged.results, ...observationCheck(report)];
   const verdict = results.every((r) => r.pass) ? judged.verdict : 'fail';
   if (!report.run.partial) return { ...report, sla: results, verdict };
@@ -167,8 +260,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
     value: 0,
     pass: false,
     unit: 'count',
-    detail:
-      'the run was interrupted before its schedule ended: the report is partial and its SLA is not judged met',
+    detail: `the run stopped before its schedule ended (${report.run.stop?.reason ?? 'interrupted'}): the report is partial and its SLA is not judged met`,
   };
   return { ...report, sla: [...results, stopped], verdict: 'fail' };
 }

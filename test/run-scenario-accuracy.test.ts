@@ -22,6 +22,7 @@ import { startEmbeddedTarget } from '../src/targets/embedded-target.js';
 import type { Target } from '../src/targets/target.js';
 import { sample } from './reference/server/prometheus-sample.js';
 import { shortScenarioText } from './short-scenario.js';
+import { targetHogql } from './target-hogql.js';
 
 /** What a poll may add on a loaded machine beyond the measured resolution: inserted_at is taken
  * just before the batch's rows are written, so the commit itself (a few ms, more under load) sits
@@ -48,16 +49,7 @@ async function embedded(fault?: string): Promise<Target> {
 }
 
 /** HogQL through the target's query API, as any client would send it. */
-async function hogql(target: Target, query: string): Promise<unknown[][]> {
-  const response = await request(`${target.queryUrl}/api/projects/${target.projectId}/query/`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${target.personalKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ query: { kind: 'HogQLQuery', query }, refresh: 'force_blocking' }),
-  });
-  const body = (await response.body.json()) as { results?: unknown[][] };
-  assert.equal(response.statusCode, 200, JSON.stringify(body));
-  return body.results ?? [];
-}
+const hogql = (target: Target, query: string): Promise<unknown[][]> => targetHogql(target, query);
 
 async function faultsInjected(target: Target, kind: string): Promise<number> {
   const response = await request(target.metricsUrl!);
@@ -155,8 +147,19 @@ describe('run accuracy against the reference target', () => {
       'faults.yaml',
     );
     const report = await runScenario({ scenario, target, workers: 2 });
-    const dropped = await faultsInjected(target, 'drop-after-ack');
-    const duplicated = await faultsInjected(target, 'duplicate');
+    // The target's fault counters include the preflight's probe events (faulted like any other):
+    // what happened to them is read back from the store and taken out.
+    const probeRows = (
+      await hogql(
+        target,
+        `SELECT uuid FROM events WHERE properties.ingestbench_probe = ${hogqlLiteral(report.run.id)}`,
+      )
+    ).map((r) => String(r[0]));
+    const probeUuids = new Set(probeRows).size;
+    assert.ok(report.preflight !== null && probeUuids >= 1, 'a probe came back');
+    const dropped =
+      (await faultsInjected(target, 'drop-after-ack')) - (report.preflight.probesSent - probeUuids);
+    const duplicated = (await faultsInjected(target, 'duplicate')) - (probeRows.length - probeUuids);
 
     assert.equal(report.totals.acknowledged, 3000);
     assert.equal(report.totals.rejected + report.totals.failed + report.totals.dropped, 0);

@@ -16,6 +16,10 @@ export interface OptionSpec {
   /** Placeholder in help, e.g. "DIR". */
   readonly value?: string;
   readonly conflicts?: readonly string[];
+  /** integer/number options: the smallest value accepted (integer default 0). */
+  readonly min?: number;
+  /** One-letter alias, e.g. "h" for -h. */
+  readonly short?: string;
 }
 
 export interface CommandSpec {
@@ -25,6 +29,20 @@ export interface CommandSpec {
   readonly options: readonly OptionSpec[];
   readonly examples: readonly string[];
 }
+
+const RATE_OPTION: OptionSpec = {
+  name: 'rate',
+  kind: 'number',
+  value: 'R',
+  help: 'scale the rate phases so the peak rate is R events/s (R > 0)',
+};
+
+const DURATION_OPTION: OptionSpec = {
+  name: 'duration',
+  kind: 'duration',
+  value: 'D',
+  help: "set only the steady phase's duration (e.g. 30s, 5m); warmup and ramp phases, the drain and the preflight come on top: `validate` prints the total",
+};
 
 export const COMMANDS: readonly CommandSpec[] = [
   {
@@ -47,19 +65,21 @@ export const COMMANDS: readonly CommandSpec[] = [
         default: 'reports',
         help: 'where reports/<run-id>/ is written',
       },
+      RATE_OPTION,
+      DURATION_OPTION,
       {
-        name: 'rate',
-        kind: 'number',
-        value: 'R',
-        help: 'scale the rate phases so the peak rate is R events/s',
+        name: 'workers',
+        kind: 'integer',
+        value: 'N',
+        min: 1,
+        help: 'load worker threads, at least 1 (default: one per core; more than the cores is warned about)',
       },
       {
-        name: 'duration',
+        name: 'probe-timeout',
         kind: 'duration',
         value: 'D',
-        help: "set the steady phase's duration (e.g. 30s, 5m)",
+        help: "how long the preflight waits for its probe event to come back through the query API (default: the scenario's preflight.probe_timeout, 2m)",
       },
-      { name: 'workers', kind: 'integer', value: 'N', help: 'load worker threads (default: one per core)' },
       { name: 'seed', kind: 'integer', value: 'S', help: "override the scenario's seed" },
       {
         name: 'fault',
@@ -83,10 +103,14 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'validate',
-    summary: 'Check a scenario file without running it (exit 0 when valid, 2 when not).',
+    summary:
+      "Check a scenario file without running it and print what it would do, with the run's total length (exit 0 when valid, 2 when not).",
     positionals: [{ name: 'scenario.yaml', help: 'the scenario file', required: true }],
-    options: [],
-    examples: ['ingestbench validate scenarios/saas-mixed.yaml'],
+    options: [RATE_OPTION, DURATION_OPTION],
+    examples: [
+      'ingestbench validate scenarios/saas-mixed.yaml',
+      'ingestbench validate scenarios/marketing-site.yaml --duration 10s',
+    ],
   },
   {
     name: 'schema',
@@ -108,8 +132,14 @@ export const COMMANDS: readonly CommandSpec[] = [
 ];
 
 export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
-  { name: 'help', kind: 'boolean', default: false, help: 'show help for a command' },
-  { name: 'version', kind: 'boolean', default: false, help: 'print the version' },
+  {
+    name: 'help',
+    kind: 'boolean',
+    short: 'h',
+    default: false,
+    help: 'show help for a command (also: ingestbench help [command])',
+  },
+  { name: 'version', kind: 'boolean', short: 'v', default: false, help: 'print the version' },
 ];
 
 export function findCommand(name: string): CommandSpec | undefined {

@@ -2,7 +2,7 @@
 
 import type { Scenario } from '../scenario/scenario.js';
 import { totalEvents } from '../load/schedule.js';
-import { formatDuration } from '../report/format.js';
+import { formatDuration, formatShare } from '../report/format.js';
 import { observationPlan } from '../observe/plan-polling.js';
 
 export function describeScenario(s: Scenario): string {
@@ -21,7 +21,9 @@ export function describeScenario(s: Scenario): string {
     `  users     ${s.population.size.toLocaleString('en-US')} (${(s.population.returningShare * 100).toFixed(0)}% returning, identified)`,
     `  mix       ${mix}`,
     `  observe   ${observationPlan(s.observation, totalMs)}`,
+    `  length    ${formatDuration(totalMs)} of phases + drain ≤ ${formatDuration(s.observation.drainTimeoutMs)} = at most ${formatDuration(totalMs + s.observation.drainTimeoutMs)} (after a preflight of ≤ ${formatDuration(s.preflight.probeTimeoutMs)})`,
     `  sla       ${s.sla.length ? s.sla.map((c) => c.source).join('; ') : '(none)'}`,
+    `  load      ${s.loadApplied ? `must be applied: dropped ≤ ${formatShare(s.loadApplied.maxDropped)}, achieved ≥ ${formatShare(s.loadApplied.minAchieved)} of the target rate` : 'not checked (load_applied: false)'}`,
     '',
   ].join('\n');
 }

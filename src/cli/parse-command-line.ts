@@ -20,6 +20,11 @@ export interface CommandLine {
 const usage = (message: string): IngestbenchError => new IngestbenchError('USAGE', message);
 
 export function parseCommandLine(argv: readonly string[]): CommandLine {
+  // `ingestbench help [command]` is `ingestbench [command] --help`.
+  if (argv[0] === 'help') {
+    if (argv.length > 2) throw usage(`help takes at most one command, got "${argv.slice(1).join(' ')}"`);
+    return parseCommandLine(argv[1] === undefined ? ['--help'] : [argv[1], '--help']);
+  }
   const first = argv[0];
   const command = first !== undefined && !first.startsWith('-') ? findCommand(first) : undefined;
   if (first !== undefined && !first.startsWith('-') && command === undefined) {
@@ -42,12 +47,16 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       options: Object.fromEntries(
         specs.map((s) => [
           s.name,
-          { type: s.kind === 'boolean' ? 'boolean' : 'string', multiple: s.repeatable === true },
+          {
+            type: s.kind === 'boolean' ? 'boolean' : 'string',
+            multiple: s.repeatable === true,
+            ...(s.short !== undefined ? { short: s.short } : {}),
+          },
         ]),
       ),
     });
   } catch (error) {
-    throw usage(explainParseError(error, specs, command));
+    throw usage(explainParseError(error, specs, command, rest));
   }
   const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   const help = values['help'] === true;
@@ -88,12 +97,15 @@ function convert(spec: OptionSpec, raw: string | boolean | string[] | undefined)
   switch (spec.kind) {
     case 'integer': {
       const n = Number(raw);
-      if (!Number.isInteger(n) || n < 0) throw usage(`${flag} expects a whole number ≥ 0, got "${raw}"`);
+      const min = spec.min ?? 0;
+      if (!Number.isInteger(n) || n < min)
+        throw usage(`${flag} expects a whole number ≥ ${min}, got "${raw}"`);
       return n;
     }
     case 'number': {
       const n = Number(raw);
-      if (!Number.isFinite(n) || n <= 0) throw usage(`${flag} expects a positive number, got "${raw}"`);
+      if (!Number.isFinite(n) || n <= 0 || (spec.min !== undefined && n < spec.min))
+        throw usage(`${flag} expects a number > ${spec.min ?? 0}, got "${raw}"`);
       return n;
     }
     case 'duration':
@@ -117,6 +129,7 @@ function explainParseError(
   error: unknown,
   specs: readonly OptionSpec[],
   command: CommandSpec | undefined,
+  args: readonly string[],
 ): string {
   const message = error instanceof Error ? error.message : String(error);
   const unknown = /Unknown option '(-{1,2})([^']+)'/.exec(message);
@@ -129,7 +142,18 @@ function explainParseError(
     return `unknown option ${unknown[1]}${unknown[2]} for ${where}${guess ? ` (did you mean --${guess}?)` : ''}`;
   }
   const ambiguous = /Option '--([^']+)' argument is ambiguous/.exec(message);
-  if (ambiguous)
+  if (ambiguous) {
+    // `--rate -5`: the value is there, it is just negative. Judge it as the value it is.
+    const spec = specs.find((s) => s.name === ambiguous[1]);
+    const value = args[args.indexOf(`--${ambiguous[1]}`) + 1];
+    if (spec !== undefined && value !== undefined && /^-\d|^-\.\d/.test(value)) {
+      try {
+        convert(spec, value);
+      } catch (refused) {
+        if (refused instanceof IngestbenchError) return refused.message;
+      }
+    }
     return `--${ambiguous[1]} needs a value (a value starting with "-" is written --${ambiguous[1]}=VALUE)`;
+  }
   return message.split('\n')[0] ?? message;
 }

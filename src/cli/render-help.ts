@@ -5,7 +5,7 @@ import { COMMANDS, GLOBAL_OPTIONS, type CommandSpec, type OptionSpec } from './c
 
 function optionLine(spec: OptionSpec): [string, string] {
   const value = spec.kind === 'boolean' ? '' : ` ${spec.value ?? spec.choices?.join('|') ?? 'VALUE'}`;
-  const left = `--${spec.name}${value}${spec.repeatable ? ' …' : ''}`;
+  const left = `${spec.short ? `-${spec.short}, ` : ''}--${spec.name}${value}${spec.repeatable ? ' …' : ''}`;
   const def =
     spec.default !== undefined && spec.kind !== 'boolean' ? ` (default: ${String(spec.default)})` : '';
   return [left, `${spec.help}${def}`];
@@ -35,9 +35,13 @@ export function renderMainHelp(version: string): string {
     [String(EXIT_CODES.USAGE), 'bad usage or invalid scenario'],
     [
       String(EXIT_CODES.TARGET_UNREACHABLE),
-      'target unreachable, refused or unauthorised (found before any load is sent)',
+      'target unreachable, refused, unauthorised or its probe event never came back (found before any load is sent); or capture lost during the run (partial report written)',
     ],
-    [String(EXIT_CODES.INTERNAL), 'internal error'],
+    [
+      String(EXIT_CODES.INTERNAL),
+      'internal error: a load worker failed (partial report written), the report could not be written, or a bug',
+    ],
+    [String(EXIT_CODES.INTERRUPTED), 'interrupted (SIGINT/SIGTERM) before any load was sent'],
   ];
   return [
     `ingestbench ${version}: load-test PostHog-style ingestion and measure time-to-queryable`,
@@ -53,7 +57,7 @@ export function renderMainHelp(version: string): string {
     'Exit codes:',
     table(exit),
     '',
-    "Run `ingestbench <command> --help` for a command's options.",
+    "Run `ingestbench <command> --help` or `ingestbench help <command>` for a command's options.",
     '',
   ].join('\n');
 }

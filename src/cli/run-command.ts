@@ -1,11 +1,14 @@
 // `ingestbench run FILE`: the main job. Human progress and the summary go to stderr; with --json
-// report.json goes to stdout. The exit code is the verdict (0 pass, 1 fail).
+// report.json goes to stdout. The exit code is the verdict (0 pass, 1 fail), or why the run
+// stopped early (3 capture lost, 4 a load worker failed), or 4 when the report could not be written.
 
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EXIT_CODES } from '../errors.js';
 import { formatDuration } from '../report/format.js';
 import { renderSummary } from '../report/render-summary.js';
-import { writeReport } from '../report/write-report.js';
+import type { Report } from '../report/report-types.js';
+import { checkReportDir, writeReport } from '../report/write-report.js';
 import { runScenario, newRunId, type RunProgress } from '../run-scenario.js';
 import { loadScenario } from '../scenario/load-scenario.js';
 import { resolveTarget } from '../targets/resolve-target.js';
@@ -20,7 +23,18 @@ export async function runCommand(line: CommandLine, io: CliIo): Promise<number> 
     ...(typeof o['rate'] === 'number' ? { rate: o['rate'] } : {}),
     ...(typeof o['duration'] === 'number' ? { durationMs: o['duration'] } : {}),
     ...(typeof o['seed'] === 'number' ? { seed: o['seed'] } : {}),
+    ...(typeof o['probe-timeout'] === 'number' ? { probeTimeoutMs: o['probe-timeout'] } : {}),
   });
+  const workers = typeof o['workers'] === 'number' ? o['workers'] : undefined;
+  const cores = availableParallelism();
+  if (workers !== undefined && workers > cores) {
+    io.stderr.write(
+      `ingestbench: warning: --workers ${workers} on ${cores} cores: the workers will compete for CPU and the send delay will grow; one per core is the default\n`,
+    );
+  }
+  const outDir = resolve(io.cwd, String(o['out']));
+  // Before the target is started or anything is sent: an unwritable --out must not cost a run.
+  await checkReportDir(outDir);
   const runId = newRunId();
   const target = await resolveTarget(
     String(o['target']),
@@ -37,16 +51,35 @@ export async function runCommand(line: CommandLine, io: CliIo): Promise<number> 
       target,
       runId,
       signal: io.signal,
-      ...(typeof o['workers'] === 'number' && o['workers'] > 0 ? { workers: o['workers'] } : {}),
+      ...(workers !== undefined ? { workers } : {}),
       ...(o['quiet'] === true ? {} : { onProgress: progressPrinter(io) }),
     });
-    const dir = await writeReport(report, join(resolve(io.cwd, String(o['out'])), runId));
     if (io.interactive && o['quiet'] !== true) io.stderr.write('\r\x1b[2K');
-    io.stderr.write(`\n${renderSummary(report)}\nreport: ${dir}\n`);
+    const runDir = join(outDir, runId);
+    let written = true;
+    try {
+      await writeReport(report, runDir);
+    } catch (error) {
+      written = false;
+      io.stderr.write(`\n${renderSummary(report)}\nreport: NOT written: ${(error as Error).message}\n`);
+    }
+    if (written) io.stderr.write(`\n${renderSummary(report)}\nreport: ${runDir}\n`);
     if (o['json'] === true) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    return report.verdict === 'pass' ? EXIT_CODES.OK : EXIT_CODES.SLA_FAILED;
+    return written ? runExitCode(report) : EXIT_CODES.INTERNAL;
   } finally {
     await target.stop();
+  }
+}
+
+/** The exit code of a finished run: why it stopped early, else its verdict. */
+export function runExitCode(report: Report): number {
+  switch (report.run.stop?.reason) {
+    case 'load-failed':
+      return EXIT_CODES.INTERNAL;
+    case 'target-lost':
+      return EXIT_CODES.TARGET_LOST;
+    default:
+      return report.verdict === 'pass' ? EXIT_CODES.OK : EXIT_CODES.SLA_FAILED;
   }
 }
 
@@ -56,7 +89,7 @@ function progressPrinter(io: CliIo): (p: RunProgress) => void {
     let text: string;
     switch (p.stage) {
       case 'preflight':
-        text = 'preflight: checking capture and query APIs…';
+        text = 'preflight: checking capture and query APIs, then sending a probe event and waiting for it…';
         break;
       case 'load': {
         const l = p.load;

@@ -1,4 +1,5 @@
-// `ingestbench validate FILE`: load and resolve a scenario, print what it will do, run nothing.
+// `ingestbench validate FILE [--rate R] [--duration D]`: load and resolve a scenario (with the
+// same overrides `run` takes), print what it will do and how long a run lasts, send nothing.
 
 import { resolve } from 'node:path';
 import { loadScenario } from '../scenario/load-scenario.js';
@@ -8,7 +9,11 @@ import { describeScenario } from './describe-scenario.js';
 
 export async function validateCommand(line: CommandLine, io: CliIo): Promise<number> {
   const file = line.positionals[0]!;
-  const scenario = await loadScenario(resolve(io.cwd, file));
+  const o = line.options;
+  const scenario = await loadScenario(resolve(io.cwd, file), {
+    ...(typeof o['rate'] === 'number' ? { rate: o['rate'] } : {}),
+    ...(typeof o['duration'] === 'number' ? { durationMs: o['duration'] } : {}),
+  });
   io.stderr.write(`${file}: valid\n${describeScenario(scenario)}`);
   return 0;
 }

@@ -89,6 +89,7 @@ export class EventGenerator {
         seed: scenario.seed,
         populationSize: scenario.population.size,
         returningShare: scenario.population.returningShare,
+        runId: options.runId,
       },
       options.worker,
       options.workers,

@@ -1,9 +1,10 @@
 // The users one worker owns. User u belongs to worker u mod W, so each worker holds its users'
 // identity state alone (no sharing between threads) and a user's events keep their order.
-// A user's ids and whether it starts identified depend on (seed, u) only, never on the worker
-// count, so the same scenario produces the same people however many workers send it.
+// Whether a user starts identified depends on (seed, u) only, never on the worker count, so the
+// same scenario produces the same people however many workers send it. Its distinct ids also
+// carry the run: see `runSalt`.
 
-import { hashSeed } from './prng.js';
+import { hashSeed, hashString } from './prng.js';
 
 /** Bits of a user's state byte. */
 export const UserState = {
@@ -26,15 +27,23 @@ export class UserPopulation {
   private readonly idPrefix: string;
 
   constructor(
-    options: { readonly seed: number; readonly populationSize: number; readonly returningShare: number },
+    options: {
+      readonly seed: number;
+      readonly populationSize: number;
+      readonly returningShare: number;
+      /** The run id: salts the distinct ids (see the constructor). */
+      readonly runId: string;
+    },
     readonly worker: number,
     readonly workers: number,
   ) {
     this.size = Math.max(0, Math.ceil((options.populationSize - worker) / workers));
     this.state = new Uint8Array(this.size);
-    // Ids carry the seed so different scenarios do not share people, and repeated runs of one
-    // scenario meet their returning users again, as a real product does.
-    this.idPrefix = `ib-${Math.trunc(options.seed).toString(36)}-`;
+    // Ids carry the seed so different scenarios do not share people, and a salt of the run id so
+    // that runs do not share them either: PostHog force-upgrades a personless event whose distinct
+    // id already has a person older than a minute, so a rerun with the same ids would turn its
+    // anonymous class into identified events. Everything else the seed fixes stays the same.
+    this.idPrefix = `ib-${Math.trunc(options.seed).toString(36)}-${runSalt(options.runId)}-`;
     for (let k = 0; k < this.size; k++) {
       const returning = hashSeed(options.seed, this.userAt(k), 0x5e7) / 4294967296 < options.returningShare;
       if (returning) this.state[k] = UserState.personProcessing | UserState.identifiedId;
@@ -65,4 +74,9 @@ export class UserPopulation {
   static groupBit(groupIndex: number): number {
     return FIRST_GROUP_BIT << groupIndex;
   }
+}
+
+/** A short, stable tag of a run id for distinct ids (base 36 of its FNV-1a hash). */
+export function runSalt(runId: string): string {
+  return hashString(runId).toString(36);
 }

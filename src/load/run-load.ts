@@ -35,8 +35,14 @@ export interface LoadResult {
   startedAt: number;
   /** When the last worker reported, unix ms. */
   endedAt: number;
-  /** The run was aborted: unsent events are counted as dropped. */
+  /** The run was aborted or a worker failed: unsent events are counted as dropped. */
   partial: boolean;
+  /**
+   * A load worker that failed (threw, crashed, exited): the others were stopped and their results
+   * kept; the failed worker's tally and histograms are missing (its ledger slots stay). null when
+   * every worker finished.
+   */
+  failure: string | null;
   counts: Record<EventClass, ClassCounts>;
   /** By kind ('http_429', 'timeout', 'ECONNREFUSED', …), one per failed HTTP attempt. */
   errors: Record<string, number>;
@@ -67,6 +73,8 @@ export interface RunLoadOptions {
   progressIntervalMs?: number;
   /** The run's clock; its anchor goes to every worker (default: this process's systemClock). */
   clock?: EpochClock;
+  /** The worker script (tests substitute one that fails on purpose). */
+  workerUrl?: URL;
 }
 
 const WORKER_URL = new URL('./load-worker.js', import.meta.url);
@@ -84,7 +92,7 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
     failed: 0,
     inFlight: 0,
   }));
-  const workers = plan.workers.map(() => new Worker(WORKER_URL));
+  const workers = plan.workers.map(() => new Worker(options.workerUrl ?? WORKER_URL));
   const post = (message: MainToWorker): void => workers.forEach((w) => w.postMessage(message));
   let partial = false;
   const onAbort = (): void => {
@@ -135,15 +143,26 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
     : null;
 
   try {
+    // A failed worker stops the others (awaitDone posts abort), which then report what they did:
+    // the run ends within seconds with every measurement the survivors hold.
     const settled = await Promise.allSettled(outcomes);
-    const failure = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failure) throw failure.reason;
-    const done = settled.map((s) => (s as PromiseFulfilledResult<DoneMessage>).value);
+    const failures = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
+    const done = settled
+      .filter((s): s is PromiseFulfilledResult<DoneMessage> => s.status === 'fulfilled')
+      .map((s) => s.value);
+    // A configuration problem a worker found (its code says so) is the user's to fix: no report.
+    const misconfigured = failures.find(
+      (f) => f.reason instanceof IngestbenchError && f.reason.code !== 'INTERNAL',
+    );
+    if (misconfigured) throw misconfigured.reason;
+    const failure = failures.length > 0 ? messageOf(failures[0]!.reason) : null;
+    if (failures.length > 0) debug('load ended early: %o', failures[0]!.reason);
     const tally = mergeTallies(done.map((d) => d.tally));
     return {
       startedAt: plan.startAtMs,
       endedAt: clock.now(),
-      partial,
+      partial: partial || failure !== null,
+      failure,
       counts: tally.counts,
       errors: tally.errors,
       retries: tally.retries,
@@ -191,6 +210,10 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
       );
     });
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function checkLedger(plan: LoadPlan, ledger: Ledger): void {

@@ -4,7 +4,7 @@
 // fit, and the stretch is reported with its reason: the resolution of every visible figure grows,
 // never silently. Pure arithmetic; the query client enforces the limits whatever this plans.
 
-import { formatDuration } from '../scenario/parse-duration.js';
+import { formatDuration } from '../report/format.js';
 import { HOUR_MS, MINUTE_MS, type QueryLimits } from './query-budget.js';
 
 /** Share of each window the plan uses: the rest absorbs extra pages of a busy window. */

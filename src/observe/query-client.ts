@@ -13,6 +13,7 @@ import { request } from 'undici';
 import { IngestbenchError, type ErrorCode } from '../errors.js';
 import { systemClock, type Clock } from '../clock.js';
 import { parseRetryAfter } from '../http/retry-after.js';
+import { publicUrl } from '../public-url.js';
 import { preflightQuery } from './poll-queries.js';
 import { QueryBudget, type QueryLimits } from './query-budget.js';
 
@@ -111,7 +112,7 @@ export function createQueryClient(opts: QueryClientOptions): QueryClient {
   const maxRetries = opts.maxThrottleRetries ?? 8;
   const url = `${opts.queryUrl.replace(/\/+$/, '')}/api/projects/${encodeURIComponent(opts.projectId)}/query/`;
   // For messages: the URL without any userinfo a user might have put in it.
-  const where = redactUrl(url);
+  const where = publicUrl(url);
   let queries = 0;
   let throttled = 0;
   let failed = 0;
@@ -357,16 +358,4 @@ function parseQueryBody(body: string, where: string): Omit<QueryResponse, 'sentA
     columns: Array.isArray(p.columns) ? p.columns.map(String) : [],
     hasMore: p.hasMore === true,
   };
-}
-
-function redactUrl(raw: string): string {
-  try {
-    const u = new URL(raw);
-    u.username = '';
-    u.password = '';
-    u.search = '';
-    return u.toString();
-  } catch {
-    return '(invalid query URL)';
-  }
 }

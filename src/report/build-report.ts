@@ -18,6 +18,7 @@ import { visibleLatency } from '../measure/visible-latency.js';
 import type { ObservationResult } from '../observe/poller.js';
 import { EVENT_CLASSES, type Scenario } from '../scenario/scenario.js';
 import type { SlaResult } from '../verdict/evaluate-sla.js';
+import { publicUrl } from '../public-url.js';
 import { ingestbenchVersion } from './ingestbench-version.js';
 import {
   LATENCY_SCOPES,
@@ -26,7 +27,9 @@ import {
   type CostReport,
   type LatencyFigures,
   type LatencyScope,
+  type PreflightSummary,
   type Report,
+  type RunStop,
 } from './report-types.js';
 
 export interface ReportInputs {
@@ -49,6 +52,9 @@ export interface ReportInputs {
   readonly sla?: readonly SlaResult[];
   readonly ingestbenchVersion?: string;
   readonly nodeVersion?: string;
+  readonly stop?: RunStop | null;
+  readonly preflight?: PreflightSummary | null;
+  readonly notes?: readonly string[];
 }
 
 export function buildReport(inputs: ReportInputs): Report {
@@ -119,6 +125,7 @@ export function buildReport(inputs: ReportInputs): Report {
         targetRate: plan.targetRate,
         fullSpeed: plan.fullSpeed,
       },
+      stop: inputs.stop ? { reason: inputs.stop.reason, detail: inputs.stop.detail } : null,
     },
     totals: totalsOf(account.total),
     classes: Object.fromEntries(EVENT_CLASSES.map((c) => [c, totalsOf(account[c])])) as Report['classes'],
@@ -177,19 +184,9 @@ export function buildReport(inputs: ReportInputs): Report {
       visible: visible.skew,
       created: observation.createdSkew ?? NO_SKEW,
     },
+    preflight: inputs.preflight
+      ? { probeLatencyMs: inputs.preflight.probeLatencyMs, probesSent: inputs.preflight.probesSent }
+      : null,
+    notes: [...(inputs.notes ?? [])],
   };
-}
-
-/** A URL as a report may show it: no userinfo, no query string (tokens hide in both). */
-export function publicUrl(raw: string): string {
-  try {
-    const u = new URL(raw);
-    u.username = '';
-    u.password = '';
-    u.search = '';
-    u.hash = '';
-    return u.toString().replace(/\/$/, '');
-  } catch {
-    return '(unparseable URL)';
-  }
 }

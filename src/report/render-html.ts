@@ -13,6 +13,8 @@ import {
   latencyRows,
   lossLine,
   observationLine,
+  resolutionBound,
+  runNotes,
 } from './report-rows.js';
 import { clockSkewLine } from './clock-skew-line.js';
 import { lagSection } from './lag-section.js';
@@ -47,7 +49,7 @@ export function renderHtml(report: Report): string {
     curve('visible, anonymous', '#0969da', report.latency.visible.anonymous.histogram),
     curve('visible, identified', '#8250df', report.latency.visible.identified.histogram),
     ...(report.latency.created
-      ? [curve('created_at, all', '#57606a', report.latency.created.all.histogram)]
+      ? [curve('created_at (ingestion worker), all', '#57606a', report.latency.created.all.histogram)]
       : []),
     curve('ack, all', '#1a7f37', report.latency.ack.all.histogram),
     curve('send delay, all', '#bf8700', report.latency.sendDelay.all.histogram),
@@ -82,12 +84,15 @@ export function renderHtml(report: Report): string {
 <p class="note">ingestbench ${escapeHtml(report.run.ingestbenchVersion)}, node ${escapeHtml(report.run.node)}, seed ${report.run.seed}, ${report.run.workers} workers, report schema ${report.schemaVersion}.</p>
 <h2>Latency</h2>
 ${table(LATENCY_HEADER, latencyRows(report), 2)}
-<p class="note">Visible latency is measured from the intended send time to the response of the poll that first returned the event: each figure may overstate by up to the resolution${resolution === undefined ? '' : ` (${escapeHtml(String(resolution))} ms)`}.${report.latency.created ? ' created_at figures are the target’s own ingestion time, by its clock.' : ''}</p>
+<p class="note">Visible latency is measured from the intended send time to the response of the poll that first returned the event: each figure may overstate by up to the resolution and never understates${resolution === undefined ? '' : ` (${escapeHtml(resolutionBound(resolution))})`}.${report.latency.created ? ' created_at figures are the time the target’s ingestion worker stamped, by its clock: they exclude the hop into ClickHouse.' : ''}</p>
 ${latencyChart}
 <h2>Events</h2>
 ${table(COUNT_HEADER, countRows(report), 1)}
 <p>${escapeHtml(lossLine(report))}</p>
 <p class="note">${escapeHtml(observationLine(report))}</p>
+${runNotes(report)
+  .map((line) => `<p class="note">${escapeHtml(line)}</p>`)
+  .join('\n')}
 ${timeline}
 ${lagSection(report)}
 ${skewNote(report)}

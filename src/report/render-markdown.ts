@@ -12,6 +12,7 @@ import {
   latencyRows,
   lossLine,
   observationLine,
+  runNotes,
 } from './report-rows.js';
 import { clockSkewLine } from './clock-skew-line.js';
 import { lagTrendLine } from './lag-trend-line.js';
@@ -54,6 +55,7 @@ export function renderMarkdown(report: Report): string {
     '',
     escapeMarkdown(lagTrendLine(report)),
     '',
+    ...runNotes(report).flatMap((line) => [escapeMarkdown(line), '']),
   ];
   const skew = clockSkewLine(report);
   if (skew !== null) out.push(escapeMarkdown(skew), '');

@@ -13,6 +13,7 @@ import {
   latencyRows,
   lossLine,
   observationLine,
+  runNotes,
 } from './report-rows.js';
 import { clockSkewLine } from './clock-skew-line.js';
 import { lagTrendLine } from './lag-trend-line.js';
@@ -31,6 +32,7 @@ export function renderSummary(report: Report): string {
   out.push(lagTrendLine(report));
   const skew = clockSkewLine(report);
   if (skew !== null) out.push(skew);
+  out.push(...runNotes(report));
   const errors = errorEntries(report);
   if (errors.length > 0) out.push(`errors: ${errors.map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
   const cost = costEntries(report.cost);

@@ -1,7 +1,8 @@
 // The values SLA checks are judged on, read from a finished report (so a merged report or a
 // baseline is judged exactly like a live run). Paths are the catalogue in verdict/sla-metrics.ts:
 // for each scope '', 'anonymous.', 'identified.': visible|ack|sendDelay .p50|p90|p99|p999|max (ms),
-// the counts, lost_rate; then capture.error_rate, rate.achieved, rate.achieved_eps.
+// the counts, lost_rate, dropped_rate; then capture.error_rate, rate.achieved (events/s),
+// rate.achieved_share.
 // null means "not measured" (no events, division by zero, unknown path): the check then fails.
 
 import type { ClassTotals, LatencyMetric, LatencyScope, Report } from './report-types.js';
@@ -14,6 +15,7 @@ const COUNTS = new Set<string>([
   'duplicates',
   'dropped',
   'rejected',
+  'failed',
   'visible',
   'acknowledged',
   'sent',
@@ -32,9 +34,9 @@ export function metricLookup(report: Report): (path: string) => number | null {
       case 'capture.error_rate':
         return ratio(report.totals.sent - report.totals.acknowledged, report.totals.sent);
       case 'rate.achieved':
-        return ratio(report.totals.rate.achieved, report.totals.rate.target);
-      case 'rate.achieved_eps':
         return report.totals.rate.achieved;
+      case 'rate.achieved_share':
+        return ratio(report.totals.rate.achieved, report.totals.rate.target);
       default:
         break;
     }
@@ -49,6 +51,7 @@ export function metricLookup(report: Report): (path: string) => number | null {
     }
     const totals = totalsOf(scope);
     if (name === 'lost_rate') return ratio(totals.lost, totals.acknowledged);
+    if (name === 'dropped_rate') return ratio(totals.dropped, totals.planned);
     if (COUNTS.has(name)) return totals[name as 'lost'];
     return null;
   };

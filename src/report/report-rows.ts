@@ -20,6 +20,14 @@ export const METRIC_LABEL: Readonly<Record<LatencyMetric, string>> = {
   visible: 'visible',
 };
 
+/** created_at is stamped by the ingestion worker, before the hop into ClickHouse. */
+export const CREATED_LABEL = 'created_at (ingestion worker)';
+
+/** The visible resolution as the one-sided bound it is: a figure may be late by this, never early. */
+export function resolutionBound(ms: number): string {
+  return `+≤${formatDuration(ms)}`;
+}
+
 export const LATENCY_HEADER = [
   'latency',
   'events',
@@ -39,7 +47,7 @@ export function latencyRows(report: Report): string[][] {
     METRIC_LABEL[m],
     report.latency[m],
   ]);
-  if (report.latency.created) metrics.push(['created_at', report.latency.created]);
+  if (report.latency.created) metrics.push([CREATED_LABEL, report.latency.created]);
   for (const [label, byScope] of metrics) {
     for (const scope of LATENCY_SCOPES) {
       const f = byScope[scope];
@@ -48,8 +56,8 @@ export function latencyRows(report: Report): string[][] {
         scope,
         formatCount(f.count),
         ...[f.p50, f.p90, f.p99, f.p999, f.max, f.mean].map(formatLatency),
-        // Visible figures are poll-bound: each may overstate by up to this much.
-        f.resolutionMs === undefined ? '' : `±${formatDuration(f.resolutionMs)}`,
+        // Visible figures are poll-bound: each may overstate by up to this much, never understate.
+        f.resolutionMs === undefined ? '' : resolutionBound(f.resolutionMs),
       ]);
     }
   }
@@ -95,7 +103,7 @@ export function countRows(report: Report): string[][] {
 export function observationLine(report: Report): string {
   const o = report.observation;
   return (
-    `${o.method} observation: poll every ${formatDuration(o.pollIntervalMs)}, resolution ${formatDuration(o.resolutionMs)}, ` +
+    `${o.method} observation: poll every ${formatDuration(o.pollIntervalMs)}, resolution ${resolutionBound(o.resolutionMs)}, ` +
     `${formatCount(o.polls)} polls, ${formatCount(o.queries)} queries (${formatCount(o.throttled)} throttled, ${formatCount(o.errors)} failed polls), ` +
     `${endText(o)}, counts from ${o.countsSource === 'query' ? 'an exact count query' : "the poller's tally"}` +
     (o.seenAsStragglers > 0
@@ -168,4 +176,19 @@ export function costEntries(cost: CostReport | null): [string, string][] {
 export function headline(report: Report): string {
   const r = report.run;
   return `run ${r.id}: scenario ${r.scenario.name} against ${r.target.kind} (${r.target.captureUrl}), ${r.startedAt} → ${r.endedAt}${r.partial ? ', PARTIAL (stopped early)' : ''}`;
+}
+
+/** Lines on how the run went beyond its figures: the probe, why it stopped early, missing figures. */
+export function runNotes(report: Report): string[] {
+  const lines: string[] = [];
+  if (report.preflight) {
+    const p = report.preflight;
+    lines.push(
+      `preflight: the probe event came back through the query API in ${formatDuration(p.probeLatencyMs)}` +
+        (p.probesSent > 1 ? ` (${p.probesSent} probes sent)` : ''),
+    );
+  }
+  if (report.run.stop) lines.push(`stopped early (${report.run.stop.reason}): ${report.run.stop.detail}`);
+  for (const note of report.notes) lines.push(`note: ${note}`);
+  return lines;
 }

@@ -11,7 +11,9 @@ import type { ObservationEnd } from '../observe/poller.js';
 import type { EventClass } from '../scenario/scenario.js';
 import type { SlaResult, Verdict } from '../verdict/evaluate-sla.js';
 
-export const REPORT_SCHEMA_VERSION = 1;
+// 2: the SLA metric rate.achieved is events/s (was a share: now rate.achieved_share); run.stop,
+// preflight and notes added.
+export const REPORT_SCHEMA_VERSION = 2;
 
 export type LatencyMetric = 'ack' | 'sendDelay' | 'visible';
 export const LATENCY_METRICS: readonly LatencyMetric[] = ['ack', 'sendDelay', 'visible'];
@@ -129,6 +131,22 @@ export interface RunInfo {
     readonly targetRate: number;
     readonly fullSpeed: boolean;
   };
+  /** Why the run ended before its schedule did; null when it ran to the end. */
+  readonly stop: RunStop | null;
+}
+
+export interface RunStop {
+  /** interrupted: SIGINT/SIGTERM; load-failed: a load worker failed; target-lost: capture stopped answering. */
+  readonly reason: 'interrupted' | 'load-failed' | 'target-lost';
+  readonly detail: string;
+}
+
+/** The probe event sent before the load (proof of the token): its round trip through the target. */
+export interface PreflightSummary {
+  /** From sending the probe until the query API returned it, ms. */
+  readonly probeLatencyMs: number;
+  /** Probe events sent (more than 1 when one was resent while waiting). */
+  readonly probesSent: number;
 }
 
 export interface Report {
@@ -138,9 +156,9 @@ export interface Report {
   readonly classes: Readonly<Record<EventClass, ClassTotals>>;
   readonly latency: Readonly<Record<LatencyMetric, Readonly<Record<LatencyScope, LatencyFigures>>>> & {
     /**
-     * created_at − intended send time, by the target's clock (PostHog's ingestion sets created_at):
-     * a second figure beside `visible`, free of poll resolution but not of clock skew. Present when
-     * the target returns created_at.
+     * created_at − intended send time, by the target's clock: created_at is the ingestion worker's
+     * time (it excludes the hop into ClickHouse), a second figure beside `visible`, free of poll
+     * resolution but not of clock skew. Present when the target returns created_at.
      */
     readonly created?: Readonly<Record<LatencyScope, LatencyFigures>>;
   };
@@ -164,4 +182,8 @@ export interface Report {
    * the stamps, counted with the worst value and kept out of the percentiles.
    */
   readonly clockSkew: Readonly<Record<LatencyMetric | 'created', SkewFigures>>;
+  /** null when the run had no probe preflight (reports built outside runScenario). */
+  readonly preflight: PreflightSummary | null;
+  /** What a reader must know about missing figures (e.g. a failed metrics scrape: no cost figures). */
+  readonly notes: readonly string[];
 }

@@ -2,7 +2,7 @@
 // contract, with encoded histograms), summary.md, report.html and junit.xml (the SLA checks). Each file is written to a
 // temporary name and renamed, so a reader never sees half a report.
 
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { IngestbenchError } from '../errors.js';
 import { renderHtml } from './render-html.js';
@@ -41,4 +41,24 @@ export async function writeReport(report: Report, dir: string): Promise<string> 
     );
   }
   return dir;
+}
+
+/**
+ * Proves before a run that reports can be written under `outDir` (created if missing): a run of
+ * an hour must not learn at its end that its folder is read-only. USAGE error when it cannot.
+ */
+export async function checkReportDir(outDir: string, flag = '--out'): Promise<void> {
+  const probe = join(outDir, `.ingestbench-write-check.${process.pid}.tmp`);
+  try {
+    await mkdir(outDir, { recursive: true });
+    await writeFile(probe, '', 'utf8');
+    await rm(probe, { force: true });
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    throw new IngestbenchError(
+      'USAGE',
+      `${flag} ${outDir} is not a writable directory (${typeof code === 'string' ? code : (error as Error).message}); choose another ${flag}: nothing was sent`,
+      { cause: error },
+    );
+  }
 }

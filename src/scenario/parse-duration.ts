@@ -46,20 +46,3 @@ export function parseDuration(text: string): number {
   if (!result.ok) throw new IngestbenchError('SCENARIO_INVALID', result.message);
   return result.ms;
 }
-
-/** The shortest exact form of `ms` in the same syntax: 90000 → "1m30s", 250 → "250ms". */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return String(ms);
-  if (ms === 0) return '0s';
-  if (!Number.isInteger(ms)) return ms < 1000 ? `${+ms.toFixed(3)}ms` : `${+(ms / 1000).toFixed(3)}s`;
-  let rest = ms;
-  let text = '';
-  for (const unit of UNIT_ORDER) {
-    const whole = Math.floor(rest / UNIT_MS[unit]);
-    if (whole > 0) {
-      text += `${whole}${unit}`;
-      rest -= whole * UNIT_MS[unit];
-    }
-  }
-  return text;
-}

@@ -17,6 +17,8 @@ export interface ScenarioOverrides {
   /** Duration of the steady phase (the longest one), or of the longest phase if none is steady. */
   durationMs?: number;
   seed?: number;
+  /** How long the preflight waits for its probe event (`--probe-timeout`). */
+  probeTimeoutMs?: number;
 }
 
 type ParsedPhase = ParsedScenario['phases'][number];
@@ -59,7 +61,20 @@ export function resolveScenario(
     maxInFlight: parsed.load.max_in_flight,
     requestTimeoutMs: parseDuration(parsed.load.request_timeout),
     maxRetries: parsed.load.retries,
+    preflight: { probeTimeoutMs: overrides.probeTimeoutMs ?? parseDuration(parsed.preflight.probe_timeout) },
+    loadApplied:
+      parsed.load_applied === false
+        ? null
+        : {
+            maxDropped: shareOf(parsed.load_applied.max_dropped),
+            minAchieved: shareOf(parsed.load_applied.min_achieved),
+          },
   };
+}
+
+/** "1%" → 0.01; a number is already a fraction. */
+function shareOf(value: number | string): number {
+  return typeof value === 'number' ? value : Number(value.replace('%', '').trim()) / 100;
 }
 
 function resolvePhases(phases: readonly ParsedPhase[]): RatePhase[] {

@@ -268,6 +268,14 @@ const Behaviours = z
 
 // ---- the file ------------------------------------------------------------------------------
 
+/** A share written as a fraction (0.01) or a percentage ("1%"). */
+const Share = z
+  .union([
+    z.number().min(0).max(1),
+    z.string().regex(/^(\d+(\.\d+)?|\.\d+)\s*%$/, 'a share is a fraction (0.01) or a percentage ("1%")'),
+  ])
+  .meta({ description: 'A fraction (0.01) or a percentage ("1%").' });
+
 const SlaExpression = z
   .string()
   .meta({ description: 'e.g. "visible.p99 < 5m", "lost == 0", "capture.error_rate < 0.1%".' })
@@ -341,6 +349,30 @@ export const ScenarioSchema = z
         drain_timeout: duration('How long to keep polling after the last send.').default('60s'),
       })
       .prefault({}),
+    preflight: z
+      .strictObject({
+        probe_timeout: duration(
+          'How long to wait for the probe event to come back through the query API before any load (proof of the token).',
+        ).default('2m'),
+      })
+      .prefault({}),
+    load_applied: z
+      .union([
+        z.literal(false),
+        z.strictObject({
+          max_dropped: Share.default('1%').meta({
+            description: 'Most events that may go unsent (dropped), as a share of those planned.',
+          }),
+          min_achieved: Share.default('99%').meta({
+            description: 'Least achieved send rate, as a share of the target rate over the measured phases.',
+          }),
+        }),
+      ])
+      .default({ max_dropped: '1%', min_achieved: '99%' })
+      .meta({
+        description:
+          'The built-in "load applied" SLA check: a run that did not send its load has shown nothing. false turns it off.',
+      }),
     sla: z
       .array(SlaExpression)
       .default([])

@@ -92,4 +92,15 @@ export interface Scenario {
   readonly requestTimeoutMs: number;
   /** Retries of 429/503 answers (honouring Retry-After), as the SDKs do. 0 disables. */
   readonly maxRetries: number;
+  /** How long the probe event may take to come back through the query API before the load. */
+  readonly preflight: { readonly probeTimeoutMs: number };
+  /** The built-in "load applied" check (shares as fractions); null when the scenario turns it off. */
+  readonly loadApplied: LoadApplied | null;
+}
+
+export interface LoadApplied {
+  /** Most dropped events, as a share of planned ones. */
+  readonly maxDropped: number;
+  /** Least achieved send rate, as a share of the target rate (measured phases). */
+  readonly minAchieved: number;
 }

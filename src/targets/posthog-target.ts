@@ -71,6 +71,13 @@ export function posthogTargetFromEnv(env: Env): Target {
     token,
     personalKey: env['POSTHOG_PERSONAL_API_KEY']!,
     describe: () => ({ kind: 'posthog', captureUrl, queryUrl, projectId }),
+    settingNames: {
+      captureHost: 'POSTHOG_HOST',
+      queryHost: env['POSTHOG_QUERY_HOST'] ? 'POSTHOG_QUERY_HOST' : 'POSTHOG_HOST (or POSTHOG_QUERY_HOST)',
+      project: 'POSTHOG_PROJECT_ID',
+      token: 'POSTHOG_PROJECT_API_KEY',
+      personalKey: 'POSTHOG_PERSONAL_API_KEY',
+    },
     stop: () => Promise.resolve(),
   };
 }

@@ -16,9 +16,20 @@ export interface TargetEndpoints {
   readonly personalKey: string;
 }
 
+/** How messages name the user's settings: env vars for a posthog target, plain words otherwise. */
+export interface TargetSettingNames {
+  readonly captureHost: string;
+  readonly queryHost: string;
+  readonly project: string;
+  readonly token: string;
+  readonly personalKey: string;
+}
+
 export interface Target extends TargetEndpoints {
   readonly kind: 'embedded' | 'posthog' | 'containers';
   /** What the report and logs may say about the target: URLs and project id, no secrets. */
   describe(): { kind: string; captureUrl: string; queryUrl: string; projectId: string };
+  /** Names of the settings behind the endpoints, for error messages (default: plain words). */
+  readonly settingNames?: TargetSettingNames;
   stop(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 // How SLA thresholds and measured values read in verdict lines and reports: durations in the
-// scenario syntax ("4.2s", "5m"), shares as percentages, counts as integers, rates as events/s.
+// scenario syntax below a minute ("4.2s"), as people read them beyond ("5m 00s"), shares as percentages, counts as integers, rates as events/s.
 
-import { formatDuration } from '../scenario/parse-duration.js';
+import { formatDuration } from '../report/format.js';
 import type { SlaUnit } from './sla-metrics.js';
 
 export function formatSlaValue(value: number | null, unit: SlaUnit): string {

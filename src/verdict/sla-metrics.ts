@@ -35,7 +35,11 @@ const COUNTS = [
   ],
   ['duplicates', 'rows returned beyond one per distinct event uuid'],
   ['dropped', 'events never sent because the in-flight request cap was reached'],
-  ['rejected', 'events in requests that capture refused (4xx/5xx after retries) or that timed out'],
+  ['rejected', 'events in requests that capture refused (4xx/5xx after retries)'],
+  [
+    'failed',
+    'events in requests that timed out or met a network error (unknown whether the target has them)',
+  ],
   ['visible', 'events seen by the query API'],
   ['acknowledged', 'events in requests that capture acknowledged (2xx)'],
   ['sent', 'events put on the wire'],
@@ -67,6 +71,11 @@ function buildCatalogue(): SlaMetric[] {
       unit: 'fraction',
       description: `lost / acknowledged (${who})`,
     });
+    metrics.push({
+      path: `${scope}dropped_rate`,
+      unit: 'fraction',
+      description: `dropped / planned: the share of the load never sent (${who})`,
+    });
   }
   metrics.push(
     {
@@ -76,13 +85,14 @@ function buildCatalogue(): SlaMetric[] {
     },
     {
       path: 'rate.achieved',
-      unit: 'fraction',
-      description: 'achieved send rate / target rate over measured phases',
+      unit: 'eps',
+      description:
+        "events actually sent per second over the measured phases (measured events sent ÷ the phases' duration)",
     },
     {
-      path: 'rate.achieved_eps',
-      unit: 'eps',
-      description: 'achieved send rate over measured phases, events/s',
+      path: 'rate.achieved_share',
+      unit: 'fraction',
+      description: 'rate.achieved / the target rate over the measured phases (1 = the whole load was sent)',
     },
   );
   return metrics;

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
@@ -15,11 +15,16 @@ import { EXIT_CODES } from '../../src/errors.js';
 import { startReferenceTarget, type ReferenceTarget } from '../../src/reference/start-reference-target.js';
 import type { Report } from '../../src/report/report-types.js';
 import { shortScenarioText } from '../short-scenario.js';
+import { targetHogql } from '../target-hogql.js';
 
 class TextSink extends Writable {
   text = '';
+  constructor(private readonly onText?: (text: string) => void) {
+    super();
+  }
   override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
     this.text += chunk.toString();
+    this.onText?.(this.text);
     done();
   }
 }
@@ -33,10 +38,17 @@ interface MainResult {
 
 async function runMain(
   argv: readonly string[],
-  opts: { env?: Record<string, string>; cwd?: string; signal?: AbortSignal } = {},
+  opts: {
+    env?: Record<string, string>;
+    cwd?: string;
+    signal?: AbortSignal;
+    /** Progress redrawn on every update (so a test can watch it), as on a terminal. */
+    interactive?: boolean;
+    onStderr?: (text: string) => void;
+  } = {},
 ): Promise<MainResult> {
   const stdout = new TextSink();
-  const stderr = new TextSink();
+  const stderr = new TextSink(opts.onStderr);
   const started = Date.now();
   const code = await main(argv, {
     stdout,
@@ -44,7 +56,7 @@ async function runMain(
     env: opts.env ?? {},
     cwd: opts.cwd ?? work,
     signal: opts.signal ?? new AbortController().signal,
-    interactive: false,
+    interactive: opts.interactive ?? false,
   });
   return { code, stdout: stdout.text, stderr: stderr.text, ms: Date.now() - started };
 }
@@ -276,15 +288,21 @@ describe('main: runs against the embedded target', () => {
     );
     const out = outDir('interrupted');
     const interrupt = new AbortController();
-    // What bin.ts does on SIGINT, 1.5 s into a 10 s schedule.
-    const timer = setTimeout(() => interrupt.abort(new Error('SIGINT')), 1500);
-    const r = await runMain(['run', file, '--out', out, '--quiet'], { signal: interrupt.signal }).finally(
-      () => clearTimeout(timer),
-    );
+    // What bin.ts does on SIGINT, once the progress line shows events sent (fired on a timer, it
+    // could land in the preflight on a slow machine: that is another test).
+    const r = await runMain(['run', file, '--out', out], {
+      signal: interrupt.signal,
+      interactive: true,
+      onStderr: (text) => {
+        if (!interrupt.signal.aborted && /\bsent [1-9][\d,]*\//.test(text))
+          interrupt.abort(new Error('SIGINT'));
+      },
+    });
+    assert.equal(interrupt.signal.aborted, true, 'interrupted during the load');
     assert.equal(r.code, EXIT_CODES.SLA_FAILED, r.stderr);
-    assert.ok(r.ms < 9_000, `stopped early, not after the schedule: ${r.ms} ms`);
     const { report } = onlyReport(out);
     assert.equal(report.run.partial, true);
+    assert.equal(report.run.stop?.reason, 'interrupted');
     assert.equal(report.verdict, 'fail');
     assert.ok(
       report.sla.some((c) => c.metric === 'run.completed' && !c.pass),
@@ -326,5 +344,287 @@ describe('main: runs against the embedded target', () => {
     assert.equal(lost?.value, report.totals.lost);
     assert.equal(report.verdict, 'fail');
     assert.match(r.stderr, /verdict: FAIL/);
+  });
+});
+
+describe('main: the probe preflight proves the token before any load', () => {
+  // Two projects: a token of the second one is well-formed and accepted by capture, and its events
+  // land in the second project, where a query of the first never sees them.
+  const TOKEN_1 = 'phc_probeProjectOne11';
+  const TOKEN_2 = 'phc_probeProjectTwo22';
+  const KEY = 'phx_probePersonal33';
+  let reference: ReferenceTarget;
+  before(async () => {
+    reference = await startReferenceTarget({
+      port: 0,
+      memory: true,
+      tokens: [TOKEN_1, TOKEN_2],
+      personalKey: KEY,
+    });
+  });
+  after(() => reference.stop());
+
+  const envFor = (overrides: Record<string, string> = {}): Record<string, string> => ({
+    POSTHOG_HOST: reference.captureUrl,
+    POSTHOG_PROJECT_API_KEY: TOKEN_1,
+    POSTHOG_PERSONAL_API_KEY: KEY,
+    POSTHOG_PROJECT_ID: String(reference.projects[0]!.projectId),
+    ...overrides,
+  });
+  const scenario = (): string =>
+    scenarioFile(
+      'probe.yaml',
+      loadScenario({ rate: 200, duration: '2s', drainTimeout: '10s', sla: ['lost == 0'] }),
+    );
+
+  /** HogQL against one of the reference's projects. */
+  const hogql = (projectId: number, query: string): Promise<unknown[][]> =>
+    targetHogql({ queryUrl: reference.queryUrl, projectId, personalKey: KEY }, query);
+  const countWhere = async (projectId: number, where: string): Promise<number> =>
+    Number((await hogql(projectId, `SELECT count() FROM events WHERE ${where}`))[0]?.[0]);
+
+  it('a well-formed token of no project: capture takes the probe, the preflight fails with exit 3', async () => {
+    const out = outDir('unknown-token');
+    const unknown = 'phc_probeNoSuchProject44';
+    const r = await runMain(
+      ['run', scenario(), '--target', 'posthog', '--out', out, '--probe-timeout', '2s'],
+      {
+        env: envFor({ POSTHOG_PROJECT_API_KEY: unknown }),
+      },
+    );
+    assert.equal(r.code, EXIT_CODES.TARGET_PROBE_UNSEEN, r.stderr);
+    assert.match(
+      r.stderr,
+      /capture acknowledged a probe event, but the query API did not return it within 2 s/,
+    );
+    assert.ok(!r.stderr.includes(unknown), 'the token is never printed');
+    assert.doesNotMatch(r.stderr, /^load /m);
+    assert.deepEqual(readdirSync(out), []);
+  });
+
+  it('a token of another project: exit 3 naming the causes, with no load sent', async () => {
+    const out = outDir('other-project');
+    const r = await runMain(
+      ['run', scenario(), '--target', 'posthog', '--out', out, '--probe-timeout', '3s'],
+      {
+        env: envFor({ POSTHOG_PROJECT_API_KEY: TOKEN_2 }),
+      },
+    );
+    assert.equal(r.code, EXIT_CODES.TARGET_PROBE_UNSEEN, r.stderr);
+    assert.match(r.stderr, /did not return it within 3 s, so no load was sent/);
+    for (const cause of [
+      'POSTHOG_PROJECT_API_KEY',
+      'POSTHOG_PROJECT_ID',
+      'another region',
+      'billing quota',
+      '--probe-timeout',
+    ]) {
+      assert.ok(r.stderr.includes(cause), `names ${cause}: ${r.stderr}`);
+    }
+    assert.doesNotMatch(r.stderr, /^load /m, 'no load progress');
+    assert.deepEqual(readdirSync(out), []);
+    for (const secret of [TOKEN_1, TOKEN_2, KEY]) assert.ok(!r.stderr.includes(secret), `${secret} printed`);
+    // The probe went where the token points (project 2); no run event went anywhere.
+    assert.ok((await countWhere(2, "event = 'ingestbench probe'")) >= 1, 'the probe landed in project 2');
+    for (const project of [1, 2]) {
+      assert.equal(
+        await countWhere(project, "properties.ingestbench_class IN ('anonymous', 'identified')"),
+        0,
+      );
+    }
+  });
+
+  it('the right token: the probe comes back, its latency is reported, and it is no run event', async () => {
+    const out = outDir('probe-ok');
+    const r = await runMain(['run', scenario(), '--target', 'posthog', '--out', out, '--quiet'], {
+      env: envFor(),
+    });
+    assert.equal(r.code, 0, r.stderr);
+    const { report } = onlyReport(out);
+    assert.ok(report.preflight !== null);
+    assert.ok(report.preflight.probeLatencyMs >= 0 && report.preflight.probesSent >= 1);
+    assert.match(r.stderr, /preflight: the probe event came back through the query API in /);
+    assert.equal(report.totals.planned, 400);
+    assert.equal(report.totals.visible, 400);
+    assert.equal(report.observation.foreignUuids, 0);
+    assert.equal(
+      await countWhere(1, `properties.ingestbench_probe = '${report.run.id}'`),
+      report.preflight.probesSent,
+    );
+    assert.equal(await countWhere(1, `properties.ingestbench_run = '${report.run.id}'`), 400);
+  });
+
+  it('a project id that does not exist: the message names the environment variables, not internal fields', async () => {
+    const out = outDir('no-project');
+    const r = await runMain(['run', scenario(), '--target', 'posthog', '--out', out], {
+      env: envFor({ POSTHOG_PROJECT_ID: '987654' }),
+    });
+    assert.equal(r.code, EXIT_CODES.TARGET_REFUSED, r.stderr);
+    assert.match(r.stderr, /not found \(HTTP 404\): check POSTHOG_HOST \(or POSTHOG_QUERY_HOST\)/);
+    assert.match(r.stderr, /and POSTHOG_PROJECT_ID/);
+    assert.doesNotMatch(r.stderr, /queryUrl|projectId/);
+  });
+
+  it('Ctrl-C during the preflight is an interrupt (exit 130), not an unreachable target', async () => {
+    const out = outDir('preflight-interrupt');
+    const interrupt = new AbortController();
+    // A token of the other project keeps the preflight waiting for its probe until interrupted.
+    const r = await runMain(['run', scenario(), '--target', 'posthog', '--out', out], {
+      env: envFor({ POSTHOG_PROJECT_API_KEY: TOKEN_2 }),
+      signal: interrupt.signal,
+      onStderr: (text) => {
+        if (!interrupt.signal.aborted && text.includes('preflight:')) {
+          setTimeout(() => interrupt.abort(new Error('SIGINT')), 300);
+        }
+      },
+    });
+    assert.ok(interrupt.signal.aborted);
+    assert.equal(r.code, EXIT_CODES.INTERRUPTED, r.stderr);
+    assert.match(r.stderr, /interrupted during the preflight: no load was sent/);
+    assert.doesNotMatch(r.stderr, /unreachable/);
+    assert.deepEqual(readdirSync(out), []);
+  });
+});
+
+describe('main: an embedded target that drops every acknowledged event (a quota-limited project)', () => {
+  it('fails the probe preflight with exit 3 before any load', async () => {
+    const out = outDir('quota');
+    const file = scenarioFile(
+      'quota.yaml',
+      loadScenario({ rate: 200, duration: '2s', drainTimeout: '5s', sla: ['lost == 0'] }),
+    );
+    // What PostHog does to a project over its quota: 200 at capture, dropped in ingestion.
+    const r = await runMain([
+      'run',
+      file,
+      '--fault',
+      'drop-after-ack=1',
+      '--probe-timeout',
+      '2s',
+      '--out',
+      out,
+    ]);
+    assert.equal(r.code, EXIT_CODES.TARGET_PROBE_UNSEEN, r.stderr);
+    assert.match(r.stderr, /billing quota/);
+    assert.doesNotMatch(r.stderr, /^load /m);
+    assert.deepEqual(readdirSync(out), []);
+  });
+});
+
+describe('main: the report folder', () => {
+  it('an --out that cannot be written fails with exit 2 before the target starts', async () => {
+    const blocker = join(work, 'not-a-directory');
+    writeFileSync(blocker, 'a file where the folder should be');
+    const r = await runMain(['run', scenarioFile('out.yaml', VALID), '--out', join(blocker, 'reports')]);
+    assert.equal(r.code, EXIT_CODES.USAGE, r.stderr);
+    assert.match(
+      r.stderr,
+      /--out .*not-a-directory\/reports is not a writable directory \(ENOTDIR\).*nothing was sent/,
+    );
+    assert.doesNotMatch(r.stderr, /ingestbench run \d/, 'the run never started');
+  });
+
+  it('a report that cannot be written at the end: the summary is printed with where it failed, exit 4', async () => {
+    const file = scenarioFile(
+      'late.yaml',
+      loadScenario({ rate: 200, duration: '2s', drainTimeout: '10s', sla: ['lost == 0'] }),
+    );
+    const out = outDir('late');
+    const r = await runMain(['run', file, '--out', out], {
+      // Once the load runs, the folder is replaced by a file: the check passed, the write fails.
+      interactive: true,
+      onStderr: (text) => {
+        if (text.includes('\x1b[2Kload ') && statSync(out).isDirectory()) {
+          rmSync(out, { recursive: true });
+          writeFileSync(out, 'no longer a folder');
+        }
+      },
+    });
+    assert.equal(r.code, EXIT_CODES.INTERNAL, r.stderr);
+    assert.ok(statSync(out).isFile());
+    assert.match(r.stderr, /verdict: PASS/);
+    assert.match(r.stderr, /report: NOT written: cannot write the report into .*late-/);
+  });
+});
+
+describe('main: load applied', () => {
+  it('a rate far beyond what the machine can send fails "load applied" with exit 1', async () => {
+    // One request in flight of one event each: a few thousand events/s at most, asked for 200,000.
+    const text = `${loadScenario({ rate: 1000, duration: '1s', drainTimeout: '10s', sla: ['duplicates == 0'] }).replace('batch_size: 50', 'batch_size: 1')}load:\n  max_in_flight: 1\n`;
+    const out = outDir('overload');
+    const r = await runMain([
+      'run',
+      scenarioFile('overload.yaml', text),
+      '--rate',
+      '200000',
+      '--workers',
+      '1',
+      '--quiet',
+      '--out',
+      out,
+    ]);
+    assert.equal(r.code, EXIT_CODES.SLA_FAILED, r.stderr);
+    const { report } = onlyReport(out);
+    assert.equal(report.totals.planned, 200_000);
+    assert.ok(report.totals.dropped > 100_000, `${report.totals.dropped} dropped`);
+    const dropped = report.sla.find((c) => c.metric === 'dropped_rate');
+    const achieved = report.sla.find((c) => c.metric === 'rate.achieved_share');
+    assert.equal(dropped?.check, 'load applied: dropped_rate <= 1%');
+    assert.equal(dropped.pass, false);
+    assert.equal(dropped.value, report.totals.dropped / 200_000);
+    assert.equal(achieved?.check, 'load applied: rate.achieved_share >= 99%');
+    assert.equal(achieved.pass, false);
+    assert.equal(achieved.value, report.totals.rate.achieved / report.totals.rate.target);
+    assert.equal(report.verdict, 'fail');
+    assert.match(r.stderr, /FAIL {2}load applied: dropped_rate <= 1%/);
+  });
+});
+
+describe('main: validate and help', () => {
+  it('validate takes --rate and --duration and prints the total length', async () => {
+    const file = scenarioFile(
+      'phased.yaml',
+      VALID.replace('phases:\n', 'phases:\n  - kind: warmup\n    rate: 10\n    duration: 30s\n'),
+    );
+    const r = await runMain(['validate', file, '--duration', '10s', '--rate', '50']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /length {4}40\.0 s of phases \+ drain ≤ 1m 00s = at most 1m 40s/);
+    assert.match(r.stderr, /steady 10\.0 s @ 50\/s/);
+  });
+
+  it('-h, -v and help [command] print help and the version with exit 0', async () => {
+    const h = await runMain(['-h']);
+    assert.equal(h.code, 0);
+    assert.match(h.stdout, /^Usage: ingestbench <command>/m);
+    const v = await runMain(['-v']);
+    assert.equal(v.code, 0);
+    assert.match(v.stdout, /^\d+\.\d+\.\d+/);
+    const help = await runMain(['help', 'run']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /^Usage: ingestbench run <scenario\.yaml>/m);
+    assert.match(help.stdout, /--duration D\s+set only the steady phase's duration/);
+  });
+
+  it('--workers above the core count warns; --workers 0 and --rate -5 are refused for their value', async () => {
+    const zero = await runMain(['run', scenarioFile('w0.yaml', VALID), '--workers', '0']);
+    assert.equal(zero.code, EXIT_CODES.USAGE);
+    assert.match(zero.stderr, /--workers expects a whole number ≥ 1, got "0"/);
+    const negative = await runMain(['run', scenarioFile('r5.yaml', VALID), '--rate', '-5']);
+    assert.equal(negative.code, EXIT_CODES.USAGE);
+    assert.match(negative.stderr, /--rate expects a number > 0, got "-5"/);
+    assert.doesNotMatch(negative.stderr, /--rate=VALUE/);
+    // The warning comes before anything starts (here the unwritable --out then stops the run).
+    const blocker = join(work, 'workers-blocker');
+    writeFileSync(blocker, '');
+    const many = await runMain([
+      'run',
+      scenarioFile('w64.yaml', VALID),
+      '--workers',
+      '64',
+      '--out',
+      join(blocker, 'x'),
+    ]);
+    assert.equal(many.code, EXIT_CODES.USAGE);
+    assert.match(many.stderr, new RegExp(`warning: --workers 64 on ${availableParallelism()} cores`));
   });
 });

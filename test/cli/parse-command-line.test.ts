@@ -58,11 +58,21 @@ describe('parseCommandLine', () => {
   });
 
   it('refuses bad values, missing and extra positionals, and conflicting flags', () => {
-    assert.match(
-      usageError(['run', 'x.yaml', '--rate=-5']).message,
-      /--rate expects a positive number, got "-5"/,
+    assert.match(usageError(['run', 'x.yaml', '--rate=-5']).message, /--rate expects a number > 0, got "-5"/);
+    // A negative value is judged as the value it is, not as a missing one.
+    assert.equal(
+      usageError(['run', 'x.yaml', '--rate', '-5']).message,
+      '--rate expects a number > 0, got "-5"',
     );
-    assert.match(usageError(['run', 'x.yaml', '--rate', '-5']).message, /--rate needs a value/);
+    assert.equal(
+      usageError(['validate', 'x.yaml', '--rate', '-0.5']).message,
+      '--rate expects a number > 0, got "-0.5"',
+    );
+    assert.match(usageError(['run', 'x.yaml', '--out', '-x']).message, /--out needs a value/);
+    assert.equal(
+      usageError(['run', 'x.yaml', '--workers', '0']).message,
+      '--workers expects a whole number ≥ 1, got "0"',
+    );
     assert.match(
       usageError(['run', 'x.yaml', '--duration', 'soon']).message,
       /--duration expects a duration/,
@@ -80,6 +90,27 @@ describe('parseCommandLine', () => {
     const line = parseCommandLine(['run', '--help']);
     assert.equal(line.help, true);
     assert.equal(line.command?.name, 'run');
+  });
+
+  it('takes -h, -v and `help [command]` as --help and --version', () => {
+    assert.equal(parseCommandLine(['-h']).help, true);
+    assert.equal(parseCommandLine(['-v']).version, true);
+    const runHelp = parseCommandLine(['run', '-h']);
+    assert.equal(runHelp.help, true);
+    assert.equal(runHelp.command?.name, 'run');
+    const viaHelp = parseCommandLine(['help', 'validate']);
+    assert.equal(viaHelp.help, true);
+    assert.equal(viaHelp.command?.name, 'validate');
+    const bare = parseCommandLine(['help']);
+    assert.equal(bare.help, true);
+    assert.equal(bare.command, null);
+    assert.match(usageError(['help', 'rnu']).message, /unknown command "rnu" \(did you mean "run"\?\)/);
+  });
+
+  it('validate takes the --rate and --duration run takes', () => {
+    const line = parseCommandLine(['validate', 'x.yaml', '--rate', '50', '--duration', '10s']);
+    assert.equal(line.options['rate'], 50);
+    assert.equal(line.options['duration'], 10_000);
   });
 });
 

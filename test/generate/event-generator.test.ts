@@ -132,14 +132,30 @@ describe('EventGenerator', () => {
     }
   });
 
-  it('same seed and plan → the same events apart from run id and times', () => {
+  it('same seed and plan → the same events apart from run id, distinct ids and times', () => {
+    // Distinct ids carry a salt of the run id (ib-<seed>-<salt>-…); everything else is the seed's.
+    const salts = new Set<string>();
+    const unsalt = (text: string): string =>
+      text.replace(/ib-([0-9a-z]+)-([0-9a-z]+)-/g, (_m, seed: string, salt: string) => {
+        salts.add(salt);
+        return `ib-${seed}-SALT-`;
+      });
     const strip = (e: Event): unknown => {
       const { uuid, timestamp: _t, properties, ...rest } = e;
       const { ingestbench_run: _r, ...props } = properties;
-      return { ...rest, props, uuidTail: uuid.slice(14) };
+      return JSON.parse(unsalt(JSON.stringify({ ...rest, props, uuidTail: uuid.slice(14) }))) as unknown;
     };
     const a = generate(scenario, 'run-a', 500, 1, 3).map(strip);
+    assert.equal(salts.size, 1);
     const b = generate(scenario, 'run-b', 500, 1, 3, T0 + 3_600_000).map(strip);
+    assert.equal(salts.size, 2, 'the second run salts its distinct ids differently');
+    const idsOf = (runId: string): Set<string> =>
+      new Set(generate(scenario, runId, 500, 1, 3).map((e) => e.distinct_id));
+    const idsA = idsOf('run-a');
+    assert.ok(
+      [...idsOf('run-b')].every((id) => !idsA.has(id)),
+      'no distinct id is shared between runs',
+    );
     // The uuid's random bits carry the run tag: compare everything but the run's own bits.
     const noTag = (x: unknown): unknown => ({
       ...(x as object),

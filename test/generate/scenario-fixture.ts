@@ -86,6 +86,8 @@ export function testScenario(overrides: Partial<Scenario> = {}): Scenario {
     maxInFlight: 8,
     requestTimeoutMs: 5000,
     maxRetries: 2,
+    preflight: { probeTimeoutMs: 120_000 },
+    loadApplied: { maxDropped: 0.01, minAchieved: 0.99 },
     ...overrides,
   };
 }

@@ -12,7 +12,7 @@ const returningUsers = (p: UserPopulation): number[] => {
 describe('UserPopulation', () => {
   it('partitions users across workers: each user in exactly one worker', () => {
     const workers = [0, 1, 2].map(
-      (w) => new UserPopulation({ seed: 1, populationSize: 10, returningShare: 0 }, w, 3),
+      (w) => new UserPopulation({ seed: 1, populationSize: 10, returningShare: 0, runId: 'r1' }, w, 3),
     );
     assert.deepEqual(
       workers.map((w) => w.size),
@@ -26,11 +26,17 @@ describe('UserPopulation', () => {
   });
 
   it('starts the returning share identified, the same users whatever the worker count', () => {
-    const one = new UserPopulation({ seed: 5, populationSize: 20_000, returningShare: 0.3 }, 0, 1);
+    const one = new UserPopulation(
+      { seed: 5, populationSize: 20_000, returningShare: 0.3, runId: 'r1' },
+      0,
+      1,
+    );
     const returning = returningUsers(one);
     assert.ok(Math.abs(returning.length / 20_000 - 0.3) < 0.02, `${returning.length} returning`);
     const split = [0, 1].flatMap((w) =>
-      returningUsers(new UserPopulation({ seed: 5, populationSize: 20_000, returningShare: 0.3 }, w, 2)),
+      returningUsers(
+        new UserPopulation({ seed: 5, populationSize: 20_000, returningShare: 0.3, runId: 'r1' }, w, 2),
+      ),
     );
     assert.deepEqual(
       split.sort((a, b) => a - b),
@@ -39,8 +45,8 @@ describe('UserPopulation', () => {
   });
 
   it('derives ids from the seed so scenarios do not share people', () => {
-    const a = new UserPopulation({ seed: 1, populationSize: 1, returningShare: 0 }, 0, 1);
-    const b = new UserPopulation({ seed: 2, populationSize: 1, returningShare: 0 }, 0, 1);
+    const a = new UserPopulation({ seed: 1, populationSize: 1, returningShare: 0, runId: 'r1' }, 0, 1);
+    const b = new UserPopulation({ seed: 2, populationSize: 1, returningShare: 0, runId: 'r1' }, 0, 1);
     assert.notEqual(a.anonymousId(0), b.anonymousId(0));
     assert.notEqual(a.anonymousId(0), a.identifiedId(0));
   });

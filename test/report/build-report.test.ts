@@ -25,7 +25,7 @@ describe('buildReport', () => {
   const report = buildReport(fixtureInputs());
 
   it('accounts every event from the ledger and the exact row counts', () => {
-    assert.equal(report.schemaVersion, 1);
+    assert.equal(report.schemaVersion, 2);
     assert.deepEqual(
       { ...report.classes.identified, rate: null },
       {
@@ -188,8 +188,14 @@ describe('buildReport', () => {
   it('prints the summary table with per-class percentiles, counts and the verdict', () => {
     const text = renderSummary(report);
     assert.match(text, /^visible\s+all\s+96\s+/m);
-    assert.match(text, /±1\.04 s/);
-    assert.match(text, /^created_at\s+all\s+2\s+/m);
+    // The resolution is a one-sided bound (a figure may be late by it, never early): never ±.
+    assert.match(text, /\+≤1\.04 s/);
+    assert.match(text, /resolution \+≤1\.04 s/);
+    for (const rendering of [text, renderMarkdown(report), renderHtml(report)]) {
+      assert.ok(!rendering.includes('±'), 'no ± anywhere');
+      assert.ok(rendering.includes('+≤1.04 s'), 'the bound in every rendering');
+    }
+    assert.match(text, /^created_at \(ingestion worker\)\s+all\s+2\s+/m);
     assert.match(text, /^anonymous\s+108\s+107\s+106\s+1\s+1\s+0\s+104\s+2\s+2\s+/m);
     assert.match(text, /lost 2 \(1\.69% of acknowledged\), duplicates 2, capture error rate 0\.84%/);
     assert.match(text, /verdict: PASS/);
@@ -222,9 +228,12 @@ describe('metricLookup', () => {
     assert.equal(lookup('anonymous.lost_rate'), 2 / 106);
     assert.equal(lookup('lost_rate'), 2 / 118);
     assert.equal(lookup('capture.error_rate'), (119 - 118) / 119);
-    assert.equal(lookup('rate.achieved'), 0.99);
-    assert.equal(lookup('rate.achieved_eps'), 9.9);
+    assert.equal(lookup('rate.achieved_share'), 0.99);
+    assert.equal(lookup('rate.achieved'), 9.9);
     assert.equal(lookup('planned'), 120);
+    assert.equal(lookup('failed'), report.totals.failed);
+    assert.equal(lookup('dropped_rate'), report.totals.dropped / 120);
+    assert.equal(lookup('anonymous.dropped_rate'), 1 / 108);
     assert.equal(lookup('identified.lost_rate'), 0);
     assert.equal(lookup('visible.p42'), null);
     assert.equal(lookup('nonsense'), null);

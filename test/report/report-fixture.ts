@@ -48,6 +48,8 @@ export const scenario: Scenario = {
   maxInFlight: 8,
   requestTimeoutMs: 5000,
   maxRetries: 2,
+  preflight: { probeTimeoutMs: 120_000 },
+  loadApplied: { maxDropped: 0.01, minAchieved: 0.99 },
 };
 
 /**
@@ -79,6 +81,7 @@ export function fixtureInputs(): ReportInputs & {
     startedAt: T0,
     endedAt: T0 + 12_500,
     partial: false,
+    failure: null,
     counts: {
       anonymous: { planned: 108, sent: 106, acknowledged: 105, rejected: 1, dropped: 1, failed: 0 },
       identified: { planned: 12, sent: 12, acknowledged: 12, rejected: 0, dropped: 0, failed: 0 },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { IngestbenchError } from '../../src/errors.js';
-import { formatDuration, parseDuration, tryParseDuration } from '../../src/scenario/parse-duration.js';
+import { parseDuration, tryParseDuration } from '../../src/scenario/parse-duration.js';
 
 describe('parseDuration', () => {
   it('reads every unit and compound forms', () => {
@@ -33,22 +33,5 @@ describe('parseDuration', () => {
     assert.ok(!noUnit.ok && noUnit.message.includes('has no unit'));
     const order = tryParseDuration('30s1m');
     assert.ok(!order.ok && order.message.includes('largest to smallest'));
-  });
-});
-
-describe('formatDuration', () => {
-  it('writes the shortest exact form, which parses back to the same value', () => {
-    const cases: [number, string][] = [
-      [250, '250ms'],
-      [30_000, '30s'],
-      [90_000, '1m30s'],
-      [3_600_000, '1h'],
-      [3_723_004, '1h2m3s4ms'],
-      [0, '0s'],
-    ];
-    for (const [ms, text] of cases) {
-      assert.equal(formatDuration(ms), text);
-      assert.equal(parseDuration(text), ms);
-    }
   });
 });

@@ -69,6 +69,30 @@ describe('resolveScenario defaults', () => {
     assert.equal(s.maxInFlight, 64);
     assert.equal(s.requestTimeoutMs, 10_000);
     assert.equal(s.maxRetries, 3);
+    assert.deepEqual(s.preflight, { probeTimeoutMs: 120_000 });
+    assert.deepEqual(s.loadApplied, { maxDropped: 0.01, minAchieved: 0.99 });
+  });
+
+  it('load_applied takes percentages or fractions, or false; preflight.probe_timeout a duration', () => {
+    const relaxed = parseScenario(
+      `${MINIMAL}load_applied: { max_dropped: 5%, min_achieved: 0.9 }\npreflight: { probe_timeout: 30s }\n`,
+      '<inline>',
+    );
+    assert.deepEqual(relaxed.loadApplied, { maxDropped: 0.05, minAchieved: 0.9 });
+    assert.deepEqual(relaxed.preflight, { probeTimeoutMs: 30_000 });
+    assert.equal(parseScenario(`${MINIMAL}load_applied: false\n`, '<inline>').loadApplied, null);
+    assert.deepEqual(parseScenario(MINIMAL, '<inline>', { probeTimeoutMs: 5_000 }).preflight, {
+      probeTimeoutMs: 5_000,
+    });
+    assert.throws(
+      () => parseScenario(`${MINIMAL}load_applied: { max_dropped: lots }\n`, '<inline>'),
+      (e: unknown) =>
+        e instanceof IngestbenchError && e.code === 'SCENARIO_INVALID' && /load_applied/.test(e.message),
+    );
+    assert.throws(
+      () => parseScenario(`${MINIMAL}load_applied: true\n`, '<inline>'),
+      (e: unknown) => e instanceof IngestbenchError && e.code === 'SCENARIO_INVALID',
+    );
   });
 
   it('reads the query budget: per minute (or the older query_budget), per hour, concurrency', () => {

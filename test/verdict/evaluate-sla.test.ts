@@ -4,9 +4,12 @@ import { evaluateSla } from '../../src/verdict/evaluate-sla.js';
 import { formatSlaValue } from '../../src/verdict/format-sla-value.js';
 import { parseSlaExpression } from '../../src/verdict/parse-sla.js';
 
-const checks = ['visible.p99 < 30s', 'lost == 0', 'capture.error_rate < 0.1%', 'rate.achieved >= 98%'].map(
-  parseSlaExpression,
-);
+const checks = [
+  'visible.p99 < 30s',
+  'lost == 0',
+  'capture.error_rate < 0.1%',
+  'rate.achieved_share >= 98%',
+].map(parseSlaExpression);
 
 function lookupFrom(values: Record<string, number | null>): (metric: string) => number | null {
   return (metric) => values[metric] ?? null;
@@ -16,7 +19,12 @@ describe('evaluateSla', () => {
   it('passes when every check holds', () => {
     const { results, verdict } = evaluateSla(
       checks,
-      lookupFrom({ 'visible.p99': 4_200, lost: 0, 'capture.error_rate': 0.0005, 'rate.achieved': 0.99 }),
+      lookupFrom({
+        'visible.p99': 4_200,
+        lost: 0,
+        'capture.error_rate': 0.0005,
+        'rate.achieved_share': 0.99,
+      }),
     );
     assert.equal(verdict, 'pass');
     assert.deepEqual(
@@ -38,7 +46,7 @@ describe('evaluateSla', () => {
   it('fails on one broken check, and only that one', () => {
     const { results, verdict } = evaluateSla(
       checks,
-      lookupFrom({ 'visible.p99': 30_000, lost: 0, 'capture.error_rate': 0, 'rate.achieved': 1 }),
+      lookupFrom({ 'visible.p99': 30_000, lost: 0, 'capture.error_rate': 0, 'rate.achieved_share': 1 }),
     );
     assert.equal(verdict, 'fail');
     assert.deepEqual(
@@ -55,7 +63,7 @@ describe('evaluateSla', () => {
     assert.equal(at('lost < 0', 0), false);
     assert.equal(at('sent > 10', 11), true);
     assert.equal(at('sent > 10', 10), false);
-    assert.equal(at('rate.achieved >= 98%', 0.98), true);
+    assert.equal(at('rate.achieved_share >= 98%', 0.98), true);
     assert.equal(at('duplicates != 0', 0), false);
     assert.equal(at('duplicates != 0', 2), true);
   });
@@ -85,7 +93,7 @@ describe('formatSlaValue', () => {
   it('writes each unit for humans', () => {
     assert.equal(formatSlaValue(250, 'ms'), '250ms');
     assert.equal(formatSlaValue(4_217, 'ms'), '4.22s');
-    assert.equal(formatSlaValue(90_400, 'ms'), '1m30s');
+    assert.equal(formatSlaValue(90_400, 'ms'), '1m 30s');
     assert.equal(formatSlaValue(0.001, 'fraction'), '0.1%');
     assert.equal(formatSlaValue(0.98, 'fraction'), '98%');
     assert.equal(formatSlaValue(12, 'count'), '12');

@@ -22,7 +22,7 @@ describe('SLA_METRICS', () => {
   it('has every scoped metric and the three global ones, each once', () => {
     const paths = SLA_METRICS.map((m) => m.path);
     assert.equal(new Set(paths).size, paths.length);
-    assert.equal(paths.length, 3 * (3 * 5 + 9 + 1) + 3);
+    assert.equal(paths.length, 3 * (3 * 5 + 9 + 3) + 3);
     for (const scope of ['', 'anonymous.', 'identified.']) {
       for (const name of ['visible', 'ack', 'sendDelay']) {
         for (const stat of ['p50', 'p90', 'p99', 'p999', 'max']) {
@@ -45,8 +45,8 @@ describe('SLA_METRICS', () => {
       assert.equal(SLA_METRICS.find((m) => m.path === `${scope}lost_rate`)?.unit, 'fraction');
     }
     assert.equal(SLA_METRICS.find((m) => m.path === 'capture.error_rate')?.unit, 'fraction');
-    assert.equal(SLA_METRICS.find((m) => m.path === 'rate.achieved')?.unit, 'fraction');
-    assert.equal(SLA_METRICS.find((m) => m.path === 'rate.achieved_eps')?.unit, 'eps');
+    assert.equal(SLA_METRICS.find((m) => m.path === 'rate.achieved_share')?.unit, 'fraction');
+    assert.equal(SLA_METRICS.find((m) => m.path === 'rate.achieved')?.unit, 'eps');
     assert.ok(SLA_METRICS.every((m) => m.description.length > 10));
   });
 });
@@ -56,7 +56,7 @@ describe('parseSlaExpression', () => {
     assert.deepEqual(check('visible.p99 < 5m'), ['visible.p99', '<', 300_000]);
     assert.deepEqual(check('lost == 0'), ['lost', '==', 0]);
     assert.deepEqual(check('capture.error_rate < 0.1%'), ['capture.error_rate', '<', 0.001]);
-    assert.deepEqual(check('rate.achieved >= 98%'), ['rate.achieved', '>=', 0.98]);
+    assert.deepEqual(check('rate.achieved_share >= 98%'), ['rate.achieved_share', '>=', 0.98]);
     assert.deepEqual(check('anonymous.visible.p99 < 2m'), ['anonymous.visible.p99', '<', 120_000]);
   });
 
@@ -74,9 +74,9 @@ describe('parseSlaExpression', () => {
     assert.deepEqual(check('visible.p90 < 1.5s'), ['visible.p90', '<', 1_500]);
     assert.deepEqual(check('lost_rate < 0.0001'), ['lost_rate', '<', 0.0001]);
     assert.deepEqual(check('anonymous.lost_rate <= 1%'), ['anonymous.lost_rate', '<=', 0.01]);
-    assert.deepEqual(check('rate.achieved >= 0.98'), ['rate.achieved', '>=', 0.98]);
-    assert.deepEqual(check('rate.achieved_eps >= 1900'), ['rate.achieved_eps', '>=', 1900]);
-    assert.deepEqual(check('rate.achieved_eps >= 1900/s'), ['rate.achieved_eps', '>=', 1900]);
+    assert.deepEqual(check('rate.achieved_share >= 0.98'), ['rate.achieved_share', '>=', 0.98]);
+    assert.deepEqual(check('rate.achieved >= 1900'), ['rate.achieved', '>=', 1900]);
+    assert.deepEqual(check('rate.achieved >= 1900/s'), ['rate.achieved', '>=', 1900]);
   });
 
   it('refuses units that do not fit the metric', () => {
@@ -87,7 +87,7 @@ describe('parseSlaExpression', () => {
     assert.match(failure('duplicates < 5s').message, /whole number/);
     assert.match(failure('capture.error_rate < 5').message, /would mean 500%/);
     assert.match(failure('capture.error_rate < 5s').message, /share, not a duration/);
-    assert.match(failure('rate.achieved_eps > 5m').message, /events\/s/);
+    assert.match(failure('rate.achieved > 5m').message, /events\/s/);
   });
 
   it('puts the caret under the bad part', () => {

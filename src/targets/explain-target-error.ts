@@ -1,0 +1,54 @@
+// Query API failures as the user can act on them: the query client knows URLs and HTTP statuses,
+// the target knows which of the user's settings produced them (POSTHOG_QUERY_HOST,
+// POSTHOG_PROJECT_ID, …). Matched on status, never on message text.
+
+import { IngestbenchError } from '../errors.js';
+import { QueryError } from '../observe/query-client.js';
+import { publicUrl } from '../public-url.js';
+import type { Target, TargetSettingNames } from './target.js';
+
+const PLAIN_NAMES: TargetSettingNames = {
+  captureHost: 'the capture URL',
+  queryHost: 'the query URL',
+  project: 'the project id',
+  token: 'the project token',
+  personalKey: 'the personal API key',
+};
+
+export function settingNamesOf(target: Pick<Target, 'settingNames'>): TargetSettingNames {
+  return target.settingNames ?? PLAIN_NAMES;
+}
+
+/** The same failure with a message that names the user's settings; other errors unchanged. */
+export function explainTargetError(
+  error: unknown,
+  target: Pick<Target, 'settingNames' | 'queryUrl' | 'projectId'>,
+): unknown {
+  if (!(error instanceof QueryError)) return error;
+  const names = settingNamesOf(target);
+  const where = `${publicUrl(target.queryUrl)}/api/projects/${encodeURIComponent(target.projectId)}/query`;
+  const options = { cause: error };
+  if (error.status === 404) {
+    return new IngestbenchError(
+      'TARGET_REFUSED',
+      `query API at ${where} not found (HTTP 404): check ${names.queryHost} (the query API's base URL; PostHog Cloud: https://us.posthog.com or https://eu.posthog.com) and ${names.project}`,
+      options,
+    );
+  }
+  if (error.status === 401 || error.status === 403) {
+    return new IngestbenchError(
+      'TARGET_AUTH',
+      `query API at ${where} refused the personal API key (HTTP ${error.status}): check ${names.personalKey}, that it has query read access, and that it may read project ${names.project}`,
+      options,
+    );
+  }
+  if (error.status === null) {
+    const code = (error.cause as { code?: unknown } | undefined)?.code;
+    return new IngestbenchError(
+      'TARGET_UNREACHABLE',
+      `query API at ${where} did not answer${typeof code === 'string' ? ` (${code})` : ''}: check that the target is running and ${names.queryHost} is right`,
+      options,
+    );
+  }
+  return error;
+}
