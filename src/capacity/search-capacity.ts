@@ -1,0 +1,103 @@
+// The capacity search for one class: ramp the offered rate up in steps until a step fails, then
+// bisect between the best passing and the lowest failing rate until they are within `resolution`
+// of each other, so the knee lies within one step. Pure apart from the step runner it is given
+// (tests drive it with a fake one whose knee they choose).
+//
+// The generator's ceiling bounds the ramp: a rate this machine cannot send is never asked for, and
+// when every step up to the ceiling passes, or a step fails because the generator fell behind
+// while capture kept up, the answer is "at least" the best passing rate, limited by the generator,
+// never a figure the generator made up.
+
+import { IngestbenchError } from '../errors.js';
+import type { CapacityStep, LimitedBy } from './capacity-types.js';
+
+export interface SearchOptions {
+  /** First offered rate, events/s. */
+  readonly startRate: number;
+  /** The highest rate the generator can offer, events/s. */
+  readonly ceiling: number;
+  /** Ramp factor between steps (default 2). */
+  readonly growth?: number;
+  /** Bisect until failedAt ≤ sustainable × (1 + resolution) (default 0.1). */
+  readonly resolution?: number;
+  /** Steps at most, ramp and bisection together (default 16). */
+  readonly maxSteps?: number;
+  /** The lowest rate worth trying when even the first step fails (default 1 event/s). */
+  readonly minRate?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface SearchResult {
+  readonly sustainable: number | null;
+  readonly failedAt: number | null;
+  readonly limitedBy: LimitedBy;
+  readonly resolved: boolean;
+  readonly steps: readonly CapacityStep[];
+}
+
+/** Runs one step at `rate` events/s and judges it. */
+export type StepRunner = (rate: number) => Promise<CapacityStep>;
+
+export async function searchCapacity(runStep: StepRunner, options: SearchOptions): Promise<SearchResult> {
+  const growth = options.growth ?? 2;
+  const resolution = options.resolution ?? 0.1;
+  const maxSteps = options.maxSteps ?? 16;
+  const minRate = options.minRate ?? 1;
+  if (!(growth > 1) || !(resolution > 0) || !(options.startRate > 0) || !(options.ceiling > 0)) {
+    throw new IngestbenchError(
+      'USAGE',
+      `capacity search needs growth > 1, resolution > 0 and positive rates (growth ${growth}, resolution ${resolution}, start ${options.startRate}/s, ceiling ${options.ceiling}/s)`,
+    );
+  }
+  const steps: CapacityStep[] = [];
+  let best: number | null = null;
+  let lowestFail: number | null = null;
+  let generatorBound = false;
+  let rate: number | null = roundRate(Math.min(options.startRate, options.ceiling));
+
+  while (rate !== null && steps.length < maxSteps && options.signal?.aborted !== true) {
+    const step = await runStep(rate);
+    steps.push(step);
+    if (step.pass) best = Math.max(best ?? 0, rate);
+    else if (step.failedBy === 'generator') {
+      // This machine cannot send `rate`: what lies above the best pass is not the target's to fail.
+      generatorBound = true;
+      break;
+    } else lowestFail = Math.min(lowestFail ?? Number.POSITIVE_INFINITY, rate);
+    rate = nextRate(best, lowestFail);
+  }
+
+  const resolved = best !== null && lowestFail !== null && lowestFail <= best * (1 + resolution) + 1;
+  return {
+    sustainable: best,
+    failedAt: lowestFail,
+    limitedBy: generatorBound || lowestFail === null ? 'generator' : 'target',
+    resolved,
+    steps,
+  };
+
+  /** The next rate to try, or null when the search is done. */
+  function nextRate(pass: number | null, fail: number | null): number | null {
+    if (fail === null) {
+      // Ramping up: stop at the ceiling once it has passed.
+      if (pass !== null && pass >= roundRate(options.ceiling)) {
+        generatorBound = true;
+        return null;
+      }
+      return roundRate(Math.min((pass ?? options.startRate) * growth, options.ceiling));
+    }
+    if (pass === null) {
+      // Even the first step failed: ramp down.
+      const down = roundRate(fail / growth);
+      return down < minRate || down >= fail ? null : down;
+    }
+    if (fail <= pass * (1 + resolution) + 1) return null;
+    const middle = roundRate((pass + fail) / 2);
+    return middle <= pass || middle >= fail ? null : middle;
+  }
+}
+
+/** Whole events/s: steps are planned and reported in them. */
+function roundRate(rate: number): number {
+  return Math.max(1, Math.round(rate));
+}
