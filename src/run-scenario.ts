@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { debuglog } from 'node:util';
 import { Ledger } from './load/ledger.js';
-import { planLoad } from './load/plan-load.js';
+import { planLoad, type LoadPlan } from './load/plan-load.js';
 import { runLoad, type LoadProgress } from './load/run-load.js';
 import { measureCost, scrapeCostCounters } from './measure/measure-cost.js';
 import { createQueryClient } from './observe/query-client.js';
@@ -29,6 +29,8 @@ export interface RunScenarioOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: RunProgress) => void;
   readonly runId?: string;
+  /** Called once observation has ended, for callers that read the ledger itself (capacity steps). */
+  readonly inspect?: (run: { ledger: Ledger; plan: LoadPlan; observation: ObservationResult }) => void;
 }
 
 export type RunProgress =
@@ -114,6 +116,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
       clearInterval(ticker);
     }
   }
+  options.inspect?.({ ledger, plan, observation });
   const cost =
     target.metricsUrl && costBefore
       ? measureCost(costBefore, await scrapeCostCounters(target.metricsUrl))

@@ -27,7 +27,9 @@ export function judgeStep(m: StepMeasurement, criteria: StepCriteria): StepVerdi
     target.push(`capture refused or failed ${m.errors} of ${m.sent} events`);
   }
   if (m.unseen > 0 && m.unseen / Math.max(1, m.acknowledged) > 0.01) {
-    target.push(`${m.unseen} of ${m.acknowledged} acknowledged events were not visible by the end of the drain`);
+    target.push(
+      `${m.unseen} of ${m.acknowledged} acknowledged events were not visible by the end of the drain`,
+    );
   }
   if (m.visibleP99Ms === null) {
     if (m.acknowledged > 0) target.push('no acknowledged event became visible');
@@ -48,7 +50,9 @@ export function judgeStep(m: StepMeasurement, criteria: StepCriteria): StepVerdi
   }
   const captureSlow = m.ackP99Ms !== null && m.ackP99Ms > criteria.maxAckP99Ms;
   if (load.length > 0 && captureSlow) {
-    target.push(...load.map((r) => `${r} (capture ack p99 ${ms(m.ackP99Ms!)}: the target held the load back)`));
+    target.push(
+      ...load.map((r) => `${r} (capture ack p99 ${ms(m.ackP99Ms!)}: the target held the load back)`),
+    );
     load.length = 0;
   }
 

@@ -11,8 +11,14 @@ describe('searchCapacity', () => {
       const result = await searchCapacity(fake.run, { startRate: 100, ceiling: 100_000, resolution: 0.1 });
       assert.equal(result.limitedBy, 'target', `knee ${knee}`);
       assert.equal(result.resolved, true, `knee ${knee}`);
-      assert.ok(result.sustainable! <= knee && knee < result.failedAt!, `knee ${knee}: ${JSON.stringify(result)}`);
-      assert.ok(result.failedAt! <= result.sustainable! * 1.1 + 1, `knee ${knee}: ${result.sustainable}..${result.failedAt}`);
+      assert.ok(
+        result.sustainable! <= knee && knee < result.failedAt!,
+        `knee ${knee}: ${JSON.stringify(result)}`,
+      );
+      assert.ok(
+        result.failedAt! <= result.sustainable! * 1.1 + 1,
+        `knee ${knee}: ${result.sustainable}..${result.failedAt}`,
+      );
       // Ramp: doubling from 100 until the first failure.
       const firstFail = fake.rates.findIndex((r) => r > knee);
       assert.deepEqual(
@@ -52,7 +58,12 @@ describe('searchCapacity', () => {
 
   it('stops after maxSteps and says the knee is not resolved', async () => {
     const fake = fakeStepRunner(1000);
-    const result = await searchCapacity(fake.run, { startRate: 100, ceiling: 100_000, maxSteps: 5, resolution: 0.01 });
+    const result = await searchCapacity(fake.run, {
+      startRate: 100,
+      ceiling: 100_000,
+      maxSteps: 5,
+      resolution: 0.01,
+    });
     assert.equal(fake.rates.length, 5);
     assert.equal(result.resolved, false);
     assert.equal(result.limitedBy, 'target');
