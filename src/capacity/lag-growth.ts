@@ -15,7 +15,7 @@ export function lagGrowth(
   const late: number[] = [];
   for (const shard of ledger.shards) {
     for (let seq = 0; seq < shard.capacity; seq++) {
-      if (shard.status[seq] !== EventStatus.acknowledged) continue;
+      if (shard.status[seq] !== EventStatus.acknowledged || !shard.isMeasured(seq)) continue;
       const intended = shard.intended[seq]!;
       const offset = intended - window.startMs;
       const bucket = offset < quarter ? early : offset >= window.durationMs - quarter ? late : null;

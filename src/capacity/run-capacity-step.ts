@@ -7,7 +7,7 @@ import type { EventClass, Scenario } from '../scenario/scenario.js';
 import type { Target } from '../targets/target.js';
 import { awaitTargetIdle } from './await-target-idle.js';
 import type { CapacityStep, StepCriteria, StepMeasurement, StepRole } from './capacity-types.js';
-import { classPureScenario } from './class-pure-scenario.js';
+import { classPureScenario, stepWarmupMs } from './class-pure-scenario.js';
 import { judgeStep } from './judge-step.js';
 import { lagGrowth } from './lag-growth.js';
 import type { Report } from '../report/report-types.js';
@@ -53,14 +53,15 @@ export async function runCapacityStep(
     ...(settings.onProgress ? { onProgress: settings.onProgress } : {}),
     inspect: ({ ledger, plan, observation }) => {
       drained = observation.drained;
+      const warmupMs = stepWarmupMs(settings.stepDurationMs);
       growth = lagGrowth(ledger, {
-        startMs: plan.startAtMs,
-        durationMs: plan.durationMs,
+        startMs: plan.startAtMs + warmupMs,
+        durationMs: plan.durationMs - warmupMs,
         observedUntilMs: observation.endedAt,
       });
     },
   });
-  const measured = stepMeasurement(report, eventClass, rate, growth);
+  const measured = stepMeasurement(report, eventClass, rate, growth, settings.stepDurationMs);
   await awaitTargetIdle(target, {
     drained,
     coolDownMs: Math.max(settings.stepDurationMs, criteria.visibleP99Ms),
@@ -76,6 +77,8 @@ export function stepMeasurement(
   eventClass: EventClass,
   rate: number,
   lagGrowthMs: number | null,
+  /** The measured part of the step (its warm-up excluded). */
+  durationMs: number,
 ): StepMeasurement {
   const totals = report.classes[eventClass];
   const visible = report.latency.visible[eventClass];
@@ -84,7 +87,7 @@ export function stepMeasurement(
   const processCpu = cost ? Object.values(cost.processCpuSeconds).reduce((a, b) => a + b, 0) : 0;
   return {
     rate,
-    durationMs: report.run.plan.durationMs,
+    durationMs,
     planned: totals.planned,
     sent: totals.sent,
     acknowledged: totals.acknowledged,

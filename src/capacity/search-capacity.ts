@@ -4,9 +4,9 @@
 // (tests drive it with a fake one whose knee they choose).
 //
 // The generator's ceiling bounds the ramp: a rate this machine cannot send is never asked for, and
-// when every step up to the ceiling passes, or a step fails because the generator fell behind
-// while capture kept up, the answer is "at least" the best passing rate, limited by the generator,
-// never a figure the generator made up.
+// when every step up to the ceiling passes, or a step fails twice in a row because the generator
+// fell behind while capture kept up, the answer is "at least" the best passing rate, limited by the
+// generator, never a figure the generator made up.
 
 import { IngestbenchError } from '../errors.js';
 import type { CapacityStep, LimitedBy } from './capacity-types.js';
@@ -55,12 +55,19 @@ export async function searchCapacity(runStep: StepRunner, options: SearchOptions
   let generatorBound = false;
   let rate: number | null = roundRate(Math.min(options.startRate, options.ceiling));
 
+  let retried: number | null = null;
   while (rate !== null && steps.length < maxSteps && options.signal?.aborted !== true) {
     const step = await runStep(rate);
     steps.push(step);
     if (step.pass) best = Math.max(best ?? 0, rate);
     else if (step.failedBy === 'generator') {
-      // This machine cannot send `rate`: what lies above the best pass is not the target's to fail.
+      // A generator hiccup (a neighbour's burst on a shared machine) gets one more try; twice at
+      // the same rate, this machine cannot send it, and what lies above the best pass is not the
+      // target's to fail.
+      if (retried !== rate) {
+        retried = rate;
+        continue;
+      }
       generatorBound = true;
       break;
     } else lowestFail = Math.min(lowestFail ?? Number.POSITIVE_INFINITY, rate);

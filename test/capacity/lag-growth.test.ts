@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { lagGrowth } from '../../src/capacity/lag-growth.js';
-import { EventStatus, Ledger } from '../../src/load/ledger.js';
+import { EventStatus, Ledger, LedgerFlag } from '../../src/load/ledger.js';
 
 /** One shard of `n` acknowledged events, 10 ms apart from t = 0, seen after `latency(i)` ms (NaN: unseen). */
 function ledgerOf(n: number, latency: (i: number) => number): Ledger {
@@ -10,6 +10,7 @@ function ledgerOf(n: number, latency: (i: number) => number): Ledger {
   for (let i = 0; i < n; i++) {
     shard.intended[i] = i * 10;
     shard.status[i] = EventStatus.acknowledged;
+    shard.flags[i] = LedgerFlag.measured;
     shard.visible[i] = i * 10 + latency(i);
   }
   return ledger;
@@ -41,6 +42,14 @@ describe('lagGrowth', () => {
     )!;
     // Last quarter: events at 3000..3990 ms, unseen until 10,000 ms: median latency ≈ 6505 ms.
     assert.ok(Math.abs(growth - (10_000 - 3495 - 100)) <= 1, String(growth));
+  });
+
+  it('leaves warm-up (unmeasured) events out', () => {
+    const ledger = ledgerOf(400, (i) => (i < 100 ? 5000 : 300));
+    for (let i = 0; i < 100; i++) ledger.shard(0).flags[i] = 0;
+    // The first quarter is all warm-up: nothing to compare with.
+    assert.equal(lagGrowth(ledger, window), null);
+    assert.equal(lagGrowth(ledger, { ...window, startMs: 1000, durationMs: 3000 }), 0);
   });
 
   it('says nothing with too few events', () => {

@@ -51,9 +51,27 @@ describe('searchCapacity', () => {
   it('stops at a generator failure below the ceiling it was given', async () => {
     const fake = fakeStepRunner(50_000, 1000);
     const result = await searchCapacity(fake.run, { startRate: 100, ceiling: 100_000 });
-    assert.deepEqual(fake.rates, [100, 200, 400, 800, 1600]);
+    // 1600 is tried twice: a generator failure gets one more chance.
+    assert.deepEqual(fake.rates, [100, 200, 400, 800, 1600, 1600]);
     assert.equal(result.limitedBy, 'generator');
     assert.equal(result.sustainable, 800);
+  });
+
+  it('retries a step the generator failed once, and goes on when it passes the second time', async () => {
+    const fake = fakeStepRunner(1000);
+    let hiccup = true;
+    const result = await searchCapacity(
+      async (rate) => {
+        const step = await fake.run(rate);
+        if (rate !== 400 || !hiccup) return step;
+        hiccup = false;
+        return { ...step, pass: false, failedBy: 'generator', reasons: ['send delay'] };
+      },
+      { startRate: 100, ceiling: 100_000, resolution: 0.1 },
+    );
+    assert.deepEqual(fake.rates.slice(0, 6), [100, 200, 400, 400, 800, 1600]);
+    assert.equal(result.limitedBy, 'target');
+    assert.ok(result.sustainable! <= 1000 && result.failedAt! > 1000);
   });
 
   it('stops after maxSteps and says the knee is not resolved', async () => {
