@@ -1,6 +1,7 @@
 // `npm run bench -- <name>`: benchmarks print figures (ratios where a comparison is meant, since
 // this machine is shared and absolute times drift). Nothing here is asserted by the test suite.
 
+import { runCapacityBench } from './capacity.js';
 import { runHarnessSendBench } from './harness-send.js';
 import { runReferenceBench } from './reference.js';
 import { runReferenceIngestBench } from './reference-ingest.js';
@@ -13,6 +14,10 @@ const BENCHES: Record<string, { help: string; run: () => Promise<unknown> }> = {
   ingest: {
     help: 'the ingestion core alone (no HTTP, no queue): events/s and CPU per event for each class',
     run: () => runReferenceIngestBench(),
+  },
+  capacity: {
+    help: "each class's capacity on the embedded target (pinned to one core), their ratio and the CPU-per-event ratio",
+    run: runCapacityBench,
   },
   harness: {
     help: 'the load generator: black-hole throughput vs autocannon, rate accuracy, ledger bytes per event',
