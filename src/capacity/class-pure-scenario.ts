@@ -63,9 +63,12 @@ export function classPureScenario(
   };
 }
 
-/** The unmeasured lead-in of a step at its rate: a fifth of the step, from 1 s to 5 s. */
+/**
+ * The unmeasured lead-in of a step at its rate: a fifth of the step, from 2 s to 5 s (load workers
+ * can take over a second to start on a loaded machine, and their first sends would be late).
+ */
 export function stepWarmupMs(stepDurationMs: number): number {
-  return Math.min(5000, Math.max(1000, stepDurationMs / 5));
+  return Math.min(5000, Math.max(2000, stepDurationMs / 5));
 }
 
 /**

@@ -1,12 +1,14 @@
 // The load generator's ceiling on this machine: how many events/s of this class's load it can put
 // on the wire when nothing holds it back. A burst at full speed into a sink that answers every
-// request at once (no parsing, no storing) on 127.0.0.1; the acknowledged events over the burst
-// are the ceiling. The search never offers more than this, so a capacity above it is reported as
+// request at once (no parsing, no storing) on 127.0.0.1; the events acknowledged per second over
+// the burst's whole seconds are the ceiling. The search never offers more than this, so a capacity above it is reported as
 // "at least" what was sent, never as a rate the generator could not have produced.
 
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { IngestbenchError } from '../errors.js';
 import { Ledger } from '../load/ledger.js';
+import type { TimelinePoint } from '../load/load-tally.js';
 import { planLoad } from '../load/plan-load.js';
 import { runLoad } from '../load/run-load.js';
 import type { Scenario } from '../scenario/scenario.js';
@@ -18,7 +20,7 @@ export async function measureGeneratorCeiling(
   scenario: Scenario,
   options: { readonly workers: number; readonly burstMs?: number; readonly signal?: AbortSignal },
 ): Promise<number> {
-  const burstMs = options.burstMs ?? 2000;
+  const burstMs = options.burstMs ?? 3000;
   const server = await listen();
   try {
     const port = (server.address() as AddressInfo).port;
@@ -39,8 +41,8 @@ export async function measureGeneratorCeiling(
     const plan = planLoad(burst, {
       workers: options.workers,
       runId: `ceiling-${Date.now().toString(36)}`,
-      // Worker start-up stays out of the burst.
-      startAtMs: Date.now() + 1000,
+      // Worker start-up stays out of the burst (and what a slow start costs, ceilingFromTimeline).
+      startAtMs: Date.now() + 2000,
       fullSpeed: true,
     });
     const ledger = Ledger.allocate(plan.workers.map((w) => w.capacity));
@@ -51,12 +53,28 @@ export async function measureGeneratorCeiling(
       target: { captureUrl: `http://127.0.0.1:${port}`, token: 'phc_ceiling' },
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    const acknowledged = load.counts.anonymous.acknowledged + load.counts.identified.acknowledged;
-    return acknowledged / (burstMs / 1000);
+    return ceilingFromTimeline(load.timeline);
   } finally {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+}
+
+/**
+ * Events/s acknowledged over the burst's whole seconds: the first and last second that saw any
+ * are partial (workers starting late on a loaded machine, the deadline), so they are left out
+ * when there are others.
+ */
+export function ceilingFromTimeline(timeline: readonly TimelinePoint[]): number {
+  let seconds = timeline.filter((p) => p.acknowledged > 0).sort((a, b) => a.second - b.second);
+  if (seconds.length >= 3) seconds = seconds.slice(1, -1);
+  if (seconds.length === 0) {
+    throw new IngestbenchError(
+      'INTERNAL',
+      'the load generator acknowledged nothing in its ceiling burst: is the machine overloaded? Give --max-rate to skip the burst',
+    );
+  }
+  return seconds.reduce((sum, p) => sum + p.acknowledged, 0) / seconds.length;
 }
 
 function listen(): Promise<Server> {

@@ -120,7 +120,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         name: 'max-rate',
         kind: 'number',
         value: 'R',
-        help: 'the load generator\'s ceiling, events/s (default: measured by a 2 s burst into a local sink); higher capacities read "at least"',
+        help: 'the load generator\'s ceiling, events/s (default: measured by a 3 s burst into a local sink); higher capacities read "at least"',
       },
       {
         name: 'resolution',
