@@ -105,7 +105,10 @@ export interface StepCriteria {
   readonly maxSendDelayP99Ms: number;
   /** Lowest achieved ÷ offered rate. */
   readonly minAchievedShare: number;
-  /** Capture answering slower than this points at the target, not the generator, when the load lags. */
+  /**
+   * Capture answering slower than this (ack p99 − send delay p99) points at the target, not the
+   * generator, when the load lags.
+   */
   readonly maxAckP99Ms: number;
   /** Lag may grow by at most this share of the step's duration (or two poll resolutions). */
   readonly maxLagGrowthShare: number;

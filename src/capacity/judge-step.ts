@@ -1,7 +1,7 @@
 // Is a step sustained? Pure: the measurement and the criteria in, a verdict out. Two sides can
 // fail a step, and the difference matters to the answer:
 // - the load generator: events dropped at the in-flight cap, sends late, the rate not reached,
-//   while capture answered promptly (the target was waiting on us);
+//   while capture answered promptly (ack p99 minus send delay p99: the target was waiting on us);
 // - the target: capture errors, acknowledged events not visible in time, p99 over the bound, or a
 //   lag that grows through the step (a backlog that would grow without bound in a longer step).
 // A load side that lags while capture answers slowly is the target's failure: a slow capture
@@ -48,10 +48,12 @@ export function judgeStep(m: StepMeasurement, criteria: StepCriteria): StepVerdi
   if (m.achievedRate < criteria.minAchievedShare * m.rate) {
     load.push(`sent ${Math.round(m.achievedRate)}/s of ${Math.round(m.rate)}/s offered`);
   }
-  const captureSlow = m.ackP99Ms !== null && m.ackP99Ms > criteria.maxAckP99Ms;
-  if (load.length > 0 && captureSlow) {
+  // ack is measured from the intended time, so it carries the send delay: what capture itself
+  // took is (about) the difference.
+  const captureMs = m.ackP99Ms === null ? null : m.ackP99Ms - (m.sendDelayP99Ms ?? 0);
+  if (load.length > 0 && captureMs !== null && captureMs > criteria.maxAckP99Ms) {
     target.push(
-      ...load.map((r) => `${r} (capture ack p99 ${ms(m.ackP99Ms!)}: the target held the load back)`),
+      ...load.map((r) => `${r} (capture answered in up to ${ms(captureMs)}: the target held the load back)`),
     );
     load.length = 0;
   }

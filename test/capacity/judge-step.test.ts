@@ -35,6 +35,11 @@ describe('judgeStep', () => {
     }
   });
 
+  it('blames the generator when ack is late only by the send delay', () => {
+    const verdict = judgeStep(measurement(1000, { sendDelayP99Ms: 3000, ackP99Ms: 3100 }), criteria);
+    assert.equal(verdict.failedBy, 'generator');
+  });
+
   it('blames the target when the load lags because capture answers slowly', () => {
     const verdict = judgeStep(measurement(1000, { dropped: 5, ackP99Ms: 4000 }), criteria);
     assert.equal(verdict.failedBy, 'target');
