@@ -17,7 +17,9 @@ export function describeScenario(s: Scenario): string {
   return [
     `  scenario  ${s.name}: ${planned.toLocaleString('en-US')} events over ${formatDuration(totalMs)} (${phases})`,
     `  sending   ${s.endpoint} batches of ${s.batchSize}, compression ${s.compression}, person_profiles ${s.personProfiles}`,
-    `  users     ${s.population.size.toLocaleString('en-US')} (${(s.population.returningShare * 100).toFixed(0)}% returning, identified)`,
+    s.population.anonymousShare === undefined
+      ? `  users     ${s.population.size.toLocaleString('en-US')} (${(s.population.returningShare * 100).toFixed(0)}% returning, identified)`
+      : `  users     ${s.population.size.toLocaleString('en-US')}, a stable mix: ${(s.population.anonymousShare * 100).toFixed(0)}% of events anonymous at any rate`,
     `  mix       ${mix}`,
     `  observe   poll every ${formatDuration(s.observation.pollIntervalMs)}, ≤ ${s.observation.queryBudgetPerMinute} queries/min, drain ≤ ${formatDuration(s.observation.drainTimeoutMs)}`,
     `  sla       ${s.sla.length ? s.sla.map((c) => c.source).join('; ') : '(none)'}`,
