@@ -3,10 +3,11 @@
 // of each other, so the knee lies within one step. Pure apart from the step runner it is given
 // (tests drive it with a fake one whose knee they choose).
 //
-// The generator's ceiling bounds the ramp: a rate this machine cannot send is never asked for, and
-// when every step up to the ceiling passes, or a step fails twice in a row because the generator
-// fell behind while capture kept up, the answer is "at least" the best passing rate, limited by the
-// generator, never a figure the generator made up.
+// The generator's ceiling bounds the ramp: a rate this machine cannot send is never asked for. A
+// step that fails twice in a row because the generator fell behind while capture kept up is an
+// upper bound like a target failure, but the generator's: when every step up to the ceiling
+// passes, or the generator failed below the lowest rate the target failed, the answer is "at
+// least" the best passing rate, limited by the generator, never a figure the generator made up.
 
 import { IngestbenchError } from '../errors.js';
 import type { CapacityStep, LimitedBy } from './capacity-types.js';
@@ -51,56 +52,60 @@ export async function searchCapacity(runStep: StepRunner, options: SearchOptions
   }
   const steps: CapacityStep[] = [];
   let best: number | null = null;
-  let lowestFail: number | null = null;
-  let generatorBound = false;
+  /** Lowest rate the target failed, and lowest the generator failed (twice): the search's upper bounds. */
+  let targetFail: number | null = null;
+  let generatorFail: number | null = null;
+  let retried: number | null = null;
   let rate: number | null = roundRate(Math.min(options.startRate, options.ceiling));
 
-  let retried: number | null = null;
   while (rate !== null && steps.length < maxSteps && options.signal?.aborted !== true) {
     const step = await runStep(rate);
     steps.push(step);
     if (step.pass) best = Math.max(best ?? 0, rate);
     else if (step.failedBy === 'generator') {
       // A generator hiccup (a neighbour's burst on a shared machine) gets one more try; twice at
-      // the same rate, this machine cannot send it, and what lies above the best pass is not the
-      // target's to fail.
+      // the same rate, this machine cannot send it: the search goes on below it, toward what the
+      // generator can send, and what lies above is not the target's to fail.
       if (retried !== rate) {
         retried = rate;
         continue;
       }
-      generatorBound = true;
-      break;
-    } else lowestFail = Math.min(lowestFail ?? Number.POSITIVE_INFINITY, rate);
-    rate = nextRate(best, lowestFail);
+      generatorFail = Math.min(generatorFail ?? Number.POSITIVE_INFINITY, rate);
+    } else targetFail = Math.min(targetFail ?? Number.POSITIVE_INFINITY, rate);
+    rate = nextRate();
   }
 
-  const resolved = best !== null && lowestFail !== null && lowestFail <= best * (1 + resolution) + 1;
+  const upper = upperBound();
+  const targetLimited = targetFail !== null && (generatorFail === null || targetFail <= generatorFail);
   return {
     sustainable: best,
-    failedAt: lowestFail,
-    limitedBy: generatorBound || lowestFail === null ? 'generator' : 'target',
-    resolved,
+    failedAt: targetFail,
+    limitedBy: targetLimited ? 'target' : 'generator',
+    resolved: best !== null && upper !== null && upper <= best * (1 + resolution) + 1,
     steps,
   };
 
+  function upperBound(): number | null {
+    if (targetFail === null) return generatorFail;
+    return generatorFail === null ? targetFail : Math.min(targetFail, generatorFail);
+  }
+
   /** The next rate to try, or null when the search is done. */
-  function nextRate(pass: number | null, fail: number | null): number | null {
-    if (fail === null) {
+  function nextRate(): number | null {
+    const upper = upperBound();
+    if (upper === null) {
       // Ramping up: stop at the ceiling once it has passed.
-      if (pass !== null && pass >= roundRate(options.ceiling)) {
-        generatorBound = true;
-        return null;
-      }
-      return roundRate(Math.min((pass ?? options.startRate) * growth, options.ceiling));
+      if (best !== null && best >= roundRate(options.ceiling)) return null;
+      return roundRate(Math.min((best ?? options.startRate) * growth, options.ceiling));
     }
-    if (pass === null) {
+    if (best === null) {
       // Even the first step failed: ramp down.
-      const down = roundRate(fail / growth);
-      return down < minRate || down >= fail ? null : down;
+      const down = roundRate(upper / growth);
+      return down < minRate || down >= upper ? null : down;
     }
-    if (fail <= pass * (1 + resolution) + 1) return null;
-    const middle = roundRate((pass + fail) / 2);
-    return middle <= pass || middle >= fail ? null : middle;
+    if (upper <= best * (1 + resolution) + 1) return null;
+    const middle = roundRate((best + upper) / 2);
+    return middle <= best || middle >= upper ? null : middle;
   }
 }
 

@@ -48,13 +48,32 @@ describe('searchCapacity', () => {
     assert.ok(Math.max(...fake.rates) <= 3000, 'never offers more than the generator can send');
   });
 
-  it('stops at a generator failure below the ceiling it was given', async () => {
+  it('searches down to what the generator can send when it fails below the ceiling it was given', async () => {
     const fake = fakeStepRunner(50_000, 1000);
-    const result = await searchCapacity(fake.run, { startRate: 100, ceiling: 100_000 });
+    const result = await searchCapacity(fake.run, { startRate: 100, ceiling: 100_000, resolution: 0.1 });
     // 1600 is tried twice: a generator failure gets one more chance.
-    assert.deepEqual(fake.rates, [100, 200, 400, 800, 1600, 1600]);
+    assert.deepEqual(fake.rates.slice(0, 6), [100, 200, 400, 800, 1600, 1600]);
     assert.equal(result.limitedBy, 'generator');
-    assert.equal(result.sustainable, 800);
+    assert.equal(result.failedAt, null, 'the target never failed');
+    assert.ok(
+      result.sustainable! <= 1000 && result.sustainable! >= 1000 / 1.1 - 1,
+      String(result.sustainable),
+    );
+  });
+
+  it('ramps down from a generator failure at the first step', async () => {
+    const fake = fakeStepRunner(50_000, 300);
+    const result = await searchCapacity(fake.run, { startRate: 1000, ceiling: 100_000, resolution: 0.2 });
+    assert.deepEqual(fake.rates.slice(0, 4), [1000, 1000, 500, 500]);
+    assert.equal(result.limitedBy, 'generator');
+    assert.ok(result.sustainable! <= 300 && result.sustainable! >= 250 - 1, String(result.sustainable));
+  });
+
+  it('is target-limited when the target fails below where the generator did', async () => {
+    const fake = fakeStepRunner(700, 1000);
+    const result = await searchCapacity(fake.run, { startRate: 100, ceiling: 100_000, resolution: 0.1 });
+    assert.equal(result.limitedBy, 'target');
+    assert.ok(result.sustainable! <= 700 && result.failedAt! > 700);
   });
 
   it('retries a step the generator failed once, and goes on when it passes the second time', async () => {
