@@ -2,6 +2,7 @@
 // this machine is shared and absolute times drift). Nothing here is asserted by the test suite.
 
 import { runClockBench } from './clock.js';
+import { runCapacityBench } from './capacity.js';
 import { runHarnessSendBench } from './harness-send.js';
 import { runLagTimelineBench } from './lag-timeline.js';
 import { runObserveBench } from './observe.js';
@@ -27,6 +28,10 @@ const BENCHES: Record<string, { help: string; run: () => Promise<unknown> }> = {
         ...(seconds ? { seconds } : {}),
       });
     },
+  },
+  capacity: {
+    help: "each class's capacity on the embedded target (pinned to one core), their ratio and the CPU-per-event ratio",
+    run: runCapacityBench,
   },
   harness: {
     help: 'the load generator: black-hole throughput vs autocannon, rate accuracy, ledger bytes per event',

@@ -9,7 +9,7 @@ import { debuglog } from 'node:util';
 import { systemClock } from './clock.js';
 import { IngestbenchError } from './errors.js';
 import { Ledger } from './load/ledger.js';
-import { planLoad } from './load/plan-load.js';
+import { planLoad, type LoadPlan } from './load/plan-load.js';
 import { runLoad, type LoadProgress } from './load/run-load.js';
 import { measureCost, scrapeCostCounters } from './measure/measure-cost.js';
 import { createQueryClient } from './observe/query-client.js';
@@ -45,6 +45,8 @@ export interface RunScenarioOptions {
   readonly targetLostAfterMs?: number;
   /** The load worker script (tests substitute one that fails on purpose). */
   readonly loadWorkerUrl?: URL;
+  /** Called once observation has ended, for callers that read the ledger itself (capacity steps). */
+  readonly inspect?: (run: { ledger: Ledger; plan: LoadPlan; observation: ObservationResult }) => void;
 }
 
 const TARGET_LOST_AFTER_MS = 10_000;
@@ -225,6 +227,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
       clearInterval(ticker);
     }
   }
+  options.inspect?.({ ledger, plan, observation });
   const costAfter = costBefore && stop?.reason !== 'target-lost' ? await scrape('after the load') : null;
   const cost: CostReport | null = costBefore && costAfter ? measureCost(costBefore, costAfter) : null;
 

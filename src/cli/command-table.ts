@@ -102,6 +102,88 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
   },
   {
+    name: 'capacity',
+    summary:
+      'Find the highest rate of each event class the target sustains (ramp, then bisect), latency at 50/80/100 % of it, and the ratio anonymous ÷ identified.',
+    positionals: [
+      { name: 'scenario.yaml', help: 'the scenario whose behaviours the load is drawn from', required: true },
+    ],
+    options: [
+      {
+        name: 'target',
+        kind: 'choice',
+        choices: ['embedded', 'posthog'],
+        default: 'embedded',
+        help: 'embedded: the reference pipeline started for the run; posthog: a real PostHog from POSTHOG_* environment variables',
+      },
+      {
+        name: 'classes',
+        kind: 'string',
+        value: 'LIST',
+        default: 'anonymous,identified',
+        help: 'event classes to measure, comma-separated, in that order',
+      },
+      {
+        name: 'step-duration',
+        kind: 'duration',
+        value: 'D',
+        default: '30s',
+        help: 'how long each step sends at one rate',
+      },
+      {
+        name: 'start-rate',
+        kind: 'number',
+        value: 'R',
+        help: "first step's rate, events/s (default: the scenario's peak rate)",
+      },
+      {
+        name: 'max-rate',
+        kind: 'number',
+        value: 'R',
+        help: 'the load generator\'s ceiling, events/s (default: measured by a 3 s burst into a local sink); higher capacities read "at least"',
+      },
+      {
+        name: 'resolution',
+        kind: 'number',
+        value: 'F',
+        default: 0.1,
+        help: 'bisect until the failing rate is within this share of the sustained one',
+      },
+      {
+        name: 'target-cpus',
+        kind: 'string',
+        value: 'LIST',
+        help: 'embedded target only: pin its processes to these CPUs with taskset (e.g. 1), apart from the load generator',
+      },
+      {
+        name: 'fault',
+        kind: 'string',
+        value: 'SPEC',
+        help: 'embedded target only: inject faults (same SPEC as `serve --fault`, e.g. identified-cost=200us)',
+      },
+      { name: 'workers', kind: 'integer', value: 'N', help: 'load worker threads (default: one per core)' },
+      {
+        name: 'out',
+        kind: 'string',
+        value: 'DIR',
+        default: 'reports',
+        help: 'where reports/<run-id>/ is written',
+      },
+      {
+        name: 'json',
+        kind: 'boolean',
+        default: false,
+        help: 'print report.json to stdout (human output stays on stderr)',
+      },
+      { name: 'quiet', kind: 'boolean', default: false, help: 'no live progress lines' },
+    ],
+    examples: [
+      'ingestbench capacity scenarios/quickstart.yaml --target-cpus 1',
+      'ingestbench capacity scenarios/saas-mixed.yaml --classes identified --step-duration 10s --json > capacity.json',
+      'POSTHOG_HOST=… ingestbench capacity scenarios/marketing-site.yaml --target posthog --step-duration 2m',
+    ],
+  },
+  {
     name: 'validate',
     summary:
       "Check a scenario file without running it and print what it would do, with the run's total length (exit 0 when valid, 2 when not).",

@@ -3,6 +3,7 @@
 import { debuglog } from 'node:util';
 import { IngestbenchError, exitCodeFor } from '../errors.js';
 import { packageVersion } from '../package-info.js';
+import { capacityCommand } from './capacity-command.js';
 import type { CliIo } from './cli-io.js';
 import { parseCommandLine } from './parse-command-line.js';
 import { renderCommandHelp, renderMainHelp } from './render-help.js';
@@ -28,6 +29,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     switch (line.command.name) {
       case 'run':
         return await runCommand(line, io);
+      case 'capacity':
+        return await capacityCommand(line, io);
       case 'validate':
         return await validateCommand(line, io);
       case 'schema':

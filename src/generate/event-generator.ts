@@ -14,6 +14,11 @@
 // Identity follows posthog-js: with person_profiles identified_only a user's events are
 // personless ($process_person_profile: false, class anonymous) until identify, alias, set or
 // group turns person processing on; with 'always' every event is identified.
+//
+// With population.anonymous_share (a stable class mix) the class is drawn first, with exactly
+// that probability, so the mix does not drift with the rate: users are split for good into
+// anonymous ones (only pageview and custom behaviours, never identified) and identified ones
+// (identified from the start, every behaviour). That takes a third draw per event.
 
 import { IngestbenchError } from '../errors.js';
 import type { Behaviour, BehaviourKind, Scenario } from '../scenario/scenario.js';
@@ -62,6 +67,7 @@ export class EventGenerator {
   private readonly users: UserPopulation;
   private readonly behaviours: readonly CompiledBehaviour[];
   private readonly cumulativeWeights: Float64Array;
+  private readonly classMix: ClassMix | null;
   private readonly groupTypes: readonly GroupType[];
   private readonly structure: Prng;
   private readonly values: KeyedRandom;
@@ -104,6 +110,10 @@ export class EventGenerator {
     const pools = buildValuePools(scenario.behaviours, scenario.seed);
     this.behaviours = scenario.behaviours.map((b, i) => compileBehaviour(b, pools[i]!, this.groupTypes));
     this.cumulativeWeights = cumulative(scenario.behaviours.map((b) => b.weight));
+    this.classMix =
+      scenario.population.anonymousShare === undefined
+        ? null
+        : compileClassMix(scenario, this.users, options.worker);
     this.structure = new Prng(options.seed);
     this.values = new KeyedRandom(hashSeed(options.seed, 0x7a1));
     this.uuid = createEventUuidEncoder(options.runTag, options.worker);
@@ -131,6 +141,10 @@ export class EventGenerator {
   }
 
   private advance(): void {
+    if (this.classMix !== null) {
+      this.advanceMixed(this.classMix);
+      return;
+    }
     const k = this.structure.nextInt(this.users.size);
     const draw = this.structure.nextFloat();
     let b = 0;
@@ -159,6 +173,32 @@ export class EventGenerator {
     this.stateBefore = before;
     this.stateAfter = after;
     this.identified = this.always || (after & UserState.personProcessing) !== 0;
+  }
+
+  /** Stable class mix: class first, then a user of that class, then one of its behaviours. */
+  private advanceMixed(mix: ClassMix): void {
+    const anonymous = this.structure.nextFloat() < mix.anonymousShare;
+    const users = anonymous ? mix.anonymousUsers : mix.identifiedUsers;
+    const k = users[this.structure.nextInt(users.length)]!;
+    const draw = this.structure.nextFloat();
+    let b = 0;
+    if (anonymous) {
+      let i = 0;
+      while (i < mix.anonymousWeights.length - 1 && draw >= mix.anonymousWeights[i]!) i++;
+      b = mix.anonymousBehaviours[i]!;
+    } else {
+      while (b < this.cumulativeWeights.length - 1 && draw >= this.cumulativeWeights[b]!) b++;
+    }
+    const behaviour = this.behaviours[b]!;
+    const before = this.users.stateOf(k);
+    let after = before;
+    if (behaviour.kind === 'group') after |= behaviour.group!.bit;
+    if (after !== before) this.users.mark(k, after);
+    this.userIndex = k;
+    this.behaviourIndex = b;
+    this.stateBefore = before;
+    this.stateAfter = after;
+    this.identified = !anonymous;
   }
 
   private render(seq: number, intendedMs: number): string {
@@ -225,6 +265,53 @@ export class EventGenerator {
     }
     return text;
   }
+}
+
+interface ClassMix {
+  readonly anonymousShare: number;
+  /** This worker's user indexes (k) of each kind. */
+  readonly anonymousUsers: Int32Array;
+  readonly identifiedUsers: Int32Array;
+  /** Indexes of the behaviours an anonymous user sends (pageview, custom), and their cumulative weights. */
+  readonly anonymousBehaviours: readonly number[];
+  readonly anonymousWeights: Float64Array;
+}
+
+/** Behaviours an anonymous-only user may send: anything else would identify it or need a person. */
+const ANONYMOUS_KINDS: ReadonlySet<BehaviourKind> = new Set(['pageview', 'custom']);
+
+function compileClassMix(scenario: Scenario, users: UserPopulation, worker: number): ClassMix {
+  const share = scenario.population.anonymousShare!;
+  const anonymous: number[] = [];
+  const identified: number[] = [];
+  for (let k = 0; k < users.size; k++) {
+    // The split depends on (seed, user) only, like everything else about a user.
+    const isAnonymous = share >= 1 || hashSeed(scenario.seed, users.userAt(k), 0xa11) / 4294967296 < share;
+    (isAnonymous ? anonymous : identified).push(k);
+    // `returning` does not apply: a user's kind fixes its state for the whole run.
+    users.reset(k, isAnonymous ? 0 : UserState.personProcessing | UserState.identifiedId);
+  }
+  const path = 'population.anonymous_share';
+  if (share > 0 && anonymous.length === 0)
+    throw invalid(path, `worker ${worker} owns no anonymous user: raise population.size`);
+  if (share < 1 && identified.length === 0)
+    throw invalid(path, `worker ${worker} owns no identified user: raise population.size`);
+  const anonymousBehaviours = scenario.behaviours.flatMap((b, i) =>
+    ANONYMOUS_KINDS.has(b.kind) && b.weight > 0 ? [i] : [],
+  );
+  if (share > 0 && anonymousBehaviours.length === 0) {
+    throw invalid(path, 'anonymous events need a pageview or custom behaviour to draw from');
+  }
+  return {
+    anonymousShare: share,
+    anonymousUsers: Int32Array.from(anonymous),
+    identifiedUsers: Int32Array.from(identified),
+    anonymousBehaviours,
+    anonymousWeights:
+      share > 0
+        ? cumulative(anonymousBehaviours.map((i) => scenario.behaviours[i]!.weight))
+        : new Float64Array(0),
+  };
 }
 
 function compileGroupTypes(behaviours: readonly Behaviour[]): GroupType[] {

@@ -71,6 +71,11 @@ export class UserPopulation {
     this.state[k] = this.state[k]! | bits;
   }
 
+  /** Replaces a user's state (a stable class mix fixes each user's kind before the run). */
+  reset(k: number, bits: number): void {
+    this.state[k] = bits;
+  }
+
   static groupBit(groupIndex: number): number {
     return FIRST_GROUP_BIT << groupIndex;
   }

@@ -2,7 +2,12 @@
 // test reporters): one test case per SLA check, failed checks as <failure> with the measured
 // value, and a case for the run itself that fails when it was cut short.
 
-import type { Report } from './report-types.js';
+import type { Report, RunInfo } from './report-types.js';
+
+/** What junit.xml reads: a run report or a capacity report. */
+export type JunitSource = Pick<Report, 'sla' | 'verdict'> & {
+  readonly run: Pick<RunInfo, 'id' | 'partial' | 'startedAt' | 'endedAt' | 'scenario'>;
+};
 
 /** Text and attribute values safe in XML 1.0 (control characters other than tab/newline dropped). */
 export function escapeXml(text: string): string {
@@ -23,7 +28,8 @@ interface Case {
   readonly failure: string | null;
 }
 
-export function renderJunit(report: Report): string {
+/** `properties`: extra figures shown with the suite (a capacity run's rates and ratio). */
+export function renderJunit(report: JunitSource, properties: Readonly<Record<string, string>> = {}): string {
   const cases: Case[] = [
     {
       name: 'run completed',
@@ -49,7 +55,11 @@ export function renderJunit(report: Report): string {
     `<testsuites name="ingestbench" tests="${cases.length}" failures="${failures}">\n` +
     `  <testsuite name="${suite}" tests="${cases.length}" failures="${failures}" errors="0" ` +
     `timestamp="${escapeXml(report.run.startedAt)}" time="${Number.isFinite(seconds) ? seconds.toFixed(3) : '0'}">\n` +
-    `    <properties><property name="run" value="${escapeXml(report.run.id)}"/><property name="verdict" value="${report.verdict}"/></properties>\n` +
+    `    <properties><property name="run" value="${escapeXml(report.run.id)}"/><property name="verdict" value="${report.verdict}"/>${Object.entries(
+      properties,
+    )
+      .map(([name, value]) => `<property name="${escapeXml(name)}" value="${escapeXml(value)}"/>`)
+      .join('')}</properties>\n` +
     `${body}\n  </testsuite>\n</testsuites>\n`
   );
 }

@@ -27,6 +27,14 @@ const H = 300;
 const PAD = { left: 70, right: 150, top: 16, bottom: 40 };
 const plotW = W - PAD.left - PAD.right;
 const plotH = H - PAD.top - PAD.bottom;
+/** The plot area, for charts built on frame() and yAxis() elsewhere. */
+export const PLOT = {
+  left: PAD.left,
+  top: PAD.top,
+  width: plotW,
+  height: plotH,
+  labelY: H - PAD.bottom + 16,
+} as const;
 const MAX_NINES = 5; // 99.999%
 
 /** Percentile → "number of nines" position: 0 at 0%, 1 at 90%, 2 at 99%, … */
@@ -35,7 +43,7 @@ export function ninesOf(percentile: number): number {
   return Math.log10(1 / (1 - p));
 }
 
-function frame(
+export function frame(
   title: string,
   body: string,
   xLabels: string,
@@ -57,7 +65,7 @@ function frame(
   );
 }
 
-function yAxis(
+export function yAxis(
   maxY: number,
   format: (v: number) => string,
 ): { scale: (v: number) => number; labels: string } {

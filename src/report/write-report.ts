@@ -8,6 +8,9 @@ import { IngestbenchError } from '../errors.js';
 import { renderHtml } from './render-html.js';
 import { renderJunit } from './render-junit.js';
 import { renderMarkdown } from './render-markdown.js';
+import type { CapacityReport } from './capacity-report.js';
+import { renderCapacityHtml } from './render-capacity-html.js';
+import { renderCapacityMarkdown } from './render-capacity-summary.js';
 import type { Report } from './report-types.js';
 
 export const REPORT_FILES = {
@@ -19,12 +22,31 @@ export const REPORT_FILES = {
 
 /** Writes the report files into `dir` (created if missing) and returns `dir`. */
 export async function writeReport(report: Report, dir: string): Promise<string> {
-  const files: [string, string][] = [
+  return writeFiles(dir, [
     [REPORT_FILES.json, `${JSON.stringify(report, null, 2)}\n`],
     [REPORT_FILES.markdown, renderMarkdown(report)],
     [REPORT_FILES.html, renderHtml(report)],
     [REPORT_FILES.junit, renderJunit(report)],
-  ];
+  ]);
+}
+
+/** The same four files for a capacity run. */
+export async function writeCapacityReport(report: CapacityReport, dir: string): Promise<string> {
+  const properties: Record<string, string> = {};
+  for (const [cls, c] of Object.entries(report.capacity.classes)) {
+    properties[`capacity.${cls}`] = c.sustainable === null ? 'none' : String(c.sustainable);
+    properties[`capacity.${cls}.limitedBy`] = c.limitedBy;
+  }
+  if (report.capacity.ratio !== null) properties['capacity.ratio'] = report.capacity.ratio.toFixed(3);
+  return writeFiles(dir, [
+    [REPORT_FILES.json, `${JSON.stringify(report, null, 2)}\n`],
+    [REPORT_FILES.markdown, renderCapacityMarkdown(report)],
+    [REPORT_FILES.html, renderCapacityHtml(report)],
+    [REPORT_FILES.junit, renderJunit(report, properties)],
+  ]);
+}
+
+async function writeFiles(dir: string, files: readonly [string, string][]): Promise<string> {
   try {
     await mkdir(dir, { recursive: true });
     for (const [name, content] of files) {

@@ -44,7 +44,13 @@ export function resolveScenario(
     batchSize: parsed.batch_size,
     compression: parsed.compression,
     endpoint: parsed.endpoint,
-    population: { size: parsed.population.size, returningShare: parsed.population.returning },
+    population: {
+      size: parsed.population.size,
+      returningShare: parsed.population.returning,
+      ...(parsed.population.anonymous_share !== undefined
+        ? { anonymousShare: parsed.population.anonymous_share }
+        : {}),
+    },
     personProfiles: parsed.person_profiles,
     behaviours: parsed.behaviours.map((b) => resolveBehaviour(b, b.weight / totalWeight)),
     observation: {

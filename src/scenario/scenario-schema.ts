@@ -324,6 +324,10 @@ export const ScenarioSchema = z
           .max(1)
           .default(0)
           .meta({ description: 'Share of users already identified when the run starts (0 to 1).' }),
+        anonymous_share: z.number().min(0).max(1).optional().meta({
+          description:
+            'Share of events sent anonymous (personless), fixed whatever the rate: users are split into anonymous-only and identified ones (0 to 1).',
+        }),
       })
       .prefault({}),
     person_profiles: z.enum(['identified_only', 'always']).default('identified_only').meta({
@@ -386,6 +390,17 @@ export const ScenarioSchema = z
         retries: z.int().min(0).max(10).default(3).meta({ description: 'Retries of 429/503 answers.' }),
       })
       .prefault({}),
+  })
+  .superRefine((scenario, ctx) => {
+    // With 'always' every event is processed with a person: an anonymous share would be a lie.
+    const share = scenario.population.anonymous_share;
+    if (share !== undefined && share > 0 && scenario.person_profiles === 'always') {
+      ctx.addIssue({
+        code: 'custom',
+        message: `anonymous_share ${share} needs person_profiles: identified_only ('always' sends every event identified)`,
+        path: ['population', 'anonymous_share'],
+      });
+    }
   })
   .meta({
     title: 'ingestbench scenario',

@@ -48,6 +48,12 @@ export interface Population {
   readonly size: number;
   /** Share of users that are already identified when the run starts (returning, logged in). */
   readonly returningShare: number;
+  /**
+   * Share of events sent anonymous, whatever the rate (`population.anonymous_share`). Absent when
+   * the mix follows from the behaviours (identify turns anonymous users into identified ones over
+   * time, so the mix drifts with the rate). Optional so existing literals stay valid.
+   */
+  readonly anonymousShare?: number;
 }
 
 export interface Observation {

@@ -7,18 +7,36 @@ import { systemClock } from '../clock.js';
 import { IngestbenchError } from '../errors.js';
 import type { ReferenceTargetOptions } from '../reference/start-reference-target.js';
 import type { EmbeddedTargetMessage } from './embedded-target-process.js';
+import { pinProcess } from './pin-process.js';
 import type { Target } from './target.js';
 
 export const EMBEDDED_TOKEN = 'phc_ingestbench';
 export const EMBEDDED_PERSONAL_KEY = 'phx_ingestbench';
 const START_TIMEOUT_MS = 30_000;
 
-export async function startEmbeddedTarget(options: { fault?: string } = {}): Promise<Target> {
+export interface EmbeddedTargetOptions {
+  /** Fault spec, as `serve --fault`. */
+  fault?: string;
+  /** CPUs to pin the target's processes to (taskset list syntax, e.g. "1"). */
+  cpus?: string;
+}
+
+export async function startEmbeddedTarget(options: EmbeddedTargetOptions = {}): Promise<Target> {
   const child = fork(new URL('./embedded-target-process.js', import.meta.url), [], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'json',
   });
   const exited = once(child, 'exit');
+  if (options.cpus !== undefined) {
+    // Before the target starts its ingestion child and threads, so they inherit the pinning.
+    try {
+      await pinProcess(child.pid!, options.cpus);
+    } catch (error) {
+      child.kill('SIGKILL');
+      await exited;
+      throw error;
+    }
+  }
   const settings: ReferenceTargetOptions = {
     host: '127.0.0.1',
     port: 0,

@@ -18,6 +18,8 @@ export function formatSlaValue(value: number | null, unit: SlaUnit): string {
       return String(value);
     case 'eps':
       return `${roundTo(value, 1)}/s`;
+    case 'ratio':
+      return `${roundTo(value, 2)}×`;
   }
 }
 

@@ -110,6 +110,7 @@ function skipSpace(text: string, pos: number): number {
 
 const NUMBER = /^(\d+(?:\.\d+)?|\.\d+)$/;
 const PERCENT = /^(\d+(?:\.\d+)?|\.\d+)\s*%$/;
+const RATIO = /^(\d+(?:\.\d+)?|\.\d+)\s*[x×]?$/;
 const PER_SECOND = /^(\d+(?:\.\d+)?|\.\d+)\s*(?:\/s|eps)?$/;
 
 /** The threshold in the metric's unit, or a message saying why the text does not fit the metric. */
@@ -146,6 +147,11 @@ function readThreshold(metric: SlaMetric, text: string): number | string {
       const rate = PER_SECOND.exec(text);
       if (rate !== null) return Number(rate[1]);
       return `${name} is a rate in events/s: write a number such as 1900 (or 1900/s)`;
+    }
+    case 'ratio': {
+      const ratio = RATIO.exec(text);
+      if (ratio !== null) return Number(ratio[1]);
+      return `${name} is a ratio: write a number such as 4 (or 4x)`;
     }
   }
 }

@@ -1,8 +1,9 @@
 // The metric catalogue SLA expressions may name. The report builder provides a value for exactly
 // these paths; the SLA parser validates names and units against it; the docs list it. Latencies
-// are milliseconds, shares are fractions (0.01 = 1%), rates are events per second.
+// are milliseconds, shares are fractions (0.01 = 1%), rates are events per second, ratios plain
+// numbers.
 
-export type SlaUnit = 'ms' | 'count' | 'fraction' | 'eps';
+export type SlaUnit = 'ms' | 'count' | 'fraction' | 'eps' | 'ratio';
 
 export interface SlaMetric {
   readonly path: string;
@@ -93,6 +94,22 @@ function buildCatalogue(): SlaMetric[] {
       path: 'rate.achieved_share',
       unit: 'fraction',
       description: 'rate.achieved / the target rate over the measured phases (1 = the whole load was sent)',
+    },
+    // Judged by `ingestbench capacity` only (a run has no value for them, so they fail there).
+    {
+      path: 'capacity.anonymous',
+      unit: 'eps',
+      description: 'capacity: the highest anonymous rate the target sustained, events/s',
+    },
+    {
+      path: 'capacity.identified',
+      unit: 'eps',
+      description: 'capacity: the highest identified rate the target sustained, events/s',
+    },
+    {
+      path: 'capacity.ratio',
+      unit: 'ratio',
+      description: 'capacity: anonymous ÷ identified sustainable rate',
     },
   );
   return metrics;

@@ -19,10 +19,10 @@ function failure(source: string): Extract<ReturnType<typeof trySlaExpression>, {
 }
 
 describe('SLA_METRICS', () => {
-  it('has every scoped metric and the three global ones, each once', () => {
+  it('has every scoped metric, the three global ones and the three capacity ones, each once', () => {
     const paths = SLA_METRICS.map((m) => m.path);
     assert.equal(new Set(paths).size, paths.length);
-    assert.equal(paths.length, 3 * (3 * 5 + 9 + 3) + 3);
+    assert.equal(paths.length, 3 * (3 * 5 + 9 + 3) + 3 + 3);
     for (const scope of ['', 'anonymous.', 'identified.']) {
       for (const name of ['visible', 'ack', 'sendDelay']) {
         for (const stat of ['p50', 'p90', 'p99', 'p999', 'max']) {
@@ -77,6 +77,14 @@ describe('parseSlaExpression', () => {
     assert.deepEqual(check('rate.achieved_share >= 0.98'), ['rate.achieved_share', '>=', 0.98]);
     assert.deepEqual(check('rate.achieved >= 1900'), ['rate.achieved', '>=', 1900]);
     assert.deepEqual(check('rate.achieved >= 1900/s'), ['rate.achieved', '>=', 1900]);
+  });
+
+  it('reads capacity rates and the capacity ratio (a plain number, not a share)', () => {
+    assert.deepEqual(check('capacity.identified >= 5000/s'), ['capacity.identified', '>=', 5000]);
+    assert.deepEqual(check('capacity.anonymous > 12000'), ['capacity.anonymous', '>', 12000]);
+    assert.deepEqual(check('capacity.ratio <= 4'), ['capacity.ratio', '<=', 4]);
+    assert.deepEqual(check('capacity.ratio <= 2.5x'), ['capacity.ratio', '<=', 2.5]);
+    assert.match(failure('capacity.ratio <= 5m').message, /ratio/);
   });
 
   it('refuses units that do not fit the metric', () => {

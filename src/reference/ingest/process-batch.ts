@@ -3,8 +3,8 @@
 // with whatever the caller writes in `inTransaction` (the pipeline's consumer offset: exactly once).
 //
 // The batch is split by class and each class is processed on its own, in order within the class,
-// with process.cpuUsage() read around it, so the cost of person processing is measured, not
-// assumed. Personless events come first: in the `identified_only` flow a user's anonymous events
+// with its CPU measured (class-cost.ts: marginal cost per class, shared overhead and commit by
+// rows written), so the cost of person processing is measured, not assumed. Personless events come first: in the `identified_only` flow a user's anonymous events
 // precede the $identify that merges them. Persons are cached for the batch and each changed person
 // is written once (person-batch.ts); person_properties on each event is the person after it.
 
@@ -15,6 +15,7 @@ import { IngestbenchError } from '../../errors.js';
 import type { CapturedEvent } from '../captured-event.js';
 import { prepareStoreStatements, type EventRow } from '../store/store-statements.js';
 import { emptyOutcome, type BatchOutcome, type OutcomeBuilder } from './batch-outcome.js';
+import { createClassCostMeter } from './class-cost.js';
 import { eventTimestamp } from './event-timestamp.js';
 import type { IngestionWarning } from './ingestion-warning.js';
 import { normalizeEvent, type NormalizedEvent } from './normalize-event.js';
@@ -79,6 +80,7 @@ export function createBatchProcessor(
 ): BatchProcessor {
   const statements = prepareStoreStatements(db);
   const knownPersonless = new Set<string>();
+  const cost = createClassCostMeter();
   let lastNow = '';
   let lastNowMs = 0;
   // Events of one request share `now`: parse it once.
@@ -206,10 +208,6 @@ export function createBatchProcessor(
     ctx.outcome.ingested.identified += 1;
   };
 
-  const writeRows = (rows: readonly EventRow[], insertedAt: number): void => {
-    for (const row of rows) statements.insertEvent(row, insertedAt);
-  };
-
   return {
     process(events, options = {}) {
       const outcome = emptyOutcome();
@@ -237,26 +235,29 @@ export function createBatchProcessor(
         duplicate: options.duplicate,
       };
       const identCtx: BatchContext = { ...anonCtx, rows: [] };
-      // A class with no events in the batch is not measured: its cost stays exactly 0.
-      const measured = (cls: 'anonymous' | 'identified', work: () => void): void => {
-        if ((cls === 'anonymous' ? anonymous : identified).length === 0) return;
-        const start = process.cpuUsage();
-        work();
-        const spent = process.cpuUsage(start);
-        outcome.cpuMicros[cls] += spent.user + spent.system;
-      };
+      // Per-class CPU by class-cost.ts's rule (warm marginal cost per class, the batch's shared
+      // overhead and commit by rows written); a class with no events in the batch costs exactly 0.
+      const meter = cost.begin();
+      const personRows = { anonymous: 0, identified: 0 };
       const run = db.transaction(() => {
-        measured('anonymous', () => {
-          for (const routed of anonymous) ingestPersonless(anonCtx, routed);
-        });
-        measured('identified', () => {
-          for (const routed of identified) ingestIdentified(identCtx, routed);
-          persons.flush();
-        });
+        let before = outcome.personRowsWritten;
+        meter.slice('anonymous', 'process', anonymous, (routed) => ingestPersonless(anonCtx, routed));
+        personRows.anonymous = outcome.personRowsWritten - before;
+        before = outcome.personRowsWritten;
+        if (identified.length > 0) {
+          meter.slice(
+            'identified',
+            'process',
+            identified,
+            (routed) => ingestIdentified(identCtx, routed),
+            () => persons.flush(),
+          );
+        }
+        personRows.identified = outcome.personRowsWritten - before;
         // inserted_at is one write time per batch, taken just before the rows go in.
         const insertedAt = clock();
-        measured('anonymous', () => writeRows(anonCtx.rows, insertedAt));
-        measured('identified', () => writeRows(identCtx.rows, insertedAt));
+        meter.slice('anonymous', 'write', anonCtx.rows, (row) => statements.insertEvent(row, insertedAt));
+        meter.slice('identified', 'write', identCtx.rows, (row) => statements.insertEvent(row, insertedAt));
         outcome.storeRowsWritten = anonCtx.rows.length + identCtx.rows.length;
 
         options.inTransaction?.(db);
@@ -272,6 +273,10 @@ export function createBatchProcessor(
           { cause: error },
         );
       }
+      outcome.cpuMicros = meter.end({
+        anonymous: anonCtx.rows.length + personRows.anonymous,
+        identified: identCtx.rows.length + personRows.identified,
+      });
       outcome.committedAt = clock();
       if (knownPersonless.size > KNOWN_PERSONLESS_LIMIT) knownPersonless.clear();
       for (const key of anonCtx.newPersonless) knownPersonless.add(key);

@@ -16,6 +16,11 @@ export interface FaultSpec {
   readonly reject: { readonly status: number; readonly probability: number } | null;
   /** The ingestion process is killed this often and restarted; null = never. */
   readonly crashEveryMs: number | null;
+  /**
+   * Fixed CPU work (hashing, CPU time not wall time) ingestion does per identified event, in µs:
+   * makes identified events dearer by a known amount, so capacity tests know where the knee is.
+   */
+  readonly identifiedCostMicros: number;
   /** Seed of the fault decisions, so a run's injected faults can be reproduced. */
   readonly seed: number;
   /**
@@ -31,14 +36,15 @@ export const NO_FAULTS: FaultSpec = {
   delayMs: 0,
   reject: null,
   crashEveryMs: null,
+  identifiedCostMicros: 0,
   seed: 1,
   quota: null,
 };
 
 export const FAULT_SPEC_HELP =
   'comma-separated: drop-after-ack=P, duplicate=P, delay=DURATION, reject=STATUS:P, crash-every=DURATION, ' +
-  'quota (every project over its quota) or quota=PROJECT_ID[+ID…], seed=N ' +
-  '(P a fraction 0..1, DURATION like 500ms, 2s, 1m); "none" clears';
+  'quota (every project over its quota) or quota=PROJECT_ID[+ID…], identified-cost=MICROS, seed=N ' +
+  '(P a fraction 0..1, DURATION like 500ms, 2s, 1m, MICROS like 200us); "none" clears';
 
 export function parseFaultSpec(spec: string): FaultSpec {
   const trimmed = spec.trim();
@@ -83,6 +89,9 @@ export function parseFaultSpec(spec: string): FaultSpec {
         result = { ...result, quota: [...new Set(ids)] };
         break;
       }
+      case 'identified-cost':
+        result = { ...result, identifiedCostMicros: parseMicros(part, value) };
+        break;
       case 'seed': {
         if (!/^\d+$/.test(value)) throw faultError(part, 'seed must be a non-negative integer');
         result = { ...result, seed: Number(value) >>> 0 };
@@ -105,6 +114,7 @@ export function formatFaultSpec(spec: FaultSpec): string {
   if (spec.crashEveryMs !== null) parts.push(`crash-every=${spec.crashEveryMs}ms`);
   if (spec.quota === 'all') parts.push('quota');
   else if (spec.quota !== null) parts.push(`quota=${spec.quota.join('+')}`);
+  if (spec.identifiedCostMicros > 0) parts.push(`identified-cost=${spec.identifiedCostMicros}us`);
   if (parts.length === 0) return 'none';
   if (spec.seed !== NO_FAULTS.seed) parts.push(`seed=${spec.seed}`);
   return parts.join(',');
@@ -120,6 +130,16 @@ function parseDuration(part: string, value: string): number {
   const result = tryParseDuration(value);
   if (!result.ok) throw faultError(part, `"${value}" is not a duration (use e.g. 500ms, 2s, 1m)`);
   return result.ms;
+}
+
+/** "200us", "200µs" or a duration ("1ms"), as whole microseconds up to one second. */
+function parseMicros(part: string, value: string): number {
+  const micros = /^(\d+)\s*(us|µs)$/.exec(value);
+  const n = micros ? Number(micros[1]) : parseDuration(part, value) * 1000;
+  if (!(Number.isInteger(n) && n >= 0 && n <= 1_000_000)) {
+    throw faultError(part, `"${value}" must be whole microseconds from 0 to 1s, e.g. 200us`);
+  }
+  return n;
 }
 
 function parseReject(part: string, value: string): FaultSpec['reject'] {

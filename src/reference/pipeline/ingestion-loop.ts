@@ -7,6 +7,7 @@ import type { CapturedEvent } from '../captured-event.js';
 import type { BatchOutcome, BatchProcessor, ProjectDirectory } from '../ingest/process-batch.js';
 import type { ConsumerOffset } from '../queue/consumer-offset.js';
 import type { QueueReader } from '../queue/queue-reader.js';
+import { burnCpu } from './burn-cpu.js';
 import { faultRoll } from './fault-roll.js';
 import { isQuotaLimited, type FaultSpec } from './fault-spec.js';
 import type { BatchReport } from './ingestion-protocol.js';
@@ -55,6 +56,7 @@ export function createIngestionStep(options: IngestionStepOptions, initialFaults
       // drop hook sees every event before routing, so it also tells dropped events' classes.
       const tally = emptyTally();
       let duplicated = 0;
+      let identifiedCost = 0;
       const outcome = options.processor.process(events, {
         inTransaction(_db: Database.Database) {
           // Compare-and-set: a second consumer (an old child not yet gone after a restart) that
@@ -66,6 +68,9 @@ export function createIngestionStep(options: IngestionStepOptions, initialFaults
             );
           }
           options.offset.write(last.id);
+          // The identified-cost fault, inside the transaction: its work delays the batch's commit.
+          if (f.identifiedCostMicros > 0)
+            identifiedCost = burnCpu(f.identifiedCostMicros * tally.events.identified);
         },
         drop(e: CapturedEvent) {
           const eventClass = eventClassOf(e.data);
@@ -110,6 +115,7 @@ export function createIngestionStep(options: IngestionStepOptions, initialFaults
             faults: faultsInjected,
           },
           tally,
+          identifiedCost,
         ),
       };
     },
@@ -120,6 +126,7 @@ function toReport(
   outcome: BatchOutcome,
   batch: Pick<BatchReport, 'offset' | 'rows' | 'events' | 'lastEnqueuedAt' | 'faults'>,
   tally: Tally,
+  identifiedCostMicros = 0,
 ): BatchReport {
   return {
     ...batch,
@@ -129,7 +136,10 @@ function toReport(
     personRowsRead: outcome.personRowsRead,
     personRowsWritten: outcome.personRowsWritten,
     storeRowsWritten: outcome.storeRowsWritten,
-    cpuMicros: { anonymous: outcome.cpuMicros.anonymous, identified: outcome.cpuMicros.identified },
+    cpuMicros: {
+      anonymous: outcome.cpuMicros.anonymous,
+      identified: outcome.cpuMicros.identified + identifiedCostMicros,
+    },
   };
 }
 

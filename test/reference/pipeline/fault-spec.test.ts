@@ -11,6 +11,7 @@ test('parses every fault kind of the documented example', () => {
     delayMs: 2000,
     reject: { status: 429, probability: 0.05 },
     crashEveryMs: 30_000,
+    identifiedCostMicros: 0,
     seed: 1,
     quota: null,
   });
@@ -71,5 +72,16 @@ test('errors name the bad part and are USAGE errors', () => {
         error instanceof IngestbenchError && error.code === 'USAGE' && message.test(error.message),
       source,
     );
+  }
+});
+
+test('identified-cost takes microseconds or a duration, and round-trips', () => {
+  assert.equal(parseFaultSpec('identified-cost=200us').identifiedCostMicros, 200);
+  assert.equal(parseFaultSpec('identified-cost=200µs').identifiedCostMicros, 200);
+  assert.equal(parseFaultSpec('identified-cost=1ms').identifiedCostMicros, 1000);
+  const spec = parseFaultSpec('identified-cost=350us,seed=3');
+  assert.deepEqual(parseFaultSpec(formatFaultSpec(spec)), spec);
+  for (const bad of ['identified-cost=-1us', 'identified-cost=2s', 'identified-cost=abc']) {
+    assert.throws(() => parseFaultSpec(bad), /identified-cost/);
   }
 });

@@ -7,7 +7,7 @@ import type { CapturedEvent } from '../../../src/reference/captured-event.js';
 import { IngestbenchError } from '../../../src/errors.js';
 import { createBatchProcessor } from '../../../src/reference/ingest/process-batch.js';
 import { faultRoll } from '../../../src/reference/pipeline/fault-roll.js';
-import { NO_FAULTS, type FaultSpec } from '../../../src/reference/pipeline/fault-spec.js';
+import { NO_FAULTS, parseFaultSpec, type FaultSpec } from '../../../src/reference/pipeline/fault-spec.js';
 import { createIngestionStep } from '../../../src/reference/pipeline/ingestion-loop.js';
 import { consumerOffset } from '../../../src/reference/queue/consumer-offset.js';
 import { openDurableQueue } from '../../../src/reference/queue/durable-queue.js';
@@ -203,4 +203,17 @@ test('unknown tokens and personless person events are dropped with their class',
     'unknownToken/identified': 2,
     'personlessPersonEvent/anonymous': 1,
   });
+});
+
+test('identified-cost: fixed CPU work per identified event, counted as identified CPU', async () => {
+  const faults = parseFaultSpec('identified-cost=2000us');
+  assert.equal(faults.identifiedCostMicros, 2000);
+  const batch = [captured(false), captured(true), captured(false), captured(true), captured(false)];
+  const { step } = await setup([batch], { faults });
+  const result = step.step();
+  assert.ok(result !== null);
+  assert.deepEqual(result.report.ingested, { anonymous: 2, identified: 3 });
+  // CPU time, not wall time: at least 3 × 2 ms whatever the machine's load.
+  assert.ok(result.report.cpuMicros.identified >= 6000, String(result.report.cpuMicros.identified));
+  assert.ok(result.report.cpuMicros.anonymous < 6000, String(result.report.cpuMicros.anonymous));
 });

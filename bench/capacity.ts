@@ -1,0 +1,82 @@
+// Capacity bench (`npm run bench -- capacity`): both classes' capacity on the embedded reference
+// target, found as `ingestbench capacity` finds it (class-pure steps of the quickstart scenario's
+// behaviours, ramp then bisect), the target pinned to one core where taskset exists so it does not
+// share the load generator's. Prints each class's sustainable rate, what limited it, the ratio
+// anonymous ÷ identified, and beside it the ingestion CPU-per-event ratio identified ÷ anonymous.
+// Figures are printed, never asserted: this machine is shared and absolute rates drift.
+
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { CapacityFigures, ClassCapacity } from '../src/capacity/capacity-types.js';
+import { runCapacity } from '../src/capacity/run-capacity.js';
+import { newRunId } from '../src/run-scenario.js';
+import { loadScenario } from '../src/scenario/load-scenario.js';
+import { startEmbeddedTarget } from '../src/targets/embedded-target.js';
+import { tasksetAvailable } from '../src/targets/pin-process.js';
+
+const QUICKSTART = fileURLToPath(new URL('../../scenarios/quickstart.yaml', import.meta.url));
+
+export interface CapacityBenchOptions {
+  readonly out?: NodeJS.WritableStream;
+  /** Shorter steps, for a smoke run. */
+  readonly quick?: boolean;
+}
+
+export async function runCapacityBench(options: CapacityBenchOptions = {}): Promise<CapacityFigures> {
+  const out = options.out ?? process.stdout;
+  const print = (line: string): void => void out.write(`${line}\n`);
+  const scenario = await loadScenario(QUICKSTART);
+  // The last core for the target, the others for the generator (one core: nothing to pin apart).
+  const cores = availableParallelism();
+  const cpus = cores > 1 && (await tasksetAvailable()) ? String(cores - 1) : undefined;
+  const stepDurationMs = options.quick === true ? 3000 : 6000;
+  print(
+    `capacity bench: ${scenario.name} behaviours, steps of ${stepDurationMs / 1000} s, target ${cpus === undefined ? 'not pinned' : `pinned to CPU ${cpus}`}, ${cores} cores`,
+  );
+  const target = await startEmbeddedTarget(cpus === undefined ? {} : { cpus });
+  try {
+    const capacity = await runCapacity({
+      scenario,
+      target,
+      classes: ['anonymous', 'identified'],
+      stepDurationMs,
+      runId: newRunId(),
+      startRate: 1000,
+      resolution: 0.15,
+      onStep: (cls, step) =>
+        print(
+          `  ${cls} ${Math.round(step.rate)}/s: ${step.pass ? 'pass' : `fail (${step.failedBy}) ${step.reasons.join('; ')}`}`,
+        ),
+    });
+    for (const cls of ['anonymous', 'identified'] as const) print(classLine(cls, capacity.classes[cls]));
+    const bound =
+      capacity.ratioBound === 'exact' || capacity.ratioBound === null ? '' : ` (${capacity.ratioBound})`;
+    print(
+      `ratio anonymous ÷ identified capacity: ${capacity.ratio?.toFixed(2) ?? '—'}×${bound}; ` +
+        `ingestion CPU per event identified ÷ anonymous: ${capacity.cpuRatio?.toFixed(2) ?? '—'}×`,
+    );
+    return capacity;
+  } finally {
+    await target.stop();
+  }
+}
+
+function classLine(cls: string, c: ClassCapacity | undefined): string {
+  if (c === undefined) return `${cls}: not measured`;
+  const sustained =
+    c.sustainable === null
+      ? 'none'
+      : `${c.limitedBy === 'generator' ? '≥ ' : ''}${Math.round(c.sustainable)}/s`;
+  const p99 = c.latency.map(
+    (l) =>
+      `${Math.round(l.share * 100)}%: ${l.visibleP99Ms === null ? '—' : `${Math.round(l.visibleP99Ms)} ms`}`,
+  );
+  return (
+    `${cls}: sustainable ${sustained}, failed at ${c.failedAt ?? '—'}/s, limited by ${c.limitedBy}, generator ceiling ${Math.round(c.generatorCeiling)}/s; ` +
+    `visible p99 ${p99.join(', ')}; CPU/event ingestion ${c.cpuMicrosPerEvent?.toFixed(1) ?? '—'} µs, all target processes ${c.processCpuMicrosPerEvent?.toFixed(1) ?? '—'} µs`
+  );
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await runCapacityBench({ quick: process.argv.includes('--quick') });
+}

@@ -1,0 +1,115 @@
+// The capacity figures: for each event class, the highest rate the target sustains and how it was
+// found (every step the search ran), plus the ratio anonymous ÷ identified. Rates are events/s,
+// latencies milliseconds, CPU microseconds per event.
+
+import type { EventClass } from '../scenario/scenario.js';
+
+/** What stopped the search going higher: the target failed, or this machine could send no more. */
+export type LimitedBy = 'target' | 'generator';
+
+/** Why a step was run: part of the search, or a latency profile at a share of the capacity. */
+export type StepRole = 'search' | 'profile';
+
+/** What one class-pure step at one offered rate measured. */
+export interface StepMeasurement {
+  /** Offered (planned) rate, events/s. */
+  readonly rate: number;
+  readonly durationMs: number;
+  readonly planned: number;
+  readonly sent: number;
+  readonly acknowledged: number;
+  readonly dropped: number;
+  /** Events in requests capture refused or that failed on the network. */
+  readonly errors: number;
+  readonly visible: number;
+  /** Acknowledged events not visible when the step's drain ended. */
+  readonly unseen: number;
+  /** Sent events/s over the step. */
+  readonly achievedRate: number;
+  readonly sendDelayP99Ms: number | null;
+  readonly ackP99Ms: number | null;
+  readonly visibleP50Ms: number | null;
+  readonly visibleP99Ms: number | null;
+  readonly visibleMaxMs: number | null;
+  /** How much a visible figure may overstate (the effective poll interval). */
+  readonly resolutionMs: number;
+  /**
+   * Median visible latency of the step's last quarter (by intended time) minus its first
+   * quarter's: a backlog that grows through the step shows here; null with too few events.
+   */
+  readonly lagGrowthMs: number | null;
+  /** The target's ingestion CPU per event of this class (its own counters); null without metrics. */
+  readonly cpuMicrosPerEvent: number | null;
+  /** All target processes' CPU (capture + ingestion) per event; null without metrics. */
+  readonly processCpuMicrosPerEvent: number | null;
+}
+
+export interface StepVerdict {
+  readonly pass: boolean;
+  /** Who failed the step; null when it passed. */
+  readonly failedBy: LimitedBy | null;
+  /** One line per failed criterion, for humans. */
+  readonly reasons: readonly string[];
+}
+
+export interface CapacityStep extends StepMeasurement, StepVerdict {
+  readonly role: StepRole;
+}
+
+export interface LatencyAtLoad {
+  /** Share of the sustainable rate (0.5, 0.8, 1). */
+  readonly share: number;
+  readonly rate: number;
+  readonly visibleP50Ms: number | null;
+  readonly visibleP99Ms: number | null;
+}
+
+export interface ClassCapacity {
+  /** Best passing rate, events/s; null when not even the lowest step passed. */
+  readonly sustainable: number | null;
+  /** Lowest failing rate, events/s; null when nothing failed (generator-limited). */
+  readonly failedAt: number | null;
+  /** `generator`: the real capacity is at least `sustainable`, more than this machine can send. */
+  readonly limitedBy: LimitedBy;
+  /** failedAt ≤ sustainable × (1 + resolution): the knee lies within one step. */
+  readonly resolved: boolean;
+  /** The highest rate the load generator could offer (measured or given). */
+  readonly generatorCeiling: number;
+  readonly latency: readonly LatencyAtLoad[];
+  /** At the sustainable rate; null without target metrics. */
+  readonly cpuMicrosPerEvent: number | null;
+  readonly processCpuMicrosPerEvent: number | null;
+  readonly steps: readonly CapacityStep[];
+}
+
+export interface CapacityFigures {
+  readonly classes: Partial<Record<EventClass, ClassCapacity>>;
+  /** anonymous.sustainable ÷ identified.sustainable; null unless both were measured. */
+  readonly ratio: number | null;
+  /**
+   * How to read the ratio: `exact` when both classes were target-limited; `atLeast` when only
+   * anonymous was generator-limited (its real capacity is higher); `atMost` when only identified
+   * was; `unknown` when both were.
+   */
+  readonly ratioBound: 'exact' | 'atLeast' | 'atMost' | 'unknown' | null;
+  /** identified ÷ anonymous CPU per event at each class's sustainable rate; null without metrics. */
+  readonly cpuRatio: number | null;
+  readonly criteria: StepCriteria;
+}
+
+/** When a step counts as sustained. */
+export interface StepCriteria {
+  readonly visibleP99Ms: number;
+  /** Share of sent events capture may refuse or fail. */
+  readonly maxErrorRate: number;
+  readonly maxSendDelayP99Ms: number;
+  /** Lowest achieved ÷ offered rate. */
+  readonly minAchievedShare: number;
+  /**
+   * Capture answering slower than this (ack p99 − send delay p99) points at the target, not the
+   * generator, when the load lags.
+   */
+  readonly maxAckP99Ms: number;
+  /** Lag may grow by at most this share of the step's duration (or two poll resolutions). */
+  readonly maxLagGrowthShare: number;
+}
