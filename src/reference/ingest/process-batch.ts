@@ -141,9 +141,15 @@ export function createBatchProcessor(
     const person = ctx.persons.find(ev.teamId, ev.distinctId);
     let personId: string;
     let mode: 'propertyless' | 'force_upgrade' = 'propertyless';
+    let personProperties = '{}';
     if (person !== undefined) {
       personId = person.uuid;
-      if (timestampMs > person.createdAt + FORCE_UPGRADE_AFTER_MS) mode = 'force_upgrade';
+      // force_upgrade: the event is written as a person event, with its person's properties
+      // (its own $set is still not applied: it was sent personless).
+      if (timestampMs > person.createdAt + FORCE_UPGRADE_AFTER_MS) {
+        mode = 'force_upgrade';
+        personProperties = JSON.stringify(propertiesOf(person));
+      }
     } else {
       personId = personUuid(ev.teamId, ev.distinctId);
       const key = `${ev.teamId}\u0000${ev.distinctId}`;
@@ -163,7 +169,7 @@ export function createBatchProcessor(
       JSON.stringify(ev.properties),
       personId,
       mode,
-      '{}',
+      personProperties,
     ];
     addRow(ctx, ev.captured, row);
     ctx.outcome.ingested.anonymous += 1;

@@ -197,7 +197,13 @@ test('cpuMicros is measured for each class present and zero for an absent one', 
 
 test('a personless event of a distinct id with a person uses its uuid, force_upgrade once a minute after creation', () => {
   const s = storeFixture();
-  s.processor.process([captured({ distinctId: 'known', extra: { timestamp: '2026-01-02T03:00:00.000Z' } })]);
+  s.processor.process([
+    captured({
+      distinctId: 'known',
+      properties: { $set: { plan: 'pro' } },
+      extra: { timestamp: '2026-01-02T03:00:00.000Z' },
+    }),
+  ]);
   const person = s.persons()[0]!;
   const soon = anonymous({ distinctId: 'known', extra: { timestamp: '2026-01-02T03:00:30.000Z' } });
   const later = anonymous({ distinctId: 'known', extra: { timestamp: '2026-01-02T03:02:00.000Z' } });
@@ -206,6 +212,28 @@ test('a personless event of a distinct id with a person uses its uuid, force_upg
   const rows = new Map(s.events().map((r) => [r.uuid, r]));
   assert.equal(rows.get(soon.uuid)?.person_id, person.uuid);
   assert.equal(rows.get(soon.uuid)?.person_mode, 'propertyless');
+  assert.deepEqual(rows.get(soon.uuid)?.person_properties, {});
+  // Upgraded: written as a person event, carrying its person's properties.
   assert.equal(rows.get(later.uuid)?.person_mode, 'force_upgrade');
-  assert.deepEqual(rows.get(later.uuid)?.person_properties, {});
+  assert.deepEqual(rows.get(later.uuid)?.person_properties, person.properties);
+  assert.equal(person.properties['plan'], 'pro');
+});
+
+test('a merge sets the surviving person’s version to max(both) + 1, as PostHog does', () => {
+  const s = storeFixture();
+  for (const plan of ['a', 'b', 'c'])
+    s.processor.process([captured({ distinctId: 'anon-1', properties: { $set: { plan } } })]);
+  s.processor.process([captured({ distinctId: 'user-1' })]);
+  const versions = new Map(
+    s.persons().map((p) => [p.properties['plan'] === undefined ? 'user' : 'anon', p.version]),
+  );
+  // Created at version 0; each later batch that changes a person adds 1.
+  assert.deepEqual([versions.get('anon'), versions.get('user')], [2, 0]);
+  s.processor.process([
+    captured({ event: '$identify', distinctId: 'user-1', properties: { $anon_distinct_id: 'anon-1' } }),
+  ]);
+  const [merged, ...rest] = s.persons();
+  assert.equal(rest.length, 0, 'one person left');
+  assert.equal(merged?.version, 3);
+  assert.equal(merged?.properties['plan'], 'c');
 });
