@@ -1,4 +1,4 @@
-// Every HogQL string the harness builds today (src/observe/poll-queries.ts) goes through PostHog's
+// Every HogQL string the harness builds (src/observe/poll-queries.ts) goes through PostHog's
 // grammar and the reference compiler, and answers on the fixture store exactly.
 
 import assert from 'node:assert/strict';
@@ -39,12 +39,27 @@ describe('the harness’s HogQL on PostHog’s grammar', () => {
       two.map((r) => r[0]),
       [1, 18, 19].map(uuidFor),
     );
+    // The cut is on (timestamp, uuid): a greater uuid at the same millisecond skips the row there.
+    const past = run(
+      rowsQuery({
+        runId: 'r1',
+        ranges: [[T0, T0 + 2_000]],
+        after: { ms: T0 + 1_000, uuid: uuidFor(2) },
+        limit: 10,
+      }),
+    );
+    assert.deepEqual(past, []);
   });
 
   test('counts query and preflight query', () => {
-    assert.deepEqual(run(countsQuery('r1', [T0, T0 + 3_600_000])).sort(), [
+    assert.deepEqual(run(countsQuery('r1', [T0 - 60_000, T0 + 80_000])).sort(), [
       ['anonymous', 10, 10],
       ['identified', 10, 10],
+    ]);
+    // Bounded to the run's time range: rows outside it are not counted (nor scanned).
+    assert.deepEqual(run(countsQuery('r1', [T0, T0 + 10_000])).sort(), [
+      ['anonymous', 5, 5],
+      ['identified', 5, 5],
     ]);
     assert.deepEqual(run(preflightQuery(T0 + 15_000)), [[5]]);
   });
