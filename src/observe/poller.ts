@@ -351,11 +351,11 @@ export function startPoller(opts: PollerOptions): Poller {
       // Ran to the deadline: complete only if some poll after the load ended got through.
       if (lastGoodPollStart >= settleFrom) return 'drain timeout';
       endDetail ??= lastFailure?.message ?? 'no poll completed during the drain';
-      return lastFailure?.kind === 'budget exhausted' || lastFailure?.status === 429
+      if (lastFailure === null) return 'drain timeout'; // no poll fitted a drain that short
+      // Every poll of the drain failed: nothing after the load was checked.
+      return lastFailure.kind === 'budget exhausted' || lastFailure.status === 429
         ? 'query budget exhausted'
-        : lastFailure?.kind === 'unreachable'
-          ? 'query API unreachable'
-          : 'drain timeout';
+        : 'query API unreachable';
     }
     return 'stopped';
   }
