@@ -24,7 +24,6 @@
 
 import { debuglog } from 'node:util';
 import { IngestbenchError } from '../errors.js';
-import type { HistogramKey } from '../measure/latency-histogram.js';
 import type { Ledger } from '../load/ledger.js';
 import type { SkewFigures } from '../measure/skew-tally.js';
 import type { EventClass } from '../scenario/scenario.js';
@@ -32,9 +31,17 @@ import { systemClock, type Clock } from '../clock.js';
 import { fetchRows } from './fetch-rows.js';
 import { END_RESERVE, planPolling } from './plan-polling.js';
 import { countsQuery, MAX_QUERY_LIMIT, type TimeRange } from './poll-queries.js';
-import type { QueryLimits } from './query-budget.js';
 import { QueryError, type QueryClient, type QueryOptions } from './query-client.js';
+import { intendedRange, tallyFromLedger } from './ledger-tally.js';
+import type { ClassRowCounts, ObservationEnd, ObservationResult } from './observation-result.js';
 import { VisibilityTracker } from './visibility-tracker.js';
+
+export type {
+  ClassRowCounts,
+  ObservationEnd,
+  ObservationResult,
+  QueryBudgetUse,
+} from './observation-result.js';
 
 const debug = debuglog('ingestbench:observe');
 
@@ -66,78 +73,6 @@ export interface PollerOptions {
   readonly stragglerRangesPerQuery?: number;
   /** How long the query API may stay unreachable before observation ends. Default 5 s. */
   readonly unreachableGraceMs?: number;
-}
-
-export interface ClassRowCounts {
-  readonly rows: number;
-  readonly uuids: number;
-}
-
-/** Why observation ended. Only 'drained' and 'drain timeout' are complete observations. */
-export type ObservationEnd =
-  | 'drained'
-  | 'drain timeout'
-  | 'stopped'
-  | 'query budget exhausted'
-  | 'query API unreachable'
-  | 'query refused';
-
-export interface QueryBudgetUse {
-  readonly limits: QueryLimits;
-  /** The most queries any sliding minute / hour held. */
-  readonly peakPerMinute: number;
-  readonly peakPerHour: number;
-}
-
-export interface ObservationResult {
-  /** Every event tracked exactly (probe sampling is not implemented by this poller). */
-  readonly method: 'exact' | 'probe';
-  /** The interval polled at (after any stretch), and the one asked for. */
-  readonly pollIntervalMs: number;
-  readonly requestedPollIntervalMs: number;
-  /** Why the interval is longer than asked for (the query budget), or null. */
-  readonly pollStretch: string | null;
-  /** Bound on how much a first-seen time may overstate (see the file header). */
-  readonly resolutionMs: number;
-  readonly polls: number;
-  readonly queries: number;
-  readonly throttled: number;
-  /** Polls that failed with a transient error (the loop went on). */
-  readonly errors: number;
-  /** Rows the query API returned over the run (re-reads included), and pages read. */
-  readonly rowsRead: number;
-  readonly pages: number;
-  readonly budget: QueryBudgetUse;
-  /** Every acknowledged event was seen and none was in flight when observation ended. */
-  readonly drained: boolean;
-  readonly endReason: ObservationEnd;
-  /** What ended it, in words (an error message without secrets), or null. */
-  readonly endDetail: string | null;
-  /**
-   * Observation ran its course (drained, or polled until the drain deadline). When false, the
-   * acknowledged events not seen are unverified rather than lost.
-   */
-  readonly complete: boolean;
-  /** Acknowledged events never seen. */
-  readonly pending: number;
-  /** Of those, the ones observation could not check (0 when complete). */
-  readonly unverified: number;
-  readonly visible: number;
-  readonly seenAsStragglers: number;
-  /** Distinct uuids in the run's rows that the run did not generate. */
-  readonly foreignUuids: number;
-  /** Where perClass came from: the exact count query, or the poller's own tally when it failed. */
-  readonly countsSource: 'query' | 'poller';
-  readonly perClass: Record<EventClass, ClassRowCounts>;
-  /**
-   * created_at − intended send time (µs, encoded hdr histograms) of measured events, by the
-   * target's clock: a second figure without poll resolution; null when rows carry no created_at.
-   */
-  readonly created: Record<HistogramKey, string> | null;
-  /** created_at values before their intended time: clock skew, kept out of `created`. */
-  readonly createdSkew?: SkewFigures;
-  readonly startedAt: number;
-  readonly endedAt: number;
 }
 
 export interface PollerStats {
@@ -220,6 +155,9 @@ export function startPoller(opts: PollerOptions): Poller {
     ...(opts.signal ? { signal: opts.signal } : {}),
   };
 
+  /** Drained, as found by a poll that began after the load ended (it knew every acknowledgement). */
+  const drainedNow = (): boolean => drained && lastGoodPollStart >= settleFrom;
+
   async function pollOnce(): Promise<void> {
     const pollStart = clock.now();
     const scan = tracker.scan(pollStart);
@@ -281,6 +219,7 @@ export function startPoller(opts: PollerOptions): Poller {
   function failed(error: QueryError): void {
     lastFailure = error;
     errors += 1;
+    drained = false; // what an earlier poll found no longer stands for now
     debug('poll failed (%s): %s', error.kind, error.message);
     // Stopping: the stop's own bound ran out, which is not the budget's or the target's doing.
     if (mode === 'final poll' || mode === 'stopping') return;
@@ -320,7 +259,7 @@ export function startPoller(opts: PollerOptions): Poller {
         if (started >= settleFrom || clock.now() >= deadline) return;
         continue;
       }
-      if (after === 'draining' && (drained || clock.now() >= pollDeadline)) return;
+      if (after === 'draining' && (drainedNow() || clock.now() >= pollDeadline)) return;
       const next = Math.min(started + pollIntervalMs, pollDeadline);
       await pause(Math.max(0, next - clock.now()));
     }
@@ -387,7 +326,7 @@ export function startPoller(opts: PollerOptions): Poller {
         rowsRead,
         pages,
         budget: { limits: stats.limits, peakPerMinute: stats.peakPerMinute, peakPerHour: stats.peakPerHour },
-        drained,
+        drained: drainedNow(),
         endReason: reason,
         endDetail,
         complete,
@@ -410,15 +349,15 @@ export function startPoller(opts: PollerOptions): Poller {
   /** The loop has returned without an early end: name how observation finished. */
   function settle(): ObservationEnd {
     if (mode === 'draining') {
-      if (drained) return 'drained';
+      if (drainedNow()) return 'drained';
       // Ran to the deadline: complete only if some poll after the load ended got through.
       if (lastGoodPollStart >= settleFrom) return 'drain timeout';
       endDetail ??= lastFailure?.message ?? 'no poll completed during the drain';
-      return lastFailure?.kind === 'budget exhausted' || lastFailure?.status === 429
+      if (lastFailure === null) return 'drain timeout'; // no poll fitted a drain that short
+      // Every poll of the drain failed: nothing after the load was checked.
+      return lastFailure.kind === 'budget exhausted' || lastFailure.status === 429
         ? 'query budget exhausted'
-        : lastFailure?.kind === 'unreachable'
-          ? 'query API unreachable'
-          : 'drain timeout';
+        : 'query API unreachable';
     }
     return 'stopped';
   }
@@ -433,7 +372,7 @@ export function startPoller(opts: PollerOptions): Poller {
         settleFrom = now;
         deadline = now + timeoutMs;
         // The count query must fit before the hard deadline too: polling leaves it a slice.
-        pollDeadline = deadline - Math.min(COUNT_RESERVE_MS, timeoutMs / 10);
+        pollDeadline = deadline - Math.min(COUNT_RESERVE_MS, timeoutMs / 3);
         wake?.abort(); // poll now: the load has just ended
       } else if (deadline === Infinity) {
         deadline = now + timeoutMs; // ended early: the count query is still bounded
@@ -470,34 +409,4 @@ export function startPoller(opts: PollerOptions): Poller {
       };
     },
   };
-}
-
-/** First and last intended time in the ledger (the run's time range when the plan's is not given). */
-function intendedRange(ledger: Ledger): TimeRange {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const shard of ledger.shards) {
-    for (let seq = 0; seq < shard.capacity; seq += 1) {
-      const t = shard.intended[seq]!;
-      if (Number.isNaN(t)) continue;
-      if (t < lo) lo = t;
-      if (t > hi) hi = t;
-    }
-  }
-  return lo <= hi ? [Math.floor(lo), Math.floor(hi) + 1] : [0, 1];
-}
-
-/** Rows and uuids per class as far as the poller saw them (for when the count query fails). */
-function tallyFromLedger(ledger: Ledger): Record<EventClass, ClassRowCounts> {
-  const tally = { anonymous: { rows: 0, uuids: 0 }, identified: { rows: 0, uuids: 0 } };
-  for (const shard of ledger.shards) {
-    for (let seq = 0; seq < shard.capacity; seq += 1) {
-      const seen = shard.seen[seq]!;
-      if (seen === 0) continue;
-      const t = tally[shard.classOf(seq)];
-      t.rows += seen;
-      t.uuids += 1;
-    }
-  }
-  return tally;
 }

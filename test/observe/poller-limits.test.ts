@@ -226,6 +226,39 @@ describe('poller within PostHog query limits', () => {
     api.clearFailures();
   });
 
+  it('a drain whose every poll fails is not "drained" on the strength of a poll made during the load', async () => {
+    const runId = 'stale-drained-run';
+    api.rows.length = 0;
+    api.log.length = 0;
+    const start = clock.now();
+    const { ledger, events } = plan(runId, 20, start - 10_000, 100);
+    // During the load: the first 10 of each worker acknowledged and visible, the rest not sent yet.
+    for (const e of events) {
+      if (e.seq < 10)
+        api.rows.push({
+          uuid: e.uuid,
+          timestampMs: Math.floor(e.intended),
+          run: runId,
+          cls: e.cls,
+          commitAt: start - 1,
+        });
+      else ledger.shard(e.worker).status[e.seq] = EventStatus.planned;
+    }
+    const client = createQueryClient({ queryUrl: api.url, projectId: PROJECT, personalKey: KEY, clock });
+    const poller = startPoller({ client, ledger, runId, runTag: runTag(runId), pollIntervalMs: 1000, clock });
+    while (poller.stats().visible < 20) await new Promise((resolve) => setImmediate(resolve));
+    // The rest is acknowledged as the load ends; from now on the query API answers 503.
+    for (const e of events) if (e.seq >= 10) ledger.shard(e.worker).status[e.seq] = EventStatus.acknowledged;
+    api.failNext(100_000, 503);
+    const result = await poller.drain(10_000);
+    api.clearFailures();
+    assert.equal(result.drained, false);
+    assert.equal(result.endReason, 'query API unreachable');
+    assert.equal(result.complete, false);
+    assert.equal(result.visible, 20);
+    assert.equal(result.unverified, 20, 'not checked after the load: unverified, not lost');
+  });
+
   it('stop({ finalPollMs }) makes one final poll: what it sees is visible, the rest unverified', async () => {
     const runId = 'final-poll-run';
     api.rows.length = 0;

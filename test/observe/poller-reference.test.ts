@@ -78,8 +78,8 @@ describe('poller against the reference target', () => {
       shard.ack.fill(ackAt);
       shard.status.fill(EventStatus.acknowledged);
     }
-    // Long enough that the final count query keeps its reserved slice (a tenth) on a loaded machine.
-    const result = await poller.drain(10_000);
+    // Some events are dropped, so the drain runs to its deadline; it leaves the count query a third.
+    const result = await poller.drain(6000);
 
     // What the store really holds, asked directly.
     const direct = await client.query(
