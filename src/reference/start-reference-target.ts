@@ -125,9 +125,12 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
     // Create the store schema here so the query side can open it read-only before ingestion runs.
     const schemaDb = openStore(storeFile, { durable });
     schemaDb.close();
-    // Queries are parsed and run in worker threads, off the thread that answers capture.
-    const queryWorkers = await startQueryWorkerPool({ storeFile });
-    cleanups.push(() => queryWorkers.close());
+    // Queries are parsed and run in worker threads, off the thread that answers capture. They
+    // load the parser while the ingestion process starts, so neither waits for the other.
+    const queryWorkersStarting = startQueryWorkerPool({ storeFile });
+    // Awaited below and in the cleanup; this keeps a failure meanwhile from being unhandled.
+    queryWorkersStarting.catch(() => undefined);
+    cleanups.push(async () => (await queryWorkersStarting).close());
 
     let faults = settings.faults;
     // The consumer offset ingestion last committed. Only ever raised: a report from a killed
@@ -168,6 +171,7 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
     );
     cleanups.push(() => supervisor.stop());
     await supervisor.ready;
+    const queryWorkers = await queryWorkersStarting;
 
     // Consumed rows are deleted in the background; the offset is committed, so they are done with.
     const truncation = setInterval(() => {

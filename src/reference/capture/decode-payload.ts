@@ -8,6 +8,7 @@
 import { isUtf8 } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
 import LZString from 'lz-string';
+import type { HttpRequest } from '../http-types.js';
 import { badRequest, tooLarge, type CaptureRejection } from './capture-rejection.js';
 
 export type Compression = 'gzip' | 'lz64' | 'base64';
@@ -20,6 +21,18 @@ export interface PayloadSource {
   readonly contentType: string | undefined;
   readonly contentEncoding: string | undefined;
   readonly sizeLimit: number;
+}
+
+/** Where a request's payload can be: its body, `?data=`, and the hints that say how it is wrapped. */
+export function payloadSourceOf(req: HttpRequest, query: URLSearchParams, sizeLimit: number): PayloadSource {
+  return {
+    body: req.body,
+    queryData: query.get('data'),
+    queryCompression: query.get('compression'),
+    contentType: req.headers['content-type'],
+    contentEncoding: req.headers['content-encoding'],
+    sizeLimit,
+  };
 }
 
 export type DecodedPayload = { readonly ok: true; readonly text: string } | CaptureRejection;

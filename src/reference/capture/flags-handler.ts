@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { json, text, type HttpRequest, type HttpResponse } from '../http-types.js';
 import { corsHeaders, preflightHeaders } from './capture-cors.js';
 import { EVENT_SIZE_LIMIT, pathOf, queryOf } from './capture-routes.js';
-import { decodePayload } from './decode-payload.js';
+import { decodePayload, payloadSourceOf } from './decode-payload.js';
 
 export interface FlagsDeps {
   /** Is this a project token of the target? */
@@ -105,14 +105,7 @@ export function createFlagsHandler(deps: FlagsDeps): (req: HttpRequest) => HttpR
 /** The project token of a flags request: `token` or `api_key` in its (possibly compressed) body. */
 function tokenOf(req: HttpRequest): string | null {
   const query = new URLSearchParams(queryOf(req.url));
-  const payload = decodePayload({
-    body: req.body,
-    queryData: query.get('data'),
-    queryCompression: query.get('compression'),
-    contentType: req.headers['content-type'],
-    contentEncoding: req.headers['content-encoding'],
-    sizeLimit: EVENT_SIZE_LIMIT,
-  });
+  const payload = decodePayload(payloadSourceOf(req, query, EVENT_SIZE_LIMIT));
   if (!payload.ok) return null;
   try {
     const body = JSON.parse(payload.text) as Record<string, unknown> | null;

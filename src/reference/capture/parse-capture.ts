@@ -12,7 +12,7 @@ import { badRequest, unauthorized, type CaptureRejection } from './capture-rejec
 import { captureRouteOf, pathOf, queryOf, type CaptureRoute } from './capture-routes.js';
 import { eventTokenOf, resolveToken } from './capture-token.js';
 import { generateUuidV7, normalizeUuid } from './capture-uuid.js';
-import { decodePayload } from './decode-payload.js';
+import { decodePayload, payloadSourceOf } from './decode-payload.js';
 import { distinctIdOf } from './distinct-id.js';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from './json-depth.js';
 
@@ -41,14 +41,7 @@ export function parseCaptureRequest(req: HttpRequest, now: Date): ParseResult {
   if (route === null) return badRequest(`${pathOf(req.url)} is not a capture route: use /batch/ or /e/`);
   const query = new URLSearchParams(queryOf(req.url));
 
-  const payload = decodePayload({
-    body: req.body,
-    queryData: query.get('data'),
-    queryCompression: query.get('compression'),
-    contentType: req.headers['content-type'],
-    contentEncoding: req.headers['content-encoding'],
-    sizeLimit: route.sizeLimit,
-  });
+  const payload = decodePayload(payloadSourceOf(req, query, route.sizeLimit));
   if (!payload.ok) return payload;
 
   let json: unknown;

@@ -3,9 +3,10 @@
 // accepts it". A query the grammar refuses is PostHog's syntax error; one it accepts that this
 // target cannot run is refused by map-hogql-ast.ts.
 //
-// Cost: about 20 ms of CPU per poll query, and the grammar is exponential in parenthesis depth
-// (20 nested levels take seconds). Parse only where a slow parse cannot stall capture (the query
-// worker thread, query-worker.ts) and under the maximum execution time.
+// Cost: about 20 ms of CPU per poll query, and far more for nested text (a chain of 100 NOTs or
+// 40 nested calls parses for 10-20 s; deeper nesting can trap the WebAssembly instance). Parse
+// only where a slow parse cannot stall capture (a query worker thread, query-worker.ts) and
+// under the maximum execution time.
 
 import createWasmParser from '@posthog/hogql-parser';
 

@@ -10,11 +10,16 @@ import { createHogQLParser } from '../../../src/reference/query/parse-hogql.js';
 import {
   createQueryHandler,
   type QueryExecutor,
+  type QueryDeps,
   type QueryOutcome,
 } from '../../../src/reference/query/query-handler.js';
-import { QUERY_LIMITS, resolveQueryLimits } from '../../../src/reference/query/query-limits.js';
+import {
+  QUERY_LIMITS,
+  resolveQueryLimits,
+  type QueryLimits,
+} from '../../../src/reference/query/query-limits.js';
 import type { HogQLResult } from '../../../src/reference/query/run-hogql.js';
-import { manualTime } from './manual-timers.js';
+import { manualTime, type ManualTime } from './manual-timers.js';
 import { KEY, memoryStore, PROJECT, queryRequest } from './store-fixture.js';
 
 const db = memoryStore();
@@ -62,20 +67,31 @@ function heldExecutor(): { execute: QueryExecutor; started: number; finishAll():
 
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** A handler on a manual clock under `limits`, recording every outcome. */
+function limitedHandler(
+  time: ManualTime,
+  limits: QueryLimits,
+  executor: Pick<QueryDeps, 'execute'> = {},
+): { handle: ReturnType<typeof createQueryHandler>; outcomes: QueryOutcome[] } {
+  const outcomes: QueryOutcome[] = [];
+  const handle = createQueryHandler({
+    db,
+    parser,
+    ...executor,
+    projectIds: new Set([PROJECT]),
+    personalKeys: [KEY],
+    now: () => time.now(),
+    timers: time,
+    limits,
+    onOutcome: (o) => outcomes.push(o),
+  });
+  return { handle, outcomes };
+}
+
 describe('query limits in the handler', () => {
   test('cloud: the 241st query in a minute is 429 with Retry-After; the minute after, it is answered', async () => {
     const time = manualTime();
-    const outcomes: QueryOutcome[] = [];
-    const handle = createQueryHandler({
-      db,
-      parser,
-      projectIds: new Set([PROJECT]),
-      personalKeys: [KEY],
-      now: () => time.now(),
-      timers: time,
-      limits: QUERY_LIMITS.cloud,
-      onOutcome: (o) => outcomes.push(o),
-    });
+    const { handle, outcomes } = limitedHandler(time, QUERY_LIMITS.cloud);
     for (let i = 0; i < 240; i += 1) {
       const res = await handle(queryRequest(COUNT));
       assert.equal(res?.status, 200);
@@ -104,16 +120,7 @@ describe('query limits in the handler', () => {
 
   test('the hourly window refuses with a wait up to the rest of the hour', async () => {
     const time = manualTime();
-    const outcomes: QueryOutcome[] = [];
-    const handle = createQueryHandler({
-      db,
-      parser,
-      projectIds: new Set([PROJECT]),
-      personalKeys: [KEY],
-      now: () => time.now(),
-      limits: resolveQueryLimits('legacy'),
-      onOutcome: (o) => outcomes.push(o),
-    });
+    const { handle, outcomes } = limitedHandler(time, resolveQueryLimits('legacy'));
     for (let i = 0; i < 120; i += 1) assert.equal((await handle(queryRequest(COUNT)))?.status, 200);
     time.advance(60_000);
     const refused = await handle(queryRequest(COUNT));
@@ -124,16 +131,11 @@ describe('query limits in the handler', () => {
   test('a fourth concurrent query waits for a slot; one still waiting after 30 s is 429 without Retry-After', async () => {
     const time = manualTime();
     const held = heldExecutor();
-    const outcomes: QueryOutcome[] = [];
-    const handle = createQueryHandler({
-      execute: held.execute,
-      projectIds: new Set([PROJECT]),
-      personalKeys: [KEY],
-      now: () => time.now(),
-      timers: time,
-      limits: resolveQueryLimits('cloud', { maxExecutionMs: Infinity }),
-      onOutcome: (o) => outcomes.push(o),
-    });
+    const { handle, outcomes } = limitedHandler(
+      time,
+      resolveQueryLimits('cloud', { maxExecutionMs: Infinity }),
+      { execute: held.execute },
+    );
     const first = [handle(queryRequest(COUNT)), handle(queryRequest(COUNT)), handle(queryRequest(COUNT))];
     const fourth = handle(queryRequest(COUNT));
     await settle();
@@ -168,16 +170,7 @@ describe('query limits in the handler', () => {
   test('a query past the maximum execution time is cancelled and answered 504', async () => {
     const time = manualTime();
     const held = heldExecutor();
-    const outcomes: QueryOutcome[] = [];
-    const handle = createQueryHandler({
-      execute: held.execute,
-      projectIds: new Set([PROJECT]),
-      personalKeys: [KEY],
-      now: () => time.now(),
-      timers: time,
-      limits: QUERY_LIMITS.cloud,
-      onOutcome: (o) => outcomes.push(o),
-    });
+    const { handle, outcomes } = limitedHandler(time, QUERY_LIMITS.cloud, { execute: held.execute });
     const slow = handle(queryRequest(COUNT));
     await settle();
     time.advance(9_999);
