@@ -33,9 +33,7 @@ export function applyTestcontainersDefaults(
   return set;
 }
 
-/** The container runtime, or TARGET_UNREACHABLE (exit 3) saying how to get one. */
-export async function connectDocker(env: Env = process.env): Promise<ContainerRuntimeClient> {
-  applyTestcontainersDefaults(env);
+async function testcontainersClient(): Promise<ContainerRuntimeClient> {
   let testcontainers: typeof import('testcontainers');
   try {
     testcontainers = await import('testcontainers');
@@ -46,10 +44,22 @@ export async function connectDocker(env: Env = process.env): Promise<ContainerRu
       { cause: error },
     );
   }
+  return testcontainers.getContainerRuntimeClient();
+}
+
+/**
+ * The container runtime, or TARGET_UNREACHABLE (exit 3) saying how to get one. testcontainers
+ * tries DOCKER_HOST, ~/.testcontainers.properties and the usual sockets in turn.
+ */
+export async function connectDocker(
+  env: Env = process.env,
+  connect: () => Promise<ContainerRuntimeClient> = testcontainersClient,
+): Promise<ContainerRuntimeClient> {
+  applyTestcontainersDefaults(env);
   try {
-    return await testcontainers.getContainerRuntimeClient();
+    return await connect();
   } catch (error) {
-    throw dockerUnreachable(error);
+    throw error instanceof IngestbenchError ? error : dockerUnreachable(error);
   }
 }
 

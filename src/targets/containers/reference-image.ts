@@ -129,11 +129,11 @@ async function importMinimalImage(
     const tar = spawn('tar', ['-C', staging, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
     const [repo, version] = tag.split(':') as [string, string];
     const entrypoint = JSON.stringify(imageEntrypoint(inputs));
-    const progress = (await client.container.dockerode.importImage(tar.stdout, {
+    const progress = await client.container.dockerode.importImage(tar.stdout, {
       repo,
       tag: version,
       changes: [`ENTRYPOINT ${entrypoint}`, 'WORKDIR /app', 'ENV PATH=/usr/local/bin:/usr/bin:/bin'],
-    }));
+    });
     let answer = '';
     for await (const chunk of progress) answer += String(chunk);
     const failure = /"error"\s*:\s*"([^"]*)"/.exec(answer);
