@@ -4,7 +4,9 @@
 // environment variables as `--target posthog` (never from flags, never printed); compose files can
 // use them too (`${POSTHOG_PROJECT_API_KEY}`), since compose sees this process's environment.
 
+import { execFile } from 'node:child_process';
 import { basename, dirname, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { IngestbenchError } from '../../errors.js';
 import { posthogTargetFromEnv } from '../posthog-target.js';
 import type { Target } from '../target.js';
@@ -37,7 +39,12 @@ export async function startComposeTarget(options: {
   const { DockerComposeEnvironment } = await import('testcontainers');
   const file = resolve(options.file);
   options.log(`containers: bringing up ${file}…`);
+  const environment = Object.fromEntries(
+    Object.entries(options.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
   const stack = await new DockerComposeEnvironment(dirname(file), basename(file))
+    .withEnvironment(environment)
+    .withClientOptions((await hasComposePlugin()) ? {} : { executable: { standalone: true } })
     .withStartupTimeout(timeoutMs)
     .up()
     .catch((error: unknown) => {
@@ -72,4 +79,14 @@ export async function startComposeTarget(options: {
     describe: () => ({ ...endpoints.describe(), kind: 'containers' }),
     stop: () => (stopped ??= down()),
   };
+}
+
+/** Compose v2 (`docker compose`) when the plugin is there; else the standalone `docker-compose`. */
+async function hasComposePlugin(): Promise<boolean> {
+  try {
+    await promisify(execFile)('docker', ['compose', 'version']);
+    return true;
+  } catch {
+    return false;
+  }
 }
