@@ -5,10 +5,11 @@ ARG NODE_IMAGE=node:22-bookworm-slim
 FROM ${NODE_IMAGE}
 WORKDIR /app
 COPY package.json package-lock.json* ./
-# Production dependencies only. No install scripts: on Node >= 22 SQLite is better-sqlite3 13's
-# prebuilt binary; on Node 20 better-sqlite3 12 is built, which needs its script.
-RUN if [ "$(node -p 'process.versions.node.split(".")[0]')" -ge 22 ]; then s=--ignore-scripts; else s=; fi; \
-    npm install --omit=dev --no-audit --no-fund $s && npm cache clean --force
+# Production dependencies only. Where Node has node:sqlite (22.16+, 24) the optional better-sqlite3
+# is left out and no install script is needed; on Node 20 better-sqlite3 12 fetches its binary.
+RUN if node -e "process.exit(typeof require('node:sqlite').StatementSync.prototype.setReturnArrays === 'function' ? 0 : 1)" 2>/dev/null; \
+    then flags="--omit=optional --ignore-scripts"; else flags=""; fi; \
+    npm install --omit=dev --no-audit --no-fund $flags && npm cache clean --force
 COPY dist/src ./dist/src
 ENTRYPOINT ["node", "/app/dist/src/cli/bin.js"]
 CMD ["serve", "--host", "127.0.0.1", "--memory"]
