@@ -100,17 +100,20 @@ describe('--target containers --compose', { skip, timeout: 600_000 }, () => {
         }),
         'compose.yaml',
       );
+      // The stack's service, not the containers-target test's container that may run meanwhile.
+      const stackContainers = (): Promise<unknown[]> =>
+        client!.container.dockerode.listContainers({
+          all: true,
+          filters: { ancestor: [image.tag], label: ['com.docker.compose.service=capture'] },
+        });
+      assert.equal((await stackContainers()).length, 1, 'the stack runs');
       const report = await runScenario({ scenario, target, workers: 1 });
       assert.equal(report.verdict, 'pass');
       assert.equal(report.totals.acknowledged, 200);
       assert.equal(report.totals.visible, 200);
       await target.stop();
       stopped = true;
-      const left = await client!.container.dockerode.listContainers({
-        all: true,
-        filters: { ancestor: [image.tag] },
-      });
-      assert.deepEqual(left, [], 'the stack is gone');
+      assert.deepEqual(await stackContainers(), [], 'the stack is gone');
     } finally {
       if (!stopped) await target.stop();
     }
