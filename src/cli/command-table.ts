@@ -54,9 +54,27 @@ export const COMMANDS: readonly CommandSpec[] = [
       {
         name: 'target',
         kind: 'choice',
-        choices: ['embedded', 'posthog'],
+        choices: ['embedded', 'posthog', 'containers'],
         default: 'embedded',
-        help: 'embedded: the reference pipeline started inside the run; posthog: a real PostHog from POSTHOG_* environment variables',
+        help: 'embedded: the reference pipeline started inside the run; posthog: a real PostHog from POSTHOG_* environment variables; containers: the reference pipeline in Docker (or --compose FILE)',
+      },
+      {
+        name: 'target-cpus',
+        kind: 'number',
+        value: 'N',
+        help: 'containers target: CPUs the target container may use (default 1)',
+      },
+      {
+        name: 'target-memory',
+        kind: 'string',
+        value: 'SIZE',
+        help: 'containers target: memory limit of the target container, e.g. 512m, 2g (default 1g)',
+      },
+      {
+        name: 'compose',
+        kind: 'string',
+        value: 'FILE',
+        help: 'containers target: bring up your own stack from a compose file; endpoints and keys from POSTHOG_* variables',
       },
       {
         name: 'out',

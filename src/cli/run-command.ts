@@ -36,11 +36,16 @@ export async function runCommand(line: CommandLine, io: CliIo): Promise<number> 
   // Before the target is started or anything is sent: an unwritable --out must not cost a run.
   await checkReportDir(outDir);
   const runId = newRunId();
-  const target = await resolveTarget(
-    String(o['target']),
-    io.env,
-    typeof o['fault'] === 'string' ? { fault: o['fault'] } : {},
-  );
+  const containers = {
+    ...(typeof o['target-cpus'] === 'number' ? { cpus: o['target-cpus'] } : {}),
+    ...(typeof o['target-memory'] === 'string' ? { memory: o['target-memory'] } : {}),
+    ...(typeof o['compose'] === 'string' ? { compose: resolve(io.cwd, o['compose']) } : {}),
+  };
+  const target = await resolveTarget(String(o['target']), io.env, {
+    ...(typeof o['fault'] === 'string' ? { fault: o['fault'] } : {}),
+    ...(Object.keys(containers).length > 0 ? { containers } : {}),
+    log: (line) => io.stderr.write(`${line}\n`),
+  });
   try {
     const t = target.describe();
     io.stderr.write(

@@ -25,7 +25,6 @@
 import { debuglog } from 'node:util';
 import { IngestbenchError } from '../errors.js';
 import type { Ledger } from '../load/ledger.js';
-import type { SkewFigures } from '../measure/skew-tally.js';
 import type { EventClass } from '../scenario/scenario.js';
 import { systemClock, type Clock } from '../clock.js';
 import { fetchRows } from './fetch-rows.js';

@@ -1,18 +1,37 @@
-// --target NAME → a started Target. Containers are not offered here: no Docker engine is assumed.
+// --target NAME → a started Target. The containers target is loaded only when asked for, so the
+// CLI does not load testcontainers (and Docker's clients) for the other targets.
 
 import { IngestbenchError } from '../errors.js';
 import { startEmbeddedTarget, type EmbeddedTargetOptions } from './embedded-target.js';
 import { posthogTargetFromEnv } from './posthog-target.js';
 import type { Target } from './target.js';
 
+/** What `--target-cpus`, `--target-memory` and `--compose` say; only the containers target takes them. */
+export interface ContainerLimits {
+  readonly cpus?: number;
+  readonly memory?: string;
+  readonly compose?: string;
+}
+
+const CONTAINER_FLAGS = { cpus: 'target-cpus', memory: 'target-memory', compose: 'compose' } as const;
+
 export async function resolveTarget(
   name: string,
   env: Readonly<Record<string, string | undefined>>,
-  options: EmbeddedTargetOptions = {},
+  options: EmbeddedTargetOptions & { containers?: ContainerLimits; log?: (line: string) => void } = {},
 ): Promise<Target> {
+  if (name !== 'containers' && options.containers !== undefined) {
+    const flags = Object.keys(options.containers).map(
+      (k) => `--${CONTAINER_FLAGS[k as keyof ContainerLimits]}`,
+    );
+    throw new IngestbenchError('USAGE', `${flags.join(', ')} only apply to --target containers`);
+  }
   switch (name) {
     case 'embedded':
-      return startEmbeddedTarget(options);
+      return startEmbeddedTarget({
+        ...(options.fault !== undefined ? { fault: options.fault } : {}),
+        ...(options.cpus !== undefined ? { cpus: options.cpus } : {}),
+      });
     case 'posthog':
       if (options.fault !== undefined) {
         throw new IngestbenchError(
@@ -24,7 +43,16 @@ export async function resolveTarget(
         throw new IngestbenchError('USAGE', '--target-cpus only applies to the embedded target');
       }
       return posthogTargetFromEnv(env);
+    case 'containers': {
+      const { startContainersTarget } = await import('./containers/containers-target.js');
+      return startContainersTarget({
+        ...options.containers,
+        ...(options.fault !== undefined ? { fault: options.fault } : {}),
+        ...(options.log !== undefined ? { log: options.log } : {}),
+        env,
+      });
+    }
     default:
-      throw new IngestbenchError('USAGE', `unknown target "${name}" (embedded or posthog)`);
+      throw new IngestbenchError('USAGE', `unknown target "${name}" (embedded, posthog or containers)`);
   }
 }

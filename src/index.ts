@@ -1,0 +1,69 @@
+// ingestbench as a library: `import { loadScenario, runScenario, … } from 'ingestbench'`.
+// This file is the public API, chosen on purpose: what a program needs to run a scenario against a
+// target and keep the report, plus the types those calls take and return. Everything else under
+// dist/src is internal and may change in any release; the CLI is built from these same calls.
+
+// Scenarios: a YAML file (or text) → a validated, resolved Scenario.
+export {
+  loadScenario,
+  parseScenario,
+  ScenarioInvalidError,
+  type ScenarioOverrides,
+  type ScenarioProblem,
+} from './scenario/load-scenario.js';
+export type {
+  Scenario,
+  EventClass,
+  RatePhase,
+  Behaviour,
+  BehaviourKind,
+  PropertyGenerator,
+  Population,
+  Observation,
+  SlaCheck,
+  PersonProfiles,
+  Compression,
+  CaptureEndpoint,
+} from './scenario/scenario.js';
+export { scenarioJsonSchema } from './scenario/scenario-json-schema.js';
+
+// Running: load, observe, drain, measure, judge → a Report.
+export { runScenario, newRunId, type RunScenarioOptions, type RunProgress } from './run-scenario.js';
+
+// Targets: where the events go. Every Target has stop(); call it when the run is over.
+export type { Target, TargetEndpoints } from './targets/target.js';
+export { startEmbeddedTarget, EMBEDDED_TOKEN, EMBEDDED_PERSONAL_KEY } from './targets/embedded-target.js';
+export { posthogTargetFromEnv, POSTHOG_ENV } from './targets/posthog-target.js';
+export { resolveTarget, type ContainerLimits } from './targets/resolve-target.js';
+export {
+  startContainersTarget,
+  type ContainersTargetOptions,
+} from './targets/containers/containers-target.js';
+
+// The reference target itself (the pipeline `ingestbench serve` runs), in this process.
+export {
+  startReferenceTarget,
+  REFERENCE_DEFAULTS,
+  parseFaultSpec,
+  formatFaultSpec,
+  NO_FAULTS,
+  type ReferenceTarget,
+  type ReferenceTargetOptions,
+  type FaultSpec,
+} from './reference/index.js';
+
+// Reports: the JSON contract and its renderings.
+export { writeReport, REPORT_FILES } from './report/write-report.js';
+export { renderMarkdown } from './report/render-markdown.js';
+export { renderHtml } from './report/render-html.js';
+export { renderJunit } from './report/render-junit.js';
+export { renderSummary } from './report/render-summary.js';
+export { REPORT_SCHEMA_VERSION, type Report } from './report/report-types.js';
+export type { SlaResult, Verdict } from './verdict/evaluate-sla.js';
+
+// Errors: one type with a stable code, and the exit code each maps to.
+export { IngestbenchError, EXIT_CODES, exitCodeFor, type ErrorCode } from './errors.js';
+
+// The CLI as a function (what `ingestbench …` runs), for wrappers that want its exact behaviour.
+export { main } from './cli/main.js';
+export type { CliIo } from './cli/cli-io.js';
