@@ -45,7 +45,7 @@ describe('the public API (src/index.ts)', () => {
     ] as const) {
       assert.equal(typeof api[name], 'function', name);
     }
-    assert.equal(api.REPORT_SCHEMA_VERSION, 1);
+    assert.equal(api.REPORT_SCHEMA_VERSION, 2);
     assert.equal(api.EXIT_CODES.TARGET_UNREACHABLE, 3);
     assert.ok(new api.IngestbenchError('USAGE', 'x') instanceof Error);
   });
