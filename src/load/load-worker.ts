@@ -8,6 +8,7 @@ import { IngestbenchError } from '../errors.js';
 import { EventGenerator } from '../generate/event-generator.js';
 import { hashSeed, Prng } from '../generate/prng.js';
 import { BatchSender } from './batch-sender.js';
+import { BucketCounts, BucketCountsWriter } from './bucket-counts.js';
 import { LedgerShard } from './ledger.js';
 import { LoadHistograms } from './load-histograms.js';
 import { LoadTally } from './load-tally.js';
@@ -43,8 +44,11 @@ async function run(start: StartMessage): Promise<void> {
       seed: workerPlan.seed,
     });
     const schedule = new Schedule(scenario.phases, worker, plan.workers.length);
-    const shard = new LedgerShard(start.ledger);
-    if (shard.capacity < schedule.count) {
+    const shard = start.ledger ? new LedgerShard(start.ledger) : null;
+    const buckets = start.bucketCounts
+      ? new BucketCountsWriter(new BucketCounts(start.bucketCounts), worker)
+      : null;
+    if (shard && shard.capacity < schedule.count) {
       throw new IngestbenchError(
         'INTERNAL',
         `ledger shard ${worker} holds ${shard.capacity} < ${schedule.count}`,
@@ -66,6 +70,7 @@ async function run(start: StartMessage): Promise<void> {
       shard,
       tally,
       histograms,
+      buckets,
     );
     const setupMs = clock.now() - setupStart;
     debug(
@@ -94,6 +99,7 @@ async function run(start: StartMessage): Promise<void> {
         compression: scenario.compression,
         generator,
         shard,
+        buckets,
         sender,
         tally,
         clock,

@@ -46,6 +46,8 @@ export function resolveScenario(
       pollIntervalMs: parseDuration(parsed.observation.poll_interval),
       queryBudgetPerMinute: parsed.observation.query_budget,
       drainTimeoutMs: parseDuration(parsed.observation.drain_timeout),
+      method: parsed.observation.method,
+      bucketMs: parseDuration(parsed.observation.bucket),
     },
     sla: parsed.sla.map(parseSlaExpression),
     maxInFlight: parsed.load.max_in_flight,

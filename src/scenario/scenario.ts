@@ -55,7 +55,13 @@ export interface Observation {
   /** Query API calls per minute the poller may make (PostHog's API plan allows 240/min). */
   readonly queryBudgetPerMinute: number;
   readonly drainTimeoutMs: number;
+  /** How visibility is observed (absent: 'auto'). */
+  readonly method?: ObservationMethod;
+  /** Intended-time bucket of counts observation, a whole number of seconds in ms (absent: 1000). */
+  readonly bucketMs?: number;
 }
+
+export type ObservationMethod = 'auto' | 'exact' | 'counts';
 
 export interface SlaCheck {
   /** The expression as written, e.g. "anonymous.visible.p99 < 5m". */
