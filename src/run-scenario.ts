@@ -6,10 +6,13 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { debuglog } from 'node:util';
+import { BucketCounts } from './load/bucket-counts.js';
 import { Ledger } from './load/ledger.js';
 import { planLoad } from './load/plan-load.js';
 import { runLoad, type LoadProgress } from './load/run-load.js';
 import { measureCost, scrapeCostCounters } from './measure/measure-cost.js';
+import { chooseObservationMethod } from './observe/choose-method.js';
+import { startCountsObserver, type CountsObservationResult } from './observe/counts-observer.js';
 import { createQueryClient } from './observe/query-client.js';
 import { startPoller, type ObservationResult } from './observe/poller.js';
 import { buildReport } from './report/build-report.js';
@@ -73,28 +76,63 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
   // Worker threads take ~0.2 s to start (over 1 s on a loaded machine); starting the schedule
   // later than that keeps start-up out of the send delay without hiding anything if it is slower.
   const plan = planLoad(scenario, { workers, runId, startAtMs: Date.now() + 1000 });
-  const ledger = Ledger.allocate(plan.workers.map((w) => w.capacity));
-  debug('run %s: %d events planned over %d workers', runId, plan.planned, plan.workers.length);
-
-  const poller = startPoller({
-    client,
-    ledger,
-    runId,
-    runTag: plan.runTag,
+  // --- observation method (issue 7): counts observation keeps per-bucket counters, no ledger ---
+  const method = chooseObservationMethod({
+    requested: scenario.observation.method ?? 'auto',
+    phases: scenario.phases,
+    planned: plan.planned,
     pollIntervalMs: scenario.observation.pollIntervalMs,
-    signal,
+    queryBudgetPerMinute: scenario.observation.queryBudgetPerMinute,
   });
+  const bucketCounts =
+    method.method === 'counts'
+      ? BucketCounts.allocate({
+          bucketMs: scenario.observation.bucketMs ?? 1000,
+          fromMs: plan.startAtMs,
+          // Full-speed and late events stay inside the run's span (indexOf clamps the rest).
+          toMs: plan.startAtMs + plan.durationMs,
+          workers: plan.workers.length,
+        })
+      : null;
+  const ledger = bucketCounts ? null : Ledger.allocate(plan.workers.map((w) => w.capacity));
+  debug(
+    'run %s: %d events planned over %d workers, %s',
+    runId,
+    plan.planned,
+    plan.workers.length,
+    method.reason,
+  );
+
+  const poller = bucketCounts
+    ? startCountsObserver({
+        client,
+        counts: bucketCounts,
+        plan,
+        phases: scenario.phases,
+        pollIntervalMs: scenario.observation.pollIntervalMs,
+        signal,
+      })
+    : startPoller({
+        client,
+        ledger: ledger!,
+        runId,
+        runTag: plan.runTag,
+        pollIntervalMs: scenario.observation.pollIntervalMs,
+        signal,
+      });
+  // --- end of the observation method choice ---
   const load = await runLoad({
     scenario,
     plan,
     ledger,
+    bucketCounts,
     target: { captureUrl: target.captureUrl, token: target.token },
     signal,
     onProgress: (p) =>
       progress({ stage: 'load', load: p, visible: poller.stats().visible, plannedTotal: plan.planned }),
   });
 
-  let observation: ObservationResult;
+  let observation: ObservationResult | CountsObservationResult;
   if (signal.aborted) {
     observation = await poller.stop();
   } else {
@@ -127,6 +165,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
     ledger,
     load,
     observation,
+    methodReason: method.reason,
     cost,
     partial: load.partial || signal.aborted,
     // The plan may use fewer workers than asked for (never more than there are users).

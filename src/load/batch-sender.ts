@@ -95,6 +95,8 @@ export class BatchSender {
       }
       if (shard) shard.status[seq] = EventStatus.sent;
       buckets?.count(isIdentified ? 1 : 0, batch.intended[seq - first]!, BucketField.sent);
+      if ((flags & LedgerFlag.measured) !== 0)
+        buckets?.count(isIdentified ? 1 : 0, batch.intended[seq - first]!, BucketField.sentMeasured);
     }
     buckets?.flush();
     tally.count(0, 'sent', end - first - identified);
@@ -203,7 +205,13 @@ export class BatchSender {
           buckets.count(classCode, intendedMs, BucketField.acknowledged);
           if (measured) buckets.count(classCode, intendedMs, BucketField.acknowledgedMeasured);
         }
-      } else if (outcome === 'failed') buckets?.count(classCode, intendedMs, BucketField.failed);
+      } else {
+        buckets?.count(
+          classCode,
+          intendedMs,
+          outcome === 'failed' ? BucketField.failed : BucketField.rejected,
+        );
+      }
       if (shard) shard.status[seq] = code;
     }
     if (acknowledged) runs.end();

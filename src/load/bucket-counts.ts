@@ -2,7 +2,7 @@
 // many events were planned, sent and acknowledged (measured-phase ones apart, for the latency
 // histograms and the rate), in one SharedArrayBuffer the workers add to on each outcome and the
 // counts observer reads on the main thread. Memory grows with the run's length, not its rate:
-// 2 classes × 5 counters × 4 bytes per bucket, 140 KB for a day of 1 s buckets.
+// 2 classes × 9 counters × 4 bytes per bucket, 6.2 MB for a day of 1 s buckets.
 //
 // Beside the counters, each worker keeps the sequence ranges of its batches that were NOT
 // acknowledged (rejected, failed, dropped): batches are contiguous seq ranges, so this list is as
@@ -25,8 +25,14 @@ export const BucketField = {
   acknowledgedMeasured: 3,
   /** Sent, but the answer was a network error or timeout: the target may hold them. */
   failed: 4,
+  rejected: 5,
+  /** Never sent (in-flight cap, or the run stopped first). */
+  dropped: 6,
+  /** Planned and sent events of measured phases (for the achieved rate). */
+  plannedMeasured: 7,
+  sentMeasured: 8,
 } as const;
-const FIELDS = 5;
+const FIELDS = 9;
 /** Non-acknowledged ranges each worker may keep (first, end as Float64 pairs). */
 export const DEFAULT_RANGES_PER_WORKER = 16_384;
 
@@ -171,15 +177,15 @@ export class BucketCountsWriter {
 
   /** Counts one event of `classCode` intended at `intendedMs` into `field` (flushed by flush()). */
   count(classCode: number, intendedMs: number, field: number): void {
-    const key = ((classCode * this.counts.buckets + this.counts.indexOf(intendedMs)) << 3) | field;
+    const key = (classCode * this.counts.buckets + this.counts.indexOf(intendedMs)) * 16 + field;
     this.pending.set(key, (this.pending.get(key) ?? 0) + 1);
   }
 
   flush(): void {
     const b = this.counts.buckets;
     for (const [key, n] of this.pending) {
-      const cell = key >>> 3;
-      this.counts.add(Math.floor(cell / b), cell % b, key & 7, n);
+      const cell = Math.floor(key / 16);
+      this.counts.add(Math.floor(cell / b), cell % b, key % 16, n);
     }
     this.pending.clear();
   }

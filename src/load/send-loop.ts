@@ -102,6 +102,11 @@ class SendLoop {
       const identified = generator.skip();
       this.record(seq, fullSpeed ? stoppedAt : startAtMs + schedule.offsetMs(seq), identified, false);
       if (shard) shard.status[seq] = EventStatus.dropped;
+      buckets?.count(
+        identified ? 1 : 0,
+        fullSpeed ? stoppedAt : startAtMs + schedule.offsetMs(seq),
+        BucketField.dropped,
+      );
       dropped[identified ? 1 : 0]!++;
     }
     buckets?.flush();
@@ -137,6 +142,8 @@ class SendLoop {
       this.batch.flags.push(flags);
     }
     buckets?.count(identified ? 1 : 0, intendedMs, BucketField.planned);
+    if ((flags & LedgerFlag.measured) !== 0)
+      buckets?.count(identified ? 1 : 0, intendedMs, BucketField.plannedMeasured);
     tally.count(identified ? 1 : 0, 'planned', 1);
   }
 
@@ -150,9 +157,12 @@ class SendLoop {
     const { shard, buckets, tally } = this.o;
     let identified = 0;
     for (let seq = first; seq < end; seq++) {
-      identified += batch.flags[seq - first]! & LedgerFlag.identified;
+      const isIdentified = batch.flags[seq - first]! & LedgerFlag.identified;
+      identified += isIdentified;
       if (shard) shard.status[seq] = EventStatus.dropped;
+      buckets?.count(isIdentified, batch.intended[seq - first]!, BucketField.dropped);
     }
+    buckets?.flush();
     buckets?.unacknowledged(first, end);
     tally.count(0, 'dropped', end - first - identified);
     tally.count(1, 'dropped', identified);

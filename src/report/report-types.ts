@@ -57,7 +57,11 @@ export interface TimelineSecond {
 }
 
 export interface ObservationSummary {
-  readonly method: 'exact' | 'probe';
+  readonly method: 'exact' | 'probe' | 'counts';
+  /** Why this method ran (observation.method, or what `auto` weighed). */
+  readonly methodReason?: string;
+  /** Counts observation only: its bucket width, rows fetched, and the drill-down into lost events. */
+  readonly counts?: CountsObservationSummary;
   readonly pollIntervalMs: number;
   readonly resolutionMs: number;
   readonly polls: number;
@@ -72,6 +76,27 @@ export interface ObservationSummary {
   readonly foreignUuids: number;
   /** Where rows and duplicates came from: the exact count query, or the poller's own tally. */
   readonly countsSource: 'query' | 'poller';
+}
+
+export interface CountsObservationSummary {
+  readonly bucketMs: number;
+  readonly rowsFetched: number;
+  readonly drillDown: {
+    readonly shortBuckets: number;
+    readonly bucketsRead: number;
+    readonly queries: number;
+    readonly named: number;
+    readonly unnamed: number;
+    /** The first lost events by name (uuid, worker, seq, ingestbench_seq, intended time). */
+    readonly lost: readonly {
+      readonly uuid: string;
+      readonly worker: number;
+      readonly seq: number;
+      readonly globalSeq: number;
+      readonly intendedAt: string;
+    }[];
+    readonly note: string | null;
+  };
 }
 
 /**
