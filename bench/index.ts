@@ -4,6 +4,7 @@
 import { runHarnessSendBench } from './harness-send.js';
 import { runReferenceBench } from './reference.js';
 import { runReferenceIngestBench } from './reference-ingest.js';
+import { runScaleBench } from './scale.js';
 
 const BENCHES: Record<string, { help: string; run: () => Promise<unknown> }> = {
   reference: {
@@ -13,6 +14,10 @@ const BENCHES: Record<string, { help: string; run: () => Promise<unknown> }> = {
   ingest: {
     help: 'the ingestion core alone (no HTTP, no queue): events/s and CPU per event for each class',
     run: () => runReferenceIngestBench(),
+  },
+  scale: {
+    help: 'counts vs exact observation: 20M events through each accounting path, rows per event, a 10-minute counts run',
+    run: () => runScaleBench(),
   },
   harness: {
     help: 'the load generator: black-hole throughput vs autocannon, rate accuracy, ledger bytes per event',
