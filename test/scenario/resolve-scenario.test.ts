@@ -62,6 +62,8 @@ describe('resolveScenario defaults', () => {
       pollIntervalMs: 1_000,
       queryBudgetPerMinute: 120,
       drainTimeoutMs: 60_000,
+      method: 'auto',
+      bucketMs: 1_000,
     });
     assert.deepEqual(s.sla, []);
     assert.equal(s.maxInFlight, 64);
