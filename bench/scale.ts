@@ -16,7 +16,7 @@ import { BucketCounts, BucketCountsWriter, BucketField } from '../src/load/bucke
 import { Ledger, EventStatus, LedgerFlag } from '../src/load/ledger.js';
 import { accountLedger } from '../src/measure/account-ledger.js';
 import { visibleLatency } from '../src/measure/visible-latency.js';
-import { accountBuckets } from '../src/observe/counts-observer.js';
+import { accountBuckets } from '../src/measure/account-buckets.js';
 import { CountsTracker } from '../src/observe/counts-tracker.js';
 import { runScenario } from '../src/run-scenario.js';
 import { parseScenario } from '../src/scenario/load-scenario.js';

@@ -7,7 +7,7 @@
 
 import { debuglog } from 'node:util';
 import { IngestbenchError } from '../errors.js';
-import { BucketField, type BucketCounts } from '../load/bucket-counts.js';
+import type { BucketCounts } from '../load/bucket-counts.js';
 import type { HistogramKey } from '../load/load-histograms.js';
 import type { LoadPlan } from '../load/plan-load.js';
 import { Schedule } from '../load/schedule.js';
@@ -15,11 +15,13 @@ import { EVENT_CLASSES, type EventClass, type RatePhase } from '../scenario/scen
 import { systemClock, type Clock } from './clock.js';
 import {
   bucketCountsQuery,
+  classCountsQuery,
   bucketUuidsQuery,
   MAX_BUCKETS_PER_QUERY,
   MAX_COUNT_ROWS,
 } from './counts-queries.js';
 import { CountsTracker } from './counts-tracker.js';
+import { accountBuckets, sumOf, type CountsClassAccount } from '../measure/account-buckets.js';
 import { nameLostEvents, type LostEvent, type WorkerEvents } from './name-lost-events.js';
 import { QueryError, type QueryClient } from './query-client.js';
 
@@ -58,21 +60,6 @@ export interface DrillDown {
   readonly lost: readonly LostEvent[];
   /** Why some lost events are not named, when some are not. */
   readonly note: string | null;
-}
-
-export interface CountsClassAccount {
-  readonly planned: number;
-  readonly sent: number;
-  readonly acknowledged: number;
-  readonly rejected: number;
-  readonly dropped: number;
-  readonly failed: number;
-  readonly visible: number;
-  readonly lost: number;
-  readonly duplicates: number;
-  readonly visibleUnacknowledged: number;
-  readonly measuredPlanned: number;
-  readonly measuredSent: number;
 }
 
 export interface CountsObservationResult {
@@ -198,13 +185,28 @@ export function startCountsObserver(opts: CountsObserverOptions): CountsObserver
     fatal = error;
   });
 
-  /** Every bucket once more: the exact final counts (rows, distinct uuids) the accounting uses. */
+  /**
+   * The exact final counts (rows, distinct uuids) the accounting uses. Per-bucket counts only grow,
+   * so when the run's per-class totals equal the sums of the last answers, every bucket is final
+   * and one 2-row query settles it; otherwise every bucket is asked once more.
+   */
   async function finalCount(): Promise<'query' | 'poller'> {
     if (opts.signal?.aborted) return 'poller';
     tracker.rescan();
     const all = Array.from({ length: counts.buckets }, (_, i) => i);
     try {
-      await ask(all);
+      const range = [counts.startOf(0), counts.startOf(counts.buckets)] as const;
+      const totals = await client.query(classCountsQuery(runId, range));
+      rowsFetched += totals.results.length;
+      const final = (cls: EventClass): [number, number] => {
+        const row = totals.results.find((r) => r[0] === cls);
+        return row ? [Number(row[1]), Number(row[2])] : [0, 0];
+      };
+      const settled = EVENT_CLASSES.every((cls) => {
+        const [rows, uuids] = final(cls);
+        return rows === sumOf(tracker, cls, 'rows') && uuids === sumOf(tracker, cls, 'uuids');
+      });
+      if (!settled) await ask(all);
       return 'query';
     } catch (error) {
       if (opts.signal?.aborted || !(error instanceof QueryError && error.transient)) throw error;
@@ -359,61 +361,4 @@ export function startCountsObserver(opts: CountsObserverOptions): CountsObserver
       };
     },
   };
-}
-
-function sumOf(tracker: CountsTracker, cls: EventClass, what: 'rows' | 'uuids'): number {
-  let n = 0;
-  for (let i = 0; i < tracker.counts.buckets; i++)
-    n += what === 'rows' ? tracker.rowsOf(cls, i) : tracker.uuidsOf(cls, i);
-  return n;
-}
-
-/**
- * Per class: the load side's outcomes from the bucket counters, and what observation adds.
- * visible = distinct uuids, less those the drill-down found to be unacknowledged events (failed
- * requests that landed; the drill-down names no class, so they are taken from the class whose
- * failed events the bucket holds), and never more than was acknowledged.
- */
-export function accountBuckets(
-  tracker: CountsTracker,
-  unackedVisible: ReadonlyMap<number, number>,
-): Record<EventClass, CountsClassAccount> {
-  const { counts } = tracker;
-  const out = {} as Record<EventClass, CountsClassAccount>;
-  const extra = { anonymous: 0, identified: 0 };
-  const visible = { anonymous: 0, identified: 0 };
-  for (let i = 0; i < counts.buckets; i++) {
-    let unacked = unackedVisible.get(i) ?? 0;
-    for (const cls of EVENT_CLASSES) {
-      const acked = counts.get(cls, i, BucketField.acknowledged);
-      const uuids = tracker.uuidsOf(cls, i);
-      const failedHere = counts.get(cls, i, BucketField.failed) + counts.get(cls, i, BucketField.rejected);
-      const known = Math.min(unacked, failedHere, uuids);
-      unacked -= known;
-      const seen = Math.min(acked, uuids - known);
-      visible[cls] += seen;
-      extra[cls] += uuids - seen;
-    }
-  }
-  for (const cls of EVENT_CLASSES) {
-    const total = (field: number): number => counts.total(cls, field);
-    const acknowledged = total(BucketField.acknowledged);
-    const rows = sumOf(tracker, cls, 'rows');
-    const uuids = sumOf(tracker, cls, 'uuids');
-    out[cls] = {
-      planned: total(BucketField.planned),
-      sent: total(BucketField.acknowledged) + total(BucketField.rejected) + total(BucketField.failed),
-      acknowledged,
-      rejected: total(BucketField.rejected),
-      dropped: total(BucketField.dropped),
-      failed: total(BucketField.failed),
-      visible: visible[cls],
-      lost: acknowledged - visible[cls],
-      duplicates: Math.max(0, rows - uuids),
-      visibleUnacknowledged: extra[cls],
-      measuredPlanned: total(BucketField.plannedMeasured),
-      measuredSent: total(BucketField.sentMeasured),
-    };
-  }
-  return out;
 }

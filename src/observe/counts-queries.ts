@@ -37,6 +37,19 @@ export function bucketCountsQuery(runId: string, bucketMs: number, ranges: reado
 }
 
 /**
+ * Per class over one time range (the run's): rows and distinct uuids, 2 rows at most. Columns:
+ * event_class, row_count, uuid_count. The final check of counts observation: when these equal
+ * the sums of the last per-bucket answers, every bucket's counts are final (they only grow).
+ */
+export function classCountsQuery(runId: string, range: TimeRange): string {
+  return (
+    'SELECT properties.ingestbench_class AS event_class, count() AS row_count, count(DISTINCT uuid) AS uuid_count ' +
+    `FROM events WHERE properties.ingestbench_run = ${hogqlLiteral(runId)} AND ${rangeFilter([range])} ` +
+    'GROUP BY event_class LIMIT 10'
+  );
+}
+
+/**
  * Distinct uuids of this run in one time range, in uuid order, after `afterUuid` (keyset paging:
  * a page as long as its LIMIT means "maybe more"). The drill-down into a short bucket: each uuid
  * carries its worker and sequence, which names the events that are missing.

@@ -207,7 +207,17 @@ describe('counts observation against the reference target', () => {
   it('runScenario with observation.method counts: no ledger, exact loss and duplicates, the method and its reason reported', async () => {
     const target = await embedded('drop-after-ack=0.03,duplicate=0.02');
     const scenario = parseScenario(scenarioText('counts', 500, '2s'), 'counts.yaml');
-    const report = await runScenario({ scenario, target, workers: 2 });
+    // Counts observation must not allocate a per-event ledger: any attempt fails the run.
+    const allocate = Ledger.allocate.bind(Ledger);
+    let ledgers = 0;
+    Ledger.allocate = (capacities) => {
+      ledgers += 1;
+      return allocate(capacities);
+    };
+    const report = await runScenario({ scenario, target, workers: 2 }).finally(() => {
+      Ledger.allocate = allocate;
+    });
+    assert.equal(ledgers, 0, 'no per-event ledger in counts observation');
     const dropped = await faultsInjected(target, 'drop-after-ack');
     const duplicated = await faultsInjected(target, 'duplicate');
     assert.ok(dropped > 0 && duplicated > 0);

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import createHogQLParser, { type HogQLParser } from '@posthog/hogql-parser';
-import { bucketCountsQuery, bucketUuidsQuery } from '../../src/observe/counts-queries.js';
+import { bucketCountsQuery, bucketUuidsQuery, classCountsQuery } from '../../src/observe/counts-queries.js';
 import { runHogQL, type HogQLResult } from '../../src/reference/query/run-hogql.js';
 import { StatementCache } from '../../src/reference/query/statement-cache.js';
 import { memoryStore, PROJECT, standardEvents, T0, uuidFor } from '../reference/query/store-fixture.js';
@@ -66,6 +66,18 @@ describe('counts observation queries', () => {
     assert.deepEqual(run(one).results, [['anonymous', iso(T0), 1, 1]]);
     assert.throws(() => bucketCountsQuery('r1', 1500, [[T0, T0 + 1]]), RangeError);
     assert.throws(() => bucketCountsQuery('r1', 1000, []), RangeError);
+  });
+
+  test('classCountsQuery: rows and distinct uuids per class over the run’s range', () => {
+    const text = classCountsQuery('r1', [T0, T0 + 5000]);
+    assertPostHogParses(text);
+    const r = run(text);
+    assert.deepEqual(r.columns, ['event_class', 'row_count', 'uuid_count']);
+    const byClass = Object.fromEntries(r.results.map((row) => [String(row[0]), [row[1], row[2]]])) as Record<
+      string,
+      unknown
+    >;
+    assert.deepEqual(byClass, { anonymous: [3, 2], identified: [3, 3] });
   });
 
   test('bucketUuidsQuery: distinct uuids of one range, paged by uuid (keyset, no OFFSET)', () => {
