@@ -7,6 +7,7 @@ import { runLagTimelineBench } from './lag-timeline.js';
 import { runObserveBench } from './observe.js';
 import { runReferenceBench } from './reference.js';
 import { runReferenceIngestBench } from './reference-ingest.js';
+import { runScaleBench } from './scale.js';
 
 const BENCHES: Record<string, { help: string; run: () => Promise<unknown> }> = {
   reference: {
@@ -27,6 +28,10 @@ const BENCHES: Record<string, { help: string; run: () => Promise<unknown> }> = {
         ...(seconds ? { seconds } : {}),
       });
     },
+  },
+  scale: {
+    help: 'counts vs exact observation: 20M events through each accounting path, rows per event, a 10-minute counts run',
+    run: () => runScaleBench(),
   },
   harness: {
     help: 'the load generator: black-hole throughput vs autocannon, rate accuracy, ledger bytes per event',
