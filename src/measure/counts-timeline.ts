@@ -5,9 +5,10 @@
 // chart and the lag trend read counts runs the same way.
 //
 // What differs from exact mode, because no per-event times are kept: per-class `acknowledged`
-// counts by the bucket's intended time, not by ack time; a bucket wider than a second lands all
-// its counts and latencies in the second it starts in; latencies are upper bounds (see
-// counts-tracker.ts).
+// counts by the bucket's intended time, not by ack time; a bucket lands all its counts and
+// latencies in the second that holds its middle (buckets are epoch-aligned, the run's seconds
+// start at the plan's start, so a 1 s bucket straddles two seconds; the first second may take
+// the bucket that began before the plan too); latencies are upper bounds (see counts-tracker.ts).
 
 import { EVENT_CLASSES, type EventClass } from '../scenario/scenario.js';
 import type { TimelinePoint } from '../load/load-tally.js';
@@ -34,7 +35,12 @@ export interface CountsTimelineInput {
 
 export function countsTimeline(input: CountsTimelineInput, load: readonly TimelinePoint[]): TimelineSecond[] {
   const secondOfBucket = (index: number): number =>
-    Math.max(0, Math.floor((input.firstBucketStartMs + index * input.bucketMs - input.originMs) / 1000));
+    Math.max(
+      0,
+      Math.floor(
+        (input.firstBucketStartMs + index * input.bucketMs + input.bucketMs / 2 - input.originMs) / 1000,
+      ),
+    );
   const buckets = Math.max(...EVENT_CLASSES.map((cls) => input.classes[cls].sent.length), 0);
   const lastBucketSecond = buckets > 0 ? secondOfBucket(buckets - 1) : -1;
   const length = Math.max(

@@ -12,7 +12,7 @@ import { BucketCounts, BucketCountsWriter, BucketField } from '../../src/load/bu
 import type { LoadPlan } from '../../src/load/plan-load.js';
 import { Schedule } from '../../src/load/schedule.js';
 import { startCountsObserver } from '../../src/observe/counts-observer.js';
-import type { QueryClient } from '../../src/observe/query-client.js';
+import { QueryError, type QueryClient } from '../../src/observe/query-client.js';
 import { runHogQL } from '../../src/reference/query/run-hogql.js';
 import { StatementCache } from '../../src/reference/query/statement-cache.js';
 import type { RatePhase } from '../../src/scenario/scenario.js';
@@ -177,5 +177,43 @@ describe('startCountsObserver', () => {
     assert.equal(result.drillDown.unnamed, 2);
     assert.match(result.drillDown.note ?? '', /budget \(1 queries\) ran out/);
     assert.equal(result.drillDown.lost[0]?.globalSeq, 3);
+  });
+
+  it('query budget exhausted: observation ends early, the unseen are unverified (not lost), none named', async () => {
+    const { counts, client, clock } = setup({ lost: [3], duplicateLateAt: null });
+    let allowed = 4;
+    const limited: QueryClient = {
+      ...client,
+      query: (hogql, options) =>
+        allowed-- > 0
+          ? client.query(hogql, options)
+          : Promise.reject(
+              new QueryError('TARGET_REFUSED', 'query budget exhausted: test', 429, false, {
+                kind: 'budget exhausted',
+              }),
+            ),
+    };
+    const observer = startCountsObserver({
+      client: limited,
+      counts,
+      plan,
+      phases,
+      pollIntervalMs: 500,
+      clock,
+    });
+    const result = await observer.drain(12_000);
+    assert.equal(result.endReason, 'query budget exhausted');
+    assert.match(result.endDetail ?? '', /query budget exhausted: test/);
+    assert.equal(result.complete, false);
+    assert.equal(result.countsSource, 'poller');
+    for (const cls of ['anonymous', 'identified'] as const) {
+      const a = result.account[cls];
+      assert.equal(a.lost, 0);
+      assert.equal(a.visible + a.unverified, a.acknowledged);
+    }
+    assert.equal(result.unverified, 50 - result.visible);
+    assert.ok(result.unverified > 0, `${result.unverified}`);
+    assert.equal(result.drillDown.queries, 0);
+    assert.deepEqual(result.drillDown.lost, []);
   });
 });
