@@ -17,7 +17,7 @@ describe('planPolling', () => {
     const plan = planPolling({ ...base, requestedIntervalMs: 1000, observationMs: 3_660_000 });
     // 2 queries a poll, 90 % of 2,400 less 4 kept for the end = 2,156 over 61 minutes: ≥ 3.4 s.
     assert.equal(plan.intervalMs, 3400);
-    assert.match(plan.stretch!, /stretched from 1s to 3s400ms to fit 2400 queries\/hour over 1h1m/);
+    assert.match(plan.stretch!, /stretched from 1\.00 s to 3\.40 s to fit 2400 queries\/hour over 1h 01m/);
     // Polls over the first hour at that interval stay within the hourly limit.
     assert.ok((3_600_000 / plan.intervalMs) * 2 <= 2400);
   });
@@ -56,7 +56,7 @@ describe('planPolling', () => {
       },
       3_600_000,
     );
-    assert.match(line, /^poll every 3s400ms \(poll interval stretched from 1s/);
-    assert.match(line, /≤ 240 queries\/min, ≤ 2400\/hour, ≤ 3 at once, drain ≤ 1m$/);
+    assert.match(line, /^poll every 3\.40 s \(poll interval stretched from 1\.00 s/);
+    assert.match(line, /≤ 240 queries\/min, ≤ 2400\/hour, ≤ 3 at once, drain ≤ 1m 00s$/);
   });
 });

@@ -103,7 +103,7 @@ describe('poller within PostHog query limits', () => {
     assert.equal(result.visible, 3600);
     assert.ok(result.pollIntervalMs >= 3000, `interval ${result.pollIntervalMs}`);
     assert.equal(result.requestedPollIntervalMs, 1000);
-    assert.match(result.pollStretch ?? '', /stretched from 1s to .* to fit 2400 queries\/hour/);
+    assert.match(result.pollStretch ?? '', /stretched from 1\.00 s to .* to fit 2400 queries\/hour/);
     assert.ok(result.resolutionMs >= result.pollIntervalMs);
     assert.ok(
       api.log.every((l) => l.status === 200),
