@@ -8,6 +8,7 @@ import { runLagTimelineBench } from './lag-timeline.js';
 import { runObserveBench } from './observe.js';
 import { runReferenceBench } from './reference.js';
 import { runReferenceIngestBench } from './reference-ingest.js';
+import { runScaleBench } from './scale.js';
 
 const BENCHES: Record<string, { help: string; run: () => Promise<unknown> }> = {
   reference: {
@@ -32,6 +33,10 @@ const BENCHES: Record<string, { help: string; run: () => Promise<unknown> }> = {
   capacity: {
     help: "each class's capacity on the embedded target (pinned to one core), their ratio and the CPU-per-event ratio",
     run: runCapacityBench,
+  },
+  scale: {
+    help: 'counts vs exact observation: 20M events through each accounting path, rows per event, a 10-minute counts run',
+    run: () => runScaleBench(),
   },
   harness: {
     help: 'the load generator: black-hole throughput vs autocannon, rate accuracy, ledger bytes per event',

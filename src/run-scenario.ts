@@ -8,10 +8,13 @@ import { availableParallelism } from 'node:os';
 import { debuglog } from 'node:util';
 import { systemClock } from './clock.js';
 import { IngestbenchError } from './errors.js';
+import { BucketCounts } from './load/bucket-counts.js';
 import { Ledger } from './load/ledger.js';
 import { planLoad, type LoadPlan } from './load/plan-load.js';
 import { runLoad, type LoadProgress } from './load/run-load.js';
 import { measureCost, scrapeCostCounters } from './measure/measure-cost.js';
+import { chooseObservationMethod } from './observe/choose-method.js';
+import { startCountsObserver, type CountsObservationResult } from './observe/counts-observer.js';
 import { createQueryClient } from './observe/query-client.js';
 import { startPoller, type ObservationResult } from './observe/poller.js';
 import { buildReport } from './report/build-report.js';
@@ -46,7 +49,12 @@ export interface RunScenarioOptions {
   /** The load worker script (tests substitute one that fails on purpose). */
   readonly loadWorkerUrl?: URL;
   /** Called once observation has ended, for callers that read the ledger itself (capacity steps). */
-  readonly inspect?: (run: { ledger: Ledger; plan: LoadPlan; observation: ObservationResult }) => void;
+  readonly inspect?: (run: {
+    /** null when counts observation ran (no per-event ledger). */
+    ledger: Ledger | null;
+    plan: LoadPlan;
+    observation: ObservationResult | CountsObservationResult;
+  }) => void;
 }
 
 const TARGET_LOST_AFTER_MS = 10_000;
@@ -141,21 +149,60 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
   // Worker threads take ~0.2 s to start (over 1 s on a loaded machine); starting the schedule
   // later than that keeps start-up out of the send delay without hiding anything if it is slower.
   const plan = planLoad(scenario, { workers, runId, startAtMs: clock.now() + 1000 });
-  const ledger = Ledger.allocate(plan.workers.map((w) => w.capacity));
-  debug('run %s: %d events planned over %d workers', runId, plan.planned, plan.workers.length);
-
-  const poller = startPoller({
-    client,
-    ledger,
-    runId,
-    runTag: plan.runTag,
+  // --- observation method (issue 7): counts observation keeps per-bucket counters, no ledger ---
+  const observationMs = plan.durationMs + scenario.observation.drainTimeoutMs;
+  const method = chooseObservationMethod({
+    requested: scenario.observation.method ?? 'auto',
+    phases: scenario.phases,
+    planned: plan.planned,
     pollIntervalMs: scenario.observation.pollIntervalMs,
-    clock,
-    // The interval is planned so the query budget lasts the load and the drain; the count query
-    // is bounded to the plan's time range. No signal: stop({ finalPollMs }) ends it (below).
-    observationMs: plan.durationMs + scenario.observation.drainTimeoutMs,
-    runRange: [plan.startAtMs, plan.startAtMs + plan.durationMs],
+    queryBudgetPerMinute: scenario.observation.queryBudgetPerMinute,
+    queryBudgetPerHour: scenario.observation.queryBudgetPerHour,
+    observationMs,
   });
+  const bucketCounts =
+    method.method === 'counts'
+      ? BucketCounts.allocate({
+          bucketMs: scenario.observation.bucketMs ?? 1000,
+          fromMs: plan.startAtMs,
+          // Full-speed and late events stay inside the run's span (indexOf clamps the rest).
+          toMs: plan.startAtMs + plan.durationMs,
+          workers: plan.workers.length,
+        })
+      : null;
+  const ledger = bucketCounts ? null : Ledger.allocate(plan.workers.map((w) => w.capacity));
+  debug(
+    'run %s: %d events planned over %d workers, %s',
+    runId,
+    plan.planned,
+    plan.workers.length,
+    method.reason,
+  );
+
+  // Either observer plans its interval so the query budget lasts the load and the drain, bounds
+  // every wait by the drain deadline, and has no signal: stop({ finalPollMs }) ends it (below).
+  const poller = bucketCounts
+    ? startCountsObserver({
+        client,
+        counts: bucketCounts,
+        plan,
+        phases: scenario.phases,
+        pollIntervalMs: scenario.observation.pollIntervalMs,
+        clock,
+        observationMs,
+      })
+    : startPoller({
+        client,
+        ledger: ledger!,
+        runId,
+        runTag: plan.runTag,
+        pollIntervalMs: scenario.observation.pollIntervalMs,
+        clock,
+        observationMs,
+        // The count query is bounded to the plan's time range.
+        runRange: [plan.startAtMs, plan.startAtMs + plan.durationMs],
+      });
+  // --- end of the observation method choice ---
   // Capture gone (nothing acknowledged while requests fail) stops the load: an open-model
   // schedule would otherwise keep failing until its end.
   const lostAfterMs = options.targetLostAfterMs ?? TARGET_LOST_AFTER_MS;
@@ -181,6 +228,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
     scenario,
     plan,
     ledger,
+    bucketCounts,
     target: { captureUrl: target.captureUrl, token: target.token },
     clock,
     signal: AbortSignal.any([signal, stopLoad.signal]),
@@ -203,7 +251,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
       ? // The first line says what failed; a bug's stack trace is in the debug log, not the report.
         { reason: 'load-failed', detail: load.failure.split('\n')[0] ?? load.failure }
       : lost;
-  let observation: ObservationResult;
+  let observation: ObservationResult | CountsObservationResult;
   if (stop !== null) {
     // Cut short (interrupted, a load worker failed, capture lost): no drain, which a lost target
     // would hold to its timeout; one bounded final poll sees what landed, the rest is unverified.
@@ -239,6 +287,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
     ledger,
     load,
     observation,
+    methodReason: method.reason,
     cost,
     partial: load.partial || stop !== null,
     // The plan may use fewer workers than asked for (never more than there are users).

@@ -28,7 +28,8 @@ describe('README.md', () => {
   it('names every POSTHOG_* variable and every exit code', () => {
     for (const name of Object.keys(POSTHOG_ENV)) assert.ok(readme.includes(name), `README names ${name}`);
     for (const code of new Set(Object.values(EXIT_CODES))) {
-      assert.match(readme, new RegExp(`\\| ${code} \\|`), `README's exit code table has ${code}`);
+      // Prettier pads table cells to align the columns.
+      assert.match(readme, new RegExp(`^\\| ${code} +\\|`, 'm'), `README's exit code table has ${code}`);
     }
   });
 });

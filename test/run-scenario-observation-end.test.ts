@@ -95,6 +95,91 @@ describe('run observation that cannot run its course', () => {
     assert.equal(t.visible + t.unverified, t.acknowledged);
   });
 
+  it('interrupted in counts mode: unverified (not lost) events, no drill-down, a per-class timeline', async () => {
+    const target = await embedded();
+    const scenario = parseScenario(
+      shortScenarioText({
+        name: 'interrupted-counts',
+        seed: 5,
+        rate: 300,
+        duration: '20s',
+        populationSize: 200,
+        pollInterval: '30s',
+        drainTimeout: '15s',
+        sla: ['lost == 0'],
+        method: 'counts',
+      }),
+      'interrupted-counts.yaml',
+    );
+    const interrupt = new AbortController();
+    const started = Date.now();
+    const report = await runScenario({
+      scenario,
+      target,
+      workers: 1,
+      signal: interrupt.signal,
+      onProgress: (p) => {
+        if (p.stage === 'load' && p.load.acknowledged >= 300) interrupt.abort(new Error('SIGINT'));
+      },
+    });
+    assert.ok(Date.now() - started < 18_000, 'stopped early, final poll bounded');
+    assert.equal(report.observation.method, 'counts');
+    assert.equal(report.run.partial, true);
+    assert.equal(report.run.stop?.reason, 'interrupted');
+    assert.equal(report.verdict, 'fail');
+    assert.equal(report.observation.endReason, 'stopped');
+    assert.equal(report.observation.complete, false);
+    const t = report.totals;
+    assert.ok(t.acknowledged >= 300 && t.acknowledged < 6000, `${t.acknowledged} acknowledged`);
+    assert.ok(t.visible > 0, 'the final poll saw the events that had landed');
+    assert.equal(t.lost, 0, 'nothing unchecked is called lost');
+    assert.equal(t.visible + t.unverified, t.acknowledged);
+    for (const cls of ['anonymous', 'identified'] as const) {
+      const c = report.classes[cls];
+      assert.equal(c.lost, 0);
+      assert.equal(c.visible + c.unverified, c.acknowledged);
+    }
+    // Unverified events are not lost events: the drill-down that names lost ones did not run.
+    assert.equal(report.observation.counts?.drillDown.shortBuckets, 0);
+    assert.equal(report.observation.counts?.drillDown.queries, 0);
+    // The timeline, from per-bucket data: per class, what was sent, acknowledged and seen, and
+    // latency percentiles of the seconds whose events were seen.
+    const { timeline } = report;
+    assert.ok(timeline.length > 0);
+    for (const cls of ['anonymous', 'identified'] as const) {
+      const sum = (f: (s: (typeof timeline)[number]['classes'][typeof cls]) => number): number =>
+        timeline.reduce((n, s) => n + f(s.classes[cls]), 0);
+      const c = report.classes[cls];
+      assert.equal(
+        sum((s) => s.sent),
+        c.sent,
+      );
+      assert.equal(
+        sum((s) => s.acknowledged),
+        c.acknowledged,
+      );
+      assert.equal(
+        sum((s) => s.visible),
+        c.visible,
+      );
+      assert.ok(c.visible > 0, `${cls}: some visible`);
+      // Every visible event of this all-measured run has its latency in some second.
+      assert.equal(
+        sum((s) => s.latencyCount),
+        report.latency.visible[cls].count,
+      );
+      assert.equal(report.latency.visible[cls].count, c.visible);
+      const withP50 = timeline.filter((s) => s.classes[cls].visibleP50 !== null);
+      assert.ok(withP50.length > 0);
+      for (const s of withP50) assert.ok(s.classes[cls].visibleP50! > 0);
+    }
+    assert.equal(
+      timeline.reduce((n, s) => n + s.visible, 0),
+      t.visible,
+    );
+    assert.ok(report.lagTrend.classes.anonymous.points > 0);
+  });
+
   it('query API lost mid-run: observation ends within seconds, the run reports, unseen events unverified', async () => {
     const target = await embedded();
     const proxy = await queryProxy(target.queryUrl);

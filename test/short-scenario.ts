@@ -11,6 +11,8 @@ export interface ShortScenario {
   readonly pollInterval: string;
   readonly drainTimeout: string;
   readonly sla: readonly string[];
+  /** observation.method (the scenario's default, auto, when not given). */
+  readonly method?: 'auto' | 'exact' | 'counts';
 }
 
 export function shortScenarioText(s: ShortScenario): string {
@@ -34,7 +36,7 @@ behaviours:
 observation:
   poll_interval: ${s.pollInterval}
   drain_timeout: ${s.drainTimeout}
-sla:
+${s.method ? `  method: ${s.method}\n` : ''}sla:
 ${s.sla.map((c) => `  - ${c}`).join('\n')}
 `;
 }

@@ -54,11 +54,14 @@ export async function runCapacityStep(
     inspect: ({ ledger, plan, observation }) => {
       drained = observation.drained;
       const warmupMs = stepWarmupMs(settings.stepDurationMs);
-      growth = lagGrowth(ledger, {
-        startMs: plan.startAtMs + warmupMs,
-        durationMs: plan.durationMs - warmupMs,
-        observedUntilMs: observation.endedAt,
-      });
+      // Counts observation keeps no per-event ledger: the growth check then has no figure.
+      growth = ledger
+        ? lagGrowth(ledger, {
+            startMs: plan.startAtMs + warmupMs,
+            durationMs: plan.durationMs - warmupMs,
+            observedUntilMs: observation.endedAt,
+          })
+        : null;
     },
   });
   const measured = stepMeasurement(report, eventClass, rate, growth, settings.stepDurationMs);

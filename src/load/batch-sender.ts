@@ -5,6 +5,7 @@
 import { Pool, type Dispatcher } from 'undici';
 import type { EncodedBody } from '../generate/batch-body.js';
 import type { Random } from '../generate/prng.js';
+import { BucketField, type BucketCountsWriter } from './bucket-counts.js';
 import { errorKind, httpErrorKind } from './error-kind.js';
 import { EventStatus, LedgerFlag, type LedgerShard } from './ledger.js';
 import type { LoadHistograms } from '../measure/latency-histogram.js';
@@ -28,6 +29,12 @@ export interface BatchSenderOptions {
   readonly random: Random;
 }
 
+/** Intended times and ledger flags of a batch's events, in seq order (index 0 = its first). */
+export interface BatchEvents {
+  readonly intended: readonly number[];
+  readonly flags: readonly number[];
+}
+
 const STATUS_OF: Readonly<Record<Exclude<Outcome, 'sent' | 'dropped'>, number>> = {
   acknowledged: EventStatus.acknowledged,
   rejected: EventStatus.rejected,
@@ -45,9 +52,12 @@ export class BatchSender {
 
   constructor(
     private readonly options: BatchSenderOptions,
-    private readonly shard: LedgerShard,
+    /** The per-event ledger (exact observation), or null: the batch carries what is needed. */
+    private readonly shard: LedgerShard | null,
     private readonly tally: LoadTally,
     private readonly histograms: LoadHistograms,
+    /** Per-bucket counters (counts observation), or null. */
+    private readonly buckets: BucketCountsWriter | null = null,
   ) {
     this.ackRuns = new AckRuns(histograms);
     const url = new URL(options.captureUrl);
@@ -70,29 +80,33 @@ export class BatchSender {
    * Sends events [first, end) now. Their intended times and flags are already in the ledger;
    * `batchIntendedMs` is the batch's intended send time (its last event's), for the send delay.
    */
-  send(first: number, end: number, body: EncodedBody, batchIntendedMs: number): void {
+  send(first: number, end: number, body: EncodedBody, batchIntendedMs: number, batch: BatchEvents): void {
     const sentAt = this.options.clock.now();
-    const { shard, tally } = this;
+    const { shard, buckets, tally } = this;
     let identified = 0;
     let measuredByClass0 = 0;
     let measuredByClass1 = 0;
     for (let seq = first; seq < end; seq++) {
-      const flags = shard.flags[seq]!;
+      const flags = batch.flags[seq - first]!;
       const isIdentified = (flags & LedgerFlag.identified) !== 0;
       if (isIdentified) identified++;
       if ((flags & LedgerFlag.measured) !== 0) {
         if (isIdentified) measuredByClass1++;
         else measuredByClass0++;
       }
-      shard.status[seq] = EventStatus.sent;
+      if (shard) shard.status[seq] = EventStatus.sent;
+      buckets?.count(isIdentified ? 1 : 0, batch.intended[seq - first]!, BucketField.sent);
+      if ((flags & LedgerFlag.measured) !== 0)
+        buckets?.count(isIdentified ? 1 : 0, batch.intended[seq - first]!, BucketField.sentMeasured);
     }
+    buckets?.flush();
     tally.count(0, 'sent', end - first - identified);
     tally.count(1, 'sent', identified);
     tally.eventsSent(end - first, sentAt);
     this.histograms.recordSendDelay(0, sentAt - batchIntendedMs, measuredByClass0);
     this.histograms.recordSendDelay(1, sentAt - batchIntendedMs, measuredByClass1);
     this.inFlight++;
-    const delivery = this.deliver(first, end, body).finally(() => {
+    const delivery = this.deliver(first, end, body, batch).finally(() => {
       this.inFlight--;
       this.pending.delete(delivery);
       this.slotWaiters.shift()?.();
@@ -115,7 +129,7 @@ export class BatchSender {
     await this.pool.close();
   }
 
-  private async deliver(first: number, end: number, body: EncodedBody): Promise<void> {
+  private async deliver(first: number, end: number, body: EncodedBody, batch: BatchEvents): Promise<void> {
     const { signal, maxRetries } = this.options;
     for (let attempt = 0; ; attempt++) {
       this.tally.requests.sent++;
@@ -125,13 +139,13 @@ export class BatchSender {
       } catch (error) {
         const now = this.options.clock.now();
         this.tally.error(errorKind(error), now);
-        this.finish(first, end, 'failed', now);
+        this.finish(first, end, batch, 'failed', now);
         return;
       }
       const { status, answeredAt } = answer;
       if (status >= 200 && status < 300) {
         this.tally.requests.ok++;
-        this.finish(first, end, 'acknowledged', answeredAt);
+        this.finish(first, end, batch, 'acknowledged', answeredAt);
         return;
       }
       this.tally.error(httpErrorKind(status), answeredAt);
@@ -145,7 +159,7 @@ export class BatchSender {
           continue;
         }
       }
-      this.finish(first, end, 'rejected', answeredAt);
+      this.finish(first, end, batch, 'rejected', answeredAt);
       return;
     }
   }
@@ -169,26 +183,42 @@ export class BatchSender {
   private finish(
     first: number,
     end: number,
+    batch: BatchEvents,
     outcome: 'acknowledged' | 'rejected' | 'failed',
     atMs: number,
   ): void {
-    const { flags, intended, ack, status } = this.shard;
+    const { shard, buckets } = this;
     const code = STATUS_OF[outcome];
     const acknowledged = outcome === 'acknowledged';
     const runs = this.ackRuns;
     if (acknowledged) runs.begin(atMs);
     let identified = 0;
     for (let seq = first; seq < end; seq++) {
-      const eventFlags = flags[seq]!;
+      const eventFlags = batch.flags[seq - first]!;
+      const intendedMs = batch.intended[seq - first]!;
       const classCode = (eventFlags & LedgerFlag.identified) === 0 ? 0 : 1;
+      const measured = (eventFlags & LedgerFlag.measured) !== 0;
       identified += classCode;
       if (acknowledged) {
-        ack[seq] = atMs;
-        if ((eventFlags & LedgerFlag.measured) !== 0) runs.add(classCode, intended[seq]!);
+        if (shard) shard.ack[seq] = atMs;
+        if (measured) runs.add(classCode, intendedMs);
+        if (buckets) {
+          buckets.count(classCode, intendedMs, BucketField.acknowledged);
+          if (measured) buckets.count(classCode, intendedMs, BucketField.acknowledgedMeasured);
+        }
+      } else {
+        buckets?.count(
+          classCode,
+          intendedMs,
+          outcome === 'failed' ? BucketField.failed : BucketField.rejected,
+        );
       }
-      status[seq] = code;
+      if (shard) shard.status[seq] = code;
     }
     if (acknowledged) runs.end();
+    else buckets?.unacknowledged(first, end);
+    // Counters before the tally: a reader that sees the tally's acks finds them in the buckets.
+    buckets?.flush();
     this.tally.count(0, outcome, end - first - identified);
     this.tally.count(1, outcome, identified);
     if (acknowledged) this.tally.eventsAcknowledged(end - first, atMs);

@@ -9,6 +9,7 @@ import { IngestbenchError } from '../errors.js';
 import { EventGenerator } from '../generate/event-generator.js';
 import { hashSeed, Prng } from '../generate/prng.js';
 import { BatchSender } from './batch-sender.js';
+import { BucketCounts, BucketCountsWriter } from './bucket-counts.js';
 import { LedgerShard } from './ledger.js';
 import { LoadHistograms } from '../measure/latency-histogram.js';
 import { LoadTally } from './load-tally.js';
@@ -44,8 +45,11 @@ async function run(start: StartMessage): Promise<void> {
       seed: workerPlan.seed,
     });
     const schedule = new Schedule(scenario.phases, worker, plan.workers.length);
-    const shard = new LedgerShard(start.ledger);
-    if (shard.capacity < schedule.count) {
+    const shard = start.ledger ? new LedgerShard(start.ledger) : null;
+    const buckets = start.bucketCounts
+      ? new BucketCountsWriter(new BucketCounts(start.bucketCounts), worker)
+      : null;
+    if (shard && shard.capacity < schedule.count) {
       throw new IngestbenchError(
         'INTERNAL',
         `ledger shard ${worker} holds ${shard.capacity} < ${schedule.count}`,
@@ -67,6 +71,7 @@ async function run(start: StartMessage): Promise<void> {
       shard,
       tally,
       histograms,
+      buckets,
     );
     const setupMs = clock.now() - setupStart;
     debug(
@@ -95,6 +100,7 @@ async function run(start: StartMessage): Promise<void> {
         compression: scenario.compression,
         generator,
         shard,
+        buckets,
         sender,
         tally,
         clock,

@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { systemClock, type EpochClock } from '../clock.js';
 import { IngestbenchError } from '../errors.js';
 import type { EventClass, Scenario } from '../scenario/scenario.js';
+import type { BucketCounts } from './bucket-counts.js';
 import type { Ledger } from './ledger.js';
 import { mergeLoadHistograms, type EncodedLoadHistograms } from '../measure/latency-histogram.js';
 import { mergeTallies, type ClassCounts, type OutcomeTotals, type TimelinePoint } from './load-tally.js';
@@ -61,8 +62,13 @@ export interface LoadResult {
 export interface RunLoadOptions {
   scenario: Scenario;
   plan: LoadPlan;
-  /** One shard per planned worker, each at least its worker's capacity. */
-  ledger: Ledger;
+  /**
+   * One shard per planned worker, each at least its worker's capacity (exact observation); null
+   * when observation keeps no per-event ledger (counts), which then needs `bucketCounts`.
+   */
+  ledger: Ledger | null;
+  /** Per-bucket counters the workers add to (counts observation). */
+  bucketCounts?: BucketCounts | null;
   /**
    * The token is a secret: sent, never logged. `endpoint` overrides the scenario's capture path
    * (benches aim at the reference target's /test/black_hole/).
@@ -82,7 +88,7 @@ const WORKER_URL = new URL('./load-worker.js', import.meta.url);
 export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
   const { plan, ledger, signal } = options;
   const clock = options.clock ?? systemClock;
-  checkLedger(plan, ledger);
+  if (ledger) checkLedger(plan, ledger);
   const progressIntervalMs = options.progressIntervalMs ?? 1000;
   const totals: (OutcomeTotals & { inFlight: number })[] = plan.workers.map(() => ({
     sent: 0,
@@ -112,7 +118,8 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
       worker: index,
       scenario: options.scenario,
       plan,
-      ledger: ledger.shard(index).buffers,
+      ledger: ledger ? ledger.shard(index).buffers : null,
+      bucketCounts: options.bucketCounts?.buffers ?? null,
       target: options.target,
       // Workers report twice per interval so each report the caller sees is at most half stale.
       progressIntervalMs: Math.max(25, progressIntervalMs / 2),

@@ -7,7 +7,8 @@
 import { batchBody, encodeBatchBody } from '../generate/batch-body.js';
 import type { EventGenerator } from '../generate/event-generator.js';
 import type { Compression } from '../scenario/scenario.js';
-import type { BatchSender } from './batch-sender.js';
+import type { BatchEvents, BatchSender } from './batch-sender.js';
+import { BucketField, type BucketCountsWriter } from './bucket-counts.js';
 import { EventStatus, LedgerFlag, type LedgerShard } from './ledger.js';
 import type { LoadTally } from './load-tally.js';
 import type { Clock } from '../clock.js';
@@ -23,7 +24,10 @@ export interface SendLoopOptions {
   readonly token: string;
   readonly compression: Compression;
   readonly generator: EventGenerator;
-  readonly shard: LedgerShard;
+  /** The per-event ledger (exact observation), or null: counts observation keeps none. */
+  readonly shard: LedgerShard | null;
+  /** Per-bucket counters (counts observation), or null. */
+  readonly buckets: BucketCountsWriter | null;
   readonly sender: BatchSender;
   readonly tally: LoadTally;
   readonly clock: Clock;
@@ -41,6 +45,9 @@ export async function runSendLoop(options: SendLoopOptions): Promise<void> {
 
 class SendLoop {
   private readonly events: string[] = [];
+  // Intended times and flags of the batch being built: the batch carries them, so sending and
+  // accounting need no per-event ledger.
+  private batch: { intended: number[]; flags: number[] } = { intended: [], flags: [] };
 
   constructor(private readonly o: SendLoopOptions) {}
 
@@ -54,8 +61,9 @@ class SendLoop {
       const body = this.encode();
       const sendAt = startAtMs + schedule.offsetMs(end - 1);
       await waitUntil(sendAt, clock, signal);
-      if (!signal.aborted && sender.hasFreeSlot) sender.send(cursor, end, body, sendAt);
-      else this.drop(cursor, end);
+      const batch = this.takeBatch();
+      if (!signal.aborted && sender.hasFreeSlot) sender.send(cursor, end, body, sendAt, batch);
+      else this.drop(cursor, end, batch);
       cursor = end;
     }
     return cursor;
@@ -75,7 +83,8 @@ class SendLoop {
       if (now >= deadline) break;
       const end = Math.min(cursor + batchSize, schedule.count);
       for (let seq = cursor; seq < end; seq++) this.generate(seq, now);
-      sender.send(cursor, end, this.encode(), now);
+      const body = this.encode();
+      sender.send(cursor, end, body, now, this.takeBatch());
       cursor = end;
     }
     return cursor;
@@ -87,17 +96,31 @@ class SendLoop {
    * (skip() runs the identity state without rendering) and intended time.
    */
   dropUnsent(first: number): void {
-    const { schedule, startAtMs, generator, shard, tally, fullSpeed, clock } = this.o;
+    const { schedule, startAtMs, generator, shard, buckets, tally, fullSpeed, clock } = this.o;
     const stoppedAt = clock.now();
     const dropped = [0, 0];
     for (let seq = first; seq < schedule.count; seq++) {
       const identified = generator.skip();
-      this.record(seq, fullSpeed ? stoppedAt : startAtMs + schedule.offsetMs(seq), identified);
-      shard.status[seq] = EventStatus.dropped;
+      this.record(seq, fullSpeed ? stoppedAt : startAtMs + schedule.offsetMs(seq), identified, false);
+      if (shard) shard.status[seq] = EventStatus.dropped;
+      buckets?.count(
+        identified ? 1 : 0,
+        fullSpeed ? stoppedAt : startAtMs + schedule.offsetMs(seq),
+        BucketField.dropped,
+      );
       dropped[identified ? 1 : 0]!++;
     }
+    buckets?.flush();
+    if (first < schedule.count) buckets?.unacknowledged(first, schedule.count);
     tally.count(0, 'dropped', dropped[0]!);
     tally.count(1, 'dropped', dropped[1]!);
+  }
+
+  private takeBatch(): BatchEvents {
+    const batch = this.batch;
+    this.batch = { intended: [], flags: [] };
+    this.o.buckets?.flush();
+    return batch;
   }
 
   private generate(seq: number, intendedMs: number): void {
@@ -107,11 +130,21 @@ class SendLoop {
   }
 
   /** Intended time and flags of a planned event (status stays `planned` until it is sent). */
-  private record(seq: number, intendedMs: number, identified: boolean): void {
-    const { shard, schedule, tally } = this.o;
-    shard.intended[seq] = intendedMs;
-    shard.flags[seq] =
+  private record(seq: number, intendedMs: number, identified: boolean, inBatch = true): void {
+    const { shard, buckets, schedule, tally } = this.o;
+    const flags =
       (identified ? LedgerFlag.identified : 0) | (schedule.isMeasured(seq) ? LedgerFlag.measured : 0);
+    if (shard) {
+      shard.intended[seq] = intendedMs;
+      shard.flags[seq] = flags;
+    }
+    if (inBatch) {
+      this.batch.intended.push(intendedMs);
+      this.batch.flags.push(flags);
+    }
+    buckets?.count(identified ? 1 : 0, intendedMs, BucketField.planned);
+    if ((flags & LedgerFlag.measured) !== 0)
+      buckets?.count(identified ? 1 : 0, intendedMs, BucketField.plannedMeasured);
     tally.count(identified ? 1 : 0, 'planned', 1);
   }
 
@@ -121,13 +154,17 @@ class SendLoop {
     return body;
   }
 
-  private drop(first: number, end: number): void {
-    const { shard, tally } = this.o;
+  private drop(first: number, end: number, batch: BatchEvents): void {
+    const { shard, buckets, tally } = this.o;
     let identified = 0;
     for (let seq = first; seq < end; seq++) {
-      identified += shard.flags[seq]! & LedgerFlag.identified;
-      shard.status[seq] = EventStatus.dropped;
+      const isIdentified = batch.flags[seq - first]! & LedgerFlag.identified;
+      identified += isIdentified;
+      if (shard) shard.status[seq] = EventStatus.dropped;
+      buckets?.count(isIdentified, batch.intended[seq - first]!, BucketField.dropped);
     }
+    buckets?.flush();
+    buckets?.unacknowledged(first, end);
     tally.count(0, 'dropped', end - first - identified);
     tally.count(1, 'dropped', identified);
   }

@@ -4,6 +4,7 @@
 import type { ClockAnchor } from '../clock.js';
 import type { ErrorCode } from '../errors.js';
 import type { Scenario } from '../scenario/scenario.js';
+import type { BucketCountsBuffers } from './bucket-counts.js';
 import type { LedgerShardBuffers } from './ledger.js';
 import type { EncodedLoadHistograms } from '../measure/latency-histogram.js';
 import type { LoadTallySnapshot, OutcomeTotals } from './load-tally.js';
@@ -14,7 +15,10 @@ export interface StartMessage {
   readonly worker: number;
   readonly scenario: Scenario;
   readonly plan: LoadPlan;
-  readonly ledger: LedgerShardBuffers;
+  /** The worker's ledger shard (exact observation), or null (counts observation keeps none). */
+  readonly ledger: LedgerShardBuffers | null;
+  /** Per-bucket counters shared by all workers (counts observation), or null. */
+  readonly bucketCounts: BucketCountsBuffers | null;
   /** The token is a secret: the worker sends it and never logs it. */
   readonly target: { readonly captureUrl: string; readonly token: string; readonly endpoint?: string };
   readonly progressIntervalMs: number;

@@ -10,13 +10,16 @@ import type { Ledger } from '../load/ledger.js';
 import type { LoadPlan } from '../load/plan-load.js';
 import type { LoadResult } from '../load/run-load.js';
 import { accountLedger, type ClassAccount } from '../measure/account-ledger.js';
+import { countsTimeline } from '../measure/counts-timeline.js';
 import { ledgerTimeline } from '../measure/lag-timeline.js';
 import { lagTrend } from '../measure/lag-trend.js';
 import { latencySummary } from '../measure/latency-summary.js';
 import { NO_SKEW } from '../measure/skew-tally.js';
 import { visibleLatency } from '../measure/visible-latency.js';
+import type { CountsObservationResult } from '../observe/counts-observer.js';
 import type { ObservationResult } from '../observe/poller.js';
-import { EVENT_CLASSES, type Scenario } from '../scenario/scenario.js';
+import { IngestbenchError } from '../errors.js';
+import { EVENT_CLASSES, type EventClass, type Scenario } from '../scenario/scenario.js';
 import type { SlaResult } from '../verdict/evaluate-sla.js';
 import { publicUrl } from '../public-url.js';
 import { ingestbenchVersion } from './ingestbench-version.js';
@@ -25,6 +28,7 @@ import {
   REPORT_SCHEMA_VERSION,
   type ClassTotals,
   type CostReport,
+  type CountsObservationSummary,
   type LatencyFigures,
   type LatencyScope,
   type PreflightSummary,
@@ -42,9 +46,12 @@ export interface ReportInputs {
     readonly projectId: string;
   };
   readonly plan: LoadPlan;
-  readonly ledger: Ledger;
+  /** The per-event ledger (exact observation); null in counts observation, which keeps none. */
+  readonly ledger: Ledger | null;
   readonly load: LoadResult;
-  readonly observation: ObservationResult;
+  readonly observation: ObservationResult | CountsObservationResult;
+  /** Why this observation method ran (see observe/choose-method.ts). */
+  readonly methodReason?: string;
   readonly partial: boolean;
   readonly workers: number;
   readonly cost?: CostReport | null;
@@ -59,7 +66,12 @@ export interface ReportInputs {
 
 export function buildReport(inputs: ReportInputs): Report {
   const { scenario, plan, load, observation, ledger } = inputs;
-  const account = accountLedger(ledger, observation.perClass, observation.complete);
+  // Counts observation brings its own account, visible histograms and per-bucket timeline data
+  // (no per-event ledger).
+  const counts = observation.method === 'counts' ? observation : null;
+  const account = counts
+    ? countsAccount(counts)
+    : accountLedger(requireLedger(ledger), observation.perClass, observation.complete);
   const measuredMs =
     scenario.phases.filter((p) => p.measured).reduce((sum, p) => sum + p.durationMs, 0) || plan.durationMs;
   const totalsOf = (a: ClassAccount): ClassTotals => ({
@@ -80,8 +92,10 @@ export function buildReport(inputs: ReportInputs): Report {
         : { target: 0, achieved: 0 },
   });
 
-  const visible = visibleLatency(ledger);
-  const timeline = ledgerTimeline(ledger, load.startedAt, load.timeline);
+  const visible = counts ? null : visibleLatency(requireLedger(ledger));
+  const timeline = counts
+    ? countsTimeline(counts.timeline, load.timeline)
+    : ledgerTimeline(requireLedger(ledger), load.startedAt, load.timeline);
   const figures = (encoded: string, extra: { resolutionMs?: number } = {}): LatencyFigures => ({
     ...latencySummary(encoded),
     unit: 'ms',
@@ -96,9 +110,10 @@ export function buildReport(inputs: ReportInputs): Report {
       LatencyScope,
       LatencyFigures
     >;
-  const visibleEncoded = Object.fromEntries(
-    LATENCY_SCOPES.map((scope) => [scope, encodeIntoCompressedBase64(visible.histograms[scope])]),
-  ) as Record<HistogramKey, string>;
+  const visibleEncoded = (counts?.visibleHistograms ??
+    Object.fromEntries(
+      LATENCY_SCOPES.map((scope) => [scope, encodeIntoCompressedBase64(visible!.histograms[scope])]),
+    )) as Record<HistogramKey, string>;
 
   const sla = inputs.sla ?? [];
   return {
@@ -173,6 +188,8 @@ export function buildReport(inputs: ReportInputs): Report {
       },
       rowsRead: observation.rowsRead,
       pages: observation.pages,
+      ...(inputs.methodReason === undefined ? {} : { methodReason: inputs.methodReason }),
+      ...(counts ? { counts: countsSummary(counts) } : {}),
     },
     sla: [...sla],
     verdict: sla.every((r) => r.pass) ? 'pass' : 'fail',
@@ -181,12 +198,51 @@ export function buildReport(inputs: ReportInputs): Report {
     clockSkew: {
       ack: load.histograms.skew.ack,
       sendDelay: load.histograms.skew.sendDelay,
-      visible: visible.skew,
+      // Counts latencies are upper bounds from the observer's own clock: never negative.
+      visible: visible?.skew ?? NO_SKEW,
       created: observation.createdSkew ?? NO_SKEW,
     },
     preflight: inputs.preflight
       ? { probeLatencyMs: inputs.preflight.probeLatencyMs, probesSent: inputs.preflight.probesSent }
       : null,
     notes: [...(inputs.notes ?? [])],
+  };
+}
+
+function requireLedger(ledger: Ledger | null): Ledger {
+  if (!ledger) throw new IngestbenchError('INTERNAL', 'exact observation needs the per-event ledger');
+  return ledger;
+}
+
+/** The counts observer's per-class account, with the total the report's rows need. */
+function countsAccount(
+  o: CountsObservationResult,
+): Record<EventClass, ClassAccount> & { total: ClassAccount } {
+  const byClass = { anonymous: { ...o.account.anonymous }, identified: { ...o.account.identified } };
+  const total = { ...byClass.anonymous };
+  for (const key of Object.keys(total) as (keyof ClassAccount)[]) total[key] += byClass.identified[key];
+  return { ...byClass, total };
+}
+
+function countsSummary(o: CountsObservationResult): CountsObservationSummary {
+  const d = o.drillDown;
+  return {
+    bucketMs: o.bucketMs,
+    rowsFetched: o.rowsFetched,
+    drillDown: {
+      shortBuckets: d.shortBuckets,
+      bucketsRead: d.bucketsRead,
+      queries: d.queries,
+      named: d.named,
+      unnamed: d.unnamed,
+      lost: d.lost.map((e) => ({
+        uuid: e.uuid,
+        worker: e.worker,
+        seq: e.seq,
+        globalSeq: e.globalSeq,
+        intendedAt: new Date(e.intendedMs).toISOString(),
+      })),
+      note: d.note,
+    },
   };
 }

@@ -112,7 +112,23 @@ export function observationLine(report: Report): string {
     (o.foreignUuids > 0 ? `, ${formatCount(o.foreignUuids)} foreign uuids with this run's id` : '') +
     (o.pollStretch ? `; ${o.pollStretch}` : '') +
     `; budget used: ${formatCount(o.budget.peakPerMinute)} of ${formatCount(o.budget.perMinute)}/min, ` +
-    `${formatCount(o.budget.peakPerHour)} of ${o.budget.perHour === null ? 'unlimited' : formatCount(o.budget.perHour)}/hour`
+    `${formatCount(o.budget.peakPerHour)} of ${o.budget.perHour === null ? 'unlimited' : formatCount(o.budget.perHour)}/hour` +
+    countsSuffix(o)
+  );
+}
+
+/** Counts observation: its bucket (part of the resolution), rows fetched, lost events named; and why it ran. */
+function countsSuffix(o: Report['observation']): string {
+  const c = o.counts;
+  const reason = o.methodReason === undefined ? '' : ` [${o.methodReason}]`;
+  if (!c) return reason;
+  const d = c.drillDown;
+  return (
+    `; ${formatDuration(c.bucketMs)} buckets (resolution = poll interval + bucket width), ${formatCount(c.rowsFetched)} rows fetched` +
+    (d.shortBuckets > 0
+      ? `, ${formatCount(d.named)} lost events named by ${formatCount(d.queries)} drill-down queries${d.unnamed > 0 ? `, ${formatCount(d.unnamed)} unnamed${d.note ? ` (${d.note})` : ''}` : ''}`
+      : '') +
+    reason
   );
 }
 

@@ -63,7 +63,11 @@ export type { LagTrend, LagTrends } from '../measure/lag-trend.js';
 export type { SkewFigures } from '../measure/skew-tally.js';
 
 export interface ObservationSummary {
-  readonly method: 'exact' | 'probe';
+  readonly method: 'exact' | 'probe' | 'counts';
+  /** Why this method ran (observation.method, or what `auto` weighed). */
+  readonly methodReason?: string;
+  /** Counts observation only: its bucket width, rows fetched, and the drill-down into lost events. */
+  readonly counts?: CountsObservationSummary;
   readonly pollIntervalMs: number;
   /** The scenario's poll_interval; pollIntervalMs is longer when the query budget needed it. */
   readonly requestedPollIntervalMs: number;
@@ -101,6 +105,27 @@ export interface ObservationSummary {
   /** Rows the query API returned (re-reads included) and pages read: the observation's cost. */
   readonly rowsRead: number;
   readonly pages: number;
+}
+
+export interface CountsObservationSummary {
+  readonly bucketMs: number;
+  readonly rowsFetched: number;
+  readonly drillDown: {
+    readonly shortBuckets: number;
+    readonly bucketsRead: number;
+    readonly queries: number;
+    readonly named: number;
+    readonly unnamed: number;
+    /** The first lost events by name (uuid, worker, seq, ingestbench_seq, intended time). */
+    readonly lost: readonly {
+      readonly uuid: string;
+      readonly worker: number;
+      readonly seq: number;
+      readonly globalSeq: number;
+      readonly intendedAt: string;
+    }[];
+    readonly note: string | null;
+  };
 }
 
 /**

@@ -62,6 +62,8 @@ export function resolveScenario(
       queryBudgetPerHour: parsed.observation.queries_per_hour,
       maxConcurrentQueries: parsed.observation.max_concurrent_queries,
       drainTimeoutMs: parseDuration(parsed.observation.drain_timeout),
+      method: parsed.observation.method,
+      bucketMs: parseDuration(parsed.observation.bucket),
     },
     sla: parsed.sla.map(parseSlaExpression),
     maxInFlight: parsed.load.max_in_flight,

@@ -351,6 +351,22 @@ export const ScenarioSchema = z
           description: 'Older name of queries_per_minute (used when queries_per_minute is not set).',
         }),
         drain_timeout: duration('How long to keep polling after the last send.').default('60s'),
+        method: z.enum(['auto', 'exact', 'counts']).default('auto').meta({
+          description:
+            'exact: a row per event; counts: per class and time bucket count() and count(DISTINCT uuid), a query cost that does not grow with the rate; auto: counts when the rows a poll would fetch exceed the query budget.',
+        }),
+        bucket: duration(
+          'Intended-time bucket of counts observation, whole seconds (adds to its latency resolution).',
+        )
+          .refine(
+            (text) => {
+              // HogQL's toStartOfInterval buckets by whole seconds at the finest.
+              const parsed = tryParseDuration(text);
+              return !parsed.ok || (parsed.ms >= 1000 && parsed.ms % 1000 === 0);
+            },
+            { message: 'bucket must be a whole number of seconds, at least 1s' },
+          )
+          .default('1s'),
       })
       .prefault({}),
     preflight: z

@@ -65,7 +65,13 @@ export interface Observation {
   /** Query API calls in flight at once (PostHog: 3 per team). */
   readonly maxConcurrentQueries: number;
   readonly drainTimeoutMs: number;
+  /** How visibility is observed (absent: 'auto'). */
+  readonly method?: ObservationMethod;
+  /** Intended-time bucket of counts observation, a whole number of seconds in ms (absent: 1000). */
+  readonly bucketMs?: number;
 }
+
+export type ObservationMethod = 'auto' | 'exact' | 'counts';
 
 export interface SlaCheck {
   /** The expression as written, e.g. "anonymous.visible.p99 < 5m". */

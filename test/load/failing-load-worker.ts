@@ -9,7 +9,7 @@ import type { MainToWorker } from '../../src/load/worker-protocol.js';
 await import('../../src/load/load-worker.js');
 
 parentPort?.on('message', (message: MainToWorker) => {
-  if (message.type !== 'start' || message.worker !== 0) return;
+  if (message.type !== 'start' || message.worker !== 0 || message.ledger === null) return;
   const shard = new LedgerShard(message.ledger);
   const watch = setInterval(() => {
     if (shard.status.includes(EventStatus.acknowledged)) {

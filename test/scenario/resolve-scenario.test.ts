@@ -64,6 +64,8 @@ describe('resolveScenario defaults', () => {
       queryBudgetPerHour: 2400,
       maxConcurrentQueries: 3,
       drainTimeoutMs: 60_000,
+      method: 'auto',
+      bucketMs: 1_000,
     });
     assert.deepEqual(s.sla, []);
     assert.equal(s.maxInFlight, 64);
