@@ -1,17 +1,28 @@
 // `ingestbench run FILE`: the main job. Human progress and the summary go to stderr; with --json
-// report.json goes to stdout. The exit code is the verdict (0 pass, 1 fail).
+// report.json goes to stdout. The exit code is the verdict (0 pass, 1 fail); with --baseline, 1
+// also when the run regressed against the baseline. summary.md (and the comparison) are appended
+// to $GITHUB_STEP_SUMMARY when it is set.
 
+import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { EXIT_CODES } from '../errors.js';
+import { EXIT_CODES, IngestbenchError } from '../errors.js';
+import { checkRunId, parseShard, shardRunId } from '../load/shard-spec.js';
 import { formatDuration } from '../report/format.js';
+import { readReport } from '../report/read-report.js';
+import { renderMarkdown } from '../report/render-markdown.js';
 import { renderSummary } from '../report/render-summary.js';
 import { writeReport } from '../report/write-report.js';
 import { runScenario, newRunId, type RunProgress } from '../run-scenario.js';
 import { loadScenario } from '../scenario/load-scenario.js';
 import { resolveTarget } from '../targets/resolve-target.js';
 import type { CliIo } from './cli-io.js';
+import { compareWithBaseline, limitsOf, verdictLine } from './compare-command.js';
 import { describeScenario } from './describe-scenario.js';
 import type { CommandLine } from './parse-command-line.js';
+import { appendStepSummary } from './step-summary.js';
+
+/** `run --baseline` writes the comparison beside the report. */
+export const COMPARISON_FILE = 'comparison.md';
 
 export async function runCommand(line: CommandLine, io: CliIo): Promise<number> {
   const o = line.options;
@@ -21,7 +32,20 @@ export async function runCommand(line: CommandLine, io: CliIo): Promise<number> 
     ...(typeof o['duration'] === 'number' ? { durationMs: o['duration'] } : {}),
     ...(typeof o['seed'] === 'number' ? { seed: o['seed'] } : {}),
   });
-  const runId = newRunId();
+  const shard = typeof o['shard'] === 'string' ? parseShard(o['shard']) : undefined;
+  const givenRunId = typeof o['run-id'] === 'string' ? checkRunId(o['run-id']) : undefined;
+  if (shard && givenRunId === undefined) {
+    throw new IngestbenchError(
+      'USAGE',
+      '--shard needs --run-id: every shard of a run must carry the same id, so their reports merge',
+    );
+  }
+  // Read the baseline and its limits before any load is sent: a typo must not cost a whole run.
+  const limits = limitsOf(line);
+  const baseline =
+    typeof o['baseline'] === 'string' ? await readReport(resolve(io.cwd, o['baseline'])) : null;
+  const baseRunId = givenRunId ?? newRunId();
+  const runId = shard ? shardRunId(baseRunId, shard) : baseRunId;
   const target = await resolveTarget(
     String(o['target']),
     io.env,
@@ -35,7 +59,8 @@ export async function runCommand(line: CommandLine, io: CliIo): Promise<number> 
     const report = await runScenario({
       scenario,
       target,
-      runId,
+      runId: baseRunId,
+      ...(shard ? { shard } : {}),
       signal: io.signal,
       ...(typeof o['workers'] === 'number' && o['workers'] > 0 ? { workers: o['workers'] } : {}),
       ...(o['quiet'] === true ? {} : { onProgress: progressPrinter(io) }),
@@ -43,8 +68,19 @@ export async function runCommand(line: CommandLine, io: CliIo): Promise<number> 
     const dir = await writeReport(report, join(resolve(io.cwd, String(o['out'])), runId));
     if (io.interactive && o['quiet'] !== true) io.stderr.write('\r\x1b[2K');
     io.stderr.write(`\n${renderSummary(report)}\nreport: ${dir}\n`);
+    let summary = renderMarkdown(report);
+    let regressed = false;
+    if (baseline) {
+      const { comparison, markdown } = compareWithBaseline(baseline, report, limits);
+      await writeFile(join(dir, COMPARISON_FILE), markdown, 'utf8');
+      io.stderr.write(`\n${markdown}\n${verdictLine(comparison)}\n`);
+      summary += `\n${markdown}`;
+      regressed = comparison.verdict !== 'pass';
+    }
+    await appendStepSummary(io, summary);
     if (o['json'] === true) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    return report.verdict === 'pass' ? EXIT_CODES.OK : EXIT_CODES.SLA_FAILED;
+    // With a baseline the run passes only when the SLA holds and nothing regressed.
+    return report.verdict === 'pass' && !regressed ? EXIT_CODES.OK : EXIT_CODES.SLA_FAILED;
   } finally {
     await target.stop();
   }

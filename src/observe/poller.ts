@@ -18,6 +18,7 @@ import { debuglog } from 'node:util';
 import { IngestbenchError } from '../errors.js';
 import type { HistogramKey } from '../load/load-histograms.js';
 import type { Ledger } from '../load/ledger.js';
+import type { ShardSpec } from '../load/shard-spec.js';
 import type { EventClass } from '../scenario/scenario.js';
 import { systemClock, type Clock } from './clock.js';
 import { fetchRows } from './fetch-rows.js';
@@ -32,6 +33,8 @@ export interface PollerOptions {
   readonly ledger: Ledger;
   readonly runId: string;
   readonly runTag: number;
+  /** Set for a shard of a larger run: its uuids carry lanes (load/shard-spec.ts). */
+  readonly shard?: ShardSpec;
   readonly pollIntervalMs: number;
   readonly clock?: Clock;
   readonly signal?: AbortSignal;
@@ -103,6 +106,7 @@ export function startPoller(opts: PollerOptions): Poller {
   const tracker = new VisibilityTracker({
     ledger,
     runTag: opts.runTag,
+    ...(opts.shard ? { shard: opts.shard } : {}),
     stragglerLagMs: opts.stragglerLagMs ?? Math.max(3 * pollIntervalMs, 10_000),
   });
   const base = client.stats();

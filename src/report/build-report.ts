@@ -115,6 +115,9 @@ export function buildReport(inputs: ReportInputs): Report {
         targetRate: plan.targetRate,
         fullSpeed: plan.fullSpeed,
       },
+      ...(plan.shard
+        ? { shard: { index: plan.shard.index, count: plan.shard.count, runId: plan.shard.runId } }
+        : {}),
     },
     totals: totalsOf(account.total),
     classes: Object.fromEntries(EVENT_CLASSES.map((c) => [c, totalsOf(account[c])])) as Report['classes'],

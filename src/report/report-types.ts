@@ -3,6 +3,7 @@
 // latencies milliseconds, rates events/second, shares fractions. No secret is ever part of it:
 // the target appears as kind, URLs and project id only.
 
+import type { RunShard } from '../load/shard-spec.js';
 import type { CostFigures } from '../measure/measure-cost.js';
 import type { EventClass } from '../scenario/scenario.js';
 import type { SlaResult, Verdict } from '../verdict/evaluate-sla.js';
@@ -102,6 +103,19 @@ export interface RunInfo {
     readonly targetRate: number;
     readonly fullSpeed: boolean;
   };
+  /** A shard's report: which shard of which run (`run --shard i/n --run-id ID`). */
+  readonly shard?: RunShard;
+  /** A merged report (`ingestbench merge`): the shards it was built from, and those it lacks. */
+  readonly merged?: MergedFrom;
+}
+
+export interface MergedFrom {
+  readonly count: number;
+  /** Shard indexes (1-based) whose reports were merged. */
+  readonly present: readonly number[];
+  readonly missing: readonly number[];
+  /** Present but partial (interrupted) shards. */
+  readonly partial: readonly number[];
 }
 
 export interface Report {
