@@ -38,6 +38,8 @@ export interface ComparisonRow {
   /** How far the metric may move in its worse direction (unit of the metric), when judged. */
   readonly allowed: number | null;
   readonly limit: RegressionLimit | null;
+  /** What set `allowed`: the limit, or a latency's resolution / noise floor when larger. */
+  readonly allowedBy: 'limit' | 'resolution' | 'noise floor' | null;
   readonly status: RowStatus;
 }
 
@@ -96,7 +98,8 @@ export function compareReports(baseline: Report, candidate: Report, limits: Regr
     const c = values.candidate(metric);
     const limit = limits.get(metric) ?? null;
     const change = b === null || c === null ? null : c - b;
-    const allowed = limit === null || b === null ? null : allowedChange(metric, unit, b, limit, resolution);
+    const judged = limit === null || b === null ? null : allowedChange(metric, unit, b, limit, resolution);
+    const allowed = judged?.allowed ?? null;
     return {
       scope,
       metric,
@@ -106,6 +109,7 @@ export function compareReports(baseline: Report, candidate: Report, limits: Regr
       change,
       allowed,
       limit,
+      allowedBy: judged?.by ?? null,
       status: statusOf(metric, change, allowed, limit),
     };
   });
@@ -180,11 +184,14 @@ function allowedChange(
   baseline: number,
   limit: RegressionLimit,
   resolutionMs: number,
-): number {
+): { allowed: number; by: NonNullable<ComparisonRow['allowedBy']> } {
   const byLimit = limit.kind === 'relative' ? Math.abs(baseline) * limit.value : limit.value;
-  if (unit !== 'ms') return byLimit;
+  if (unit !== 'ms') return { allowed: byLimit, by: 'limit' };
   const visible = /(^|\.)visible\./.test(metric);
-  return Math.max(byLimit, visible ? resolutionMs : LATENCY_NOISE_FLOOR_MS);
+  const floor = visible ? resolutionMs : LATENCY_NOISE_FLOOR_MS;
+  return byLimit >= floor
+    ? { allowed: byLimit, by: 'limit' }
+    : { allowed: floor, by: visible ? 'resolution' : 'noise floor' };
 }
 
 function statusOf(

@@ -28,11 +28,15 @@ export type RegressionLimits = ReadonlyMap<string, RegressionLimit | null>;
 export const DEFAULT_REGRESSION_LIMITS: readonly string[] = [
   'visible.p50=10%',
   'visible.p99=10%',
-  'ack.p99=25%',
   'lost_rate=0.01%',
   'capture.error_rate=0.1%',
   'rate.achieved=2%',
 ];
+
+// ack and sendDelay are shown but not judged by default: both run from the intended send time, so
+// on a shared machine they move with the generator's own scheduling (tens to hundreds of ms between
+// two identical runs here), and whatever capture adds is in the visible figures already.
+// `--max-regression ack.p99=25%` judges them.
 
 /**
  * Latency increases below this are never regressions: visible figures are only as precise as the

@@ -61,11 +61,14 @@ function cells(r: ComparisonRow): string[] {
     format(r.baseline, r.unit),
     format(r.candidate, r.unit),
     r.change === null ? '—' : signed(r.change, r.unit),
-    r.allowed === null
-      ? ''
-      : `${sign}${format(r.allowed, r.unit)}${r.limit?.kind === 'relative' ? ` (${r.limit.source})` : ''}`,
+    r.allowed === null ? '' : `${sign}${format(r.allowed, r.unit)}${allowedNote(r)}`,
     STATUS[r.status],
   ];
+}
+
+function allowedNote(r: ComparisonRow): string {
+  if (r.allowedBy === 'resolution' || r.allowedBy === 'noise floor') return ` (${r.allowedBy})`;
+  return r.limit?.kind === 'relative' ? ` (${r.limit.source})` : '';
 }
 
 function format(value: number | null, unit: SlaUnit): string {

@@ -59,6 +59,10 @@ describe('compareReports', () => {
     assert.equal(c.verdict, 'pass');
     assert.equal(c.regressions.length, 0);
     assert.ok(c.rows.every((r) => r.change === null || r.change === 0));
+    // ack moves with the generator's own scheduling: shown, judged only when asked for.
+    assert.equal(row(c, 'ack.p99').status, 'not judged');
+    const asked = compareReports(base, base, resolveRegressionLimits(['ack.p99=25%']));
+    assert.equal(row(asked, 'ack.p99').status, 'ok');
   });
 
   it('reads latencies from the histograms, and flags an increase beyond limit and resolution', () => {
@@ -138,7 +142,7 @@ describe('compareReports', () => {
     assert.match(md, /### Anonymous events/);
     assert.match(
       md,
-      /\| visible\.p99 \| 2\.00 s \| 5\.00 s \| \+3\.00 s \| \+1\.00 s \(10%\) \| ❌ regression \|/,
+      /\| visible\.p99 \| 2\.00 s \| 5\.00 s \| \+3\.00 s \| \+1\.00 s \(resolution\) \| ❌ regression \|/,
     );
     assert.doesNotMatch(md, /<script>/, 'scenario names are escaped');
   });
