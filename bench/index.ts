@@ -4,6 +4,7 @@
 import { runHarnessSendBench } from './harness-send.js';
 import { runReferenceBench } from './reference.js';
 import { runReferenceIngestBench } from './reference-ingest.js';
+import { runShardsBench } from './shards.js';
 
 const BENCHES: Record<string, { help: string; run: () => Promise<unknown> }> = {
   reference: {
@@ -17,6 +18,10 @@ const BENCHES: Record<string, { help: string; run: () => Promise<unknown> }> = {
   harness: {
     help: 'the load generator: black-hole throughput vs autocannon, rate accuracy, ledger bytes per event',
     run: runHarnessSendBench,
+  },
+  shards: {
+    help: 'local shards: black-hole events/s with 1, 2 and 4 shard processes; merge time of 4 × 1M-event reports',
+    run: () => runShardsBench(),
   },
 };
 
