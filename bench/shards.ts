@@ -12,7 +12,7 @@
 
 import { fork } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
@@ -45,7 +45,8 @@ const QUICKSTART = fileURLToPath(new URL('../../scenarios/quickstart.yaml', impo
 /** A ceiling above what this machine's sink takes; full speed stops at the end of the duration. */
 const FULL_SPEED_PLAN = 1_200_000;
 const WARMUP_SECONDS = 2;
-const CONNECTIONS_PER_SHARD = 16;
+/** In-flight requests of all shards together, split evenly: the comparison is of the split alone. */
+const CONNECTIONS = 16;
 
 export interface ShardsFigures {
   readonly eventsPerSecond: Readonly<Record<number, number>>;
@@ -66,7 +67,10 @@ export async function runShardsBench(options: { quick?: boolean } = {}): Promise
   const seconds = quick ? 4 : 10;
   const counts = [1, 2, 4];
   const samples: Record<number, number[]> = { 1: [], 2: [], 4: [] };
-  print(`sink: ${sink.kind} in a child process; each shard a child process with 1 load worker`);
+  print(
+    `sink: ${sink.kind} in a child process; each shard a child process with 1 load worker; ` +
+      `load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`,
+  );
   try {
     for (let round = 0; round < (quick ? 1 : 3); round++) {
       const order = round % 2 === 0 ? counts : [...counts].reverse();
@@ -84,7 +88,7 @@ export async function runShardsBench(options: { quick?: boolean } = {}): Promise
   }
   const eventsPerSecond = Object.fromEntries(counts.map((n) => [n, median(samples[n]!)]));
   print(
-    `throughput, full speed, batches of 100, uncompressed, ${CONNECTIONS_PER_SHARD} connections per shard, ` +
+    `throughput, full speed, batches of 100, uncompressed, ${CONNECTIONS} connections split over the shards, ` +
       `median of ${samples[1]!.length} round(s): ` +
       counts
         .map(
@@ -206,7 +210,7 @@ async function serveShard(job: ShardJob): Promise<void> {
     ],
     batchSize: 100,
     compression: 'none',
-    maxInFlight: CONNECTIONS_PER_SHARD,
+    maxInFlight: Math.max(1, Math.floor(CONNECTIONS / job.count)),
     maxRetries: 0,
   };
   const shard: RunShard = { index: job.index, count: job.count, runId: 'bench-shards' };

@@ -55,6 +55,12 @@ export function mergeReports(reports: readonly Report[]): Report {
         `shard ${s.index}/${s.count} of run ${s.runId} cannot merge with shards of run ${runId} (${count} shards): pass the reports of one run`,
       );
     }
+    if (r.run.scenario.name !== first.run.scenario.name) {
+      throw new IngestbenchError(
+        'USAGE',
+        `shard ${s.index}/${count} of run ${runId} ran scenario ${r.run.scenario.name}, shard ${shardOf(first).index} ran ${first.run.scenario.name}: run every shard with the same scenario`,
+      );
+    }
     if (seen.has(s.index)) {
       throw new IngestbenchError('USAGE', `shard ${s.index}/${count} of run ${runId} was given twice`);
     }

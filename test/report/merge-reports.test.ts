@@ -177,6 +177,14 @@ describe('mergeReports', () => {
       code(() => mergeReports([])),
       'USAGE',
     );
+    const otherScenario = {
+      ...shards[1]!,
+      run: { ...shards[1]!.run, scenario: { name: 'other', file: 'other.yaml' } },
+    };
+    assert.equal(
+      code(() => mergeReports([shards[0]!, otherScenario])),
+      'USAGE',
+    );
     const otherSla = { ...shards[1]!, sla: shards[1]!.sla.slice(1) };
     assert.equal(
       code(() => mergeReports([shards[0]!, otherSla])),
