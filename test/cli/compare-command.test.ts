@@ -42,9 +42,14 @@ describe('compare and run --baseline', () => {
     );
     const clean = await runMain(
       ['run', scenario, '--out', join(work, 'runs'), '--run-id', 'clean', '--workers', '1', '--quiet'],
-      { cwd: work },
+      { cwd: work, env: { GITHUB_STEP_SUMMARY: join(work, 'clean-summary.md') } },
     );
     assert.equal(clean.code, EXIT_CODES.OK, clean.stderr);
+    // `run` appends its own summary.md to the step summary, with or without a baseline.
+    assert.equal(
+      readFileSync(join(work, 'clean-summary.md'), 'utf8'),
+      `${readFileSync(join(work, 'runs', 'clean', 'summary.md'), 'utf8')}\n`,
+    );
     baselineFile = join(work, 'runs', 'clean', 'report.json');
     summaryFile = join(work, 'step-summary.md');
     const delayed = await runMain(
