@@ -87,13 +87,15 @@ export async function runShardsBench(options: { quick?: boolean } = {}): Promise
     await sink.stop();
   }
   const eventsPerSecond = Object.fromEntries(counts.map((n) => [n, median(samples[n]!)]));
+  // Ratios are taken within a round (the machine's load drifts between rounds), then the median.
+  const ratios = (n: number): number[] => samples[n]!.map((eps, round) => eps / samples[1]![round]!);
   print(
     `throughput, full speed, batches of 100, uncompressed, ${CONNECTIONS} connections split over the shards, ` +
-      `median of ${samples[1]!.length} round(s): ` +
+      `medians of ${samples[1]!.length} round(s), ratios within each round: ` +
       counts
         .map(
           (n) =>
-            `${n} shard(s) ${fmt(eventsPerSecond[n]!)} events/s (×${(eventsPerSecond[n]! / eventsPerSecond[1]!).toFixed(2)})`,
+            `${n} shard(s) ${fmt(eventsPerSecond[n]!)} events/s (×${median(ratios(n)).toFixed(2)} of 1 shard)`,
         )
         .join(', '),
   );
