@@ -21,7 +21,7 @@ import { encodeIntoCompressedBase64 } from 'hdr-histogram-js';
 import { main } from '../src/cli/main.js';
 import { Prng } from '../src/generate/prng.js';
 import { Ledger } from '../src/load/ledger.js';
-import { latencyHistogram, toMicros } from '../src/load/load-histograms.js';
+import { latencyHistogram, toMicros } from '../src/measure/latency-histogram.js';
 import { planLoad } from '../src/load/plan-load.js';
 import { runLoad } from '../src/load/run-load.js';
 import { shardRunId, type RunShard } from '../src/load/shard-spec.js';
@@ -268,6 +268,7 @@ function syntheticShardReport(index: number, count: number, events: number): Rep
     failed: 0,
     visible: n,
     lost: 0,
+    unverified: 0,
     duplicates: 0,
     visibleUnacknowledged: 0,
     rate: { target: n / 600, achieved: n / 600 },
@@ -299,23 +300,43 @@ function syntheticShardReport(index: number, count: number, events: number): Rep
       ingestbenchVersion: 'bench',
       node: process.version,
       plan: { planned: events, durationMs: 600_000, targetRate: events / 600, fullSpeed: false },
+      stop: null,
       shard: { index, count, runId: 'bench-shards' },
     },
     totals: totals(events),
     classes: { anonymous: totals(events / 2), identified: totals(events / 2) },
     latency: byMetric,
-    timeline: Array.from({ length: 660 }, (_, second) => ({
-      second,
-      sent: 1667,
-      acknowledged: 1667,
-      visible: 1667,
-      errors: 0,
-    })),
+    timeline: Array.from({ length: 660 }, (_, second) => {
+      const cls = {
+        sent: 833,
+        acknowledged: 833,
+        visible: 833,
+        visibleP50: 2000,
+        visibleP99: 5000,
+        latencyCount: 833,
+      };
+      return {
+        second,
+        sent: 1667,
+        acknowledged: 1667,
+        visible: 1667,
+        errors: 0,
+        classes: { anonymous: cls, identified: cls },
+      };
+    }),
     errors: {},
     requests: { sent: events / 100, ok: events / 100, failed: 0, retries: 0 },
     observation: {
       method: 'exact',
       pollIntervalMs: 1000,
+      requestedPollIntervalMs: 1000,
+      pollStretch: null,
+      endReason: 'drained',
+      endDetail: null,
+      complete: true,
+      budget: { perMinute: 120, perHour: 2400, concurrent: 3, peakPerMinute: 60, peakPerHour: 700 },
+      rowsRead: events,
+      pages: 700,
       resolutionMs: 1000,
       polls: 660,
       queries: 700,
@@ -330,6 +351,24 @@ function syntheticShardReport(index: number, count: number, events: number): Rep
     sla: [],
     verdict: 'pass',
     cost: null,
+    lagTrend: {
+      window: 'steady',
+      fromSecond: 60,
+      toSecond: 660,
+      resolutionMs: 1000,
+      classes: {
+        anonymous: { p50MsPerMinute: 0, p50ChangeMs: 0, points: 600, direction: 'flat' },
+        identified: { p50MsPerMinute: 0, p50ChangeMs: 0, points: 600, direction: 'flat' },
+      },
+    },
+    clockSkew: {
+      ack: { count: 0, worstMs: null },
+      sendDelay: { count: 0, worstMs: null },
+      visible: { count: 0, worstMs: null },
+      created: { count: 0, worstMs: null },
+    },
+    preflight: { probeLatencyMs: 1500, probesSent: 1 },
+    notes: [],
   };
 }
 

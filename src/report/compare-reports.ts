@@ -73,9 +73,11 @@ const SCOPED_ROWS = [
   'sendDelay.p99',
   'lost_rate',
   'lost',
+  'unverified',
   'duplicates',
 ];
-const RUN_ROWS = ['capture.error_rate', 'rate.achieved', 'rate.achieved_eps'];
+/** rate.achieved is events/s, rate.achieved_share the share of the target rate (report schema 2). */
+const RUN_ROWS = ['capture.error_rate', 'rate.achieved', 'rate.achieved_share'];
 
 export function compareReports(baseline: Report, candidate: Report, limits: RegressionLimits): Comparison {
   const values = { baseline: valuesOf(baseline), candidate: valuesOf(candidate) };
@@ -125,6 +127,11 @@ export function compareReports(baseline: Report, candidate: Report, limits: Regr
     ['candidate', candidate],
   ] as const) {
     if (r.run.partial) notes.push(`the ${name} run is partial (interrupted or missing shards)`);
+    if (r.totals.unverified > 0) {
+      notes.push(
+        `the ${name} run has ${r.totals.unverified} unverified events (observation ended early: ${r.observation.endDetail ?? r.observation.endReason}): its loss is not fully known`,
+      );
+    }
   }
   return {
     baseline: describe(baseline),

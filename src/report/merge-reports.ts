@@ -11,14 +11,21 @@
 // - A shard that is missing or partial is named, marks the merged report partial, and fails it.
 // - Processing cost is left out (null): every shard measured the shared target's CPU over its own,
 //   overlapping window, so summing the shards' figures would count the same work several times.
+// - Timeline and lag trend: see merge-timeline.ts (per-second percentiles are exact or null).
+// - Clock skew: counts summed, the worst value kept. Observation: counts summed, intervals and
+//   resolution the coarsest, complete only if every shard's was, an early end named per shard.
+// - run.stop: any stopped shard is named (reason of the first); preflight: the slowest probe and
+//   the probes summed; notes: every shard's, prefixed with its shard, then the merge's own.
 
 import { encodeIntoCompressedBase64 } from 'hdr-histogram-js';
 import { IngestbenchError } from '../errors.js';
-import { latencyHistogram } from '../load/load-histograms.js';
+import { latencyHistogram } from '../measure/latency-histogram.js';
 import { decodeHistogram, latencySummary } from '../measure/latency-summary.js';
 import { EVENT_CLASSES } from '../scenario/scenario.js';
+import { mergeSkew } from '../measure/skew-tally.js';
+import type { SlaCheck } from '../scenario/scenario.js';
 import { evaluateSla, type SlaResult } from '../verdict/evaluate-sla.js';
-import { parseSlaExpression } from '../verdict/parse-sla.js';
+import { describeLagTrend, mergeLagTrends, mergeTimelines } from './merge-timeline.js';
 import { metricLookup } from './report-metrics.js';
 import {
   LATENCY_METRICS,
@@ -28,12 +35,15 @@ import {
   type LatencyScope,
   type MergedFrom,
   type ObservationSummary,
+  type PreflightSummary,
   type Report,
-  type TimelineSecond,
+  type RunStop,
 } from './report-types.js';
 
 /** The metric of the check a partial run adds (run-scenario.ts): not an expression to re-judge. */
 const RUN_COMPLETED = 'run.completed';
+/** The check an early end of observation adds (run-scenario.ts): judged again on the merged totals. */
+const OBSERVATION_COMPLETE = 'observation complete';
 
 export function mergeReports(reports: readonly Report[]): Report {
   const first = reports[0];
@@ -69,10 +79,10 @@ export function mergeReports(reports: readonly Report[]): Report {
   const checks = slaChecksOf(first);
   for (const r of reports) {
     const other = slaChecksOf(r);
-    if (other.join('\n') !== checks.join('\n')) {
+    if (describeChecks(other) !== describeChecks(checks)) {
       throw new IngestbenchError(
         'USAGE',
-        `shards of run ${runId} were judged on different SLA checks (${shardOf(first).index}: ${checks.join('; ') || 'none'}; ${shardOf(r).index}: ${other.join('; ') || 'none'}): run every shard with the same scenario`,
+        `shards of run ${runId} were judged on different SLA checks (${shardOf(first).index}: ${checks.map((c) => c.source).join('; ') || 'none'}; ${shardOf(r).index}: ${other.map((c) => c.source).join('; ') || 'none'}): run every shard with the same scenario`,
       );
     }
   }
@@ -83,8 +93,9 @@ export function mergeReports(reports: readonly Report[]): Report {
     count,
     present: indexes.filter((i) => seen.has(i)),
     missing: indexes.filter((i) => !seen.has(i)),
-    partial: ordered.filter((r) => r.run.partial).map((r) => shardOf(r).index),
+    partial: ordered.filter((r) => r.run.partial || r.run.stop !== null).map((r) => shardOf(r).index),
   };
+  const name = (r: Report): string => `shard ${shardOf(r).index}/${count}`;
 
   const created = ordered.some((r) => r.latency.created !== undefined)
     ? byScope((scope) =>
@@ -110,6 +121,7 @@ export function mergeReports(reports: readonly Report[]): Report {
         targetRate: sum(ordered.map((r) => r.run.plan.targetRate)),
         fullSpeed: ordered.some((r) => r.run.plan.fullSpeed),
       },
+      stop: mergeStop(ordered.flatMap((r) => (r.run.stop ? [{ shard: name(r), stop: r.run.stop }] : []))),
       merged,
     },
     totals: sumTotals(ordered.map((r) => r.totals)),
@@ -125,7 +137,7 @@ export function mergeReports(reports: readonly Report[]): Report {
       ) as Omit<Report['latency'], 'created'>),
       ...(created ? { created } : {}),
     },
-    timeline: sumTimelines(ordered.map((r) => r.timeline)),
+    timeline: mergeTimelines(ordered.map((r) => r.timeline)),
     errors: sumRecords(ordered.map((r) => r.errors)),
     requests: {
       sent: sum(ordered.map((r) => r.requests.sent)),
@@ -133,22 +145,86 @@ export function mergeReports(reports: readonly Report[]): Report {
       failed: sum(ordered.map((r) => r.requests.failed)),
       retries: sum(ordered.map((r) => r.requests.retries)),
     },
-    observation: mergeObservation(ordered.map((r) => r.observation)),
+    observation: mergeObservation(ordered.map((r) => ({ shard: name(r), observation: r.observation }))),
     sla: [],
     verdict: 'pass',
     cost: null,
+    lagTrend: mergeLagTrends(ordered.map((r) => r.lagTrend)),
+    clockSkew: {
+      ack: mergeSkew(ordered.map((r) => r.clockSkew.ack)),
+      sendDelay: mergeSkew(ordered.map((r) => r.clockSkew.sendDelay)),
+      visible: mergeSkew(ordered.map((r) => r.clockSkew.visible)),
+      created: mergeSkew(ordered.map((r) => r.clockSkew.created)),
+    },
+    preflight: mergePreflight(ordered.flatMap((r) => (r.preflight ? [r.preflight] : []))),
+    notes: [...ordered.flatMap((r) => r.notes.map((n) => `${name(r)}: ${n}`)), ...mergeNotes(ordered, name)],
   };
 
-  const { results } = evaluateSla(
-    checks.map((c) => parseSlaExpression(c)),
-    metricLookup(report),
-  );
-  const sla = [...results, ...shardChecks(merged)];
+  const { results } = evaluateSla(checks, metricLookup(report));
+  const sla = [...results, ...observationCheck(report), ...shardChecks(merged)];
   return { ...report, sla, verdict: sla.every((r) => r.pass) ? 'pass' : 'fail' };
 }
 
-function slaChecksOf(report: Report): string[] {
-  return report.sla.filter((r) => r.metric !== RUN_COMPLETED).map((r) => r.check);
+/**
+ * The checks a shard was judged on, rebuilt from its results (metric, operator and threshold are
+ * kept there, the expression as written in `check`), so the built-in ones (`load applied: …`)
+ * are judged again too. The checks that describe how the shard ended are left out: the merge adds
+ * its own (observationCheck, shardChecks).
+ */
+function slaChecksOf(report: Report): SlaCheck[] {
+  return report.sla
+    .filter((r) => r.metric !== RUN_COMPLETED && r.check !== OBSERVATION_COMPLETE)
+    .map((r) => ({ source: r.check, metric: r.metric, op: r.op as SlaCheck['op'], threshold: r.threshold }));
+}
+
+const describeChecks = (checks: readonly SlaCheck[]): string =>
+  checks.map((c) => `${c.source} [${c.metric} ${c.op} ${c.threshold}]`).join('\n');
+
+/** As run-scenario.ts: unverified events leave the SLA unshown, unless a shard's partial says so already. */
+function observationCheck(report: Report): SlaResult[] {
+  const { unverified } = report.totals;
+  if (unverified === 0 || report.run.partial) return [];
+  return [
+    {
+      check: OBSERVATION_COMPLETE,
+      metric: 'unverified',
+      op: '==',
+      threshold: 0,
+      value: unverified,
+      pass: false,
+      unit: 'count',
+      detail: `observation ended early (${report.observation.endDetail ?? report.observation.endReason}): ${unverified} acknowledged events could not be checked`,
+    },
+  ];
+}
+
+/** A stopped shard stops the run: the first shard's reason, every stopped shard named. */
+function mergeStop(stops: readonly { shard: string; stop: RunStop }[]): RunStop | null {
+  const first = stops[0];
+  if (first === undefined) return null;
+  return {
+    reason: first.stop.reason,
+    detail: stops.map((s) => `${s.shard}: ${s.stop.reason}: ${s.stop.detail}`).join('; '),
+  };
+}
+
+/** The slowest shard's probe round trip (the worst the target showed), and every probe sent. */
+function mergePreflight(parts: readonly PreflightSummary[]): PreflightSummary | null {
+  if (parts.length === 0) return null;
+  return {
+    probeLatencyMs: Math.max(...parts.map((p) => p.probeLatencyMs)),
+    probesSent: sum(parts.map((p) => p.probesSent)),
+  };
+}
+
+/** What the merged figures cannot say as a whole run's would, and the shards' own lag trends. */
+function mergeNotes(ordered: readonly Report[], name: (r: Report) => string): string[] {
+  if (ordered.length < 2) return [];
+  return [
+    'merged report: per-second visible p50/p99 in the timeline are given only for seconds where one shard alone had latencies (exact); elsewhere they are null, as percentiles of several shards cannot be summed. The overall latency percentiles are exact (histograms merged).',
+    `merged report: the lag trend is not recomputed (it fits the per-second p50s); the shards' trends: ${ordered.map((r) => `${name(r)}: ${describeLagTrend(r.lagTrend)}`).join('; ')}`,
+    "merged report: observation.budget limits and peaks are summed over the shards (each shard had its own query budget); the summed peaks are an upper bound, as the shards' busiest windows need not coincide. preflight is the slowest shard's probe and the probes of all shards.",
+  ];
 }
 
 /** Failing checks naming the shards that are missing or were interrupted, if any. */
@@ -176,7 +252,7 @@ function shardChecks(merged: MergedFrom): SlaResult[] {
       value: merged.partial.length,
       pass: false,
       unit: 'count',
-      detail: `shard ${names(merged.partial)} was interrupted before its schedule ended (its report is partial)`,
+      detail: `shard ${names(merged.partial)} stopped before its schedule ended (its report is partial)`,
     });
   }
   return out;
@@ -214,6 +290,7 @@ function sumTotals(parts: readonly ClassTotals[]): ClassTotals {
     failed: total('failed'),
     visible: total('visible'),
     lost: total('lost'),
+    unverified: total('unverified'),
     duplicates: total('duplicates'),
     visibleUnacknowledged: total('visibleUnacknowledged'),
     rate: {
@@ -223,48 +300,71 @@ function sumTotals(parts: readonly ClassTotals[]): ClassTotals {
   };
 }
 
-/** Seconds since each shard's own start, summed second by second. */
-function sumTimelines(parts: readonly (readonly TimelineSecond[])[]): TimelineSecond[] {
-  const length = Math.max(0, ...parts.map((p) => p.length));
-  const out = Array.from({ length }, (_, second) => ({
-    second,
-    sent: 0,
-    acknowledged: 0,
-    visible: 0,
-    errors: 0,
-  }));
-  for (const part of parts) {
-    for (const s of part) {
-      const into = out[s.second];
-      if (!into) continue;
-      into.sent += s.sent;
-      into.acknowledged += s.acknowledged;
-      into.visible += s.visible;
-      into.errors += s.errors;
-    }
-  }
-  return out;
-}
-
-function mergeObservation(parts: readonly ObservationSummary[]): ObservationSummary {
+function mergeObservation(
+  parts: readonly { shard: string; observation: ObservationSummary }[],
+): ObservationSummary {
+  const obs = parts.map((p) => p.observation);
   const total = (
-    field: 'polls' | 'queries' | 'throttled' | 'errors' | 'seenAsStragglers' | 'foreignUuids',
-  ): number => sum(parts.map((p) => p[field]));
-  const highest = (field: 'pollIntervalMs' | 'resolutionMs' | 'drainTimeoutMs'): number =>
-    Math.max(...parts.map((p) => p[field]));
+    field:
+      | 'polls'
+      | 'queries'
+      | 'throttled'
+      | 'errors'
+      | 'seenAsStragglers'
+      | 'foreignUuids'
+      | 'rowsRead'
+      | 'pages',
+  ): number => sum(obs.map((p) => p[field]));
+  const highest = (
+    field: 'pollIntervalMs' | 'requestedPollIntervalMs' | 'resolutionMs' | 'drainTimeoutMs',
+  ): number => Math.max(...obs.map((p) => p[field]));
+  const complete = obs.every((p) => p.complete);
+  // The run's end is the first incomplete shard's (unseen events there are unverified), else
+  // 'drain timeout' if any shard polled until its deadline, else 'drained'.
+  const incomplete = obs.find((p) => !p.complete);
+  const endReason =
+    incomplete?.endReason ?? (obs.some((p) => p.endReason === 'drain timeout') ? 'drain timeout' : 'drained');
+  const notDrained = parts.filter((p) => p.observation.endReason !== 'drained');
+  const stretched = parts.filter((p) => p.observation.pollStretch !== null);
+  const perHour = obs.map((p) => p.budget.perHour);
   return {
-    method: parts.every((p) => p.method === 'exact') ? 'exact' : 'probe',
+    method: obs.every((p) => p.method === 'exact') ? 'exact' : 'probe',
     pollIntervalMs: highest('pollIntervalMs'),
+    requestedPollIntervalMs: highest('requestedPollIntervalMs'),
+    pollStretch:
+      stretched.length > 0
+        ? stretched.map((p) => `${p.shard}: ${p.observation.pollStretch}`).join('; ')
+        : null,
     resolutionMs: highest('resolutionMs'),
     polls: total('polls'),
     queries: total('queries'),
     throttled: total('throttled'),
     errors: total('errors'),
-    drained: parts.every((p) => p.drained),
+    drained: obs.every((p) => p.drained),
     drainTimeoutMs: highest('drainTimeoutMs'),
     seenAsStragglers: total('seenAsStragglers'),
     foreignUuids: total('foreignUuids'),
-    countsSource: parts.every((p) => p.countsSource === 'query') ? 'query' : 'poller',
+    countsSource: obs.every((p) => p.countsSource === 'query') ? 'query' : 'poller',
+    endReason,
+    endDetail:
+      notDrained.length > 0
+        ? notDrained
+            .map(
+              (p) =>
+                `${p.shard}: ${p.observation.endReason}${p.observation.endDetail ? ` (${p.observation.endDetail})` : ''}`,
+            )
+            .join('; ')
+        : null,
+    complete,
+    budget: {
+      perMinute: sum(obs.map((p) => p.budget.perMinute)),
+      perHour: perHour.some((h) => h === null) ? null : sum(perHour.map((h) => h ?? 0)),
+      concurrent: sum(obs.map((p) => p.budget.concurrent)),
+      peakPerMinute: sum(obs.map((p) => p.budget.peakPerMinute)),
+      peakPerHour: sum(obs.map((p) => p.budget.peakPerHour)),
+    },
+    rowsRead: total('rowsRead'),
+    pages: total('pages'),
   };
 }
 

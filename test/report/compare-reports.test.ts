@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encodeIntoCompressedBase64 } from 'hdr-histogram-js';
 import { IngestbenchError } from '../../src/errors.js';
-import { latencyHistogram } from '../../src/load/load-histograms.js';
+import { latencyHistogram } from '../../src/measure/latency-histogram.js';
 import { buildReport } from '../../src/report/build-report.js';
 import { compareReports } from '../../src/report/compare-reports.js';
 import { parseReport } from '../../src/report/read-report.js';
@@ -105,9 +105,38 @@ describe('compareReports', () => {
       },
     };
     const r = compareReports(base, slower, limits);
-    assert.equal(row(r, 'rate.achieved').status, 'regression');
+    // The share of the target rate falls 10 points: beyond the default 2 points.
+    assert.equal(row(r, 'rate.achieved_share').status, 'regression');
+    near(row(r, 'rate.achieved_share').allowed, 0.02, 'allowed share');
+    // rate.achieved is events/s: shown, not judged by default.
+    assert.equal(row(r, 'rate.achieved').unit, 'eps');
+    near(row(r, 'rate.achieved').candidate, base.totals.rate.achieved * 0.9, 'events/s');
+    assert.equal(row(r, 'rate.achieved').status, 'not judged');
     assert.equal(compareReports(slower, base, limits).verdict, 'pass', 'faster is no regression');
-    assert.equal(row(compareReports(slower, base, limits), 'rate.achieved').status, 'improved');
+    assert.equal(row(compareReports(slower, base, limits), 'rate.achieved_share').status, 'improved');
+    const eps = resolveRegressionLimits(['rate.achieved=5%']);
+    assert.equal(row(compareReports(base, slower, eps), 'rate.achieved').status, 'regression');
+  });
+
+  it('judges a rise in unverified events like loss, and notes them', () => {
+    const unchecked: Report = {
+      ...base,
+      totals: { ...base.totals, unverified: base.totals.unverified + 3 },
+      observation: { ...base.observation, endReason: 'query budget exhausted', complete: false },
+    };
+    const c = compareReports(base, unchecked, limits);
+    assert.equal(row(c, 'unverified').baseline, base.totals.unverified);
+    assert.equal(row(c, 'unverified').candidate, base.totals.unverified + 3);
+    assert.equal(row(c, 'unverified').status, 'regression');
+    assert.equal(c.verdict, 'regression');
+    assert.ok(
+      c.notes.some(
+        (n) => n.includes('candidate run has 3 unverified events') && n.includes('query budget exhausted'),
+      ),
+      c.notes.join('\n'),
+    );
+    const loose = resolveRegressionLimits(['unverified=5']);
+    assert.equal(row(compareReports(base, unchecked, loose), 'unverified').status, 'ok');
   });
 
   it('applies --max-regression: unprefixed for every class, prefixed for one, off drops a check', () => {
@@ -166,6 +195,16 @@ describe('parseRegressionLimit', () => {
     });
     assert.deepEqual(parseRegressionLimit('duplicates=0')[1], { kind: 'absolute', value: 0, source: '0' });
     assert.deepEqual(parseRegressionLimit('rate.achieved=off'), ['rate.achieved', null]);
+    assert.deepEqual(parseRegressionLimit('rate.achieved_share=2%')[1], {
+      kind: 'absolute',
+      value: 0.02,
+      source: '2%',
+    });
+    assert.deepEqual(parseRegressionLimit('rate.achieved=100')[1], {
+      kind: 'absolute',
+      value: 100,
+      source: '100',
+    });
   });
 
   it('refuses unknown metrics, neutral counts and limits that do not fit', () => {
@@ -176,6 +215,7 @@ describe('parseRegressionLimit', () => {
       'visible.p99=5',
       'lost_rate=2',
       'visible.p99',
+      'rate.achieved_eps=5%',
     ]) {
       assert.throws(
         () => parseRegressionLimit(bad),

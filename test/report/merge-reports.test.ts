@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encodeIntoCompressedBase64 } from 'hdr-histogram-js';
 import { IngestbenchError } from '../../src/errors.js';
-import { latencyHistogram } from '../../src/load/load-histograms.js';
+import { latencyHistogram } from '../../src/measure/latency-histogram.js';
 import { decodeHistogram } from '../../src/measure/latency-summary.js';
 import { buildReport } from '../../src/report/build-report.js';
 import { mergeReports } from '../../src/report/merge-reports.js';
@@ -190,5 +190,132 @@ describe('mergeReports', () => {
       code(() => mergeReports([shards[0]!, otherSla])),
       'USAGE',
     );
+  });
+});
+
+describe('mergeReports: the fields of report schema 2', () => {
+  const one = shardReport(1, 2);
+  const base2 = shardReport(2, 2);
+  // Shard 2: no latencies in second 5 (so shard 1's are that second's, exactly), 3 unverified
+  // events after its query budget ran out, clock skew, a stretched poll interval, a note.
+  const two: Report = {
+    ...base2,
+    totals: { ...base2.totals, unverified: 3 },
+    classes: { ...base2.classes, anonymous: { ...base2.classes.anonymous, unverified: 3 } },
+    timeline: base2.timeline.map((s) =>
+      s.second === 5
+        ? {
+            ...s,
+            classes: {
+              ...s.classes,
+              anonymous: { ...s.classes.anonymous, visibleP50: null, visibleP99: null, latencyCount: 0 },
+            },
+          }
+        : s,
+    ),
+    clockSkew: { ...base2.clockSkew, created: { count: 3, worstMs: -9 } },
+    observation: {
+      ...base2.observation,
+      endReason: 'query budget exhausted',
+      endDetail: '2,400 queries/hour used',
+      complete: false,
+      pollStretch: 'to fit 2,400 queries/hour',
+      pollIntervalMs: 3000,
+    },
+    preflight: { probeLatencyMs: 900, probesSent: 2 },
+    notes: ['no cost figures: the metrics scrape failed'],
+  };
+  const oneSkewed: Report = {
+    ...one,
+    clockSkew: { ...one.clockSkew, created: { count: 2, worstMs: -5 } },
+    preflight: { probeLatencyMs: 1200, probesSent: 1 },
+  };
+  const merged = mergeReports([oneSkewed, two]);
+
+  it('sums unverified and judges observation complete again on the merged total', () => {
+    assert.equal(merged.totals.unverified, 3);
+    assert.equal(merged.classes.anonymous.unverified, 3);
+    const check = merged.sla.find((r) => r.check === 'observation complete')!;
+    assert.equal(check.pass, false);
+    assert.equal(check.value, 3);
+    assert.match(check.detail, /shard 2\/2: query budget exhausted/);
+    assert.equal(merged.verdict, 'fail');
+  });
+
+  it('sums timeline counts per class; per-second percentiles are exact or null', () => {
+    const at = (r: Report, second: number) => r.timeline.find((s) => s.second === second)!;
+    for (const second of [3, 5, 8]) {
+      for (const cls of ['anonymous', 'identified'] as const) {
+        for (const field of ['sent', 'acknowledged', 'visible', 'latencyCount'] as const) {
+          assert.equal(
+            at(merged, second).classes[cls][field],
+            at(oneSkewed, second).classes[cls][field] + at(two, second).classes[cls][field],
+            `${second}.${cls}.${field}`,
+          );
+        }
+      }
+    }
+    const only = at(oneSkewed, 5).classes.anonymous;
+    assert.ok(only.visibleP50 !== null && only.latencyCount > 0);
+    assert.equal(at(merged, 5).classes.anonymous.visibleP50, only.visibleP50, 'one shard alone: exact');
+    assert.equal(at(merged, 5).classes.anonymous.visibleP99, only.visibleP99);
+    assert.ok(at(two, 8).classes.anonymous.latencyCount > 0);
+    assert.equal(at(merged, 8).classes.anonymous.visibleP50, null, 'two shards: not summable');
+    assert.equal(at(merged, 8).classes.anonymous.visibleP99, null);
+    assert.ok(merged.notes.some((n) => n.includes('per-second visible p50/p99')));
+  });
+
+  it('does not refit the lag trend over several shards, and lists theirs', () => {
+    for (const cls of ['anonymous', 'identified'] as const) {
+      assert.deepEqual(merged.lagTrend.classes[cls], {
+        p50MsPerMinute: null,
+        p50ChangeMs: null,
+        points: 0,
+        direction: null,
+      });
+    }
+    assert.equal(merged.lagTrend.window, one.lagTrend.window);
+    const note = merged.notes.find((n) => n.includes('lag trend'))!;
+    assert.match(note, /shard 1\/2: anonymous /);
+    assert.match(note, /shard 2\/2: anonymous /);
+    // A merge of one shard keeps its trend (and its timeline) as they are.
+    const single = mergeReports([one]);
+    assert.deepEqual(single.lagTrend, one.lagTrend);
+    assert.deepEqual(single.timeline, one.timeline);
+  });
+
+  it('merges clock skew, observation, preflight and notes', () => {
+    assert.deepEqual(merged.clockSkew.created, { count: 5, worstMs: -9 });
+    assert.equal(merged.observation.complete, false);
+    assert.equal(merged.observation.endReason, 'query budget exhausted');
+    // Every shard that did not drain is named: the fixture's observation ran to its drain timeout.
+    assert.equal(one.observation.endReason, 'drain timeout');
+    assert.equal(
+      merged.observation.endDetail,
+      'shard 1/2: drain timeout; shard 2/2: query budget exhausted (2,400 queries/hour used)',
+    );
+    assert.equal(merged.observation.pollStretch, 'shard 2/2: to fit 2,400 queries/hour');
+    assert.equal(merged.observation.pollIntervalMs, 3000);
+    assert.equal(merged.observation.polls, one.observation.polls + two.observation.polls);
+    assert.equal(merged.observation.rowsRead, one.observation.rowsRead + two.observation.rowsRead);
+    assert.equal(
+      merged.observation.budget.peakPerMinute,
+      one.observation.budget.peakPerMinute + two.observation.budget.peakPerMinute,
+    );
+    assert.deepEqual(merged.preflight, { probeLatencyMs: 1200, probesSent: 3 });
+    assert.equal(merged.notes[0], 'shard 2/2: no cost figures: the metrics scrape failed');
+    assert.equal(merged.run.stop, null);
+  });
+
+  it('names a stopped shard in run.stop and fails the merge as partial', () => {
+    const stopped: Report = {
+      ...one,
+      run: { ...one.run, partial: true, stop: { reason: 'interrupted', detail: 'SIGINT' } },
+    };
+    const m = mergeReports([stopped, shardReport(2, 2)]);
+    assert.deepEqual(m.run.stop, { reason: 'interrupted', detail: 'shard 1/2: interrupted: SIGINT' });
+    assert.equal(m.run.partial, true);
+    assert.deepEqual(m.run.merged?.partial, [1]);
+    assert.equal(m.verdict, 'fail');
   });
 });
