@@ -10,6 +10,7 @@ import { IngestbenchError } from '../../src/errors.js';
 import { latencyHistogram } from '../../src/measure/latency-histogram.js';
 import { decodeHistogram } from '../../src/measure/latency-summary.js';
 import { buildReport } from '../../src/report/build-report.js';
+import { lagTrendLine } from '../../src/report/lag-trend-line.js';
 import { mergeReports } from '../../src/report/merge-reports.js';
 import { metricLookup } from '../../src/report/report-metrics.js';
 import type { LatencyFigures, Report } from '../../src/report/report-types.js';
@@ -278,6 +279,7 @@ describe('mergeReports: the fields of report schema 2', () => {
     const note = merged.notes.find((n) => n.includes('lag trend'))!;
     assert.match(note, /shard 1\/2: anonymous /);
     assert.match(note, /shard 2\/2: anonymous /);
+    assert.match(lagTrendLine(merged), /not fitted for a merged run/);
     // A merge of one shard keeps its trend (and its timeline) as they are.
     const single = mergeReports([one]);
     assert.deepEqual(single.lagTrend, one.lagTrend);
