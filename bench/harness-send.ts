@@ -433,7 +433,7 @@ function ledgerMemory(events: number): HarnessSendFigures['ledger'] {
   };
 }
 
-interface SinkProcess {
+export interface SinkProcess {
   readonly kind: string;
   readonly url: string;
   /** CPU-seconds the sink process has used (user + system, all its threads). */
@@ -444,7 +444,7 @@ interface SinkProcess {
 type SinkMessage =
   { type: 'ready'; kind: string; url: string } | { type: 'cpu'; seconds: number } | { type: 'stopped' };
 
-async function startSinkProcess(): Promise<SinkProcess> {
+export async function startSinkProcess(): Promise<SinkProcess> {
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['sink'], { stdio: 'inherit' });
   const ready = await new Promise<Extract<SinkMessage, { type: 'ready' }>>((resolve, reject) => {
     child.once('error', reject);

@@ -9,6 +9,7 @@ import { runObserveBench } from './observe.js';
 import { runReferenceBench } from './reference.js';
 import { runReferenceIngestBench } from './reference-ingest.js';
 import { runScaleBench } from './scale.js';
+import { runShardsBench } from './shards.js';
 
 const BENCHES: Record<string, { help: string; run: () => Promise<unknown> }> = {
   reference: {
@@ -49,6 +50,10 @@ const BENCHES: Record<string, { help: string; run: () => Promise<unknown> }> = {
   'lag-timeline': {
     help: 'the per-second lag timeline of a 1-minute vs a 1-hour ledger: time per event, heap kept',
     run: () => Promise.resolve(runLagTimelineBench()),
+  },
+  shards: {
+    help: 'local shards: black-hole events/s with 1, 2 and 4 shard processes; merge time of 4 × 1M-event reports',
+    run: () => runShardsBench(),
   },
 };
 

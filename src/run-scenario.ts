@@ -12,6 +12,7 @@ import { BucketCounts } from './load/bucket-counts.js';
 import { Ledger } from './load/ledger.js';
 import { planLoad, type LoadPlan } from './load/plan-load.js';
 import { runLoad, type LoadProgress } from './load/run-load.js';
+import { shardRunId, type RunShard, type ShardSpec } from './load/shard-spec.js';
 import { measureCost, scrapeCostCounters } from './measure/measure-cost.js';
 import { chooseObservationMethod } from './observe/choose-method.js';
 import { startCountsObserver, type CountsObservationResult } from './observe/counts-observer.js';
@@ -55,6 +56,11 @@ export interface RunScenarioOptions {
     plan: LoadPlan;
     observation: ObservationResult | CountsObservationResult;
   }) => void;
+  /**
+   * Send only this shard of the run (load/shard-spec.ts). `runId` is then required (every shard
+   * must use the same), and the report's run id is the shard's own, `<runId>-shard-<i>-of-<n>`.
+   */
+  readonly shard?: ShardSpec;
 }
 
 const TARGET_LOST_AFTER_MS = 10_000;
@@ -82,7 +88,13 @@ export function newRunId(now = new Date()): string {
 export async function runScenario(options: RunScenarioOptions): Promise<Report> {
   const { scenario, target } = options;
   const signal = options.signal ?? new AbortController().signal;
-  const runId = options.runId ?? newRunId();
+  if (options.shard && options.runId === undefined) {
+    throw new IngestbenchError('USAGE', 'a shard needs the run id every shard shares: pass --run-id');
+  }
+  const baseRunId = options.runId ?? newRunId();
+  const shard: RunShard | undefined = options.shard ? { ...options.shard, runId: baseRunId } : undefined;
+  // A shard's events and report carry the shard's own id, so each shard observes only its events.
+  const runId = shard ? shardRunId(baseRunId, shard) : baseRunId;
   const workers = Math.max(1, options.workers ?? availableParallelism());
   const progress = options.onProgress ?? (() => undefined);
   // One clock for the run: workers, poller and the embedded target share its time base.
@@ -148,7 +160,12 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
 
   // Worker threads take ~0.2 s to start (over 1 s on a loaded machine); starting the schedule
   // later than that keeps start-up out of the send delay without hiding anything if it is slower.
-  const plan = planLoad(scenario, { workers, runId, startAtMs: clock.now() + 1000 });
+  const plan = planLoad(scenario, {
+    workers,
+    runId,
+    startAtMs: clock.now() + 1000,
+    ...(shard ? { shard } : {}),
+  });
   // --- observation method (issue 7): counts observation keeps per-bucket counters, no ledger ---
   const observationMs = plan.durationMs + scenario.observation.drainTimeoutMs;
   const method = chooseObservationMethod({
@@ -196,6 +213,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
         ledger: ledger!,
         runId,
         runTag: plan.runTag,
+        ...(shard ? { shard } : {}),
         pollIntervalMs: scenario.observation.pollIntervalMs,
         clock,
         observationMs,

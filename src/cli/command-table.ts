@@ -25,7 +25,8 @@ export interface OptionSpec {
 export interface CommandSpec {
   readonly name: string;
   readonly summary: string;
-  readonly positionals: readonly { name: string; help: string; required: boolean }[];
+  /** `variadic`: the last positional may be repeated (`merge <report.json>…`). */
+  readonly positionals: readonly { name: string; help: string; required: boolean; variadic?: boolean }[];
   readonly options: readonly OptionSpec[];
   readonly examples: readonly string[];
 }
@@ -42,6 +43,14 @@ const DURATION_OPTION: OptionSpec = {
   kind: 'duration',
   value: 'D',
   help: "set only the steady phase's duration (e.g. 30s, 5m); warmup and ramp phases, the drain and the preflight come on top: `validate` prints the total",
+};
+
+const MAX_REGRESSION_OPTION: OptionSpec = {
+  name: 'max-regression',
+  kind: 'string',
+  value: 'METRIC=LIMIT',
+  repeatable: true,
+  help: 'how much worse than the baseline a metric may be (visible.p99=10%, ack.p99=250ms, lost_rate=0.01%, rate.achieved_share=2%, METRIC=off); repeat for more',
 };
 
 export const COMMANDS: readonly CommandSpec[] = [
@@ -112,9 +121,30 @@ export const COMMANDS: readonly CommandSpec[] = [
         help: 'print report.json to stdout (human output stays on stderr)',
       },
       { name: 'quiet', kind: 'boolean', default: false, help: 'no live progress lines' },
+      {
+        name: 'shard',
+        kind: 'string',
+        value: 'i/n',
+        help: 'send shard i of n (1-based) of the run: a deterministic share of rate, users, sequence numbers and seed; needs --run-id; the report goes to <out>/<run-id>-shard-<i>-of-<n>/',
+      },
+      {
+        name: 'run-id',
+        kind: 'string',
+        value: 'ID',
+        help: 'the run id (default: a new timestamped one); every shard of a run must be given the same',
+      },
+      {
+        name: 'baseline',
+        kind: 'string',
+        value: 'FILE',
+        help: 'compare the finished run with a baseline report.json (as `ingestbench compare`): exit 1 on an SLA failure or a regression',
+      },
+      MAX_REGRESSION_OPTION,
     ],
     examples: [
       'ingestbench run scenarios/quickstart.yaml',
+      'ingestbench run scenarios/sla-ci.yaml --baseline baseline/report.json',
+      'ingestbench run scenarios/sla-ci.yaml --shard 2/4 --run-id nightly-42 --target posthog',
       'ingestbench run scenarios/sla-ci.yaml --json > report.json',
       'POSTHOG_HOST=… ingestbench run scenarios/marketing-site.yaml --target posthog --rate 200',
     ],
@@ -218,6 +248,52 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: [],
     options: [],
     examples: ['ingestbench schema > scenario.schema.json'],
+  },
+  {
+    name: 'compare',
+    summary:
+      'Compare a candidate report.json with a baseline, per class, from the HDR histograms (exit 1 on a regression).',
+    positionals: [
+      { name: 'baseline report.json', help: 'the reference run', required: true },
+      { name: 'candidate report.json', help: 'the run to judge', required: true },
+    ],
+    options: [MAX_REGRESSION_OPTION],
+    examples: [
+      'ingestbench compare main/report.json reports/20261130-101500-a1b2c3/report.json',
+      'ingestbench compare base.json new.json --max-regression visible.p99=5% --max-regression ack.p99=off',
+    ],
+  },
+  {
+    name: 'merge',
+    summary:
+      "Merge the shards' reports of one run into DIR/<run-id>/ (histograms merged losslessly, SLA judged again).",
+    positionals: [
+      {
+        name: 'report.json',
+        help: 'shard reports, or folders holding them (<folder>/report.json or <folder>/*/report.json)',
+        required: true,
+        variadic: true,
+      },
+    ],
+    options: [
+      {
+        name: 'out',
+        kind: 'string',
+        value: 'DIR',
+        default: 'reports',
+        help: 'where DIR/<run-id>/ (report.json, summary.md, report.html, junit.xml) is written',
+      },
+      {
+        name: 'json',
+        kind: 'boolean',
+        default: false,
+        help: 'print the merged report.json to stdout',
+      },
+    ],
+    examples: [
+      'ingestbench merge reports/nightly-42-shard-*/report.json --out reports',
+      'ingestbench merge shard-reports/ --out merged',
+    ],
   },
   {
     name: 'serve',

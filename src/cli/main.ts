@@ -5,6 +5,8 @@ import { IngestbenchError, exitCodeFor } from '../errors.js';
 import { packageVersion } from '../package-info.js';
 import { capacityCommand } from './capacity-command.js';
 import type { CliIo } from './cli-io.js';
+import { compareCommand } from './compare-command.js';
+import { mergeCommand } from './merge-command.js';
 import { parseCommandLine } from './parse-command-line.js';
 import { renderCommandHelp, renderMainHelp } from './render-help.js';
 import { runCommand } from './run-command.js';
@@ -37,6 +39,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return schemaCommand(io);
       case 'serve':
         return await serveCommand(line, io);
+      case 'compare':
+        return await compareCommand(line, io);
+      case 'merge':
+        return await mergeCommand(line, io);
       default:
         throw new IngestbenchError('INTERNAL', `command ${line.command.name} has no implementation`);
     }

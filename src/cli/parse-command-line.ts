@@ -79,7 +79,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
         `${command.name} needs ${required.map((p) => `<${p.name}>`).join(' ')}; see ingestbench ${command.name} --help`,
       );
     }
-    if (parsed.positionals.length > command.positionals.length) {
+    if (!command.positionals.at(-1)?.variadic && parsed.positionals.length > command.positionals.length) {
       throw usage(`${command.name}: unexpected argument "${parsed.positionals[command.positionals.length]}"`);
     }
   }

@@ -17,7 +17,9 @@ function table(rows: readonly [string, string][]): string {
 }
 
 export function renderCommandHelp(command: CommandSpec): string {
-  const args = command.positionals.map((p) => (p.required ? `<${p.name}>` : `[${p.name}]`)).join(' ');
+  const args = command.positionals
+    .map((p) => `${p.required ? `<${p.name}>` : `[${p.name}]`}${p.variadic ? '…' : ''}`)
+    .join(' ');
   const lines = [
     `Usage: ingestbench ${command.name}${args ? ` ${args}` : ''}${command.options.length ? ' [options]' : ''}`,
     '',

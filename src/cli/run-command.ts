@@ -1,11 +1,17 @@
 // `ingestbench run FILE`: the main job. Human progress and the summary go to stderr; with --json
-// report.json goes to stdout. The exit code is the verdict (0 pass, 1 fail), or why the run
-// stopped early (3 capture lost, 4 a load worker failed), or 4 when the report could not be written.
+// report.json goes to stdout. The exit code is the verdict (0 pass, 1 fail; with --baseline, 1 also
+// when the run regressed against the baseline), or why the run stopped early (3 capture lost, 4 a
+// load worker failed), or 4 when the report could not be written. summary.md (and the comparison)
+// are appended to $GITHUB_STEP_SUMMARY when it is set.
 
+import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { EXIT_CODES } from '../errors.js';
+import { EXIT_CODES, IngestbenchError } from '../errors.js';
+import { checkRunId, parseShard, shardRunId } from '../load/shard-spec.js';
 import { formatDuration } from '../report/format.js';
+import { readReport } from '../report/read-report.js';
+import { renderMarkdown } from '../report/render-markdown.js';
 import { renderSummary } from '../report/render-summary.js';
 import type { Report } from '../report/report-types.js';
 import { checkReportDir, writeReport } from '../report/write-report.js';
@@ -13,8 +19,13 @@ import { runScenario, newRunId, type RunProgress } from '../run-scenario.js';
 import { loadScenario } from '../scenario/load-scenario.js';
 import { resolveTarget } from '../targets/resolve-target.js';
 import type { CliIo } from './cli-io.js';
+import { compareWithBaseline, limitsOf, verdictLine } from './compare-command.js';
 import { describeScenario } from './describe-scenario.js';
 import type { CommandLine } from './parse-command-line.js';
+import { appendStepSummary } from './step-summary.js';
+
+/** `run --baseline` writes the comparison beside the report. */
+export const COMPARISON_FILE = 'comparison.md';
 
 export async function runCommand(line: CommandLine, io: CliIo): Promise<number> {
   const o = line.options;
@@ -32,10 +43,23 @@ export async function runCommand(line: CommandLine, io: CliIo): Promise<number> 
       `ingestbench: warning: --workers ${workers} on ${cores} cores: the workers will compete for CPU and the send delay will grow; one per core is the default\n`,
     );
   }
+  const shard = typeof o['shard'] === 'string' ? parseShard(o['shard']) : undefined;
+  const givenRunId = typeof o['run-id'] === 'string' ? checkRunId(o['run-id']) : undefined;
+  if (shard && givenRunId === undefined) {
+    throw new IngestbenchError(
+      'USAGE',
+      '--shard needs --run-id: every shard of a run must carry the same id, so their reports merge',
+    );
+  }
+  // Read the baseline and its limits before any load is sent: a typo must not cost a whole run.
+  const limits = limitsOf(line);
+  const baseline =
+    typeof o['baseline'] === 'string' ? await readReport(resolve(io.cwd, o['baseline'])) : null;
   const outDir = resolve(io.cwd, String(o['out']));
   // Before the target is started or anything is sent: an unwritable --out must not cost a run.
   await checkReportDir(outDir);
-  const runId = newRunId();
+  const baseRunId = givenRunId ?? newRunId();
+  const runId = shard ? shardRunId(baseRunId, shard) : baseRunId;
   const containers = {
     ...(typeof o['target-cpus'] === 'number' ? { cpus: o['target-cpus'] } : {}),
     ...(typeof o['target-memory'] === 'string' ? { memory: o['target-memory'] } : {}),
@@ -54,7 +78,8 @@ export async function runCommand(line: CommandLine, io: CliIo): Promise<number> 
     const report = await runScenario({
       scenario,
       target,
-      runId,
+      runId: baseRunId,
+      ...(shard ? { shard } : {}),
       signal: io.signal,
       ...(workers !== undefined ? { workers } : {}),
       ...(o['quiet'] === true ? {} : { onProgress: progressPrinter(io) }),
@@ -68,9 +93,22 @@ export async function runCommand(line: CommandLine, io: CliIo): Promise<number> 
       written = false;
       io.stderr.write(`\n${renderSummary(report)}\nreport: NOT written: ${(error as Error).message}\n`);
     }
-    if (written) io.stderr.write(`\n${renderSummary(report)}\nreport: ${runDir}\n`);
+    if (!written) return EXIT_CODES.INTERNAL;
+    io.stderr.write(`\n${renderSummary(report)}\nreport: ${runDir}\n`);
+    let summary = renderMarkdown(report);
+    let regressed = false;
+    if (baseline) {
+      const { comparison, markdown } = compareWithBaseline(baseline, report, limits);
+      await writeFile(join(runDir, COMPARISON_FILE), markdown, 'utf8');
+      io.stderr.write(`\n${markdown}\n${verdictLine(comparison)}\n`);
+      summary += `\n${markdown}`;
+      regressed = comparison.verdict !== 'pass';
+    }
+    await appendStepSummary(io, summary);
     if (o['json'] === true) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    return written ? runExitCode(report) : EXIT_CODES.INTERNAL;
+    // With a baseline the run passes only when the SLA holds and nothing regressed.
+    const code = runExitCode(report);
+    return code === EXIT_CODES.OK && regressed ? EXIT_CODES.SLA_FAILED : code;
   } finally {
     await target.stop();
   }

@@ -15,6 +15,7 @@ import { LoadHistograms } from '../measure/latency-histogram.js';
 import { LoadTally } from './load-tally.js';
 import { Schedule } from './schedule.js';
 import { runSendLoop } from './send-loop.js';
+import { laneCount, laneOf } from './shard-spec.js';
 import type { MainToWorker, StartMessage, WorkerToMain } from './worker-protocol.js';
 
 const debug = debuglog('ingestbench:load');
@@ -37,14 +38,17 @@ async function run(start: StartMessage): Promise<void> {
     // The main thread's time base, not this thread's own: see clock.ts.
     const clock = epochClock(start.clockAnchor);
     const setupStart = clock.now();
+    // The generator and schedule work on the worker's lane (= worker unless sharded, shard-spec.ts).
+    const lane = laneOf(plan.shard, worker);
+    const lanes = laneCount(plan.shard, plan.workers.length);
     const generator = new EventGenerator(scenario, {
       runId: plan.runId,
       runTag: plan.runTag,
-      worker,
-      workers: plan.workers.length,
+      worker: lane,
+      workers: lanes,
       seed: workerPlan.seed,
     });
-    const schedule = new Schedule(scenario.phases, worker, plan.workers.length);
+    const schedule = new Schedule(scenario.phases, lane, lanes);
     const shard = start.ledger ? new LedgerShard(start.ledger) : null;
     const buckets = start.bucketCounts
       ? new BucketCountsWriter(new BucketCounts(start.bucketCounts), worker)

@@ -25,6 +25,7 @@
 import { debuglog } from 'node:util';
 import { IngestbenchError } from '../errors.js';
 import type { Ledger } from '../load/ledger.js';
+import type { ShardSpec } from '../load/shard-spec.js';
 import type { EventClass } from '../scenario/scenario.js';
 import { systemClock, type Clock } from '../clock.js';
 import { fetchRows } from './fetch-rows.js';
@@ -54,6 +55,8 @@ export interface PollerOptions {
   readonly ledger: Ledger;
   readonly runId: string;
   readonly runTag: number;
+  /** Set for a shard of a larger run: its uuids carry lanes (load/shard-spec.ts). */
+  readonly shard?: ShardSpec;
   /** The interval asked for; it stretches when `observationMs` is given and the budget needs it. */
   readonly pollIntervalMs: number;
   /** Load duration + drain timeout: plan the interval so the query budget lasts it (plan-polling.ts). */
@@ -122,6 +125,7 @@ export function startPoller(opts: PollerOptions): Poller {
   const tracker = new VisibilityTracker({
     ledger,
     runTag: opts.runTag,
+    ...(opts.shard ? { shard: opts.shard } : {}),
     stragglerLagMs: opts.stragglerLagMs ?? Math.max(3 * pollIntervalMs, 10_000),
   });
   const startedAt = clock.now();

@@ -18,6 +18,7 @@ import { encodeIntoCompressedBase64 } from 'hdr-histogram-js';
 import { decodeEventUuid } from '../generate/event-uuid.js';
 import { latencyHistogram, recordLatency, type HistogramKey } from '../measure/latency-histogram.js';
 import { SkewTally } from '../measure/skew-tally.js';
+import { workerOfLane, type ShardSpec } from '../load/shard-spec.js';
 import { CLASS_CODE, EventStatus, type Ledger } from '../load/ledger.js';
 import type { EventClass } from '../scenario/scenario.js';
 import type { TimeRange } from './poll-queries.js';
@@ -40,6 +41,8 @@ export interface TrackerOptions {
   readonly ledger: Ledger;
   readonly runTag: number;
   readonly stragglerLagMs: number;
+  /** A shard's uuids carry lanes, not local workers (load/shard-spec.ts). */
+  readonly shard?: ShardSpec;
 }
 
 export interface ScanResult {
@@ -145,7 +148,8 @@ export class VisibilityTracker {
     let fresh = 0;
     for (const [uuid, row] of rows) {
       const id = decodeEventUuid(uuid, runTag);
-      const shard = id ? ledger.shards[id.worker] : undefined;
+      const worker = id ? workerOfLane(this.opts.shard, id.worker) : null;
+      const shard = worker === null ? undefined : ledger.shards[worker];
       if (!id || !shard || id.seq >= shard.capacity) {
         if (this.foreign.size < 10_000) this.foreign.add(uuid);
         continue;

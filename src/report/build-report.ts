@@ -141,6 +141,9 @@ export function buildReport(inputs: ReportInputs): Report {
         fullSpeed: plan.fullSpeed,
       },
       stop: inputs.stop ? { reason: inputs.stop.reason, detail: inputs.stop.detail } : null,
+      ...(plan.shard
+        ? { shard: { index: plan.shard.index, count: plan.shard.count, runId: plan.shard.runId } }
+        : {}),
     },
     totals: totalsOf(account.total),
     classes: Object.fromEntries(EVENT_CLASSES.map((c) => [c, totalsOf(account[c])])) as Report['classes'],

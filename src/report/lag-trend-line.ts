@@ -22,6 +22,11 @@ export function lagTrendLine(report: Report): string {
   const t = report.lagTrend;
   const where = t.window === 'steady' ? 'steady phase' : 'measured phases (no steady phase)';
   const span = `${formatDuration(t.fromSecond * 1000)}–${formatDuration(t.toSecond * 1000)}`;
+  // A merge of several shards has no per-second p50s to fit (merge-timeline.ts): say so, rather
+  // than "no visible events".
+  if ((report.run.merged?.present.length ?? 0) > 1) {
+    return `visible p50 trend over ${where}, ${span}: not fitted for a merged run (per-second percentiles of several shards cannot be combined); each shard's trend is in the notes`;
+  }
   return (
     `visible p50 trend over ${where}, ${span} (least squares of per-second p50s): ` +
     EVENT_CLASSES.map((c) => classPart(c, t.classes[c])).join(', ')

@@ -191,7 +191,15 @@ export function costEntries(cost: CostReport | null): [string, string][] {
 
 export function headline(report: Report): string {
   const r = report.run;
-  return `run ${r.id}: scenario ${r.scenario.name} against ${r.target.kind} (${r.target.captureUrl}), ${r.startedAt} → ${r.endedAt}${r.partial ? ', PARTIAL (stopped early)' : ''}`;
+  return `run ${r.id}: scenario ${r.scenario.name} against ${r.target.kind} (${r.target.captureUrl}), ${r.startedAt} → ${r.endedAt}${r.partial ? ', PARTIAL (stopped early)' : ''}${shardNote(r)}`;
+}
+
+/** Which part of a sharded run a report covers (shard i of n, or the merge of which shards). */
+function shardNote(r: Report['run']): string {
+  if (r.shard) return `; shard ${r.shard.index} of ${r.shard.count} of run ${r.shard.runId}`;
+  if (!r.merged) return '';
+  const missing = r.merged.missing.length > 0 ? `, missing ${r.merged.missing.join(', ')}` : '';
+  return `; merged from ${r.merged.present.length} of ${r.merged.count} shards${missing}`;
 }
 
 /** Lines on how the run went beyond its figures: the probe, why it stopped early, missing figures. */

@@ -5,6 +5,7 @@
 
 import type { TimelineSecond } from '../measure/lag-timeline.js';
 import type { LagTrends } from '../measure/lag-trend.js';
+import type { RunShard } from '../load/shard-spec.js';
 import type { CostFigures } from '../measure/measure-cost.js';
 import type { SkewFigures } from '../measure/skew-tally.js';
 import type { ObservationEnd } from '../observe/poller.js';
@@ -158,6 +159,10 @@ export interface RunInfo {
   };
   /** Why the run ended before its schedule did; null when it ran to the end. */
   readonly stop: RunStop | null;
+  /** A shard's report: which shard of which run (`run --shard i/n --run-id ID`). */
+  readonly shard?: RunShard;
+  /** A merged report (`ingestbench merge`): the shards it was built from, and those it lacks. */
+  readonly merged?: MergedFrom;
 }
 
 export interface RunStop {
@@ -172,6 +177,15 @@ export interface PreflightSummary {
   readonly probeLatencyMs: number;
   /** Probe events sent (more than 1 when one was resent while waiting). */
   readonly probesSent: number;
+}
+
+export interface MergedFrom {
+  readonly count: number;
+  /** Shard indexes (1-based) whose reports were merged. */
+  readonly present: readonly number[];
+  readonly missing: readonly number[];
+  /** Present but partial (interrupted) shards. */
+  readonly partial: readonly number[];
 }
 
 export interface Report {

@@ -132,3 +132,37 @@ describe('VisibilityTracker', () => {
     );
   });
 });
+
+describe('VisibilityTracker of a shard', () => {
+  it("maps a shard's lanes to its ledger and counts other shards' uuids as foreign", () => {
+    // Shard 2 of 3 with two workers: lanes 1 and 4.
+    const ledger = Ledger.allocate([5, 5]);
+    for (const s of ledger.shards) {
+      for (let seq = 0; seq < 5; seq += 1) {
+        s.intended[seq] = T0 + seq * 100;
+        s.status[seq] = EventStatus.acknowledged;
+        s.flags[seq] = LedgerFlag.measured;
+      }
+    }
+    const tracker = new VisibilityTracker({
+      ledger,
+      runTag: TAG,
+      stragglerLagMs: 10_000,
+      shard: { index: 2, count: 3 },
+    });
+    const row = { rows: 1, at: T0 + 2000, createdAt: null };
+    const fresh = tracker.record(
+      new Map([
+        [encodeEventUuid(TAG, 1, 3, T0 + 300), row],
+        [encodeEventUuid(TAG, 4, 2, T0 + 200), row],
+        [encodeEventUuid(TAG, 0, 3, T0 + 300), row], // lane 0: shard 1's
+        [encodeEventUuid(TAG, 2, 3, T0 + 300), row], // lane 2: shard 3's
+      ]),
+      false,
+    );
+    assert.equal(fresh, 2);
+    assert.equal(ledger.shard(0).visible[3], T0 + 2000);
+    assert.equal(ledger.shard(1).visible[2], T0 + 2000);
+    assert.equal(tracker.foreign.size, 2);
+  });
+});

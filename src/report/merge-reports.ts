@@ -1,0 +1,384 @@
+// Merge the reports of a sharded run (`run --shard i/n --run-id ID`, one report per shard) into the
+// run's one report. Pure: reports in, report out, no files and no clock.
+//
+// - Counts, requests, errors and timeline seconds are summed; rates are summed too (the shards
+//   send at the same time, each a 1/n share of the run's rate).
+// - Latency histograms are decoded, added and re-encoded: lossless, so every percentile of the
+//   merged report is read from the merged histogram, never averaged from the shards' percentiles.
+// - The SLA is judged again on the merged figures. Its checks come from the shards' reports (each
+//   result keeps its expression as written, `check`), so a merge needs no scenario file and judges
+//   exactly what the shards were run with; shards that disagree on their checks are refused.
+// - A shard that is missing or partial is named, marks the merged report partial, and fails it.
+// - Processing cost is left out (null): every shard measured the shared target's CPU over its own,
+//   overlapping window, so summing the shards' figures would count the same work several times.
+// - Timeline and lag trend: see merge-timeline.ts (per-second percentiles are exact or null).
+// - Clock skew: counts summed, the worst value kept. Observation: counts summed, intervals and
+//   resolution the coarsest, complete only if every shard's was, an early end named per shard.
+// - run.stop: any stopped shard is named (reason of the first); preflight: the slowest probe and
+//   the probes summed; notes: every shard's, prefixed with its shard, then the merge's own.
+
+import { encodeIntoCompressedBase64 } from 'hdr-histogram-js';
+import { IngestbenchError } from '../errors.js';
+import { latencyHistogram } from '../measure/latency-histogram.js';
+import { decodeHistogram, latencySummary } from '../measure/latency-summary.js';
+import { EVENT_CLASSES } from '../scenario/scenario.js';
+import { mergeSkew } from '../measure/skew-tally.js';
+import type { SlaCheck } from '../scenario/scenario.js';
+import { evaluateSla, type SlaResult } from '../verdict/evaluate-sla.js';
+import { describeLagTrend, mergeLagTrends, mergeTimelines } from './merge-timeline.js';
+import { metricLookup } from './report-metrics.js';
+import {
+  LATENCY_METRICS,
+  LATENCY_SCOPES,
+  type ClassTotals,
+  type LatencyFigures,
+  type LatencyScope,
+  type MergedFrom,
+  type ObservationSummary,
+  type PreflightSummary,
+  type Report,
+  type RunStop,
+} from './report-types.js';
+
+/** The metric of the check a partial run adds (run-scenario.ts): not an expression to re-judge. */
+const RUN_COMPLETED = 'run.completed';
+/** The check an early end of observation adds (run-scenario.ts): judged again on the merged totals. */
+const OBSERVATION_COMPLETE = 'observation complete';
+
+export function mergeReports(reports: readonly Report[]): Report {
+  const first = reports[0];
+  if (first === undefined) throw new IngestbenchError('USAGE', 'merge needs at least one shard report');
+  const shardOf = (r: Report): NonNullable<Report['run']['shard']> => {
+    if (r.run.shard) return r.run.shard;
+    throw new IngestbenchError(
+      'USAGE',
+      `report of run ${r.run.id} is not a shard's (it was not run with --shard i/n --run-id ID): only shards of one run merge`,
+    );
+  };
+  const { runId, count } = shardOf(first);
+  const seen = new Map<number, Report>();
+  for (const r of reports) {
+    const s = shardOf(r);
+    if (s.runId !== runId || s.count !== count) {
+      throw new IngestbenchError(
+        'USAGE',
+        `shard ${s.index}/${s.count} of run ${s.runId} cannot merge with shards of run ${runId} (${count} shards): pass the reports of one run`,
+      );
+    }
+    if (r.run.scenario.name !== first.run.scenario.name) {
+      throw new IngestbenchError(
+        'USAGE',
+        `shard ${s.index}/${count} of run ${runId} ran scenario ${r.run.scenario.name}, shard ${shardOf(first).index} ran ${first.run.scenario.name}: run every shard with the same scenario`,
+      );
+    }
+    if (seen.has(s.index)) {
+      throw new IngestbenchError('USAGE', `shard ${s.index}/${count} of run ${runId} was given twice`);
+    }
+    seen.set(s.index, r);
+  }
+  const checks = slaChecksOf(first);
+  for (const r of reports) {
+    const other = slaChecksOf(r);
+    if (describeChecks(other) !== describeChecks(checks)) {
+      throw new IngestbenchError(
+        'USAGE',
+        `shards of run ${runId} were judged on different SLA checks (${shardOf(first).index}: ${checks.map((c) => c.source).join('; ') || 'none'}; ${shardOf(r).index}: ${other.map((c) => c.source).join('; ') || 'none'}): run every shard with the same scenario`,
+      );
+    }
+  }
+
+  const ordered = [...seen.entries()].sort(([a], [b]) => a - b).map(([, r]) => r);
+  const indexes = Array.from({ length: count }, (_, i) => i + 1);
+  const merged: MergedFrom = {
+    count,
+    present: indexes.filter((i) => seen.has(i)),
+    missing: indexes.filter((i) => !seen.has(i)),
+    partial: ordered.filter((r) => r.run.partial || r.run.stop !== null).map((r) => shardOf(r).index),
+  };
+  const name = (r: Report): string => `shard ${shardOf(r).index}/${count}`;
+
+  const created = ordered.some((r) => r.latency.created !== undefined)
+    ? byScope((scope) =>
+        mergeFigures(ordered.flatMap((r) => (r.latency.created ? [r.latency.created[scope]] : []))),
+      )
+    : undefined;
+  const report: Report = {
+    schemaVersion: first.schemaVersion,
+    run: {
+      id: runId,
+      scenario: first.run.scenario,
+      target: first.run.target,
+      startedAt: earliest(ordered.map((r) => r.run.startedAt)),
+      endedAt: latest(ordered.map((r) => r.run.endedAt)),
+      seed: first.run.seed,
+      workers: sum(ordered.map((r) => r.run.workers)),
+      partial: merged.missing.length > 0 || merged.partial.length > 0,
+      ingestbenchVersion: first.run.ingestbenchVersion,
+      node: first.run.node,
+      plan: {
+        planned: sum(ordered.map((r) => r.run.plan.planned)),
+        durationMs: Math.max(...ordered.map((r) => r.run.plan.durationMs)),
+        targetRate: sum(ordered.map((r) => r.run.plan.targetRate)),
+        fullSpeed: ordered.some((r) => r.run.plan.fullSpeed),
+      },
+      stop: mergeStop(ordered.flatMap((r) => (r.run.stop ? [{ shard: name(r), stop: r.run.stop }] : []))),
+      merged,
+    },
+    totals: sumTotals(ordered.map((r) => r.totals)),
+    classes: Object.fromEntries(
+      EVENT_CLASSES.map((c) => [c, sumTotals(ordered.map((r) => r.classes[c]))]),
+    ) as Report['classes'],
+    latency: {
+      ...(Object.fromEntries(
+        LATENCY_METRICS.map((metric) => [
+          metric,
+          byScope((scope) => mergeFigures(ordered.map((r) => r.latency[metric][scope]))),
+        ]),
+      ) as Omit<Report['latency'], 'created'>),
+      ...(created ? { created } : {}),
+    },
+    timeline: mergeTimelines(ordered.map((r) => r.timeline)),
+    errors: sumRecords(ordered.map((r) => r.errors)),
+    requests: {
+      sent: sum(ordered.map((r) => r.requests.sent)),
+      ok: sum(ordered.map((r) => r.requests.ok)),
+      failed: sum(ordered.map((r) => r.requests.failed)),
+      retries: sum(ordered.map((r) => r.requests.retries)),
+    },
+    observation: mergeObservation(ordered.map((r) => ({ shard: name(r), observation: r.observation }))),
+    sla: [],
+    verdict: 'pass',
+    cost: null,
+    lagTrend: mergeLagTrends(ordered.map((r) => r.lagTrend)),
+    clockSkew: {
+      ack: mergeSkew(ordered.map((r) => r.clockSkew.ack)),
+      sendDelay: mergeSkew(ordered.map((r) => r.clockSkew.sendDelay)),
+      visible: mergeSkew(ordered.map((r) => r.clockSkew.visible)),
+      created: mergeSkew(ordered.map((r) => r.clockSkew.created)),
+    },
+    preflight: mergePreflight(ordered.flatMap((r) => (r.preflight ? [r.preflight] : []))),
+    notes: [...ordered.flatMap((r) => r.notes.map((n) => `${name(r)}: ${n}`)), ...mergeNotes(ordered, name)],
+  };
+
+  const { results } = evaluateSla(checks, metricLookup(report));
+  const sla = [...results, ...observationCheck(report), ...shardChecks(merged)];
+  return { ...report, sla, verdict: sla.every((r) => r.pass) ? 'pass' : 'fail' };
+}
+
+/**
+ * The checks a shard was judged on, rebuilt from its results (metric, operator and threshold are
+ * kept there, the expression as written in `check`), so the built-in ones (`load applied: …`)
+ * are judged again too. The checks that describe how the shard ended are left out: the merge adds
+ * its own (observationCheck, shardChecks).
+ */
+function slaChecksOf(report: Report): SlaCheck[] {
+  return report.sla
+    .filter((r) => r.metric !== RUN_COMPLETED && r.check !== OBSERVATION_COMPLETE)
+    .map((r) => ({ source: r.check, metric: r.metric, op: r.op as SlaCheck['op'], threshold: r.threshold }));
+}
+
+const describeChecks = (checks: readonly SlaCheck[]): string =>
+  checks.map((c) => `${c.source} [${c.metric} ${c.op} ${c.threshold}]`).join('\n');
+
+/** As run-scenario.ts: unverified events leave the SLA unshown, unless a shard's partial says so already. */
+function observationCheck(report: Report): SlaResult[] {
+  const { unverified } = report.totals;
+  if (unverified === 0 || report.run.partial) return [];
+  return [
+    {
+      check: OBSERVATION_COMPLETE,
+      metric: 'unverified',
+      op: '==',
+      threshold: 0,
+      value: unverified,
+      pass: false,
+      unit: 'count',
+      detail: `observation ended early (${report.observation.endDetail ?? report.observation.endReason}): ${unverified} acknowledged events could not be checked`,
+    },
+  ];
+}
+
+/** A stopped shard stops the run: the first shard's reason, every stopped shard named. */
+function mergeStop(stops: readonly { shard: string; stop: RunStop }[]): RunStop | null {
+  const first = stops[0];
+  if (first === undefined) return null;
+  return {
+    reason: first.stop.reason,
+    detail: stops.map((s) => `${s.shard}: ${s.stop.reason}: ${s.stop.detail}`).join('; '),
+  };
+}
+
+/** The slowest shard's probe round trip (the worst the target showed), and every probe sent. */
+function mergePreflight(parts: readonly PreflightSummary[]): PreflightSummary | null {
+  if (parts.length === 0) return null;
+  return {
+    probeLatencyMs: Math.max(...parts.map((p) => p.probeLatencyMs)),
+    probesSent: sum(parts.map((p) => p.probesSent)),
+  };
+}
+
+/** What the merged figures cannot say as a whole run's would, and the shards' own lag trends. */
+function mergeNotes(ordered: readonly Report[], name: (r: Report) => string): string[] {
+  if (ordered.length < 2) return [];
+  return [
+    'merged report: per-second visible p50/p99 in the timeline are given only for seconds where one shard alone had latencies (exact); elsewhere they are null, as percentiles of several shards cannot be summed. The overall latency percentiles are exact (histograms merged).',
+    `merged report: the lag trend is not recomputed (it fits the per-second p50s); the shards' trends: ${ordered.map((r) => `${name(r)}: ${describeLagTrend(r.lagTrend)}`).join('; ')}`,
+    "merged report: observation.budget limits and peaks are summed over the shards (each shard had its own query budget); the summed peaks are an upper bound, as the shards' busiest windows need not coincide. preflight is the slowest shard's probe and the probes of all shards.",
+  ];
+}
+
+/** Failing checks naming the shards that are missing or were interrupted, if any. */
+function shardChecks(merged: MergedFrom): SlaResult[] {
+  const out: SlaResult[] = [];
+  const names = (list: readonly number[]): string => list.map((i) => `${i}/${merged.count}`).join(', ');
+  if (merged.missing.length > 0) {
+    out.push({
+      check: 'all shards merged',
+      metric: 'shards.missing',
+      op: '==',
+      threshold: 0,
+      value: merged.missing.length,
+      pass: false,
+      unit: 'count',
+      detail: `no report for shard ${names(merged.missing)}: the merged figures cover ${merged.present.length} of ${merged.count} shards`,
+    });
+  }
+  if (merged.partial.length > 0) {
+    out.push({
+      check: 'all shards completed',
+      metric: 'shards.partial',
+      op: '==',
+      threshold: 0,
+      value: merged.partial.length,
+      pass: false,
+      unit: 'count',
+      detail: `shard ${names(merged.partial)} stopped before its schedule ended (its report is partial)`,
+    });
+  }
+  return out;
+}
+
+function byScope(of: (scope: LatencyScope) => LatencyFigures): Record<LatencyScope, LatencyFigures> {
+  return Object.fromEntries(LATENCY_SCOPES.map((scope) => [scope, of(scope)])) as Record<
+    LatencyScope,
+    LatencyFigures
+  >;
+}
+
+/** One figure from several: histograms added, percentiles read from the sum. */
+export function mergeFigures(parts: readonly LatencyFigures[]): LatencyFigures {
+  const histogram = latencyHistogram();
+  for (const part of parts) histogram.add(decodeHistogram(part.histogram));
+  const resolutions = parts.flatMap((p) => (p.resolutionMs === undefined ? [] : [p.resolutionMs]));
+  return {
+    ...latencySummary(histogram),
+    unit: 'ms',
+    // The coarsest shard bounds how much any merged figure may overstate.
+    ...(resolutions.length > 0 ? { resolutionMs: Math.max(...resolutions) } : {}),
+    histogram: encodeIntoCompressedBase64(histogram),
+  };
+}
+
+function sumTotals(parts: readonly ClassTotals[]): ClassTotals {
+  const total = (field: Exclude<keyof ClassTotals, 'rate'>): number => sum(parts.map((p) => p[field]));
+  return {
+    planned: total('planned'),
+    sent: total('sent'),
+    acknowledged: total('acknowledged'),
+    rejected: total('rejected'),
+    dropped: total('dropped'),
+    failed: total('failed'),
+    visible: total('visible'),
+    lost: total('lost'),
+    unverified: total('unverified'),
+    duplicates: total('duplicates'),
+    visibleUnacknowledged: total('visibleUnacknowledged'),
+    rate: {
+      target: sum(parts.map((p) => p.rate.target)),
+      achieved: sum(parts.map((p) => p.rate.achieved)),
+    },
+  };
+}
+
+function mergeObservation(
+  parts: readonly { shard: string; observation: ObservationSummary }[],
+): ObservationSummary {
+  const obs = parts.map((p) => p.observation);
+  const total = (
+    field:
+      | 'polls'
+      | 'queries'
+      | 'throttled'
+      | 'errors'
+      | 'seenAsStragglers'
+      | 'foreignUuids'
+      | 'rowsRead'
+      | 'pages',
+  ): number => sum(obs.map((p) => p[field]));
+  const highest = (
+    field: 'pollIntervalMs' | 'requestedPollIntervalMs' | 'resolutionMs' | 'drainTimeoutMs',
+  ): number => Math.max(...obs.map((p) => p[field]));
+  const complete = obs.every((p) => p.complete);
+  // The run's end is the first incomplete shard's (unseen events there are unverified), else
+  // 'drain timeout' if any shard polled until its deadline, else 'drained'.
+  const incomplete = obs.find((p) => !p.complete);
+  const endReason =
+    incomplete?.endReason ?? (obs.some((p) => p.endReason === 'drain timeout') ? 'drain timeout' : 'drained');
+  const notDrained = parts.filter((p) => p.observation.endReason !== 'drained');
+  const stretched = parts.filter((p) => p.observation.pollStretch !== null);
+  const perHour = obs.map((p) => p.budget.perHour);
+  return {
+    method: obs.every((p) => p.method === 'exact') ? 'exact' : 'probe',
+    pollIntervalMs: highest('pollIntervalMs'),
+    requestedPollIntervalMs: highest('requestedPollIntervalMs'),
+    pollStretch:
+      stretched.length > 0
+        ? stretched.map((p) => `${p.shard}: ${p.observation.pollStretch}`).join('; ')
+        : null,
+    resolutionMs: highest('resolutionMs'),
+    polls: total('polls'),
+    queries: total('queries'),
+    throttled: total('throttled'),
+    errors: total('errors'),
+    drained: obs.every((p) => p.drained),
+    drainTimeoutMs: highest('drainTimeoutMs'),
+    seenAsStragglers: total('seenAsStragglers'),
+    foreignUuids: total('foreignUuids'),
+    countsSource: obs.every((p) => p.countsSource === 'query') ? 'query' : 'poller',
+    endReason,
+    endDetail:
+      notDrained.length > 0
+        ? notDrained
+            .map(
+              (p) =>
+                `${p.shard}: ${p.observation.endReason}${p.observation.endDetail ? ` (${p.observation.endDetail})` : ''}`,
+            )
+            .join('; ')
+        : null,
+    complete,
+    budget: {
+      perMinute: sum(obs.map((p) => p.budget.perMinute)),
+      perHour: perHour.some((h) => h === null) ? null : sum(perHour.map((h) => h ?? 0)),
+      concurrent: sum(obs.map((p) => p.budget.concurrent)),
+      peakPerMinute: sum(obs.map((p) => p.budget.peakPerMinute)),
+      peakPerHour: sum(obs.map((p) => p.budget.peakPerHour)),
+    },
+    rowsRead: total('rowsRead'),
+    pages: total('pages'),
+  };
+}
+
+function sumRecords(parts: readonly Readonly<Record<string, number>>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of parts) {
+    for (const [key, value] of Object.entries(part)) out[key] = (out[key] ?? 0) + value;
+  }
+  return out;
+}
+
+const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);
+
+const earliest = (isos: readonly string[]): string =>
+  new Date(Math.min(...isos.map((t) => Date.parse(t)))).toISOString();
+const latest = (isos: readonly string[]): string =>
+  new Date(Math.max(...isos.map((t) => Date.parse(t)))).toISOString();

@@ -1,0 +1,52 @@
+// Read a report.json back (for `compare`, `merge` and `run --baseline`). Only reports of this
+// build's schema version are read: a field that changed meaning between versions would otherwise
+// be compared or summed as if it had not. The check reads REPORT_SCHEMA_VERSION, never a literal.
+
+import { readFile } from 'node:fs/promises';
+import { IngestbenchError } from '../errors.js';
+import { REPORT_SCHEMA_VERSION, type Report } from './report-types.js';
+
+/** Parse and check one report's text; `source` names it in messages (a path). */
+export function parseReport(text: string, source: string): Report {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new IngestbenchError('USAGE', `${source} is not JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  if (typeof value !== 'object' || value === null || !('schemaVersion' in value)) {
+    throw new IngestbenchError(
+      'USAGE',
+      `${source} is not an ingestbench report.json (it has no schemaVersion)`,
+    );
+  }
+  const version = value.schemaVersion;
+  if (version !== REPORT_SCHEMA_VERSION) {
+    throw new IngestbenchError(
+      'USAGE',
+      `${source} has report schemaVersion ${JSON.stringify(version)}, but this ingestbench reads version ${REPORT_SCHEMA_VERSION}: ` +
+        'produce both reports with the same ingestbench version (or rerun the baseline)',
+    );
+  }
+  const report = value as Report;
+  for (const field of ['run', 'totals', 'classes', 'latency', 'observation', 'sla'] as const) {
+    if (typeof report[field] !== 'object' || report[field] === null) {
+      throw new IngestbenchError('USAGE', `${source} is not a complete report: "${field}" is missing`);
+    }
+  }
+  return report;
+}
+
+export async function readReport(path: string): Promise<Report> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new IngestbenchError('USAGE', `cannot read report ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  return parseReport(text, path);
+}

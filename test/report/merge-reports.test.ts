@@ -1,0 +1,323 @@
+// Merging shard reports, without sockets: counts are the exact sums of the shards', histograms
+// merge losslessly (the merged percentiles are those of all values together, not an average of
+// the shards' percentiles), the SLA is judged again on the merged figures, and a missing or
+// partial shard is named and fails the merged verdict.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { encodeIntoCompressedBase64 } from 'hdr-histogram-js';
+import { IngestbenchError } from '../../src/errors.js';
+import { latencyHistogram } from '../../src/measure/latency-histogram.js';
+import { decodeHistogram } from '../../src/measure/latency-summary.js';
+import { buildReport } from '../../src/report/build-report.js';
+import { lagTrendLine } from '../../src/report/lag-trend-line.js';
+import { mergeReports } from '../../src/report/merge-reports.js';
+import { metricLookup } from '../../src/report/report-metrics.js';
+import type { LatencyFigures, Report } from '../../src/report/report-types.js';
+import { evaluateSla } from '../../src/verdict/evaluate-sla.js';
+import { parseSlaExpression } from '../../src/verdict/parse-sla.js';
+import { fixtureInputs } from './report-fixture.js';
+
+const SLA = ['sent <= 150', 'visible.p99 < 30s', 'lost_rate < 5%'];
+
+/** Visible latencies of shard i: 100 values from i·1000 ms up, so the shards do not overlap. */
+function visibleOf(index: number): LatencyFigures {
+  const h = latencyHistogram();
+  for (let k = 0; k < 100; k += 1) h.recordValue((index * 1000 + k * 10) * 1000);
+  const encoded = encodeIntoCompressedBase64(h);
+  return {
+    p50: 0,
+    p90: 0,
+    p99: 0,
+    p999: 0,
+    max: 0,
+    mean: 0,
+    count: 100,
+    unit: 'ms',
+    resolutionMs: 1000 + index,
+    histogram: encoded,
+  };
+}
+
+function shardReport(
+  index: number,
+  count: number,
+  options: { runId?: string; partial?: boolean } = {},
+): Report {
+  const base = buildReport({ ...fixtureInputs(), runId: `nightly-shard-${index}-of-${count}` });
+  const checks = SLA.map((s) => parseSlaExpression(s));
+  const { results, verdict } = evaluateSla(checks, metricLookup(base));
+  const visible = visibleOf(index);
+  return {
+    ...base,
+    run: {
+      ...base.run,
+      partial: options.partial ?? false,
+      startedAt: new Date(Date.UTC(2026, 10, 30, 10, 0, index)).toISOString(),
+      shard: { index, count, runId: options.runId ?? 'nightly' },
+    },
+    latency: {
+      ...base.latency,
+      visible: { all: visible, anonymous: visible, identified: visibleOf(index + 10) },
+    },
+    sla: results,
+    verdict,
+  };
+}
+
+describe('mergeReports', () => {
+  const shards = [1, 2, 3, 4].map((i) => shardReport(i, 4));
+  const merged = mergeReports(shards);
+
+  it('sums every count exactly, per class and in total', () => {
+    for (const scope of ['totals', 'anonymous', 'identified'] as const) {
+      const of = (r: Report) => (scope === 'totals' ? r.totals : r.classes[scope]);
+      for (const field of [
+        'planned',
+        'sent',
+        'acknowledged',
+        'rejected',
+        'dropped',
+        'failed',
+        'visible',
+        'lost',
+        'duplicates',
+      ] as const) {
+        assert.equal(
+          of(merged)[field],
+          shards.reduce((s, r) => s + of(r)[field], 0),
+          `${scope}.${field}`,
+        );
+      }
+      assert.equal(
+        of(merged).rate.target,
+        shards.reduce((s, r) => s + of(r).rate.target, 0),
+      );
+    }
+    assert.equal(merged.requests.sent, 4 * shards[0]!.requests.sent);
+    assert.deepEqual(
+      merged.errors,
+      Object.fromEntries(Object.entries(shards[0]!.errors).map(([k, v]) => [k, 4 * v])),
+    );
+    assert.equal(merged.timeline[5]!.sent, 4 * shards[0]!.timeline[5]!.sent);
+    assert.equal(merged.run.plan.planned, 4 * shards[0]!.run.plan.planned);
+    assert.equal(merged.run.id, 'nightly');
+    assert.equal(merged.run.startedAt, shards[0]!.run.startedAt);
+    assert.deepEqual(merged.run.merged, { count: 4, present: [1, 2, 3, 4], missing: [], partial: [] });
+    assert.equal(merged.cost, null);
+  });
+
+  it('merges histograms losslessly and reads percentiles from the merged one', () => {
+    const visible = merged.latency.visible.all;
+    assert.equal(visible.count, 400);
+    assert.equal(decodeHistogram(visible.histogram).totalCount, 400);
+    // All 400 values together: the median lies between shard 2's and shard 3's values, the
+    // p99 inside shard 4's; an average of the shards' percentiles would say something else.
+    assert.ok(visible.p50! >= 2990 && visible.p50! <= 3000, `p50 ${visible.p50}`);
+    assert.ok(visible.p99! >= 4950 && visible.p99! <= 4995, `p99 ${visible.p99}`);
+    assert.equal(visible.resolutionMs, 1004, 'the coarsest shard resolution');
+    for (const metric of ['ack', 'sendDelay'] as const) {
+      assert.equal(merged.latency[metric].all.count, 4 * shards[0]!.latency[metric].all.count);
+      const expected = latencyHistogram();
+      for (const s of shards) expected.add(decodeHistogram(s.latency[metric].all.histogram));
+      assert.equal(merged.latency[metric].all.max, Math.round(expected.maxValue) / 1000);
+    }
+    assert.equal(merged.latency.created?.all.count, 4 * shards[0]!.latency.created!.all.count);
+  });
+
+  it('judges the SLA again on the merged figures', () => {
+    const sentCheck = (r: Report) => r.sla.find((c) => c.check === 'sent <= 150')!;
+    for (const s of shards) assert.equal(sentCheck(s).pass, true, 'each shard sends at most 150');
+    assert.equal(sentCheck(merged).pass, false, 'the four together send more');
+    assert.equal(sentCheck(merged).value, merged.totals.sent);
+    assert.deepEqual(
+      merged.sla.map((r) => r.check),
+      SLA,
+    );
+    assert.equal(merged.verdict, 'fail');
+  });
+
+  it('names a missing shard and a partial one, and fails', () => {
+    const incomplete = mergeReports([shards[0]!, shardReport(3, 4, { partial: true })]);
+    assert.deepEqual(incomplete.run.merged, { count: 4, present: [1, 3], missing: [2, 4], partial: [3] });
+    assert.equal(incomplete.run.partial, true);
+    assert.equal(incomplete.verdict, 'fail');
+    const missing = incomplete.sla.find((r) => r.metric === 'shards.missing')!;
+    assert.equal(missing.pass, false);
+    assert.match(missing.detail, /shard 2\/4, 4\/4/);
+    assert.match(incomplete.sla.find((r) => r.metric === 'shards.partial')!.detail, /shard 3\/4/);
+  });
+
+  it('refuses reports of other runs, a shard twice and reports that are not shards', () => {
+    const code = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (error) {
+        assert.ok(error instanceof IngestbenchError);
+        return error.code;
+      }
+      return 'no error';
+    };
+    assert.equal(
+      code(() => mergeReports([shards[0]!, shardReport(2, 4, { runId: 'other' })])),
+      'USAGE',
+    );
+    assert.equal(
+      code(() => mergeReports([shards[0]!, shardReport(2, 3)])),
+      'USAGE',
+    );
+    assert.equal(
+      code(() => mergeReports([shards[0]!, shards[0]!])),
+      'USAGE',
+    );
+    assert.equal(
+      code(() => mergeReports([buildReport(fixtureInputs())])),
+      'USAGE',
+    );
+    assert.equal(
+      code(() => mergeReports([])),
+      'USAGE',
+    );
+    const otherScenario = {
+      ...shards[1]!,
+      run: { ...shards[1]!.run, scenario: { name: 'other', file: 'other.yaml' } },
+    };
+    assert.equal(
+      code(() => mergeReports([shards[0]!, otherScenario])),
+      'USAGE',
+    );
+    const otherSla = { ...shards[1]!, sla: shards[1]!.sla.slice(1) };
+    assert.equal(
+      code(() => mergeReports([shards[0]!, otherSla])),
+      'USAGE',
+    );
+  });
+});
+
+describe('mergeReports: the fields of report schema 2', () => {
+  const one = shardReport(1, 2);
+  const base2 = shardReport(2, 2);
+  // Shard 2: no latencies in second 5 (so shard 1's are that second's, exactly), 3 unverified
+  // events after its query budget ran out, clock skew, a stretched poll interval, a note.
+  const two: Report = {
+    ...base2,
+    totals: { ...base2.totals, unverified: 3 },
+    classes: { ...base2.classes, anonymous: { ...base2.classes.anonymous, unverified: 3 } },
+    timeline: base2.timeline.map((s) =>
+      s.second === 5
+        ? {
+            ...s,
+            classes: {
+              ...s.classes,
+              anonymous: { ...s.classes.anonymous, visibleP50: null, visibleP99: null, latencyCount: 0 },
+            },
+          }
+        : s,
+    ),
+    clockSkew: { ...base2.clockSkew, created: { count: 3, worstMs: -9 } },
+    observation: {
+      ...base2.observation,
+      endReason: 'query budget exhausted',
+      endDetail: '2,400 queries/hour used',
+      complete: false,
+      pollStretch: 'to fit 2,400 queries/hour',
+      pollIntervalMs: 3000,
+    },
+    preflight: { probeLatencyMs: 900, probesSent: 2 },
+    notes: ['no cost figures: the metrics scrape failed'],
+  };
+  const oneSkewed: Report = {
+    ...one,
+    clockSkew: { ...one.clockSkew, created: { count: 2, worstMs: -5 } },
+    preflight: { probeLatencyMs: 1200, probesSent: 1 },
+  };
+  const merged = mergeReports([oneSkewed, two]);
+
+  it('sums unverified and judges observation complete again on the merged total', () => {
+    assert.equal(merged.totals.unverified, 3);
+    assert.equal(merged.classes.anonymous.unverified, 3);
+    const check = merged.sla.find((r) => r.check === 'observation complete')!;
+    assert.equal(check.pass, false);
+    assert.equal(check.value, 3);
+    assert.match(check.detail, /shard 2\/2: query budget exhausted/);
+    assert.equal(merged.verdict, 'fail');
+  });
+
+  it('sums timeline counts per class; per-second percentiles are exact or null', () => {
+    const at = (r: Report, second: number) => r.timeline.find((s) => s.second === second)!;
+    for (const second of [3, 5, 8]) {
+      for (const cls of ['anonymous', 'identified'] as const) {
+        for (const field of ['sent', 'acknowledged', 'visible', 'latencyCount'] as const) {
+          assert.equal(
+            at(merged, second).classes[cls][field],
+            at(oneSkewed, second).classes[cls][field] + at(two, second).classes[cls][field],
+            `${second}.${cls}.${field}`,
+          );
+        }
+      }
+    }
+    const only = at(oneSkewed, 5).classes.anonymous;
+    assert.ok(only.visibleP50 !== null && only.latencyCount > 0);
+    assert.equal(at(merged, 5).classes.anonymous.visibleP50, only.visibleP50, 'one shard alone: exact');
+    assert.equal(at(merged, 5).classes.anonymous.visibleP99, only.visibleP99);
+    assert.ok(at(two, 8).classes.anonymous.latencyCount > 0);
+    assert.equal(at(merged, 8).classes.anonymous.visibleP50, null, 'two shards: not summable');
+    assert.equal(at(merged, 8).classes.anonymous.visibleP99, null);
+    assert.ok(merged.notes.some((n) => n.includes('per-second visible p50/p99')));
+  });
+
+  it('does not refit the lag trend over several shards, and lists theirs', () => {
+    for (const cls of ['anonymous', 'identified'] as const) {
+      assert.deepEqual(merged.lagTrend.classes[cls], {
+        p50MsPerMinute: null,
+        p50ChangeMs: null,
+        points: 0,
+        direction: null,
+      });
+    }
+    assert.equal(merged.lagTrend.window, one.lagTrend.window);
+    const note = merged.notes.find((n) => n.includes('lag trend'))!;
+    assert.match(note, /shard 1\/2: anonymous /);
+    assert.match(note, /shard 2\/2: anonymous /);
+    assert.match(lagTrendLine(merged), /not fitted for a merged run/);
+    // A merge of one shard keeps its trend (and its timeline) as they are.
+    const single = mergeReports([one]);
+    assert.deepEqual(single.lagTrend, one.lagTrend);
+    assert.deepEqual(single.timeline, one.timeline);
+  });
+
+  it('merges clock skew, observation, preflight and notes', () => {
+    assert.deepEqual(merged.clockSkew.created, { count: 5, worstMs: -9 });
+    assert.equal(merged.observation.complete, false);
+    assert.equal(merged.observation.endReason, 'query budget exhausted');
+    // Every shard that did not drain is named: the fixture's observation ran to its drain timeout.
+    assert.equal(one.observation.endReason, 'drain timeout');
+    assert.equal(
+      merged.observation.endDetail,
+      'shard 1/2: drain timeout; shard 2/2: query budget exhausted (2,400 queries/hour used)',
+    );
+    assert.equal(merged.observation.pollStretch, 'shard 2/2: to fit 2,400 queries/hour');
+    assert.equal(merged.observation.pollIntervalMs, 3000);
+    assert.equal(merged.observation.polls, one.observation.polls + two.observation.polls);
+    assert.equal(merged.observation.rowsRead, one.observation.rowsRead + two.observation.rowsRead);
+    assert.equal(
+      merged.observation.budget.peakPerMinute,
+      one.observation.budget.peakPerMinute + two.observation.budget.peakPerMinute,
+    );
+    assert.deepEqual(merged.preflight, { probeLatencyMs: 1200, probesSent: 3 });
+    assert.equal(merged.notes[0], 'shard 2/2: no cost figures: the metrics scrape failed');
+    assert.equal(merged.run.stop, null);
+  });
+
+  it('names a stopped shard in run.stop and fails the merge as partial', () => {
+    const stopped: Report = {
+      ...one,
+      run: { ...one.run, partial: true, stop: { reason: 'interrupted', detail: 'SIGINT' } },
+    };
+    const m = mergeReports([stopped, shardReport(2, 2)]);
+    assert.deepEqual(m.run.stop, { reason: 'interrupted', detail: 'shard 1/2: interrupted: SIGINT' });
+    assert.equal(m.run.partial, true);
+    assert.deepEqual(m.run.merged?.partial, [1]);
+    assert.equal(m.verdict, 'fail');
+  });
+});
