@@ -67,3 +67,14 @@ export { IngestbenchError, EXIT_CODES, exitCodeFor, type ErrorCode } from './err
 // The CLI as a function (what `ingestbench …` runs), for wrappers that want its exact behaviour.
 export { main } from './cli/main.js';
 export type { CliIo } from './cli/cli-io.js';
+
+// CI and past one machine: baselines, shards and merging shard reports.
+export { compareReports, type Comparison } from './report/compare-reports.js';
+export { renderComparison } from './report/render-comparison.js';
+export { resolveRegressionLimits, type RegressionLimits } from './report/regression-limits.js';
+export { readReport, parseReport } from './report/read-report.js';
+export { mergeReports } from './report/merge-reports.js';
+export { parseShard, shardRunId, type ShardSpec } from './load/shard-spec.js';
+
+// Capacity: the highest rate each class sustains.
+export { runCapacity, type CapacityOptions } from './capacity/run-capacity.js';
