@@ -28,10 +28,27 @@ export async function capacityCommand(line: CommandLine, io: CliIo): Promise<num
   }
   const scenario = await loadScenario(resolve(io.cwd, line.positionals[0]!));
   const runId = newRunId();
-  const cpus = typeof o['target-cpus'] === 'string' ? o['target-cpus'] : undefined;
-  const target = await resolveTarget(String(o['target']), io.env, {
+  const targetName = String(o['target']);
+  const cpusText = typeof o['target-cpus'] === 'string' ? o['target-cpus'] : undefined;
+  // --target-cpus pins the embedded target's processes (a taskset list); for the containers target
+  // it is the container's CPU quota, the reproducible figure across CI runners.
+  const containers =
+    targetName === 'containers'
+      ? {
+          ...(cpusText !== undefined ? { cpus: containerCpus(cpusText) } : {}),
+          ...(typeof o['target-memory'] === 'string' ? { memory: o['target-memory'] } : {}),
+          ...(typeof o['compose'] === 'string' ? { compose: resolve(io.cwd, o['compose']) } : {}),
+        }
+      : undefined;
+  if (targetName !== 'containers' && (o['target-memory'] !== undefined || o['compose'] !== undefined)) {
+    throw new IngestbenchError('USAGE', '--target-memory and --compose only apply to --target containers');
+  }
+  const cpus = targetName === 'containers' ? undefined : cpusText;
+  const target = await resolveTarget(targetName, io.env, {
     ...(typeof o['fault'] === 'string' ? { fault: o['fault'] } : {}),
     ...(cpus !== undefined ? { cpus } : {}),
+    ...(containers !== undefined ? { containers } : {}),
+    log: (text) => io.stderr.write(`${text}\n`),
   });
   try {
     const t = target.describe();
@@ -108,4 +125,16 @@ function parseClasses(text: string): EventClass[] {
     );
   }
   return names as EventClass[];
+}
+
+/** `--target-cpus` for the containers target: a number of CPUs (1, 1.5), not a taskset list. */
+function containerCpus(text: string): number {
+  const cpus = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text.trim()) || !(cpus > 0)) {
+    throw new IngestbenchError(
+      'USAGE',
+      `--target-cpus ${text}: the containers target takes a CPU quota such as 1 or 1.5`,
+    );
+  }
+  return cpus;
 }

@@ -160,9 +160,9 @@ export const COMMANDS: readonly CommandSpec[] = [
       {
         name: 'target',
         kind: 'choice',
-        choices: ['embedded', 'posthog'],
+        choices: ['embedded', 'posthog', 'containers'],
         default: 'embedded',
-        help: 'embedded: the reference pipeline started for the run; posthog: a real PostHog from POSTHOG_* environment variables',
+        help: 'embedded: the reference pipeline started for the run; posthog: a real PostHog from POSTHOG_* environment variables; containers: the reference pipeline in Docker with a CPU and memory quota (or --compose FILE)',
       },
       {
         name: 'classes',
@@ -201,7 +201,19 @@ export const COMMANDS: readonly CommandSpec[] = [
         name: 'target-cpus',
         kind: 'string',
         value: 'LIST',
-        help: 'embedded target only: pin its processes to these CPUs with taskset (e.g. 1), apart from the load generator',
+        help: 'embedded target: pin its processes to these CPUs with taskset (e.g. 1), apart from the load generator; containers target: the CPU quota of its container (e.g. 1.5, default 1)',
+      },
+      {
+        name: 'target-memory',
+        kind: 'string',
+        value: 'SIZE',
+        help: 'containers target: memory limit of the target container, e.g. 512m, 2g (default 1g)',
+      },
+      {
+        name: 'compose',
+        kind: 'string',
+        value: 'FILE',
+        help: 'containers target: bring up your own stack from a compose file; endpoints and keys from POSTHOG_* variables',
       },
       {
         name: 'fault',

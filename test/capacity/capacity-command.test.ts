@@ -135,3 +135,44 @@ describe('ingestbench capacity', () => {
     assert.equal(report.sla[0]!.pass, true);
   });
 });
+
+describe('ingestbench capacity: target flags', () => {
+  async function usage(args: readonly string[]): Promise<{ code: number; stderr: string }> {
+    const file = join(work, `flags-${Date.now()}.yaml`);
+    writeFileSync(
+      file,
+      shortScenarioText({
+        name: 'flags',
+        seed: 1,
+        rate: 10,
+        duration: '1s',
+        populationSize: 10,
+        pollInterval: '100ms',
+        drainTimeout: '5s',
+        sla: ['lost == 0'],
+      }),
+    );
+    const stderr = new TextSink();
+    const code = await main(['capacity', file, ...args], {
+      stdout: new TextSink(),
+      stderr,
+      env: {},
+      cwd: work,
+      signal: new AbortController().signal,
+      interactive: false,
+    });
+    return { code, stderr: stderr.text };
+  }
+
+  it('refuses a taskset list as the containers target CPU quota, before Docker is asked', async () => {
+    const r = await usage(['--target', 'containers', '--target-cpus', '0-1']);
+    assert.equal(r.code, EXIT_CODES.USAGE);
+    assert.match(r.stderr, /containers target takes a CPU quota such as 1 or 1\.5/);
+  });
+
+  it('refuses containers-only flags for the embedded target', async () => {
+    const r = await usage(['--target', 'embedded', '--target-memory', '1g']);
+    assert.equal(r.code, EXIT_CODES.USAGE);
+    assert.match(r.stderr, /--target-memory and --compose only apply to --target containers/);
+  });
+});
