@@ -1,8 +1,8 @@
 // The per-second lag timeline in counts observation, from per-bucket data instead of a ledger:
 // the load side's per-class counts of each intended-time bucket, the latency upper bounds the
 // counts observer recorded for each bucket, and the visible events it first counted each second.
-// Each second goes through timelineSecond(), the same core exact mode uses, so report.html's lag
-// chart and the lag trend read counts runs the same way.
+// Each second goes through loadTimelineSecond(), the same core exact mode uses, so report.html's
+// lag chart and the lag trend read counts runs the same way.
 //
 // What differs from exact mode, because no per-event times are kept: per-class `acknowledged`
 // counts by the bucket's intended time, not by ack time; a bucket lands all its counts and
@@ -13,7 +13,7 @@
 import { EVENT_CLASSES, type EventClass } from '../scenario/scenario.js';
 import type { TimelinePoint } from '../load/load-tally.js';
 import { latencyHistogram } from './latency-histogram.js';
-import { timelineSecond, type ClassSecondInput, type TimelineSecond } from './lag-timeline.js';
+import { loadTimelineSecond, type ClassSecondInput, type TimelineSecond } from './lag-timeline.js';
 
 export interface CountsTimelineClass {
   /** Per bucket: events sent (answered in any way) and acknowledged. */
@@ -77,20 +77,11 @@ export function countsTimeline(input: CountsTimelineInput, load: readonly Timeli
       visible: input.classes[cls].visiblePerSecond[second] ?? 0,
       latency: latency[cls],
     });
-    const anonymous = classInput('anonymous');
-    const identified = classInput('identified');
-    const point = loadBySecond.get(second);
     out.push(
-      timelineSecond(
-        second,
-        {
-          sent: point?.sent ?? 0,
-          acknowledged: point?.acknowledged ?? 0,
-          visible: anonymous.visible + identified.visible,
-          errors: point?.errors ?? 0,
-        },
-        { anonymous, identified },
-      ),
+      loadTimelineSecond(second, loadBySecond.get(second), {
+        anonymous: classInput('anonymous'),
+        identified: classInput('identified'),
+      }),
     );
   }
   return out;

@@ -84,6 +84,27 @@ export function timelineSecond(
 }
 
 /**
+ * One second of a timeline: all-class sent, acknowledged and errors from the load side's tally
+ * (zeros for a second it has no point for), all-class visible the sum of the classes'.
+ */
+export function loadTimelineSecond(
+  second: number,
+  point: TimelinePoint | undefined,
+  classes: Readonly<Record<EventClass, ClassSecondInput>>,
+): TimelineSecond {
+  return timelineSecond(
+    second,
+    {
+      sent: point?.sent ?? 0,
+      acknowledged: point?.acknowledged ?? 0,
+      visible: classes.anonymous.visible + classes.identified.visible,
+      errors: point?.errors ?? 0,
+    },
+    classes,
+  );
+}
+
+/**
  * The exact-mode timeline: per-class counts and per-second latencies from the ledger after the
  * drain, all-class sent/acknowledged/errors from the load side's per-second tally. Memory is two
  * histograms reused second after second, not one per second: a day-long run costs no more.
@@ -158,20 +179,11 @@ export function ledgerTimeline(
       visible: counts[code]!.visible[second] ?? 0,
       latency: latency[code],
     });
-    const anonymous = classInput(0);
-    const identified = classInput(1);
-    const point = loadBySecond.get(second);
     out.push(
-      timelineSecond(
-        second,
-        {
-          sent: point?.sent ?? 0,
-          acknowledged: point?.acknowledged ?? 0,
-          visible: anonymous.visible + identified.visible,
-          errors: point?.errors ?? 0,
-        },
-        { anonymous, identified },
-      ),
+      loadTimelineSecond(second, loadBySecond.get(second), {
+        anonymous: classInput(0),
+        identified: classInput(1),
+      }),
     );
   }
   return out;

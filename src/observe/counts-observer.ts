@@ -14,7 +14,6 @@
 // and the acknowledged events it did not see are `unverified`, not lost (nor drilled into).
 
 import { debuglog } from 'node:util';
-import { IngestbenchError } from '../errors.js';
 import type { BucketCounts } from '../load/bucket-counts.js';
 import type { HistogramKey } from '../measure/latency-histogram.js';
 import type { CountsTimelineInput } from '../measure/counts-timeline.js';
@@ -34,7 +33,8 @@ import { accountBuckets, sumOf, type CountsClassAccount } from '../measure/accou
 import { nameLostEvents, type LostEvent, type WorkerEvents } from './name-lost-events.js';
 import { END_RESERVE, planPolling } from './plan-polling.js';
 import type { ObservationEnd, ObservationResult, PollerStats, StopOptions } from './poller.js';
-import { QueryError, type QueryClient, type QueryOptions } from './query-client.js';
+import { QueryError, type QueryClient } from './query-client.js';
+import { ObservationLoop } from './observation-loop.js';
 
 const debug = debuglog('ingestbench:observe');
 
@@ -104,8 +104,6 @@ export interface CountsObserver {
 /** Time kept for the final count and the drill-down at the end of a drain, and given by a plain stop(). */
 const END_RESERVE_MS = 10_000;
 
-type Mode = 'polling' | 'draining' | 'final poll' | 'stopping' | 'ended';
-
 export function startCountsObserver(opts: CountsObserverOptions): CountsObserver {
   const clock = opts.clock ?? systemClock;
   const { client, counts, plan } = opts;
@@ -135,31 +133,29 @@ export function startCountsObserver(opts: CountsObserverOptions): CountsObserver
   });
   const startedAt = clock.now();
   let polls = 0;
-  let errors = 0;
   let rowsFetched = 0;
   let pages = 0;
   let lastPollAt = NaN;
   let pending = 0;
   let drained = false;
-  let mode: Mode = 'polling';
-  // Read through a function: the loop's checks come after awaits, where drain()/stop() may have run.
-  const modeNow = (): Mode => mode;
-  let deadline = Infinity;
-  /** When the drain's last poll may start: the deadline less a slice for the final count. */
-  let pollDeadline = Infinity;
-  /** When the drain (or final poll) began: a poll that started after it checked every bucket. */
-  let settleFrom = Infinity;
-  let lastGoodPollStart = -Infinity;
-  let unreachableSince = NaN;
-  let endReason: ObservationEnd | null = null;
-  let endDetail: string | null = null;
-  let lastFailure: QueryError | null = null;
-  let wake: AbortController | null = null;
-  let fatal: unknown = null;
-  const bounded: QueryOptions = {
-    deadline: () => deadline,
+  const observation: ObservationLoop<CountsObservationResult> = new ObservationLoop({
+    clock,
     ...(opts.signal ? { signal: opts.signal } : {}),
-  };
+    pollIntervalMs,
+    unreachableGraceMs,
+    poll: pollOnce,
+    drained: () => drained,
+    // The load has ended: the next poll looks at every bucket again.
+    onSettleStart: () => tracker.rescan(),
+    endReserveMs: END_RESERVE_MS,
+    // The final count and the drill-down must fit before the hard deadline too.
+    endReserveDivisor: 10,
+    otherDrainFailure: 'drain timeout',
+    pollName: 'counts poll',
+    nonErrorMessage: 'the counts observer stopped on a non-Error value',
+    result,
+  });
+  const bounded = observation.queryOptions;
 
   async function ask(buckets: readonly number[]): Promise<void> {
     for (let i = 0; i < buckets.length; i += MAX_BUCKETS_PER_QUERY) {
@@ -174,13 +170,12 @@ export function startCountsObserver(opts: CountsObserverOptions): CountsObserver
     }
   }
 
-  async function pollOnce(): Promise<void> {
+  async function pollOnce(): Promise<number> {
     const pollStart = clock.now();
     const planNow = tracker.plan(pollStart);
     await ask(planNow.buckets);
     polls += 1;
     lastPollAt = clock.now();
-    lastGoodPollStart = pollStart;
     const after = tracker.plan(lastPollAt);
     pending = after.pending;
     drained = after.pending === 0 && after.unsettled === 0;
@@ -192,72 +187,8 @@ export function startCountsObserver(opts: CountsObserverOptions): CountsObserver
       after.pending,
       after.unsettled,
     );
+    return pollStart;
   }
-
-  async function pause(ms: number): Promise<void> {
-    wake = new AbortController();
-    const signal = opts.signal ? AbortSignal.any([opts.signal, wake.signal]) : wake.signal;
-    try {
-      await clock.sleep(ms, signal);
-    } catch (error) {
-      if (!wake.signal.aborted && !opts.signal?.aborted) throw error;
-    } finally {
-      wake = null;
-    }
-  }
-
-  /** A failed poll: go on (transient), or end observation with a reason (as the exact poller). */
-  function failed(error: QueryError): void {
-    lastFailure = error;
-    errors += 1;
-    debug('counts poll failed (%s): %s', error.kind, error.message);
-    // Stopping: the stop's own bound ran out, which is not the budget's or the target's doing.
-    if (mode === 'final poll' || mode === 'stopping') return;
-    if (error.kind === 'budget exhausted') {
-      end('query budget exhausted', error.message);
-    } else if (error.kind === 'auth' || !error.transient) {
-      end('query refused', error.message);
-    } else if (error.kind === 'unreachable') {
-      if (Number.isNaN(unreachableSince)) unreachableSince = clock.now();
-      if (clock.now() - unreachableSince >= unreachableGraceMs) end('query API unreachable', error.message);
-    }
-  }
-
-  function end(reason: ObservationEnd, detail: string | null): void {
-    endReason ??= reason;
-    endDetail ??= detail;
-    mode = 'ended';
-  }
-
-  async function loop(): Promise<void> {
-    for (;;) {
-      const now = modeNow();
-      if (opts.signal?.aborted || now === 'stopping' || now === 'ended') return;
-      const started = clock.now();
-      try {
-        await pollOnce();
-        unreachableSince = NaN;
-      } catch (error) {
-        if (opts.signal?.aborted) return;
-        if (!(error instanceof QueryError)) throw error;
-        failed(error);
-      }
-      const after = modeNow();
-      if (after === 'stopping' || after === 'ended') return;
-      if (after === 'final poll') {
-        // One poll that began after stop() was asked for: done once it has run.
-        if (started >= settleFrom || clock.now() >= deadline) return;
-        continue;
-      }
-      if (after === 'draining' && (drained || clock.now() >= pollDeadline)) return;
-      const next = Math.min(started + pollIntervalMs, pollDeadline);
-      await pause(Math.max(0, next - clock.now()));
-    }
-  }
-
-  const running = loop().catch((error: unknown) => {
-    fatal = error;
-  });
 
   /**
    * The exact final counts (rows, distinct uuids) the accounting uses. Per-bucket counts only grow,
@@ -369,21 +300,6 @@ export function startCountsObserver(opts: CountsObserverOptions): CountsObserver
     };
   }
 
-  /** The loop has returned without an early end: name how observation finished (as poller.ts). */
-  function settle(): ObservationEnd {
-    if (mode === 'draining') {
-      if (drained) return 'drained';
-      if (lastGoodPollStart >= settleFrom) return 'drain timeout';
-      endDetail ??= lastFailure?.message ?? 'no poll completed during the drain';
-      return lastFailure?.kind === 'budget exhausted' || lastFailure?.status === 429
-        ? 'query budget exhausted'
-        : lastFailure?.kind === 'unreachable'
-          ? 'query API unreachable'
-          : 'drain timeout';
-    }
-    return 'stopped';
-  }
-
   const NO_DRILL_DOWN: DrillDown = {
     shortBuckets: 0,
     bucketsRead: 0,
@@ -394,112 +310,68 @@ export function startCountsObserver(opts: CountsObserverOptions): CountsObserver
     note: null,
   };
 
-  let finished: Promise<CountsObservationResult> | null = null;
-  function finish(): Promise<CountsObservationResult> {
-    finished ??= (async () => {
-      await running;
-      if (fatal instanceof Error) throw fatal;
-      if (fatal !== null)
-        throw new IngestbenchError('INTERNAL', 'the counts observer stopped on a non-Error value', {
-          cause: fatal,
-        });
-      const reason = endReason ?? settle();
-      const complete = reason === 'drained' || reason === 'drain timeout';
-      const countsSource = await finalCount();
-      // Only lost events are named: the unseen events of an observation cut short are unverified.
-      const { drill, unackedVisible } = complete
-        ? await drillDown()
-        : { drill: NO_DRILL_DOWN, unackedVisible: new Map<number, number>() };
-      const account = accountBuckets(tracker, unackedVisible, complete);
-      const stats = client.stats();
-      const perClass = Object.fromEntries(
-        EVENT_CLASSES.map((cls) => [
-          cls,
-          { rows: sumOf(tracker, cls, 'rows'), uuids: sumOf(tracker, cls, 'uuids') },
-        ]),
-      ) as Record<EventClass, { rows: number; uuids: number }>;
-      const unseen =
-        account.anonymous.lost +
-        account.identified.lost +
-        account.anonymous.unverified +
-        account.identified.unverified;
-      return {
-        method: 'counts',
-        pollIntervalMs,
-        requestedPollIntervalMs: opts.pollIntervalMs,
-        pollStretch: polling.stretch,
-        bucketMs: counts.bucketMs,
-        resolutionMs: Math.max(tracker.resolutionMs, pollIntervalMs),
-        polls,
-        queries: stats.queries - base.queries,
-        throttled: stats.throttled - base.throttled,
-        errors,
-        rowsFetched,
-        rowsRead: rowsFetched,
-        pages,
-        budget: { limits: stats.limits, peakPerMinute: stats.peakPerMinute, peakPerHour: stats.peakPerHour },
-        // The final count may find what the last poll had not seen yet.
-        drained: drained || unseen === 0,
-        endReason: reason,
-        endDetail,
-        complete,
-        pending: unseen,
-        unverified: complete ? 0 : unseen,
-        visible: account.anonymous.visible + account.identified.visible,
-        seenAsStragglers: 0,
-        foreignUuids: 0,
-        countsSource,
-        perClass,
-        account,
-        visibleHistograms: tracker.visibleHistograms(),
-        timeline: tracker.timelineInput(),
-        drillDown: drill,
-        created: null,
-        startedAt,
-        endedAt: clock.now(),
-      };
-    })();
-    return finished;
+  async function result(reason: ObservationEnd): Promise<CountsObservationResult> {
+    const complete = reason === 'drained' || reason === 'drain timeout';
+    const countsSource = await finalCount();
+    // Only lost events are named: the unseen events of an observation cut short are unverified.
+    const { drill, unackedVisible } = complete
+      ? await drillDown()
+      : { drill: NO_DRILL_DOWN, unackedVisible: new Map<number, number>() };
+    const account = accountBuckets(tracker, unackedVisible, complete);
+    const stats = client.stats();
+    const perClass = Object.fromEntries(
+      EVENT_CLASSES.map((cls) => [
+        cls,
+        { rows: sumOf(tracker, cls, 'rows'), uuids: sumOf(tracker, cls, 'uuids') },
+      ]),
+    ) as Record<EventClass, { rows: number; uuids: number }>;
+    const unseen =
+      account.anonymous.lost +
+      account.identified.lost +
+      account.anonymous.unverified +
+      account.identified.unverified;
+    return {
+      method: 'counts',
+      pollIntervalMs,
+      requestedPollIntervalMs: opts.pollIntervalMs,
+      pollStretch: polling.stretch,
+      bucketMs: counts.bucketMs,
+      resolutionMs: Math.max(tracker.resolutionMs, pollIntervalMs),
+      polls,
+      queries: stats.queries - base.queries,
+      throttled: stats.throttled - base.throttled,
+      errors: observation.errors,
+      rowsFetched,
+      rowsRead: rowsFetched,
+      pages,
+      budget: { limits: stats.limits, peakPerMinute: stats.peakPerMinute, peakPerHour: stats.peakPerHour },
+      // The final count may find what the last poll had not seen yet.
+      drained: drained || unseen === 0,
+      endReason: reason,
+      endDetail: observation.endDetail,
+      complete,
+      pending: unseen,
+      unverified: complete ? 0 : unseen,
+      visible: account.anonymous.visible + account.identified.visible,
+      seenAsStragglers: 0,
+      foreignUuids: 0,
+      countsSource,
+      perClass,
+      account,
+      visibleHistograms: tracker.visibleHistograms(),
+      timeline: tracker.timelineInput(),
+      drillDown: drill,
+      created: null,
+      startedAt,
+      endedAt: clock.now(),
+    };
   }
 
+  observation.start();
+
   return {
-    drain(timeoutMs) {
-      if (!(timeoutMs >= 0))
-        throw new IngestbenchError('INTERNAL', `drain timeout must be >= 0 ms, got ${timeoutMs}`);
-      const now = clock.now();
-      if (mode === 'polling') {
-        mode = 'draining';
-        settleFrom = now;
-        deadline = now + timeoutMs;
-        // The final count and the drill-down must fit before the hard deadline too.
-        pollDeadline = deadline - Math.min(END_RESERVE_MS, timeoutMs / 10);
-        tracker.rescan();
-        wake?.abort(); // poll now: the load has just ended
-      } else if (deadline === Infinity) {
-        deadline = now + timeoutMs; // ended early: the final count is still bounded
-      }
-      return finish();
-    },
-    stop(options = {}) {
-      const now = clock.now();
-      if (mode === 'polling' || mode === 'draining') {
-        if (options.finalPollMs !== undefined && options.finalPollMs > 0 && !opts.signal?.aborted) {
-          mode = 'final poll';
-          settleFrom = now;
-          deadline = Math.min(deadline, now + options.finalPollMs);
-          tracker.rescan();
-        } else {
-          mode = 'stopping';
-          // No more polls; the final count (and a poll already under way) get a bounded moment.
-          deadline = Math.min(deadline, now + END_RESERVE_MS);
-        }
-        pollDeadline = Math.min(pollDeadline, deadline);
-        wake?.abort();
-      } else if (deadline === Infinity) {
-        deadline = now + (options.finalPollMs ?? END_RESERVE_MS);
-      }
-      return finish();
-    },
+    drain: (timeoutMs) => observation.drain(timeoutMs),
+    stop: (options?: StopOptions) => observation.stop(options),
     stats() {
       const s = client.stats();
       return {

@@ -23,7 +23,6 @@
 // run's duplicate figure comes from the exact count query at the end (rows − distinct uuids).
 
 import { debuglog } from 'node:util';
-import { IngestbenchError } from '../errors.js';
 import type { Ledger } from '../load/ledger.js';
 import type { ShardSpec } from '../load/shard-spec.js';
 import type { EventClass } from '../scenario/scenario.js';
@@ -31,7 +30,8 @@ import { systemClock, type Clock } from '../clock.js';
 import { fetchRows } from './fetch-rows.js';
 import { END_RESERVE, planPolling } from './plan-polling.js';
 import { countsQuery, MAX_QUERY_LIMIT, type TimeRange } from './poll-queries.js';
-import { QueryError, type QueryClient, type QueryOptions } from './query-client.js';
+import { QueryError, type QueryClient } from './query-client.js';
+import { ObservationLoop, type StopOptions } from './observation-loop.js';
 import { intendedRange, tallyFromLedger } from './ledger-tally.js';
 import type { ClassRowCounts, ObservationEnd, ObservationResult } from './observation-result.js';
 import { VisibilityTracker } from './visibility-tracker.js';
@@ -85,10 +85,7 @@ export interface PollerStats {
   readonly lastPollAt: number;
 }
 
-export interface StopOptions {
-  /** Run one last poll bounded by this many ms (count query included) before reporting. Default: none. */
-  readonly finalPollMs?: number;
-}
+export type { StopOptions } from './observation-loop.js';
 
 export interface Poller {
   /** Poll until every acknowledged event is visible or `timeoutMs` passes (a hard bound), then count exactly. */
@@ -97,8 +94,6 @@ export interface Poller {
   stop(options?: StopOptions): Promise<ObservationResult>;
   stats(): PollerStats;
 }
-
-type Mode = 'polling' | 'draining' | 'final poll' | 'stopping' | 'ended';
 
 export function startPoller(opts: PollerOptions): Poller {
   const clock = opts.clock ?? systemClock;
@@ -130,7 +125,6 @@ export function startPoller(opts: PollerOptions): Poller {
   });
   const startedAt = clock.now();
   let polls = 0;
-  let errors = 0;
   let rowsRead = 0;
   let pages = 0;
   let lastPollAt = Number.NaN;
@@ -138,30 +132,30 @@ export function startPoller(opts: PollerOptions): Poller {
   let resolutionMs = pollIntervalMs;
   let drained = false;
   let pending = 0;
-  let mode: Mode = 'polling';
-  // Read through a function: the loop's checks come after awaits, where drain()/stop() may have run.
-  const modeNow = (): Mode => mode;
-  let deadline = Infinity;
-  /** When the drain's last poll may start: the deadline less a slice for the count query. */
-  let pollDeadline = Infinity;
-  /** When the drain (or final poll) began: a poll that started after it has checked every acknowledged event. */
-  let settleFrom = Infinity;
-  let lastGoodPollStart = -Infinity;
-  let unreachableSince = Number.NaN;
-  let endReason: ObservationEnd | null = null;
-  let endDetail: string | null = null;
-  let lastFailure: QueryError | null = null;
-  let wake: AbortController | null = null;
-  let fatal: unknown = null;
-  const bounded: QueryOptions = {
-    deadline: () => deadline,
+  const observation: ObservationLoop<ObservationResult> = new ObservationLoop({
+    clock,
     ...(opts.signal ? { signal: opts.signal } : {}),
-  };
+    pollIntervalMs,
+    unreachableGraceMs,
+    poll: pollOnce,
+    drained: () => drainedNow(),
+    onFailure: () => {
+      drained = false; // what an earlier poll found no longer stands for now
+    },
+    endReserveMs: COUNT_RESERVE_MS,
+    // The count query must fit before the hard deadline too: polling leaves it a slice.
+    endReserveDivisor: 3,
+    otherDrainFailure: 'query API unreachable',
+    pollName: 'poll',
+    nonErrorMessage: 'the poller stopped on a thrown non-Error value',
+    result,
+  });
+  const bounded = observation.queryOptions;
 
   /** Drained, as found by a poll that began after the load ended (it knew every acknowledgement). */
-  const drainedNow = (): boolean => drained && lastGoodPollStart >= settleFrom;
+  const drainedNow = (): boolean => drained && observation.lastGoodPollStart >= observation.settleFrom;
 
-  async function pollOnce(): Promise<void> {
+  async function pollOnce(): Promise<number> {
     const pollStart = clock.now();
     const scan = tracker.scan(pollStart);
     let fresh = 0;
@@ -187,7 +181,6 @@ export function startPoller(opts: PollerOptions): Poller {
     const end = clock.now();
     polls += 1;
     lastPollAt = end;
-    lastGoodPollStart = pollStart;
     if (!Number.isNaN(previousPollStart)) resolutionMs = Math.max(resolutionMs, end - previousPollStart);
     previousPollStart = pollStart;
     // Events seen in this poll may have been pending at its scan; rescan cheaply for the figure.
@@ -203,74 +196,8 @@ export function startPoller(opts: PollerOptions): Poller {
       after.stragglers,
       after.inFlight,
     );
+    return pollStart;
   }
-
-  async function pause(ms: number): Promise<void> {
-    wake = new AbortController();
-    const signal = opts.signal ? AbortSignal.any([opts.signal, wake.signal]) : wake.signal;
-    try {
-      await clock.sleep(ms, signal);
-    } catch (error) {
-      // Woken early (drain, stop) or interrupted (the run was aborted): the loop decides what next.
-      if (!wake.signal.aborted && !opts.signal?.aborted) throw error;
-    } finally {
-      wake = null;
-    }
-  }
-
-  /** A failed poll: go on (transient), or end observation with a reason. */
-  function failed(error: QueryError): void {
-    lastFailure = error;
-    errors += 1;
-    drained = false; // what an earlier poll found no longer stands for now
-    debug('poll failed (%s): %s', error.kind, error.message);
-    // Stopping: the stop's own bound ran out, which is not the budget's or the target's doing.
-    if (mode === 'final poll' || mode === 'stopping') return;
-    if (error.kind === 'budget exhausted') {
-      end('query budget exhausted', error.message);
-    } else if (error.kind === 'auth' || !error.transient) {
-      end('query refused', error.message);
-    } else if (error.kind === 'unreachable') {
-      if (Number.isNaN(unreachableSince)) unreachableSince = clock.now();
-      if (clock.now() - unreachableSince >= unreachableGraceMs) end('query API unreachable', error.message);
-    }
-  }
-
-  function end(reason: ObservationEnd, detail: string | null): void {
-    endReason ??= reason;
-    endDetail ??= detail;
-    mode = 'ended';
-  }
-
-  async function loop(): Promise<void> {
-    for (;;) {
-      const now = modeNow();
-      if (opts.signal?.aborted || now === 'stopping' || now === 'ended') return;
-      const started = clock.now();
-      try {
-        await pollOnce();
-        unreachableSince = Number.NaN;
-      } catch (error) {
-        if (opts.signal?.aborted) return;
-        if (!(error instanceof QueryError)) throw error;
-        failed(error);
-      }
-      const after = modeNow();
-      if (after === 'stopping' || after === 'ended') return;
-      if (after === 'final poll') {
-        // One poll that began after stop() was asked for: done once it has run.
-        if (started >= settleFrom || clock.now() >= deadline) return;
-        continue;
-      }
-      if (after === 'draining' && (drainedNow() || clock.now() >= pollDeadline)) return;
-      const next = Math.min(started + pollIntervalMs, pollDeadline);
-      await pause(Math.max(0, next - clock.now()));
-    }
-  }
-
-  const running = loop().catch((error: unknown) => {
-    fatal = error;
-  });
 
   async function countRows(): Promise<{
     source: 'query' | 'poller';
@@ -301,106 +228,48 @@ export function startPoller(opts: PollerOptions): Poller {
     return [from - COUNT_RANGE_SLACK_MS, to + COUNT_RANGE_SLACK_MS];
   }
 
-  let finished: Promise<ObservationResult> | null = null;
-  function finish(): Promise<ObservationResult> {
-    finished ??= (async () => {
-      await running;
-      if (fatal instanceof Error) throw fatal;
-      if (fatal !== null)
-        throw new IngestbenchError('INTERNAL', 'the poller stopped on a thrown non-Error value', {
-          cause: fatal,
-        });
-      // Acknowledged events still unseen, counted now: a poll that failed left no figure.
-      pending = tracker.scan(clock.now()).pending;
-      const reason = endReason ?? settle();
-      const counts = await countRows();
-      const stats = client.stats();
-      const complete = reason === 'drained' || reason === 'drain timeout';
-      return {
-        method: 'exact',
-        pollIntervalMs,
-        requestedPollIntervalMs: opts.pollIntervalMs,
-        pollStretch: plan.stretch,
-        resolutionMs,
-        polls,
-        queries: stats.queries - base.queries,
-        throttled: stats.throttled - base.throttled,
-        errors,
-        rowsRead,
-        pages,
-        budget: { limits: stats.limits, peakPerMinute: stats.peakPerMinute, peakPerHour: stats.peakPerHour },
-        drained: drainedNow(),
-        endReason: reason,
-        endDetail,
-        complete,
-        pending,
-        unverified: complete ? 0 : pending,
-        visible: tracker.visible,
-        seenAsStragglers: tracker.seenAsStragglers,
-        foreignUuids: tracker.foreign.size,
-        countsSource: counts.source,
-        perClass: counts.perClass,
-        created: tracker.createdLatency(),
-        createdSkew: tracker.createdSkew.figures(),
-        startedAt,
-        endedAt: clock.now(),
-      };
-    })();
-    return finished;
+  async function result(reason: ObservationEnd): Promise<ObservationResult> {
+    // Acknowledged events still unseen, counted now: a poll that failed left no figure.
+    pending = tracker.scan(clock.now()).pending;
+    const counts = await countRows();
+    const stats = client.stats();
+    const complete = reason === 'drained' || reason === 'drain timeout';
+    return {
+      method: 'exact',
+      pollIntervalMs,
+      requestedPollIntervalMs: opts.pollIntervalMs,
+      pollStretch: plan.stretch,
+      resolutionMs,
+      polls,
+      queries: stats.queries - base.queries,
+      throttled: stats.throttled - base.throttled,
+      errors: observation.errors,
+      rowsRead,
+      pages,
+      budget: { limits: stats.limits, peakPerMinute: stats.peakPerMinute, peakPerHour: stats.peakPerHour },
+      drained: drainedNow(),
+      endReason: reason,
+      endDetail: observation.endDetail,
+      complete,
+      pending,
+      unverified: complete ? 0 : pending,
+      visible: tracker.visible,
+      seenAsStragglers: tracker.seenAsStragglers,
+      foreignUuids: tracker.foreign.size,
+      countsSource: counts.source,
+      perClass: counts.perClass,
+      created: tracker.createdLatency(),
+      createdSkew: tracker.createdSkew.figures(),
+      startedAt,
+      endedAt: clock.now(),
+    };
   }
 
-  /** The loop has returned without an early end: name how observation finished. */
-  function settle(): ObservationEnd {
-    if (mode === 'draining') {
-      if (drainedNow()) return 'drained';
-      // Ran to the deadline: complete only if some poll after the load ended got through.
-      if (lastGoodPollStart >= settleFrom) return 'drain timeout';
-      endDetail ??= lastFailure?.message ?? 'no poll completed during the drain';
-      if (lastFailure === null) return 'drain timeout'; // no poll fitted a drain that short
-      // Every poll of the drain failed: nothing after the load was checked.
-      return lastFailure.kind === 'budget exhausted' || lastFailure.status === 429
-        ? 'query budget exhausted'
-        : 'query API unreachable';
-    }
-    return 'stopped';
-  }
+  observation.start();
 
   return {
-    drain(timeoutMs) {
-      if (!(timeoutMs >= 0))
-        throw new IngestbenchError('INTERNAL', `drain timeout must be >= 0 ms, got ${timeoutMs}`);
-      const now = clock.now();
-      if (mode === 'polling') {
-        mode = 'draining';
-        settleFrom = now;
-        deadline = now + timeoutMs;
-        // The count query must fit before the hard deadline too: polling leaves it a slice.
-        pollDeadline = deadline - Math.min(COUNT_RESERVE_MS, timeoutMs / 3);
-        wake?.abort(); // poll now: the load has just ended
-      } else if (deadline === Infinity) {
-        deadline = now + timeoutMs; // ended early: the count query is still bounded
-      }
-      return finish();
-    },
-    stop(options = {}) {
-      const now = clock.now();
-      if (mode === 'polling' || mode === 'draining') {
-        if (options.finalPollMs !== undefined && options.finalPollMs > 0 && !opts.signal?.aborted) {
-          mode = 'final poll';
-          settleFrom = now;
-          deadline = Math.min(deadline, now + options.finalPollMs);
-        } else {
-          mode = 'stopping';
-          // No more polls; the count query (and a poll already under way) get a bounded moment.
-          deadline = Math.min(deadline, now + COUNT_RESERVE_MS);
-        }
-        pollDeadline = Math.min(pollDeadline, deadline);
-        wake?.abort();
-      } else if (deadline === Infinity) {
-        deadline = now + (options.finalPollMs ?? COUNT_RESERVE_MS);
-      }
-      return finish();
-    },
+    drain: (timeoutMs) => observation.drain(timeoutMs),
+    stop: (options?: StopOptions) => observation.stop(options),
     stats() {
       const s = client.stats();
       return {
