@@ -91,8 +91,8 @@ function printObservation(print: (line: string) => void, report: Report, wallS: 
     `  run: ${wallS.toFixed(0)} s wall; sent ${t.sent}, acknowledged ${t.acknowledged}, dropped ${t.dropped}`,
   );
   print(
-    `  observation: ${o.endReason}; poll ${o.pollIntervalMs} ms (asked ${o.requestedPollIntervalMs} ms)` +
-      `${o.pollStretch ? ` — ${o.pollStretch}` : ''}; resolution ${o.resolutionMs} ms; ${o.polls} polls`,
+    `  observation: ${o.method} (${o.methodReason ?? 'as the scenario asks'}), ${o.endReason}; poll ${o.pollIntervalMs} ms (asked ${o.requestedPollIntervalMs} ms)` +
+      `${o.pollStretch ? ` — ${o.pollStretch}` : ''}; resolution ${Math.round(o.resolutionMs)} ms; ${o.polls} polls`,
   );
   print(
     `  queries: ${o.queries} (${o.throttled} throttled); peak ${o.budget.peakPerMinute} / ${o.budget.perMinute} per minute ` +
@@ -146,7 +146,7 @@ async function printGroundTruth(
     );
   }
   print(
-    `    (resolution ${report.observation.resolutionMs} ms: visible − commit should lie within [0, resolution])`,
+    `    (resolution ${Math.round(report.observation.resolutionMs)} ms: visible − commit should lie within [0, resolution])`,
   );
 }
 
