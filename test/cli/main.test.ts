@@ -486,7 +486,7 @@ describe('main: the probe preflight proves the token before any load', () => {
   });
 });
 
-describe('main: an embedded target that drops every acknowledged event (a quota-limited project)', () => {
+describe('main: a quota-limited project (the quota fault)', () => {
   it('fails the probe preflight with exit 3 before any load', async () => {
     const out = outDir('quota');
     const file = scenarioFile(
@@ -494,16 +494,7 @@ describe('main: an embedded target that drops every acknowledged event (a quota-
       loadScenario({ rate: 200, duration: '2s', drainTimeout: '5s', sla: ['lost == 0'] }),
     );
     // What PostHog does to a project over its quota: 200 at capture, dropped in ingestion.
-    const r = await runMain([
-      'run',
-      file,
-      '--fault',
-      'drop-after-ack=1',
-      '--probe-timeout',
-      '2s',
-      '--out',
-      out,
-    ]);
+    const r = await runMain(['run', file, '--fault', 'quota', '--probe-timeout', '2s', '--out', out]);
     assert.equal(r.code, EXIT_CODES.TARGET_PROBE_UNSEEN, r.stderr);
     assert.match(r.stderr, /billing quota/);
     assert.doesNotMatch(r.stderr, /^load /m);
