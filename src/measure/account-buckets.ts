@@ -8,24 +8,12 @@
 //   duplicates = rows − distinct uuids, per bucket
 
 import { BucketField } from '../load/bucket-counts.js';
+import type { ClassAccount } from './account-ledger.js';
 import type { CountsTracker } from '../observe/counts-tracker.js';
 import { EVENT_CLASSES, type EventClass } from '../scenario/scenario.js';
 
-export interface CountsClassAccount {
-  readonly planned: number;
-  readonly sent: number;
-  readonly acknowledged: number;
-  readonly rejected: number;
-  readonly dropped: number;
-  readonly failed: number;
-  readonly visible: number;
-  readonly lost: number;
-  readonly unverified: number;
-  readonly duplicates: number;
-  readonly visibleUnacknowledged: number;
-  readonly measuredPlanned: number;
-  readonly measuredSent: number;
-}
+/** The same per-class figures as exact mode's ledger account (account-ledger.ts), read-only. */
+export type CountsClassAccount = Readonly<ClassAccount>;
 
 /** Rows or distinct uuids of one class over all buckets, as the last answers gave them. */
 export function sumOf(tracker: CountsTracker, cls: EventClass, what: 'rows' | 'uuids'): number {
