@@ -17,11 +17,11 @@ function ledgerOf(seconds: number): Ledger {
   ledger.shards.forEach((shard, worker) => {
     for (let seq = 0; seq < perWorker; seq++) {
       const intended = T0 + ((seq * WORKERS + worker) * 1000) / RATE;
-      shard.intended[seq] = intended;
+      shard.setIntended(seq, intended);
       shard.flags[seq] = (seq % 4 === 0 ? LedgerFlag.identified : 0) | LedgerFlag.measured;
       shard.status[seq] = EventStatus.acknowledged;
-      shard.ack[seq] = intended + 20;
-      shard.visible[seq] = intended + 800 + (seq % 500);
+      shard.setAck(seq, intended + 20);
+      shard.setVisible(seq, intended + 800 + (seq % 500));
     }
   });
   return ledger;

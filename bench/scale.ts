@@ -5,7 +5,8 @@
 //      (first-seen times and the account, or per-bucket answers and the account). Printed: bytes
 //      per event of the exact ledger, bytes per hour of the counts structure (at several rates, to
 //      show it does not depend on the rate), and the time per event of each path.
-//   2. A live run (skipped with 0 seconds) in counts mode against the embedded reference target (default 10 minutes at
+//   2. A live run (skipped with 0 seconds) in counts mode against the embedded reference target with PostHog's cloud query limits
+//      (as `serve --query-limits cloud`; default 10 minutes at
 //      20,000 events/s, poll every 2 s so an hour of polls stays within PostHog's 2,400 queries):
 //      rows fetched per event, queries per minute and per hour against PostHog's 240 and 2,400,
 //      lost, and visible latency with its resolution.
@@ -44,11 +45,11 @@ function exactPath(events: number): { bytes: number; grownBytes: number; nsPerEv
   ledger.shards.forEach((shard, worker) => {
     for (let seq = 0; seq < perWorker; seq++) {
       const intended = T0 + ((seq * 2 + worker) * 1000) / RATE;
-      shard.intended[seq] = intended;
+      shard.setIntended(seq, intended);
       shard.flags[seq] = (seq % 3 === 0 ? LedgerFlag.identified : 0) | LedgerFlag.measured;
       shard.status[seq] = EventStatus.acknowledged;
-      shard.ack[seq] = intended + 5;
-      shard.visible[seq] = intended + 1500;
+      shard.setAck(seq, intended + 5);
+      shard.setVisible(seq, intended + 1500);
       shard.seen[seq] = 1;
     }
   });
@@ -58,10 +59,7 @@ function exactPath(events: number): { bytes: number; grownBytes: number; nsPerEv
   visibleLatency(ledger);
   const ns = Number(process.hrtime.bigint() - started);
   if (account.total.acknowledged !== events) throw new Error('exact path lost events');
-  const bytes = ledger.shards.reduce(
-    (s, sh) => s + sh.buffers.times.byteLength + sh.buffers.bytes.byteLength,
-    0,
-  );
+  const bytes = ledger.byteLength;
   return { bytes, grownBytes, nsPerEvent: ns / events };
 }
 
@@ -117,9 +115,9 @@ function countsBytesPerHour(): { counters: number; fixed: number } {
 
 async function liveRun(seconds: number, rate: number): Promise<void> {
   print(
-    `\n### live: counts observation, ${rate} events/s for ${seconds} s against the embedded reference target`,
+    `\n### live: counts observation, ${rate} events/s for ${seconds} s against the embedded reference target (cloud query limits)`,
   );
-  const target = await startEmbeddedTarget();
+  const target = await startEmbeddedTarget({ queryLimits: 'cloud' });
   try {
     const scenario = parseScenario(
       `name: scale
@@ -164,7 +162,7 @@ observation:
     );
     const v = report.latency.visible.all;
     print(
-      `visible p50 ${v.p50} ms, p99 ${v.p99} ms, resolution ${o.resolutionMs} ms (poll 2 s + bucket 1 s); drained ${o.drained}`,
+      `visible p50 ${Math.round(v.p50 ?? NaN)} ms, p99 ${Math.round(v.p99 ?? NaN)} ms, resolution ${Math.round(o.resolutionMs)} ms (poll 2 s + bucket 1 s); drained ${o.drained}`,
     );
     print(`method: ${o.method} (${o.methodReason ?? ''})`);
   } finally {

@@ -124,7 +124,7 @@ describe('run accuracy against the reference target', () => {
       assert.equal(shard.status[id.seq], EventStatus.acknowledged, `slot ${key} acknowledged`);
       const insertedAt = parseHogqlDateTime(insertedAtCell);
       assert.ok(insertedAt !== null, `inserted_at ${String(insertedAtCell)} is a time`);
-      const visible = shard.visible[id.seq]!;
+      const visible = shard.visibleAt(id.seq);
       assert.ok(!Number.isNaN(visible), `slot ${key} was seen by the poller`);
       const late = visible - insertedAt;
       if (late < 0 || late > resolution + SLACK_MS)

@@ -16,11 +16,11 @@ export function lagGrowth(
   for (const shard of ledger.shards) {
     for (let seq = 0; seq < shard.capacity; seq++) {
       if (shard.status[seq] !== EventStatus.acknowledged || !shard.isMeasured(seq)) continue;
-      const intended = shard.intended[seq]!;
+      const intended = shard.intendedAt(seq);
       const offset = intended - window.startMs;
       const bucket = offset < quarter ? early : offset >= window.durationMs - quarter ? late : null;
       if (bucket === null) continue;
-      const visible = shard.visible[seq]!;
+      const visible = shard.visibleAt(seq);
       bucket.push((Number.isNaN(visible) ? window.observedUntilMs : visible) - intended);
     }
   }

@@ -200,7 +200,7 @@ export class BatchSender {
       const measured = (eventFlags & LedgerFlag.measured) !== 0;
       identified += classCode;
       if (acknowledged) {
-        if (shard) shard.ack[seq] = atMs;
+        if (shard) shard.setAck(seq, atMs);
         if (measured) runs.add(classCode, intendedMs);
         if (buckets) {
           buckets.count(classCode, intendedMs, BucketField.acknowledged);

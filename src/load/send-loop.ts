@@ -9,7 +9,7 @@ import type { EventGenerator } from '../generate/event-generator.js';
 import type { Compression } from '../scenario/scenario.js';
 import type { BatchEvents, BatchSender } from './batch-sender.js';
 import { BucketField, type BucketCountsWriter } from './bucket-counts.js';
-import { EventStatus, LedgerFlag, type LedgerShard } from './ledger.js';
+import { EventStatus, LedgerFlag, onLedgerGrid, type LedgerShard } from './ledger.js';
 import type { LoadTally } from './load-tally.js';
 import type { Clock } from '../clock.js';
 import { waitUntil } from './precise-wait.js';
@@ -101,13 +101,10 @@ class SendLoop {
     const dropped = [0, 0];
     for (let seq = first; seq < schedule.count; seq++) {
       const identified = generator.skip();
-      this.record(seq, fullSpeed ? stoppedAt : startAtMs + schedule.offsetMs(seq), identified, false);
+      const intendedMs = onLedgerGrid(fullSpeed ? stoppedAt : startAtMs + schedule.offsetMs(seq));
+      this.record(seq, intendedMs, identified, false);
       if (shard) shard.status[seq] = EventStatus.dropped;
-      buckets?.count(
-        identified ? 1 : 0,
-        fullSpeed ? stoppedAt : startAtMs + schedule.offsetMs(seq),
-        BucketField.dropped,
-      );
+      buckets?.count(identified ? 1 : 0, intendedMs, BucketField.dropped);
       dropped[identified ? 1 : 0]!++;
     }
     buckets?.flush();
@@ -123,8 +120,11 @@ class SendLoop {
     return batch;
   }
 
-  private generate(seq: number, intendedMs: number): void {
+  private generate(seq: number, scheduledMs: number): void {
     const { generator } = this.o;
+    // On the ledger's grid (31.25 µs) in every mode, so the ledger, the ack histograms, the bucket
+    // counts and the event's own timestamp all carry one value.
+    const intendedMs = onLedgerGrid(scheduledMs);
     this.events.push(generator.next(seq, intendedMs));
     this.record(seq, intendedMs, generator.identified);
   }
@@ -135,7 +135,7 @@ class SendLoop {
     const flags =
       (identified ? LedgerFlag.identified : 0) | (schedule.isMeasured(seq) ? LedgerFlag.measured : 0);
     if (shard) {
-      shard.intended[seq] = intendedMs;
+      shard.setIntended(seq, intendedMs);
       shard.flags[seq] = flags;
     }
     if (inBatch) {

@@ -61,10 +61,10 @@ export function accountLedger(
     for (let seq = 0; seq < shard.capacity; seq += 1) {
       const status = shard.status[seq]!;
       // A slot the load side never wrote (capacity beyond the plan) is not an event.
-      if (status === EventStatus.planned && Number.isNaN(shard.intended[seq]!)) continue;
+      if (status === EventStatus.planned && Number.isNaN(shard.intendedAt(seq))) continue;
       const a = byClass[shard.classOf(seq)];
       const measured = shard.isMeasured(seq);
-      const seen = !Number.isNaN(shard.visible[seq]!);
+      const seen = shard.isVisible(seq);
       a.planned += 1;
       if (measured) a.measuredPlanned += 1;
       if (status !== EventStatus.planned && status !== EventStatus.dropped) {

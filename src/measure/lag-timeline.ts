@@ -131,12 +131,12 @@ export function ledgerTimeline(
       const status = shard.status[seq]!;
       if (status === EventStatus.planned || status === EventStatus.dropped) continue;
       const into = counts[CLASS_CODE[shard.classOf(seq)]]!;
-      const intendedSecond = secondOf(shard.intended[seq]!);
+      const intendedSecond = secondOf(shard.intendedAt(seq));
       lastIntendedSecond = Math.max(lastIntendedSecond, intendedSecond);
       bump(into.sent, intendedSecond);
       if (status !== EventStatus.acknowledged) continue;
-      bump(into.acknowledged, secondOf(shard.ack[seq]!));
-      const visible = shard.visible[seq]!;
+      bump(into.acknowledged, secondOf(shard.ackAt(seq)));
+      const visible = shard.visibleAt(seq);
       if (!Number.isNaN(visible)) bump(into.visible, secondOf(visible));
     }
   }
@@ -158,9 +158,9 @@ export function ledgerTimeline(
       ledger.shards.forEach((shard, index) => {
         let seq = cursors[index]!;
         for (; seq < shard.capacity; seq++) {
-          const intended = shard.intended[seq]!;
+          const intended = shard.intendedAt(seq);
           if (!Number.isNaN(intended) && secondOf(intended) > second) break;
-          const visible = shard.visible[seq]!;
+          const visible = shard.visibleAt(seq);
           if (
             Number.isNaN(intended) ||
             Number.isNaN(visible) ||

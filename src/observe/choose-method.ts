@@ -6,9 +6,12 @@
 // minute) and (queries per hour ÷ polls in the observation's first hour) queries of at most
 // 50,000 rows. When the rows needed
 // exceed half of that (a margin for stragglers, retries and slow polls), or the per-event ledger
-// would not fit its memory cap, counts observation runs instead. Pure: the report prints the reason.
+// would not fit its memory cap, or the load outlasts the span the ledger's times can hold (about
+// 36 h), counts observation runs instead. Pure: the report prints the reason.
 
-import { BYTES_PER_EVENT } from '../load/ledger.js';
+import { IngestbenchError } from '../errors.js';
+import { formatDuration } from '../report/format.js';
+import { BYTES_PER_EVENT, LEDGER_SPAN_MS } from '../load/ledger.js';
 import type { ObservationMethod, RatePhase } from '../scenario/scenario.js';
 import { END_RESERVE, planPolling, QUERIES_PER_POLL } from './plan-polling.js';
 import { MAX_QUERY_LIMIT } from './poll-queries.js';
@@ -39,8 +42,21 @@ export interface ChooseMethodInput {
 }
 
 export function chooseObservationMethod(input: ChooseMethodInput): MethodChoice {
+  const loadMs = input.phases.reduce((sum, p) => sum + p.durationMs, 0);
+  const tooLongForLedger = loadMs > LEDGER_SPAN_MS;
+  if (input.requested === 'exact' && tooLongForLedger)
+    throw new IngestbenchError(
+      'SCENARIO_INVALID',
+      `observation.method: exact keeps a per-event ledger whose times span ${formatDuration(LEDGER_SPAN_MS)}, ` +
+        `but the phases last ${formatDuration(loadMs)}: use method counts (or auto) for a run this long`,
+    );
   if (input.requested !== 'auto')
     return { method: input.requested, reason: `observation.method is ${input.requested}` };
+  if (tooLongForLedger)
+    return {
+      method: 'counts',
+      reason: `auto: the phases last ${formatDuration(loadMs)}, longer than the ${formatDuration(LEDGER_SPAN_MS)} a per-event ledger spans`,
+    };
   const peakRate = Math.max(
     0,
     ...input.phases.map((p) => (p.kind === 'ramp' ? Math.max(p.fromRate, p.toRate) : p.toRate)),

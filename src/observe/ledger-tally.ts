@@ -12,7 +12,7 @@ export function intendedRange(ledger: Ledger): TimeRange {
   let hi = -Infinity;
   for (const shard of ledger.shards) {
     for (let seq = 0; seq < shard.capacity; seq += 1) {
-      const t = shard.intended[seq]!;
+      const t = shard.intendedAt(seq);
       if (Number.isNaN(t)) continue;
       if (t < lo) lo = t;
       if (t > hi) hi = t;

@@ -88,11 +88,11 @@ export class VisibilityTracker {
     this.opts.ledger.shards.forEach((shard, worker) => {
       let prefix = true;
       for (let seq = this.cursors[worker]!; seq < shard.capacity; seq += 1) {
-        const intended = shard.intended[seq]!;
+        const intended = shard.intendedAt(seq);
         const status = shard.status[seq]!;
         if (status === EventStatus.planned && (Number.isNaN(intended) || intended > now)) break;
         let settled = true;
-        if (Number.isNaN(shard.visible[seq]!)) {
+        if (!shard.isVisible(seq)) {
           if (status === EventStatus.acknowledged) {
             if (intended < cutoff) this.stragglerSet.add(worker * SEQ_SPAN + seq);
             else {
@@ -155,13 +155,13 @@ export class VisibilityTracker {
         continue;
       }
       shard.seen[id.seq] = Math.min(255, Math.max(shard.seen[id.seq]!, row.rows));
-      if (!Number.isNaN(shard.visible[id.seq]!)) continue;
-      shard.visible[id.seq] = row.at;
+      if (shard.isVisible(id.seq)) continue;
+      shard.setVisible(id.seq, row.at);
       fresh += 1;
       const cls = shard.classOf(id.seq);
       this.visibleByClass[cls] += 1;
       if (viaStraggler) this.seenAsStragglers += 1;
-      const intended = shard.intended[id.seq]!;
+      const intended = shard.intendedAt(id.seq);
       if (intended > this.newestVisibleIntended) this.newestVisibleIntended = intended;
       if (row.createdAt !== null && shard.isMeasured(id.seq)) {
         recordLatency(this.created[CLASS_CODE[cls]]!, this.createdSkew, row.createdAt - intended);
@@ -190,13 +190,13 @@ export class VisibilityTracker {
 
   private intendedOf(packed: number): number {
     const worker = Math.floor(packed / SEQ_SPAN);
-    return this.opts.ledger.shard(worker).intended[packed - worker * SEQ_SPAN]!;
+    return this.opts.ledger.shard(worker).intendedAt(packed - worker * SEQ_SPAN);
   }
 
   private forgetSeenStragglers(): void {
     for (const packed of this.stragglerSet) {
       const worker = Math.floor(packed / SEQ_SPAN);
-      if (!Number.isNaN(this.opts.ledger.shard(worker).visible[packed - worker * SEQ_SPAN]!))
+      if (this.opts.ledger.shard(worker).isVisible(packed - worker * SEQ_SPAN))
         this.stragglerSet.delete(packed);
     }
   }

@@ -8,10 +8,10 @@ function ledgerOf(n: number, latency: (i: number) => number): Ledger {
   const ledger = Ledger.allocate([n]);
   const shard = ledger.shard(0);
   for (let i = 0; i < n; i++) {
-    shard.intended[i] = i * 10;
+    shard.setIntended(i, i * 10);
     shard.status[i] = EventStatus.acknowledged;
     shard.flags[i] = LedgerFlag.measured;
-    shard.visible[i] = i * 10 + latency(i);
+    shard.setVisible(i, i * 10 + latency(i));
   }
   return ledger;
 }

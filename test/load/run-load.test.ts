@@ -10,7 +10,7 @@ import { gunzipSync } from 'node:zlib';
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { epochClock, monotonicMs, type EpochClock } from '../../src/clock.js';
 import { decodeEventUuid } from '../../src/generate/event-uuid.js';
-import { EventStatus, Ledger } from '../../src/load/ledger.js';
+import { EventStatus, Ledger, type LedgerShard } from '../../src/load/ledger.js';
 import { planLoad, type LoadPlan } from '../../src/load/plan-load.js';
 import { runLoad, type LoadProgress, type LoadResult } from '../../src/load/run-load.js';
 import type { Scenario } from '../../src/scenario/scenario.js';
@@ -107,6 +107,9 @@ async function run(
   return { plan, ledger, result };
 }
 
+/** Every slot number of a shard. */
+const slots = (shard: LedgerShard): number[] => Array.from({ length: shard.capacity }, (_, seq) => seq);
+
 const statusCounts = (ledger: Ledger): Record<number, number> => {
   const out: Record<number, number> = {};
   for (const shard of ledger.shards) for (const s of shard.status) out[s] = (out[s] ?? 0) + 1;
@@ -156,9 +159,9 @@ describe('runLoad', () => {
       const slot = decodeEventUuid(e.uuid, plan.runTag)!;
       const shard = ledger.shard(slot.worker);
       assert.equal(e.properties.ingestbench_seq, slot.seq * 2 + slot.worker);
-      assert.equal(e.timestamp, new Date(Math.floor(shard.intended[slot.seq]!)).toISOString());
+      assert.equal(e.timestamp, new Date(Math.floor(shard.intendedAt(slot.seq))).toISOString());
       assert.equal(shard.classOf(slot.seq), e.properties.ingestbench_class);
-      assert.ok(shard.ack[slot.seq]! >= shard.intended[slot.seq]!);
+      assert.ok(shard.ackAt(slot.seq) >= shard.intendedAt(slot.seq));
     }
     const identified = received.filter((e) => e.properties.ingestbench_class === 'identified').length;
     assert.equal(result.counts.identified.acknowledged, identified);
@@ -191,7 +194,7 @@ describe('runLoad', () => {
     assert.equal(sum(result, 'acknowledged'), plan.planned);
     for (const shard of ledger.shards) {
       for (let seq = 0; seq < shard.capacity; seq++) {
-        const [intended, ack] = [shard.intended[seq]!, shard.ack[seq]!];
+        const [intended, ack] = [shard.intendedAt(seq), shard.ackAt(seq)];
         assert.ok(before <= intended && intended <= ack && ack <= after, `slot ${seq}: ${intended}, ${ack}`);
       }
     }
@@ -273,7 +276,8 @@ describe('runLoad', () => {
       [EventStatus.acknowledged]: sent,
       [EventStatus.dropped]: dropped,
     });
-    for (const shard of ledger.shards) assert.ok(shard.intended.every((t) => Number.isFinite(t)));
+    for (const shard of ledger.shards)
+      assert.ok(slots(shard).every((seq) => Number.isFinite(shard.intendedAt(seq))));
   });
 
   it('on abort stops at once, lets requests in flight finish and reports partial with the rest dropped', async () => {
@@ -301,7 +305,8 @@ describe('runLoad', () => {
       [EventStatus.acknowledged]: sent,
       [EventStatus.dropped]: 20_000 - sent,
     });
-    for (const shard of ledger.shards) assert.ok(shard.intended.every((t) => Number.isFinite(t)));
+    for (const shard of ledger.shards)
+      assert.ok(slots(shard).every((seq) => Number.isFinite(shard.intendedAt(seq))));
   });
 
   it('counts network errors by kind and marks those events failed', async () => {
@@ -325,7 +330,7 @@ describe('runLoad', () => {
     assert.deepEqual(result.requests, { sent: 2, ok: 0, failed: 2 });
     assert.deepEqual(statusCounts(ledger), { [EventStatus.failed]: 20 });
     assert.ok(
-      ledger.shards[0]!.ack.every((t) => Number.isNaN(t)),
+      slots(ledger.shards[0]!).every((seq) => Number.isNaN(ledger.shards[0]!.ackAt(seq))),
       'a failed event has no ack time',
     );
   });

@@ -17,11 +17,11 @@ function put(
   visibleAfter: number | null,
 ): void {
   const s = ledger.shard(worker);
-  s.intended[seq] = T0 + seq * 10;
+  s.setIntended(seq, T0 + seq * 10);
   s.status[seq] = status;
   s.flags[seq] = (identified ? LedgerFlag.identified : 0) | (measured ? LedgerFlag.measured : 0);
-  if (status === EventStatus.acknowledged) s.ack[seq] = s.intended[seq] + 3;
-  if (visibleAfter !== null) s.visible[seq] = s.intended[seq] + visibleAfter;
+  if (status === EventStatus.acknowledged) s.setAck(seq, s.intendedAt(seq) + 3);
+  if (visibleAfter !== null) s.setVisible(seq, s.intendedAt(seq) + visibleAfter);
 }
 
 function sampleLedger(): Ledger {

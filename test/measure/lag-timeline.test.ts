@@ -44,13 +44,13 @@ describe('ledgerTimeline', () => {
     ledger.shards.forEach((shard, worker) => {
       for (let seq = 0; seq < 8; seq++) {
         const intended = T0 + seq * 500 + worker * 250;
-        shard.intended[seq] = intended;
+        shard.setIntended(seq, intended);
         shard.flags[seq] = (worker === 1 ? LedgerFlag.identified : 0) | LedgerFlag.measured;
         shard.status[seq] = seq === 7 ? EventStatus.dropped : EventStatus.acknowledged;
         if (seq === 7) continue;
-        shard.ack[seq] = intended + 100;
+        shard.setAck(seq, intended + 100);
         const second = Math.floor((intended - T0) / 1000);
-        if (!(worker === 0 && seq === 3)) shard.visible[seq] = intended + 1000 + 100 * second;
+        if (!(worker === 0 && seq === 3)) shard.setVisible(seq, intended + 1000 + 100 * second);
       }
     });
     const load = [

@@ -58,14 +58,14 @@ describe('skew in visible latency', () => {
     const ledger = Ledger.allocate([3]);
     const shard = ledger.shard(0);
     for (let seq = 0; seq < 3; seq++) {
-      shard.intended[seq] = 1_000_000 + seq * 10;
+      shard.setIntended(seq, 1_000_000 + seq * 10);
       shard.flags[seq] = LedgerFlag.measured;
       shard.status[seq] = EventStatus.acknowledged;
-      shard.ack[seq] = shard.intended[seq]! + 5;
+      shard.setAck(seq, shard.intendedAt(seq) + 5);
     }
-    shard.visible[0] = shard.intended[0]! + 800;
-    shard.visible[1] = shard.intended[1]! - 120; // a poller clock 120 ms behind
-    shard.visible[2] = shard.intended[2]! - 30;
+    shard.setVisible(0, shard.intendedAt(0) + 800);
+    shard.setVisible(1, shard.intendedAt(1) - 120); // a poller clock 120 ms behind
+    shard.setVisible(2, shard.intendedAt(2) - 30);
     const { histograms, skew } = visibleLatency(ledger);
     assert.equal(histograms.all.totalCount, 1);
     assert.ok(histograms.all.minNonZeroValue >= 799_000);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { IngestbenchError } from '../../src/errors.js';
 import { chooseObservationMethod } from '../../src/observe/choose-method.js';
 import type { RatePhase } from '../../src/scenario/scenario.js';
 
@@ -59,8 +60,25 @@ describe('chooseObservationMethod', () => {
   });
 
   it('auto: counts when the per-event ledger would pass its memory cap, whatever the rate', () => {
-    const soak = chooseObservationMethod(input(1_000, 24 * 3600)); // 86.4 M events × 27 bytes
+    // 15 bytes per event: a day at 1,000 events/s fits (1,236 MiB), at 2,000/s it does not.
+    assert.equal(chooseObservationMethod(input(1_000, 24 * 3600)).method, 'exact');
+    const soak = chooseObservationMethod(input(2_000, 24 * 3600));
     assert.equal(soak.method, 'counts');
-    assert.match(soak.reason, /ledger of 86,400,000 events would take 2,225 MiB/);
+    assert.match(soak.reason, /ledger of 172,800,000 events would take 2,472 MiB/);
+  });
+
+  it('a load longer than the ledger spans (about 36 h): auto counts; exact is refused, saying why', () => {
+    const long = input(10, 40 * 3600);
+    const auto = chooseObservationMethod(long);
+    assert.equal(auto.method, 'counts');
+    assert.match(auto.reason, /phases last 40h 00m, longer than the 36h 17m a per-event ledger spans/);
+    assert.throws(
+      () => chooseObservationMethod({ ...long, requested: 'exact' }),
+      (e: unknown) =>
+        e instanceof IngestbenchError &&
+        e.code === 'SCENARIO_INVALID' &&
+        /observation\.method: exact .* phases last 40h 00m: use method counts/.test(e.message),
+    );
+    assert.equal(chooseObservationMethod({ ...input(10, 36 * 3600), requested: 'exact' }).method, 'exact');
   });
 });

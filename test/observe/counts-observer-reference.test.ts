@@ -163,7 +163,7 @@ describe('counts observation against the reference target', () => {
     const lostByLedger = new Set<string>();
     ledger.shards.forEach((shard, worker) => {
       for (let seq = 0; seq < shard.capacity; seq++)
-        if (shard.status[seq] === EventStatus.acknowledged && Number.isNaN(shard.visible[seq]!))
+        if (shard.status[seq] === EventStatus.acknowledged && !shard.isVisible(seq))
           lostByLedger.add(`${worker}/${seq}`);
     });
     assert.equal(byCounts.drillDown.named, dropped);

@@ -33,8 +33,8 @@ function plan(runId: string, perWorker: number, start: number, everyMs: number) 
     for (let seq = 0; seq < perWorker; seq += 1) {
       const intended = start + seq * everyMs + worker * (everyMs / 2);
       const identified = seq % 2 === 1;
-      shard.intended[seq] = intended;
-      shard.ack[seq] = intended + 5;
+      shard.setIntended(seq, intended);
+      shard.setAck(seq, intended + 5);
       shard.status[seq] = EventStatus.acknowledged;
       shard.flags[seq] = LedgerFlag.measured | (identified ? LedgerFlag.identified : 0);
       events.push({
@@ -116,7 +116,7 @@ describe('poller within PostHog query limits', () => {
     assert.equal(result.budget.peakPerHour, peak(times, hourMs));
     assert.ok(times.length > 1000, `${times.length} queries: the budget was used, not starved`);
     for (const e of events) {
-      const delay = ledger.shard(e.worker).visible[e.seq]! - (e.intended + 1500);
+      const delay = ledger.shard(e.worker).visibleAt(e.seq) - (e.intended + 1500);
       assert.ok(delay >= 0 && delay <= result.resolutionMs, `seen ${delay} ms after commit`);
     }
     api.limits = {};

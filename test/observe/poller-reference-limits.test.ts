@@ -50,10 +50,10 @@ describe('poller against the reference target under cloud query limits', () => {
       for (let seq = 0; seq < PER_WORKER; seq += 1) {
         const intended = Math.floor(start + (seq * 2 + worker) / 30.5);
         const identified = seq % 5 === 0;
-        shard.intended[seq] = intended;
+        shard.setIntended(seq, intended);
         shard.flags[seq] = LedgerFlag.measured | (identified ? LedgerFlag.identified : 0);
         shard.status[seq] = EventStatus.acknowledged;
-        shard.ack[seq] = intended + 1;
+        shard.setAck(seq, intended + 1);
         events.push({
           uuid: encodeEventUuid(tag, worker, seq, intended),
           event: 'page viewed',
@@ -141,10 +141,10 @@ describe('poller against the reference target under cloud query limits', () => {
       ledger.shards.forEach((shard, worker) => {
         for (let seq = 0; seq < perWorker; seq += 1) {
           const intended = start + seq * 20_000 + worker * 10_000;
-          shard.intended[seq] = intended;
+          shard.setIntended(seq, intended);
           shard.flags[seq] = LedgerFlag.measured;
           shard.status[seq] = EventStatus.acknowledged;
-          shard.ack[seq] = intended + 1;
+          shard.setAck(seq, intended + 1);
           if (seq % 50 === 7) {
             lost += 1;
             continue;

@@ -40,7 +40,7 @@ describe('poller against the reference target', () => {
       for (let seq = 0; seq < perWorker; seq += 1) {
         const intended = start + seq * 10 + worker * 3;
         const identified = seq % 4 === 0;
-        shard.intended[seq] = intended;
+        shard.setIntended(seq, intended);
         shard.flags[seq] = LedgerFlag.measured | (identified ? LedgerFlag.identified : 0);
         shard.status[seq] = EventStatus.sent;
         batch.push({
@@ -75,7 +75,7 @@ describe('poller against the reference target', () => {
     assert.equal(res.statusCode, 200, await res.body.text());
     const ackAt = Date.now();
     for (const shard of ledger.shards) {
-      shard.ack.fill(ackAt);
+      for (let seq = 0; seq < shard.capacity; seq++) shard.setAck(seq, ackAt);
       shard.status.fill(EventStatus.acknowledged);
     }
     // Some events are dropped, so the drain runs to its deadline; it leaves the count query a third.
@@ -96,8 +96,8 @@ describe('poller against the reference target', () => {
     let visible = 0;
     ledger.shards.forEach((shard, worker) => {
       for (let seq = 0; seq < perWorker; seq += 1) {
-        const uuid = encodeEventUuid(tag, worker, seq, shard.intended[seq]!);
-        const seen = !Number.isNaN(shard.visible[seq]!);
+        const uuid = encodeEventUuid(tag, worker, seq, shard.intendedAt(seq));
+        const seen = shard.isVisible(seq);
         assert.equal(
           seen,
           distinct.has(uuid),
@@ -106,7 +106,7 @@ describe('poller against the reference target', () => {
         if (seen) {
           visible += 1;
           assert.equal(shard.seen[seq], stored.filter((u) => u === uuid).length, `rows of ${worker}/${seq}`);
-          assert.ok(shard.visible[seq]! >= ackAt - 1000);
+          assert.ok(shard.visibleAt(seq) >= ackAt - 1000);
         }
       }
     });

@@ -33,8 +33,8 @@ function plan(
     for (let seq = 0; seq < perWorker; seq += 1) {
       const intended = intendedOf(worker, seq);
       const identified = seq % 3 === 0;
-      shard.intended[seq] = intended;
-      shard.ack[seq] = intended + 5;
+      shard.setIntended(seq, intended);
+      shard.setAck(seq, intended + 5);
       shard.status[seq] = EventStatus.acknowledged;
       shard.flags[seq] = LedgerFlag.measured | (identified ? LedgerFlag.identified : 0);
       events.push({
@@ -102,7 +102,7 @@ describe('poller against a fake query API', () => {
 
     assert.equal(result.resolutionMs, 500);
     for (const e of events) {
-      const visible = ledger.shard(e.worker).visible[e.seq]!;
+      const visible = ledger.shard(e.worker).visibleAt(e.seq);
       if (lost.has(e.uuid)) {
         assert.ok(Number.isNaN(visible), `lost event ${e.worker}/${e.seq} must stay unseen`);
         continue;
@@ -281,7 +281,7 @@ describe('poller against a fake query API', () => {
     }
     assert.ok(result.resolutionMs >= 12_000, `resolution ${result.resolutionMs} reflects 5 queries/min`);
     for (const e of events) {
-      const delay = ledger.shard(e.worker).visible[e.seq]! - (e.intended + 1000);
+      const delay = ledger.shard(e.worker).visibleAt(e.seq) - (e.intended + 1000);
       assert.ok(delay >= 0 && delay <= result.resolutionMs, `delay ${delay}`);
     }
   });

@@ -13,7 +13,7 @@ function ledgerOf(n: number, status: (seq: number) => number = () => EventStatus
   const ledger = Ledger.allocate([n]);
   const s = ledger.shard(0);
   for (let seq = 0; seq < n; seq += 1) {
-    s.intended[seq] = T0 + seq * 100;
+    s.setIntended(seq, T0 + seq * 100);
     s.status[seq] = status(seq);
     s.flags[seq] = LedgerFlag.measured | (seq % 2 ? LedgerFlag.identified : 0);
   }
@@ -50,14 +50,14 @@ describe('VisibilityTracker', () => {
     assert.equal(seeAt(tracker, [0, 1, 2], T0 + 5000, 2), 3);
     assert.equal(seeAt(tracker, [1], T0 + 6000), 0); // already visible: time kept
     const s = ledger.shard(0);
-    assert.equal(s.visible[1], T0 + 5000);
+    assert.equal(s.visibleAt(1), T0 + 5000);
     assert.equal(s.seen[1], 2);
     assert.deepEqual(tracker.visibleByClass, { anonymous: 2, identified: 1 });
     assert.deepEqual(tracker.scan(T0 + 10_000).window, [T0 + 300 - 1, T0 + 900 + 2]);
     // A uuid of another run is counted as foreign, not written anywhere.
     tracker.record(new Map([[encodeEventUuid(1, 0, 4, T0), { rows: 1, at: T0, createdAt: null }]]), false);
     assert.equal(tracker.foreign.size, 1);
-    assert.ok(Number.isNaN(s.visible[4]!));
+    assert.ok(!s.isVisible(4));
     // created_at − intended was 250 ms for each of the three (measured) events seen.
     const created = tracker.createdLatency();
     assert.ok(created);
@@ -139,7 +139,7 @@ describe('VisibilityTracker of a shard', () => {
     const ledger = Ledger.allocate([5, 5]);
     for (const s of ledger.shards) {
       for (let seq = 0; seq < 5; seq += 1) {
-        s.intended[seq] = T0 + seq * 100;
+        s.setIntended(seq, T0 + seq * 100);
         s.status[seq] = EventStatus.acknowledged;
         s.flags[seq] = LedgerFlag.measured;
       }
@@ -161,8 +161,8 @@ describe('VisibilityTracker of a shard', () => {
       false,
     );
     assert.equal(fresh, 2);
-    assert.equal(ledger.shard(0).visible[3], T0 + 2000);
-    assert.equal(ledger.shard(1).visible[2], T0 + 2000);
+    assert.equal(ledger.shard(0).visibleAt(3), T0 + 2000);
+    assert.equal(ledger.shard(1).visibleAt(2), T0 + 2000);
     assert.equal(tracker.foreign.size, 2);
   });
 });

@@ -33,17 +33,17 @@ export function lagInputs(): ReportInputs {
     const intended = T0 + (seq * 1000) / RATE;
     const second = Math.floor((intended - T0) / 1000);
     const identified = seq % 4 === 0;
-    shard.intended[seq] = intended;
+    shard.setIntended(seq, intended);
     shard.flags[seq] = (identified ? LedgerFlag.identified : 0) | (second >= 10 ? LedgerFlag.measured : 0);
     shard.status[seq] = EventStatus.acknowledged;
-    shard.ack[seq] = intended + 15 + (seq % 7);
+    shard.setAck(seq, intended + 15 + (seq % 7));
     sent[second]! += 1;
-    acked[Math.floor((shard.ack[seq]! - T0) / 1000)]! += 1;
+    acked[Math.floor((shard.ackAt(seq) - T0) / 1000)]! += 1;
     // A deterministic wobble so percentiles differ from medians.
     const wobble = ((seq * 7919) % 400) - 200;
     const lag = identified ? 1200 + 20 * second + wobble : 800 + wobble / 2;
     // First seen by the first poll after the row landed: polls run on whole seconds.
-    shard.visible[seq] = Math.ceil((intended + lag - T0) / POLL_MS) * POLL_MS + T0 + 40;
+    shard.setVisible(seq, Math.ceil((intended + lag - T0) / POLL_MS) * POLL_MS + T0 + 40);
     shard.seen[seq] = 1;
   }
   const timeline: TimelinePoint[] = sent.map((n, second) => ({

@@ -63,13 +63,13 @@ export function fixtureInputs(): ReportInputs & {
   const ledger = Ledger.allocate([120]);
   const shard = ledger.shard(0);
   for (let seq = 0; seq < 120; seq += 1) {
-    shard.intended[seq] = T0 + seq * 100;
+    shard.setIntended(seq, T0 + seq * 100);
     shard.flags[seq] = (seq % 10 === 0 ? LedgerFlag.identified : 0) | (seq >= 20 ? LedgerFlag.measured : 0);
     shard.status[seq] =
       seq === 62 ? EventStatus.rejected : seq === 61 ? EventStatus.dropped : EventStatus.acknowledged;
-    if (shard.status[seq] === EventStatus.acknowledged) shard.ack[seq] = shard.intended[seq]! + 20;
+    if (shard.status[seq] === EventStatus.acknowledged) shard.setAck(seq, shard.intendedAt(seq) + 20);
     if (shard.status[seq] === EventStatus.acknowledged && seq !== 51 && seq !== 53) {
-      shard.visible[seq] = shard.intended[seq]! + 1000 + seq;
+      shard.setVisible(seq, shard.intendedAt(seq) + 1000 + seq);
       shard.seen[seq] = 1;
     }
   }
