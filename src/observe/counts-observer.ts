@@ -19,6 +19,7 @@ import type { HistogramKey } from '../measure/latency-histogram.js';
 import type { CountsTimelineInput } from '../measure/counts-timeline.js';
 import type { LoadPlan } from '../load/plan-load.js';
 import { Schedule } from '../load/schedule.js';
+import { laneCount, laneOf } from '../load/shard-spec.js';
 import { EVENT_CLASSES, type EventClass, type RatePhase } from '../scenario/scenario.js';
 import { systemClock, type Clock } from '../clock.js';
 import {
@@ -235,8 +236,10 @@ export function startCountsObserver(opts: CountsObserverOptions): CountsObserver
     let note: string | null = null;
     if (plan.fullSpeed) note = 'full-speed runs have no schedule to name events from';
     else if (counts.rangesOverflowed) note = 'more unacknowledged batches than the load side could list';
+    const lanes = laneCount(plan.shard, plan.workers.length);
     const workers: WorkerEvents[] = plan.workers.map((w) => ({
-      schedule: new Schedule(opts.phases, w.worker, plan.workers.length),
+      lane: laneOf(plan.shard, w.worker),
+      schedule: new Schedule(opts.phases, laneOf(plan.shard, w.worker), lanes),
       unacknowledged: counts.unacknowledged(w.worker),
     }));
     for (const index of note === null ? short : []) {

@@ -3,17 +3,21 @@
 // n, so a bucket's events are one sequence range per worker; taking away the ranges of batches
 // that were not acknowledged leaves the acknowledged ones, and the uuids the target returns for
 // the bucket (each encodes its worker and sequence) strike off the visible ones. What is left is
-// lost, by name. Pure: the drill-down queries live in counts-observer.ts.
+// lost, by name. In a shard, a worker sends as its lane (load/shard-spec.ts): the schedule, the
+// uuid's worker bits and ingestbench_seq are the lane's. Intended times are the send loop's, on
+// the ledger grid. Pure: the drill-down queries live in counts-observer.ts.
 
 import { decodeEventUuid, encodeEventUuid } from '../generate/event-uuid.js';
+import { onLedgerGrid } from '../load/ledger.js';
 import type { Schedule } from '../load/schedule.js';
 import type { TimeRange } from './poll-queries.js';
 
 export interface LostEvent {
+  /** The worker of this process (of this shard, in a sharded run). */
   readonly worker: number;
   /** The worker's sequence number. */
   readonly seq: number;
-  /** `ingestbench_seq` of the event: seq × workers + worker. */
+  /** `ingestbench_seq` of the event: seq × lanes + lane (lane = worker unsharded). */
   readonly globalSeq: number;
   readonly intendedMs: number;
   readonly uuid: string;
@@ -27,9 +31,17 @@ export interface NamedBucket {
 }
 
 export interface WorkerEvents {
+  /** The worker's lane (its uuids' worker bits); the worker itself when unsharded. */
+  readonly lane: number;
+  /** The lane's schedule: Schedule(phases, lane, lanes). */
   readonly schedule: Schedule;
   /** [first, end) worker seqs whose batches were not acknowledged. */
   readonly unacknowledged: readonly (readonly [number, number])[];
+}
+
+/** Event n's intended time as the send loop recorded it. */
+function intendedAt(schedule: Schedule, startAtMs: number, n: number): number {
+  return onLedgerGrid(startAtMs + schedule.offsetMs(n));
 }
 
 /** First event n of the schedule whose intended ms (floored, as the uuid and timestamp carry it) is ≥ `ms`. */
@@ -38,7 +50,7 @@ export function firstAtOrAfter(schedule: Schedule, startAtMs: number, ms: number
   let hi = schedule.count;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (Math.floor(startAtMs + schedule.offsetMs(mid)) < ms) lo = mid + 1;
+    if (Math.floor(intendedAt(schedule, startAtMs, mid)) < ms) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -54,13 +66,15 @@ export function nameLostEvents(opts: {
 }): NamedBucket {
   const { workers, startAtMs, runTag, range } = opts;
   const seen = workers.map(() => new Set<number>());
+  const workerOf = new Map(workers.map((w, worker) => [w.lane, worker]));
   for (const uuid of opts.returned) {
     const id = decodeEventUuid(uuid, runTag);
-    if (id) seen[id.worker]?.add(id.seq);
+    const worker = id ? workerOf.get(id.worker) : undefined;
+    if (worker !== undefined) seen[worker]!.add(id!.seq);
   }
   const lost: LostEvent[] = [];
   let visibleUnacknowledged = 0;
-  workers.forEach(({ schedule, unacknowledged }, worker) => {
+  workers.forEach(({ lane, schedule, unacknowledged }, worker) => {
     const first = firstAtOrAfter(schedule, startAtMs, range[0]);
     const end = firstAtOrAfter(schedule, startAtMs, range[1]);
     // Only the ranges that reach into this bucket (a long run may list thousands).
@@ -73,13 +87,13 @@ export function nameLostEvents(opts: {
         continue;
       }
       if (returned) continue;
-      const intendedMs = startAtMs + schedule.offsetMs(seq);
+      const intendedMs = intendedAt(schedule, startAtMs, seq);
       lost.push({
         worker,
         seq,
-        globalSeq: seq * schedule.workers + worker,
+        globalSeq: seq * schedule.workers + lane,
         intendedMs,
-        uuid: encodeEventUuid(runTag, worker, seq, intendedMs),
+        uuid: encodeEventUuid(runTag, lane, seq, intendedMs),
       });
     }
   });

@@ -28,8 +28,8 @@ export interface QueryBudgetUse {
 }
 
 export interface ObservationResult {
-  /** Every event tracked exactly (probe sampling is not implemented by this poller). */
-  readonly method: 'exact' | 'probe';
+  /** The exact poller's: a row per event (counts observation's result says 'counts'). */
+  readonly method: 'exact';
   /** The interval polled at (after any stretch), and the one asked for. */
   readonly pollIntervalMs: number;
   readonly requestedPollIntervalMs: number;

@@ -13,7 +13,8 @@
 //   overlapping window, so summing the shards' figures would count the same work several times.
 // - Timeline and lag trend: see merge-timeline.ts (per-second percentiles are exact or null).
 // - Clock skew: counts summed, the worst value kept. Observation: counts summed, intervals and
-//   resolution the coarsest, complete only if every shard's was, an early end named per shard.
+//   resolution the coarsest, complete only if every shard's was, an early end named per shard;
+//   the method is the shards' (each shard's named when they differ), counts figures summed.
 // - run.stop: any stopped shard is named (reason of the first); preflight: the slowest probe and
 //   the probes summed; notes: every shard's, prefixed with its shard, then the merge's own.
 
@@ -21,6 +22,7 @@ import { encodeIntoCompressedBase64 } from 'hdr-histogram-js';
 import { IngestbenchError } from '../errors.js';
 import { latencyHistogram } from '../measure/latency-histogram.js';
 import { decodeHistogram, latencySummary } from '../measure/latency-summary.js';
+import { MAX_NAMED_LOST } from '../observe/counts-observer.js';
 import { EVENT_CLASSES } from '../scenario/scenario.js';
 import { mergeSkew } from '../measure/skew-tally.js';
 import type { SlaCheck } from '../scenario/scenario.js';
@@ -33,6 +35,7 @@ import {
   type ClassTotals,
   type LatencyFigures,
   type LatencyScope,
+  type CountsObservationSummary,
   type MergedFrom,
   type ObservationSummary,
   type PreflightSummary,
@@ -300,6 +303,48 @@ function sumTotals(parts: readonly ClassTotals[]): ClassTotals {
   };
 }
 
+/**
+ * The method that ran: the shards' own when they agree. Shards that differ (auto weighs each
+ * shard's own rate) are labelled counts, the coarser, and the reason names each shard's method.
+ * Counts figures sum; the named lost events are listed up to the same cap as one run's.
+ */
+function mergeMethod(
+  parts: readonly { shard: string; observation: ObservationSummary }[],
+): Pick<ObservationSummary, 'method' | 'methodReason' | 'counts'> {
+  const obs = parts.map((p) => p.observation);
+  const methods = new Set(obs.map((o) => o.method));
+  const reasons = new Set(obs.map((o) => o.methodReason ?? ''));
+  const method = methods.size === 1 ? obs[0]!.method : 'counts';
+  const methodReason =
+    methods.size === 1 && reasons.size === 1
+      ? obs[0]!.methodReason
+      : parts
+          .map((p) => `${p.shard}: ${p.observation.method} (${p.observation.methodReason ?? ''})`)
+          .join('; ');
+  const counted = parts.filter((p) => p.observation.counts !== undefined);
+  if (counted.length === 0) return { method, ...(methodReason !== undefined ? { methodReason } : {}) };
+  const drills = counted.map((p) => p.observation.counts!.drillDown);
+  const add = (field: 'shortBuckets' | 'bucketsRead' | 'queries' | 'named' | 'unnamed'): number =>
+    sum(drills.map((d) => d[field]));
+  const notes = counted
+    .filter((p) => p.observation.counts!.drillDown.note !== null)
+    .map((p) => `${p.shard}: ${p.observation.counts!.drillDown.note}`);
+  const counts: CountsObservationSummary = {
+    bucketMs: Math.max(...counted.map((p) => p.observation.counts!.bucketMs)),
+    rowsFetched: sum(counted.map((p) => p.observation.counts!.rowsFetched)),
+    drillDown: {
+      shortBuckets: add('shortBuckets'),
+      bucketsRead: add('bucketsRead'),
+      queries: add('queries'),
+      named: add('named'),
+      unnamed: add('unnamed'),
+      lost: drills.flatMap((d) => d.lost).slice(0, MAX_NAMED_LOST),
+      note: notes.length > 0 ? notes.join('; ') : null,
+    },
+  };
+  return { method, ...(methodReason !== undefined ? { methodReason } : {}), counts };
+}
+
 function mergeObservation(
   parts: readonly { shard: string; observation: ObservationSummary }[],
 ): ObservationSummary {
@@ -328,7 +373,7 @@ function mergeObservation(
   const stretched = parts.filter((p) => p.observation.pollStretch !== null);
   const perHour = obs.map((p) => p.budget.perHour);
   return {
-    method: obs.every((p) => p.method === 'exact') ? 'exact' : 'probe',
+    ...mergeMethod(parts),
     pollIntervalMs: highest('pollIntervalMs'),
     requestedPollIntervalMs: highest('requestedPollIntervalMs'),
     pollStretch:

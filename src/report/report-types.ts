@@ -64,7 +64,7 @@ export type { LagTrend, LagTrends } from '../measure/lag-trend.js';
 export type { SkewFigures } from '../measure/skew-tally.js';
 
 export interface ObservationSummary {
-  readonly method: 'exact' | 'probe' | 'counts';
+  readonly method: 'exact' | 'counts';
   /** Why this method ran (observation.method, or what `auto` weighed). */
   readonly methodReason?: string;
   /** Counts observation only: its bucket width, rows fetched, and the drill-down into lost events. */

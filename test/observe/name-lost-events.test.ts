@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encodeEventUuid, runTag } from '../../src/generate/event-uuid.js';
+import { onLedgerGrid } from '../../src/load/ledger.js';
 import { Schedule } from '../../src/load/schedule.js';
+import { laneCount, laneOf } from '../../src/load/shard-spec.js';
 import { firstAtOrAfter, nameLostEvents } from '../../src/observe/name-lost-events.js';
 import type { RatePhase } from '../../src/scenario/scenario.js';
 
@@ -31,9 +33,9 @@ describe('nameLostEvents', () => {
     returned.push('01900000-0000-7000-8000-000000000001'); // not this run's
     const named = nameLostEvents({
       workers: [
-        { schedule: schedules[0]!, unacknowledged: [] },
+        { lane: 0, schedule: schedules[0]!, unacknowledged: [] },
         // Worker 1's batch of seqs 95..99 failed: 99 missing is no loss; 95..98 landed anyway.
-        { schedule: schedules[1]!, unacknowledged: [[95, 100]] },
+        { lane: 1, schedule: schedules[1]!, unacknowledged: [[95, 100]] },
       ],
       startAtMs: T0,
       runTag: TAG,
@@ -46,5 +48,52 @@ describe('nameLostEvents', () => {
     );
     assert.equal(named.lost[0]!.uuid, encodeEventUuid(TAG, 0, 60, T0 + 1200));
     assert.equal(named.visibleUnacknowledged, 4); // 95..98 of worker 1 were returned
+  });
+
+  it('in a shard, reads and names events by lane: the lane’s schedule, uuid bits and ingestbench_seq', () => {
+    // Shard 2 of 2 with one worker: its worker 0 is lane 1 of 2, so it holds global events g = 2n + 1.
+    const lane1 = new Schedule(
+      phases,
+      laneOf({ index: 2, count: 2 }, 0),
+      laneCount({ index: 2, count: 2 }, 1),
+    );
+    assert.equal(laneOf({ index: 2, count: 2 }, 0), 1);
+    const returned: string[] = [];
+    for (let seq = 50; seq < 100; seq++)
+      if (seq !== 70) returned.push(encodeEventUuid(TAG, 1, seq, T0 + 10 * (seq * 2 + 1)));
+    // Shard 1's lane 0 uuids are not this shard's events: they strike off nothing.
+    returned.push(encodeEventUuid(TAG, 0, 70, T0 + 10 * 140));
+    const named = nameLostEvents({
+      workers: [{ lane: 1, schedule: lane1, unacknowledged: [] }],
+      startAtMs: T0,
+      runTag: TAG,
+      range: [T0 + 1000, T0 + 2000],
+      returned,
+    });
+    assert.deepEqual(
+      named.lost.map((e) => [e.worker, e.seq, e.globalSeq, e.intendedMs]),
+      [[0, 70, 141, T0 + 1410]],
+    );
+    assert.equal(named.lost[0]!.uuid, encodeEventUuid(TAG, 1, 70, T0 + 1410));
+  });
+
+  it('takes intended times on the ledger grid, as the send loop recorded them', () => {
+    // 3 events/s: event 1 at T0 + 333.33… ms, sent as T0 + 333.34375 (the 1/32 ms grid); event 2
+    // at 666.66… → 666.65625. Its uuid carries the grid time (floored to the ms).
+    const thirds: RatePhase[] = [
+      { name: 'steady', kind: 'steady', fromRate: 3, toRate: 3, durationMs: 3000, measured: true },
+    ];
+    const named = nameLostEvents({
+      workers: [{ lane: 0, schedule: new Schedule(thirds, 0, 1), unacknowledged: [] }],
+      startAtMs: T0,
+      runTag: TAG,
+      range: [T0, T0 + 1000],
+      returned: [],
+    });
+    assert.deepEqual(
+      named.lost.map((e) => e.intendedMs),
+      [T0, onLedgerGrid(T0 + 1000 / 3), onLedgerGrid(T0 + 2000 / 3)],
+    );
+    assert.equal(named.lost[1]!.intendedMs, T0 + 333.34375);
   });
 });

@@ -320,4 +320,63 @@ describe('mergeReports: the fields of report schema 2', () => {
     assert.deepEqual(m.run.merged?.partial, [1]);
     assert.equal(m.verdict, 'fail');
   });
+
+  it('keeps the shards’ method; shards that differ are named, and counts figures are summed', () => {
+    const counted = (r: Report, named: number, note: string | null): Report => ({
+      ...r,
+      observation: {
+        ...r.observation,
+        method: 'counts',
+        methodReason: 'auto: exact polls would fetch too many rows',
+        counts: {
+          bucketMs: 1000,
+          rowsFetched: 100 * named,
+          drillDown: {
+            shortBuckets: named,
+            bucketsRead: named,
+            queries: named + 1,
+            named,
+            unnamed: 0,
+            lost: Array.from({ length: named }, (_, seq) => ({
+              uuid: `uuid-${r.run.shard?.index}-${seq}`,
+              worker: 0,
+              seq,
+              globalSeq: seq * 2 + (r.run.shard!.index - 1),
+              intendedAt: '2026-11-30T10:00:00.000Z',
+            })),
+            note,
+          },
+        },
+      },
+    });
+    const [a, b] = [shardReport(1, 2), shardReport(2, 2)];
+    const both = mergeReports([counted(a, 2, null), counted(b, 3, 'the drill-down budget ran out')]);
+    assert.equal(both.observation.method, 'counts');
+    assert.equal(both.observation.methodReason, 'auto: exact polls would fetch too many rows');
+    assert.deepEqual(
+      { ...both.observation.counts!.drillDown, lost: both.observation.counts!.drillDown.lost.length },
+      {
+        shortBuckets: 5,
+        bucketsRead: 5,
+        queries: 7,
+        named: 5,
+        unnamed: 0,
+        lost: 5,
+        note: 'shard 2/2: the drill-down budget ran out',
+      },
+    );
+    assert.equal(both.observation.counts!.rowsFetched, 500);
+
+    const exact = mergeReports([a, b]);
+    assert.equal(exact.observation.method, 'exact');
+    assert.equal(exact.observation.counts, undefined);
+
+    const mixed = mergeReports([a, counted(b, 1, null)]);
+    assert.equal(mixed.observation.method, 'counts');
+    assert.match(
+      mixed.observation.methodReason!,
+      /^shard 1\/2: exact \(.*\); shard 2\/2: counts \(auto: exact polls/,
+    );
+    assert.equal(mixed.observation.counts!.drillDown.named, 1);
+  });
 });
