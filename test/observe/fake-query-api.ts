@@ -127,8 +127,8 @@ export async function startFakeQueryApi(
         status: 400,
         body: {
           type: 'validation_error',
-          code: 'offset_not_allowed',
-          detail: 'OFFSET is not allowed with a personal API key: use keyset pagination',
+          code: 'hogql_query_error',
+          detail: 'OFFSET is not supported on queries made with a personal API key.',
           attr: null,
         },
       };

@@ -47,10 +47,12 @@ export function queryError(message: string, position: number | null = null): Hog
  * offsets cost a scan each, and rows arriving between pages shift them. Keyset paging does not.
  */
 export function offsetRefused(position: number | null): HogQLError {
-  return queryError(
-    'OFFSET is not allowed in queries made with a personal API key; use keyset pagination instead: ' +
-      "ORDER BY timestamp, uuid and continue after the last row seen (WHERE timestamp > '…' OR " +
-      "(timestamp = '…' AND uuid > '…'))",
+  // PostHog's own detail (user_query_validator.py), without a position suffix.
+  return new HogQLError(
+    'hogql_query_error',
+    'OFFSET is not supported on queries made with a personal API key. For pagination, use keyset ' +
+      'pagination on the `timestamp` column, e.g. `WHERE timestamp > :last_seen_timestamp ORDER BY ' +
+      'timestamp LIMIT N`. For bulk data extraction, use batch exports: https://posthog.com/docs/cdp/batch-exports',
     position,
   );
 }

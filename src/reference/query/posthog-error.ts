@@ -94,21 +94,33 @@ export const throttledFor = (seconds: number): HttpResponse =>
     { 'retry-after': String(seconds) },
   );
 
-/** The project's concurrent-query slots stayed full for the whole queue wait: no Retry-After. */
-export const tooManyConcurrentQueries = (concurrent: number): HttpResponse =>
+/**
+ * The project's concurrent-query slots stayed full for the whole queue wait: DRF's Throttled with
+ * no wait, so no Retry-After (posthog/api/query.py turns ConcurrencyLimitExceeded into it, with
+ * this detail).
+ */
+export const tooManyConcurrentQueries = (): HttpResponse =>
   errorResponse(429, {
     type: 'throttled_error',
     code: 'throttled',
-    detail: `Too many concurrent queries for this project (at most ${concurrent} run at once); retry later.`,
+    detail: 'Too many queries are running right now — please try again in a moment.',
     attr: null,
   });
 
-/** The query ran past the maximum execution time and was cancelled. */
+/**
+ * The query ran past the API's execution time limit and was cancelled: ClickHouseQueryTimeOut
+ * (posthog/exceptions.py, status 504, DRF's default code "error"), with the detail PostHog gives a
+ * query sent with a personal API key.
+ */
 export const queryTimedOut = (maxExecutionMs: number): HttpResponse =>
   errorResponse(504, {
     type: 'server_error',
-    code: 'query_execution_timeout',
-    detail: `Query has hit the max execution time (${maxExecutionMs / 1000} s) before completing. Narrow its time range or aggregate less.`,
+    code: 'error',
+    detail:
+      `This query hit the ${Math.round(maxExecutionMs / 1000)}-second time limit for queries run through the API. ` +
+      'Submit it as an async query to give it more time: https://posthog.com/docs/api/queries#asynchronous-queries. ' +
+      'You can also narrow the date range or the filters so it scans less data: ' +
+      'https://posthog.com/docs/api/queries#writing-performant-queries',
     attr: null,
   });
 

@@ -133,7 +133,7 @@ export function createQueryHandler(deps: QueryDeps): (req: HttpRequest) => Promi
 
     const release = await gate.acquire(projectId);
     if (release === null)
-      return outcome('throttled_concurrency', tooManyConcurrentQueries(limits.concurrent));
+      return outcome('throttled_concurrency', tooManyConcurrentQueries());
     try {
       return await run(request.hogql, projectId);
     } finally {

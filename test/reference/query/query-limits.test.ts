@@ -144,7 +144,12 @@ describe('query limits in the handler', () => {
     const refused = await fourth;
     assert.equal(refused?.status, 429);
     assert.equal(refused?.headers['retry-after'], undefined);
-    assert.match(String(bodyOf(refused)['detail']), /Too many concurrent queries/);
+    assert.deepEqual(bodyOf(refused), {
+      type: 'throttled_error',
+      code: 'throttled',
+      detail: 'Too many queries are running right now — please try again in a moment.',
+      attr: null,
+    });
     // A fifth gets the slot the first three free.
     const fifth = handle(queryRequest(COUNT));
     await settle();

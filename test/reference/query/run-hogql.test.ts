@@ -322,7 +322,9 @@ describe('runHogQL', () => {
       (error: unknown) =>
         error instanceof HogQLError &&
         error.hogqlCode === 'hogql_query_error' &&
-        /OFFSET is not allowed.*personal API key.*keyset pagination/.test(error.message),
+        /^OFFSET is not supported on queries made with a personal API key\. For pagination, use keyset pagination/.test(
+          error.message,
+        ),
     );
     assert.throws(() => run('SELECT uuid FROM events LIMIT 6, 6'), /keyset pagination/);
   });
