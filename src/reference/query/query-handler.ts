@@ -132,8 +132,7 @@ export function createQueryHandler(deps: QueryDeps): (req: HttpRequest) => Promi
     if (!request.ok) return outcome('refused', errorResponse(400, request.error));
 
     const release = await gate.acquire(projectId);
-    if (release === null)
-      return outcome('throttled_concurrency', tooManyConcurrentQueries());
+    if (release === null) return outcome('throttled_concurrency', tooManyConcurrentQueries());
     try {
       return await run(request.hogql, projectId);
     } finally {
