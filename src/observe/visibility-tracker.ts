@@ -150,7 +150,8 @@ export class VisibilityTracker {
       const id = decodeEventUuid(uuid, runTag);
       const worker = id ? workerOfLane(this.opts.shard, id.worker) : null;
       const shard = worker === null ? undefined : ledger.shards[worker];
-      if (!id || !shard || id.seq >= shard.capacity) {
+      // A slot never planned cannot be this run's event (visible times are kept after the intended one).
+      if (!id || !shard || id.seq >= shard.capacity || Number.isNaN(shard.intendedAt(id.seq))) {
         if (this.foreign.size < 10_000) this.foreign.add(uuid);
         continue;
       }

@@ -58,6 +58,14 @@ describe('VisibilityTracker', () => {
     tracker.record(new Map([[encodeEventUuid(1, 0, 4, T0), { rows: 1, at: T0, createdAt: null }]]), false);
     assert.equal(tracker.foreign.size, 1);
     assert.ok(!s.isVisible(4));
+    // So is this run's uuid for a slot the load side never planned (no intended time to keep it after).
+    const unplanned = ledgerOf(2);
+    const onUnplanned = new VisibilityTracker({ ledger: unplanned, runTag: TAG, stragglerLagMs: 10_000 });
+    const none = Ledger.allocate([2]);
+    const onNone = new VisibilityTracker({ ledger: none, runTag: TAG, stragglerLagMs: 10_000 });
+    assert.equal(seeAt(onNone, [1], T0 + 1000), 0);
+    assert.equal(onNone.foreign.size, 1);
+    assert.equal(seeAt(onUnplanned, [1], T0 + 1000), 1);
     // created_at − intended was 250 ms for each of the three (measured) events seen.
     const created = tracker.createdLatency();
     assert.ok(created);
