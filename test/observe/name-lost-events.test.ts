@@ -4,7 +4,7 @@ import { encodeEventUuid, runTag } from '../../src/generate/event-uuid.js';
 import { onLedgerGrid } from '../../src/load/ledger.js';
 import { Schedule } from '../../src/load/schedule.js';
 import { laneCount, laneOf } from '../../src/load/shard-spec.js';
-import { firstAtOrAfter, nameLostEvents } from '../../src/observe/name-lost-events.js';
+import { firstAtOrAfter, nameLostEvents, type WorkerEvents } from '../../src/observe/name-lost-events.js';
 import type { RatePhase } from '../../src/scenario/scenario.js';
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -14,6 +14,18 @@ const phases: RatePhase[] = [
   { name: 'steady', kind: 'steady', fromRate: 100, toRate: 100, durationMs: 10_000, measured: true },
 ];
 const schedules = [new Schedule(phases, 0, 2), new Schedule(phases, 1, 2)];
+
+/** Names the lost events of bucket [T0 + 1 s, T0 + 2 s); each as [worker, seq, globalSeq, intendedMs]. */
+function nameSecondBucket(workers: readonly WorkerEvents[], returned: readonly string[]) {
+  const named = nameLostEvents({
+    workers,
+    startAtMs: T0,
+    runTag: TAG,
+    range: [T0 + 1000, T0 + 2000],
+    returned,
+  });
+  return { named, lost: named.lost.map((e) => [e.worker, e.seq, e.globalSeq, e.intendedMs]) };
+}
 
 describe('nameLostEvents', () => {
   it('finds a bucket’s sequence range per worker from the schedule', () => {
@@ -31,21 +43,15 @@ describe('nameLostEvents', () => {
         if (!missing) returned.push(encodeEventUuid(TAG, worker, seq, T0 + 10 * (seq * 2 + worker)));
       }
     returned.push('01900000-0000-7000-8000-000000000001'); // not this run's
-    const named = nameLostEvents({
-      workers: [
+    const { named, lost } = nameSecondBucket(
+      [
         { lane: 0, schedule: schedules[0]!, unacknowledged: [] },
         // Worker 1's batch of seqs 95..99 failed: 99 missing is no loss; 95..98 landed anyway.
         { lane: 1, schedule: schedules[1]!, unacknowledged: [[95, 100]] },
       ],
-      startAtMs: T0,
-      runTag: TAG,
-      range: [T0 + 1000, T0 + 2000],
       returned,
-    });
-    assert.deepEqual(
-      named.lost.map((e) => [e.worker, e.seq, e.globalSeq, e.intendedMs]),
-      [[0, 60, 120, T0 + 1200]],
     );
+    assert.deepEqual(lost, [[0, 60, 120, T0 + 1200]]);
     assert.equal(named.lost[0]!.uuid, encodeEventUuid(TAG, 0, 60, T0 + 1200));
     assert.equal(named.visibleUnacknowledged, 4); // 95..98 of worker 1 were returned
   });
@@ -63,17 +69,8 @@ describe('nameLostEvents', () => {
       if (seq !== 70) returned.push(encodeEventUuid(TAG, 1, seq, T0 + 10 * (seq * 2 + 1)));
     // Shard 1's lane 0 uuids are not this shard's events: they strike off nothing.
     returned.push(encodeEventUuid(TAG, 0, 70, T0 + 10 * 140));
-    const named = nameLostEvents({
-      workers: [{ lane: 1, schedule: lane1, unacknowledged: [] }],
-      startAtMs: T0,
-      runTag: TAG,
-      range: [T0 + 1000, T0 + 2000],
-      returned,
-    });
-    assert.deepEqual(
-      named.lost.map((e) => [e.worker, e.seq, e.globalSeq, e.intendedMs]),
-      [[0, 70, 141, T0 + 1410]],
-    );
+    const { named, lost } = nameSecondBucket([{ lane: 1, schedule: lane1, unacknowledged: [] }], returned);
+    assert.deepEqual(lost, [[0, 70, 141, T0 + 1410]]);
     assert.equal(named.lost[0]!.uuid, encodeEventUuid(TAG, 1, 70, T0 + 1410));
   });
 
