@@ -142,6 +142,11 @@ export class LedgerShard {
     return this.intendedAt(seq) + this.visibleAfter[seq]!;
   }
 
+  /** Visible time − intended time (ms) as stored, NaN until seen: no decoding on the way. */
+  visibleLatencyMs(seq: number): number {
+    return this.visibleAfter[seq]!;
+  }
+
   isVisible(seq: number): boolean {
     return !Number.isNaN(this.visibleAfter[seq]!);
   }

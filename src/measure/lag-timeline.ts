@@ -160,15 +160,15 @@ export function ledgerTimeline(
         for (; seq < shard.capacity; seq++) {
           const intended = shard.intendedAt(seq);
           if (!Number.isNaN(intended) && secondOf(intended) > second) break;
-          const visible = shard.visibleAt(seq);
+          const visibleLatency = shard.visibleLatencyMs(seq);
           if (
             Number.isNaN(intended) ||
-            Number.isNaN(visible) ||
+            Number.isNaN(visibleLatency) ||
             shard.status[seq] !== EventStatus.acknowledged ||
             !shard.isMeasured(seq)
           )
             continue;
-          recordLatency(latency[CLASS_CODE[shard.classOf(seq)]]!, skew, visible - intended);
+          recordLatency(latency[CLASS_CODE[shard.classOf(seq)]]!, skew, visibleLatency);
         }
         cursors[index] = seq;
       });

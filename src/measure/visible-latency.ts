@@ -19,10 +19,9 @@ export function visibleLatency(ledger: Ledger): VisibleLatency {
   const skew = new SkewTally();
   for (const shard of ledger.shards) {
     for (let seq = 0; seq < shard.capacity; seq += 1) {
-      const visible = shard.visibleAt(seq);
-      if (Number.isNaN(visible) || shard.status[seq] !== EventStatus.acknowledged) continue;
-      if (shard.isMeasured(seq))
-        recordLatency(byClass[CLASS_CODE[shard.classOf(seq)]]!, skew, visible - shard.intendedAt(seq));
+      const latency = shard.visibleLatencyMs(seq);
+      if (Number.isNaN(latency) || shard.status[seq] !== EventStatus.acknowledged) continue;
+      if (shard.isMeasured(seq)) recordLatency(byClass[CLASS_CODE[shard.classOf(seq)]]!, skew, latency);
     }
   }
   const all = latencyHistogram();

@@ -28,6 +28,7 @@ describe('Ledger', () => {
       assert.ok(Number.isNaN(shard.intendedAt(seq)));
       assert.ok(Number.isNaN(shard.ackAt(seq)));
       assert.ok(Number.isNaN(shard.visibleAt(seq)));
+      assert.ok(Number.isNaN(shard.visibleLatencyMs(seq)));
       assert.equal(shard.isVisible(seq), false);
     }
   });
@@ -67,6 +68,9 @@ describe('Ledger', () => {
       const ack = shard.ackAt(seq) - intended;
       assert.ok(Math.abs(visible - latency) <= bound, `visible ${visible} for ${latency}`);
       assert.ok(Math.abs(ack - latency / 2) <= bound, `ack ${ack} for ${latency / 2}`);
+      // As stored, without the round trip through unix ms: Float32's error alone.
+      const stored = shard.visibleLatencyMs(seq);
+      assert.ok(Math.abs(stored - latency) <= Math.abs(latency) * 2 ** -24 + 2 ** -11, `${stored}`);
       assert.equal(shard.isVisible(seq), true);
     });
   });
