@@ -15,6 +15,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { hogqlDateTime, hogqlLiteral } from '../observe/hogql-literal.js';
 import { QueryError, type QueryClient } from '../observe/query-client.js';
 import { postCaptureBatch } from './preflight.js';
+import { PROBE_EVENT } from './probe-event.js';
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 120_000;
 
@@ -78,7 +79,7 @@ export function probeBody(token: string, runId: string, uuid: string, timestampM
     api_key: token,
     batch: [
       {
-        event: 'ingestbench probe',
+        event: PROBE_EVENT,
         uuid,
         distinct_id: `ingestbench-probe-${runId}`,
         timestamp: new Date(timestampMs).toISOString(),

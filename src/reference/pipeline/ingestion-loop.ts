@@ -14,6 +14,7 @@ import type { BatchReport } from './ingestion-protocol.js';
 import { IngestbenchError } from '../../errors.js';
 import { EVENT_CLASSES, type EventClass } from '../../scenario/scenario.js';
 import { eventClassOf } from '../capture/parse-capture.js';
+import { PROBE_EVENT } from '../../targets/probe-event.js';
 
 export interface IngestionStepOptions {
   readonly reader: QueueReader;
@@ -75,7 +76,11 @@ export function createIngestionStep(options: IngestionStepOptions, initialFaults
         drop(e: CapturedEvent) {
           const eventClass = eventClassOf(e.data);
           tally.events[eventClass]++;
-          if (f.dropAfterAck > 0 && faultRoll(f.seed, 'drop-after-ack', e.uuid) < f.dropAfterAck) {
+          if (
+            f.dropAfterAck > 0 &&
+            !isProbe(e) &&
+            faultRoll(f.seed, 'drop-after-ack', e.uuid) < f.dropAfterAck
+          ) {
             tally.fault[eventClass]++;
             return true;
           }
@@ -91,7 +96,7 @@ export function createIngestionStep(options: IngestionStepOptions, initialFaults
         ...(f.duplicate > 0
           ? {
               duplicate(e: CapturedEvent) {
-                const hit = faultRoll(f.seed, 'duplicate', e.uuid) < f.duplicate;
+                const hit = !isProbe(e) && faultRoll(f.seed, 'duplicate', e.uuid) < f.duplicate;
                 if (hit) duplicated++;
                 return hit;
               },
@@ -183,4 +188,9 @@ export function droppedByClass(outcome: BatchOutcome, tally: Tally): BatchReport
     count: outcome.dropped.personlessPersonEvent,
   });
   return entries.filter((e) => e.count > 0);
+}
+
+/** The harness's preflight probe: faults spare it (see targets/probe-event.ts); a quota still applies. */
+function isProbe(e: CapturedEvent): boolean {
+  return e.data['event'] === PROBE_EVENT;
 }

@@ -13,6 +13,7 @@ import { consumerOffset } from '../../../src/reference/queue/consumer-offset.js'
 import { openDurableQueue } from '../../../src/reference/queue/durable-queue.js';
 import { openQueueReader } from '../../../src/reference/queue/queue-reader.js';
 import { openStore } from '../../../src/reference/store/open-store.js';
+import { PROBE_EVENT } from '../../../src/targets/probe-event.js';
 
 const root = mkdtempSync(join(tmpdir(), 'ingestbench-loop-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -163,6 +164,28 @@ test('duplicate stores the picked events twice and counts them', async () => {
   assert.equal(step.step()?.report.faults.duplicate, picked);
   assert.equal(count('SELECT count(*) FROM events'), 200 + picked);
   assert.equal(count('SELECT count(DISTINCT uuid) FROM events'), 200);
+});
+
+test('drop-after-ack and duplicate spare the harness’s preflight probe; a quota does not', async () => {
+  const probe = (): CapturedEvent => {
+    const e = captured(true);
+    return { ...e, data: { ...e.data, event: PROBE_EVENT } };
+  };
+  const events = [probe(), ...Array.from({ length: 20 }, () => captured(true)), probe()];
+  const every = { ...NO_FAULTS, dropAfterAck: 1, duplicate: 1 };
+  const faulty = await setup([events], { faults: every });
+  const report = faulty.step.step()?.report;
+  assert.equal(report?.faults.dropAfterAck, 20, 'every load event dropped, neither probe');
+  assert.equal(report?.faults.duplicate, 0, 'a dropped event is not duplicated, nor is a probe');
+  assert.equal(faulty.count('SELECT count(*) FROM events'), 2, 'only the two probes, once each');
+  assert.equal(faulty.count(`SELECT count(*) FROM events WHERE event = '${PROBE_EVENT}'`), 2);
+  const limited = await setup([[probe()]], { faults: { ...NO_FAULTS, quota: [1] } });
+  limited.step.step();
+  assert.equal(
+    limited.count('SELECT count(*) FROM events'),
+    0,
+    'a quota-limited project loses its probe too',
+  );
 });
 
 test('delay holds rows until enqueue time + delay', async () => {
