@@ -160,6 +160,9 @@ observation:
       `queries ${o.queries} over ${minutes.toFixed(1)} min: ${(o.queries / minutes).toFixed(1)}/min (PostHog: 240/min), ` +
         `${((o.queries / minutes) * 60).toFixed(0)}/h at this pace (PostHog: 2,400/h); polls ${o.polls}, throttled ${o.throttled}`,
     );
+    print(
+      `busiest sliding minute ${o.budget.peakPerMinute} queries (PostHog: 240), busiest hour ${o.budget.peakPerHour} (PostHog: 2,400)`,
+    );
     const v = report.latency.visible.all;
     print(
       `visible p50 ${Math.round(v.p50 ?? NaN)} ms, p99 ${Math.round(v.p99 ?? NaN)} ms, resolution ${Math.round(o.resolutionMs)} ms (poll 2 s + bucket 1 s); drained ${o.drained}`,
