@@ -6,7 +6,6 @@
 
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { request } from 'undici';
 import { decodeEventUuid } from '../src/generate/event-uuid.js';
 import { EventStatus, Ledger } from '../src/load/ledger.js';
 import { planLoad } from '../src/load/plan-load.js';
@@ -20,8 +19,8 @@ import { newRunId, runScenario } from '../src/run-scenario.js';
 import { parseScenario } from '../src/scenario/load-scenario.js';
 import { startEmbeddedTarget } from '../src/targets/embedded-target.js';
 import type { Target } from '../src/targets/target.js';
-import { sample } from './reference/server/prometheus-sample.js';
 import { shortScenarioText } from './short-scenario.js';
+import { faultsInjected } from './target-faults.js';
 import { targetHogql } from './target-hogql.js';
 
 /** What a poll may add on a loaded machine beyond the measured resolution: inserted_at is taken
@@ -50,13 +49,6 @@ async function embedded(fault?: string): Promise<Target> {
 
 /** HogQL through the target's query API, as any client would send it. */
 const hogql = (target: Target, query: string): Promise<unknown[][]> => targetHogql(target, query);
-
-async function faultsInjected(target: Target, kind: string): Promise<number> {
-  const response = await request(target.metricsUrl!);
-  const value = sample(await response.body.text(), 'ingestbench_faults_injected_total', { kind });
-  assert.ok(value !== undefined, `no ingestbench_faults_injected_total{kind="${kind}"} sample`);
-  return value;
-}
 
 describe('run accuracy against the reference target', () => {
   it('visible time of every event is at or after its commit and at most one resolution later', async () => {
@@ -147,19 +139,19 @@ describe('run accuracy against the reference target', () => {
       'faults.yaml',
     );
     const report = await runScenario({ scenario, target, workers: 2 });
-    // The target's fault counters include the preflight's probe events (faulted like any other):
-    // what happened to them is read back from the store and taken out.
+    // Faults spare the preflight's probe: each probe sent is stored once, so the target's fault
+    // counters are this run's events alone.
     const probeRows = (
       await hogql(
         target,
         `SELECT uuid FROM events WHERE properties.ingestbench_probe = ${hogqlLiteral(report.run.id)}`,
       )
     ).map((r) => String(r[0]));
-    const probeUuids = new Set(probeRows).size;
-    assert.ok(report.preflight !== null && probeUuids >= 1, 'a probe came back');
-    const dropped =
-      (await faultsInjected(target, 'drop-after-ack')) - (report.preflight.probesSent - probeUuids);
-    const duplicated = (await faultsInjected(target, 'duplicate')) - (probeRows.length - probeUuids);
+    assert.ok(report.preflight !== null && probeRows.length >= 1, 'a probe came back');
+    assert.equal(new Set(probeRows).size, probeRows.length, 'no probe duplicated');
+    assert.equal(probeRows.length, report.preflight.probesSent, 'no probe dropped');
+    const dropped = await faultsInjected(target, 'drop-after-ack');
+    const duplicated = await faultsInjected(target, 'duplicate');
 
     assert.equal(report.totals.acknowledged, 3000);
     assert.equal(report.totals.rejected + report.totals.failed + report.totals.dropped, 0);

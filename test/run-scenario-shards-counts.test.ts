@@ -5,7 +5,6 @@
 
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { request } from 'undici';
 import { decodeEventUuid, runTag } from '../src/generate/event-uuid.js';
 import { shardRunId } from '../src/load/shard-spec.js';
 import { hogqlLiteral } from '../src/observe/hogql-literal.js';
@@ -15,33 +14,19 @@ import { runScenario } from '../src/run-scenario.js';
 import { parseScenario } from '../src/scenario/load-scenario.js';
 import { startEmbeddedTarget } from '../src/targets/embedded-target.js';
 import type { Target } from '../src/targets/target.js';
-import { sample } from './reference/server/prometheus-sample.js';
 import { shortScenarioText } from './short-scenario.js';
+import { faultsInjected } from './target-faults.js';
+import { targetHogql } from './target-hogql.js';
 
 let target: Target | undefined;
 after(() => target?.stop());
 
-async function faultsInjected(kind: string): Promise<number> {
-  const response = await request(target!.metricsUrl!);
-  const value = sample(await response.body.text(), 'ingestbench_faults_injected_total', { kind });
-  assert.ok(value !== undefined, `no ingestbench_faults_injected_total{kind="${kind}"} sample`);
-  return value;
-}
-
 async function storedUuids(runId: string): Promise<Set<string>> {
-  const response = await request(`${target!.queryUrl}/api/projects/${target!.projectId}/query/`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${target!.personalKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      query: {
-        kind: 'HogQLQuery',
-        query: `SELECT uuid FROM events WHERE properties.ingestbench_run = ${hogqlLiteral(runId)} LIMIT 50000`,
-      },
-    }),
-  });
-  const body = (await response.body.json()) as { results?: unknown[][] };
-  assert.equal(response.statusCode, 200, JSON.stringify(body));
-  return new Set((body.results ?? []).map((row) => row[0] as string));
+  const rows = await targetHogql(
+    target!,
+    `SELECT uuid FROM events WHERE properties.ingestbench_run = ${hogqlLiteral(runId)} LIMIT 50000`,
+  );
+  return new Set(rows.map((row) => row[0] as string));
 }
 
 describe('a sharded run in counts observation', () => {
@@ -66,8 +51,8 @@ describe('a sharded run in counts observation', () => {
     // One after the other: each shard's drill-down reads only its own run id's events.
     for (const index of [1, 2])
       shards.push(await runScenario({ scenario, target, workers: 2, runId, shard: { index, count: 2 } }));
-    const dropped = await faultsInjected('drop-after-ack');
-    const duplicated = await faultsInjected('duplicate');
+    const dropped = await faultsInjected(target, 'drop-after-ack');
+    const duplicated = await faultsInjected(target, 'duplicate');
     assert.ok(dropped > 0 && duplicated > 0, `faults happened: ${dropped} dropped, ${duplicated} duplicated`);
 
     for (const [i, report] of shards.entries()) {

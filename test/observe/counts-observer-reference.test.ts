@@ -8,7 +8,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
-import { request } from 'undici';
 import { BucketCounts } from '../../src/load/bucket-counts.js';
 import { latencyHistogram, toMicros } from '../../src/measure/latency-histogram.js';
 import { EventStatus, Ledger } from '../../src/load/ledger.js';
@@ -24,8 +23,9 @@ import { newRunId, runScenario } from '../../src/run-scenario.js';
 import { parseScenario } from '../../src/scenario/load-scenario.js';
 import { startEmbeddedTarget } from '../../src/targets/embedded-target.js';
 import type { Target } from '../../src/targets/target.js';
-import { sample } from '../reference/server/prometheus-sample.js';
 import { shortScenarioText } from '../short-scenario.js';
+import { faultsInjected } from '../target-faults.js';
+import { targetHogql } from '../target-hogql.js';
 
 /** Commit → readable, and histogram precision, on a loaded machine (see run-scenario-accuracy). */
 const SLACK_MS = 100;
@@ -37,24 +37,6 @@ async function embedded(fault: string): Promise<Target> {
   const target = await startEmbeddedTarget({ fault, queryLimits: 'cloud' });
   targets.push(target);
   return target;
-}
-
-async function hogql(target: Target, query: string): Promise<unknown[][]> {
-  const response = await request(`${target.queryUrl}/api/projects/${target.projectId}/query/`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${target.personalKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ query: { kind: 'HogQLQuery', query }, refresh: 'force_blocking' }),
-  });
-  const body = (await response.body.json()) as { results?: unknown[][] };
-  assert.equal(response.statusCode, 200, JSON.stringify(body));
-  return body.results ?? [];
-}
-
-async function faultsInjected(target: Target, kind: string): Promise<number> {
-  const response = await request(target.metricsUrl!);
-  const value = sample(await response.body.text(), 'ingestbench_faults_injected_total', { kind });
-  assert.ok(value !== undefined, `no ingestbench_faults_injected_total{kind="${kind}"} sample`);
-  return value;
 }
 
 function scenarioText(method: 'exact' | 'counts', rate: number, duration: string): string {
@@ -177,7 +159,7 @@ describe('counts observation against the reference target', () => {
     assert.deepEqual(new Set(byCounts.drillDown.lost.map((e) => `${e.worker}/${e.seq}`)), lostByLedger);
 
     // Ground truth: each stored event's commit time (inserted_at) − its intended time (timestamp).
-    const rows = await hogql(
+    const rows = await targetHogql(
       target,
       `SELECT uuid, timestamp, inserted_at FROM events WHERE properties.ingestbench_run = ${hogqlLiteral(plan.runId)} LIMIT 50000`,
     );
