@@ -21,6 +21,7 @@ import { startPoller, type ObservationResult } from './observe/poller.js';
 import { buildReport } from './report/build-report.js';
 import { publicUrl } from './public-url.js';
 import { metricLookup } from './report/report-metrics.js';
+import { observationCheck } from './report/observation-check.js';
 import type { CostReport, PreflightSummary, Report, RunStop } from './report/report-types.js';
 import type { Scenario } from './scenario/scenario.js';
 import { explainTargetError, settingNamesOf } from './targets/explain-target-error.js';
@@ -318,7 +319,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
     [...scenario.sla, ...loadAppliedChecks(scenario.loadApplied)],
     metricLookup(report),
   );
-  const results = [...judged.results, ...observationCheck(report)];
+  const results = [...judged.results, ...observationCheck(report, report.observation.endReason)];
   const verdict = results.every((r) => r.pass) ? judged.verdict : 'fail';
   if (!report.run.partial) return { ...report, sla: results, verdict };
   // A run cut short has not shown that the SLA holds: it fails, and says why.
@@ -333,27 +334,6 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
     detail: `the run stopped before its schedule ended (${report.run.stop?.reason ?? 'interrupted'}): the report is partial and its SLA is not judged met`,
   };
   return { ...report, sla: [...results, stopped], verdict: 'fail' };
-}
-
-/**
- * Events observation could not check (it ended early: query budget exhausted, query API lost)
- * leave the SLA unshown, whatever `lost == 0` says: a failed check that names why.
- */
-function observationCheck(report: Report): SlaResult[] {
-  const { unverified } = report.totals;
-  if (unverified === 0 || report.run.partial) return [];
-  return [
-    {
-      check: 'observation complete',
-      metric: 'unverified',
-      op: '==',
-      threshold: 0,
-      value: unverified,
-      pass: false,
-      unit: 'count',
-      detail: `observation ended early (${report.observation.endReason}): ${unverified} acknowledged events could not be checked`,
-    },
-  ];
 }
 
 function acknowledgedOf(load: { counts: Record<string, { acknowledged: number }> }): number {

@@ -29,6 +29,7 @@ import type { SlaCheck } from '../scenario/scenario.js';
 import { evaluateSla, type SlaResult } from '../verdict/evaluate-sla.js';
 import { describeLagTrend, mergeLagTrends, mergeTimelines } from './merge-timeline.js';
 import { metricLookup } from './report-metrics.js';
+import { OBSERVATION_COMPLETE, observationCheck } from './observation-check.js';
 import {
   LATENCY_METRICS,
   LATENCY_SCOPES,
@@ -46,7 +47,6 @@ import {
 /** The metric of the check a partial run adds (run-scenario.ts): not an expression to re-judge. */
 const RUN_COMPLETED = 'run.completed';
 /** The check an early end of observation adds (run-scenario.ts): judged again on the merged totals. */
-const OBSERVATION_COMPLETE = 'observation complete';
 
 export function mergeReports(reports: readonly Report[]): Report {
   const first = reports[0];
@@ -164,7 +164,11 @@ export function mergeReports(reports: readonly Report[]): Report {
   };
 
   const { results } = evaluateSla(checks, metricLookup(report));
-  const sla = [...results, ...observationCheck(report), ...shardChecks(merged)];
+  const sla = [
+    ...results,
+    ...observationCheck(report, report.observation.endDetail ?? report.observation.endReason),
+    ...shardChecks(merged),
+  ];
   return { ...report, sla, verdict: sla.every((r) => r.pass) ? 'pass' : 'fail' };
 }
 
@@ -182,24 +186,6 @@ function slaChecksOf(report: Report): SlaCheck[] {
 
 const describeChecks = (checks: readonly SlaCheck[]): string =>
   checks.map((c) => `${c.source} [${c.metric} ${c.op} ${c.threshold}]`).join('\n');
-
-/** As run-scenario.ts: unverified events leave the SLA unshown, unless a shard's partial says so already. */
-function observationCheck(report: Report): SlaResult[] {
-  const { unverified } = report.totals;
-  if (unverified === 0 || report.run.partial) return [];
-  return [
-    {
-      check: OBSERVATION_COMPLETE,
-      metric: 'unverified',
-      op: '==',
-      threshold: 0,
-      value: unverified,
-      pass: false,
-      unit: 'count',
-      detail: `observation ended early (${report.observation.endDetail ?? report.observation.endReason}): ${unverified} acknowledged events could not be checked`,
-    },
-  ];
-}
 
 /** A stopped shard stops the run: the first shard's reason, every stopped shard named. */
 function mergeStop(stops: readonly { shard: string; stop: RunStop }[]): RunStop | null {
