@@ -6,6 +6,7 @@
 // (no bursts where all workers fire at once), the run plans ⌈C(end)⌉ events, and the workers'
 // counts always sum to it.
 
+import { onLedgerGrid } from './ledger.js';
 import { IngestbenchError } from '../errors.js';
 import type { RatePhase } from '../scenario/scenario.js';
 
@@ -64,7 +65,15 @@ export class Schedule {
     return this.spans[this.phaseOf(n)]?.measured ?? false;
   }
 
-  /** Intended send time of event n, in ms since the start of the run. */
+  /**
+   * Intended time of event n (unix ms) for a run starting at `startAtMs`, on the ledger's grid:
+   * the value the send loop records and sends, and the one lost-event naming recomputes.
+   */
+  intendedAt(startAtMs: number, n: number): number {
+    return onLedgerGrid(startAtMs + this.offsetMs(n));
+  }
+
+  /** Intended send time of event n, in ms since the start of the run (off the grid). */
   offsetMs(n: number): number {
     const span = this.spans[this.phaseOf(n)];
     if (!span) return 0;

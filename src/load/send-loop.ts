@@ -57,7 +57,7 @@ class SendLoop {
     let cursor = 0;
     while (cursor < schedule.count && !signal.aborted) {
       const end = batchEnd(schedule, cursor, this.o.batchSize);
-      for (let seq = cursor; seq < end; seq++) this.generate(seq, startAtMs + schedule.offsetMs(seq));
+      for (let seq = cursor; seq < end; seq++) this.generate(seq, schedule.intendedAt(startAtMs, seq));
       const body = this.encode();
       const sendAt = startAtMs + schedule.offsetMs(end - 1);
       await waitUntil(sendAt, clock, signal);
@@ -82,7 +82,8 @@ class SendLoop {
       const now = clock.now();
       if (now >= deadline) break;
       const end = Math.min(cursor + batchSize, schedule.count);
-      for (let seq = cursor; seq < end; seq++) this.generate(seq, now);
+      const intendedMs = onLedgerGrid(now);
+      for (let seq = cursor; seq < end; seq++) this.generate(seq, intendedMs);
       const body = this.encode();
       sender.send(cursor, end, body, now, this.takeBatch());
       cursor = end;
@@ -101,7 +102,7 @@ class SendLoop {
     const dropped = [0, 0];
     for (let seq = first; seq < schedule.count; seq++) {
       const identified = generator.skip();
-      const intendedMs = onLedgerGrid(fullSpeed ? stoppedAt : startAtMs + schedule.offsetMs(seq));
+      const intendedMs = fullSpeed ? onLedgerGrid(stoppedAt) : schedule.intendedAt(startAtMs, seq);
       this.record(seq, intendedMs, identified, false);
       if (shard) shard.status[seq] = EventStatus.dropped;
       buckets?.count(identified ? 1 : 0, intendedMs, BucketField.dropped);
@@ -120,11 +121,12 @@ class SendLoop {
     return batch;
   }
 
-  private generate(seq: number, scheduledMs: number): void {
+  /**
+   * `intendedMs` is on the ledger's grid (31.25 µs) in every mode, so the ledger, the ack
+   * histograms, the bucket counts and the event's own timestamp all carry one value.
+   */
+  private generate(seq: number, intendedMs: number): void {
     const { generator } = this.o;
-    // On the ledger's grid (31.25 µs) in every mode, so the ledger, the ack histograms, the bucket
-    // counts and the event's own timestamp all carry one value.
-    const intendedMs = onLedgerGrid(scheduledMs);
     this.events.push(generator.next(seq, intendedMs));
     this.record(seq, intendedMs, generator.identified);
   }

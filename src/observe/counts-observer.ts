@@ -237,11 +237,11 @@ export function startCountsObserver(opts: CountsObserverOptions): CountsObserver
     if (plan.fullSpeed) note = 'full-speed runs have no schedule to name events from';
     else if (counts.rangesOverflowed) note = 'more unacknowledged batches than the load side could list';
     const lanes = laneCount(plan.shard, plan.workers.length);
-    const workers: WorkerEvents[] = plan.workers.map((w) => ({
-      lane: laneOf(plan.shard, w.worker),
-      schedule: new Schedule(opts.phases, laneOf(plan.shard, w.worker), lanes),
-      unacknowledged: counts.unacknowledged(w.worker),
-    }));
+    const workers: WorkerEvents[] = plan.workers.map((w) => {
+      const lane = laneOf(plan.shard, w.worker);
+      const unacknowledged = counts.unacknowledged(w.worker);
+      return { lane, schedule: new Schedule(opts.phases, lane, lanes), unacknowledged };
+    });
     for (const index of note === null ? short : []) {
       if (opts.signal?.aborted) break;
       const from = counts.startOf(index);

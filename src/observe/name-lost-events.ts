@@ -4,11 +4,10 @@
 // that were not acknowledged leaves the acknowledged ones, and the uuids the target returns for
 // the bucket (each encodes its worker and sequence) strike off the visible ones. What is left is
 // lost, by name. In a shard, a worker sends as its lane (load/shard-spec.ts): the schedule, the
-// uuid's worker bits and ingestbench_seq are the lane's. Intended times are the send loop's, on
-// the ledger grid. Pure: the drill-down queries live in counts-observer.ts.
+// uuid's worker bits and ingestbench_seq are the lane's. Intended times are the send loop's
+// (Schedule.intendedAt). Pure: the drill-down queries live in counts-observer.ts.
 
 import { decodeEventUuid, encodeEventUuid } from '../generate/event-uuid.js';
-import { onLedgerGrid } from '../load/ledger.js';
 import type { Schedule } from '../load/schedule.js';
 import type { TimeRange } from './poll-queries.js';
 
@@ -39,18 +38,13 @@ export interface WorkerEvents {
   readonly unacknowledged: readonly (readonly [number, number])[];
 }
 
-/** Event n's intended time as the send loop recorded it. */
-function intendedAt(schedule: Schedule, startAtMs: number, n: number): number {
-  return onLedgerGrid(startAtMs + schedule.offsetMs(n));
-}
-
 /** First event n of the schedule whose intended ms (floored, as the uuid and timestamp carry it) is ≥ `ms`. */
 export function firstAtOrAfter(schedule: Schedule, startAtMs: number, ms: number): number {
   let lo = 0;
   let hi = schedule.count;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (Math.floor(intendedAt(schedule, startAtMs, mid)) < ms) lo = mid + 1;
+    if (Math.floor(schedule.intendedAt(startAtMs, mid)) < ms) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -87,7 +81,7 @@ export function nameLostEvents(opts: {
         continue;
       }
       if (returned) continue;
-      const intendedMs = intendedAt(schedule, startAtMs, seq);
+      const intendedMs = schedule.intendedAt(startAtMs, seq);
       lost.push({
         worker,
         seq,
