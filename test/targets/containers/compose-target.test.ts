@@ -19,6 +19,7 @@ import { startContainersTarget } from '../../../src/targets/containers/container
 import { connectDocker } from '../../../src/targets/containers/docker-connection.js';
 import { ensureReferenceImage } from '../../../src/targets/containers/reference-image.js';
 import { shortScenarioText } from '../../short-scenario.js';
+import { containersOnPort } from './containers-on-port.js';
 
 const run = promisify(execFile);
 
@@ -100,11 +101,12 @@ describe('--target containers --compose', { skip, timeout: 600_000 }, () => {
         }),
         'compose.yaml',
       );
-      // The stack's service, not the containers-target test's container that may run meanwhile.
+      // This stack's service, not the containers-target test's container or another test run's
+      // stack that may run meanwhile.
       const stackContainers = (): Promise<unknown[]> =>
-        client!.container.dockerode.listContainers({
-          all: true,
-          filters: { ancestor: [image.tag], label: ['com.docker.compose.service=capture'] },
+        containersOnPort(client!, port, {
+          ancestor: [image.tag],
+          label: ['com.docker.compose.service=capture'],
         });
       assert.equal((await stackContainers()).length, 1, 'the stack runs');
       const report = await runScenario({ scenario, target, workers: 1 });

@@ -11,6 +11,7 @@ import { loadScenario } from '../../../src/scenario/load-scenario.js';
 import { startContainersTarget } from '../../../src/targets/containers/containers-target.js';
 import { connectDocker } from '../../../src/targets/containers/docker-connection.js';
 import type { Target } from '../../../src/targets/target.js';
+import { containersOnPort } from './containers-on-port.js';
 
 const SLA_CI = new URL('../../../../scenarios/sla-ci.yaml', import.meta.url).pathname;
 const LABEL = 'org.ingestbench.role=reference-target';
@@ -23,16 +24,19 @@ try {
   skip = `no Docker engine reachable here: ${(error as Error).message}`;
 }
 
-async function referenceContainers(): Promise<{ Id: string }[]> {
-  return client!.container.dockerode.listContainers({ all: true, filters: { label: [LABEL] } });
+/** This test's reference containers (another test run's may run on the same engine meanwhile). */
+async function referenceContainers(port: number): Promise<{ Id: string }[]> {
+  return containersOnPort(client!, port, { label: [LABEL] });
 }
 
 describe('--target containers', { skip, timeout: 600_000 }, () => {
   let target: Target | null = null;
+  let port = 0;
   const log: string[] = [];
 
   before(async () => {
     target = await startContainersTarget({ cpus: 1.5, memory: '768m', log: (line) => log.push(line) });
+    port = Number(new URL(target.captureUrl).port);
   });
   after(async () => {
     await target?.stop();
@@ -41,7 +45,7 @@ describe('--target containers', { skip, timeout: 600_000 }, () => {
   it('runs the reference target with the quota, on the host network, ready to take events', async () => {
     assert.equal(target!.kind, 'containers');
     assert.match(target!.captureUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
-    const [running, ...others] = await referenceContainers();
+    const [running, ...others] = await referenceContainers(port);
     assert.equal(others.length, 0, 'exactly one reference container');
     const info = await client!.container.dockerode.getContainer(running!.Id).inspect();
     assert.equal(info.HostConfig.NetworkMode, 'host');
@@ -70,6 +74,6 @@ describe('--target containers', { skip, timeout: 600_000 }, () => {
   it('removes the container when stopped', async () => {
     await target!.stop();
     target = null;
-    assert.deepEqual(await referenceContainers(), []);
+    assert.deepEqual(await referenceContainers(port), []);
   });
 });
