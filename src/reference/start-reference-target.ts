@@ -9,12 +9,13 @@ import { debuglog } from 'node:util';
 import { epochClock, systemClock, type ClockAnchor } from '../clock.js';
 import { IngestbenchError } from '../errors.js';
 import type { CapturedEvent } from './captured-event.js';
+import { isUnknownTokens, UNKNOWN_TOKEN_MODES, type UnknownTokens } from './capture/capture-admission.js';
 import { captureNotFound, createCaptureHandler } from './capture/capture-handler.js';
 import { createFlagsHandler } from './capture/flags-handler.js';
 import { captureRouteOf, pathOf } from './capture/capture-routes.js';
 import { eventClassOf, parseCaptureRequest } from './capture/parse-capture.js';
 import type { HttpRequest } from './http-types.js';
-import { NO_FAULTS, parseFaultSpec, type FaultSpec } from './pipeline/fault-spec.js';
+import { isQuotaLimited, NO_FAULTS, parseFaultSpec, type FaultSpec } from './pipeline/fault-spec.js';
 import { superviseIngestion } from './pipeline/ingestion-supervisor.js';
 import { createQueryHandler } from './query/query-handler.js';
 import { startQueryWorkerPool } from './query/query-worker-pool.js';
@@ -79,6 +80,17 @@ export interface ReferenceTargetOptions {
   readonly queryLimitOverrides?: QueryLimitOverrides;
   /** The query API's clock (unix ms): the throttle windows, now() and last_refresh. */
   readonly queryClock?: { now(): number };
+  /**
+   * A well-formed token of no project: `reject` (the default, PostHog's capture with token
+   * enforcement on) answers 401 at capture; `accept` answers 200 and ingestion drops the events
+   * (enforcement off or failing open).
+   */
+  readonly unknownTokens?: UnknownTokens;
+  /**
+   * Projects (ids) that opted out of person processing (PostHog's team setting
+   * `person_processing_opt_out`): every event is processed personless, none is force-upgraded.
+   */
+  readonly personProcessingOptOut?: readonly number[];
 }
 
 export interface ReferenceTarget {
@@ -150,7 +162,11 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
         queueFile,
         storeFile,
         durable,
-        projects: settings.projects.map((p) => ({ token: p.token, teamId: p.projectId })),
+        projects: settings.projects.map((p) => ({
+          token: p.token,
+          teamId: p.projectId,
+          personProcessingOptOut: settings.personProcessingOptOut.has(p.projectId),
+        })),
         batchSize: settings.batchSize,
         lingerMs: settings.lingerMs,
         faults,
@@ -183,18 +199,28 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
     truncation.unref();
     cleanups.push(() => clearInterval(truncation));
 
-    const countByClass = (events: readonly CapturedEvent[], outcome: 'accepted' | 'rejected'): void => {
+    const countByClass = (
+      events: readonly CapturedEvent[],
+      outcome: 'accepted' | 'rejected' | 'quota_limited',
+    ): void => {
       let identified = 0;
       for (const e of events) if (eventClassOf(e.data) === 'identified') identified++;
       metrics.captured('anonymous', outcome, events.length - identified);
       metrics.captured('identified', outcome, identified);
     };
+    const projectIds = new Map(settings.projects.map((p) => [p.token, p.projectId]));
     const capture = createCaptureHandler({
       async enqueue(events) {
         await queue.append(events);
         countByClass(events, 'accepted');
       },
       now: () => new Date(clock.now()),
+      admission: {
+        unknownTokens: settings.unknownTokens,
+        projectIdOf: (token) => projectIds.get(token),
+        isQuotaLimited: (projectId) => isQuotaLimited(faults, projectId),
+      },
+      onQuotaLimited: (events) => countByClass(events, 'quota_limited'),
     });
     const rejectFault = createRejectFault({
       faults: () => faults,
@@ -219,8 +245,7 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
       limits: settings.queryLimits,
       onOutcome: (outcome) => metrics.query(outcome),
     });
-    const projectTokens = new Set(settings.projects.map((p) => p.token));
-    const flags = createFlagsHandler({ isProjectToken: (t) => projectTokens.has(t), now: clock.now });
+    const flags = createFlagsHandler({ isProjectToken: (t) => projectIds.has(t), now: clock.now });
     const setFaults = (next: FaultSpec): void => {
       faults = next;
       supervisor.setFaults(next);
@@ -280,6 +305,8 @@ interface ResolvedOptions {
   readonly batchSize: number;
   readonly lingerMs: number;
   readonly queryLimits: QueryLimits;
+  readonly unknownTokens: UnknownTokens;
+  readonly personProcessingOptOut: ReadonlySet<number>;
 }
 
 function resolveOptions(options: ReferenceTargetOptions): ResolvedOptions {
@@ -330,7 +357,26 @@ function resolveOptions(options: ReferenceTargetOptions): ResolvedOptions {
       `--query-limits ${String(limitsName)} is not one of ${QUERY_LIMIT_PROFILES.join(', ')}.`,
     );
   }
+  const unknownTokens = options.unknownTokens ?? 'reject';
+  if (!isUnknownTokens(unknownTokens)) {
+    throw new IngestbenchError(
+      'USAGE',
+      `--unknown-tokens ${String(unknownTokens)} is not one of ${UNKNOWN_TOKEN_MODES.join(', ')}.`,
+    );
+  }
+  const projectIds = tokens.map((_, i) => firstProjectId + i);
+  const optOut = options.personProcessingOptOut ?? [];
+  for (const id of optOut) {
+    if (!projectIds.includes(id)) {
+      throw new IngestbenchError(
+        'USAGE',
+        `--person-processing-opt-out ${id} names no project: the projects are ${projectIds.join(', ')} (one per --token, from --project).`,
+      );
+    }
+  }
   return {
+    unknownTokens,
+    personProcessingOptOut: new Set(optOut),
     host: options.host ?? REFERENCE_DEFAULTS.host,
     port,
     memory: options.memory ?? false,

@@ -1,12 +1,15 @@
 // The capture tier of the reference target as a (request) → response function: routes, CORS,
-// health, then parseCaptureRequest (pure) and the durable enqueue. A 200 means the events are
-// durable: the response waits for `enqueue` to resolve, and a failed enqueue answers 503 so the
-// sender retries (nothing from that request is acknowledged). Returns null for paths that are not
-// capture or health routes, so the server can try its other handlers.
+// health, then parseCaptureRequest (pure), the admission rules (unknown token, quota:
+// capture-admission.ts) and the durable enqueue. A 200 means the events are durable (or, for a
+// quota-limited project, deliberately not kept): the response waits for `enqueue` to resolve,
+// and a failed enqueue answers 503 so the sender retries (nothing from that request is
+// acknowledged). Returns null for paths that are not capture or health routes, so the server can
+// try its other handlers.
 
 import { debuglog } from 'node:util';
 import type { CapturedEvent } from '../captured-event.js';
 import { json, text, type HttpRequest, type HttpResponse } from '../http-types.js';
+import { admitCapture, type CaptureAdmissionRules } from './capture-admission.js';
 import { corsHeaders, preflightHeaders } from './capture-cors.js';
 import { captureRouteOf, isHealthPath, pathOf } from './capture-routes.js';
 import { parseCaptureRequest } from './parse-capture.js';
@@ -17,6 +20,10 @@ export interface CaptureDeps {
   /** Durably append accepted events; resolve only when durable. Rejects (e.g. queue unavailable) → 503. */
   enqueue(events: readonly CapturedEvent[]): Promise<void>;
   now(): Date;
+  /** Unknown tokens and quotas; without rules every well-formed request is enqueued. */
+  readonly admission?: CaptureAdmissionRules;
+  /** Events of a quota-limited project, answered 200 and not enqueued (count them there). */
+  onQuotaLimited?(events: readonly CapturedEvent[]): void;
 }
 
 const OK_BODY = { status: 'Ok' } as const;
@@ -55,6 +62,17 @@ export function createCaptureHandler(deps: CaptureDeps): (req: HttpRequest) => P
     }
 
     if (!route.blackHole) {
+      // Every event of a parsed request carries the one token resolveToken agreed on.
+      const admission = deps.admission ? admitCapture(parsed.events[0]!.token, deps.admission) : null;
+      if (admission?.kind === 'refuse') {
+        const { status, message } = admission.rejection;
+        debug('%s %s → %d %s', req.method, path, status, message);
+        return text(status, message, cors);
+      }
+      if (admission?.kind === 'quota_limited') {
+        deps.onQuotaLimited?.(parsed.events);
+        return parsed.beacon ? { status: 204, headers: cors, body: '' } : json(200, OK_BODY, cors);
+      }
       try {
         await deps.enqueue(parsed.events);
       } catch (error: unknown) {

@@ -2,13 +2,22 @@
 // class, events dropped and why, person and store work, and the CPU each class used.
 
 export interface BatchOutcome {
-  /** Events stored, by class (a duplicated event counts once here). */
+  /**
+   * Events stored, by the class they were processed as (a duplicated event counts once here):
+   * force-upgraded events count as identified, an opted-out project's events as anonymous.
+   */
   readonly ingested: { readonly anonymous: number; readonly identified: number };
+  /** Sent personless, processed as identified: their distinct id's person was over a minute older. */
+  readonly forceUpgraded: number;
+  /** Sent as person events by a project that opted out of person processing: processed personless. */
+  readonly personProcessingOptedOut: number;
   readonly dropped: {
     /** Well-formed token that names no project: PostHog acknowledges at capture, drops here. */
     readonly unknownToken: number;
     /** $identify, $create_alias, $merge_dangerously, $groupidentify sent personless. */
     readonly personlessPersonEvent: number;
+    /** The same events sent as person events by a project that opted out of person processing. */
+    readonly personProcessingDisabled: number;
     /** No event name, or a $groupidentify with an over-long key or a non-object $group_set. */
     readonly invalid: number;
     /** The drop fault: acknowledged, then not stored. */
@@ -41,7 +50,9 @@ export type OutcomeBuilder = Mutable<Omit<BatchOutcome, 'warnings'>> & { warning
 export function emptyOutcome(): OutcomeBuilder {
   return {
     ingested: { anonymous: 0, identified: 0 },
-    dropped: { unknownToken: 0, personlessPersonEvent: 0, invalid: 0, fault: 0 },
+    forceUpgraded: 0,
+    personProcessingOptedOut: 0,
+    dropped: { unknownToken: 0, personlessPersonEvent: 0, personProcessingDisabled: 0, invalid: 0, fault: 0 },
     duplicated: 0,
     mergesRefused: { illegalDistinctId: 0, alreadyIdentified: 0 },
     warnings: {},

@@ -9,7 +9,11 @@
 //   $set/$set_once/$unset and $group_0..4, and `$identify`, `$create_alias`,
 //   `$merge_dangerously`, `$groupidentify` are dropped with a warning;
 // - `$groupidentify` never sets person properties; a non-boolean `$process_person_profile` is
-//   ignored (person processing on) with a warning.
+//   ignored (person processing on) with a warning;
+// - a project that opted out of person processing (team `person_processing_opt_out`) has
+//   `$process_person_profile: false` stamped on every event before any of the above, and its
+//   person-only events are dropped with `event_dropped_person_processing_disabled`
+//   (PostHog's apply-person-processing-restrictions and normalize-process-person-flag steps).
 
 import type { CapturedEvent } from '../captured-event.js';
 import type { IngestionWarning } from './ingestion-warning.js';
@@ -45,7 +49,7 @@ export type NormalizeResult =
   | { readonly kind: 'ok'; readonly event: NormalizedEvent; readonly warnings: readonly IngestionWarning[] }
   | {
       readonly kind: 'drop';
-      readonly reason: 'personlessPersonEvent' | 'invalid';
+      readonly reason: 'personlessPersonEvent' | 'personProcessingDisabled' | 'invalid';
       readonly warnings: readonly IngestionWarning[];
     };
 
@@ -71,7 +75,11 @@ function unsetKeys(value: unknown): readonly string[] {
   return NONE;
 }
 
-export function normalizeEvent(captured: CapturedEvent, teamId: number): NormalizeResult {
+export function normalizeEvent(
+  captured: CapturedEvent,
+  teamId: number,
+  personProcessingOptOut = false,
+): NormalizeResult {
   const data = captured.data;
   const event = data['event'];
   if (typeof event !== 'string' || event === '') {
@@ -85,20 +93,30 @@ export function normalizeEvent(captured: CapturedEvent, teamId: number): Normali
   }
   const sourceProps = isPlainObject(data['properties']) ? data['properties'] : EMPTY;
   const flag = sourceProps['$process_person_profile'];
-  const processPerson = flag !== false;
+  const processPerson = flag !== false && !personProcessingOptOut;
   const warnings: IngestionWarning[] = [];
 
   if (!processPerson) {
     if (PERSONLESS_REFUSED_EVENTS.has(event)) {
       warnings.push({
-        type: 'invalid_event_when_process_person_profile_is_false',
+        type: personProcessingOptOut
+          ? 'event_dropped_person_processing_disabled'
+          : 'invalid_event_when_process_person_profile_is_false',
         details: { eventUuid: captured.uuid, event, distinctId: captured.distinctId },
       });
-      return { kind: 'drop', reason: 'personlessPersonEvent', warnings };
+      // Sent personless, it is a personless person event whoever opted out; sent as a person
+      // event, the project's setting alone refused it.
+      return {
+        kind: 'drop',
+        reason: flag === false ? 'personlessPersonEvent' : 'personProcessingDisabled',
+        warnings,
+      };
     }
     let needsStrip = false;
     for (const key of PERSONLESS_EXCLUDED) if (key in sourceProps) needsStrip = true;
     const properties = needsStrip ? copyWithout(sourceProps, PERSONLESS_EXCLUDED) : { ...sourceProps };
+    // PostHog stamps the flag for an opted-out project, so the stored event says it was personless.
+    if (flag !== false) properties['$process_person_profile'] = false;
     addCaptureProperties(properties, captured);
     return {
       kind: 'ok',

@@ -4,9 +4,22 @@
 //
 // The batch is split by class and each class is processed on its own, in order within the class,
 // with its CPU measured (class-cost.ts: marginal cost per class, shared overhead and commit by
-// rows written), so the cost of person processing is measured, not assumed. Personless events come first: in the `identified_only` flow a user's anonymous events
-// precede the $identify that merges them. Persons are cached for the batch and each changed person
-// is written once (person-batch.ts); person_properties on each event is the person after it.
+// rows written), so the cost of person processing is measured, not assumed. Personless events
+// come first: in the `identified_only` flow a user's anonymous events precede the $identify that
+// merges them. Persons are cached for the batch and each changed person is written once
+// (person-batch.ts); person_properties on each event is the person after it.
+//
+// Classes are as PostHog processes them, which is not always as sent:
+// - force_upgrade: a personless event whose distinct id has a person created over a minute before
+//   it goes through full person processing (PostHog's personless step sets force_upgrade, its
+//   process-persons step then runs the person processor with processPerson true). It joins the
+//   identified slice and counts as identified, as PostHog bills it (usage_report: person_mode IN
+//   ('full', 'force_upgrade')). Its own $set/$set_once/$unset were stripped by normalization
+//   before that step, as in PostHog, so they are not applied.
+// - A project that opted out of person processing has every event processed personless, and
+//   never force-upgraded ("If the team has opted out then we never force the upgrade").
+// Sources: nodejs/src/ingestion/event-processing/process-persons-step.ts,
+// worker/ingestion/event-pipeline/processPersonlessStep.ts, normalize-process-person-flag-step.ts.
 
 import { debuglog } from 'node:util';
 import type Database from 'better-sqlite3';
@@ -35,6 +48,8 @@ const KNOWN_PERSONLESS_LIMIT = 200_000;
 
 export interface ProjectDirectory {
   teamIdForToken(token: string): number | undefined;
+  /** The team opted out of person processing (absent: none did). */
+  personProcessingOptOut?(teamId: number): boolean;
 }
 
 export interface ProcessOptions {
@@ -53,7 +68,17 @@ export interface BatchProcessor {
 interface Routed {
   readonly captured: CapturedEvent;
   readonly teamId: number;
+  /** The team opted out of person processing. */
+  readonly optOut: boolean;
 }
+
+interface Prepared {
+  readonly ev: NormalizedEvent;
+  readonly timestampMs: number;
+}
+
+/** Work of the identified slice: an identified event, or a force-upgraded personless one. */
+type IdentifiedWork = Routed | (Prepared & { readonly forceUpgrade: true });
 
 /** Per-batch state shared by both classes. */
 interface BatchContext {
@@ -61,6 +86,8 @@ interface BatchContext {
   readonly persons: PersonBatch;
   readonly rows: EventRow[];
   readonly newPersonless: string[];
+  /** Personless events found force-upgraded, for the identified slice. */
+  readonly forceUpgrades: (Prepared & { readonly forceUpgrade: true })[];
   readonly duplicate: ((event: CapturedEvent) => boolean) | undefined;
 }
 
@@ -99,11 +126,8 @@ export function createBatchProcessor(
   };
 
   /** Normalizes and times one event; null when it is dropped (counted, warnings recorded). */
-  const prepare = (
-    ctx: BatchContext,
-    routed: Routed,
-  ): { ev: NormalizedEvent; timestampMs: number } | null => {
-    const result = normalizeEvent(routed.captured, routed.teamId);
+  const prepare = (ctx: BatchContext, routed: Routed): Prepared | null => {
+    const result = normalizeEvent(routed.captured, routed.teamId, routed.optOut);
     for (const warning of result.warnings) warn(ctx, routed.teamId, warning);
     if (result.kind === 'drop') {
       ctx.outcome.dropped[result.reason] += 1;
@@ -137,19 +161,15 @@ export function createBatchProcessor(
     const { ev, timestampMs } = prepared;
     const createdAt = clock();
     // PostHog still looks the distinct id up (read only): an existing person's uuid is used, and
-    // an event well after that person was created is flagged force_upgrade.
+    // an event well after that person was created is force-upgraded (unless the team opted out).
     const person = ctx.persons.find(ev.teamId, ev.distinctId);
     let personId: string;
-    let mode: 'propertyless' | 'force_upgrade' = 'propertyless';
-    let personProperties = '{}';
     if (person !== undefined) {
-      personId = person.uuid;
-      // force_upgrade: the event is written as a person event, with its person's properties
-      // (its own $set is still not applied: it was sent personless).
-      if (timestampMs > person.createdAt + FORCE_UPGRADE_AFTER_MS) {
-        mode = 'force_upgrade';
-        personProperties = JSON.stringify(propertiesOf(person));
+      if (!routed.optOut && timestampMs > person.createdAt + FORCE_UPGRADE_AFTER_MS) {
+        ctx.forceUpgrades.push({ ev, timestampMs, forceUpgrade: true });
+        return;
       }
+      personId = person.uuid;
     } else {
       personId = personUuid(ev.teamId, ev.distinctId);
       const key = `${ev.teamId}\u0000${ev.distinctId}`;
@@ -168,11 +188,38 @@ export function createBatchProcessor(
       createdAt,
       JSON.stringify(ev.properties),
       personId,
-      mode,
-      personProperties,
+      'propertyless',
+      '{}',
     ];
     addRow(ctx, ev.captured, row);
     ctx.outcome.ingested.anonymous += 1;
+    if (routed.optOut && !isPersonless(routed.captured)) ctx.outcome.personProcessingOptedOut += 1;
+  };
+
+  /** Full person processing of a force-upgraded event: written as a person event, its person's properties. */
+  const ingestForceUpgraded = (ctx: BatchContext, { ev, timestampMs }: Prepared): void => {
+    const createdAt = clock();
+    // Its person updates are empty (normalized personless), so this finds the person and changes nothing.
+    const { person } = updatePersonForEvent(ev, timestampMs, {
+      batch: ctx.persons,
+      statements,
+      warn: (type, details) => warn(ctx, ev.teamId, { type, details }),
+    });
+    const row: EventRow = [
+      ev.teamId,
+      ev.captured.uuid,
+      ev.event,
+      ev.distinctId,
+      timestampMs,
+      createdAt,
+      JSON.stringify(ev.properties),
+      person.uuid,
+      'force_upgrade',
+      JSON.stringify(propertiesOf(person)),
+    ];
+    addRow(ctx, ev.captured, row);
+    ctx.outcome.ingested.identified += 1;
+    ctx.outcome.forceUpgraded += 1;
   };
 
   const ingestIdentified = (ctx: BatchContext, routed: Routed): void => {
@@ -229,7 +276,8 @@ export function createBatchProcessor(
           outcome.dropped.unknownToken += 1;
           continue;
         }
-        (isPersonless(captured) ? anonymous : identified).push({ captured, teamId });
+        const optOut = projects.personProcessingOptOut?.(teamId) === true;
+        (optOut || isPersonless(captured) ? anonymous : identified).push({ captured, teamId, optOut });
       }
 
       const persons = createPersonBatch(statements, outcome);
@@ -238,6 +286,7 @@ export function createBatchProcessor(
         persons,
         rows: [],
         newPersonless: [],
+        forceUpgrades: [],
         duplicate: options.duplicate,
       };
       const identCtx: BatchContext = { ...anonCtx, rows: [] };
@@ -250,12 +299,14 @@ export function createBatchProcessor(
         meter.slice('anonymous', 'process', anonymous, (routed) => ingestPersonless(anonCtx, routed));
         personRows.anonymous = outcome.personRowsWritten - before;
         before = outcome.personRowsWritten;
-        if (identified.length > 0) {
+        const work: readonly IdentifiedWork[] =
+          anonCtx.forceUpgrades.length === 0 ? identified : [...identified, ...anonCtx.forceUpgrades];
+        if (work.length > 0) {
           meter.slice(
             'identified',
             'process',
-            identified,
-            (routed) => ingestIdentified(identCtx, routed),
+            work,
+            (item) => ('forceUpgrade' in item ? ingestForceUpgraded(identCtx, item) : ingestIdentified(identCtx, item)),
             () => persons.flush(),
           );
         }

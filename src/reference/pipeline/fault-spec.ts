@@ -24,8 +24,8 @@ export interface FaultSpec {
   /** Seed of the fault decisions, so a run's injected faults can be reproduced. */
   readonly seed: number;
   /**
-   * Projects over their billing quota: capture acknowledges their events (200) and ingestion
-   * drops them, as PostHog does. 'all', or the project ids; null = none.
+   * Projects over their billing quota: capture answers 200 and enqueues none of their events,
+   * as PostHog's capture does. 'all', or the project ids; null = none.
    */
   readonly quota: 'all' | readonly number[] | null;
 }

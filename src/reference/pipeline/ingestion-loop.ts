@@ -9,7 +9,7 @@ import type { ConsumerOffset } from '../queue/consumer-offset.js';
 import type { QueueReader } from '../queue/queue-reader.js';
 import { burnCpu } from './burn-cpu.js';
 import { faultRoll } from './fault-roll.js';
-import { isQuotaLimited, type FaultSpec } from './fault-spec.js';
+import type { FaultSpec } from './fault-spec.js';
 import type { BatchReport } from './ingestion-protocol.js';
 import { IngestbenchError } from '../../errors.js';
 import { EVENT_CLASSES, type EventClass } from '../../scenario/scenario.js';
@@ -22,7 +22,7 @@ export interface IngestionStepOptions {
   readonly offset: ConsumerOffset;
   readonly processor: Pick<BatchProcessor, 'process'>;
   /** The processor's projects: tells dropped unknown-token events' classes. */
-  readonly projects: ProjectDirectory;
+  readonly projects: Pick<ProjectDirectory, 'teamIdForToken'>;
   readonly batchSize: number;
   readonly now: () => number;
 }
@@ -84,13 +84,8 @@ export function createIngestionStep(options: IngestionStepOptions, initialFaults
             tally.fault[eventClass]++;
             return true;
           }
-          const teamId = options.projects.teamIdForToken(e.token);
-          if (teamId === undefined) tally.unknownToken[eventClass]++;
-          else if (isQuotaLimited(f, teamId)) {
-            // PostHog drops a quota-limited project's events after capture acknowledged them.
-            tally.quotaLimited[eventClass]++;
-            return true;
-          }
+          // Quota-limited projects never get here: capture filters their events (capture-admission.ts).
+          if (options.projects.teamIdForToken(e.token) === undefined) tally.unknownToken[eventClass]++;
           return false;
         },
         ...(f.duplicate > 0
@@ -136,6 +131,10 @@ function toReport(
   return {
     ...batch,
     ingested: { anonymous: outcome.ingested.anonymous, identified: outcome.ingested.identified },
+    otherClass: {
+      forceUpgrade: outcome.forceUpgraded,
+      personProcessingOptOut: outcome.personProcessingOptedOut,
+    },
     dropped: droppedByClass(outcome, tally),
     warnings: { ...outcome.warnings },
     personRowsRead: outcome.personRowsRead,
@@ -153,32 +152,33 @@ interface Tally {
   readonly events: PerClass;
   readonly fault: PerClass;
   readonly unknownToken: PerClass;
-  readonly quotaLimited: PerClass;
 }
 const emptyTally = (): Tally => ({
   events: { anonymous: 0, identified: 0 },
   fault: { anonymous: 0, identified: 0 },
   unknownToken: { anonymous: 0, identified: 0 },
-  quotaLimited: { anonymous: 0, identified: 0 },
 });
 
 /**
- * Dropped events by reason and class. The outcome counts reasons over the whole batch; classes
- * come from the drop hook (fault, unknown token), from the rule itself (person events sent
- * personless are anonymous by definition) and, for invalid events, from what is left of each
- * class once the others are accounted for.
+ * Dropped events by reason and class (as sent). The outcome counts reasons over the whole batch;
+ * classes come from the drop hook (fault, unknown token), from the rule itself (person events sent
+ * personless are anonymous by definition, those an opted-out project sent as person events
+ * identified) and, for invalid events, from what is left of each class once the others are
+ * accounted for.
  */
 export function droppedByClass(outcome: BatchOutcome, tally: Tally): BatchReport['dropped'] {
   const entries: { reason: string; eventClass: string; count: number }[] = [];
+  // Ingested counts are by the class processed as; the tally's by the class sent.
+  const sentAnonymousIngested = outcome.ingested.anonymous - outcome.personProcessingOptedOut + outcome.forceUpgraded;
+  const sentIdentifiedIngested = outcome.ingested.identified - outcome.forceUpgraded + outcome.personProcessingOptedOut;
   const remaining: PerClass = {
-    anonymous: tally.events.anonymous - outcome.ingested.anonymous - outcome.dropped.personlessPersonEvent,
-    identified: tally.events.identified - outcome.ingested.identified,
+    anonymous: tally.events.anonymous - sentAnonymousIngested - outcome.dropped.personlessPersonEvent,
+    identified: tally.events.identified - sentIdentifiedIngested - outcome.dropped.personProcessingDisabled,
   };
   for (const eventClass of EVENT_CLASSES) {
     remaining[eventClass] -=
-      tally.fault[eventClass] + tally.unknownToken[eventClass] + tally.quotaLimited[eventClass];
+      tally.fault[eventClass] + tally.unknownToken[eventClass];
     entries.push({ reason: 'fault', eventClass, count: tally.fault[eventClass] });
-    entries.push({ reason: 'quotaLimited', eventClass, count: tally.quotaLimited[eventClass] });
     entries.push({ reason: 'unknownToken', eventClass, count: tally.unknownToken[eventClass] });
     entries.push({ reason: 'invalid', eventClass, count: Math.max(0, remaining[eventClass]) });
   }
@@ -187,10 +187,15 @@ export function droppedByClass(outcome: BatchOutcome, tally: Tally): BatchReport
     eventClass: 'anonymous',
     count: outcome.dropped.personlessPersonEvent,
   });
+  entries.push({
+    reason: 'personProcessingDisabled',
+    eventClass: 'identified',
+    count: outcome.dropped.personProcessingDisabled,
+  });
   return entries.filter((e) => e.count > 0);
 }
 
-/** The harness's preflight probe: faults spare it (see targets/probe-event.ts); a quota still applies. */
+/** The harness's preflight probe: faults spare it (see targets/probe-event.ts); a quota at capture does not. */
 function isProbe(e: CapturedEvent): boolean {
   return e.data['event'] === PROBE_EVENT;
 }

@@ -48,7 +48,11 @@ function start(config: IngestionConfig): void {
   const offset = consumerOffset(store);
   const reader = openQueueReader(config.queueFile);
   const teams = new Map(config.projects.map((p) => [p.token, p.teamId]));
-  const projects = { teamIdForToken: (token: string) => teams.get(token) };
+  const optedOut = new Set(config.projects.filter((p) => p.personProcessingOptOut).map((p) => p.teamId));
+  const projects = {
+    teamIdForToken: (token: string) => teams.get(token),
+    personProcessingOptOut: (teamId: number) => optedOut.has(teamId),
+  };
   const clock = epochClock(config.clockAnchor);
   const processor = createBatchProcessor(store, projects, clock.now);
   step = createIngestionStep(

@@ -9,8 +9,12 @@ export interface IngestionConfig {
   readonly storeFile: string;
   /** false for --memory: the store skips fsync like the queue does. */
   readonly durable: boolean;
-  /** Project tokens and their team ids, in the order given. */
-  readonly projects: readonly { readonly token: string; readonly teamId: number }[];
+  /** Project tokens, their team ids and person-processing opt-outs, in the order given. */
+  readonly projects: readonly {
+    readonly token: string;
+    readonly teamId: number;
+    readonly personProcessingOptOut: boolean;
+  }[];
   /** Most events read from the queue per store transaction (a request's row is never split). */
   readonly batchSize: number;
   /** How long to wait for more rows when a read came back short. */
@@ -26,7 +30,10 @@ export interface BatchReport {
   readonly offset: number;
   readonly rows: number;
   readonly events: number;
+  /** Events stored by the class they were processed as (BatchOutcome.ingested). */
   readonly ingested: { readonly anonymous: number; readonly identified: number };
+  /** Of those, processed as the other class than sent, by the rule that moved them. */
+  readonly otherClass: { readonly forceUpgrade: number; readonly personProcessingOptOut: number };
   /** Dropped events by reason (BatchOutcome.dropped keys) and class. */
   readonly dropped: readonly {
     readonly reason: string;

@@ -14,11 +14,14 @@ export interface QueueGauges {
   lagSeconds(): number;
 }
 
+/** accepted: durably queued; rejected: by the reject fault; quota_limited: answered 200, not queued. */
+export type CaptureOutcome = 'accepted' | 'rejected' | 'quota_limited';
+
 export type FaultKind = 'drop-after-ack' | 'duplicate' | 'delay' | 'reject' | 'crash';
 
 export interface ReferenceMetrics {
   readonly registry: Registry;
-  captured(eventClass: EventClass, outcome: 'accepted' | 'rejected', count: number): void;
+  captured(eventClass: EventClass, outcome: CaptureOutcome, count: number): void;
   captureResponse(status: number): void;
   batch(report: BatchReport): void;
   /** Cumulative CPU of the current ingestion child (it resets when a child restarts). */
@@ -37,7 +40,7 @@ export function createReferenceMetrics(queue: QueueGauges): ReferenceMetrics {
 
   const capturedEvents = new Counter({
     name: 'ingestbench_events_captured_total',
-    help: 'Events received by capture, by class and outcome: accepted (durably queued, acknowledged) or rejected (by the reject fault).',
+    help: 'Events received by capture, by class and outcome: accepted (durably queued, acknowledged), rejected (by the reject fault) or quota_limited (project over its billing quota: answered 200, not queued, as PostHog does).',
     labelNames: ['class', 'outcome'] as const,
     registers,
   });
@@ -53,6 +56,14 @@ export function createReferenceMetrics(queue: QueueGauges): ReferenceMetrics {
     labelNames: ['class', 'outcome'] as const,
     registers,
   });
+  const otherClass = new Counter({
+    name: 'ingestbench_events_processed_as_other_class_total',
+    help: 'Events ingestion processed as the other class than sent, by rule: force_upgrade (sent personless, its distinct id had a person over a minute older: processed and counted as identified), person_processing_opt_out (sent identified by a project that opted out: processed and counted as anonymous).',
+    labelNames: ['rule'] as const,
+    registers,
+  });
+  otherClass.inc({ rule: 'force_upgrade' }, 0);
+  otherClass.inc({ rule: 'person_processing_opt_out' }, 0);
   const warnings = new Counter({
     name: 'ingestbench_ingestion_warnings_total',
     help: 'Ingestion warnings by type (PostHog ingestion_warnings).',
@@ -145,6 +156,10 @@ export function createReferenceMetrics(queue: QueueGauges): ReferenceMetrics {
         const cpu = report.cpuMicros[eventClass];
         if (cpu > 0) ingestionCpuByClass.inc({ class: eventClass }, cpu / 1e6);
       }
+      if (report.otherClass.forceUpgrade > 0)
+        otherClass.inc({ rule: 'force_upgrade' }, report.otherClass.forceUpgrade);
+      if (report.otherClass.personProcessingOptOut > 0)
+        otherClass.inc({ rule: 'person_processing_opt_out' }, report.otherClass.personProcessingOptOut);
       for (const d of report.dropped) {
         if (d.count > 0)
           ingestedEvents.inc({ class: d.eventClass, outcome: `dropped_${snakeCase(d.reason)}` }, d.count);

@@ -9,6 +9,7 @@ const report = (overrides: Partial<BatchReport> = {}): BatchReport => ({
   rows: 2,
   events: 10,
   ingested: { anonymous: 6, identified: 2 },
+  otherClass: { forceUpgrade: 1, personProcessingOptOut: 0 },
   dropped: [{ reason: 'unknownToken', eventClass: 'anonymous', count: 2 }],
   warnings: { cannot_merge_already_identified: 1 },
   personRowsRead: 4,
