@@ -4,6 +4,7 @@
 
 import type { OptionSpec } from '../cli/command-table.js';
 import { IngestbenchError } from '../errors.js';
+import { isUnknownTokens, UNKNOWN_TOKEN_MODES } from './capture/capture-admission.js';
 import { FAULT_SPEC_HELP } from './pipeline/fault-spec.js';
 import { isQueryLimitsName, QUERY_LIMIT_PROFILES } from './query/query-limits.js';
 import {
@@ -64,6 +65,22 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
     default: REFERENCE_DEFAULTS.firstProjectId,
     help: 'id of the first project',
   },
+  {
+    name: 'unknown-tokens',
+    kind: 'choice',
+    choices: UNKNOWN_TOKEN_MODES,
+    default: 'reject',
+    help:
+      "a well-formed token of no project: reject answers 401 at capture (PostHog's capture with token enforcement on); " +
+      'accept answers 200 and ingestion drops the events (enforcement off or failing open)',
+  },
+  {
+    name: 'person-processing-opt-out',
+    kind: 'integer',
+    value: 'PROJECT',
+    repeatable: true,
+    help: "project id that opted out of person processing (PostHog's person_processing_opt_out): its events are all processed personless and never force-upgraded; repeat for more",
+  },
   { name: 'fault', kind: 'string', value: 'SPEC', help: `inject faults: ${FAULT_SPEC_HELP}` },
   {
     name: 'query-limits',
@@ -112,6 +129,21 @@ export function serveOptionsToStart(values: ServeOptionValues): ReferenceTargetO
   const personalKey = str('personal-key');
   const firstProjectId = int('project');
   const fault = str('fault');
+  const unknownTokens = str('unknown-tokens') ?? 'reject';
+  if (!isUnknownTokens(unknownTokens))
+    throw usage(
+      'unknown-tokens',
+      `expects one of ${UNKNOWN_TOKEN_MODES.join(', ')}, got ${JSON.stringify(unknownTokens)}`,
+    );
+  const optOutValue = values['person-processing-opt-out'];
+  const optOutList =
+    optOutValue === undefined ? [] : Array.isArray(optOutValue) ? optOutValue : [optOutValue];
+  const personProcessingOptOut = optOutList.map((v: unknown) => {
+    const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : Number.NaN;
+    if (!(Number.isInteger(n) && n >= 1))
+      throw usage('person-processing-opt-out', `expects a project id (a positive integer), got ${JSON.stringify(v)}`);
+    return n;
+  });
   const queryLimits = str('query-limits') ?? 'cloud';
   if (!isQueryLimitsName(queryLimits))
     throw usage(
@@ -120,7 +152,9 @@ export function serveOptionsToStart(values: ServeOptionValues): ReferenceTargetO
     );
   return {
     queryLimits,
+    unknownTokens,
     memory,
+    ...(personProcessingOptOut.length > 0 ? { personProcessingOptOut } : {}),
     ...(host !== undefined ? { host } : {}),
     ...(port !== undefined ? { port } : {}),
     ...(data !== undefined && !memory ? { data } : {}),

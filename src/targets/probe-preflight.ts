@@ -1,7 +1,11 @@
-// Proof of the project token before any load: capture checks a token's shape only, so a token of
-// another project or region, or a project over its billing quota, gets 200 and its events vanish
-// later. The only proof is an event that comes back: one marked probe event is sent through
-// capture and the query API is asked for it until it is returned or the probe timeout passes.
+// Proof of the project token before any load. Capture can accept a token and still drop its
+// events: PostHog's capture answers 200 and keeps nothing for a project over its billing quota,
+// and, with token enforcement off or failing open, for a well-formed token of another project or
+// region. With enforcement on it refuses an unknown token (401 "API key does not belong to any
+// project", or 403 `ingest_key_unknown` in front of some deployments): capture-refusal.ts says
+// which setting to check. The only proof is an event that comes back: one marked probe event is
+// sent through capture and the query API is asked for it until it is returned or the probe
+// timeout passes.
 //
 // The probe is class-neutral: it carries `ingestbench_probe` (the run id), never `ingestbench_run`
 // or `ingestbench_class`, and a uuid outside the run's encoding, so no count of the run sees it.
@@ -14,6 +18,7 @@ import { IngestbenchError } from '../errors.js';
 import { systemClock, type Clock } from '../clock.js';
 import { hogqlDateTime, hogqlLiteral } from '../observe/hogql-literal.js';
 import { QueryError, type QueryClient } from '../observe/query-client.js';
+import { captureRefusal } from './capture-refusal.js';
 import { postCaptureBatch } from './preflight.js';
 import { PROBE_EVENT } from './probe-event.js';
 
@@ -47,12 +52,15 @@ export interface ProbeSettingNames {
   readonly token: string;
   readonly project: string;
   readonly queryHost: string;
+  /** Default: "the capture host". */
+  readonly captureHost?: string;
 }
 
 const GENERIC_SETTINGS: ProbeSettingNames = {
   token: 'the project token',
   project: 'the project id',
   queryHost: 'the query host',
+  captureHost: 'the capture host',
 };
 
 export interface ProbeResult {
@@ -101,7 +109,7 @@ export async function probePreflight(options: ProbeOptions): Promise<ProbeResult
   const sendProbe = async (): Promise<void> => {
     const uuid = randomUUID();
     const now = clock.now();
-    await postProbe(options.captureUrl, probeBody(options.token, options.runId, uuid, now), clock, signal);
+    await postProbe(options, probeBody(options.token, options.runId, uuid, now), clock, names);
     sentAt.set(uuid, now);
   };
 
@@ -147,23 +155,26 @@ export async function probePreflight(options: ProbeOptions): Promise<ProbeResult
     'TARGET_PROBE_UNSEEN',
     `capture acknowledged ${sentAt.size === 1 ? 'a probe event' : `${sentAt.size} probe events`}, but the query API did not return ` +
       `${sentAt.size === 1 ? 'it' : 'any'} within ${Math.round(options.timeoutMs / 1000)} s, so no load was sent. ` +
-      `Capture accepts any well-formed token and drops the events later when: ${names.token} belongs to another project ` +
-      `than ${names.project}, or to another region than ${names.queryHost}; or the project is over its billing quota. ` +
+      'Capture answers 200 and keeps nothing when the project is over its billing quota (capture itself drops its events); ' +
+      `and when capture does not check tokens (token enforcement off or failing open), when ${names.token} belongs to another project ` +
+      `than ${names.project}, or to another region than ${names.queryHost}. ` +
       'If ingestion is only slow, allow it longer with --probe-timeout (scenario: preflight.probe_timeout).',
   );
 }
 
 async function postProbe(
-  captureUrl: string,
+  options: Pick<ProbeOptions, 'captureUrl' | 'token' | 'signal'>,
   body: string,
   clock: Clock,
-  signal?: AbortSignal,
+  names: ProbeSettingNames,
 ): Promise<void> {
+  const { captureUrl, signal } = options;
   const url = `${captureUrl}/batch/`;
   for (let attempt = 1; ; attempt += 1) {
     let status: number;
+    let answer: string;
     try {
-      status = await postCaptureBatch(captureUrl, body, signal);
+      ({ status, body: answer } = await postCaptureBatch(captureUrl, body, signal));
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       const code = (error as { code?: unknown }).code;
@@ -175,10 +186,10 @@ async function postProbe(
     }
     if (status >= 200 && status < 300) return;
     if (status === 401 || status === 403) {
-      throw new IngestbenchError(
-        'TARGET_AUTH',
-        `capture API at ${url} refused the probe event's project token (HTTP ${status})`,
-      );
+      throw captureRefusal(url, status, answer, options.token, {
+        token: names.token,
+        captureHost: names.captureHost ?? 'the capture host',
+      });
     }
     if (!RETRYABLE.has(status) || attempt >= SEND_ATTEMPTS) {
       throw new IngestbenchError(
