@@ -32,6 +32,12 @@ export interface BatchCostMeter {
     each: (item: T) => void,
     after?: () => void,
   ): void;
+  /**
+   * `count` items of this class's slices turned out to be another class's work (a personless
+   * event found force-upgraded): they are not charged this class's rate, so their part of the
+   * slice falls into the shared overhead, and the class they moved to charges them itself.
+   */
+  uncount(eventClass: EventClass, kind: SliceKind, count: number): void;
   /** After the commit: the batch's CPU, µs, charged per class by the rule above. */
   end(rowsWritten: PerClass<number>): PerClass<number>;
 }
@@ -100,6 +106,10 @@ export function createClassCostMeter(): ClassCostMeter {
           } else {
             each(list[0]!);
           }
+        },
+        uncount(eventClass, kind, count) {
+          const key = `${eventClass}:${kind}`;
+          items.set(key, Math.max(0, (items.get(key) ?? 0) - count));
         },
         end(rowsWritten) {
           const total = micros(start);

@@ -297,6 +297,8 @@ export function createBatchProcessor(
       const run = db.transaction(() => {
         let before = outcome.personRowsWritten;
         meter.slice('anonymous', 'process', anonymous, (routed) => ingestPersonless(anonCtx, routed));
+        // A force-upgraded event is identified work: the identified slice charges it.
+        meter.uncount('anonymous', 'process', anonCtx.forceUpgrades.length);
         personRows.anonymous = outcome.personRowsWritten - before;
         before = outcome.personRowsWritten;
         const work: readonly IdentifiedWork[] =

@@ -1,15 +1,17 @@
 // Capture's side contract on a running target: CORS on every capture answer (injected faults and
-// 404s included), posthog-js's /flags/ and remote config for a project without flags, and the
-// quota fault: 200 at capture, dropped at ingestion, counted in /metrics.
+// 404s included), posthog-js's /flags/ and remote config for a project without flags, unknown
+// tokens refused at capture (token enforcement on, the default), and the quota fault: 200 at
+// capture, nothing queued, counted in /metrics.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { runInNewContext } from 'node:vm';
 import { request } from 'undici';
 
+import { UNKNOWN_TOKEN_MESSAGE } from '../../../src/reference/capture/capture-admission.js';
 import { startReferenceTarget, type ReferenceTarget } from '../../../src/reference/start-reference-target.js';
 import { parseFaultSpec, NO_FAULTS } from '../../../src/reference/pipeline/fault-spec.js';
-import { drained, hogql, makeEvents, PERSONAL_KEY, postBatch, TOKEN } from './e2e-helpers.js';
+import { drained, hogql, makeEvents, PERSONAL_KEY, postBatch, sample, TOKEN } from './e2e-helpers.js';
 
 let target: ReferenceTarget;
 before(async () => {
@@ -92,16 +94,43 @@ test('/flags/ and the remote config answer as for a project without flags, adver
   assert.equal(unknown.statusCode, 404);
 });
 
-test('quota=ID: capture says 200, ingestion drops that project’s events and counts them', async () => {
+test('a well-formed token of no project: 401 at capture with PostHog’s words, nothing queued', async () => {
+  const before = await drained(target.metricsUrl);
+  const response = await request(`${target.captureUrl}/batch/`, {
+    method: 'POST',
+    headers: { origin: ORIGIN, 'content-type': 'application/json' },
+    body: JSON.stringify({ api_key: 'phc_nobody', batch: makeEvents('unknown', 3, false).map((e) => e.body) }),
+  });
+  assert.equal(response.statusCode, 401);
+  assert.equal(response.headers['access-control-allow-origin'], ORIGIN);
+  assert.equal(await response.body.text(), UNKNOWN_TOKEN_MESSAGE);
+  // A malformed token is still refused by shape, before any project is looked up.
+  assert.equal(await postBatch(target.captureUrl, makeEvents('unknown', 1, false), 'phx_personal'), 401);
+  const metrics = await drained(target.metricsUrl);
+  const captured = (text: string): number =>
+    (sample(text, 'ingestbench_events_captured_total', { class: 'identified', outcome: 'accepted' }) ?? 0);
+  assert.equal(captured(metrics) - captured(before), 0);
+  assert.equal(
+    (sample(metrics, 'ingestbench_capture_requests_total', { status: '401' }) ?? 0) -
+      (sample(before, 'ingestbench_capture_requests_total', { status: '401' }) ?? 0),
+    2,
+  );
+});
+
+test('quota=ID: capture says 200 and queues none of that project’s events; others pass', async () => {
   target.setFaults(parseFaultSpec('quota=1'));
   try {
+    const before = await drained(target.metricsUrl);
     assert.equal(await postBatch(target.captureUrl, makeEvents('quota-1', 12, true)), 200);
     assert.equal(await postBatch(target.captureUrl, makeEvents('quota-2', 7, false), 'phc_second'), 200);
     const metrics = await drained(target.metricsUrl);
-    assert.match(
-      metrics,
-      /ingestbench_events_ingested_total\{class="anonymous",outcome="dropped_quota_limited"\} 12/,
-    );
+    const delta = (labels: Record<string, string>): number =>
+      (sample(metrics, 'ingestbench_events_captured_total', labels) ?? 0) -
+      (sample(before, 'ingestbench_events_captured_total', labels) ?? 0);
+    assert.equal(delta({ class: 'anonymous', outcome: 'quota_limited' }), 12);
+    assert.equal(delta({ class: 'anonymous', outcome: 'accepted' }), 0);
+    assert.equal(delta({ class: 'identified', outcome: 'accepted' }), 7);
+    assert.doesNotMatch(metrics, /dropped_quota_limited/, 'ingestion never saw them');
     assert.deepEqual(
       await hogql(target.queryUrl, "SELECT count() FROM events WHERE properties.ingestbench_run = 'quota-1'"),
       [[0]],

@@ -15,6 +15,8 @@ before(async () => {
     tokens: [TOKEN, 'phc_second'],
     personalKey: PERSONAL_KEY,
     firstProjectId: 5,
+    // Token enforcement off: unknown tokens are acknowledged and dropped at ingestion, counted.
+    unknownTokens: 'accept',
   });
 });
 after(() => target.stop());
@@ -23,6 +25,7 @@ const NAMES = [
   'ingestbench_events_captured_total',
   'ingestbench_capture_requests_total',
   'ingestbench_events_ingested_total',
+  'ingestbench_events_processed_as_other_class_total',
   'ingestbench_ingestion_warnings_total',
   'ingestbench_person_rows_read_total',
   'ingestbench_person_rows_written_total',
@@ -102,6 +105,39 @@ test('counters move by class with anonymous, identified and unknown-token traffi
   assert.ok(v(m1, 'process_cpu_seconds_total', { process: 'ingestion' }) > 0);
   assert.equal(v(m1, 'ingestbench_queue_depth_events'), 0);
   assert.equal(v(m1, 'ingestbench_ingestion_lag_seconds'), 0);
+});
+
+test('a force-upgraded event counts as identified: its class, its CPU, its rule', async () => {
+  const v = (text: string, name: string, labels: Record<string, string> = {}): number =>
+    sample(text, name, labels) ?? 0;
+  const event = (personless: boolean, timestamp: string): Record<string, unknown> => ({
+    event: 'page viewed',
+    distinct_id: 'upgraded-user',
+    timestamp,
+    properties: { $process_person_profile: !personless },
+  });
+  const post = async (body: Record<string, unknown>): Promise<number> => {
+    const response = await request(`${target.captureUrl}/batch/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ api_key: TOKEN, batch: [body] }),
+    });
+    await response.body.dump();
+    return response.statusCode;
+  };
+  // The person is created at its event's timestamp; the personless event comes 5 minutes later.
+  assert.equal(await post(event(false, '2026-01-01T00:00:00.000Z')), 200);
+  const before = await drained(target.metricsUrl);
+  assert.equal(await post(event(true, '2026-01-01T00:05:00.000Z')), 200);
+  const after = await drained(target.metricsUrl);
+  const d = (name: string, labels: Record<string, string> = {}): number =>
+    v(after, name, labels) - v(before, name, labels);
+  assert.equal(d('ingestbench_events_captured_total', { class: 'anonymous', outcome: 'accepted' }), 1);
+  assert.equal(d('ingestbench_events_ingested_total', { class: 'identified', outcome: 'ingested' }), 1);
+  assert.equal(d('ingestbench_events_ingested_total', { class: 'anonymous', outcome: 'ingested' }), 0);
+  assert.equal(d('ingestbench_events_processed_as_other_class_total', { rule: 'force_upgrade' }), 1);
+  assert.ok(d('ingestbench_ingestion_cpu_seconds_total', { class: 'identified' }) > 0);
+  assert.equal(d('ingestbench_ingestion_cpu_seconds_total', { class: 'anonymous' }), 0);
 });
 
 test('queue depth and lag rise while ingestion is held back, and fall when it is released', async () => {

@@ -111,4 +111,27 @@ describe('per-class ingestion CPU', () => {
     assert.ok(last.anonymous >= 4 * 100 + 400 && last.anonymous <= 4 * 100 + 800, JSON.stringify(last));
     assert.ok(last.identified >= 4 * 300 + 1300, JSON.stringify(last));
   });
+
+  it('charges uncounted items (force-upgraded events) to the class that did their work', () => {
+    const meter = createClassCostMeter();
+    const spin = (micros: number): void => {
+      const start = process.cpuUsage();
+      for (;;) {
+        const used = process.cpuUsage(start);
+        if (used.user + used.system >= micros) return;
+      }
+    };
+    let charged = { anonymous: 0, identified: 0 };
+    for (let b = 0; b < 5; b++) {
+      const batch = meter.begin();
+      // Four personless events looked up, all four found force-upgraded: no anonymous row.
+      batch.slice('anonymous', 'process', [1, 2, 3, 4], () => spin(100));
+      batch.uncount('anonymous', 'process', 4);
+      batch.slice('identified', 'process', [1, 2, 3, 4], () => spin(300));
+      charged = batch.end({ anonymous: 0, identified: 4 });
+    }
+    assert.equal(charged.anonymous, 0, JSON.stringify(charged));
+    // Their lookups (~400 µs) joined the shared overhead, all of it identified's (every row).
+    assert.ok(charged.identified >= 4 * 300 + 400, JSON.stringify(charged));
+  });
 });

@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { IngestbenchError } from '../../../src/errors.js';
 import { openStore } from '../../../src/reference/store/open-store.js';
 import { personUuid } from '../../../src/reference/ingest/person-uuid.js';
-import { anonymous, captured, NOW_MS, TEAM_ID } from './captured-event-fixture.js';
-import { storeFixture } from './store-fixture.js';
+import { anonymous, captured, NOW_MS, projects, TEAM_ID } from './captured-event-fixture.js';
+import type { CapturedEvent } from '../../../src/reference/captured-event.js';
+import { storeFixture, type StoreFixture } from './store-fixture.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ingestbench-ingest-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -206,7 +207,11 @@ test('a personless event of a distinct id with a person uses its uuid, force_upg
   ]);
   const person = s.persons()[0]!;
   const soon = anonymous({ distinctId: 'known', extra: { timestamp: '2026-01-02T03:00:30.000Z' } });
-  const later = anonymous({ distinctId: 'known', extra: { timestamp: '2026-01-02T03:02:00.000Z' } });
+  const later = anonymous({
+    distinctId: 'known',
+    properties: { $set: { plan: 'free' }, $set_once: { first: 'x' } },
+    extra: { timestamp: '2026-01-02T03:02:00.000Z' },
+  });
   const outcome = s.processor.process([soon, later]);
   assert.equal(outcome.personRowsRead, 1);
   const rows = new Map(s.events().map((r) => [r.uuid, r]));
@@ -214,9 +219,59 @@ test('a personless event of a distinct id with a person uses its uuid, force_upg
   assert.equal(rows.get(soon.uuid)?.person_mode, 'propertyless');
   assert.deepEqual(rows.get(soon.uuid)?.person_properties, {});
   // Upgraded: written as a person event, carrying its person's properties.
+  assert.equal(rows.get(later.uuid)?.person_id, person.uuid);
   assert.equal(rows.get(later.uuid)?.person_mode, 'force_upgrade');
   assert.deepEqual(rows.get(later.uuid)?.person_properties, person.properties);
-  assert.equal(person.properties['plan'], 'pro');
+  // Its own $set/$set_once were stripped when it was normalized personless, before PostHog's
+  // personless step found the person (normalize → personless → process-persons): not applied.
+  assert.equal(s.persons()[0]?.properties['plan'], 'pro');
+  assert.equal('first' in (s.persons()[0]?.properties ?? {}), false);
+  assert.equal('$set' in (rows.get(later.uuid)?.properties ?? {}), false);
+  // Processed (and so charged) as identified, as PostHog processes and bills it.
+  assert.deepEqual(outcome.ingested, { anonymous: 1, identified: 1 });
+  assert.equal(outcome.forceUpgraded, 1);
+  assert.ok(outcome.cpuMicros.identified > 0, 'the upgraded event costs identified CPU');
+});
+
+test('a project that opted out of person processing: every event personless, none force-upgraded', () => {
+  // The team opts out after one of its users got a person (an hour before the batch below).
+  const fixtures = [false, true].map((optsOut) => {
+    let optedOut = false;
+    const s = storeFixture(':memory:', { ...projects, personProcessingOptOut: () => optedOut });
+    s.processor.process([
+      captured({ distinctId: 'known', properties: { $set: { plan: 'pro' } }, extra: { timestamp: '2026-01-02T02:00:00.000Z' } }),
+    ]);
+    optedOut = optsOut;
+    return s;
+  });
+  const [optedIn, optedOut] = fixtures as [StoreFixture, StoreFixture];
+  const uuid = (n: number): string => `00000000-0000-4000-8000-00000000000${n}`;
+  const batch = (): CapturedEvent[] => [
+    captured({ uuid: uuid(1), distinctId: 'new-user', properties: { $set: { name: 'Ada' } } }),
+    anonymous({ uuid: uuid(2), distinctId: 'known' }),
+    captured({ uuid: uuid(3), event: '$identify', distinctId: 'new-user', properties: { $anon_distinct_id: 'x' } }),
+  ];
+  const inOutcome = optedIn.processor.process(batch());
+  assert.deepEqual(inOutcome.ingested, { anonymous: 0, identified: 3 }, 'opted in: two person events, one upgraded');
+  assert.equal(inOutcome.forceUpgraded, 1);
+
+  const outOutcome = optedOut.processor.process(batch());
+  assert.deepEqual(outOutcome.ingested, { anonymous: 2, identified: 0 });
+  assert.equal(outOutcome.forceUpgraded, 0);
+  assert.equal(outOutcome.personProcessingOptedOut, 1, 'the event sent as a person event');
+  assert.equal(outOutcome.dropped.personProcessingDisabled, 1, 'the $identify');
+  assert.equal(outOutcome.warnings['event_dropped_person_processing_disabled'], 1);
+  const rows = new Map(optedOut.events().map((r) => [r.uuid, r]));
+  const sentIdentified = rows.get(uuid(1));
+  assert.equal(sentIdentified?.person_mode, 'propertyless');
+  assert.equal(sentIdentified?.person_id, personUuid(TEAM_ID, 'new-user'));
+  assert.deepEqual(sentIdentified?.properties, { $process_person_profile: false }, '$set stripped, flag stamped');
+  const known = rows.get(uuid(2));
+  assert.equal(known?.person_mode, 'propertyless', 'never force-upgraded');
+  assert.equal(known?.person_id, optedOut.persons()[0]?.uuid, "the existing person's uuid");
+  assert.equal(optedOut.personOf('new-user'), undefined, 'no person created');
+  assert.equal(optedOut.persons().length, 1);
+  assert.equal(optedOut.persons()[0]?.properties['plan'], 'pro');
 });
 
 test('a merge sets the surviving person’s version to max(both) + 1, as PostHog does', () => {

@@ -2,7 +2,11 @@
 
 import type Database from 'better-sqlite3';
 import { openStore } from '../../../src/reference/store/open-store.js';
-import { createBatchProcessor, type BatchProcessor } from '../../../src/reference/ingest/process-batch.js';
+import {
+  createBatchProcessor,
+  type BatchProcessor,
+  type ProjectDirectory,
+} from '../../../src/reference/ingest/process-batch.js';
 import { NOW_MS, projects } from './captured-event-fixture.js';
 
 export interface StoreFixture {
@@ -35,10 +39,10 @@ export interface EventRowRead {
   person_properties: Record<string, unknown>;
 }
 
-export function storeFixture(file = ':memory:'): StoreFixture {
+export function storeFixture(file = ':memory:', directory: ProjectDirectory = projects): StoreFixture {
   const db = openStore(file);
   const clock = { now: NOW_MS + 1000 };
-  const processor = createBatchProcessor(db, projects, () => clock.now++);
+  const processor = createBatchProcessor(db, directory, () => clock.now++);
   return {
     db,
     processor,

@@ -40,7 +40,7 @@ const captured = (personless: boolean, token = 'phc_a'): CapturedEvent => {
 let fixture = 0;
 async function setup(
   batches: CapturedEvent[][],
-  options: { faults?: FaultSpec; batchSize?: number; clock?: () => number } = {},
+  options: { faults?: FaultSpec; batchSize?: number; clock?: () => number; optOut?: boolean } = {},
 ) {
   const dir = join(root, String(fixture++));
   rmSync(dir, { recursive: true, force: true });
@@ -52,7 +52,10 @@ async function setup(
   await queue.close();
   const store = openStore(join(dir, 'store.db'));
   const offset = consumerOffset(store);
-  const projects = { teamIdForToken: (token: string) => (token === 'phc_a' ? 1 : undefined) };
+  const projects = {
+    teamIdForToken: (token: string) => (token === 'phc_a' ? 1 : undefined),
+    personProcessingOptOut: () => options.optOut === true,
+  };
   const processor = createBatchProcessor(store, projects);
   const reader = openQueueReader(join(dir, 'queue.db'));
   const step = createIngestionStep(
@@ -135,25 +138,20 @@ test('drop-after-ack drops exactly the events its seeded roll picks, counted by 
   );
 });
 
-test('quota drops a limited project’s acknowledged events, counted by class; other projects pass', async () => {
+test('a quota is capture’s: events already queued when a project goes over it are ingested', async () => {
+  // PostHog's capture filters a quota-limited project's events before they reach the queue
+  // (capture-admission.ts); ingestion has no quota check, so what was queued before is stored.
   const events = [
     ...Array.from({ length: 30 }, (_, i) => captured(i % 3 === 0)),
     ...Array.from({ length: 5 }, () => captured(true, 'phc_unknown')),
   ];
-  const limited = await setup([events], { faults: { ...NO_FAULTS, quota: [1] } });
+  const limited = await setup([events], { faults: { ...NO_FAULTS, quota: 'all' } });
   const report = limited.step.step()?.report;
-  assert.equal(limited.count('SELECT count(*) FROM events'), 0);
+  assert.equal(limited.count('SELECT count(*) FROM events'), 30);
   assert.deepEqual(
     report?.dropped.map((d) => [d.reason, d.eventClass, d.count]),
-    [
-      ['quotaLimited', 'anonymous', 10],
-      ['unknownToken', 'anonymous', 5],
-      ['quotaLimited', 'identified', 20],
-    ],
+    [['unknownToken', 'anonymous', 5]],
   );
-  const other = await setup([events.slice(0, 30)], { faults: { ...NO_FAULTS, quota: [2] } });
-  other.step.step();
-  assert.equal(other.count('SELECT count(*) FROM events'), 30);
 });
 
 test('duplicate stores the picked events twice and counts them', async () => {
@@ -166,7 +164,7 @@ test('duplicate stores the picked events twice and counts them', async () => {
   assert.equal(count('SELECT count(DISTINCT uuid) FROM events'), 200);
 });
 
-test('drop-after-ack and duplicate spare the harness’s preflight probe; a quota does not', async () => {
+test('drop-after-ack and duplicate spare the harness’s preflight probe', async () => {
   const probe = (): CapturedEvent => {
     const e = captured(true);
     return { ...e, data: { ...e.data, event: PROBE_EVENT } };
@@ -179,13 +177,6 @@ test('drop-after-ack and duplicate spare the harness’s preflight probe; a quot
   assert.equal(report?.faults.duplicate, 0, 'a dropped event is not duplicated, nor is a probe');
   assert.equal(faulty.count('SELECT count(*) FROM events'), 2, 'only the two probes, once each');
   assert.equal(faulty.count(`SELECT count(*) FROM events WHERE event = '${PROBE_EVENT}'`), 2);
-  const limited = await setup([[probe()]], { faults: { ...NO_FAULTS, quota: [1] } });
-  limited.step.step();
-  assert.equal(
-    limited.count('SELECT count(*) FROM events'),
-    0,
-    'a quota-limited project loses its probe too',
-  );
 });
 
 test('delay holds rows until enqueue time + delay', async () => {
@@ -226,6 +217,34 @@ test('unknown tokens and personless person events are dropped with their class',
     'unknownToken/identified': 2,
     'personlessPersonEvent/anonymous': 1,
   });
+});
+
+test('events processed as the other class are reported by rule, and dropped ones keep the class they were sent as', async () => {
+  const at = (event: CapturedEvent, timestamp: string): CapturedEvent => ({
+    ...event,
+    distinctId: 'regular',
+    data: { ...event.data, timestamp },
+  });
+  // A person for "regular", then, a minute and more later, two personless events of it.
+  const upgraded = await setup([
+    [at(captured(false), '2026-01-01T00:00:00.000Z')],
+    [at(captured(true), '2026-01-01T00:05:00.000Z'), at(captured(true), '2026-01-01T00:06:00.000Z')],
+  ], { batchSize: 1 });
+  upgraded.step.step();
+  const second = upgraded.step.step()?.report;
+  assert.deepEqual(second?.ingested, { anonymous: 0, identified: 2 });
+  assert.deepEqual(second?.otherClass, { forceUpgrade: 2, personProcessingOptOut: 0 });
+  assert.deepEqual(second?.dropped, [], 'nothing counted invalid for the class moves');
+
+  const identify: CapturedEvent = { ...captured(false), data: { event: '$identify', properties: {} } };
+  const optedOut = await setup([[captured(false), captured(false), captured(true), identify]], { optOut: true });
+  const report = optedOut.step.step()?.report;
+  assert.deepEqual(report?.ingested, { anonymous: 3, identified: 0 });
+  assert.deepEqual(report?.otherClass, { forceUpgrade: 0, personProcessingOptOut: 2 });
+  assert.deepEqual(
+    report?.dropped.map((d) => [d.reason, d.eventClass, d.count]),
+    [['personProcessingDisabled', 'identified', 1]],
+  );
 });
 
 test('identified-cost: fixed CPU work per identified event, counted as identified CPU', async () => {
