@@ -5,6 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -383,23 +384,96 @@ describe('main: the probe preflight proves the token before any load', () => {
   const countWhere = async (projectId: number, where: string): Promise<number> =>
     Number((await hogql(projectId, `SELECT count() FROM events WHERE ${where}`))[0]?.[0]);
 
-  it('a well-formed token of no project: capture takes the probe, the preflight fails with exit 3', async () => {
+  it('a well-formed token of no project: capture refuses the probe (401), exit 3 naming the settings', async () => {
     const out = outDir('unknown-token');
     const unknown = 'phc_probeNoSuchProject44';
     const r = await runMain(
-      ['run', scenario(), '--target', 'posthog', '--out', out, '--probe-timeout', '2s'],
-      {
-        env: envFor({ POSTHOG_PROJECT_API_KEY: unknown }),
-      },
+      ['run', scenario(), '--target', 'posthog', '--out', out, '--probe-timeout', '20s'],
+      { env: envFor({ POSTHOG_PROJECT_API_KEY: unknown }) },
     );
-    assert.equal(r.code, EXIT_CODES.TARGET_PROBE_UNSEEN, r.stderr);
-    assert.match(
-      r.stderr,
-      /capture acknowledged a probe event, but the query API did not return it within 2 s/,
-    );
+    assert.equal(r.code, EXIT_CODES.TARGET_AUTH, r.stderr);
+    assert.equal(r.code, 3);
+    assert.match(r.stderr, /does not know the project token \(HTTP 401: "API key does not belong to any project/);
+    assert.match(r.stderr, /check POSTHOG_PROJECT_API_KEY .* and that POSTHOG_HOST is the capture host/);
+    assert.ok(r.ms < 15_000, `refused at once, not after the probe timeout (${r.ms} ms)`);
     assert.ok(!r.stderr.includes(unknown), 'the token is never printed');
     assert.doesNotMatch(r.stderr, /^load /m);
     assert.deepEqual(readdirSync(out), []);
+  });
+
+  it('--unknown-tokens accept (enforcement off): capture takes the probe, it never appears, exit 3', async () => {
+    const accepting = await startReferenceTarget({
+      port: 0,
+      memory: true,
+      tokens: [TOKEN_1],
+      personalKey: KEY,
+      unknownTokens: 'accept',
+    });
+    try {
+      const out = outDir('unknown-token-accepted');
+      const unknown = 'phc_probeNoSuchProject44';
+      const r = await runMain(
+        ['run', scenario(), '--target', 'posthog', '--out', out, '--probe-timeout', '2s'],
+        {
+          env: {
+            ...envFor({ POSTHOG_PROJECT_API_KEY: unknown }),
+            POSTHOG_HOST: accepting.captureUrl,
+            POSTHOG_PROJECT_ID: String(accepting.projects[0]!.projectId),
+          },
+        },
+      );
+      assert.equal(r.code, EXIT_CODES.TARGET_PROBE_UNSEEN, r.stderr);
+      assert.match(r.stderr, /capture acknowledged a probe event, but the query API did not return it within 2 s/);
+      assert.match(r.stderr, /token enforcement off or failing open/);
+      assert.match(r.stderr, /billing quota/);
+      assert.ok(!r.stderr.includes(unknown), 'the token is never printed');
+      assert.deepEqual(readdirSync(out), []);
+    } finally {
+      await accepting.stop();
+    }
+  });
+
+  it('a capture that answers 403 ingest_key_unknown: exit 3 before load, with capture’s code shown', async () => {
+    // A capture front that refuses the probe's token with 403 and a JSON body naming
+    // ingest_key_unknown, before the reference's own capture; queries go to the reference.
+    const front = createHttpServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { batch: unknown[] };
+        if (body.batch.length === 0) {
+          res.writeHead(400, { 'content-type': 'text/plain' }).end('request holds no event');
+          return;
+        }
+        res.writeHead(403, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            type: 'authentication_error',
+            code: 'ingest_key_unknown',
+            detail: `Project API key ${TOKEN_1} is not known here.`,
+          }),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    try {
+      const out = outDir('capture-403');
+      const r = await runMain(['run', scenario(), '--target', 'posthog', '--out', out], {
+        env: {
+          ...envFor(),
+          POSTHOG_HOST: `http://127.0.0.1:${(front.address() as AddressInfo).port}`,
+          POSTHOG_QUERY_HOST: reference.queryUrl,
+        },
+      });
+      assert.equal(r.code, EXIT_CODES.TARGET_AUTH, r.stderr);
+      assert.equal(r.code, 3);
+      assert.match(r.stderr, /does not know the project token \(HTTP 403: .*ingest_key_unknown/);
+      assert.match(r.stderr, /Project API key <token> is not known here/, 'the echoed token is masked');
+      assert.ok(!r.stderr.includes(TOKEN_1), 'the token is never printed');
+      assert.doesNotMatch(r.stderr, /^load /m);
+      assert.deepEqual(readdirSync(out), []);
+    } finally {
+      await new Promise<void>((resolve) => front.close(() => resolve()));
+    }
   });
 
   it('a token of another project: exit 3 naming the causes, with no load sent', async () => {
