@@ -9,7 +9,7 @@ export const EXIT_CODES = {
   TARGET_UNREACHABLE: 3,
   TARGET_AUTH: 3,
   TARGET_REFUSED: 3,
-  /** The probe event was acknowledged but never came back: wrong project/region, or over quota. */
+  /** The probe event was acknowledged but never came back: over quota, or (capture not checking tokens) wrong project/region. */
   TARGET_PROBE_UNSEEN: 3,
   /** The capture target stopped answering during the load (the report is written, partial). */
   TARGET_LOST: 3,

@@ -141,7 +141,10 @@ export function serveOptionsToStart(values: ServeOptionValues): ReferenceTargetO
   const personProcessingOptOut = optOutList.map((v: unknown) => {
     const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : Number.NaN;
     if (!(Number.isInteger(n) && n >= 1))
-      throw usage('person-processing-opt-out', `expects a project id (a positive integer), got ${JSON.stringify(v)}`);
+      throw usage(
+        'person-processing-opt-out',
+        `expects a project id (a positive integer), got ${JSON.stringify(v)}`,
+      );
     return n;
   });
   const queryLimits = str('query-limits') ?? 'cloud';

@@ -393,7 +393,10 @@ describe('main: the probe preflight proves the token before any load', () => {
     );
     assert.equal(r.code, EXIT_CODES.TARGET_AUTH, r.stderr);
     assert.equal(r.code, 3);
-    assert.match(r.stderr, /does not know the project token \(HTTP 401: "API key does not belong to any project/);
+    assert.match(
+      r.stderr,
+      /does not know the project token \(HTTP 401: "API key does not belong to any project/,
+    );
     assert.match(r.stderr, /check POSTHOG_PROJECT_API_KEY .* and that POSTHOG_HOST is the capture host/);
     assert.ok(r.ms < 15_000, `refused at once, not after the probe timeout (${r.ms} ms)`);
     assert.ok(!r.stderr.includes(unknown), 'the token is never printed');
@@ -423,7 +426,10 @@ describe('main: the probe preflight proves the token before any load', () => {
         },
       );
       assert.equal(r.code, EXIT_CODES.TARGET_PROBE_UNSEEN, r.stderr);
-      assert.match(r.stderr, /capture acknowledged a probe event, but the query API did not return it within 2 s/);
+      assert.match(
+        r.stderr,
+        /capture acknowledged a probe event, but the query API did not return it within 2 s/,
+      );
       assert.match(r.stderr, /token enforcement off or failing open/);
       assert.match(r.stderr, /billing quota/);
       assert.ok(!r.stderr.includes(unknown), 'the token is never printed');

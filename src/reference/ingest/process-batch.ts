@@ -308,7 +308,8 @@ export function createBatchProcessor(
             'identified',
             'process',
             work,
-            (item) => ('forceUpgrade' in item ? ingestForceUpgraded(identCtx, item) : ingestIdentified(identCtx, item)),
+            (item) =>
+              'forceUpgrade' in item ? ingestForceUpgraded(identCtx, item) : ingestIdentified(identCtx, item),
             () => persons.flush(),
           );
         }

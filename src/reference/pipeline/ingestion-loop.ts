@@ -169,15 +169,16 @@ const emptyTally = (): Tally => ({
 export function droppedByClass(outcome: BatchOutcome, tally: Tally): BatchReport['dropped'] {
   const entries: { reason: string; eventClass: string; count: number }[] = [];
   // Ingested counts are by the class processed as; the tally's by the class sent.
-  const sentAnonymousIngested = outcome.ingested.anonymous - outcome.personProcessingOptedOut + outcome.forceUpgraded;
-  const sentIdentifiedIngested = outcome.ingested.identified - outcome.forceUpgraded + outcome.personProcessingOptedOut;
+  const sentAnonymousIngested =
+    outcome.ingested.anonymous - outcome.personProcessingOptedOut + outcome.forceUpgraded;
+  const sentIdentifiedIngested =
+    outcome.ingested.identified - outcome.forceUpgraded + outcome.personProcessingOptedOut;
   const remaining: PerClass = {
     anonymous: tally.events.anonymous - sentAnonymousIngested - outcome.dropped.personlessPersonEvent,
     identified: tally.events.identified - sentIdentifiedIngested - outcome.dropped.personProcessingDisabled,
   };
   for (const eventClass of EVENT_CLASSES) {
-    remaining[eventClass] -=
-      tally.fault[eventClass] + tally.unknownToken[eventClass];
+    remaining[eventClass] -= tally.fault[eventClass] + tally.unknownToken[eventClass];
     entries.push({ reason: 'fault', eventClass, count: tally.fault[eventClass] });
     entries.push({ reason: 'unknownToken', eventClass, count: tally.unknownToken[eventClass] });
     entries.push({ reason: 'invalid', eventClass, count: Math.max(0, remaining[eventClass]) });

@@ -99,7 +99,10 @@ test('a well-formed token of no project: 401 at capture with PostHog’s words, 
   const response = await request(`${target.captureUrl}/batch/`, {
     method: 'POST',
     headers: { origin: ORIGIN, 'content-type': 'application/json' },
-    body: JSON.stringify({ api_key: 'phc_nobody', batch: makeEvents('unknown', 3, false).map((e) => e.body) }),
+    body: JSON.stringify({
+      api_key: 'phc_nobody',
+      batch: makeEvents('unknown', 3, false).map((e) => e.body),
+    }),
   });
   assert.equal(response.statusCode, 401);
   assert.equal(response.headers['access-control-allow-origin'], ORIGIN);
@@ -108,7 +111,7 @@ test('a well-formed token of no project: 401 at capture with PostHog’s words, 
   assert.equal(await postBatch(target.captureUrl, makeEvents('unknown', 1, false), 'phx_personal'), 401);
   const metrics = await drained(target.metricsUrl);
   const captured = (text: string): number =>
-    (sample(text, 'ingestbench_events_captured_total', { class: 'identified', outcome: 'accepted' }) ?? 0);
+    sample(text, 'ingestbench_events_captured_total', { class: 'identified', outcome: 'accepted' }) ?? 0;
   assert.equal(captured(metrics) - captured(before), 0);
   assert.equal(
     (sample(metrics, 'ingestbench_capture_requests_total', { status: '401' }) ?? 0) -

@@ -239,7 +239,11 @@ test('a project that opted out of person processing: every event personless, non
     let optedOut = false;
     const s = storeFixture(':memory:', { ...projects, personProcessingOptOut: () => optedOut });
     s.processor.process([
-      captured({ distinctId: 'known', properties: { $set: { plan: 'pro' } }, extra: { timestamp: '2026-01-02T02:00:00.000Z' } }),
+      captured({
+        distinctId: 'known',
+        properties: { $set: { plan: 'pro' } },
+        extra: { timestamp: '2026-01-02T02:00:00.000Z' },
+      }),
     ]);
     optedOut = optsOut;
     return s;
@@ -249,10 +253,19 @@ test('a project that opted out of person processing: every event personless, non
   const batch = (): CapturedEvent[] => [
     captured({ uuid: uuid(1), distinctId: 'new-user', properties: { $set: { name: 'Ada' } } }),
     anonymous({ uuid: uuid(2), distinctId: 'known' }),
-    captured({ uuid: uuid(3), event: '$identify', distinctId: 'new-user', properties: { $anon_distinct_id: 'x' } }),
+    captured({
+      uuid: uuid(3),
+      event: '$identify',
+      distinctId: 'new-user',
+      properties: { $anon_distinct_id: 'x' },
+    }),
   ];
   const inOutcome = optedIn.processor.process(batch());
-  assert.deepEqual(inOutcome.ingested, { anonymous: 0, identified: 3 }, 'opted in: two person events, one upgraded');
+  assert.deepEqual(
+    inOutcome.ingested,
+    { anonymous: 0, identified: 3 },
+    'opted in: two person events, one upgraded',
+  );
   assert.equal(inOutcome.forceUpgraded, 1);
 
   const outOutcome = optedOut.processor.process(batch());
@@ -265,7 +278,11 @@ test('a project that opted out of person processing: every event personless, non
   const sentIdentified = rows.get(uuid(1));
   assert.equal(sentIdentified?.person_mode, 'propertyless');
   assert.equal(sentIdentified?.person_id, personUuid(TEAM_ID, 'new-user'));
-  assert.deepEqual(sentIdentified?.properties, { $process_person_profile: false }, '$set stripped, flag stamped');
+  assert.deepEqual(
+    sentIdentified?.properties,
+    { $process_person_profile: false },
+    '$set stripped, flag stamped',
+  );
   const known = rows.get(uuid(2));
   assert.equal(known?.person_mode, 'propertyless', 'never force-upgraded');
   assert.equal(known?.person_id, optedOut.persons()[0]?.uuid, "the existing person's uuid");

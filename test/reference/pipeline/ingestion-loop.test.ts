@@ -226,10 +226,13 @@ test('events processed as the other class are reported by rule, and dropped ones
     data: { ...event.data, timestamp },
   });
   // A person for "regular", then, a minute and more later, two personless events of it.
-  const upgraded = await setup([
-    [at(captured(false), '2026-01-01T00:00:00.000Z')],
-    [at(captured(true), '2026-01-01T00:05:00.000Z'), at(captured(true), '2026-01-01T00:06:00.000Z')],
-  ], { batchSize: 1 });
+  const upgraded = await setup(
+    [
+      [at(captured(false), '2026-01-01T00:00:00.000Z')],
+      [at(captured(true), '2026-01-01T00:05:00.000Z'), at(captured(true), '2026-01-01T00:06:00.000Z')],
+    ],
+    { batchSize: 1 },
+  );
   upgraded.step.step();
   const second = upgraded.step.step()?.report;
   assert.deepEqual(second?.ingested, { anonymous: 0, identified: 2 });
@@ -237,7 +240,9 @@ test('events processed as the other class are reported by rule, and dropped ones
   assert.deepEqual(second?.dropped, [], 'nothing counted invalid for the class moves');
 
   const identify: CapturedEvent = { ...captured(false), data: { event: '$identify', properties: {} } };
-  const optedOut = await setup([[captured(false), captured(false), captured(true), identify]], { optOut: true });
+  const optedOut = await setup([[captured(false), captured(false), captured(true), identify]], {
+    optOut: true,
+  });
   const report = optedOut.step.step()?.report;
   assert.deepEqual(report?.ingested, { anonymous: 3, identified: 0 });
   assert.deepEqual(report?.otherClass, { forceUpgrade: 0, personProcessingOptOut: 2 });
