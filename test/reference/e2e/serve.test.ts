@@ -27,6 +27,8 @@ test('the option table names every serve flag once, with defaults', () => {
     'token',
     'personal-key',
     'project',
+    'unknown-tokens',
+    'person-processing-opt-out',
     'fault',
     'query-limits',
   ]);
@@ -35,6 +37,11 @@ test('the option table names every serve flag once, with defaults', () => {
   assert.equal(byName.get('token')?.repeatable, true);
   assert.equal(byName.get('token')?.default, 'phc_ingestbench');
   assert.deepEqual(byName.get('data')?.conflicts, ['memory']);
+  assert.deepEqual(
+    [byName.get('unknown-tokens')?.default, byName.get('unknown-tokens')?.choices],
+    ['reject', ['reject', 'accept']],
+  );
+  assert.equal(byName.get('person-processing-opt-out')?.repeatable, true);
   assert.deepEqual(
     [byName.get('query-limits')?.default, byName.get('query-limits')?.choices],
     ['cloud', ['cloud', 'legacy', 'none']],
@@ -52,9 +59,13 @@ test('parsed flags map to start options', () => {
       memory: true,
       fault: 'delay=1s',
       'query-limits': 'legacy',
+      'unknown-tokens': 'accept',
+      'person-processing-opt-out': ['4'],
     }),
     {
       queryLimits: 'legacy',
+      unknownTokens: 'accept',
+      personProcessingOptOut: [4],
       memory: true,
       host: '0.0.0.0',
       port: 0,
@@ -66,6 +77,7 @@ test('parsed flags map to start options', () => {
   );
   assert.deepEqual(serveOptionsToStart({ data: './d', token: 'phc_x', port: '9000' }), {
     queryLimits: 'cloud',
+    unknownTokens: 'reject',
     memory: false,
     data: './d',
     tokens: ['phc_x'],
@@ -76,6 +88,8 @@ test('parsed flags map to start options', () => {
     (e: unknown) => e instanceof IngestbenchError && e.code === 'USAGE' && /--port/.test(e.message),
   );
   assert.throws(() => serveOptionsToStart({ 'query-limits': 'free' }), { code: 'USAGE' });
+  assert.throws(() => serveOptionsToStart({ 'unknown-tokens': 'drop' }), { code: 'USAGE' });
+  assert.throws(() => serveOptionsToStart({ 'person-processing-opt-out': ['x'] }), { code: 'USAGE' });
 });
 
 test('serve --port 0 prints the real URLs, serves, and stops when the signal aborts', async () => {
@@ -120,5 +134,12 @@ test('bad options fail before anything listens', async () => {
   await assert.rejects(
     serve({ port: 0, memory: true, fault: 'boom=1' }, io, new AbortController().signal),
     (e: unknown) => e instanceof IngestbenchError && /boom=1/.test(e.message),
+  );
+  await assert.rejects(
+    serve({ port: 0, memory: true, personProcessingOptOut: [2] }, io, new AbortController().signal),
+    (e: unknown) =>
+      e instanceof IngestbenchError &&
+      e.code === 'USAGE' &&
+      /opt-out 2 names no project: the projects are 1/.test(e.message),
   );
 });
