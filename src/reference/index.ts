@@ -15,3 +15,4 @@ export {
   type FaultSpec,
 } from './pipeline/fault-spec.js';
 export { isLoopbackAddress } from './server/loopback-only.js';
+export { UNKNOWN_TOKEN_MESSAGE, type UnknownTokens } from './capture/capture-admission.js';

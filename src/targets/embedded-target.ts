@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { systemClock } from '../clock.js';
 import { IngestbenchError } from '../errors.js';
 import type { QueryLimitsName } from '../reference/query/query-limits.js';
+import type { UnknownTokens } from '../reference/capture/capture-admission.js';
 import type { ReferenceTargetOptions } from '../reference/start-reference-target.js';
 import type { EmbeddedTargetMessage } from './embedded-target-process.js';
 import { pinProcess } from './pin-process.js';
@@ -22,6 +23,10 @@ export interface EmbeddedTargetOptions {
   cpus?: string;
   /** The query API's limits, as `serve --query-limits` (default none: the run's own budget applies). */
   queryLimits?: QueryLimitsName;
+  /** As `serve --unknown-tokens` (default reject: capture refuses a token of no project). */
+  unknownTokens?: UnknownTokens;
+  /** As `serve --person-processing-opt-out`: the embedded project is 1. */
+  personProcessingOptOut?: readonly number[];
 }
 
 export async function startEmbeddedTarget(options: EmbeddedTargetOptions = {}): Promise<Target> {
@@ -51,6 +56,10 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions = {}): 
     clockAnchor: systemClock.anchor,
     ...(options.fault !== undefined ? { fault: options.fault } : {}),
     ...(options.queryLimits !== undefined ? { queryLimits: options.queryLimits } : {}),
+    ...(options.unknownTokens !== undefined ? { unknownTokens: options.unknownTokens } : {}),
+    ...(options.personProcessingOptOut !== undefined
+      ? { personProcessingOptOut: options.personProcessingOptOut }
+      : {}),
   };
   child.send(settings);
   const message = await new Promise<EmbeddedTargetMessage>((resolve, reject) => {
