@@ -26,7 +26,7 @@ import type Database from 'better-sqlite3';
 
 import { IngestbenchError } from '../../errors.js';
 import type { CapturedEvent } from '../captured-event.js';
-import { prepareStoreStatements, type EventRow } from '../store/store-statements.js';
+import { prepareStoreStatements, type EventRow, type PersonMode } from '../store/store-statements.js';
 import { emptyOutcome, type BatchOutcome, type OutcomeBuilder } from './batch-outcome.js';
 import { createClassCostMeter } from './class-cost.js';
 import { eventTimestamp } from './event-timestamp.js';
@@ -147,6 +147,26 @@ export function createBatchProcessor(
     return { ev, timestampMs: time.timestampMs };
   };
 
+  /** The store row of one event: as normalized, with the person it was written with. */
+  const eventRow = (
+    { ev, timestampMs }: Prepared,
+    createdAt: number,
+    personId: string,
+    mode: PersonMode,
+    personProperties: string,
+  ): EventRow => [
+    ev.teamId,
+    ev.captured.uuid,
+    ev.event,
+    ev.distinctId,
+    timestampMs,
+    createdAt,
+    JSON.stringify(ev.properties),
+    personId,
+    mode,
+    personProperties,
+  ];
+
   const addRow = (ctx: BatchContext, captured: CapturedEvent, row: EventRow): void => {
     ctx.rows.push(row);
     if (ctx.duplicate?.(captured) === true) {
@@ -179,25 +199,14 @@ export function createBatchProcessor(
         ctx.newPersonless.push(key);
       }
     }
-    const row: EventRow = [
-      ev.teamId,
-      ev.captured.uuid,
-      ev.event,
-      ev.distinctId,
-      timestampMs,
-      createdAt,
-      JSON.stringify(ev.properties),
-      personId,
-      'propertyless',
-      '{}',
-    ];
-    addRow(ctx, ev.captured, row);
+    addRow(ctx, ev.captured, eventRow(prepared, createdAt, personId, 'propertyless', '{}'));
     ctx.outcome.ingested.anonymous += 1;
     if (routed.optOut && !isPersonless(routed.captured)) ctx.outcome.personProcessingOptedOut += 1;
   };
 
   /** Full person processing of a force-upgraded event: written as a person event, its person's properties. */
-  const ingestForceUpgraded = (ctx: BatchContext, { ev, timestampMs }: Prepared): void => {
+  const ingestForceUpgraded = (ctx: BatchContext, prepared: Prepared): void => {
+    const { ev, timestampMs } = prepared;
     const createdAt = clock();
     // Its person updates are empty (normalized personless), so this finds the person and changes nothing.
     const { person } = updatePersonForEvent(ev, timestampMs, {
@@ -205,19 +214,8 @@ export function createBatchProcessor(
       statements,
       warn: (type, details) => warn(ctx, ev.teamId, { type, details }),
     });
-    const row: EventRow = [
-      ev.teamId,
-      ev.captured.uuid,
-      ev.event,
-      ev.distinctId,
-      timestampMs,
-      createdAt,
-      JSON.stringify(ev.properties),
-      person.uuid,
-      'force_upgrade',
-      JSON.stringify(propertiesOf(person)),
-    ];
-    addRow(ctx, ev.captured, row);
+    const snapshot = JSON.stringify(propertiesOf(person));
+    addRow(ctx, ev.captured, eventRow(prepared, createdAt, person.uuid, 'force_upgrade', snapshot));
     ctx.outcome.ingested.identified += 1;
     ctx.outcome.forceUpgraded += 1;
   };
@@ -245,19 +243,7 @@ export function createBatchProcessor(
     const snapshot = JSON.stringify(
       Object.keys(ev.set).length === 0 ? personProperties : { ...personProperties, ...ev.set },
     );
-    const row: EventRow = [
-      ev.teamId,
-      ev.captured.uuid,
-      ev.event,
-      ev.distinctId,
-      timestampMs,
-      createdAt,
-      JSON.stringify(ev.properties),
-      person.uuid,
-      'full',
-      snapshot,
-    ];
-    addRow(ctx, ev.captured, row);
+    addRow(ctx, ev.captured, eventRow(prepared, createdAt, person.uuid, 'full', snapshot));
     ctx.outcome.ingested.identified += 1;
   };
 

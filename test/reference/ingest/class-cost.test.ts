@@ -52,6 +52,15 @@ function cpuRatio(anonymousPerBatch: number, batches = 250): number {
   return cpu.identified / events.identified / (cpu.anonymous / events.anonymous);
 }
 
+/** Spends `micros` of CPU time (not wall time), so a busy machine does not shorten it. */
+const burn = (micros: number): void => {
+  const start = process.cpuUsage();
+  for (;;) {
+    const used = process.cpuUsage(start);
+    if (used.user + used.system >= micros) return;
+  }
+};
+
 const median = (values: number[]): number => values.sort((a, b) => a - b)[values.length >> 1]!;
 
 describe('per-class ingestion CPU', () => {
@@ -83,13 +92,6 @@ describe('per-class ingestion CPU', () => {
 
   it('adds up to the CPU the batch took, shared overhead apportioned by rows written', () => {
     const meter = createClassCostMeter();
-    const burn = (micros: number): void => {
-      const start = process.cpuUsage();
-      for (;;) {
-        const used = process.cpuUsage(start);
-        if (used.user + used.system >= micros) return;
-      }
-    };
     // Warm rates: anonymous items cost ~100 µs, identified ~300 µs.
     let last = { anonymous: 0, identified: 0 };
     let total = 0;
@@ -114,20 +116,13 @@ describe('per-class ingestion CPU', () => {
 
   it('charges uncounted items (force-upgraded events) to the class that did their work', () => {
     const meter = createClassCostMeter();
-    const spin = (micros: number): void => {
-      const start = process.cpuUsage();
-      for (;;) {
-        const used = process.cpuUsage(start);
-        if (used.user + used.system >= micros) return;
-      }
-    };
     let charged = { anonymous: 0, identified: 0 };
     for (let b = 0; b < 5; b++) {
       const batch = meter.begin();
       // Four personless events looked up, all four found force-upgraded: no anonymous row.
-      batch.slice('anonymous', 'process', [1, 2, 3, 4], () => spin(100));
+      batch.slice('anonymous', 'process', [1, 2, 3, 4], () => burn(100));
       batch.uncount('anonymous', 'process', 4);
-      batch.slice('identified', 'process', [1, 2, 3, 4], () => spin(300));
+      batch.slice('identified', 'process', [1, 2, 3, 4], () => burn(300));
       charged = batch.end({ anonymous: 0, identified: 4 });
     }
     assert.equal(charged.anonymous, 0, JSON.stringify(charged));
