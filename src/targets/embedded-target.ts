@@ -5,7 +5,7 @@ import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { systemClock } from '../clock.js';
 import { IngestbenchError } from '../errors.js';
-import type { QueryLimitsName } from '../reference/query/query-limits.js';
+import type { QueryLimitOverrides, QueryLimitsName } from '../reference/query/query-limits.js';
 import type { ReferenceTargetOptions } from '../reference/start-reference-target.js';
 import type { EmbeddedTargetMessage } from './embedded-target-process.js';
 import { pinProcess } from './pin-process.js';
@@ -20,8 +20,9 @@ export interface EmbeddedTargetOptions {
   fault?: string;
   /** CPUs to pin the target's processes to (taskset list syntax, e.g. "1"). */
   cpus?: string;
-  /** The query API's limits, as `serve --query-limits` (default none: the run's own budget applies). */
+  /** The query API's limits, as `serve --query-limits` (default none; runs pass reference-query-limits.ts's). */
   queryLimits?: QueryLimitsName;
+  queryLimitOverrides?: QueryLimitOverrides;
 }
 
 export async function startEmbeddedTarget(options: EmbeddedTargetOptions = {}): Promise<Target> {
@@ -51,6 +52,7 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions = {}): 
     clockAnchor: systemClock.anchor,
     ...(options.fault !== undefined ? { fault: options.fault } : {}),
     ...(options.queryLimits !== undefined ? { queryLimits: options.queryLimits } : {}),
+    ...(options.queryLimitOverrides !== undefined ? { queryLimitOverrides: options.queryLimitOverrides } : {}),
   };
   child.send(settings);
   const message = await new Promise<EmbeddedTargetMessage>((resolve, reject) => {
