@@ -84,8 +84,12 @@ export function withTargetLimits(scenario: Scenario, queryUrl: string): Scenario
   };
 }
 
-const perWindow = (n: number, unit: string): string =>
-  Number.isFinite(n) ? `${n.toLocaleString('en-US')}/${unit}` : `no ${unit} window`;
+const perWindow = (n: number, unit: 'min' | 'hour'): string =>
+  Number.isFinite(n)
+    ? `${n.toLocaleString('en-US')}/${unit}`
+    : unit === 'min'
+      ? 'no minute window'
+      : 'no hourly window';
 
 /** The plan line's words for the limits: which profile, why, and its numbers. */
 export function describeLimits(r: ResolvedLimits): string {
