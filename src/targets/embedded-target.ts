@@ -20,7 +20,10 @@ export interface EmbeddedTargetOptions {
   fault?: string;
   /** CPUs to pin the target's processes to (taskset list syntax, e.g. "1"). */
   cpus?: string;
-  /** The query API's limits, as `serve --query-limits` (default none; runs pass reference-query-limits.ts's). */
+  /**
+   * The query API's limits, as `serve --query-limits`. Default `self-hosted`: what a run plans for
+   * this loopback host (scenario/deployment-limits.ts), so the target is never kinder than it.
+   */
   queryLimits?: QueryLimitsName;
   queryLimitOverrides?: QueryLimitOverrides;
 }
@@ -51,7 +54,7 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions = {}): 
     // created_at on the harness's time base: created − intended is then free of clock skew.
     clockAnchor: systemClock.anchor,
     ...(options.fault !== undefined ? { fault: options.fault } : {}),
-    ...(options.queryLimits !== undefined ? { queryLimits: options.queryLimits } : {}),
+    queryLimits: options.queryLimits ?? 'self-hosted',
     ...(options.queryLimitOverrides !== undefined ? { queryLimitOverrides: options.queryLimitOverrides } : {}),
   };
   child.send(settings);
