@@ -13,7 +13,12 @@ import {
 
 describe('PostHog limits', () => {
   it("each profile's numbers, from PostHog's source", () => {
-    assert.deepEqual(POSTHOG_LIMITS.cloud, { perMinute: 240, perHour: 2_400, concurrent: 3, maxQueryMs: 10_000 });
+    assert.deepEqual(POSTHOG_LIMITS.cloud, {
+      perMinute: 240,
+      perHour: 2_400,
+      concurrent: 3,
+      maxQueryMs: 10_000,
+    });
     assert.deepEqual(POSTHOG_LIMITS['cloud-legacy'], {
       perMinute: Infinity,
       perHour: 120,

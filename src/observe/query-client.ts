@@ -251,7 +251,12 @@ export function createQueryClient(opts: QueryClientOptions): QueryClient {
         heldInARow = held ? heldInARow + 1 : 0;
         if (heldInARow >= HELD_IN_A_ROW) {
           failed += 1;
-          throw slotsHeld(where, heldInARow, Math.round((clock.now() - sentAt) / 1000), errorDetail(res.body));
+          throw slotsHeld(
+            where,
+            heldInARow,
+            Math.round((clock.now() - sentAt) / 1000),
+            errorDetail(res.body),
+          );
         }
         if (attempt >= maxRetries) {
           failed += 1;
@@ -338,7 +343,7 @@ function slotsHeld(where: string, times: number, heldSeconds: number, detail: st
 /** What to do about a 401/403, from PostHog's detail (posthog/permissions.py, posthog/auth.py). */
 export function authAdvice(detail: string | null): string {
   if (detail !== null && /scope/i.test(detail))
-    return "give the personal API key the query:read scope (or create one that has it)";
+    return 'give the personal API key the query:read scope (or create one that has it)';
   if (detail !== null && /organization/i.test(detail))
     return 'give the personal API key access to the organisation of this project, or use a key of that organisation';
   if (detail !== null && /project/i.test(detail))

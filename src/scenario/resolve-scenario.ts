@@ -9,7 +9,6 @@ import { resolveLimits, type ObservationLimits } from './deployment-limits.js';
 import type { Behaviour, Observation, PropertyGenerator, RatePhase, Scenario } from './scenario.js';
 import type { ParsedScenario } from './scenario-schema.js';
 
-
 export interface ScenarioOverrides {
   /** Scale every phase so the peak rate is this many events/s (`--rate`). */
   rate?: number;
@@ -75,7 +74,9 @@ export function resolveScenario(
 }
 
 /** The scenario's limits and the budget they give before the target is known (planned as cloud). */
-function observationLimits(o: ParsedScenario['observation']): Pick<
+function observationLimits(
+  o: ParsedScenario['observation'],
+): Pick<
   Observation,
   'queryBudgetPerMinute' | 'queryBudgetPerHour' | 'maxConcurrentQueries' | 'limits' | 'resolvedLimits'
 > {

@@ -427,7 +427,9 @@ export const ScenarioSchema = z
         max_concurrent_queries: o.max_concurrent_queries,
         max_query_time: o.max_query_time,
       };
-      const missing = Object.entries(given).filter(([, v]) => v === undefined).map(([k]) => k);
+      const missing = Object.entries(given)
+        .filter(([, v]) => v === undefined)
+        .map(([k]) => k);
       if (missing.length > 0) {
         ctx.addIssue({
           code: 'custom',

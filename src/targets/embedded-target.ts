@@ -55,7 +55,9 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions = {}): 
     clockAnchor: systemClock.anchor,
     ...(options.fault !== undefined ? { fault: options.fault } : {}),
     queryLimits: options.queryLimits ?? 'self-hosted',
-    ...(options.queryLimitOverrides !== undefined ? { queryLimitOverrides: options.queryLimitOverrides } : {}),
+    ...(options.queryLimitOverrides !== undefined
+      ? { queryLimitOverrides: options.queryLimitOverrides }
+      : {}),
   };
   child.send(settings);
   const message = await new Promise<EmbeddedTargetMessage>((resolve, reject) => {

@@ -31,9 +31,19 @@ describe('deployment limits of a scenario', () => {
   });
 
   it('a named profile wins over the host', () => {
-    assert.deepEqual(budgetOf(withObservation('  limits: cloud-legacy\n'), CLOUD), [Infinity, 120, 3, 'cloud-legacy']);
+    assert.deepEqual(budgetOf(withObservation('  limits: cloud-legacy\n'), CLOUD), [
+      Infinity,
+      120,
+      3,
+      'cloud-legacy',
+    ]);
     assert.deepEqual(budgetOf(withObservation('  limits: cloud\n'), LOCAL), [240, 2400, 3, 'cloud']);
-    assert.deepEqual(budgetOf(withObservation('  limits: self-hosted\n'), CLOUD), [Infinity, Infinity, 3, 'self-hosted']);
+    assert.deepEqual(budgetOf(withObservation('  limits: self-hosted\n'), CLOUD), [
+      Infinity,
+      Infinity,
+      3,
+      'self-hosted',
+    ]);
   });
 
   it("explicit fields override the profile's numbers; max_query_time sets the request timeout", () => {
@@ -50,7 +60,10 @@ describe('deployment limits of a scenario', () => {
   it('older scenarios stay valid: query_budget is queries_per_minute over the host profile', () => {
     assert.deepEqual(budgetOf(withObservation('  query_budget: 600\n'), CLOUD), [600, 2400, 3, 'cloud']);
     assert.deepEqual(
-      budgetOf(withObservation('  queries_per_minute: 60\n  queries_per_hour: 120\n  max_concurrent_queries: 1\n'), LOCAL),
+      budgetOf(
+        withObservation('  queries_per_minute: 60\n  queries_per_hour: 120\n  max_concurrent_queries: 1\n'),
+        LOCAL,
+      ),
       [60, 120, 1, 'self-hosted'],
     );
   });
@@ -65,9 +78,13 @@ describe('deployment limits of a scenario', () => {
       (e: unknown) =>
         e instanceof IngestbenchError &&
         e.code === 'SCENARIO_INVALID' &&
-        /observation\.limits: limits: custom needs queries_per_hour, max_concurrent_queries, max_query_time/.test(e.message),
+        /observation\.limits: limits: custom needs queries_per_hour, max_concurrent_queries, max_query_time/.test(
+          e.message,
+        ),
     );
-    assert.throws(() => parseScenario(withObservation('  limits: cloudy\n'), '<inline>'), { code: 'SCENARIO_INVALID' });
+    assert.throws(() => parseScenario(withObservation('  limits: cloudy\n'), '<inline>'), {
+      code: 'SCENARIO_INVALID',
+    });
   });
 
   it('the plan line names the profile and why', () => {
@@ -95,7 +112,9 @@ describe('deployment limits of a scenario', () => {
     const cloud = parseScenario(withObservation('  limits: cloud\n  queries_per_minute: 1000\n'), '<inline>');
     assert.deepEqual(referenceQueryLimits(cloud.observation.limits), { queryLimits: 'cloud' });
     const custom = parseScenario(
-      withObservation('  limits: custom\n  queries_per_minute: 30\n  queries_per_hour: 300\n  max_concurrent_queries: 2\n  max_query_time: 20s\n'),
+      withObservation(
+        '  limits: custom\n  queries_per_minute: 30\n  queries_per_hour: 300\n  max_concurrent_queries: 2\n  max_query_time: 20s\n',
+      ),
       '<inline>',
     );
     const limits = referenceQueryLimits(custom.observation.limits);

@@ -51,11 +51,13 @@ export function isQueryLimitsName(value: unknown): value is QueryLimitsName {
 export function resolveQueryLimits(name: QueryLimitsName, overrides: QueryLimitOverrides = {}): QueryLimits {
   const { queueTimeoutMs, maxExecutionMs, ...rest } = overrides;
   if (queueTimeoutMs !== undefined && !(queueTimeoutMs > 0)) {
-    throw new IngestbenchError('USAGE', `The query limit queueTimeoutMs must be above 0, got ${queueTimeoutMs}.`);
+    throw new IngestbenchError(
+      'USAGE',
+      `The query limit queueTimeoutMs must be above 0, got ${queueTimeoutMs}.`,
+    );
   }
   // `none` is `custom` with nothing given: no bound at all.
-  const profile: DeploymentProfile =
-    name === 'legacy' ? 'cloud-legacy' : name === 'none' ? 'custom' : name;
+  const profile: DeploymentProfile = name === 'legacy' ? 'cloud-legacy' : name === 'none' ? 'custom' : name;
   const given: DeploymentLimitOverrides = { ...rest, maxQueryMs: maxExecutionMs };
   const limits = fromDeployment(deploymentLimits(profile, given));
   return {

@@ -149,7 +149,9 @@ describe('query limits in the handler', () => {
     // PostHog's detail is ConcurrencyLimitExceeded's text: the limit and the team's key.
     assert.match(
       String(body['detail']),
-      new RegExp(`^Exceeded maximum concurrency limit: 3 for key: api:query:per-team:${PROJECT} and task: \\w+$`),
+      new RegExp(
+        `^Exceeded maximum concurrency limit: 3 for key: api:query:per-team:${PROJECT} and task: \\w+$`,
+      ),
     );
     // A fifth gets the slot the first three free.
     const fifth = handle(queryRequest(COUNT));
