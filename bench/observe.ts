@@ -95,8 +95,9 @@ function printObservation(print: (line: string) => void, report: Report, wallS: 
       `${o.pollStretch ? ` — ${o.pollStretch}` : ''}; resolution ${Math.round(o.resolutionMs)} ms; ${o.polls} polls`,
   );
   print(
-    `  queries: ${o.queries} (${o.throttled} throttled); peak ${o.budget.peakPerMinute} / ${o.budget.perMinute} per minute ` +
-      `(${pct(o.budget.peakPerMinute / o.budget.perMinute)}), ${o.budget.peakPerHour} / ${o.budget.perHour ?? '∞'} per hour` +
+    `  queries: ${o.queries} (${o.throttled} throttled); peak ${o.budget.peakPerMinute} / ${o.budget.perMinute ?? '∞'} per minute ` +
+      (o.budget.perMinute ? `(${pct(o.budget.peakPerMinute / o.budget.perMinute)})` : '') +
+      `, ${o.budget.peakPerHour} / ${o.budget.perHour ?? '∞'} per hour` +
       (o.budget.perHour ? ` (${pct(o.budget.peakPerHour / o.budget.perHour)})` : ''),
   );
   print(

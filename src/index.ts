@@ -26,6 +26,23 @@ export type {
   CaptureEndpoint,
 } from './scenario/scenario.js';
 export { scenarioJsonSchema } from './scenario/scenario-json-schema.js';
+export {
+  withTargetLimits,
+  resolveLimits,
+  type ObservationLimits,
+  type ResolvedLimits,
+} from './scenario/deployment-limits.js';
+
+// PostHog's query limits per deployment (cloud, cloud-legacy, self-hosted, custom).
+export {
+  POSTHOG_LIMITS,
+  DEPLOYMENT_PROFILES,
+  deploymentLimits,
+  profileForHost,
+  requestTimeoutFor,
+  type DeploymentProfile,
+  type DeploymentLimits,
+} from './posthog-limits.js';
 
 // Running: load, observe, drain, measure, judge → a Report.
 export { runScenario, newRunId, type RunScenarioOptions, type RunProgress } from './run-scenario.js';

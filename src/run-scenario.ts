@@ -23,6 +23,7 @@ import { publicUrl } from './public-url.js';
 import { metricLookup } from './report/report-metrics.js';
 import { observationCheck } from './report/observation-check.js';
 import type { CostReport, PreflightSummary, Report, RunStop } from './report/report-types.js';
+import { withTargetLimits } from './scenario/deployment-limits.js';
 import type { Scenario } from './scenario/scenario.js';
 import { explainTargetError, settingNamesOf } from './targets/explain-target-error.js';
 import { checkCaptureReachable } from './targets/preflight.js';
@@ -87,7 +88,9 @@ export function newRunId(now = new Date()): string {
 }
 
 export async function runScenario(options: RunScenarioOptions): Promise<Report> {
-  const { scenario, target } = options;
+  const { target } = options;
+  // The query budget of the deployment behind the target (its host decides when the scenario does not).
+  const scenario = withTargetLimits(options.scenario, target.queryUrl);
   const signal = options.signal ?? new AbortController().signal;
   if (options.shard && options.runId === undefined) {
     throw new IngestbenchError('USAGE', 'a shard needs the run id every shard shares: pass --run-id');
@@ -112,6 +115,9 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
       perHour: scenario.observation.queryBudgetPerHour,
       concurrent: scenario.observation.maxConcurrentQueries,
     },
+    ...(scenario.observation.resolvedLimits
+      ? { requestTimeoutMs: scenario.observation.resolvedLimits.requestTimeoutMs }
+      : {}),
     clock,
   });
   let preflight: PreflightSummary;
@@ -119,7 +125,9 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
     // Fast checks first (nothing listening, a refused token shape, a wrong key or project), then
     // the proof: a probe event that comes back through the query API.
     await checkCaptureReachable(target.captureUrl, target.token, signal, settingNamesOf(target));
-    await client.preflight({ signal });
+    // Bounded like the probe: a query API that holds or throttles every query fails the run here.
+    const preflightDeadline = clock.now() + scenario.preflight.probeTimeoutMs;
+    await client.preflight({ signal, deadline: () => preflightDeadline });
     const probe = await probePreflight({
       captureUrl: target.captureUrl,
       token: target.token,

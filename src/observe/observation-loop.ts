@@ -202,6 +202,8 @@ export class ObservationLoop<R> {
     const now = (): number => this.#opts.clock.now();
     if (error.kind === 'budget exhausted') {
       this.#end('query budget exhausted', error.message);
+    } else if (error.kind === 'slots held') {
+      this.#end('query API refusing', error.message);
     } else if (error.kind === 'auth' || !error.transient) {
       this.#end('query refused', error.message);
     } else if (error.kind === 'unreachable') {
@@ -227,6 +229,7 @@ export class ObservationLoop<R> {
       this.#endDetail ??= failure?.message ?? 'no poll completed during the drain';
       if (failure === null) return 'drain timeout'; // no poll fitted a drain that short
       // Every poll of the drain failed: nothing after the load was checked.
+      if (failure.kind === 'slots held') return 'query API refusing';
       if (failure.kind === 'budget exhausted' || failure.status === 429) return 'query budget exhausted';
       return failure.kind === 'unreachable' ? 'query API unreachable' : this.#opts.otherDrainFailure;
     }

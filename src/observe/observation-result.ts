@@ -18,7 +18,9 @@ export type ObservationEnd =
   | 'stopped'
   | 'query budget exhausted'
   | 'query API unreachable'
-  | 'query refused';
+  | 'query refused'
+  /** Every concurrency slot held (the organisation's API-queries quota, or the team's other queries). */
+  | 'query API refusing';
 
 export interface QueryBudgetUse {
   readonly limits: QueryLimits;

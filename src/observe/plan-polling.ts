@@ -6,6 +6,7 @@
 
 import { formatDuration } from '../report/format.js';
 import { HOUR_MS, MINUTE_MS, type QueryLimits } from './query-budget.js';
+import { describeLimits, type ResolvedLimits } from '../scenario/deployment-limits.js';
 
 /** Share of each window the plan uses: the rest absorbs extra pages of a busy window. */
 const PLAN_SHARE = 0.9;
@@ -59,6 +60,7 @@ export function observationPlan(
     readonly queryBudgetPerHour: number;
     readonly maxConcurrentQueries: number;
     readonly drainTimeoutMs: number;
+    readonly resolvedLimits?: ResolvedLimits;
   },
   loadMs: number,
 ): string {
@@ -75,7 +77,14 @@ export function observationPlan(
   });
   return (
     `poll every ${formatDuration(plan.intervalMs)}${plan.stretch ? ` (${plan.stretch})` : ''}, ` +
-    `≤ ${o.queryBudgetPerMinute} queries/min, ≤ ${o.queryBudgetPerHour}/hour, ≤ ${o.maxConcurrentQueries} at once, ` +
-    `drain ≤ ${formatDuration(o.drainTimeoutMs)}`
+    `${budgetWindow(o.queryBudgetPerMinute, 'queries/min', 'no minute window')}, ` +
+    `${budgetWindow(o.queryBudgetPerHour, '/hour', 'no hourly window')}, ≤ ${o.maxConcurrentQueries} at once, ` +
+    `drain ≤ ${formatDuration(o.drainTimeoutMs)}` +
+    (o.resolvedLimits ? `; ${describeLimits(o.resolvedLimits)}` : '')
   );
+}
+
+/** A window of the budget; a self-hosted deployment has none. */
+function budgetWindow(limit: number, unit: string, none: string): string {
+  return Number.isFinite(limit) ? `≤ ${limit} ${unit}`.replace(' /', '/') : none;
 }

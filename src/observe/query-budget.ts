@@ -5,11 +5,17 @@
 // minute that straddles a full bucket, and PostHog's limiter counts per window. Pure (times are
 // passed in); the query client does the waiting and holds the concurrency slots.
 
+import { POSTHOG_LIMITS } from '../posthog-limits.js';
+
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
 
-/** PostHog's defaults for a project's HogQL queries through the API. */
-export const POSTHOG_QUERY_LIMITS: QueryLimits = { perMinute: 240, perHour: 2400, concurrent: 3 };
+/** PostHog Cloud's limits for HogQL queries through the API (posthog-limits.ts has every profile). */
+export const POSTHOG_QUERY_LIMITS: QueryLimits = {
+  perMinute: POSTHOG_LIMITS.cloud.perMinute,
+  perHour: POSTHOG_LIMITS.cloud.perHour,
+  concurrent: POSTHOG_LIMITS.cloud.concurrent,
+};
 
 export interface QueryLimits {
   readonly perMinute: number;

@@ -5,6 +5,10 @@
 // a wait that would end past it is not begun, the query fails at once with kind 'budget exhausted'
 // (throttles) or 'deadline' (a slow answer), so the drain timeout is a hard bound.
 // Failures become typed QueryErrors; `transient` says whether polling again later may succeed.
+// What waiting cannot fix ends at once: a 400 or 512/513 (the query itself, with PostHog's
+// detail), a 401/403 (the key, with PostHog's detail), and a query API whose every slot is held
+// (two 429s in a row without Retry-After, each after the server held the request most of its
+// 30 s concurrency wait: the organisation's API-queries quota, or other queries of the team).
 // The personal key goes into the Authorization header and nowhere else: not into errors, not
 // into debug output.
 
@@ -15,6 +19,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { parseRetryAfter } from '../http/retry-after.js';
 import { publicUrl } from '../public-url.js';
 import { preflightQuery } from './poll-queries.js';
+import { POSTHOG_LIMITS, requestTimeoutFor } from '../posthog-limits.js';
 import { QueryBudget, type QueryLimits } from './query-budget.js';
 
 const debug = debuglog('ingestbench:observe');
@@ -30,7 +35,11 @@ export interface QueryClientOptions {
   /** Ends every query and wait (the client is done for). Per-query signals are in QueryOptions. */
   readonly signal?: AbortSignal;
   readonly clock?: Clock;
-  /** Per-request timeout (headers and body). force_blocking queries can be slow: default 60 s. */
+  /**
+   * Per-request timeout (headers and body): the longest the deployment may hold a query plus a
+   * margin (posthog-limits.ts requestTimeoutFor), so a slow query reads as the server's answer.
+   * Default: cloud's (30 s concurrency wait + 10 s execution + margin).
+   */
   readonly requestTimeoutMs?: number;
   /** 429 answers retried per query before giving up with a transient error. Default 8. */
   readonly maxThrottleRetries?: number;
@@ -75,7 +84,15 @@ export interface QueryClient {
  * ('budget exhausted'), the key was refused ('auth'), the query was refused ('refused'), the
  * target failed (5xx: 'server').
  */
-export type QueryFailure = 'unreachable' | 'deadline' | 'budget exhausted' | 'auth' | 'refused' | 'server';
+export type QueryFailure =
+  | 'unreachable'
+  | 'deadline'
+  | 'budget exhausted'
+  | 'auth'
+  | 'refused'
+  | 'server'
+  /** Every concurrency slot held: 429s without Retry-After after the server's full wait. */
+  | 'slots held';
 
 /** A failed query. `status` is the HTTP status, null when no answer came. */
 export class QueryError extends IngestbenchError {
@@ -84,14 +101,17 @@ export class QueryError extends IngestbenchError {
     message: string,
     readonly status: number | null,
     readonly transient: boolean,
-    options?: { cause?: unknown; kind?: QueryFailure },
+    options?: { cause?: unknown; kind?: QueryFailure; detail?: string },
   ) {
     super(code, message, options);
     this.name = 'QueryError';
     this.kind = options?.kind ?? defaultKind(code, status);
+    this.detail = options?.detail ?? null;
   }
 
   readonly kind: QueryFailure;
+  /** PostHog's own words (`detail` of its error body), when it sent any. */
+  readonly detail: string | null;
 }
 
 function defaultKind(code: ErrorCode, status: number | null): QueryFailure {
@@ -99,6 +119,14 @@ function defaultKind(code: ErrorCode, status: number | null): QueryFailure {
   if (code === 'TARGET_UNREACHABLE') return 'unreachable';
   return status !== null && status >= 500 ? 'server' : 'refused';
 }
+
+/**
+ * A 429 without Retry-After that took this long came back from a full concurrency wait (PostHog
+ * holds a query up to 30 s for a slot, posthog/clickhouse/client/limit.py), not from a throttle.
+ */
+export const HELD_429_MS = 20_000;
+/** Held 429s in a row that mean every slot is taken. */
+const HELD_IN_A_ROW = 2;
 
 const BACKOFF_BASE_MS = 1_000;
 const BACKOFF_MAX_MS = 60_000;
@@ -108,7 +136,7 @@ const WAIT_SLICE_MS = 1_000;
 export function createQueryClient(opts: QueryClientOptions): QueryClient {
   const clock = opts.clock ?? systemClock;
   const budget = new QueryBudget(opts.limits ?? opts.budgetPerMinute ?? {});
-  const timeout = opts.requestTimeoutMs ?? 60_000;
+  const timeout = opts.requestTimeoutMs ?? requestTimeoutFor(POSTHOG_LIMITS.cloud);
   const maxRetries = opts.maxThrottleRetries ?? 8;
   const url = `${opts.queryUrl.replace(/\/+$/, '')}/api/projects/${encodeURIComponent(opts.projectId)}/query/`;
   // For messages: the URL without any userinfo a user might have put in it.
@@ -118,6 +146,8 @@ export function createQueryClient(opts: QueryClientOptions): QueryClient {
   let failed = 0;
   let inFlight = 0;
   const slotWaiters: (() => void)[] = [];
+  // Held 429s in a row, over every query of the client: the slots are the team's, not a query's.
+  let heldInARow = 0;
 
   const exhausted = (why: string): QueryError => {
     failed += 1;
@@ -217,6 +247,17 @@ export function createQueryClient(opts: QueryClientOptions): QueryClient {
       }
       if (res.status === 429) {
         throttled += 1;
+        const held = res.retryAfter === undefined && clock.now() - sentAt >= HELD_429_MS;
+        heldInARow = held ? heldInARow + 1 : 0;
+        if (heldInARow >= HELD_IN_A_ROW) {
+          failed += 1;
+          throw slotsHeld(
+            where,
+            heldInARow,
+            Math.round((clock.now() - sentAt) / 1000),
+            errorDetail(res.body),
+          );
+        }
         if (attempt >= maxRetries) {
           failed += 1;
           throw new QueryError(
@@ -239,6 +280,7 @@ export function createQueryClient(opts: QueryClientOptions): QueryClient {
         );
         continue;
       }
+      heldInARow = 0;
       if (res.status < 200 || res.status >= 300) {
         failed += 1;
         throw errorFor(res.status, res.body, where);
@@ -285,22 +327,50 @@ function deadlineError(where: string, limitMs: number, cause?: unknown): QueryEr
   );
 }
 
+/** Every slot held: nothing the harness can wait out, so it says what to check instead. */
+function slotsHeld(where: string, times: number, heldSeconds: number, detail: string): QueryError {
+  return new QueryError(
+    'TARGET_REFUSED',
+    `query API refusing: ${where} answered 429 without Retry-After ${times} times in a row, each after holding the query about ${heldSeconds} s (${detail}): ` +
+      "every concurrent-query slot of the team is taken. Either the organisation is over its API-queries quota (PostHog then allows 0 concurrent queries: check the organisation's billing and usage of API queries) " +
+      'or other queries of this team hold the slots (other tools, dashboards or runs using the query API of this project: stop them or wait for them). Waiting longer here cannot fix either.',
+    429,
+    false,
+    { kind: 'slots held', detail },
+  );
+}
+
+/** What to do about a 401/403, from PostHog's detail (posthog/permissions.py, posthog/auth.py). */
+export function authAdvice(detail: string | null): string {
+  if (detail !== null && /scope/i.test(detail))
+    return 'give the personal API key the query:read scope (or create one that has it)';
+  if (detail !== null && /organization/i.test(detail))
+    return 'give the personal API key access to the organisation of this project, or use a key of that organisation';
+  if (detail !== null && /project/i.test(detail))
+    return 'give the personal API key access to this project (its project scope), or check the project id';
+  return 'check the key, that it has the query:read scope, and that it may read this project';
+}
+
 function errorFor(status: number, body: string, where: string): QueryError {
+  const detail = errorDetail(body);
+  const posthogDetail = detailOf(body);
+  const withDetail = posthogDetail === null ? {} : { detail: posthogDetail };
   if (status === 401 || status === 403) {
     return new QueryError(
       'TARGET_AUTH',
-      `query API at ${where} refused the personal API key (HTTP ${status}); check the key and that it may read this project`,
+      `query API at ${where} refused the personal API key (HTTP ${status}: ${detail}); ${authAdvice(posthogDetail)}`,
       status,
       false,
+      withDetail,
     );
   }
-  const detail = errorDetail(body);
   if (status === 400) {
     return new QueryError(
       'TARGET_REFUSED',
       `query API at ${where} rejected the query (HTTP 400): ${detail}`,
       status,
       false,
+      withDetail,
     );
   }
   if (status === 404) {
@@ -311,12 +381,33 @@ function errorFor(status: number, body: string, where: string): QueryError {
       false,
     );
   }
+  // 512 (estimated too slow) and 513 are PostHog's verdict on the query: asking again gives the same.
+  if (status === 512 || status === 513) {
+    return new QueryError(
+      'TARGET_REFUSED',
+      `query API at ${where} refused the query as too expensive (HTTP ${status}): ${detail}`,
+      status,
+      false,
+      { kind: 'refused', ...withDetail },
+    );
+  }
   return new QueryError(
     'TARGET_REFUSED',
     `query API at ${where} failed (HTTP ${status}): ${detail}`,
     status,
     status >= 500,
+    withDetail,
   );
+}
+
+/** PostHog's `detail`, or null when the body is not its error shape. */
+function detailOf(body: string): string | null {
+  try {
+    const parsed = JSON.parse(body) as { detail?: unknown } | null;
+    return typeof parsed?.detail === 'string' ? parsed.detail : null;
+  } catch {
+    return null;
+  }
 }
 
 /** PostHog's error shape is {type, code, detail}; anything else is shown cut short. */

@@ -85,11 +85,40 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
   {
     name: 'query-limits',
     kind: 'choice',
-    choices: QUERY_LIMIT_PROFILES,
+    choices: [...QUERY_LIMIT_PROFILES, 'legacy'],
     default: 'cloud',
     help:
-      "PostHog's per-project query limits: cloud (240/min and 2,400/hour, 3 concurrent, 30 s queue, 10 s max " +
-      'execution), legacy (HogQL 120/hour), none',
+      "the query API's limits, as PostHog's deployments set them: cloud (240/min and 2,400/hour per personal key, " +
+      '3 concurrent per project held up to 30 s then 429, 10 s per query), cloud-legacy (HogQL 120/hour, no minute ' +
+      'window, 60 s per query; `legacy` is its older name), self-hosted (no throttle, no concurrency cap, 60 s per ' +
+      'query), custom or none (no limit but the --query-* flags given)',
+  },
+  {
+    name: 'query-per-minute',
+    kind: 'integer',
+    value: 'N',
+    min: 1,
+    help: "override the profile's queries per minute per personal key",
+  },
+  {
+    name: 'query-per-hour',
+    kind: 'integer',
+    value: 'N',
+    min: 1,
+    help: "override the profile's queries per hour per personal key",
+  },
+  {
+    name: 'query-concurrency',
+    kind: 'integer',
+    value: 'N',
+    min: 0,
+    help: "override the profile's concurrent queries per project (a plan's API_QUERIES_CONCURRENCY); 0 holds every query 30 s, then 429, as for an organisation over its API-queries quota",
+  },
+  {
+    name: 'query-time-limit',
+    kind: 'duration',
+    value: 'D',
+    help: "override the profile's maximum query execution time (API_QUERIES_MAX_EXECUTION_TIME), e.g. 30s; longer queries are answered 504",
   },
 ];
 
@@ -153,9 +182,19 @@ export function serveOptionsToStart(values: ServeOptionValues): ReferenceTargetO
       'query-limits',
       `expects one of ${QUERY_LIMIT_PROFILES.join(', ')}, got ${JSON.stringify(queryLimits)}`,
     );
+  const timeLimit = values['query-time-limit'];
+  if (timeLimit !== undefined && typeof timeLimit !== 'number')
+    throw usage('query-time-limit', 'expects a duration, e.g. 30s');
+  const overrides = {
+    ...optional('perMinute', int('query-per-minute')),
+    ...optional('perHour', int('query-per-hour')),
+    ...optional('concurrent', int('query-concurrency')),
+    ...optional('maxExecutionMs', timeLimit),
+  };
   return {
     queryLimits,
     unknownTokens,
+    ...(Object.keys(overrides).length > 0 ? { queryLimitOverrides: overrides } : {}),
     memory,
     ...(personProcessingOptOut.length > 0 ? { personProcessingOptOut } : {}),
     ...(host !== undefined ? { host } : {}),
@@ -199,6 +238,10 @@ export async function serve(
   });
   await target.stop();
   io.stderr.write('reference target stopped.\n');
+}
+
+function optional<K extends string>(key: K, value: number | undefined): { [P in K]?: number } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: number };
 }
 
 function usage(name: string, why: string): IngestbenchError {

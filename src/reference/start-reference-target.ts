@@ -72,11 +72,11 @@ export interface ReferenceTargetOptions {
    */
   readonly clockAnchor?: ClockAnchor;
   /**
-   * PostHog's query limits per project: `cloud` (240/min, 2,400/hour, 3 concurrent, 30 s queue,
-   * 10 s execution), `legacy` (120/hour) or `none` (the default here; `serve` defaults to cloud).
+   * The query API's limits (query/query-limits.ts): PostHog's `cloud`, `cloud-legacy` or
+   * `self-hosted` profile, or `custom`/`none` (the default here; `serve` defaults to cloud).
    */
   readonly queryLimits?: QueryLimitsName;
-  /** Numeric overrides of the chosen profile, for tests and benches. */
+  /** Numeric overrides of the chosen profile (serve's --query-* flags, tests, benches). */
   readonly queryLimitOverrides?: QueryLimitOverrides;
   /** The query API's clock (unix ms): the throttle windows, now() and last_refresh. */
   readonly queryClock?: { now(): number };

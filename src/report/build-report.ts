@@ -180,8 +180,10 @@ export function buildReport(inputs: ReportInputs): Report {
       endDetail: observation.endDetail,
       complete: observation.complete,
       budget: {
-        perMinute: observation.budget.limits.perMinute,
-        // Infinity is not JSON: no hourly window is null.
+        // Infinity is not JSON: no window (self-hosted, or no hourly window) is null.
+        perMinute: Number.isFinite(observation.budget.limits.perMinute)
+          ? observation.budget.limits.perMinute
+          : null,
         perHour: Number.isFinite(observation.budget.limits.perHour)
           ? observation.budget.limits.perHour
           : null,

@@ -358,6 +358,7 @@ function mergeObservation(
   const notDrained = parts.filter((p) => p.observation.endReason !== 'drained');
   const stretched = parts.filter((p) => p.observation.pollStretch !== null);
   const perHour = obs.map((p) => p.budget.perHour);
+  const perMinute = obs.map((p) => p.budget.perMinute);
   return {
     ...mergeMethod(parts),
     pollIntervalMs: highest('pollIntervalMs'),
@@ -388,7 +389,7 @@ function mergeObservation(
         : null,
     complete,
     budget: {
-      perMinute: sum(obs.map((p) => p.budget.perMinute)),
+      perMinute: perMinute.some((m) => m === null) ? null : sum(perMinute.map((m) => m ?? 0)),
       perHour: perHour.some((h) => h === null) ? null : sum(perHour.map((h) => h ?? 0)),
       concurrent: sum(obs.map((p) => p.budget.concurrent)),
       peakPerMinute: sum(obs.map((p) => p.budget.peakPerMinute)),

@@ -111,7 +111,7 @@ export function observationLine(report: Report): string {
       : '') +
     (o.foreignUuids > 0 ? `, ${formatCount(o.foreignUuids)} foreign uuids with this run's id` : '') +
     (o.pollStretch ? `; ${o.pollStretch}` : '') +
-    `; budget used: ${formatCount(o.budget.peakPerMinute)} of ${formatCount(o.budget.perMinute)}/min, ` +
+    `; budget used: ${formatCount(o.budget.peakPerMinute)} of ${o.budget.perMinute === null ? 'unlimited' : formatCount(o.budget.perMinute)}/min, ` +
     `${formatCount(o.budget.peakPerHour)} of ${o.budget.perHour === null ? 'unlimited' : formatCount(o.budget.perHour)}/hour` +
     countsSuffix(o)
   );

@@ -89,7 +89,7 @@ export interface ObservationSummary {
   readonly countsSource: 'query' | 'poller';
   /**
    * How observation ended: 'drained' | 'drain timeout' (complete: unseen events are lost) or
-   * 'stopped' | 'query budget exhausted' | 'query API unreachable' | 'query refused' (incomplete:
+   * 'stopped' | 'query budget exhausted' | 'query API unreachable' | 'query refused' | 'query API refusing' (incomplete:
    * unseen events are unverified), with what ended it in words.
    */
   readonly endReason: ObservationEnd;
@@ -97,7 +97,8 @@ export interface ObservationSummary {
   readonly complete: boolean;
   /** The query budget (limits) and the most queries any sliding minute and hour used. */
   readonly budget: {
-    readonly perMinute: number;
+    /** null: no window (a self-hosted deployment has no throttle). */
+    readonly perMinute: number | null;
     readonly perHour: number | null;
     readonly concurrent: number;
     readonly peakPerMinute: number;

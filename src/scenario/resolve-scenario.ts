@@ -5,11 +5,9 @@
 import { IngestbenchError } from '../errors.js';
 import { parseSlaExpression } from '../verdict/parse-sla.js';
 import { parseDuration } from './parse-duration.js';
-import type { Behaviour, PropertyGenerator, RatePhase, Scenario } from './scenario.js';
+import { resolveLimits, type ObservationLimits } from './deployment-limits.js';
+import type { Behaviour, Observation, PropertyGenerator, RatePhase, Scenario } from './scenario.js';
 import type { ParsedScenario } from './scenario-schema.js';
-
-/** PostHog's HogQL API limit per project and minute (queries_per_minute, or the older query_budget). */
-const DEFAULT_QUERIES_PER_MINUTE = 240;
 
 export interface ScenarioOverrides {
   /** Scale every phase so the peak rate is this many events/s (`--rate`). */
@@ -55,12 +53,7 @@ export function resolveScenario(
     behaviours: parsed.behaviours.map((b) => resolveBehaviour(b, b.weight / totalWeight)),
     observation: {
       pollIntervalMs: parseDuration(parsed.observation.poll_interval),
-      queryBudgetPerMinute:
-        parsed.observation.queries_per_minute ??
-        parsed.observation.query_budget ??
-        DEFAULT_QUERIES_PER_MINUTE,
-      queryBudgetPerHour: parsed.observation.queries_per_hour,
-      maxConcurrentQueries: parsed.observation.max_concurrent_queries,
+      ...observationLimits(parsed.observation),
       drainTimeoutMs: parseDuration(parsed.observation.drain_timeout),
       method: parsed.observation.method,
       bucketMs: parseDuration(parsed.observation.bucket),
@@ -77,6 +70,33 @@ export function resolveScenario(
             maxDropped: shareOf(parsed.load_applied.max_dropped),
             minAchieved: shareOf(parsed.load_applied.min_achieved),
           },
+  };
+}
+
+/** The scenario's limits and the budget they give before the target is known (planned as cloud). */
+function observationLimits(
+  o: ParsedScenario['observation'],
+): Pick<
+  Observation,
+  'queryBudgetPerMinute' | 'queryBudgetPerHour' | 'maxConcurrentQueries' | 'limits' | 'resolvedLimits'
+> {
+  const perMinute = o.queries_per_minute ?? o.query_budget;
+  const limits: ObservationLimits = {
+    profile: o.limits ?? null,
+    given: {
+      ...(perMinute !== undefined ? { perMinute } : {}),
+      ...(o.queries_per_hour !== undefined ? { perHour: o.queries_per_hour } : {}),
+      ...(o.max_concurrent_queries !== undefined ? { concurrent: o.max_concurrent_queries } : {}),
+      ...(o.max_query_time !== undefined ? { maxQueryMs: parseDuration(o.max_query_time) } : {}),
+    },
+  };
+  const resolved = resolveLimits(limits, null);
+  return {
+    queryBudgetPerMinute: resolved.perMinute,
+    queryBudgetPerHour: resolved.perHour,
+    maxConcurrentQueries: resolved.concurrent,
+    limits,
+    resolvedLimits: resolved,
   };
 }
 

@@ -4,6 +4,7 @@
 // parsed input into the resolved Scenario (milliseconds, normalised weights, overrides).
 
 import * as z from 'zod';
+import { DEPLOYMENT_PROFILES } from '../posthog-limits.js';
 import { trySlaExpression } from '../verdict/parse-sla.js';
 import { fakerPathProblem } from './faker-path.js';
 import { DURATION_EXAMPLES, DURATION_PATTERN, tryParseDuration } from './parse-duration.js';
@@ -337,16 +338,25 @@ export const ScenarioSchema = z
     observation: z
       .strictObject({
         poll_interval: duration('Time between visibility polls (the latency resolution).').default('1s'),
-        queries_per_minute: z.int().min(1).max(100_000).optional().meta({
-          description: "Query API calls per minute the poller may make (default 240, PostHog's limit).",
-        }),
-        queries_per_hour: z.int().min(1).max(10_000_000).default(2400).meta({
+        limits: z.enum(DEPLOYMENT_PROFILES).optional().meta({
           description:
-            "Query API calls per hour (PostHog's limit: 2,400; 120 for HogQL on the older plan). The poll interval stretches to fit the run and drain.",
+            "The deployment's query limits: cloud (240/min + 2,400/hour per personal key, 3 concurrent, 10 s per query), cloud-legacy (HogQL 120/hour, no minute window), self-hosted (no throttle, 60 s per query) or custom (give queries_per_minute, queries_per_hour, max_concurrent_queries and max_query_time). Default: from the target's host (PostHog Cloud's hosts: cloud; any other: self-hosted). The fields below override it.",
         }),
-        max_concurrent_queries: z.int().min(1).max(100).default(3).meta({
-          description: "Query API calls in flight at once (PostHog's limit: 3 per team).",
+        queries_per_minute: z.int().min(1).max(100_000).optional().meta({
+          description:
+            "Query API calls per minute the poller may make with this personal key (default: the profile's; cloud 240).",
         }),
+        queries_per_hour: z.int().min(1).max(10_000_000).optional().meta({
+          description:
+            "Query API calls per hour with this personal key (default: the profile's; cloud 2,400, cloud-legacy 120). The poll interval stretches to fit the run and drain.",
+        }),
+        max_concurrent_queries: z.int().min(1).max(100).optional().meta({
+          description:
+            "Query API calls in flight at once (default: the profile's; cloud 3 per team, plan-dependent; where the deployment has no cap the harness still keeps to 3).",
+        }),
+        max_query_time: duration(
+          "The deployment's maximum query execution time (default: the profile's; cloud 10 s, else 60 s). The request timeout is this plus the concurrency queue wait and a margin.",
+        ).optional(),
         query_budget: z.int().min(1).max(100_000).optional().meta({
           description: 'Older name of queries_per_minute (used when queries_per_minute is not set).',
         }),
@@ -408,6 +418,26 @@ export const ScenarioSchema = z
       .prefault({}),
   })
   .superRefine((scenario, ctx) => {
+    // custom has no numbers of its own: each must be given, so none falls back to a guess.
+    const o = scenario.observation;
+    if (o.limits === 'custom') {
+      const given = {
+        queries_per_minute: o.queries_per_minute ?? o.query_budget,
+        queries_per_hour: o.queries_per_hour,
+        max_concurrent_queries: o.max_concurrent_queries,
+        max_query_time: o.max_query_time,
+      };
+      const missing = Object.entries(given)
+        .filter(([, v]) => v === undefined)
+        .map(([k]) => k);
+      if (missing.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `limits: custom needs ${missing.join(', ')} (or pick cloud, cloud-legacy or self-hosted and override what differs)`,
+          path: ['observation', 'limits'],
+        });
+      }
+    }
     // With 'always' every event is processed with a person: an anonymous share would be a lie.
     const share = scenario.population.anonymous_share;
     if (share !== undefined && share > 0 && scenario.person_profiles === 'always') {

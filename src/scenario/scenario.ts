@@ -2,6 +2,8 @@
 // validated (scenario-schema.ts) and resolved (resolve-scenario.ts). Durations are milliseconds,
 // rates events/second, shares fractions in [0, 1]. Nothing here is optional that has a default.
 
+import type { ObservationLimits, ResolvedLimits } from './deployment-limits.js';
+
 export type EventClass = 'anonymous' | 'identified';
 export const EVENT_CLASSES: readonly EventClass[] = ['anonymous', 'identified'];
 
@@ -58,12 +60,20 @@ export interface Population {
 
 export interface Observation {
   readonly pollIntervalMs: number;
-  /** Query API calls per minute the poller may make (PostHog allows 240/min). */
+  /**
+   * Query API calls per minute the poller may make (Infinity: no minute window). Resolved from
+   * `limits` (deployment-limits.ts): planned as cloud until the target is known, then again
+   * against the target's host (withTargetLimits).
+   */
   readonly queryBudgetPerMinute: number;
-  /** And per hour (PostHog: 2,400; 120 for HogQL on the older plan). */
+  /** And per hour (Infinity: no hourly window). */
   readonly queryBudgetPerHour: number;
-  /** Query API calls in flight at once (PostHog: 3 per team). */
+  /** Query API calls in flight at once (always finite). */
   readonly maxConcurrentQueries: number;
+  /** What the scenario file says about limits; absent in literals, whose numbers stand as given. */
+  readonly limits?: ObservationLimits;
+  /** The limits the numbers above came from, and the request timeout (absent in literals). */
+  readonly resolvedLimits?: ResolvedLimits;
   readonly drainTimeoutMs: number;
   /** How visibility is observed (absent: 'auto'). */
   readonly method?: ObservationMethod;

@@ -5,7 +5,7 @@ import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { systemClock } from '../clock.js';
 import { IngestbenchError } from '../errors.js';
-import type { QueryLimitsName } from '../reference/query/query-limits.js';
+import type { QueryLimitOverrides, QueryLimitsName } from '../reference/query/query-limits.js';
 import type { UnknownTokens } from '../reference/capture/capture-admission.js';
 import type { ReferenceTargetOptions } from '../reference/start-reference-target.js';
 import type { EmbeddedTargetMessage } from './embedded-target-process.js';
@@ -21,12 +21,16 @@ export interface EmbeddedTargetOptions {
   fault?: string;
   /** CPUs to pin the target's processes to (taskset list syntax, e.g. "1"). */
   cpus?: string;
-  /** The query API's limits, as `serve --query-limits` (default none: the run's own budget applies). */
+  /**
+   * The query API's limits, as `serve --query-limits`. Default `self-hosted`: what a run plans for
+   * this loopback host (scenario/deployment-limits.ts), so the target is never kinder than it.
+   */
   queryLimits?: QueryLimitsName;
   /** As `serve --unknown-tokens` (default reject: capture refuses a token of no project). */
   unknownTokens?: UnknownTokens;
   /** As `serve --person-processing-opt-out`: the embedded project is 1. */
   personProcessingOptOut?: readonly number[];
+  queryLimitOverrides?: QueryLimitOverrides;
 }
 
 export async function startEmbeddedTarget(options: EmbeddedTargetOptions = {}): Promise<Target> {
@@ -55,7 +59,10 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions = {}): 
     // created_at on the harness's time base: created − intended is then free of clock skew.
     clockAnchor: systemClock.anchor,
     ...(options.fault !== undefined ? { fault: options.fault } : {}),
-    ...(options.queryLimits !== undefined ? { queryLimits: options.queryLimits } : {}),
+    queryLimits: options.queryLimits ?? 'self-hosted',
+    ...(options.queryLimitOverrides !== undefined
+      ? { queryLimitOverrides: options.queryLimitOverrides }
+      : {}),
     ...(options.unknownTokens !== undefined ? { unknownTokens: options.unknownTokens } : {}),
     ...(options.personProcessingOptOut !== undefined
       ? { personProcessingOptOut: options.personProcessingOptOut }

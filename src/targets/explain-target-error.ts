@@ -3,7 +3,7 @@
 // POSTHOG_PROJECT_ID, …). Matched on status, never on message text.
 
 import { IngestbenchError } from '../errors.js';
-import { QueryError } from '../observe/query-client.js';
+import { authAdvice, QueryError } from '../observe/query-client.js';
 import { publicUrl } from '../public-url.js';
 import type { Target, TargetSettingNames } from './target.js';
 
@@ -36,9 +36,22 @@ export function explainTargetError(
     );
   }
   if (error.status === 401 || error.status === 403) {
+    // PostHog's detail says which: the scope, the project or the organisation (permissions.py).
+    const said = error.detail === null ? '' : `: PostHog says "${error.detail}"`;
     return new IngestbenchError(
       'TARGET_AUTH',
-      `query API at ${where} refused the personal API key (HTTP ${error.status}): check ${names.personalKey}, that it has query read access, and that it may read project ${names.project}`,
+      `query API at ${where} refused the personal API key (HTTP ${error.status})${said}. Fix: ${authAdvice(error.detail)} (${names.personalKey}; project ${names.project})`,
+      options,
+    );
+  }
+  // Every slot held: the query client's message already names both causes and what to check.
+  if (error.kind === 'slots held') return error;
+  if (error.kind === 'deadline' || error.kind === 'budget exhausted') {
+    return new IngestbenchError(
+      'TARGET_REFUSED',
+      `query API at ${where} did not answer the preflight query before the probe timeout (${error.message}): ` +
+        'a slow or throttled query API; allow it longer with --probe-timeout (scenario: preflight.probe_timeout), ' +
+        'or free the personal API key of other tools using its query budget',
       options,
     );
   }

@@ -19,6 +19,7 @@ export async function resolveTarget(
   name: string,
   env: Readonly<Record<string, string | undefined>>,
   options: EmbeddedTargetOptions & { containers?: ContainerLimits; log?: (line: string) => void } = {},
+  // EmbeddedTargetOptions' queryLimits / queryLimitOverrides apply to the containers target too.
 ): Promise<Target> {
   if (name !== 'containers' && options.containers !== undefined) {
     const flags = Object.keys(options.containers).map(
@@ -31,6 +32,10 @@ export async function resolveTarget(
       return startEmbeddedTarget({
         ...(options.fault !== undefined ? { fault: options.fault } : {}),
         ...(options.cpus !== undefined ? { cpus: options.cpus } : {}),
+        ...(options.queryLimits !== undefined ? { queryLimits: options.queryLimits } : {}),
+        ...(options.queryLimitOverrides !== undefined
+          ? { queryLimitOverrides: options.queryLimitOverrides }
+          : {}),
       });
     case 'posthog':
       if (options.fault !== undefined) {
@@ -48,6 +53,14 @@ export async function resolveTarget(
       return startContainersTarget({
         ...options.containers,
         ...(options.fault !== undefined ? { fault: options.fault } : {}),
+        ...(options.queryLimits !== undefined
+          ? {
+              queryLimits: {
+                queryLimits: options.queryLimits,
+                ...(options.queryLimitOverrides ? { queryLimitOverrides: options.queryLimitOverrides } : {}),
+              },
+            }
+          : {}),
         ...(options.log !== undefined ? { log: options.log } : {}),
         env,
       });

@@ -300,7 +300,10 @@ describe('poller against a fake query API', () => {
     const started = clock.now();
     const result = await poller.drain(60_000);
     assert.equal(result.endReason, 'query refused');
-    assert.match(result.endDetail!, /refused the personal API key \(HTTP 401\)/);
+    assert.match(
+      result.endDetail!,
+      /refused the personal API key \(HTTP 401: authentication_failed: bad key\)/,
+    );
     assert.ok(!result.endDetail!.includes('phx_wrong_key'));
     assert.equal(result.complete, false);
     assert.equal(result.unverified, 6);

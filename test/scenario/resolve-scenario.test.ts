@@ -66,6 +66,19 @@ describe('resolveScenario defaults', () => {
       drainTimeoutMs: 60_000,
       method: 'auto',
       bucketMs: 1_000,
+      // No profile named: the target's host decides; until it is known, planned as cloud.
+      limits: { profile: null, given: {} },
+      resolvedLimits: {
+        profile: 'cloud',
+        source: 'assumed',
+        host: null,
+        deployment: { perMinute: 240, perHour: 2400, concurrent: 3, maxQueryMs: 10_000 },
+        perMinute: 240,
+        perHour: 2400,
+        concurrent: 3,
+        // 30 s concurrency wait + 10 s execution + 10 s margin.
+        requestTimeoutMs: 50_000,
+      },
     });
     assert.deepEqual(s.sla, []);
     assert.equal(s.maxInFlight, 64);

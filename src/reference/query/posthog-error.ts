@@ -1,6 +1,8 @@
 // PostHog's API error body (drf-exceptions-hog): `{type, code, detail, attr}`. The query API's
 // clients branch on `code` and the HTTP status, so both follow PostHog's values.
 
+import { randomUUID } from 'node:crypto';
+
 import { json, type HttpResponse } from '../http-types.js';
 
 export interface PostHogErrorBody {
@@ -95,15 +97,35 @@ export const throttledFor = (seconds: number): HttpResponse =>
   );
 
 /**
- * The project's concurrent-query slots stayed full for the whole queue wait: DRF's Throttled with
- * no wait, so no Retry-After (posthog/api/query.py turns ConcurrencyLimitExceeded into it, with
- * this detail).
+ * The team's concurrent-query slots stayed full for the whole wait (30 s): posthog/api/query.py
+ * turns ConcurrencyLimitExceeded into DRF's Throttled with the exception's text as detail
+ * (posthog/clickhouse/client/limit.py) and no wait, so no Retry-After.
  */
-export const tooManyConcurrentQueries = (): HttpResponse =>
+export const tooManyConcurrentQueries = (limit: number, projectId: number): HttpResponse =>
   errorResponse(429, {
     type: 'throttled_error',
     code: 'throttled',
-    detail: 'Too many queries are running right now — please try again in a moment.',
+    detail: `Exceeded maximum concurrency limit: ${limit} for key: api:query:per-team:${projectId} and task: ${randomUUID().replace(/-/g, '').slice(0, 12)}`,
+    attr: null,
+  });
+
+/**
+ * A personal key that may not do this: DRF's PermissionDenied with the permission's message
+ * (posthog/permissions.py: "API key missing required scope 'query:read'", "API key does not have
+ * access to the requested project: ID N.", or the organisation's).
+ */
+export const permissionDenied = (detail: string): HttpResponse =>
+  errorResponse(403, { type: 'authentication_error', code: 'permission_denied', detail, attr: null });
+
+/**
+ * The query was estimated too slow (EstimatedQueryExecutionTimeTooLong, posthog/exceptions.py:
+ * status 512, DRF's default code "error"): permanent, asking again gives the same answer.
+ */
+export const estimatedTooSlow = (): HttpResponse =>
+  errorResponse(512, {
+    type: 'server_error',
+    code: 'error',
+    detail: 'Estimated query execution time is too long. Try reducing its scope by changing the time range.',
     attr: null,
   });
 

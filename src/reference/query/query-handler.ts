@@ -2,8 +2,9 @@
 // `/api/environments/:id/query/`), answering HogQLQuery over the event store. Checks run in
 // PostHog's order (authentication, project, throttle, method, body, concurrency slot, execution
 // time), and every refusal uses PostHog's status and `{type, code, detail, attr}` body. The
-// limits (query-limits.ts) are per project: 429 with Retry-After from the minute/hour windows,
-// 429 without it when no concurrency slot frees in time, 504 past the maximum execution time.
+// limits (query-limits.ts) are keyed as PostHog keys them: the minute/hour windows on the hashed
+// personal key (429 with Retry-After), the concurrency slots on the project (429 without it when
+// no slot frees in time), and 504 past the maximum execution time.
 //
 // Authentication: PostHog answers a missing or invalid personal key with 401 on most endpoints and
 // with 403 where its first authenticator sends no challenge header (the query viewset's sharing
@@ -114,12 +115,14 @@ export function createQueryHandler(deps: QueryDeps): (req: HttpRequest) => Promi
     const found = findKey(req);
     if (found === null) return notAuthenticated();
     if (!isKnownKey(found.key)) return invalidKey(found.source);
+    // The throttle's bucket: the key's digest, never the key itself (PostHog hashes it too).
+    const keyBucket = digest(found.key).toString('hex');
 
     const projectId = /^\d{1,15}$/.test(projectSegment) ? Number(projectSegment) : NaN;
     if (!deps.projectIds.has(projectId)) return projectNotFound();
     // Throttles run where DRF runs them: after authentication, before the method and the body.
     if (deps.throttle?.() === true) return outcome('throttled_fault', throttled());
-    const admitted = rate.admit(projectId);
+    const admitted = rate.admit(keyBucket);
     if (!admitted.ok) {
       return outcome(
         admitted.window === 'minute' ? 'throttled_minute' : 'throttled_hour',
@@ -132,7 +135,8 @@ export function createQueryHandler(deps: QueryDeps): (req: HttpRequest) => Promi
     if (!request.ok) return outcome('refused', errorResponse(400, request.error));
 
     const release = await gate.acquire(projectId);
-    if (release === null) return outcome('throttled_concurrency', tooManyConcurrentQueries());
+    if (release === null)
+      return outcome('throttled_concurrency', tooManyConcurrentQueries(limits.concurrent, projectId));
     try {
       return await run(request.hogql, projectId);
     } finally {

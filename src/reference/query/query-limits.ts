@@ -1,20 +1,28 @@
-// The query API's limits as PostHog enforces them per project (posthog/rate_limit.py, the
-// ClickHouse client's per-team concurrency limit, the HogQL max execution time), as named
-// profiles with numeric overrides. `cloud` is PostHog Cloud today; `legacy` is a project on the
-// older plan (HogQL 120/hour); `none` lifts every limit, for runs that measure ingestion alone.
+// The reference query API's limits: PostHog's deployment profiles (posthog-limits.ts, the one
+// place their numbers live) in the shape the handler enforces them, plus `none`, which lifts
+// every limit for runs that measure ingestion alone (`custom` with no numbers given). `legacy` is the older name of
+// `cloud-legacy`, still read. The minute and hour windows count per personal API key and the
+// concurrency slots per project (team), as PostHog keys them.
 
 import { IngestbenchError } from '../../errors.js';
+import {
+  CONCURRENCY_QUEUE_MS,
+  DEPLOYMENT_PROFILES,
+  deploymentLimits,
+  type DeploymentLimitOverrides,
+  type DeploymentProfile,
+} from '../../posthog-limits.js';
 
-export const QUERY_LIMIT_PROFILES = ['cloud', 'legacy', 'none'] as const;
-export type QueryLimitsName = (typeof QUERY_LIMIT_PROFILES)[number];
+export const QUERY_LIMIT_PROFILES = [...DEPLOYMENT_PROFILES, 'none'] as const;
+export type QueryLimitsName = (typeof QUERY_LIMIT_PROFILES)[number] | 'legacy';
 
 /** Every field is a bound; Infinity means no bound. */
 export interface QueryLimits {
-  /** Queries per project in any 60 s window. */
+  /** Queries per personal API key in any 60 s window. */
   readonly perMinute: number;
-  /** Queries per project in any 3,600 s window. */
+  /** Queries per personal API key in any 3,600 s window. */
   readonly perHour: number;
-  /** Queries of one project executing at once; more wait in a queue. */
+  /** Queries of one project executing at once; more wait in a queue (0: every query waits). */
   readonly concurrent: number;
   /** How long a query waits for a concurrency slot before it is refused (429, no Retry-After). */
   readonly queueTimeoutMs: number;
@@ -24,44 +32,60 @@ export interface QueryLimits {
 
 export type QueryLimitOverrides = { readonly [K in keyof QueryLimits]?: number };
 
-const CLOUD: QueryLimits = {
-  perMinute: 240,
-  perHour: 2_400,
-  concurrent: 3,
-  queueTimeoutMs: 30_000,
-  maxExecutionMs: 10_000,
-};
-
-export const QUERY_LIMITS: Readonly<Record<QueryLimitsName, QueryLimits>> = {
-  cloud: CLOUD,
-  legacy: { ...CLOUD, perHour: 120 },
-  none: {
-    perMinute: Infinity,
-    perHour: Infinity,
-    concurrent: Infinity,
-    queueTimeoutMs: Infinity,
-    maxExecutionMs: Infinity,
-  },
+const UNLIMITED: QueryLimits = {
+  perMinute: Infinity,
+  perHour: Infinity,
+  concurrent: Infinity,
+  queueTimeoutMs: Infinity,
+  maxExecutionMs: Infinity,
 };
 
 export function isQueryLimitsName(value: unknown): value is QueryLimitsName {
-  return typeof value === 'string' && (QUERY_LIMIT_PROFILES as readonly string[]).includes(value);
+  return (
+    value === 'legacy' ||
+    (typeof value === 'string' && (QUERY_LIMIT_PROFILES as readonly string[]).includes(value))
+  );
 }
 
-/** A profile with overrides applied; each override must be a positive number (Infinity allowed). */
+/** A profile with overrides applied. Rates ≥ 1, concurrency ≥ 0, times above 0; Infinity lifts one. */
 export function resolveQueryLimits(name: QueryLimitsName, overrides: QueryLimitOverrides = {}): QueryLimits {
-  const limits: Record<keyof QueryLimits, number> = { ...QUERY_LIMITS[name] };
-  for (const [key, value] of Object.entries(overrides) as [keyof QueryLimits, number | undefined][]) {
-    if (value === undefined) continue;
-    if (!(key in limits)) throw new IngestbenchError('USAGE', `Unknown query limit ${key}.`);
-    const whole = key === 'perMinute' || key === 'perHour' || key === 'concurrent';
-    if (!(value > 0) || (whole && value !== Infinity && !Number.isInteger(value))) {
-      throw new IngestbenchError(
-        'USAGE',
-        `The query limit ${key} must be a positive ${whole ? 'integer' : 'number'}, got ${value}.`,
-      );
-    }
-    limits[key] = value;
+  const { queueTimeoutMs, maxExecutionMs, ...rest } = overrides;
+  if (queueTimeoutMs !== undefined && !(queueTimeoutMs > 0)) {
+    throw new IngestbenchError(
+      'USAGE',
+      `The query limit queueTimeoutMs must be above 0, got ${queueTimeoutMs}.`,
+    );
   }
-  return limits;
+  // `none` is `custom` with nothing given: no bound at all.
+  const profile: DeploymentProfile = name === 'legacy' ? 'cloud-legacy' : name === 'none' ? 'custom' : name;
+  const given: DeploymentLimitOverrides = { ...rest, maxQueryMs: maxExecutionMs };
+  const limits = fromDeployment(deploymentLimits(profile, given));
+  return {
+    ...limits,
+    // PostHog holds a query up to 30 s for a slot; with no cap there is nothing to wait for.
+    queueTimeoutMs: queueTimeoutMs ?? (Number.isFinite(limits.concurrent) ? CONCURRENCY_QUEUE_MS : Infinity),
+  };
+}
+
+/** Every profile's limits with no overrides (tests and docs read them by name). */
+export const QUERY_LIMITS: Readonly<Record<Exclude<QueryLimitsName, 'custom'>, QueryLimits>> = {
+  cloud: resolveQueryLimits('cloud'),
+  'cloud-legacy': resolveQueryLimits('cloud-legacy'),
+  legacy: resolveQueryLimits('cloud-legacy'),
+  'self-hosted': resolveQueryLimits('self-hosted'),
+  none: UNLIMITED,
+};
+
+function fromDeployment(limits: {
+  perMinute: number;
+  perHour: number;
+  concurrent: number;
+  maxQueryMs: number;
+}): Omit<QueryLimits, 'queueTimeoutMs'> {
+  return {
+    perMinute: limits.perMinute,
+    perHour: limits.perHour,
+    concurrent: limits.concurrent,
+    maxExecutionMs: limits.maxQueryMs,
+  };
 }

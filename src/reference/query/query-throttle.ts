@@ -1,4 +1,5 @@
-// PostHog's per-project query throttles: a sliding log of accepted queries per window, as
+// PostHog's query throttles, keyed as PostHog keys them: on the hashed personal API key
+// (PersonalApiKeyRateThrottle), so every project read with one key shares its windows. A sliding log of accepted queries per window, as
 // Django REST framework's SimpleRateThrottle keeps it (posthog/rate_limit.py builds on it). A
 // query is refused when either window holds its quota; the refusal says how many seconds until
 // the oldest entry of the full window leaves it (for the hourly window, up to an hour), which
@@ -13,8 +14,8 @@ export type ThrottleDecision =
   | { readonly ok: false; readonly window: 'minute' | 'hour'; readonly retryAfterSeconds: number };
 
 export interface QueryThrottle {
-  /** Admit one query of `projectId` at the clock's now, or say which window refuses it. */
-  admit(projectId: number): ThrottleDecision;
+  /** Admit one query counted against `key` (a digest of the personal key) now, or say which window refuses it. */
+  admit(key: string): ThrottleDecision;
 }
 
 export function createQueryThrottle(
@@ -27,15 +28,15 @@ export function createQueryThrottle(
   ] as const;
   const active = windows.filter((w) => Number.isFinite(w.quota));
   const longest = Math.max(0, ...active.map((w) => w.ms));
-  // Accepted query times per project, oldest first; only the longest window's span is kept.
-  const logs = new Map<number, { times: number[]; head: number }>();
+  // Accepted query times per key, oldest first; only the longest window's span is kept.
+  const logs = new Map<string, { times: number[]; head: number }>();
 
   return {
-    admit(projectId) {
+    admit(key) {
       if (active.length === 0) return { ok: true };
       const t = now();
-      let log = logs.get(projectId);
-      if (log === undefined) logs.set(projectId, (log = { times: [], head: 0 }));
+      let log = logs.get(key);
+      if (log === undefined) logs.set(key, (log = { times: [], head: 0 }));
       while (log.head < log.times.length && log.times[log.head]! <= t - longest) log.head += 1;
       // Compact now and then, so the log does not grow without bound over a long run.
       if (log.head > 4_096 && log.head * 2 > log.times.length) {

@@ -13,6 +13,7 @@ import { connectDocker } from './docker-connection.js';
 import { ensureReferenceImage } from './reference-image.js';
 import { ReadinessWait } from './readiness-wait.js';
 import { checkCpus, parseMemorySize, TARGET_LIMIT_DEFAULTS } from './target-limits.js';
+import { serveLimitArgs, type ReferenceQueryLimits } from '../reference-query-limits.js';
 
 const STARTUP_TIMEOUT_MS = 120_000;
 
@@ -23,6 +24,8 @@ export interface ContainersTargetOptions {
   /** A compose file: run the user's own stack instead of the reference target. */
   readonly compose?: string;
   readonly fault?: string;
+  /** The reference's query limits (reference-query-limits.ts); default: serve's (cloud). */
+  readonly queryLimits?: ReferenceQueryLimits;
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Progress lines (image builds can take a while); never given secrets. */
   readonly log?: (line: string) => void;
@@ -56,6 +59,7 @@ export async function startContainersTarget(options: ContainersTargetOptions = {
         ...['--host', '127.0.0.1', '--port', String(port), '--memory'],
         ...['--token', EMBEDDED_TOKEN, '--personal-key', EMBEDDED_PERSONAL_KEY],
         ...(options.fault !== undefined ? ['--fault', options.fault] : []),
+        ...(options.queryLimits !== undefined ? serveLimitArgs(options.queryLimits) : []),
       ])
       .withResourcesQuota({ cpu: cpus, memory: memoryBytes / 1024 ** 3 })
       .withLabels({ 'org.ingestbench.role': 'reference-target' })

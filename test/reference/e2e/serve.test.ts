@@ -31,6 +31,10 @@ test('the option table names every serve flag once, with defaults', () => {
     'person-processing-opt-out',
     'fault',
     'query-limits',
+    'query-per-minute',
+    'query-per-hour',
+    'query-concurrency',
+    'query-time-limit',
   ]);
   const byName = new Map(SERVE_OPTIONS.map((o) => [o.name, o]));
   assert.equal(byName.get('port')?.default, 8010);
@@ -44,8 +48,10 @@ test('the option table names every serve flag once, with defaults', () => {
   assert.equal(byName.get('person-processing-opt-out')?.repeatable, true);
   assert.deepEqual(
     [byName.get('query-limits')?.default, byName.get('query-limits')?.choices],
-    ['cloud', ['cloud', 'legacy', 'none']],
+    ['cloud', ['cloud', 'cloud-legacy', 'self-hosted', 'custom', 'none', 'legacy']],
   );
+  // 0 concurrent queries is a state PostHog has (an organisation over its quota): allowed.
+  assert.equal(byName.get('query-concurrency')?.min, 0);
 });
 
 test('parsed flags map to start options', () => {
@@ -73,6 +79,20 @@ test('parsed flags map to start options', () => {
       personalKey: 'phx_k',
       firstProjectId: 3,
       fault: 'delay=1s',
+    },
+  );
+  // The cloud profile's concurrency and time limit, and a per-minute override, as options.
+  assert.deepEqual(
+    serveOptionsToStart({
+      'query-limits': 'cloud',
+      'query-per-minute': 100,
+      'query-concurrency': 0,
+      'query-time-limit': 30_000,
+    }),
+    {
+      queryLimits: 'cloud',
+      queryLimitOverrides: { perMinute: 100, concurrent: 0, maxExecutionMs: 30_000 },
+      memory: false,
     },
   );
   assert.deepEqual(serveOptionsToStart({ data: './d', token: 'phc_x', port: '9000' }), {

@@ -20,7 +20,7 @@ import {
 } from '../../../src/reference/query/query-limits.js';
 import type { HogQLResult } from '../../../src/reference/query/run-hogql.js';
 import { manualTime, type ManualTime } from './manual-timers.js';
-import { KEY, memoryStore, PROJECT, queryRequest } from './store-fixture.js';
+import { KEY, memoryStore, OTHER_PROJECT, PROJECT, queryRequest } from './store-fixture.js';
 
 const db = memoryStore();
 const parser = await createHogQLParser();
@@ -144,12 +144,15 @@ describe('query limits in the handler', () => {
     const refused = await fourth;
     assert.equal(refused?.status, 429);
     assert.equal(refused?.headers['retry-after'], undefined);
-    assert.deepEqual(bodyOf(refused), {
-      type: 'throttled_error',
-      code: 'throttled',
-      detail: 'Too many queries are running right now — please try again in a moment.',
-      attr: null,
-    });
+    const body = bodyOf(refused);
+    assert.deepEqual([body['type'], body['code'], body['attr']], ['throttled_error', 'throttled', null]);
+    // PostHog's detail is ConcurrencyLimitExceeded's text: the limit and the team's key.
+    assert.match(
+      String(body['detail']),
+      new RegExp(
+        `^Exceeded maximum concurrency limit: 3 for key: api:query:per-team:${PROJECT} and task: \\w+$`,
+      ),
+    );
     // A fifth gets the slot the first three free.
     const fifth = handle(queryRequest(COUNT));
     await settle();
@@ -170,6 +173,48 @@ describe('query limits in the handler', () => {
       'answered',
       'throttled_concurrency',
     ]);
+  });
+
+  test('concurrency 0 (an organisation over its API-queries quota): every query is held 30 s, then 429', async () => {
+    const time = manualTime();
+    const held = heldExecutor();
+    const { handle, outcomes } = limitedHandler(time, resolveQueryLimits('cloud', { concurrent: 0 }), {
+      execute: held.execute,
+    });
+    const query = handle(queryRequest(COUNT));
+    let answered = false;
+    void query.then(() => (answered = true));
+    time.advance(29_999);
+    await settle();
+    assert.equal(answered, false, 'still held just before 30 s');
+    time.advance(1);
+    const refused = await query;
+    assert.deepEqual([refused?.status, refused?.headers['retry-after']], [429, undefined]);
+    assert.match(String(bodyOf(refused)['detail']), /^Exceeded maximum concurrency limit: 0 for key/);
+    assert.equal(held.started, 0, 'nothing ran');
+    assert.deepEqual(outcomes, ['throttled_concurrency']);
+  });
+
+  test('the minute window belongs to the personal key: two projects read with one key share it', async () => {
+    const time = manualTime();
+    const outcomes: QueryOutcome[] = [];
+    const handle = createQueryHandler({
+      db,
+      parser,
+      projectIds: new Set([PROJECT, OTHER_PROJECT]),
+      personalKeys: [KEY, 'phx_second_key'],
+      now: () => time.now(),
+      timers: time,
+      limits: resolveQueryLimits('cloud', { perMinute: 4 }),
+      onOutcome: (o) => outcomes.push(o),
+    });
+    const statuses: (number | undefined)[] = [];
+    for (const project of [PROJECT, OTHER_PROJECT, PROJECT, OTHER_PROJECT, OTHER_PROJECT])
+      statuses.push((await handle(queryRequest(COUNT, { project })))?.status);
+    assert.deepEqual(statuses, [200, 200, 200, 200, 429], 'the fifth query of the key, whatever the project');
+    // Another key has a window of its own.
+    assert.equal((await handle(queryRequest(COUNT, { key: 'phx_second_key' })))?.status, 200);
+    assert.deepEqual(outcomes.filter((o) => o === 'throttled_minute').length, 1);
   });
 
   test('a query past the maximum execution time is cancelled and answered 504', async () => {

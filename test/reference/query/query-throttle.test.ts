@@ -12,7 +12,7 @@ describe('createQueryThrottle', () => {
     const refusals: ThrottleDecision[] = [];
     // A client that asks every 100 ms for an hour: 36,000 attempts.
     for (t = 0; t < 3_600_000; t += 100) {
-      const d = throttle.admit(1);
+      const d = throttle.admit('key-a');
       if (d.ok) admitted.push(t);
       else refusals.push(d);
     }
@@ -37,32 +37,35 @@ describe('createQueryThrottle', () => {
   test('Retry-After is the seconds until the full window frees a slot', () => {
     let t = 1_000_000;
     const throttle = createQueryThrottle({ perMinute: 2, perHour: Infinity }, () => t);
-    assert.deepEqual([throttle.admit(1).ok, throttle.admit(1).ok], [true, true]);
+    assert.deepEqual([throttle.admit('key-a').ok, throttle.admit('key-a').ok], [true, true]);
     t += 10_500;
-    assert.deepEqual(throttle.admit(1), { ok: false, window: 'minute', retryAfterSeconds: 50 });
+    assert.deepEqual(throttle.admit('key-a'), { ok: false, window: 'minute', retryAfterSeconds: 50 });
     // Refused queries are not logged: the wait does not grow by asking.
-    assert.deepEqual(throttle.admit(1), { ok: false, window: 'minute', retryAfterSeconds: 50 });
+    assert.deepEqual(throttle.admit('key-a'), { ok: false, window: 'minute', retryAfterSeconds: 50 });
     t += 49_500;
-    assert.deepEqual(throttle.admit(1), { ok: true });
+    assert.deepEqual(throttle.admit('key-a'), { ok: true });
   });
 
-  test('projects have their own windows; legacy allows 120 an hour', () => {
+  test('each personal key has its own windows; cloud-legacy allows 120 an hour with no minute window', () => {
     const t = 0;
-    const throttle = createQueryThrottle(QUERY_LIMITS.legacy, () => t);
+    const throttle = createQueryThrottle(QUERY_LIMITS['cloud-legacy'], () => t);
     let first = 0;
-    while (throttle.admit(1).ok) first += 1;
+    while (throttle.admit('key-a').ok) first += 1;
     assert.equal(first, 120);
-    assert.equal(throttle.admit(2).ok, true);
+    assert.equal(throttle.admit('key-b').ok, true);
   });
 
   test('none never refuses', () => {
     const throttle = createQueryThrottle(QUERY_LIMITS.none, () => 0);
-    for (let i = 0; i < 10_000; i += 1) assert.equal(throttle.admit(1).ok, true);
+    for (let i = 0; i < 10_000; i += 1) assert.equal(throttle.admit('key-a').ok, true);
   });
 
   test('overrides apply to one field and are checked', () => {
     assert.deepEqual(resolveQueryLimits('cloud', { perHour: 10 }), { ...QUERY_LIMITS.cloud, perHour: 10 });
-    assert.throws(() => resolveQueryLimits('cloud', { concurrent: 0 }), { code: 'USAGE' });
+    // 0 slots is an organisation over its API-queries quota: every query is held, then refused.
+    assert.equal(resolveQueryLimits('cloud', { concurrent: 0 }).concurrent, 0);
+    assert.throws(() => resolveQueryLimits('cloud', { concurrent: -1 }), { code: 'USAGE' });
+    assert.throws(() => resolveQueryLimits('cloud', { perMinute: 0 }), { code: 'USAGE' });
     assert.throws(() => resolveQueryLimits('cloud', { perMinute: 1.5 }), { code: 'USAGE' });
   });
 });

@@ -1,0 +1,106 @@
+// Which query limits a run keeps to: the scenario's `observation.limits` profile (or, absent, the
+// one the target's host implies: PostHog Cloud → cloud, anything else → self-hosted), with every
+// number the scenario gives overriding the profile's. Until the target is known (`validate`, a
+// freshly loaded scenario) a profile left to the host is planned as cloud, the strictest default,
+// so nothing planned before the target is known can be kinder than PostHog. Pure.
+
+import {
+  deploymentLimits,
+  HARNESS_MAX_CONCURRENT,
+  profileForHost,
+  requestTimeoutFor,
+  type DeploymentLimitOverrides,
+  type DeploymentLimits,
+  type DeploymentProfile,
+} from '../posthog-limits.js';
+import type { Scenario } from './scenario.js';
+
+/** What the scenario file says about limits. */
+export interface ObservationLimits {
+  /** The profile the scenario names; null: the target's host decides. */
+  readonly profile: DeploymentProfile | null;
+  /** Numbers the scenario gives, each overriding the profile's (maxQueryMs: `max_query_time`). */
+  readonly given: DeploymentLimitOverrides;
+}
+
+/** The limits a run plans to and how they were chosen. */
+export interface ResolvedLimits {
+  readonly profile: DeploymentProfile;
+  /** 'scenario': named there; 'host': from the target's host; 'assumed': the target is not known yet. */
+  readonly source: 'scenario' | 'host' | 'assumed';
+  /** The query host the profile was chosen from ('host' only). */
+  readonly host: string | null;
+  /** What the deployment enforces: the profile's numbers, the scenario's max_query_time, custom's all. */
+  readonly deployment: DeploymentLimits;
+  /** The harness's own budget: the deployment's, lowered or raised by the scenario's fields. */
+  readonly perMinute: number;
+  readonly perHour: number;
+  /** In flight at once: never unbounded (HARNESS_MAX_CONCURRENT where the deployment has no cap). */
+  readonly concurrent: number;
+  /** The query client's request timeout (posthog-limits.ts requestTimeoutFor). */
+  readonly requestTimeoutMs: number;
+}
+
+export function resolveLimits(limits: ObservationLimits, queryUrl: string | null): ResolvedLimits {
+  const hostProfile = queryUrl === null ? null : profileForHost(queryUrl);
+  const profile = limits.profile ?? hostProfile ?? 'cloud';
+  const source = limits.profile !== null ? 'scenario' : queryUrl === null ? 'assumed' : 'host';
+  const deployment = deploymentLimits(
+    profile,
+    // A named profile keeps its own rates and cap: the scenario's are the harness's budget. The
+    // time limit is the deployment's own, so it is taken from the scenario for any profile.
+    profile === 'custom' ? limits.given : { maxQueryMs: limits.given.maxQueryMs },
+  );
+  const concurrent = limits.given.concurrent ?? deployment.concurrent;
+  return {
+    profile,
+    source,
+    host: source === 'host' && queryUrl !== null ? new URL(queryUrl).host : null,
+    deployment,
+    perMinute: limits.given.perMinute ?? deployment.perMinute,
+    perHour: limits.given.perHour ?? deployment.perHour,
+    concurrent: Number.isFinite(concurrent) ? concurrent : HARNESS_MAX_CONCURRENT,
+    requestTimeoutMs: requestTimeoutFor(deployment),
+  };
+}
+
+/**
+ * The scenario with its query budget resolved against the target's query URL. Scenarios built
+ * as literals without `observation.limits` keep their numbers as they are.
+ */
+export function withTargetLimits(scenario: Scenario, queryUrl: string): Scenario {
+  const spec = scenario.observation.limits;
+  if (spec === undefined) return scenario;
+  const resolved = resolveLimits(spec, queryUrl);
+  return {
+    ...scenario,
+    observation: {
+      ...scenario.observation,
+      queryBudgetPerMinute: resolved.perMinute,
+      queryBudgetPerHour: resolved.perHour,
+      maxConcurrentQueries: resolved.concurrent,
+      resolvedLimits: resolved,
+    },
+  };
+}
+
+const perWindow = (n: number, unit: 'min' | 'hour'): string =>
+  Number.isFinite(n)
+    ? `${n.toLocaleString('en-US')}/${unit}`
+    : unit === 'min'
+      ? 'no minute window'
+      : 'no hourly window';
+
+/** The plan line's words for the limits: which profile, why, and its numbers. */
+export function describeLimits(r: ResolvedLimits): string {
+  const why =
+    r.source === 'scenario'
+      ? 'observation.limits'
+      : r.source === 'host'
+        ? `from the host ${r.host ?? '?'}${r.profile === 'cloud' ? ': PostHog Cloud' : ': not PostHog Cloud'}`
+        : "until the target is known; from its host: PostHog Cloud's → cloud, any other → self-hosted";
+  const d = r.deployment;
+  const cap = Number.isFinite(d.concurrent) ? `${d.concurrent} concurrent per team` : 'no concurrency cap';
+  const time = Number.isFinite(d.maxQueryMs) ? `${d.maxQueryMs / 1000} s per query` : 'no query time limit';
+  return `limits ${r.profile} (${why}: ${perWindow(d.perMinute, 'min')}, ${perWindow(d.perHour, 'hour')}, ${cap}, ${time})`;
+}
