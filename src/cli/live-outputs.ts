@@ -41,8 +41,8 @@ export async function openLiveOutputs(line: CommandLine, io: CliIo, title: strin
     async close() {
       timeline?.close();
       if (!dashboard) return;
-      const watching = dashboard.watchers();
       await dashboard.close();
+      const watching = dashboard.finalReportsSent();
       if (watching > 0)
         io.stderr.write(
           `dashboard: the final report went to ${watching} open page${watching === 1 ? '' : 's'}; the dashboard has stopped\n`,

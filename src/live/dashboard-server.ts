@@ -40,8 +40,8 @@ export interface Dashboard {
   readonly url: string;
   /** Feed it the run's live events (runScenario's / runCapacity's onLive). */
   readonly listener: LiveListener;
-  /** Pages connected now. */
-  readonly watchers: () => number;
+  /** Pages the final report was sent to so far. */
+  readonly finalReportsSent: () => number;
   /** Sends what is pending (the final report included) to every page, then stops serving. */
   close(): Promise<void>;
 }
@@ -67,7 +67,9 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const clients = new Set<ServerResponse>();
   let timer: ReturnType<typeof setTimeout> | null = null;
 
+  let finalSent = 0;
   const send = (res: ServerResponse, event: 'view' | 'final', html: string): void => {
+    if (event === 'final') finalSent += 1;
     res.write(`event: ${event}\ndata: ${JSON.stringify(html)}\n\n`);
   };
   const push = (): void => {
@@ -141,7 +143,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   return {
     url,
     listener,
-    watchers: () => clients.size,
+    finalReportsSent: () => finalSent,
     async close() {
       if (timer) {
         clearTimeout(timer);
