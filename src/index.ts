@@ -95,3 +95,16 @@ export { parseShard, shardRunId, type ShardSpec } from './load/shard-spec.js';
 
 // Capacity: the highest rate each class sustains.
 export { runCapacity, type CapacityOptions } from './capacity/run-capacity.js';
+
+// Watching a run: the live hook's events, the dashboard server and the NDJSON timeline.
+export type {
+  LiveEvent,
+  LiveListener,
+  LiveSecond,
+  LiveClassSecond,
+  LiveSlaCheck,
+  LiveStage,
+  LiveQueryBudget,
+} from './live/live-event.js';
+export { startDashboard, type Dashboard, type DashboardOptions } from './live/dashboard-server.js';
+export { openTimelineOut, type TimelineOut } from './live/timeline-out.js';

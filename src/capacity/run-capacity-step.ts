@@ -11,6 +11,7 @@ import { classPureScenario, stepWarmupMs } from './class-pure-scenario.js';
 import { judgeStep } from './judge-step.js';
 import { lagGrowth } from './lag-growth.js';
 import type { Report } from '../report/report-types.js';
+import type { LiveListener } from '../live/live-event.js';
 
 export interface StepSettings {
   readonly scenario: Scenario;
@@ -25,6 +26,8 @@ export interface StepSettings {
   readonly workers?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: RunProgress) => void;
+  /** The live hook, told of each step's run (its `started` event names the step). */
+  readonly onLive?: LiveListener;
 }
 
 export async function runCapacityStep(
@@ -51,6 +54,7 @@ export async function runCapacityStep(
     ...(settings.workers !== undefined ? { workers: settings.workers } : {}),
     ...(settings.signal ? { signal: settings.signal } : {}),
     ...(settings.onProgress ? { onProgress: settings.onProgress } : {}),
+    ...(settings.onLive ? { onLive: settings.onLive, liveStep: { eventClass, rate, index } } : {}),
     inspect: ({ ledger, plan, observation }) => {
       drained = observation.drained;
       const warmupMs = stepWarmupMs(settings.stepDurationMs);

@@ -9,6 +9,7 @@ import { runTag } from '../generate/event-uuid.js';
 import type { RunProgress } from '../run-scenario.js';
 import type { EventClass, Scenario } from '../scenario/scenario.js';
 import type { Target } from '../targets/target.js';
+import type { LiveListener } from '../live/live-event.js';
 import type {
   CapacityFigures,
   CapacityStep,
@@ -45,6 +46,8 @@ export interface CapacityOptions {
   readonly signal?: AbortSignal;
   readonly onStep?: (eventClass: EventClass, step: CapacityStep) => void;
   readonly onProgress?: (eventClass: EventClass, rate: number, progress: RunProgress) => void;
+  /** The live hook: each step's run as it runs, then a `step` event as each step finishes. */
+  readonly onLive?: LiveListener;
   /** Runs a step; tests and benches may wrap it. Default runCapacityStep. */
   readonly runStep?: typeof runCapacityStep;
 }
@@ -92,6 +95,7 @@ export async function runCapacity(options: CapacityOptions): Promise<CapacityFig
       runId: options.runId,
       ...(options.workers !== undefined ? { workers: options.workers } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onLive ? { onLive: options.onLive } : {}),
     };
     const ceiling =
       options.maxRate ??
@@ -113,6 +117,7 @@ export async function runCapacity(options: CapacityOptions): Promise<CapacityFig
       );
       debug('%s at %d/s: %s %o', eventClass, rate, result.pass ? 'pass' : 'fail', result.reasons);
       options.onStep?.(eventClass, result);
+      options.onLive?.({ type: 'step', eventClass, step: result });
       return result;
     };
     const peak = Math.max(...scenario.phases.map((p) => Math.max(p.fromRate, p.toRate)));

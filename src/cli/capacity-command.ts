@@ -16,6 +16,7 @@ import { referenceQueryLimits } from '../targets/reference-query-limits.js';
 import { resolveTarget } from '../targets/resolve-target.js';
 import { describeLimits, withTargetLimits } from '../scenario/deployment-limits.js';
 import type { CliIo } from './cli-io.js';
+import { openLiveOutputs } from './live-outputs.js';
 import type { CommandLine } from './parse-command-line.js';
 
 export async function capacityCommand(line: CommandLine, io: CliIo): Promise<number> {
@@ -46,12 +47,16 @@ export async function capacityCommand(line: CommandLine, io: CliIo): Promise<num
     throw new IngestbenchError('USAGE', '--target-memory and --compose only apply to --target containers');
   }
   const cpus = targetName === 'containers' ? undefined : cpusText;
+  const live = await openLiveOutputs(line, io, `${scenario.name} capacity`);
   const target = await resolveTarget(targetName, io.env, {
     ...(typeof o['fault'] === 'string' ? { fault: o['fault'] } : {}),
     ...(cpus !== undefined ? { cpus } : {}),
     ...(containers !== undefined ? { containers } : {}),
     ...referenceQueryLimits(scenario.observation.limits),
     log: (text) => io.stderr.write(`${text}\n`),
+  }).catch(async (error: unknown) => {
+    await live.close();
+    throw error;
   });
   try {
     const t = target.describe();
@@ -76,6 +81,7 @@ export async function capacityCommand(line: CommandLine, io: CliIo): Promise<num
       ...(typeof o['max-rate'] === 'number' ? { maxRate: o['max-rate'] } : {}),
       ...(typeof o['workers'] === 'number' && o['workers'] > 0 ? { workers: o['workers'] } : {}),
       signal: io.signal,
+      ...(live.onLive ? { onLive: live.onLive } : {}),
       onStep: (cls, step) => {
         if (io.interactive && !quiet) io.stderr.write('\r\x1b[2K');
         io.stderr.write(
@@ -109,11 +115,13 @@ export async function capacityCommand(line: CommandLine, io: CliIo): Promise<num
       targetCpus: cpus ?? null,
       capacity,
     });
+    live.onLive?.({ type: 'capacity-report', report });
     const dir = await writeCapacityReport(report, join(resolve(io.cwd, String(o['out'])), runId));
     io.stderr.write(`\n${renderCapacitySummary(report)}\nreport: ${dir}\n`);
     if (o['json'] === true) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return report.verdict === 'pass' ? EXIT_CODES.OK : EXIT_CODES.SLA_FAILED;
   } finally {
+    await live.close();
     await target.stop();
   }
 }

@@ -20,7 +20,21 @@ export interface OptionSpec {
   readonly min?: number;
   /** One-letter alias, e.g. "h" for -h. */
   readonly short?: string;
+  /**
+   * The value may be left out (`--dashboard` alone): then this one is used. A following argument
+   * is taken as the value only when it matches `pattern` (so `--dashboard scenario.yaml` keeps
+   * the scenario a positional) or when written `--flag=VALUE`.
+   */
+  readonly optionalValue?: { readonly whenBare: string; readonly pattern: RegExp };
 }
+
+const DASHBOARD_OPTION: OptionSpec = {
+  name: 'dashboard',
+  kind: 'string',
+  value: '[HOST:PORT]',
+  optionalValue: { whenBare: '127.0.0.1:0', pattern: /^(\[[^\]]+\]|[\w.-]*):\d+$/ },
+  help: 'serve a live dashboard (server-sent events) while it runs, on loopback and a free port unless HOST:PORT says otherwise (the URL is printed); when the run ends the page becomes the final report',
+};
 
 export interface CommandSpec {
   readonly name: string;
@@ -121,6 +135,13 @@ export const COMMANDS: readonly CommandSpec[] = [
         help: 'print report.json to stdout (human output stays on stderr)',
       },
       { name: 'quiet', kind: 'boolean', default: false, help: 'no live progress lines' },
+      DASHBOARD_OPTION,
+      {
+        name: 'timeline-out',
+        kind: 'string',
+        value: 'FILE',
+        help: 'stream the per-second timeline to FILE as NDJSON while the run runs (one line per second, flushed: tail -f works); see README for the line format',
+      },
       {
         name: 'shard',
         kind: 'string',
@@ -236,6 +257,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         help: 'print report.json to stdout (human output stays on stderr)',
       },
       { name: 'quiet', kind: 'boolean', default: false, help: 'no live progress lines' },
+      DASHBOARD_OPTION,
     ],
     examples: [
       'ingestbench capacity scenarios/quickstart.yaml --target-cpus 1',

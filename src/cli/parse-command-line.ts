@@ -37,7 +37,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     );
   }
   const specs = [...GLOBAL_OPTIONS, ...(command?.options ?? [])];
-  const rest = command ? argv.slice(1) : argv;
+  const rest = bareValues(command ? argv.slice(1) : argv, specs);
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
@@ -84,6 +84,18 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     }
   }
   return { command: command ?? null, positionals: parsed.positionals, options, help, version };
+}
+
+/** `--flag` given without its optional value becomes `--flag=<whenBare>` (OptionSpec.optionalValue). */
+function bareValues(args: readonly string[], specs: readonly OptionSpec[]): string[] {
+  return args.map((arg, i) => {
+    const spec = specs.find((s) => s.optionalValue !== undefined && arg === `--${s.name}`);
+    if (!spec?.optionalValue) return arg;
+    const next = args[i + 1];
+    return next !== undefined && spec.optionalValue.pattern.test(next)
+      ? arg
+      : `${arg}=${spec.optionalValue.whenBare}`;
+  });
 }
 
 function convert(spec: OptionSpec, raw: string | boolean | string[] | undefined): OptionValue | undefined {

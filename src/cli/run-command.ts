@@ -24,6 +24,7 @@ import type { CliIo } from './cli-io.js';
 import { compareWithBaseline, limitsOf, verdictLine } from './compare-command.js';
 import { describeScenario } from './describe-scenario.js';
 import type { CommandLine } from './parse-command-line.js';
+import { openLiveOutputs } from './live-outputs.js';
 import { appendStepSummary } from './step-summary.js';
 
 /** `run --baseline` writes the comparison beside the report. */
@@ -67,12 +68,16 @@ export async function runCommand(line: CommandLine, io: CliIo): Promise<number> 
     ...(typeof o['target-memory'] === 'string' ? { memory: o['target-memory'] } : {}),
     ...(typeof o['compose'] === 'string' ? { compose: resolve(io.cwd, o['compose']) } : {}),
   };
+  const live = await openLiveOutputs(line, io, scenario.name);
   const target = await resolveTarget(String(o['target']), io.env, {
     ...(typeof o['fault'] === 'string' ? { fault: o['fault'] } : {}),
     ...(Object.keys(containers).length > 0 ? { containers } : {}),
     // A reference target started for the run enforces the deployment the run plans to.
     ...referenceQueryLimits(scenario.observation.limits),
     log: (line) => io.stderr.write(`${line}\n`),
+  }).catch(async (error: unknown) => {
+    await live.close();
+    throw error;
   });
   try {
     const t = target.describe();
@@ -87,6 +92,7 @@ export async function runCommand(line: CommandLine, io: CliIo): Promise<number> 
       signal: io.signal,
       ...(workers !== undefined ? { workers } : {}),
       ...(o['quiet'] === true ? {} : { onProgress: progressPrinter(io) }),
+      ...(live.onLive ? { onLive: live.onLive } : {}),
     });
     if (io.interactive && o['quiet'] !== true) io.stderr.write('\r\x1b[2K');
     const runDir = join(outDir, runId);
@@ -114,6 +120,7 @@ export async function runCommand(line: CommandLine, io: CliIo): Promise<number> 
     const code = runExitCode(report);
     return code === EXIT_CODES.OK && regressed ? EXIT_CODES.SLA_FAILED : code;
   } finally {
+    await live.close();
     await target.stop();
   }
 }

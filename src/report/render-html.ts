@@ -23,7 +23,7 @@ import { escapeHtml, percentileChart, timelineChart, type ChartSeries } from './
 
 const CURVE_PERCENTILES = [0, 10, 25, 50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.99, 99.999, 100];
 
-const CSS = `body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:960px;color:#222;padding:0 1rem}
+export const REPORT_CSS = `body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:960px;color:#222;padding:0 1rem}
 h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}table{border-collapse:collapse;font-size:.85rem}
 th,td{padding:.25rem .6rem;border-bottom:1px solid #ddd}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 .pass{color:#1a7f37}.fail{color:#cf222e}.badge{font-weight:bold;padding:.1rem .5rem;border:2px solid currentColor;border-radius:4px}
@@ -78,7 +78,7 @@ export function renderHtml(report: Report): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>ingestbench ${escapeHtml(report.run.id)}: ${escapeHtml(report.run.scenario.name)}</title>
-<style>${CSS}</style></head><body>
+<style>${REPORT_CSS}</style></head><body>
 <h1>ingestbench: ${escapeHtml(report.run.scenario.name)} <span class="badge ${verdictClass}">${escapeHtml(report.verdict.toUpperCase())}</span>${report.run.partial ? ' <span class="fail">partial run</span>' : ''}</h1>
 <p>${escapeHtml(headline(report))}</p>
 <p class="note">ingestbench ${escapeHtml(report.run.ingestbenchVersion)}, node ${escapeHtml(report.run.node)}, seed ${report.run.seed}, ${report.run.workers} workers, report schema ${report.schemaVersion}.</p>

@@ -155,6 +155,8 @@ export function lagChart(
   title: string,
   series: readonly LagSeries[],
   window: { readonly fromSecond: number; readonly toSecond: number; readonly label: string } | null,
+  /** What a second on the x axis is (the live view groups by when events were first seen). */
+  xTitle = "intended send time (since the run's start)",
 ): string {
   const values = series.flatMap((s) => s.points.flatMap(([, v]) => (v === null ? [] : [v])));
   const seconds = Math.max(0, ...series.map((s) => s.points.length));
@@ -189,7 +191,7 @@ export function lagChart(
       : '';
   const ticks = secondTicks(seconds, x);
   const axisTitles =
-    `<text class="axis-title" x="${PAD.left + plotW / 2}" y="${H - 6}" font-size="11" text-anchor="middle" fill="#555">intended send time (since the run's start)</text>` +
+    `<text class="axis-title" x="${PAD.left + plotW / 2}" y="${H - 6}" font-size="11" text-anchor="middle" fill="#555">${escapeHtml(xTitle)}</text>` +
     `<text class="axis-title" transform="translate(14,${PAD.top + plotH / 2}) rotate(-90)" font-size="11" text-anchor="middle" fill="#555">visible latency</text>`;
   // Its own legend: a line swatch, dashed where the series is, so p50 and p99 tell apart.
   const legend = series

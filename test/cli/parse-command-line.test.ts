@@ -18,6 +18,19 @@ function usageError(argv: string[]): IngestbenchError {
 }
 
 describe('parseCommandLine', () => {
+  it('--dashboard takes HOST:PORT, or stands alone for loopback and a free port', () => {
+    const of = (argv: string[]): unknown => parseCommandLine(argv).options['dashboard'];
+    assert.equal(of(['run', 's.yaml', '--dashboard']), '127.0.0.1:0');
+    assert.equal(of(['run', 's.yaml', '--dashboard', '127.0.0.1:5665']), '127.0.0.1:5665');
+    assert.equal(of(['run', 's.yaml', '--dashboard=0.0.0.0:8080']), '0.0.0.0:8080');
+    assert.equal(of(['capacity', 's.yaml', '--dashboard', '--quiet']), '127.0.0.1:0');
+    assert.equal(of(['run', 's.yaml']), undefined);
+    // A bare --dashboard before the scenario leaves the scenario a positional.
+    const line = parseCommandLine(['run', '--dashboard', 's.yaml']);
+    assert.deepEqual(line.positionals, ['s.yaml']);
+    assert.equal(line.options['dashboard'], '127.0.0.1:0');
+  });
+
   it('applies the table defaults and converts typed flags', () => {
     const line = parseCommandLine([
       'run',

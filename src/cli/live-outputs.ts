@@ -1,0 +1,52 @@
+// The live outputs a `run` or `capacity` asked for (--dashboard, --timeline-out), started before
+// the target and closed after the report is written, behind one listener for the run's onLive.
+// When the run ends the dashboard pushes the final report to every open page and stops serving:
+// the page keeps showing that report, and the terminal says how many pages got it and where the
+// report folder is, so nobody needs the process kept alive to read the result.
+
+import { resolve } from 'node:path';
+import { startDashboard, type Dashboard } from '../live/dashboard-server.js';
+import type { LiveEvent, LiveListener } from '../live/live-event.js';
+import { openTimelineOut, type TimelineOut } from '../live/timeline-out.js';
+import type { CliIo } from './cli-io.js';
+import type { CommandLine } from './parse-command-line.js';
+
+export interface LiveOutputs {
+  /** undefined when neither output was asked for (the run then keeps no live feed). */
+  readonly onLive: LiveListener | undefined;
+  close(): Promise<void>;
+}
+
+export async function openLiveOutputs(line: CommandLine, io: CliIo, title: string): Promise<LiveOutputs> {
+  const o = line.options;
+  const timeline: TimelineOut | null =
+    typeof o['timeline-out'] === 'string' ? openTimelineOut(resolve(io.cwd, o['timeline-out'])) : null;
+  let dashboard: Dashboard | null = null;
+  try {
+    dashboard =
+      typeof o['dashboard'] === 'string' ? await startDashboard({ listen: o['dashboard'], title }) : null;
+  } catch (error) {
+    timeline?.close();
+    throw error;
+  }
+  if (dashboard) io.stderr.write(`dashboard: ${dashboard.url}\n`);
+  const listeners = [timeline?.listener, dashboard?.listener].filter((l) => l !== undefined);
+  return {
+    onLive:
+      listeners.length === 0
+        ? undefined
+        : (event: LiveEvent) => {
+            for (const l of listeners) l(event);
+          },
+    async close() {
+      timeline?.close();
+      if (!dashboard) return;
+      await dashboard.close();
+      const watching = dashboard.finalReportsSent();
+      if (watching > 0)
+        io.stderr.write(
+          `dashboard: the final report went to ${watching} open page${watching === 1 ? '' : 's'}; the dashboard has stopped\n`,
+        );
+    },
+  };
+}
