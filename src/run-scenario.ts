@@ -98,7 +98,10 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
   const scenario = replay ? replayScenario(options.scenario, replay) : options.scenario;
   const signal = options.signal ?? new AbortController().signal;
   if (replay && options.shard) {
-    throw new IngestbenchError('USAGE', 'a replay cannot be sharded: replay a share of the file on each machine');
+    throw new IngestbenchError(
+      'USAGE',
+      'a replay cannot be sharded: replay a share of the file on each machine',
+    );
   }
   if (options.shard && options.runId === undefined) {
     throw new IngestbenchError('USAGE', 'a shard needs the run id every shard shares: pass --run-id');

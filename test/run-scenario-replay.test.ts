@@ -146,7 +146,8 @@ function assertAsRecorded(row: StoredRow, recorded: Recorded, runId: string): vo
       assert.equal(row.personMode, identified ? 'full' : 'propertyless');
     } else if (key === '$set') {
       // Ingestion adds person properties taken from the event ($initial_*, …) beside the recorded ones.
-      for (const [k, v] of Object.entries(value as object)) assert.deepEqual((row.properties[key] as Record<string, unknown>)[k], v);
+      for (const [k, v] of Object.entries(value as object))
+        assert.deepEqual((row.properties[key] as Record<string, unknown>)[k], v);
     } else {
       const expected = key === '$anon_distinct_id' ? salt + String(value) : value;
       assert.deepEqual(row.properties[key], expected, `property ${key}`);
@@ -169,7 +170,10 @@ describe('replay against the reference target', () => {
     assert.equal(report.totals.visible, 240);
     assert.equal(report.totals.lost, 0);
     assert.equal(report.totals.duplicates, 0);
-    assert.equal(report.classes.anonymous.planned, events.filter((e) => e.properties['$process_person_profile'] === false).length);
+    assert.equal(
+      report.classes.anonymous.planned,
+      events.filter((e) => e.properties['$process_person_profile'] === false).length,
+    );
     assert.equal(report.verdict, 'pass');
     const rows = bySeq(await storedRows(report));
     assert.equal(rows.size, 240);
@@ -229,9 +233,7 @@ describe('replay against the reference target', () => {
     // What capture made of each dumped request (its `output`), by event name and recorded id.
     const key = (event: string, id: string): string => `${event}|${id}`;
     const want = expected.map((o) => key(o.event, o.distinctId)).sort();
-    const got = rows
-      .map((r) => key(r.event, r.distinctId.replace(/^ib-[0-9a-z]+-[0-9a-z]+-/, '')))
-      .sort();
+    const got = rows.map((r) => key(r.event, r.distinctId.replace(/^ib-[0-9a-z]+-[0-9a-z]+-/, ''))).sort();
     assert.deepEqual(got, want);
     assert.equal(report.totals.lost, 0);
   });

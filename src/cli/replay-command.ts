@@ -29,6 +29,10 @@ export async function replayCommand(line: CommandLine, io: CliIo): Promise<numbe
       ? await loadScenario(resolve(io.cwd, o['scenario']), overrides)
       : parseScenario(`name: replay\nreplay: { file: ${JSON.stringify(file)} }\n`, '<replay>', overrides);
   const workers = workersOption(line, io);
-  const prepared = await prepareReplay({ ...settings, phases: [], behaviours: [], replay: spec }, workers, io);
+  const prepared = await prepareReplay(
+    { ...settings, phases: [], behaviours: [], replay: spec },
+    workers,
+    io,
+  );
   return executeRun(line, io, { workers, ...prepared });
 }

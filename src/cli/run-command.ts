@@ -48,7 +48,8 @@ export async function runCommand(line: CommandLine, io: CliIo): Promise<number> 
   }
   const workers = workersOption(line, io);
   // A scenario with `replay:` sends its file: read through it (and refuse a bad line) first.
-  if (scenario.replay) return executeRun(line, io, { workers, ...(await prepareReplay(scenario, workers, io)) });
+  if (scenario.replay)
+    return executeRun(line, io, { workers, ...(await prepareReplay(scenario, workers, io)) });
   return executeRun(line, io, { scenario, workers, ...(shard ? { shard } : {}) });
 }
 

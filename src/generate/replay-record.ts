@@ -45,7 +45,8 @@ export function parseReplayLine(text: string, where: string): readonly RecordedE
   } catch (error) {
     throw invalid(where, `not JSON (${(error as Error).message})`, error);
   }
-  if (!isObject(json)) throw invalid(where, 'a line must be a JSON object (one event, or one requests_dump request)');
+  if (!isObject(json))
+    throw invalid(where, 'a line must be a JSON object (one event, or one requests_dump request)');
   if (typeof json['body'] === 'string' && typeof json['path'] === 'string') return dumpedRequest(json, where);
   return [recordedEvent(json, where, null)];
 }
@@ -134,9 +135,13 @@ const ZONELESS = /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d(\.\d+)?)?$/;
 function timestampOf(value: unknown, where: string, field = 'timestamp'): number {
   let ms = NaN;
   if (typeof value === 'number') ms = value;
-  else if (typeof value === 'string') ms = Date.parse(ZONELESS.test(value) ? `${value.replace(' ', 'T')}Z` : value);
+  else if (typeof value === 'string')
+    ms = Date.parse(ZONELESS.test(value) ? `${value.replace(' ', 'T')}Z` : value);
   if (!Number.isFinite(ms)) {
-    throw invalid(where, `\`${field}\` must be an ISO 8601 time or unix milliseconds, got ${JSON.stringify(value)}`);
+    throw invalid(
+      where,
+      `\`${field}\` must be an ISO 8601 time or unix milliseconds, got ${JSON.stringify(value)}`,
+    );
   }
   return ms;
 }

@@ -22,7 +22,11 @@ export interface ScannedReplay {
   readonly total: number;
 }
 
-export async function scanReplay(spec: ReplaySpec, workers: number, signal?: AbortSignal): Promise<ScannedReplay> {
+export async function scanReplay(
+  spec: ReplaySpec,
+  workers: number,
+  signal?: AbortSignal,
+): Promise<ScannedReplay> {
   const perPass = new Array<number>(workers).fill(0);
   let anonymous = 0;
   let firstMs = NaN;
@@ -69,7 +73,10 @@ async function eachEvent(
         yieldAt = pass.bytesRead + YIELD_EVERY_BYTES;
         await yieldToLoop();
         if (signal?.aborted) {
-          throw new IngestbenchError('INTERRUPTED', 'interrupted while checking the replay file: nothing was sent');
+          throw new IngestbenchError(
+            'INTERRUPTED',
+            'interrupted while checking the replay file: nothing was sent',
+          );
         }
       }
     }

@@ -85,8 +85,7 @@ export interface SlaCheck {
 
 /** How a replay is paced: the recording's timing sped up, or a constant rate. */
 export type ReplayPace =
-  | { readonly kind: 'speed'; readonly speed: number }
-  | { readonly kind: 'rate'; readonly rate: number };
+  { readonly kind: 'speed'; readonly speed: number } | { readonly kind: 'rate'; readonly rate: number };
 
 /** A recorded file to replay instead of generating events (`replay:`, or `ingestbench replay`). */
 export interface ReplaySpec {

@@ -55,9 +55,15 @@ describe('ingestbench replay', () => {
   it('refuses a malformed line with file:line and exit 2, and sends nothing', async () => {
     const cases: [name: string, line: string][] = [
       ['truncated.jsonl', '{"event": "$pageview", "distinct_id": "u1", "prop'],
-      ['no-distinct-id.jsonl', JSON.stringify({ event: 'x y', properties: {}, timestamp: '2024-01-01T00:00:00Z' })],
+      [
+        'no-distinct-id.jsonl',
+        JSON.stringify({ event: 'x y', properties: {}, timestamp: '2024-01-01T00:00:00Z' }),
+      ],
       ['bad-time.jsonl', JSON.stringify({ event: 'x y', distinct_id: 'u', timestamp: 'yesterday' })],
-      ['bad-properties.jsonl', JSON.stringify({ event: 'x y', distinct_id: 'u', properties: '{"a":', timestamp: 1 })],
+      [
+        'bad-properties.jsonl',
+        JSON.stringify({ event: 'x y', distinct_id: 'u', properties: '{"a":', timestamp: 1 }),
+      ],
     ];
     for (const [name, bad] of cases) {
       const lines = goodLines(2000);
@@ -88,15 +94,21 @@ describe('ingestbench replay', () => {
     assert.equal(received, 0);
   });
 
-  it('validate reads a replay scenario\'s file through and names a bad line', async () => {
+  it("validate reads a replay scenario's file through and names a bad line", async () => {
     const dir = mkdtempSync(join(work, 'scenario-'));
     writeFileSync(join(dir, 'events.jsonl'), [...goodLines(10), '[1, 2]', ...goodLines(3)].join('\n'));
     writeFileSync(join(dir, 'replay.yaml'), 'replay: { file: events.jsonl, speed: 2 }\n');
     const result = await runMain(['validate', join(dir, 'replay.yaml')], { cwd: work });
     assert.equal(result.code, EXIT_CODES.REPLAY_INVALID);
     assert.ok(result.stderr.includes('events.jsonl:11'), result.stderr);
-    writeFileSync(join(dir, 'both.yaml'), 'replay: { file: events.jsonl }\nphases: [{ kind: steady, rate: 1, duration: 1s }]\n');
-    assert.equal((await runMain(['validate', join(dir, 'both.yaml')], { cwd: work })).code, EXIT_CODES.SCENARIO_INVALID);
+    writeFileSync(
+      join(dir, 'both.yaml'),
+      'replay: { file: events.jsonl }\nphases: [{ kind: steady, rate: 1, duration: 1s }]\n',
+    );
+    assert.equal(
+      (await runMain(['validate', join(dir, 'both.yaml')], { cwd: work })).code,
+      EXIT_CODES.SCENARIO_INVALID,
+    );
   });
 
   it('runs a scenario with replay: through `run`, the file relative to the scenario', async () => {
@@ -108,9 +120,12 @@ describe('ingestbench replay', () => {
     );
     const out = join(dir, 'reports');
     // From another directory: the file is found beside the scenario, not in the working directory.
-    const result = await runMain(['run', join(dir, 'replay.yaml'), '--out', out, '--json', '--quiet', '--workers', '2'], {
-      cwd: work,
-    });
+    const result = await runMain(
+      ['run', join(dir, 'replay.yaml'), '--out', out, '--json', '--quiet', '--workers', '2'],
+      {
+        cwd: work,
+      },
+    );
     assert.equal(result.code, EXIT_CODES.OK, result.stderr);
     assert.match(result.stderr, /replay +.*events\.jsonl: 120 events a pass/);
     const report = JSON.parse(result.stdout) as Report;

@@ -62,7 +62,13 @@ describe('renderReplayEvent', () => {
   it('tags a personless event anonymous', () => {
     const event = JSON.parse(
       renderReplayEvent(
-        { ...recorded, event: '$pageview', properties: { $process_person_profile: false }, set: null, identified: false },
+        {
+          ...recorded,
+          event: '$pageview',
+          properties: { $process_person_profile: false },
+          set: null,
+          identified: false,
+        },
         { uuid: 'u', timestamp: 't', runId: 'r', salt: 's-', seq: 0 },
       ),
     ) as { properties: Record<string, unknown> };

@@ -25,7 +25,14 @@ function readAll(text: string | Buffer): { line: number; text: string }[] {
 describe('ReplayLineReader', () => {
   it('reads lines that span its 1 MiB chunks, with their numbers', () => {
     // Lines of 0.7 MiB: every other one crosses a chunk boundary; one of 2.5 MiB spans three.
-    const long = ['a'.repeat(700_000), 'é'.repeat(350_000), 'b'.repeat(2_600_000), 'c', '', 'd'.repeat(700_000)];
+    const long = [
+      'a'.repeat(700_000),
+      'é'.repeat(350_000),
+      'b'.repeat(2_600_000),
+      'c',
+      '',
+      'd'.repeat(700_000),
+    ];
     const lines = readAll(`${long.join('\n')}\n`);
     assert.deepEqual(
       lines.map((l) => [l.line, l.text.length, l.text[0] ?? '']),

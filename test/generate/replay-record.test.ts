@@ -39,7 +39,11 @@ describe('parseReplayLine', () => {
     assert.deepEqual(event, {
       event: '$autocapture',
       distinctId: '42',
-      properties: { $process_person_profile: false, $browser: 'Firefox', $elements_chain: 'button:text="Buy"' },
+      properties: {
+        $process_person_profile: false,
+        $browser: 'Firefox',
+        $elements_chain: 'button:text="Buy"',
+      },
       set: null,
       setOnce: null,
       timestampMs: Date.parse('2024-05-01T12:00:00.123Z'),

@@ -68,7 +68,13 @@ function drain(scanned: ScannedReplay, runId = 'run-a'): Sent[] {
           properties: { i: number; ingestbench_seq: number; ingestbench_class: string };
         };
         assert.equal(source.identified, event.properties['ingestbench_class'] === 'identified');
-        sent.push({ worker, offsetMs, seq: event.properties.ingestbench_seq, distinctId: event.distinct_id, i: event.properties.i });
+        sent.push({
+          worker,
+          offsetMs,
+          seq: event.properties.ingestbench_seq,
+          distinctId: event.distinct_id,
+          i: event.properties.i,
+        });
       }
       cursor = end;
     }
