@@ -48,6 +48,9 @@ export async function runCommand(line: CommandLine, io: CliIo): Promise<number> 
   }
   const workers = workersOption(line, io);
   // A scenario with `replay:` sends its file: read through it (and refuse a bad line) first.
+  if (scenario.replay && shard) {
+    throw new IngestbenchError('USAGE', `${file} replays a file: --shard splits generated load only`);
+  }
   if (scenario.replay)
     return executeRun(line, io, { workers, ...(await prepareReplay(scenario, workers, io)) });
   return executeRun(line, io, { scenario, workers, ...(shard ? { shard } : {}) });
