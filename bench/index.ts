@@ -10,6 +10,7 @@ import { runLagTimelineBench } from './lag-timeline.js';
 import { runObserveBench } from './observe.js';
 import { runReferenceBench } from './reference.js';
 import { runReferenceIngestBench } from './reference-ingest.js';
+import { runReplayBench } from './replay.js';
 import { runScaleBench } from './scale.js';
 import { runShardsBench } from './shards.js';
 
@@ -60,6 +61,10 @@ const BENCHES: Record<string, { help: string; run: () => Promise<unknown> }> = {
   'lag-timeline': {
     help: 'the per-second lag timeline of a 1-minute vs a 1-hour ledger: time per event, heap kept',
     run: () => Promise.resolve(runLagTimelineBench()),
+  },
+  replay: {
+    help: 'replaying recorded events vs generating the same ones: events/s per thread and their ratio, the validating pass',
+    run: () => runReplayBench(),
   },
   shards: {
     help: 'local shards: black-hole events/s with 1, 2 and 4 shard processes; merge time of 4 × 1M-event reports',

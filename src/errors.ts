@@ -6,6 +6,8 @@ export const EXIT_CODES = {
   SLA_FAILED: 1,
   USAGE: 2,
   SCENARIO_INVALID: 2,
+  /** A line of a replayed events file is not a recorded event (found before any load). */
+  REPLAY_INVALID: 2,
   TARGET_UNREACHABLE: 3,
   TARGET_AUTH: 3,
   TARGET_REFUSED: 3,

@@ -24,6 +24,8 @@ export type {
   PersonProfiles,
   Compression,
   CaptureEndpoint,
+  ReplaySpec,
+  ReplayPace,
 } from './scenario/scenario.js';
 export { scenarioJsonSchema } from './scenario/scenario-json-schema.js';
 export {
@@ -46,6 +48,8 @@ export {
 
 // Running: load, observe, drain, measure, judge → a Report.
 export { runScenario, newRunId, type RunScenarioOptions, type RunProgress } from './run-scenario.js';
+// Replay: the validating pass over a recorded events file, handed to runScenario({ replay }).
+export { scanReplay, type ScannedReplay } from './load/scan-replay.js';
 
 // Targets: where the events go. Every Target has stop(); call it when the run is over.
 export type { Target, TargetEndpoints } from './targets/target.js';

@@ -11,6 +11,8 @@ import { IngestbenchError } from './errors.js';
 import { BucketCounts } from './load/bucket-counts.js';
 import { Ledger } from './load/ledger.js';
 import { planLoad, type LoadPlan } from './load/plan-load.js';
+import { planReplay, replayScenario } from './load/plan-replay.js';
+import type { ScannedReplay } from './load/scan-replay.js';
 import { runLoad, type LoadProgress } from './load/run-load.js';
 import { shardRunId, type RunShard, type ShardSpec } from './load/shard-spec.js';
 import { measureCost, scrapeCostCounters } from './measure/measure-cost.js';
@@ -71,6 +73,11 @@ export interface RunScenarioOptions {
    */
   readonly onLive?: LiveListener;
   readonly liveStep?: Extract<LiveEvent, { type: 'started' }>['step'];
+  /**
+   * Replay a recorded events file instead of generating events: the result of its validating
+   * pass (scanReplay, made with this run's worker count before the target is started).
+   */
+  readonly replay?: ScannedReplay;
 }
 
 const TARGET_LOST_AFTER_MS = 10_000;
@@ -96,10 +103,19 @@ export function newRunId(now = new Date()): string {
 }
 
 export async function runScenario(options: RunScenarioOptions): Promise<Report> {
-  const { target } = options;
+  const { target, replay } = options;
   // The query budget of the deployment behind the target (its host decides when the scenario does not).
-  const scenario = withTargetLimits(options.scenario, target.queryUrl);
+  const scenario = withTargetLimits(
+    replay ? replayScenario(options.scenario, replay) : options.scenario,
+    target.queryUrl,
+  );
   const signal = options.signal ?? new AbortController().signal;
+  if (replay && options.shard) {
+    throw new IngestbenchError(
+      'USAGE',
+      'a replay cannot be sharded: replay a share of the file on each machine',
+    );
+  }
   if (options.shard && options.runId === undefined) {
     throw new IngestbenchError('USAGE', 'a shard needs the run id every shard shares: pass --run-id');
   }
@@ -178,12 +194,10 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
 
   // Worker threads take ~0.2 s to start (over 1 s on a loaded machine); starting the schedule
   // later than that keeps start-up out of the send delay without hiding anything if it is slower.
-  const plan = planLoad(scenario, {
-    workers,
-    runId,
-    startAtMs: clock.now() + 1000,
-    ...(shard ? { shard } : {}),
-  });
+  const startAtMs = clock.now() + 1000;
+  const plan = replay
+    ? planReplay(replay, { runId, startAtMs })
+    : planLoad(scenario, { workers, runId, startAtMs, ...(shard ? { shard } : {}) });
   // --- observation method (issue 7): counts observation keeps per-bucket counters, no ledger ---
   const observationMs = plan.durationMs + scenario.observation.drainTimeoutMs;
   const method = chooseObservationMethod({
@@ -288,6 +302,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
     ledger,
     bucketCounts,
     target: { captureUrl: target.captureUrl, token: target.token },
+    ...(replay ? { replay: { spec: replay.timing.spec, scan: replay.scan } } : {}),
     clock,
     signal: AbortSignal.any([signal, stopLoad.signal]),
     ...(options.loadWorkerUrl ? { workerUrl: options.loadWorkerUrl } : {}),

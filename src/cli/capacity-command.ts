@@ -30,6 +30,12 @@ export async function capacityCommand(line: CommandLine, io: CliIo): Promise<num
     );
   }
   const scenario = await loadScenario(resolve(io.cwd, line.positionals[0]!));
+  if (scenario.replay) {
+    throw new IngestbenchError(
+      'USAGE',
+      `${line.positionals[0]!} replays a file: capacity draws class-pure load from behaviours; use a scenario with phases and behaviours`,
+    );
+  }
   const runId = newRunId();
   const targetName = String(o['target']);
   const cpusText = typeof o['target-cpus'] === 'string' ? o['target-cpus'] : undefined;

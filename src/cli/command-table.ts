@@ -67,6 +67,100 @@ const MAX_REGRESSION_OPTION: OptionSpec = {
   help: 'how much worse than the baseline a metric may be (visible.p99=10%, ack.p99=250ms, lost_rate=0.01%, rate.achieved_share=2%, METRIC=off); repeat for more',
 };
 
+/** Where the load goes: shared by every command that runs load (`run`, `replay`). */
+const TARGET_OPTIONS: readonly OptionSpec[] = [
+  {
+    name: 'target',
+    kind: 'choice',
+    choices: ['embedded', 'posthog', 'containers'],
+    default: 'embedded',
+    help: 'embedded: the reference pipeline started inside the run; posthog: a real PostHog from POSTHOG_* environment variables; containers: the reference pipeline in Docker (or --compose FILE)',
+  },
+  {
+    name: 'target-cpus',
+    kind: 'number',
+    value: 'N',
+    help: 'containers target: CPUs the target container may use (default 1)',
+  },
+  {
+    name: 'target-memory',
+    kind: 'string',
+    value: 'SIZE',
+    help: 'containers target: memory limit of the target container, e.g. 512m, 2g (default 1g)',
+  },
+  {
+    name: 'compose',
+    kind: 'string',
+    value: 'FILE',
+    help: 'containers target: bring up your own stack from a compose file; endpoints and keys from POSTHOG_* variables',
+  },
+  {
+    name: 'probe-timeout',
+    kind: 'duration',
+    value: 'D',
+    help: "how long the preflight waits for its probe event to come back through the query API (default: the scenario's preflight.probe_timeout, 2m)",
+  },
+  {
+    name: 'fault',
+    kind: 'string',
+    value: 'SPEC',
+    help: 'embedded target only: inject faults (same SPEC as `serve --fault`) to see how the harness reports them',
+  },
+];
+
+/** How a run's load is sent and named: `run` and `replay`. */
+const SENDER_OPTIONS: readonly OptionSpec[] = [
+  {
+    name: 'workers',
+    kind: 'integer',
+    value: 'N',
+    min: 1,
+    help: 'load worker threads, at least 1 (default: one per core; more than the cores is warned about)',
+  },
+  {
+    name: 'run-id',
+    kind: 'string',
+    value: 'ID',
+    help: 'the run id (default: a new timestamped one); in a sharded run every shard must be given the same',
+  },
+];
+
+/** Where a run's report goes and how it is printed: `run` and `replay`. */
+const OUTPUT_OPTIONS: readonly OptionSpec[] = [
+  {
+    name: 'out',
+    kind: 'string',
+    value: 'DIR',
+    default: 'reports',
+    help: 'where reports/<run-id>/ is written',
+  },
+  {
+    name: 'json',
+    kind: 'boolean',
+    default: false,
+    help: 'print report.json to stdout (human output stays on stderr)',
+  },
+  { name: 'quiet', kind: 'boolean', default: false, help: 'no live progress lines' },
+  DASHBOARD_OPTION,
+  {
+    name: 'timeline-out',
+    kind: 'string',
+    value: 'FILE',
+    help: 'stream the per-second timeline to FILE as NDJSON while the run runs (one line per second, flushed: tail -f works); see README for the line format',
+  },
+];
+
+/** Judging a finished run against a baseline, beside its SLA: `run` and `replay`. */
+const BASELINE_OPTIONS: readonly OptionSpec[] = [
+  {
+    name: 'baseline',
+    kind: 'string',
+    value: 'FILE',
+    help: 'compare the finished run with a baseline report.json (as `ingestbench compare`): exit 1 on an SLA failure or a regression',
+  },
+  MAX_REGRESSION_OPTION,
+];
+
 export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'run',
@@ -74,93 +168,19 @@ export const COMMANDS: readonly CommandSpec[] = [
       'Run a scenario against a target and report time-to-queryable, loss, duplicates and the SLA verdict.',
     positionals: [{ name: 'scenario.yaml', help: 'the scenario file', required: true }],
     options: [
-      {
-        name: 'target',
-        kind: 'choice',
-        choices: ['embedded', 'posthog', 'containers'],
-        default: 'embedded',
-        help: 'embedded: the reference pipeline started inside the run; posthog: a real PostHog from POSTHOG_* environment variables; containers: the reference pipeline in Docker (or --compose FILE)',
-      },
-      {
-        name: 'target-cpus',
-        kind: 'number',
-        value: 'N',
-        help: 'containers target: CPUs the target container may use (default 1)',
-      },
-      {
-        name: 'target-memory',
-        kind: 'string',
-        value: 'SIZE',
-        help: 'containers target: memory limit of the target container, e.g. 512m, 2g (default 1g)',
-      },
-      {
-        name: 'compose',
-        kind: 'string',
-        value: 'FILE',
-        help: 'containers target: bring up your own stack from a compose file; endpoints and keys from POSTHOG_* variables',
-      },
-      {
-        name: 'out',
-        kind: 'string',
-        value: 'DIR',
-        default: 'reports',
-        help: 'where reports/<run-id>/ is written',
-      },
+      ...TARGET_OPTIONS,
       RATE_OPTION,
       DURATION_OPTION,
-      {
-        name: 'workers',
-        kind: 'integer',
-        value: 'N',
-        min: 1,
-        help: 'load worker threads, at least 1 (default: one per core; more than the cores is warned about)',
-      },
-      {
-        name: 'probe-timeout',
-        kind: 'duration',
-        value: 'D',
-        help: "how long the preflight waits for its probe event to come back through the query API (default: the scenario's preflight.probe_timeout, 2m)",
-      },
       { name: 'seed', kind: 'integer', value: 'S', help: "override the scenario's seed" },
-      {
-        name: 'fault',
-        kind: 'string',
-        value: 'SPEC',
-        help: 'embedded target only: inject faults (same SPEC as `serve --fault`) to see how the harness reports them',
-      },
-      {
-        name: 'json',
-        kind: 'boolean',
-        default: false,
-        help: 'print report.json to stdout (human output stays on stderr)',
-      },
-      { name: 'quiet', kind: 'boolean', default: false, help: 'no live progress lines' },
-      DASHBOARD_OPTION,
-      {
-        name: 'timeline-out',
-        kind: 'string',
-        value: 'FILE',
-        help: 'stream the per-second timeline to FILE as NDJSON while the run runs (one line per second, flushed: tail -f works); see README for the line format',
-      },
       {
         name: 'shard',
         kind: 'string',
         value: 'i/n',
         help: 'send shard i of n (1-based) of the run: a deterministic share of rate, users, sequence numbers and seed; needs --run-id; the report goes to <out>/<run-id>-shard-<i>-of-<n>/',
       },
-      {
-        name: 'run-id',
-        kind: 'string',
-        value: 'ID',
-        help: 'the run id (default: a new timestamped one); every shard of a run must be given the same',
-      },
-      {
-        name: 'baseline',
-        kind: 'string',
-        value: 'FILE',
-        help: 'compare the finished run with a baseline report.json (as `ingestbench compare`): exit 1 on an SLA failure or a regression',
-      },
-      MAX_REGRESSION_OPTION,
+      ...SENDER_OPTIONS,
+      ...OUTPUT_OPTIONS,
+      ...BASELINE_OPTIONS,
     ],
     examples: [
       'ingestbench run scenarios/quickstart.yaml',
@@ -168,6 +188,55 @@ export const COMMANDS: readonly CommandSpec[] = [
       'ingestbench run scenarios/sla-ci.yaml --shard 2/4 --run-id nightly-42 --target posthog',
       'ingestbench run scenarios/sla-ci.yaml --json > report.json',
       'POSTHOG_HOST=… ingestbench run scenarios/marketing-site.yaml --target posthog --rate 200',
+    ],
+  },
+  {
+    name: 'replay',
+    summary:
+      'Replay recorded PostHog events (JSON lines from the query API or a batch export, or a requests_dump.jsonl) against a target, re-stamped for the run, and report as `run` does.',
+    positionals: [
+      {
+        name: 'events file',
+        help: 'JSON lines: one PostHog event a line, or one captured request a line (requests_dump.jsonl)',
+        required: true,
+      },
+    ],
+    options: [
+      {
+        name: 'speed',
+        kind: 'number',
+        value: 'X',
+        conflicts: ['rate'],
+        help: "keep the recording's relative timing, X times faster (default 1 unless --rate is given)",
+      },
+      {
+        name: 'rate',
+        kind: 'number',
+        value: 'R',
+        conflicts: ['speed'],
+        help: "send the recorded events in their order at a constant R events/s, ignoring the recording's timing",
+      },
+      {
+        name: 'duration',
+        kind: 'duration',
+        value: 'D',
+        help: 'how long to send, looping over the file when it ends (default: one pass over the file)',
+      },
+      {
+        name: 'scenario',
+        kind: 'string',
+        value: 'FILE',
+        help: "take the run's settings (batching, compression, observation, SLA, load) from a scenario file; its phases and behaviours are not used",
+      },
+      ...TARGET_OPTIONS,
+      ...SENDER_OPTIONS,
+      ...OUTPUT_OPTIONS,
+      ...BASELINE_OPTIONS,
+    ],
+    examples: [
+      'ingestbench replay production-sample.jsonl --speed 10',
+      'ingestbench replay requests_dump.jsonl --rate 500 --duration 2m --scenario scenarios/sla-ci.yaml',
+      'POSTHOG_HOST=… ingestbench replay export.jsonl --rate 200 --target posthog',
     ],
   },
   {

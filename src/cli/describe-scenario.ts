@@ -5,7 +5,24 @@ import { totalEvents } from '../load/schedule.js';
 import { formatDuration, formatShare } from '../report/format.js';
 import { observationPlan } from '../observe/plan-polling.js';
 
-export function describeScenario(s: Scenario): string {
+/**
+ * `workload`: the lines that say what is sent (default: the scenario's phases, users and mix; a
+ * replay says what its file holds instead).
+ */
+export function describeScenario(s: Scenario, workload: readonly string[] = workloadLines(s)): string {
+  const totalMs = s.phases.reduce((sum, p) => sum + p.durationMs, 0);
+  return [
+    ...workload,
+    `  sending   ${s.endpoint} batches of ${s.batchSize}, compression ${s.compression}, person_profiles ${s.personProfiles}`,
+    `  observe   ${observationPlan(s.observation, totalMs)}`,
+    `  length    ${formatDuration(totalMs)} of phases + drain ≤ ${formatDuration(s.observation.drainTimeoutMs)} = at most ${formatDuration(totalMs + s.observation.drainTimeoutMs)} (after a preflight of ≤ ${formatDuration(s.preflight.probeTimeoutMs)})`,
+    `  sla       ${s.sla.length ? s.sla.map((c) => c.source).join('; ') : '(none)'}`,
+    `  load      ${s.loadApplied ? `must be applied: dropped ≤ ${formatShare(s.loadApplied.maxDropped)}, achieved ≥ ${formatShare(s.loadApplied.minAchieved)} of the target rate` : 'not checked (load_applied: false)'}`,
+    '',
+  ].join('\n');
+}
+
+function workloadLines(s: Scenario): string[] {
   const totalMs = s.phases.reduce((sum, p) => sum + p.durationMs, 0);
   const planned = totalEvents(s.phases);
   const phases = s.phases
@@ -17,15 +34,9 @@ export function describeScenario(s: Scenario): string {
   const mix = s.behaviours.map((b) => `${b.name} ${(b.weight * 100).toFixed(0)}%`).join(', ');
   return [
     `  scenario  ${s.name}: ${planned.toLocaleString('en-US')} events over ${formatDuration(totalMs)} (${phases})`,
-    `  sending   ${s.endpoint} batches of ${s.batchSize}, compression ${s.compression}, person_profiles ${s.personProfiles}`,
     s.population.anonymousShare === undefined
       ? `  users     ${s.population.size.toLocaleString('en-US')} (${(s.population.returningShare * 100).toFixed(0)}% returning, identified)`
       : `  users     ${s.population.size.toLocaleString('en-US')}, a stable mix: ${(s.population.anonymousShare * 100).toFixed(0)}% of events anonymous at any rate`,
     `  mix       ${mix}`,
-    `  observe   ${observationPlan(s.observation, totalMs)}`,
-    `  length    ${formatDuration(totalMs)} of phases + drain ≤ ${formatDuration(s.observation.drainTimeoutMs)} = at most ${formatDuration(totalMs + s.observation.drainTimeoutMs)} (after a preflight of ≤ ${formatDuration(s.preflight.probeTimeoutMs)})`,
-    `  sla       ${s.sla.length ? s.sla.map((c) => c.source).join('; ') : '(none)'}`,
-    `  load      ${s.loadApplied ? `must be applied: dropped ≤ ${formatShare(s.loadApplied.maxDropped)}, achieved ≥ ${formatShare(s.loadApplied.minAchieved)} of the target rate` : 'not checked (load_applied: false)'}`,
-    '',
-  ].join('\n');
+  ];
 }

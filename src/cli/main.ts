@@ -9,6 +9,7 @@ import { compareCommand } from './compare-command.js';
 import { mergeCommand } from './merge-command.js';
 import { parseCommandLine } from './parse-command-line.js';
 import { renderCommandHelp, renderMainHelp } from './render-help.js';
+import { replayCommand } from './replay-command.js';
 import { runCommand } from './run-command.js';
 import { schemaCommand } from './schema-command.js';
 import { serveCommand } from './serve-command.js';
@@ -31,6 +32,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     switch (line.command.name) {
       case 'run':
         return await runCommand(line, io);
+      case 'replay':
+        return await replayCommand(line, io);
       case 'capacity':
         return await capacityCommand(line, io);
       case 'validate':

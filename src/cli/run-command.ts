@@ -8,7 +8,8 @@ import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EXIT_CODES, IngestbenchError } from '../errors.js';
-import { checkRunId, parseShard, shardRunId } from '../load/shard-spec.js';
+import type { ScannedReplay } from '../load/scan-replay.js';
+import { checkRunId, parseShard, shardRunId, type ShardSpec } from '../load/shard-spec.js';
 import { formatDuration } from '../report/format.js';
 import { readReport } from '../report/read-report.js';
 import { renderMarkdown } from '../report/render-markdown.js';
@@ -18,11 +19,13 @@ import { checkReportDir, writeReport } from '../report/write-report.js';
 import { runScenario, newRunId, type RunProgress } from '../run-scenario.js';
 import { loadScenario } from '../scenario/load-scenario.js';
 import { referenceQueryLimits } from '../targets/reference-query-limits.js';
+import type { Scenario } from '../scenario/scenario.js';
 import { resolveTarget } from '../targets/resolve-target.js';
 import { withTargetLimits } from '../scenario/deployment-limits.js';
 import type { CliIo } from './cli-io.js';
 import { compareWithBaseline, limitsOf, verdictLine } from './compare-command.js';
 import { describeScenario } from './describe-scenario.js';
+import { prepareReplay } from './prepare-replay.js';
 import type { CommandLine } from './parse-command-line.js';
 import { openLiveOutputs } from './live-outputs.js';
 import { appendStepSummary } from './step-summary.js';
@@ -39,21 +42,53 @@ export async function runCommand(line: CommandLine, io: CliIo): Promise<number> 
     ...(typeof o['seed'] === 'number' ? { seed: o['seed'] } : {}),
     ...(typeof o['probe-timeout'] === 'number' ? { probeTimeoutMs: o['probe-timeout'] } : {}),
   });
-  const workers = typeof o['workers'] === 'number' ? o['workers'] : undefined;
+  const shard = typeof o['shard'] === 'string' ? parseShard(o['shard']) : undefined;
+  if (shard && typeof o['run-id'] !== 'string') {
+    throw new IngestbenchError(
+      'USAGE',
+      '--shard needs --run-id: every shard of a run must carry the same id, so their reports merge',
+    );
+  }
+  const workers = workersOption(line, io);
+  // A scenario with `replay:` sends its file: read through it (and refuse a bad line) first.
+  if (scenario.replay && shard) {
+    throw new IngestbenchError('USAGE', `${file} replays a file: --shard splits generated load only`);
+  }
+  if (scenario.replay)
+    return executeRun(line, io, { workers, ...(await prepareReplay(scenario, workers, io)) });
+  return executeRun(line, io, { scenario, workers, ...(shard ? { shard } : {}) });
+}
+
+/** `--workers`, warned about when above the cores. */
+export function workersOption(line: CommandLine, io: CliIo): number | undefined {
+  const workers = typeof line.options['workers'] === 'number' ? line.options['workers'] : undefined;
   const cores = availableParallelism();
   if (workers !== undefined && workers > cores) {
     io.stderr.write(
       `ingestbench: warning: --workers ${workers} on ${cores} cores: the workers will compete for CPU and the send delay will grow; one per core is the default\n`,
     );
   }
-  const shard = typeof o['shard'] === 'string' ? parseShard(o['shard']) : undefined;
+  return workers;
+}
+
+export interface RunInput {
+  readonly scenario: Scenario;
+  readonly workers: number | undefined;
+  readonly shard?: ShardSpec;
+  /** A replay's validating pass, done before this is called (before any target is started). */
+  readonly replay?: ScannedReplay;
+  /** Lines that say what will be sent, beside the scenario's (a replay's file and pace). */
+  readonly describeLines?: readonly string[];
+}
+
+/**
+ * What `run` and `replay` share once the workload is known: the baseline and output checks
+ * before anything starts, the target, the run, the report files, the comparison and the exit code.
+ */
+export async function executeRun(line: CommandLine, io: CliIo, input: RunInput): Promise<number> {
+  const o = line.options;
+  const { scenario, workers, shard } = input;
   const givenRunId = typeof o['run-id'] === 'string' ? checkRunId(o['run-id']) : undefined;
-  if (shard && givenRunId === undefined) {
-    throw new IngestbenchError(
-      'USAGE',
-      '--shard needs --run-id: every shard of a run must carry the same id, so their reports merge',
-    );
-  }
   // Read the baseline and its limits before any load is sent: a typo must not cost a whole run.
   const limits = limitsOf(line);
   const baseline =
@@ -82,13 +117,14 @@ export async function runCommand(line: CommandLine, io: CliIo): Promise<number> 
   try {
     const t = target.describe();
     io.stderr.write(
-      `ingestbench run ${runId}\n${describeScenario(withTargetLimits(scenario, target.queryUrl))}  target    ${t.kind}: capture ${t.captureUrl}, query ${t.queryUrl} (project ${t.projectId})\n\n`,
+      `ingestbench ${line.command?.name ?? 'run'} ${runId}\n${describeScenario(withTargetLimits(scenario, target.queryUrl), input.describeLines)}  target    ${t.kind}: capture ${t.captureUrl}, query ${t.queryUrl} (project ${t.projectId})\n\n`,
     );
     const report = await runScenario({
       scenario,
       target,
       runId: baseRunId,
       ...(shard ? { shard } : {}),
+      ...(input.replay ? { replay: input.replay } : {}),
       signal: io.signal,
       ...(workers !== undefined ? { workers } : {}),
       ...(o['quiet'] === true ? {} : { onProgress: progressPrinter(io) }),

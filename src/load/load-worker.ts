@@ -10,9 +10,12 @@ import { EventGenerator } from '../generate/event-generator.js';
 import { hashSeed, Prng } from '../generate/prng.js';
 import { BatchSender } from './batch-sender.js';
 import { BucketCounts, BucketCountsWriter } from './bucket-counts.js';
+import { GeneratedSource, type EventSource } from './event-source.js';
 import { LedgerShard } from './ledger.js';
 import { LoadHistograms } from '../measure/latency-histogram.js';
 import { LoadTally } from './load-tally.js';
+import { ReplaySource } from './replay-source.js';
+import { ReplayTiming } from './replay-timing.js';
 import { Schedule } from './schedule.js';
 import { runSendLoop } from './send-loop.js';
 import { laneCount, laneOf } from './shard-spec.js';
@@ -41,22 +44,33 @@ async function run(start: StartMessage): Promise<void> {
     // The generator and schedule work on the worker's lane (= worker unless sharded, shard-spec.ts).
     const lane = laneOf(plan.shard, worker);
     const lanes = laneCount(plan.shard, plan.workers.length);
-    const generator = new EventGenerator(scenario, {
-      runId: plan.runId,
-      runTag: plan.runTag,
-      worker: lane,
-      workers: lanes,
-      seed: workerPlan.seed,
-    });
-    const schedule = new Schedule(scenario.phases, lane, lanes);
+    const source: EventSource = start.replay
+      ? new ReplaySource({
+          timing: new ReplayTiming(start.replay.spec, start.replay.scan),
+          worker,
+          workers: plan.workers.length,
+          count: workerPlan.capacity,
+          runId: plan.runId,
+          runTag: plan.runTag,
+        })
+      : new GeneratedSource(
+          new Schedule(scenario.phases, lane, lanes),
+          new EventGenerator(scenario, {
+            runId: plan.runId,
+            runTag: plan.runTag,
+            worker: lane,
+            workers: lanes,
+            seed: workerPlan.seed,
+          }),
+        );
     const shard = start.ledger ? new LedgerShard(start.ledger) : null;
     const buckets = start.bucketCounts
       ? new BucketCountsWriter(new BucketCounts(start.bucketCounts), worker)
       : null;
-    if (shard && shard.capacity < schedule.count) {
+    if (shard && shard.capacity < source.count) {
       throw new IngestbenchError(
         'INTERNAL',
-        `ledger shard ${worker} holds ${shard.capacity} < ${schedule.count}`,
+        `ledger shard ${worker} holds ${shard.capacity} < ${source.count}`,
       );
     }
     const tally = new LoadTally(plan.startAtMs);
@@ -78,13 +92,7 @@ async function run(start: StartMessage): Promise<void> {
       buckets,
     );
     const setupMs = clock.now() - setupStart;
-    debug(
-      'worker %d ready in %d ms: %d events, %d users',
-      worker,
-      Math.round(setupMs),
-      schedule.count,
-      generator.userCount,
-    );
+    debug('worker %d ready in %d ms: %d events', worker, Math.round(setupMs), source.count);
     const late = clock.now() - plan.startAtMs;
     // Not an error (the open model counts every late send), but its cause is worth naming.
     if (late > 0)
@@ -107,11 +115,10 @@ async function run(start: StartMessage): Promise<void> {
       await runSendLoop({
         startAtMs: plan.startAtMs,
         fullSpeed: plan.fullSpeed,
-        schedule,
+        source,
         batchSize: scenario.batchSize,
         token: start.target.token,
         compression: scenario.compression,
-        generator,
         shard,
         buckets,
         sender,
@@ -122,6 +129,7 @@ async function run(start: StartMessage): Promise<void> {
       await sender.close();
     } finally {
       clearInterval(progress);
+      source.close();
     }
     post({ type: 'done', worker, tally: tally.snapshot(), histograms: histograms.encode() });
   } catch (error) {

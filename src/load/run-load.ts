@@ -12,6 +12,7 @@ import type { Ledger } from './ledger.js';
 import { mergeLoadHistograms, type EncodedLoadHistograms } from '../measure/latency-histogram.js';
 import { mergeTallies, type ClassCounts, type OutcomeTotals, type TimelinePoint } from './load-tally.js';
 import type { LoadPlan } from './plan-load.js';
+import type { ReplayScan, ReplaySpec } from './replay-timing.js';
 import type { DoneMessage, MainToWorker, ProgressMessage, WorkerToMain } from './worker-protocol.js';
 
 export type { ClassCounts } from './load-tally.js';
@@ -79,6 +80,8 @@ export interface RunLoadOptions {
    * (benches aim at the reference target's /test/black_hole/).
    */
   target: { captureUrl: string; token: string; endpoint?: string };
+  /** Replay this recorded file (plan-replay.ts made the plan) instead of generating events. */
+  replay?: { readonly spec: ReplaySpec; readonly scan: ReplayScan } | null;
   signal?: AbortSignal;
   onProgress?: (progress: LoadProgress) => void;
   progressIntervalMs?: number;
@@ -135,6 +138,7 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
       target: options.target,
       // Workers report twice per interval so each report the caller sees is at most half stale.
       progressIntervalMs: Math.max(25, progressIntervalMs / 2),
+      replay: options.replay ?? null,
       clockAnchor: clock.anchor,
     } satisfies MainToWorker),
   );

@@ -3,27 +3,28 @@
 // send itself is a handoff. A slow target never slows the schedule: when the in-flight cap is
 // reached the batch is dropped and counted, and lateness shows up in the send-delay histogram.
 // Full-speed mode (throughput benches) instead waits for a free slot and sends at once.
+// Which events there are and when each is meant to go is the event source's (event-source.ts):
+// generated from the closed-form schedule, or replayed from a recorded file.
 
 import { batchBody, encodeBatchBody } from '../generate/batch-body.js';
-import type { EventGenerator } from '../generate/event-generator.js';
 import type { Compression } from '../scenario/scenario.js';
 import type { BatchEvents, BatchSender } from './batch-sender.js';
 import { BucketField, type BucketCountsWriter } from './bucket-counts.js';
 import { EventStatus, LedgerFlag, onLedgerGrid, type LedgerShard } from './ledger.js';
 import type { LoadTally } from './load-tally.js';
 import type { Clock } from '../clock.js';
+import type { EventSource } from './event-source.js';
 import { waitUntil } from './precise-wait.js';
-import { batchEnd, type Schedule } from './schedule.js';
 
 export interface SendLoopOptions {
   /** Unix ms of the run's start (event offsets count from here). */
   readonly startAtMs: number;
   readonly fullSpeed: boolean;
-  readonly schedule: Schedule;
+  /** This worker's events and their intended times. */
+  readonly source: EventSource;
   readonly batchSize: number;
   readonly token: string;
   readonly compression: Compression;
-  readonly generator: EventGenerator;
   /** The per-event ledger (exact observation), or null: counts observation keeps none. */
   readonly shard: LedgerShard | null;
   /** Per-bucket counters (counts observation), or null. */
@@ -53,13 +54,13 @@ class SendLoop {
 
   /** Returns the first event not yet generated. */
   async timed(): Promise<number> {
-    const { schedule, startAtMs, sender, signal, clock } = this.o;
+    const { source, startAtMs, sender, signal, clock } = this.o;
     let cursor = 0;
-    while (cursor < schedule.count && !signal.aborted) {
-      const end = batchEnd(schedule, cursor, this.o.batchSize);
-      for (let seq = cursor; seq < end; seq++) this.generate(seq, schedule.intendedAt(startAtMs, seq));
+    while (cursor < source.count && !signal.aborted) {
+      const end = source.batchEnd(cursor, this.o.batchSize);
+      const sendAt = startAtMs + source.offsetMs(end - 1);
+      for (let seq = cursor; seq < end; seq++) this.generate(seq, source.intendedAt(startAtMs, seq));
       const body = this.encode();
-      const sendAt = startAtMs + schedule.offsetMs(end - 1);
       await waitUntil(sendAt, clock, signal);
       const batch = this.takeBatch();
       if (!signal.aborted && sender.hasFreeSlot) sender.send(cursor, end, body, sendAt, batch);
@@ -70,18 +71,18 @@ class SendLoop {
   }
 
   async fullSpeed(): Promise<number> {
-    const { schedule, startAtMs, sender, signal, clock, batchSize } = this.o;
+    const { source, startAtMs, sender, signal, clock, batchSize } = this.o;
     await waitUntil(startAtMs, clock, signal);
-    const deadline = startAtMs + schedule.durationMs;
+    const deadline = startAtMs + source.durationMs;
     let cursor = 0;
-    while (cursor < schedule.count && !signal.aborted) {
+    while (cursor < source.count && !signal.aborted) {
       if (!sender.hasFreeSlot) {
         await sender.whenSlotFree();
         continue;
       }
       const now = clock.now();
       if (now >= deadline) break;
-      const end = Math.min(cursor + batchSize, schedule.count);
+      const end = Math.min(cursor + batchSize, source.count);
       const intendedMs = onLedgerGrid(now);
       for (let seq = cursor; seq < end; seq++) this.generate(seq, intendedMs);
       const body = this.encode();
@@ -97,19 +98,19 @@ class SendLoop {
    * (skip() runs the identity state without rendering) and intended time.
    */
   dropUnsent(first: number): void {
-    const { schedule, startAtMs, generator, shard, buckets, tally, fullSpeed, clock } = this.o;
+    const { source, startAtMs, shard, buckets, tally, fullSpeed, clock } = this.o;
     const stoppedAt = clock.now();
     const dropped = [0, 0];
-    for (let seq = first; seq < schedule.count; seq++) {
-      const identified = generator.skip();
-      const intendedMs = fullSpeed ? onLedgerGrid(stoppedAt) : schedule.intendedAt(startAtMs, seq);
+    for (let seq = first; seq < source.count; seq++) {
+      const identified = source.skip(seq);
+      const intendedMs = fullSpeed ? onLedgerGrid(stoppedAt) : source.intendedAt(startAtMs, seq);
       this.record(seq, intendedMs, identified, false);
       if (shard) shard.status[seq] = EventStatus.dropped;
       buckets?.count(identified ? 1 : 0, intendedMs, BucketField.dropped);
       dropped[identified ? 1 : 0]!++;
     }
     buckets?.flush();
-    if (first < schedule.count) buckets?.unacknowledged(first, schedule.count);
+    if (first < source.count) buckets?.unacknowledged(first, source.count);
     tally.count(0, 'dropped', dropped[0]!);
     tally.count(1, 'dropped', dropped[1]!);
   }
@@ -126,16 +127,16 @@ class SendLoop {
    * histograms, the bucket counts and the event's own timestamp all carry one value.
    */
   private generate(seq: number, intendedMs: number): void {
-    const { generator } = this.o;
-    this.events.push(generator.next(seq, intendedMs));
-    this.record(seq, intendedMs, generator.identified);
+    const { source } = this.o;
+    this.events.push(source.next(seq, intendedMs));
+    this.record(seq, intendedMs, source.identified);
   }
 
   /** Intended time and flags of a planned event (status stays `planned` until it is sent). */
   private record(seq: number, intendedMs: number, identified: boolean, inBatch = true): void {
-    const { shard, buckets, schedule, tally } = this.o;
+    const { shard, buckets, source, tally } = this.o;
     const flags =
-      (identified ? LedgerFlag.identified : 0) | (schedule.isMeasured(seq) ? LedgerFlag.measured : 0);
+      (identified ? LedgerFlag.identified : 0) | (source.isMeasured(seq) ? LedgerFlag.measured : 0);
     if (shard) {
       shard.setIntended(seq, intendedMs);
       shard.flags[seq] = flags;

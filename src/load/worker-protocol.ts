@@ -9,6 +9,7 @@ import type { LedgerShardBuffers } from './ledger.js';
 import type { EncodedLoadHistograms } from '../measure/latency-histogram.js';
 import type { ClassCounts, LoadTallySnapshot, OutcomeTotals } from './load-tally.js';
 import type { LoadPlan } from './plan-load.js';
+import type { ReplayScan, ReplaySpec } from './replay-timing.js';
 
 export interface StartMessage {
   readonly type: 'start';
@@ -22,6 +23,8 @@ export interface StartMessage {
   /** The token is a secret: the worker sends it and never logs it. */
   readonly target: { readonly captureUrl: string; readonly token: string; readonly endpoint?: string };
   readonly progressIntervalMs: number;
+  /** A replay: the file and pace, and what its validating pass found; null for generated events. */
+  readonly replay: { readonly spec: ReplaySpec; readonly scan: ReplayScan } | null;
   /** The main thread's clock anchor: the worker's times are on the run's one time base. */
   readonly clockAnchor: ClockAnchor;
 }

@@ -5,8 +5,9 @@
 import { IngestbenchError } from '../errors.js';
 import { parseSlaExpression } from '../verdict/parse-sla.js';
 import { parseDuration } from './parse-duration.js';
+import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import { resolveLimits, type ObservationLimits } from './deployment-limits.js';
-import type { Behaviour, Observation, PropertyGenerator, RatePhase, Scenario } from './scenario.js';
+import type { Behaviour, Observation, PropertyGenerator, RatePhase, ReplaySpec, Scenario } from './scenario.js';
 import type { ParsedScenario } from './scenario-schema.js';
 
 export interface ScenarioOverrides {
@@ -19,8 +20,8 @@ export interface ScenarioOverrides {
   probeTimeoutMs?: number;
 }
 
-type ParsedPhase = ParsedScenario['phases'][number];
-type ParsedBehaviour = ParsedScenario['behaviours'][number];
+type ParsedPhase = NonNullable<ParsedScenario['phases']>[number];
+type ParsedBehaviour = NonNullable<ParsedScenario['behaviours']>[number];
 type ParsedGenerator = Extract<ParsedBehaviour, { kind: 'pageview' }>['properties'][string];
 
 /** `source`: absolute path of the file or "<inline>"; `fallbackName`: used when the file has no name. */
@@ -31,8 +32,11 @@ export function resolveScenario(
   overrides: ScenarioOverrides = {},
 ): Scenario {
   checkOverrides(overrides);
-  const phases = applyOverrides(resolvePhases(parsed.phases), overrides);
-  const totalWeight = parsed.behaviours.reduce((sum, b) => sum + b.weight, 0);
+  const replay = parsed.replay ? resolveReplay(parsed.replay, source, overrides) : undefined;
+  // A replay's phases come from its file (load/plan-replay.ts); --rate and --duration apply to it.
+  const phases = replay ? [] : applyOverrides(resolvePhases(parsed.phases ?? []), overrides);
+  const behaviours = parsed.behaviours ?? [];
+  const totalWeight = behaviours.reduce((sum, b) => sum + b.weight, 0);
   return {
     name: parsed.name ?? fallbackName,
     description: parsed.description.trim(),
@@ -50,7 +54,7 @@ export function resolveScenario(
         : {}),
     },
     personProfiles: parsed.person_profiles,
-    behaviours: parsed.behaviours.map((b) => resolveBehaviour(b, b.weight / totalWeight)),
+    behaviours: behaviours.map((b) => resolveBehaviour(b, b.weight / totalWeight)),
     observation: {
       pollIntervalMs: parseDuration(parsed.observation.poll_interval),
       ...observationLimits(parsed.observation),
@@ -70,6 +74,23 @@ export function resolveScenario(
             maxDropped: shareOf(parsed.load_applied.max_dropped),
             minAchieved: shareOf(parsed.load_applied.min_achieved),
           },
+    ...(replay ? { replay } : {}),
+  };
+}
+
+/** `replay.file` is relative to the scenario file (to the working directory for inline text). */
+function resolveReplay(
+  replay: NonNullable<ParsedScenario['replay']>,
+  source: string,
+  overrides: ScenarioOverrides,
+): ReplaySpec {
+  const file = isAbsolute(source) ? resolvePath(dirname(source), replay.file) : resolvePath(replay.file);
+  const rate = overrides.rate ?? replay.rate;
+  const durationMs = overrides.durationMs ?? (replay.duration ? parseDuration(replay.duration) : undefined);
+  return {
+    file,
+    pace: rate !== undefined ? { kind: 'rate', rate } : { kind: 'speed', speed: replay.speed ?? 1 },
+    ...(durationMs !== undefined ? { durationMs } : {}),
   };
 }
 

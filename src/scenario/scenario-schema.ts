@@ -292,6 +292,33 @@ const SlaExpression = z
     }
   });
 
+// ---- replay ---------------------------------------------------------------------------------
+
+const Replay = z
+  .strictObject({
+    file: z.string().min(1).meta({
+      description:
+        'Recorded events to replay: JSON lines of PostHog events (query API, batch export) or a requests_dump.jsonl; relative to the scenario file.',
+    }),
+    speed: z
+      .number()
+      .positive()
+      .max(1_000_000)
+      .optional()
+      .meta({ description: "Keep the recording's relative timing, this many times faster (default 1)." }),
+    rate: rate('Send the recorded events in order at this constant rate instead (events/s).').optional(),
+    duration: duration('How long to send, looping over the file (default: one pass).').optional(),
+  })
+  .superRefine((replay, ctx) => {
+    if (replay.speed !== undefined && replay.rate !== undefined) {
+      ctx.addIssue({ code: 'custom', message: 'give speed or rate, not both', path: ['rate'] });
+    }
+  })
+  .meta({
+    description:
+      'Replay a recorded file instead of generating events: phases and behaviours are then left out.',
+  });
+
 export const ScenarioSchema = z
   .strictObject({
     name: z
@@ -306,7 +333,8 @@ export const ScenarioSchema = z
       .max(2 ** 32 - 1)
       .default(1)
       .meta({ description: 'Seed for every random choice: same seed, same events.' }),
-    phases: Phases,
+    phases: Phases.optional(),
+    replay: Replay.optional(),
     batch_size: z.int().min(1).max(1000).default(100).meta({ description: 'Events per capture request.' }),
     compression: z
       .enum(['none', 'gzip'])
@@ -334,7 +362,7 @@ export const ScenarioSchema = z
     person_profiles: z.enum(['identified_only', 'always']).default('identified_only').meta({
       description: "posthog-js person_profiles: 'identified_only' sends personless events until identify.",
     }),
-    behaviours: Behaviours,
+    behaviours: Behaviours.optional(),
     observation: z
       .strictObject({
         poll_interval: duration('Time between visibility polls (the latency resolution).').default('1s'),
@@ -435,6 +463,22 @@ export const ScenarioSchema = z
           code: 'custom',
           message: `limits: custom needs ${missing.join(', ')} (or pick cloud, cloud-legacy or self-hosted and override what differs)`,
           path: ['observation', 'limits'],
+        });
+      }
+    }
+    // A scenario either generates events (phases and behaviours) or replays a file: not both.
+    for (const field of ['phases', 'behaviours'] as const) {
+      if (scenario.replay === undefined && scenario[field] === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `a scenario needs ${field} (or a replay: { file } of recorded events)`,
+          path: [field],
+        });
+      } else if (scenario.replay !== undefined && scenario[field] !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${field} has no effect in a replay (the file gives the events and their times): remove it`,
+          path: [field],
         });
       }
     }

@@ -93,6 +93,19 @@ export interface SlaCheck {
   readonly threshold: number;
 }
 
+/** How a replay is paced: the recording's timing sped up, or a constant rate. */
+export type ReplayPace =
+  { readonly kind: 'speed'; readonly speed: number } | { readonly kind: 'rate'; readonly rate: number };
+
+/** A recorded file to replay instead of generating events (`replay:`, or `ingestbench replay`). */
+export interface ReplaySpec {
+  /** Absolute path of the events file. */
+  readonly file: string;
+  readonly pace: ReplayPace;
+  /** Load duration (ms); absent: one pass over the file. */
+  readonly durationMs?: number;
+}
+
 export interface Scenario {
   readonly name: string;
   readonly description: string;
@@ -118,6 +131,12 @@ export interface Scenario {
   readonly preflight: { readonly probeTimeoutMs: number };
   /** The built-in "load applied" check (shares as fractions); null when the scenario turns it off. */
   readonly loadApplied: LoadApplied | null;
+  /**
+   * Replay this file instead of generating events; `phases` and `behaviours` are then empty until
+   * the file's validating pass gives the phases (load/plan-replay.ts). Optional so existing
+   * literals stay valid.
+   */
+  readonly replay?: ReplaySpec;
 }
 
 export interface LoadApplied {
