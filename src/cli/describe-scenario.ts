@@ -4,6 +4,8 @@ import type { Scenario } from '../scenario/scenario.js';
 import { totalEvents } from '../load/schedule.js';
 import { formatDuration, formatShare } from '../report/format.js';
 import { observationPlan } from '../observe/plan-polling.js';
+import { predictedTopShare } from '../generate/user-activity.js';
+import { topCountsNeeded } from '../measure/workload-skew.js';
 
 export function describeScenario(s: Scenario): string {
   const totalMs = s.phases.reduce((sum, p) => sum + p.durationMs, 0);
@@ -21,6 +23,7 @@ export function describeScenario(s: Scenario): string {
     s.population.anonymousShare === undefined
       ? `  users     ${s.population.size.toLocaleString('en-US')} (${(s.population.returningShare * 100).toFixed(0)}% returning, identified)`
       : `  users     ${s.population.size.toLocaleString('en-US')}, a stable mix: ${(s.population.anonymousShare * 100).toFixed(0)}% of events anonymous at any rate`,
+    ...workloadLines(s),
     `  mix       ${mix}`,
     `  observe   ${observationPlan(s.observation, totalMs)}`,
     `  length    ${formatDuration(totalMs)} of phases + drain ≤ ${formatDuration(s.observation.drainTimeoutMs)} = at most ${formatDuration(totalMs + s.observation.drainTimeoutMs)} (after a preflight of ≤ ${formatDuration(s.preflight.probeTimeoutMs)})`,
@@ -28,4 +31,29 @@ export function describeScenario(s: Scenario): string {
     `  load      ${s.loadApplied ? `must be applied: dropped ≤ ${formatShare(s.loadApplied.maxDropped)}, achieved ≥ ${formatShare(s.loadApplied.minAchieved)} of the target rate` : 'not checked (load_applied: false)'}`,
     '',
   ].join('\n');
+}
+
+/**
+ * The activity law's prediction for the top 1 % of users (for the whole population as one pool:
+ * the report gives the prediction for the run's split and the share measured beside it), and the
+ * sessions' shape.
+ */
+function workloadLines(s: Scenario): string[] {
+  const lines: string[] = [];
+  const activity = s.population.activity;
+  if (activity?.kind === 'zipf') {
+    const top = topCountsNeeded(s.population.size);
+    const share = predictedTopShare(activity, [{ share: 1, size: s.population.size }], top);
+    lines.push(
+      `  activity  zipf ${activity.exponent}: the top 1% of users (${top.toLocaleString('en-US')}) predicted to send ${formatShare(share)} of events`,
+    );
+  }
+  const session = s.session;
+  if (session) {
+    lines.push(
+      `  sessions  visits of ${session.meanEvents} events on average${session.pageleave ? ' (the last a $pageleave)' : ''}, ` +
+        `think time ${formatDuration(session.meanThinkMs)} on average, session ids rotate after ${formatDuration(session.idleTimeoutMs)} idle or 24h`,
+    );
+  }
+  return lines;
 }

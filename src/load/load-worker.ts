@@ -13,6 +13,7 @@ import { BucketCounts, BucketCountsWriter } from './bucket-counts.js';
 import { LedgerShard } from './ledger.js';
 import { LoadHistograms } from '../measure/latency-histogram.js';
 import { LoadTally } from './load-tally.js';
+import { topCountsNeeded } from '../measure/workload-skew.js';
 import { Schedule } from './schedule.js';
 import { runSendLoop } from './send-loop.js';
 import { laneCount, laneOf } from './shard-spec.js';
@@ -41,14 +42,17 @@ async function run(start: StartMessage): Promise<void> {
     // The generator and schedule work on the worker's lane (= worker unless sharded, shard-spec.ts).
     const lane = laneOf(plan.shard, worker);
     const lanes = laneCount(plan.shard, plan.workers.length);
+    const schedule = new Schedule(scenario.phases, lane, lanes);
     const generator = new EventGenerator(scenario, {
       runId: plan.runId,
       runTag: plan.runTag,
       worker: lane,
       workers: lanes,
       seed: workerPlan.seed,
+      startAtMs: plan.startAtMs,
+      // Sessions run on the planned times, the same in timed and full-speed runs.
+      offsetMs: (n) => schedule.offsetMs(n),
     });
-    const schedule = new Schedule(scenario.phases, lane, lanes);
     const shard = start.ledger ? new LedgerShard(start.ledger) : null;
     const buckets = start.bucketCounts
       ? new BucketCountsWriter(new BucketCounts(start.bucketCounts), worker)
@@ -114,7 +118,13 @@ async function run(start: StartMessage): Promise<void> {
     } finally {
       clearInterval(progress);
     }
-    post({ type: 'done', worker, tally: tally.snapshot(), histograms: histograms.encode() });
+    post({
+      type: 'done',
+      worker,
+      tally: tally.snapshot(),
+      histograms: histograms.encode(),
+      workload: generator.workloadTally(topCountsNeeded(scenario.population.size)),
+    });
   } catch (error) {
     const code = error instanceof IngestbenchError ? error.code : null;
     // A configuration error's message is for the user; anything else is a bug: keep its stack.

@@ -10,6 +10,7 @@ import type { EventClass, Scenario } from '../scenario/scenario.js';
 import type { BucketCounts } from './bucket-counts.js';
 import type { Ledger } from './ledger.js';
 import { mergeLoadHistograms, type EncodedLoadHistograms } from '../measure/latency-histogram.js';
+import { workloadFigures, type WorkloadFigures } from '../measure/workload-skew.js';
 import { mergeTallies, type ClassCounts, type OutcomeTotals, type TimelinePoint } from './load-tally.js';
 import type { LoadPlan } from './plan-load.js';
 import type { DoneMessage, MainToWorker, WorkerToMain } from './worker-protocol.js';
@@ -57,6 +58,8 @@ export interface LoadResult {
    */
   histograms: EncodedLoadHistograms;
   timeline: TimelinePoint[];
+  /** How skewed the generated workload was (top 1 % of users) and its sessions; null when no worker reported. */
+  workload?: WorkloadFigures | null;
 }
 
 export interface RunLoadOptions {
@@ -176,6 +179,7 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
       requests: tally.requests,
       histograms: mergeLoadHistograms(done.map((d) => d.histograms)),
       timeline: tally.timeline,
+      workload: done.length > 0 ? workloadFigures(options.scenario, done.map((d) => d.workload)) : null,
     };
   } finally {
     if (progressTimer) clearInterval(progressTimer);

@@ -3,6 +3,7 @@
 
 import type { ClockAnchor } from '../clock.js';
 import type { ErrorCode } from '../errors.js';
+import type { WorkloadTally } from '../generate/event-generator.js';
 import type { Scenario } from '../scenario/scenario.js';
 import type { BucketCountsBuffers } from './bucket-counts.js';
 import type { LedgerShardBuffers } from './ledger.js';
@@ -53,6 +54,8 @@ export interface DoneMessage {
   readonly worker: number;
   readonly tally: LoadTallySnapshot;
   readonly histograms: EncodedLoadHistograms;
+  /** What the generator produced: per-user counts (the largest) and sessions, for the skew figure. */
+  readonly workload: WorkloadTally;
 }
 
 /** A configuration problem or a harness bug (request failures are never errors). */
