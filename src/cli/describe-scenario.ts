@@ -34,16 +34,16 @@ export function describeScenario(s: Scenario): string {
 }
 
 /**
- * The activity law's prediction for the top 1 % of users (for the whole population as one pool:
- * the report gives the prediction for the run's split and the share measured beside it), and the
- * sessions' shape.
+ * The activity law's prediction for the top 1 % of users, for the population as one pool (each
+ * worker's share of the rate is fixed, which moves it a little: the report gives the prediction
+ * for the run's split and the share measured beside it), and the sessions' shape.
  */
 function workloadLines(s: Scenario): string[] {
   const lines: string[] = [];
   const activity = s.population.activity;
   if (activity?.kind === 'zipf') {
     const top = topCountsNeeded(s.population.size);
-    const share = predictedTopShare(activity, [{ share: 1, size: s.population.size }], top);
+    const share = predictedTopShare(activity, [{ share: 1, size: s.population.size, shift: 1 }], top);
     lines.push(
       `  activity  zipf ${activity.exponent}: the top 1% of users (${top.toLocaleString('en-US')}) predicted to send ${formatShare(share)} of events`,
     );

@@ -1,6 +1,7 @@
 // A binary min-heap of ids keyed by a due time, in typed arrays: the sessions model keeps every
 // open visit here by the time its next event may come, and pops the earliest for each arrival.
-// Ties pop in insertion order of nothing in particular but always the same way (deterministic).
+// Equal due times pop in an order fixed by the pushes and pops before, so the model stays
+// deterministic per seed.
 
 export class DueHeap {
   private due = new Float64Array(64);

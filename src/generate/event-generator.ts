@@ -157,7 +157,7 @@ export class EventGenerator {
         : compileClassMix(scenario, this.users, options.worker);
     const activity = scenario.population.activity ?? { kind: 'uniform' };
     // Uniform without sessions keeps its direct draw (and so the events it always gave).
-    this.sampler = activity.kind === 'zipf' ? rankSampler(activity, this.users.size) : null;
+    this.sampler = activity.kind === 'zipf' ? rankSampler(activity, this.users.size, this.rankShift) : null;
     this.eventsByUser = new Uint32Array(this.users.size);
     this.sessions =
       scenario.session === undefined ? null : this.sessionModel(scenario, activity, options);
@@ -168,6 +168,11 @@ export class EventGenerator {
     const common = `"ingestbench_run":${JSON.stringify(options.runId)},"$lib":"ingestbench"`;
     this.anonymousPrefix = `${common},"ingestbench_class":"anonymous","$process_person_profile":false,"ingestbench_seq":`;
     this.identifiedPrefix = `${common},"ingestbench_class":"identified","$process_person_profile":true,"ingestbench_seq":`;
+  }
+
+  /** The zipf shift of this worker's ranks: its k-th user is population rank lanes·(k + shift). */
+  private get rankShift(): number {
+    return (this.options.worker + 1) / this.options.workers;
   }
 
   /** Users this worker owns. */
@@ -204,10 +209,18 @@ export class EventGenerator {
       visits: this.sessions?.visitsOpened ?? 0,
       pools:
         this.classMix === null
-          ? [{ share: 1, size: this.users.size }]
+          ? [{ share: 1, size: this.users.size, shift: this.rankShift }]
           : [
-              { share: this.classMix.anonymousShare, size: this.classMix.anonymousUsers.length },
-              { share: 1 - this.classMix.anonymousShare, size: this.classMix.identifiedUsers.length },
+              {
+                share: this.classMix.anonymousShare,
+                size: this.classMix.anonymousUsers.length,
+                shift: this.rankShift,
+              },
+              {
+                share: 1 - this.classMix.anonymousShare,
+                size: this.classMix.identifiedUsers.length,
+                shift: this.rankShift,
+              },
             ],
     };
   }
@@ -220,13 +233,13 @@ export class EventGenerator {
     const mix = this.classMix;
     let pickUser: (random: Prng) => number;
     if (mix === null) {
-      const sampler = rankSampler(activity, this.users.size);
+      const sampler = rankSampler(activity, this.users.size, this.rankShift);
       pickUser = (random) => sampler.next(random);
     } else {
       // The class of a visit first, with the stable mix's probability, then a user of that class:
       // visits have one mean length whatever the class, so the event mix holds.
-      const anonymous = rankSampler(activity, mix.anonymousUsers.length);
-      const identified = rankSampler(activity, mix.identifiedUsers.length);
+      const anonymous = rankSampler(activity, mix.anonymousUsers.length, this.rankShift);
+      const identified = rankSampler(activity, mix.identifiedUsers.length, this.rankShift);
       pickUser = (random) =>
         random.nextFloat() < mix.anonymousShare
           ? mix.anonymousUsers[anonymous.next(random)]!
@@ -451,8 +464,9 @@ function compileClassMix(scenario: Scenario, users: UserPopulation, worker: numb
     throw invalid(path, 'anonymous events need a pageview or custom behaviour to draw from');
   }
   const activity = scenario.population.activity;
+  const shift = (users.worker + 1) / users.workers;
   const samplerOf = (size: number): RankSampler | null =>
-    activity?.kind === 'zipf' ? rankSampler(activity, size) : null;
+    activity?.kind === 'zipf' ? rankSampler(activity, size, shift) : null;
   return {
     anonymousSampler: samplerOf(anonymous.length),
     identifiedSampler: samplerOf(identified.length),

@@ -52,7 +52,7 @@ export function workloadFigures(scenario: Scenario, tallies: readonly WorkloadTa
   const topEvents = top.reduce((sum, c) => sum + c, 0);
   // Each worker's pools weigh by the worker's share of the events.
   const pools: ActivityPool[] = tallies.flatMap((t) =>
-    t.pools.map((p) => ({ size: p.size, share: events > 0 ? (p.share * t.events) / events : 0 })),
+    t.pools.map((p) => ({ ...p, share: events > 0 ? (p.share * t.events) / events : 0 })),
   );
   const activity = scenario.population.activity ?? { kind: 'uniform' as const };
   const sessionIds = tallies.reduce((sum, t) => sum + t.sessions, 0);
