@@ -159,8 +159,7 @@ export class EventGenerator {
     // Uniform without sessions keeps its direct draw (and so the events it always gave).
     this.sampler = activity.kind === 'zipf' ? rankSampler(activity, this.users.size, this.rankShift) : null;
     this.eventsByUser = new Uint32Array(this.users.size);
-    this.sessions =
-      scenario.session === undefined ? null : this.sessionModel(scenario, activity, options);
+    this.sessions = scenario.session === undefined ? null : this.sessionModel(scenario, activity, options);
     this.structure = new Prng(options.seed);
     this.values = new KeyedRandom(hashSeed(options.seed, 0x7a1));
     this.uuid = createEventUuidEncoder(options.runTag, options.worker);
@@ -354,7 +353,8 @@ export class EventGenerator {
     const anonymousId = this.users.anonymousId(user);
     const identifiedId = this.users.identifiedId(user);
     let distinctId = (this.stateAfter & UserState.identifiedId) !== 0 ? identifiedId : anonymousId;
-    if (this.behaviourIndex === PAGELEAVE) return this.finish(seq, intendedMs, '"$pageleave"', distinctId, '');
+    if (this.behaviourIndex === PAGELEAVE)
+      return this.finish(seq, intendedMs, '"$pageleave"', distinctId, '');
     const behaviour = this.behaviours[this.behaviourIndex]!;
     const values = this.values;
     values.reset(seq);
@@ -395,7 +395,8 @@ export class EventGenerator {
 
   /** The event's JSON: harness properties, `extra`, then groups and session ids. */
   private finish(seq: number, intendedMs: number, name: string, distinctId: string, extra: string): string {
-    if ((this.stateAfter & GROUP_BITS) !== 0) extra += `,"$groups":{${this.groupsOf(this.users.userAt(this.userIndex))}}`;
+    if ((this.stateAfter & GROUP_BITS) !== 0)
+      extra += `,"$groups":{${this.groupsOf(this.users.userAt(this.userIndex))}}`;
     if (this.sessions !== null) {
       const session = this.sessions.context();
       extra += `,"$session_id":"${session.sessionId}","$window_id":"${session.windowId}"`;

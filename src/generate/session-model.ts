@@ -28,7 +28,6 @@ import type { SessionShape } from '../scenario/scenario.js';
 /** posthog-js's SESSION_LENGTH_LIMIT_MILLISECONDS: a session id lasts at most 24 hours. */
 export const SESSION_LENGTH_LIMIT_MS = 24 * 3600 * 1000;
 
-
 export interface SessionModelOptions {
   readonly seed: number;
   /** Lane of the worker (window ids are per lane). */
@@ -188,7 +187,10 @@ export class SessionModel {
   private newSlot(): number {
     const slot = this.slotCount++;
     if (slot === this.slotUser.length) {
-      const grow = <T extends Int32Array | Float64Array | Uint32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
+      const grow = <T extends Int32Array | Float64Array | Uint32Array | Uint8Array>(
+        a: T,
+        make: (n: number) => T,
+      ): T => {
         const b = make(a.length * 2);
         b.set(a);
         return b;

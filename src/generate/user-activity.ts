@@ -175,9 +175,7 @@ export function predictedTopShare(activity: Activity, pools: readonly ActivityPo
   const norm = live.map((p) => p.share / shiftedPowerSum(0, p.size - 1, p.shift, s));
   // Users of a pool weighing at least τ: k + c ≤ (norm/τ)^(1/s).
   const countAbove = (tau: number): number[] =>
-    live.map((p, i) =>
-      Math.max(0, Math.min(p.size, Math.floor((norm[i]! / tau) ** (1 / s) - p.shift) + 1)),
-    );
+    live.map((p, i) => Math.max(0, Math.min(p.size, Math.floor((norm[i]! / tau) ** (1 / s) - p.shift) + 1)));
   let lo = 0;
   let hi = Math.max(...live.map((p, i) => norm[i]! * p.shift ** -s));
   for (let i = 0; i < 200; i++) {

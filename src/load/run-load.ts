@@ -179,7 +179,13 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
       requests: tally.requests,
       histograms: mergeLoadHistograms(done.map((d) => d.histograms)),
       timeline: tally.timeline,
-      workload: done.length > 0 ? workloadFigures(options.scenario, done.map((d) => d.workload)) : null,
+      workload:
+        done.length > 0
+          ? workloadFigures(
+              options.scenario,
+              done.map((d) => d.workload),
+            )
+          : null,
     };
   } finally {
     if (progressTimer) clearInterval(progressTimer);

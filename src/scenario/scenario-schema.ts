@@ -383,7 +383,8 @@ export const ScenarioSchema = z
             z.literal('uniform'),
             z.strictObject({
               zipf: z.number().positive().max(5).meta({
-                description: 'Exponent s: the user of rank r sends in proportion to r^-s (1 is classic zipf).',
+                description:
+                  'Exponent s: the user of rank r sends in proportion to r^-s (1 is classic zipf).',
               }),
             }),
           ])

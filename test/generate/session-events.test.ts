@@ -112,7 +112,9 @@ describe('EventGenerator with sessions', () => {
 
   it('session ids carry the session’s start: the timestamp of its first event', () => {
     const first = new Map<string, string>();
-    for (const e of stream) if (!first.has(e.properties.$session_id as string)) first.set(e.properties.$session_id as string, e.timestamp);
+    for (const e of stream)
+      if (!first.has(e.properties.$session_id as string))
+        first.set(e.properties.$session_id as string, e.timestamp);
     for (const [id, timestamp] of first) {
       const ms = parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
       assert.equal(new Date(ms).toISOString(), timestamp);
@@ -166,9 +168,17 @@ describe('population.activity: zipf', () => {
 
   it('with anonymous_share the prediction is per class pool, and the measure matches it', () => {
     const scenario = testScenario({
-      population: { size: 10_000, returningShare: 0, anonymousShare: 0.8, activity: { kind: 'zipf', exponent: 1 } },
+      population: {
+        size: 10_000,
+        returningShare: 0,
+        anonymousShare: 0.8,
+        activity: { kind: 'zipf', exponent: 1 },
+      },
     });
     const figures = run(scenario, 1, 200_000);
-    assert.ok(Math.abs(figures.topShare - figures.predictedTopShare) < 0.03, `${figures.topShare} vs ${figures.predictedTopShare}`);
+    assert.ok(
+      Math.abs(figures.topShare - figures.predictedTopShare) < 0.03,
+      `${figures.topShare} vs ${figures.predictedTopShare}`,
+    );
   });
 });

@@ -9,7 +9,11 @@ import {
 } from '../../src/generate/user-activity.js';
 
 /** The top `top` weights of all pools, summed by brute force. */
-function bruteTopShare(pools: { share: number; size: number; shift: number }[], s: number, top: number): number {
+function bruteTopShare(
+  pools: { share: number; size: number; shift: number }[],
+  s: number,
+  top: number,
+): number {
   const weights = pools.flatMap((p) => {
     const h = Array.from({ length: p.size }, (_, k) => (k + p.shift) ** -s).reduce((a, b) => a + b, 0);
     return Array.from({ length: p.size }, (_, k) => (p.share * (k + p.shift) ** -s) / h);
@@ -82,7 +86,11 @@ describe('user activity', () => {
         assert.ok(Math.abs(got - expected) < tolerance, `s=${s} rank ${r}: ${got} vs ${expected.toFixed(0)}`);
       }
       const top10 = Array.from(counts.slice(0, 10)).reduce((a, b) => a + b, 0) / draws;
-      const predicted = predictedTopShare({ kind: 'zipf', exponent: s }, [{ share: 1, size: n, shift: 1 }], 10);
+      const predicted = predictedTopShare(
+        { kind: 'zipf', exponent: s },
+        [{ share: 1, size: n, shift: 1 }],
+        10,
+      );
       assert.ok(Math.abs(top10 - predicted) < 0.01, `s=${s}: top 1% ${top10} vs ${predicted}`);
     }
   });
@@ -112,14 +120,21 @@ describe('user activity', () => {
     buckets.forEach(([lo, hi], i) => {
       const expected = (draws * shiftedPowerSum(lo, hi - 1, c, s)) / z;
       const tolerance = Math.max(5 * Math.sqrt(expected), 0.01 * expected);
-      assert.ok(Math.abs(counts[i]! - expected) < tolerance, `[${lo}, ${hi}): ${counts[i]} vs ${expected.toFixed(0)}`);
+      assert.ok(
+        Math.abs(counts[i]! - expected) < tolerance,
+        `[${lo}, ${hi}): ${counts[i]} vs ${expected.toFixed(0)}`,
+      );
     });
   });
 
   it('the prediction hardly moves with the worker count (each worker draws the population’s law)', () => {
     const law = { kind: 'zipf' as const, exponent: 1.1 };
     const split = (workers: number) =>
-      Array.from({ length: workers }, (_, w) => ({ share: 1 / workers, size: 10_000 / workers, shift: (w + 1) / workers }));
+      Array.from({ length: workers }, (_, w) => ({
+        share: 1 / workers,
+        size: 10_000 / workers,
+        shift: (w + 1) / workers,
+      }));
     const one = predictedTopShare(law, split(1), 100);
     // What remains is each worker's fixed share of the rate: 64.8 % with one, 64.4 % with two,
     // 63.5 % with four (ranking each worker's users from 1 instead would give 60.6 % and 55.7 %).

@@ -44,8 +44,14 @@ describe('workload figures', () => {
       }),
     );
     // One pool of 10,000: H(100, 1.1) / H(10,000, 1.1) = 64.8 %.
-    assert.match(text, /activity {2}zipf 1\.1: the top 1% of users \(100\) predicted to send 64\.8% of events/);
-    assert.match(text, /sessions {2}visits of 8 events on average \(the last a \$pageleave\), think time 20\.0 s on average, session ids rotate after 30m 00s idle or 24h/);
+    assert.match(
+      text,
+      /activity {2}zipf 1\.1: the top 1% of users \(100\) predicted to send 64\.8% of events/,
+    );
+    assert.match(
+      text,
+      /sessions {2}visits of 8 events on average \(the last a \$pageleave\), think time 20\.0 s on average, session ids rotate after 30m 00s idle or 24h/,
+    );
     assert.equal(describeScenario(testScenario()).includes('activity'), false);
   });
 });
