@@ -11,6 +11,7 @@ import { runObserveBench } from './observe.js';
 import { runReferenceBench } from './reference.js';
 import { runReferenceIngestBench } from './reference-ingest.js';
 import { runScaleBench } from './scale.js';
+import { runSessionsBench } from './sessions.js';
 import { runShardsBench } from './shards.js';
 
 const BENCHES: Record<string, { help: string; run: () => Promise<unknown> }> = {
@@ -60,6 +61,10 @@ const BENCHES: Record<string, { help: string; run: () => Promise<unknown> }> = {
   'lag-timeline': {
     help: 'the per-second lag timeline of a 1-minute vs a 1-hour ledger: time per event, heap kept',
     run: () => Promise.resolve(runLagTimelineBench()),
+  },
+  sessions: {
+    help: 'what sessions and zipf users cost the generator: events/s of quickstart with each, as ratios',
+    run: runSessionsBench,
   },
   shards: {
     help: 'local shards: black-hole events/s with 1, 2 and 4 shard processes; merge time of 4 × 1M-event reports',
