@@ -61,7 +61,9 @@ export async function runSessionsBench(): Promise<void> {
   process.stdout.write(
     `generator only (next(): JSON text), ${fmt(EVENTS)} events × ${ROUNDS} rounds, population ${fmt(shipped.population.size)}\n`,
   );
-  process.stdout.write(`${'variant'.padEnd(18)} ${'events/s (median)'.padStart(18)}   time per event vs quickstart\n`);
+  process.stdout.write(
+    `${'variant'.padEnd(18)} ${'events/s (median)'.padStart(18)}   time per event vs quickstart\n`,
+  );
   for (const name of Object.keys(variants)) {
     process.stdout.write(
       `${name.padEnd(18)} ${fmt(median(rates[name]!)).padStart(18)}   ${range(ratios[name]!)}\n`,

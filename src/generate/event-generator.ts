@@ -398,8 +398,8 @@ export class EventGenerator {
     if ((this.stateAfter & GROUP_BITS) !== 0)
       extra += `,"$groups":{${this.groupsOf(this.users.userAt(this.userIndex))}}`;
     if (this.sessions !== null) {
-      const session = this.sessions.context();
-      extra += `,"$session_id":"${session.sessionId}","$window_id":"${session.windowId}"`;
+      this.sessions.context();
+      extra += `,${this.sessions.propertiesJson}`;
     }
     const ms = Math.floor(intendedMs);
     if (ms !== this.isoMs) {

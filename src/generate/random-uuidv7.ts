@@ -12,7 +12,9 @@ import type { Random } from './prng.js';
 const HEX = Buffer.from('0123456789abcdef', 'latin1');
 const out = Buffer.alloc(36);
 /** Where each of the 32 hex digits goes (the dashes sit at 8, 13, 18 and 23). */
-const SLOT = Array.from({ length: 36 }, (_, i) => i).filter((i) => i !== 8 && i !== 13 && i !== 18 && i !== 23);
+const SLOT = Array.from({ length: 36 }, (_, i) => i).filter(
+  (i) => i !== 8 && i !== 13 && i !== 18 && i !== 23,
+);
 out[8] = out[13] = out[18] = out[23] = 0x2d;
 
 /** Writes `count` hex digits of `value` (low bits last) from digit `first` on. */

@@ -76,12 +76,15 @@ export class SessionModel {
   private slotWindowStale = new Uint8Array(64);
   private readonly slotSessionText: string[] = [];
   private readonly slotWindowText: string[] = [];
+  /** `"$session_id":"…","$window_id":"…"`, rebuilt when either id changes. */
+  private readonly slotJson: string[] = [];
   private freeSlots: number[] = [];
   private slotCount = 0;
   // The event last advanced.
   private slot = -1;
   private user = 0;
   private readonly ctx = new MutableContext();
+  private json = '';
 
   constructor(
     private readonly spec: SessionShape,
@@ -144,12 +147,15 @@ export class SessionModel {
     const number = this.sessionNumber[k]!;
     const startMs = Math.floor(this.options.startAtMs + this.sessionStart[k]!);
     // Another window of the user may have rotated the session since this one cached its id.
+    let changed = false;
     if (this.slotSessionOf[slot] !== number) {
+      changed = true;
       this.slotSessionOf[slot] = number;
       this.sessionRandom.reset(hashSeed(this.options.userAt(k), number));
       this.slotSessionText[slot] = randomUuidv7(startMs, this.sessionRandom);
     }
     if (this.slotWindowStale[slot] === 1) {
+      changed = true;
       this.slotWindowStale[slot] = 0;
       this.windowRandom.reset(hashSeed(this.options.worker, this.slotSerial[slot]!, this.slotWindows[slot]!));
       this.slotWindowText[slot] = randomUuidv7(
@@ -157,11 +163,22 @@ export class SessionModel {
         this.windowRandom,
       );
     }
+    if (changed) {
+      // Flattened once (see random-uuidv7.ts): every event of the visit appends this string.
+      const json = `"$session_id":"${this.slotSessionText[slot]}","$window_id":"${this.slotWindowText[slot]}"`;
+      this.slotJson[slot] = Buffer.from(json, 'latin1').toString('latin1');
+    }
+    this.json = this.slotJson[slot]!;
     const ctx = this.ctx;
     ctx.sessionId = this.slotSessionText[slot]!;
     ctx.windowId = this.slotWindowText[slot]!;
     ctx.sessionStartMs = startMs;
     return ctx;
+  }
+
+  /** The ids of the event last given a context(), as JSON properties (no leading comma). */
+  get propertiesJson(): string {
+    return this.json;
   }
 
   private open(offsetMs: number, random: Prng): number {
