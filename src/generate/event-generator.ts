@@ -199,11 +199,13 @@ export class EventGenerator {
 
   /** Events per user so far, and the `top` largest counts. */
   workloadTally(top: number): WorkloadTally {
-    const counts = Array.from(this.eventsByUser).sort((a, b) => b - a);
+    // A typed copy sorts numerically in place: no array of boxed numbers for a large population.
+    const sorted = this.eventsByUser.slice().sort();
+    const topCounts = Array.from(sorted.subarray(Math.max(0, sorted.length - Math.max(0, top)))).reverse();
     return {
       users: this.users.size,
       events: this.advanced,
-      topCounts: counts.slice(0, Math.max(0, top)),
+      topCounts,
       sessions: this.sessions?.sessionsStarted ?? 0,
       visits: this.sessions?.visitsOpened ?? 0,
       pools:
