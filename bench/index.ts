@@ -12,6 +12,7 @@ import { runReferenceBench } from './reference.js';
 import { runReferenceIngestBench } from './reference-ingest.js';
 import { runReplayBench } from './replay.js';
 import { runScaleBench } from './scale.js';
+import { runSessionsBench } from './sessions.js';
 import { runShardsBench } from './shards.js';
 
 const BENCHES: Record<string, { help: string; run: () => Promise<unknown> }> = {
@@ -65,6 +66,10 @@ const BENCHES: Record<string, { help: string; run: () => Promise<unknown> }> = {
   replay: {
     help: 'replaying recorded events vs generating the same ones: events/s per thread and their ratio, the validating pass',
     run: () => runReplayBench(),
+  },
+  sessions: {
+    help: 'what sessions and zipf users cost the generator: events/s of quickstart with each, as ratios',
+    run: runSessionsBench,
   },
   shards: {
     help: 'local shards: black-hole events/s with 1, 2 and 4 shard processes; merge time of 4 × 1M-event reports',

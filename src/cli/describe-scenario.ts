@@ -4,6 +4,8 @@ import type { Scenario } from '../scenario/scenario.js';
 import { totalEvents } from '../load/schedule.js';
 import { formatDuration, formatShare } from '../report/format.js';
 import { observationPlan } from '../observe/plan-polling.js';
+import { predictedTopShare } from '../generate/user-activity.js';
+import { topCountsNeeded } from '../measure/workload-skew.js';
 
 /**
  * `workload`: the lines that say what is sent (default: the scenario's phases, users and mix; a
@@ -37,6 +39,32 @@ function workloadLines(s: Scenario): string[] {
     s.population.anonymousShare === undefined
       ? `  users     ${s.population.size.toLocaleString('en-US')} (${(s.population.returningShare * 100).toFixed(0)}% returning, identified)`
       : `  users     ${s.population.size.toLocaleString('en-US')}, a stable mix: ${(s.population.anonymousShare * 100).toFixed(0)}% of events anonymous at any rate`,
+    ...skewAndSessionLines(s),
     `  mix       ${mix}`,
   ];
+}
+
+/**
+ * The activity law's prediction for the top 1 % of users, for the population as one pool (each
+ * worker's share of the rate is fixed, which moves it a little: the report gives the prediction
+ * for the run's split and the share measured beside it), and the sessions' shape.
+ */
+function skewAndSessionLines(s: Scenario): string[] {
+  const lines: string[] = [];
+  const activity = s.population.activity;
+  if (activity?.kind === 'zipf') {
+    const top = topCountsNeeded(s.population.size);
+    const share = predictedTopShare(activity, [{ share: 1, size: s.population.size, shift: 1 }], top);
+    lines.push(
+      `  activity  zipf ${activity.exponent}: the top 1% of users (${top.toLocaleString('en-US')}) predicted to send ${formatShare(share)} of events`,
+    );
+  }
+  const session = s.session;
+  if (session) {
+    lines.push(
+      `  sessions  visits of ${session.meanEvents} events on average${session.pageleave ? ' (the last a $pageleave)' : ''}, ` +
+        `think time ${formatDuration(session.meanThinkMs)} on average, session ids rotate after ${formatDuration(session.idleTimeoutMs)} idle or 24h`,
+    );
+  }
+  return lines;
 }

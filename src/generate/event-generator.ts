@@ -19,6 +19,12 @@
 // that probability, so the mix does not drift with the rate: users are split for good into
 // anonymous ones (only pageview and custom behaviours, never identified) and identified ones
 // (identified from the start, every behaviour). That takes a third draw per event.
+//
+// With `session:` the sessions model (session-model.ts) decides whose event each arrival is, on
+// the schedule's planned offsets, and the event carries `$session_id`/`$window_id`; a visit's
+// last event is a `$pageleave` when the scenario says so. With `population.activity: zipf` users
+// are drawn by rank (user-activity.ts). Either way the user draws stay in the sequential stream.
+// Every advance counts the event against its user, for the skew figure (workloadTally).
 
 import { IngestbenchError } from '../errors.js';
 import type { Behaviour, BehaviourKind, Scenario } from '../scenario/scenario.js';
@@ -26,6 +32,9 @@ import { createEventUuidEncoder } from './event-uuid.js';
 import { hashSeed, hashString, KeyedRandom, Prng } from './prng.js';
 import { GROUP_BITS, MAX_GROUP_BEHAVIOURS, UserPopulation, UserState } from './user-population.js';
 import { buildValuePools, renderProperties, renderProperty, type BehaviourPools } from './value-pools.js';
+import type { SessionContext } from './session-context.js';
+import { SessionModel } from './session-model.js';
+import { rankSampler, type ActivityPool, type RankSampler } from './user-activity.js';
 
 export interface EventGeneratorOptions {
   readonly runId: string;
@@ -34,7 +43,34 @@ export interface EventGeneratorOptions {
   readonly workers: number;
   /** The worker's seed from the plan. */
   readonly seed: number;
+  /** Unix ms of the run's start (sessions: the time in session ids is start + offset). Default 0. */
+  readonly startAtMs?: number;
+  /**
+   * Planned offset of this worker's event n, ms from the start (Schedule.offsetMs): the time the
+   * sessions model runs on. Without it the model takes each event's intended time − startAtMs
+   * (and a skipped event the last one seen), which is the same in timed runs but not full speed.
+   */
+  readonly offsetMs?: (n: number) => number;
 }
+
+/** What the generator produced, for the skew and sessions figures of the report. */
+export interface WorkloadTally {
+  /** Users this worker owns. */
+  readonly users: number;
+  /** Events generated or skipped. */
+  readonly events: number;
+  /** The largest per-user event counts, largest first (at most the `top` asked for). */
+  readonly topCounts: readonly number[];
+  /** Session ids started (0 without sessions). */
+  readonly sessions: number;
+  /** Visits (windows) opened. */
+  readonly visits: number;
+  /** The pools users are drawn from (one, or one per class under anonymous_share), for the prediction. */
+  readonly pools: readonly ActivityPool[];
+}
+
+/** Behaviour index of a visit's closing `$pageleave` (no behaviour of the scenario). */
+const PAGELEAVE = -1;
 
 const EVENT_NAME: Readonly<Record<Exclude<BehaviourKind, 'custom'>, string>> = {
   pageview: '"$pageview"',
@@ -76,6 +112,11 @@ export class EventGenerator {
   private readonly identifiedPrefix: string;
   private readonly always: boolean;
   private readonly scenarioSeed: number;
+  private readonly sampler: RankSampler | null;
+  private readonly sessions: SessionModel | null;
+  private readonly eventsByUser: Uint32Array;
+  private advanced = 0;
+  private lastOffsetMs = 0;
   // State of the last advance(), read by render() (fields, not an object per event).
   private userIndex = 0;
   private behaviourIndex = 0;
@@ -114,6 +155,11 @@ export class EventGenerator {
       scenario.population.anonymousShare === undefined
         ? null
         : compileClassMix(scenario, this.users, options.worker);
+    const activity = scenario.population.activity ?? { kind: 'uniform' };
+    // Uniform without sessions keeps its direct draw (and so the events it always gave).
+    this.sampler = activity.kind === 'zipf' ? rankSampler(activity, this.users.size, this.rankShift) : null;
+    this.eventsByUser = new Uint32Array(this.users.size);
+    this.sessions = scenario.session === undefined ? null : this.sessionModel(scenario, activity, options);
     this.structure = new Prng(options.seed);
     this.values = new KeyedRandom(hashSeed(options.seed, 0x7a1));
     this.uuid = createEventUuidEncoder(options.runTag, options.worker);
@@ -123,6 +169,11 @@ export class EventGenerator {
     this.identifiedPrefix = `${common},"ingestbench_class":"identified","$process_person_profile":true,"ingestbench_seq":`;
   }
 
+  /** The zipf shift of this worker's ranks: its k-th user is population rank lanes·(k + shift). */
+  private get rankShift(): number {
+    return (this.options.worker + 1) / this.options.workers;
+  }
+
   /** Users this worker owns. */
   get userCount(): number {
     return this.users.size;
@@ -130,6 +181,7 @@ export class EventGenerator {
 
   /** The JSON text of this worker's event `seq`, intended at `intendedMs` (unix ms). */
   next(seq: number, intendedMs: number): string {
+    this.lastOffsetMs = intendedMs - (this.options.startAtMs ?? 0);
     this.advance();
     return this.render(seq, intendedMs);
   }
@@ -140,15 +192,122 @@ export class EventGenerator {
     return this.identified;
   }
 
+  /** The session of the event last generated (null without sessions); valid until the next one. */
+  sessionContext(): SessionContext | null {
+    return this.sessions === null ? null : this.sessions.context();
+  }
+
+  /** Events per user so far, and the `top` largest counts. */
+  workloadTally(top: number): WorkloadTally {
+    // A typed copy sorts numerically in place: no array of boxed numbers for a large population.
+    const sorted = this.eventsByUser.slice().sort();
+    const topCounts = Array.from(sorted.subarray(Math.max(0, sorted.length - Math.max(0, top)))).reverse();
+    return {
+      users: this.users.size,
+      events: this.advanced,
+      topCounts,
+      sessions: this.sessions?.sessionsStarted ?? 0,
+      visits: this.sessions?.visitsOpened ?? 0,
+      pools:
+        this.classMix === null
+          ? [{ share: 1, size: this.users.size, shift: this.rankShift }]
+          : [
+              {
+                share: this.classMix.anonymousShare,
+                size: this.classMix.anonymousUsers.length,
+                shift: this.rankShift,
+              },
+              {
+                share: 1 - this.classMix.anonymousShare,
+                size: this.classMix.identifiedUsers.length,
+                shift: this.rankShift,
+              },
+            ],
+    };
+  }
+
+  private sessionModel(
+    scenario: Scenario,
+    activity: NonNullable<Scenario['population']['activity']>,
+    options: EventGeneratorOptions,
+  ): SessionModel {
+    const mix = this.classMix;
+    let pickUser: (random: Prng) => number;
+    if (mix === null) {
+      const sampler = rankSampler(activity, this.users.size, this.rankShift);
+      pickUser = (random) => sampler.next(random);
+    } else {
+      // The class of a visit first, with the stable mix's probability, then a user of that class:
+      // visits have one mean length whatever the class, so the event mix holds.
+      const anonymous = rankSampler(activity, mix.anonymousUsers.length, this.rankShift);
+      const identified = rankSampler(activity, mix.identifiedUsers.length, this.rankShift);
+      pickUser = (random) =>
+        random.nextFloat() < mix.anonymousShare
+          ? mix.anonymousUsers[anonymous.next(random)]!
+          : mix.identifiedUsers[identified.next(random)]!;
+    }
+    return new SessionModel(scenario.session!, {
+      seed: hashSeed(scenario.seed, options.worker),
+      worker: options.worker,
+      startAtMs: options.startAtMs ?? 0,
+      userCount: this.users.size,
+      userAt: (k) => this.users.userAt(k),
+      pickUser,
+    });
+  }
+
   private advance(): void {
+    const n = this.advanced++;
+    if (this.sessions !== null) {
+      this.advanceSession(this.sessions, n);
+      return;
+    }
     if (this.classMix !== null) {
       this.advanceMixed(this.classMix);
       return;
     }
-    const k = this.structure.nextInt(this.users.size);
+    const k =
+      this.sampler === null ? this.structure.nextInt(this.users.size) : this.sampler.next(this.structure);
+    this.apply(k, this.drawBehaviour(this.cumulativeWeights, null));
+  }
+
+  /** A behaviour index drawn by `weights` (indexes into `among`, or the behaviours themselves). */
+  private drawBehaviour(weights: Float64Array, among: readonly number[] | null): number {
     const draw = this.structure.nextFloat();
-    let b = 0;
-    while (b < this.cumulativeWeights.length - 1 && draw >= this.cumulativeWeights[b]!) b++;
+    let i = 0;
+    while (i < weights.length - 1 && draw >= weights[i]!) i++;
+    return among === null ? i : among[i]!;
+  }
+
+  /** The user's next event in its visit; the visit's last may be a `$pageleave`. */
+  private advanceSession(sessions: SessionModel, n: number): void {
+    const offset = this.options.offsetMs ? this.options.offsetMs(n) : this.lastOffsetMs;
+    const k = sessions.advance(offset, this.structure);
+    if (sessions.pageleave) {
+      this.eventsByUser[k] = this.eventsByUser[k]! + 1;
+      const state = this.users.stateOf(k);
+      this.userIndex = k;
+      this.behaviourIndex = PAGELEAVE;
+      this.stateBefore = state;
+      this.stateAfter = state;
+      this.identified = this.always || (state & UserState.personProcessing) !== 0;
+      return;
+    }
+    const mix = this.classMix;
+    // Under a stable class mix an anonymous user (no person processing, ever) sends only the
+    // behaviours that keep it so; its kind was fixed before the run.
+    const anonymous = mix !== null && (this.users.stateOf(k) & UserState.personProcessing) === 0;
+    this.apply(
+      k,
+      anonymous
+        ? this.drawBehaviour(mix.anonymousWeights, mix.anonymousBehaviours)
+        : this.drawBehaviour(this.cumulativeWeights, null),
+    );
+  }
+
+  /** Runs behaviour `b` of user `k` through the identity rules and records the event's state. */
+  private apply(k: number, b: number): void {
+    this.eventsByUser[k] = this.eventsByUser[k]! + 1;
     const behaviour = this.behaviours[b]!;
     const before = this.users.stateOf(k);
     let after = before;
@@ -179,36 +338,28 @@ export class EventGenerator {
   private advanceMixed(mix: ClassMix): void {
     const anonymous = this.structure.nextFloat() < mix.anonymousShare;
     const users = anonymous ? mix.anonymousUsers : mix.identifiedUsers;
-    const k = users[this.structure.nextInt(users.length)]!;
-    const draw = this.structure.nextFloat();
-    let b = 0;
-    if (anonymous) {
-      let i = 0;
-      while (i < mix.anonymousWeights.length - 1 && draw >= mix.anonymousWeights[i]!) i++;
-      b = mix.anonymousBehaviours[i]!;
-    } else {
-      while (b < this.cumulativeWeights.length - 1 && draw >= this.cumulativeWeights[b]!) b++;
-    }
-    const behaviour = this.behaviours[b]!;
-    const before = this.users.stateOf(k);
-    let after = before;
-    if (behaviour.kind === 'group') after |= behaviour.group!.bit;
-    if (after !== before) this.users.mark(k, after);
-    this.userIndex = k;
-    this.behaviourIndex = b;
-    this.stateBefore = before;
-    this.stateAfter = after;
-    this.identified = !anonymous;
+    const sampler = anonymous ? mix.anonymousSampler : mix.identifiedSampler;
+    const k = users[sampler === null ? this.structure.nextInt(users.length) : sampler.next(this.structure)]!;
+    // Identified users of the mix start with person processing and an identified id, and
+    // anonymous ones draw only pageview and custom: the identity rules change nothing but groups.
+    this.apply(
+      k,
+      anonymous
+        ? this.drawBehaviour(mix.anonymousWeights, mix.anonymousBehaviours)
+        : this.drawBehaviour(this.cumulativeWeights, null),
+    );
   }
 
   private render(seq: number, intendedMs: number): string {
-    const behaviour = this.behaviours[this.behaviourIndex]!;
     const user = this.users.userAt(this.userIndex);
-    const values = this.values;
-    values.reset(seq);
     const anonymousId = this.users.anonymousId(user);
     const identifiedId = this.users.identifiedId(user);
     let distinctId = (this.stateAfter & UserState.identifiedId) !== 0 ? identifiedId : anonymousId;
+    if (this.behaviourIndex === PAGELEAVE)
+      return this.finish(seq, intendedMs, '"$pageleave"', distinctId, '');
+    const behaviour = this.behaviours[this.behaviourIndex]!;
+    const values = this.values;
+    values.reset(seq);
     let name = behaviour.names[0]!;
     let extra = '';
     const props = renderProperties(behaviour.pools.properties, values);
@@ -241,7 +392,17 @@ export class EventGenerator {
         break;
       }
     }
-    if ((this.stateAfter & GROUP_BITS) !== 0) extra += `,"$groups":{${this.groupsOf(user)}}`;
+    return this.finish(seq, intendedMs, name, distinctId, extra);
+  }
+
+  /** The event's JSON: harness properties, `extra`, then groups and session ids. */
+  private finish(seq: number, intendedMs: number, name: string, distinctId: string, extra: string): string {
+    if ((this.stateAfter & GROUP_BITS) !== 0)
+      extra += `,"$groups":{${this.groupsOf(this.users.userAt(this.userIndex))}}`;
+    if (this.sessions !== null) {
+      this.sessions.context();
+      extra += `,${this.sessions.propertiesJson}`;
+    }
     const ms = Math.floor(intendedMs);
     if (ms !== this.isoMs) {
       this.isoMs = ms;
@@ -275,6 +436,9 @@ interface ClassMix {
   /** Indexes of the behaviours an anonymous user sends (pageview, custom), and their cumulative weights. */
   readonly anonymousBehaviours: readonly number[];
   readonly anonymousWeights: Float64Array;
+  /** Zipf activity: a rank sampler per class list (null: uniform, a direct draw). */
+  readonly anonymousSampler: RankSampler | null;
+  readonly identifiedSampler: RankSampler | null;
 }
 
 /** Behaviours an anonymous-only user may send: anything else would identify it or need a person. */
@@ -302,7 +466,13 @@ function compileClassMix(scenario: Scenario, users: UserPopulation, worker: numb
   if (share > 0 && anonymousBehaviours.length === 0) {
     throw invalid(path, 'anonymous events need a pageview or custom behaviour to draw from');
   }
+  const activity = scenario.population.activity;
+  const shift = (users.worker + 1) / users.workers;
+  const samplerOf = (size: number): RankSampler | null =>
+    activity?.kind === 'zipf' ? rankSampler(activity, size, shift) : null;
   return {
+    anonymousSampler: samplerOf(anonymous.length),
+    identifiedSampler: samplerOf(identified.length),
     anonymousShare: share,
     anonymousUsers: Int32Array.from(anonymous),
     identifiedUsers: Int32Array.from(identified),

@@ -16,6 +16,7 @@ import { LoadHistograms } from '../measure/latency-histogram.js';
 import { LoadTally } from './load-tally.js';
 import { ReplaySource } from './replay-source.js';
 import { ReplayTiming } from './replay-timing.js';
+import { topCountsNeeded } from '../measure/workload-skew.js';
 import { Schedule } from './schedule.js';
 import { runSendLoop } from './send-loop.js';
 import { laneCount, laneOf } from './shard-spec.js';
@@ -44,25 +45,31 @@ async function run(start: StartMessage): Promise<void> {
     // The generator and schedule work on the worker's lane (= worker unless sharded, shard-spec.ts).
     const lane = laneOf(plan.shard, worker);
     const lanes = laneCount(plan.shard, plan.workers.length);
-    const source: EventSource = start.replay
-      ? new ReplaySource({
-          timing: new ReplayTiming(start.replay.spec, start.replay.scan),
-          worker,
-          workers: plan.workers.length,
-          count: workerPlan.capacity,
-          runId: plan.runId,
-          runTag: plan.runTag,
-        })
-      : new GeneratedSource(
-          new Schedule(scenario.phases, lane, lanes),
-          new EventGenerator(scenario, {
-            runId: plan.runId,
-            runTag: plan.runTag,
-            worker: lane,
-            workers: lanes,
-            seed: workerPlan.seed,
-          }),
-        );
+    let generator: EventGenerator | null = null;
+    let source: EventSource;
+    if (start.replay) {
+      source = new ReplaySource({
+        timing: new ReplayTiming(start.replay.spec, start.replay.scan),
+        worker,
+        workers: plan.workers.length,
+        count: workerPlan.capacity,
+        runId: plan.runId,
+        runTag: plan.runTag,
+      });
+    } else {
+      const schedule = new Schedule(scenario.phases, lane, lanes);
+      generator = new EventGenerator(scenario, {
+        runId: plan.runId,
+        runTag: plan.runTag,
+        worker: lane,
+        workers: lanes,
+        seed: workerPlan.seed,
+        startAtMs: plan.startAtMs,
+        // Sessions run on the planned times, the same in timed and full-speed runs.
+        offsetMs: (n) => schedule.offsetMs(n),
+      });
+      source = new GeneratedSource(schedule, generator);
+    }
     const shard = start.ledger ? new LedgerShard(start.ledger) : null;
     const buckets = start.bucketCounts
       ? new BucketCountsWriter(new BucketCounts(start.bucketCounts), worker)
@@ -131,7 +138,14 @@ async function run(start: StartMessage): Promise<void> {
       clearInterval(progress);
       source.close();
     }
-    post({ type: 'done', worker, tally: tally.snapshot(), histograms: histograms.encode() });
+    post({
+      type: 'done',
+      worker,
+      tally: tally.snapshot(),
+      histograms: histograms.encode(),
+      // A replay's users are the file's: no generated workload to describe.
+      workload: generator?.workloadTally(topCountsNeeded(scenario.population.size)) ?? null,
+    });
   } catch (error) {
     const code = error instanceof IngestbenchError ? error.code : null;
     // A configuration error's message is for the user; anything else is a bug: keep its stack.

@@ -6,10 +6,12 @@ import { debuglog } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { systemClock, type EpochClock } from '../clock.js';
 import { IngestbenchError } from '../errors.js';
+import type { WorkloadTally } from '../generate/event-generator.js';
 import type { EventClass, Scenario } from '../scenario/scenario.js';
 import type { BucketCounts } from './bucket-counts.js';
 import type { Ledger } from './ledger.js';
 import { mergeLoadHistograms, type EncodedLoadHistograms } from '../measure/latency-histogram.js';
+import { workloadFigures, type WorkloadFigures } from '../measure/workload-skew.js';
 import { mergeTallies, type ClassCounts, type OutcomeTotals, type TimelinePoint } from './load-tally.js';
 import type { LoadPlan } from './plan-load.js';
 import type { ReplayScan, ReplaySpec } from './replay-timing.js';
@@ -63,6 +65,8 @@ export interface LoadResult {
    */
   histograms: EncodedLoadHistograms;
   timeline: TimelinePoint[];
+  /** How skewed the generated workload was (top 1 % of users) and its sessions; null when no worker reported. */
+  workload?: WorkloadFigures | null;
 }
 
 export interface RunLoadOptions {
@@ -211,6 +215,10 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
       requests: tally.requests,
       histograms: mergeLoadHistograms(done.map((d) => d.histograms)),
       timeline: tally.timeline,
+      workload: workloadOf(
+        options.scenario,
+        done.map((d) => d.workload),
+      ),
     };
   } finally {
     if (progressTimer) clearInterval(progressTimer);
@@ -273,4 +281,12 @@ function checkLedger(plan: LoadPlan, ledger: Ledger): void {
       );
     }
   }
+}
+
+/** The workload figures of the workers' tallies; null when none reported one (a replay). */
+function workloadOf(scenario: Scenario, tallies: readonly (WorkloadTally | null)[]): WorkloadFigures | null {
+  const reported = tallies.filter((t): t is WorkloadTally => t !== null);
+  return reported.length > 0 && reported.length === tallies.length
+    ? workloadFigures(scenario, reported)
+    : null;
 }

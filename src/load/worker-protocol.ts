@@ -3,6 +3,7 @@
 
 import type { ClockAnchor } from '../clock.js';
 import type { ErrorCode } from '../errors.js';
+import type { WorkloadTally } from '../generate/event-generator.js';
 import type { EventClass, Scenario } from '../scenario/scenario.js';
 import type { BucketCountsBuffers } from './bucket-counts.js';
 import type { LedgerShardBuffers } from './ledger.js';
@@ -61,6 +62,9 @@ export interface DoneMessage {
   readonly worker: number;
   readonly tally: LoadTallySnapshot;
   readonly histograms: EncodedLoadHistograms;
+  /** What the generator produced: per-user counts (the largest) and sessions, for the skew figure. */
+  /** The generated workload's users and sessions; null for a replay. */
+  readonly workload: WorkloadTally | null;
 }
 
 /** A configuration problem or a harness bug (request failures are never errors). */

@@ -210,6 +210,7 @@ export function buildReport(inputs: ReportInputs): Report {
     preflight: inputs.preflight
       ? { probeLatencyMs: inputs.preflight.probeLatencyMs, probesSent: inputs.preflight.probesSent }
       : null,
+    ...(load.workload ? { workload: load.workload } : {}),
     notes: [...(inputs.notes ?? [])],
   };
 }

@@ -16,6 +16,7 @@ import {
 } from './report-rows.js';
 import { clockSkewLine } from './clock-skew-line.js';
 import { lagTrendLine } from './lag-trend-line.js';
+import { workloadLine } from './workload-line.js';
 import type { Report } from './report-types.js';
 
 /** Text safe inside a Markdown table cell or paragraph. */
@@ -55,6 +56,7 @@ export function renderMarkdown(report: Report): string {
     '',
     escapeMarkdown(lagTrendLine(report)),
     '',
+    ...[workloadLine(report)].flatMap((line) => (line === null ? [] : [escapeMarkdown(line), ''])),
     ...runNotes(report).flatMap((line) => [escapeMarkdown(line), '']),
   ];
   const skew = clockSkewLine(report);

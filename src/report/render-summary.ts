@@ -17,6 +17,7 @@ import {
 } from './report-rows.js';
 import { clockSkewLine } from './clock-skew-line.js';
 import { lagTrendLine } from './lag-trend-line.js';
+import { workloadLine } from './workload-line.js';
 import type { Report } from './report-types.js';
 
 const right = (n: number): Align[] => Array.from({ length: n }, () => 'right');
@@ -30,6 +31,8 @@ export function renderSummary(report: Report): string {
   out.push(textTable(COUNT_HEADER, countRows(report), ['left', ...right(COUNT_HEADER.length - 1)]), '');
   out.push(lossLine(report), observationLine(report));
   out.push(lagTrendLine(report));
+  const workload = workloadLine(report);
+  if (workload !== null) out.push(workload);
   const skew = clockSkewLine(report);
   if (skew !== null) out.push(skew);
   out.push(...runNotes(report));

@@ -6,6 +6,7 @@
 import type { TimelineSecond } from '../measure/lag-timeline.js';
 import type { LagTrends } from '../measure/lag-trend.js';
 import type { RunShard } from '../load/shard-spec.js';
+import type { WorkloadFigures } from '../measure/workload-skew.js';
 import type { CostFigures } from '../measure/measure-cost.js';
 import type { SkewFigures } from '../measure/skew-tally.js';
 import type { ObservationEnd } from '../observe/poller.js';
@@ -224,6 +225,11 @@ export interface Report {
   readonly clockSkew: Readonly<Record<LatencyMetric | 'created', SkewFigures>>;
   /** null when the run had no probe preflight (reports built outside runScenario). */
   readonly preflight: PreflightSummary | null;
+  /**
+   * How skewed the generated users were and how many sessions the events came in (from the
+   * generators' own counts). Absent in reports that predate it or were built without a load.
+   */
+  readonly workload?: WorkloadFigures;
   /** What a reader must know about missing figures (e.g. a failed metrics scrape: no cost figures). */
   readonly notes: readonly string[];
 }

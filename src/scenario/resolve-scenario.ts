@@ -52,7 +52,20 @@ export function resolveScenario(
       ...(parsed.population.anonymous_share !== undefined
         ? { anonymousShare: parsed.population.anonymous_share }
         : {}),
+      ...(parsed.population.activity === 'uniform'
+        ? {}
+        : { activity: { kind: 'zipf' as const, exponent: parsed.population.activity.zipf } }),
     },
+    ...(parsed.session === undefined
+      ? {}
+      : {
+          session: {
+            idleTimeoutMs: parseDuration(parsed.session.idle_timeout),
+            meanEvents: parsed.session.events.mean,
+            meanThinkMs: parseDuration(parsed.session.think_time.mean),
+            pageleave: parsed.session.pageleave,
+          },
+        }),
     personProfiles: parsed.person_profiles,
     behaviours: behaviours.map((b) => resolveBehaviour(b, b.weight / totalWeight)),
     observation: {

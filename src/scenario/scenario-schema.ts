@@ -267,6 +267,56 @@ const Behaviours = z
     });
   });
 
+// ---- sessions ------------------------------------------------------------------------------
+
+/** posthog-js clamps session_idle_timeout_seconds to [60 s, 10 h] (packages/browser/src/sessionid.ts). */
+const IDLE_TIMEOUT_MIN_MS = 60_000;
+const IDLE_TIMEOUT_MAX_MS = 10 * 3_600_000;
+
+const Session = z
+  .strictObject({
+    idle_timeout: duration(
+      "posthog-js's session_idle_timeout: the session id rotates after this long without activity (1m to 10h).",
+    )
+      .refine(
+        (text) => {
+          const parsed = tryParseDuration(text);
+          return !parsed.ok || (parsed.ms >= IDLE_TIMEOUT_MIN_MS && parsed.ms <= IDLE_TIMEOUT_MAX_MS);
+        },
+        { message: 'idle_timeout must be from 1m to 10h, the range posthog-js allows' },
+      )
+      .default('30m'),
+    events: z
+      .strictObject({
+        mean: z.number().min(1).max(100_000).default(8).meta({
+          description: 'Mean events per visit (geometric), a closing $pageleave included.',
+        }),
+      })
+      .prefault({}),
+    think_time: z
+      .strictObject({
+        mean: duration('Mean time between a visit’s events (exponential).').default('20s'),
+      })
+      .prefault({}),
+    pageleave: z
+      .boolean()
+      .default(true)
+      .meta({ description: "A visit's last event is a $pageleave (posthog-js's capture_pageleave)." }),
+  })
+  .superRefine((session, ctx) => {
+    if (session.pageleave && session.events.mean < 2) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `events.mean ${session.events.mean} with pageleave: a visit is at least an event and its $pageleave, so the mean must be 2 or more`,
+        path: ['events', 'mean'],
+      });
+    }
+  })
+  .meta({
+    description:
+      "A user's events come as visits (sessions) with think time between them, carrying posthog-js's $session_id and $window_id. Absent: no sessions.",
+  });
+
 // ---- the file ------------------------------------------------------------------------------
 
 /** A share written as a fraction (0.01) or a percentage ("1%"). */
@@ -357,8 +407,24 @@ export const ScenarioSchema = z
           description:
             'Share of events sent anonymous (personless), fixed whatever the rate: users are split into anonymous-only and identified ones (0 to 1).',
         }),
+        activity: z
+          .union([
+            z.literal('uniform'),
+            z.strictObject({
+              zipf: z.number().positive().max(5).meta({
+                description:
+                  'Exponent s: the user of rank r sends in proportion to r^-s (1 is classic zipf).',
+              }),
+            }),
+          ])
+          .default('uniform')
+          .meta({
+            description:
+              'How often each user sends: uniform (all alike) or {zipf: s} (a few users send most events).',
+          }),
       })
       .prefault({}),
+    session: Session.optional(),
     person_profiles: z.enum(['identified_only', 'always']).default('identified_only').meta({
       description: "posthog-js person_profiles: 'identified_only' sends personless events until identify.",
     }),

@@ -45,6 +45,24 @@ export interface Behaviour {
   readonly groupCount: number;
 }
 
+/** How often each user sends (`population.activity`): the same for all, or zipf by rank. */
+export type Activity = { readonly kind: 'uniform' } | { readonly kind: 'zipf'; readonly exponent: number };
+
+/**
+ * Sessions (`session:`): a user's events come as visits of about `meanEvents` events with think
+ * times between them, and carry posthog-js's `$session_id`/`$window_id` (generate/session-model.ts).
+ */
+export interface SessionShape {
+  /** posthog-js rotates the session id after this long without activity (its default: 30 min). */
+  readonly idleTimeoutMs: number;
+  /** Mean events per visit, a closing `$pageleave` included. */
+  readonly meanEvents: number;
+  /** Mean time between a visit's events (exponential). */
+  readonly meanThinkMs: number;
+  /** A visit's last event is a `$pageleave`. */
+  readonly pageleave: boolean;
+}
+
 export interface Population {
   /** Distinct users the generator draws from. */
   readonly size: number;
@@ -56,6 +74,8 @@ export interface Population {
    * time, so the mix drifts with the rate). Optional so existing literals stay valid.
    */
   readonly anonymousShare?: number;
+  /** Absent: uniform (every user equally likely). */
+  readonly activity?: Activity;
 }
 
 export interface Observation {
@@ -117,6 +137,8 @@ export interface Scenario {
   readonly compression: Compression;
   readonly endpoint: CaptureEndpoint;
   readonly population: Population;
+  /** Absent: no sessions, each event's user drawn on its own. */
+  readonly session?: SessionShape;
   readonly personProfiles: PersonProfiles;
   readonly behaviours: readonly Behaviour[];
   readonly observation: Observation;

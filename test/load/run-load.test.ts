@@ -126,6 +126,41 @@ describe('runLoad', () => {
   });
   after(() => sink.close());
 
+  it('reports the workload as generated: sessions and the top 1% share match what the sink received', async () => {
+    sink.requests.length = 0;
+    sink.decide = () => ({ status: 200 });
+    const scenario = testScenario({
+      phases: [steady(2000, 1000)],
+      batchSize: 20,
+      maxInFlight: 100,
+      population: { size: 1000, returningShare: 0.2, activity: { kind: 'zipf', exponent: 1.2 } },
+      session: { idleTimeoutMs: 60_000, meanEvents: 6, meanThinkMs: 50, pageleave: true },
+    });
+    const { result } = await run(scenario, sink.url);
+    const received = sink.requests.flatMap((r) => r.batch.batch) as unknown as {
+      event: string;
+      distinct_id: string;
+      properties: { $session_id: string; $window_id: string };
+    }[];
+    assert.equal(received.length, 2000);
+    const w = result.workload!;
+    assert.equal(w.events, 2000);
+    assert.equal(w.users, 1000);
+    assert.equal(w.topUsers, 10);
+    assert.equal(w.sessions!.sessionIds, new Set(received.map((e) => e.properties.$session_id)).size);
+    assert.equal(w.sessions!.visits, new Set(received.map((e) => e.properties.$window_id)).size);
+    assert.ok(received.some((e) => e.event === '$pageleave'));
+    // The share from the sink's own count per user (a user's two distinct ids are one user).
+    const perUser = new Map<string, number>();
+    for (const e of received) {
+      const user = /-(\d+)$/.exec(e.distinct_id)![1]!;
+      perUser.set(user, (perUser.get(user) ?? 0) + 1);
+    }
+    const top = [...perUser.values()].sort((a, b) => b - a).slice(0, 10);
+    assert.equal(w.topShare, top.reduce((a, b) => a + b, 0) / 2000);
+    assert.ok(w.predictedTopShare > 0.3 && w.predictedTopShare < 0.6, `${w.predictedTopShare}`);
+  });
+
   it('sends every planned event once, acknowledged, with uuids that map to ledger slots', async () => {
     sink.requests.length = 0;
     sink.decide = () => ({ status: 200 });
