@@ -3,6 +3,7 @@
 
 import { runClockBench } from './clock.js';
 import { runCapacityBench } from './capacity.js';
+import { runGeneratorBench } from './generator.js';
 import { runHarnessSendBench } from './harness-send.js';
 import { runLagTimelineBench } from './lag-timeline.js';
 import { runObserveBench } from './observe.js';
@@ -42,6 +43,10 @@ const BENCHES: Record<string, { help: string; run: () => Promise<unknown> }> = {
   harness: {
     help: 'the load generator: black-hole throughput vs autocannon, rate accuracy, ledger bytes per event',
     run: runHarnessSendBench,
+  },
+  generator: {
+    help: 'events/s per sender core for quickstart and web-app: generate, zlib alone, their limit, and sending at full speed',
+    run: () => runGeneratorBench(),
   },
   clock: {
     help: 'the run clock: ns per reading vs the per-thread clock it replaced and Date.now()',

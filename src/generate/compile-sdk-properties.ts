@@ -5,12 +5,20 @@
 
 import { IngestbenchError } from '../errors.js';
 import type { Behaviour } from '../scenario/scenario.js';
-import { buildPosthogJsWorld, POSTHOG_JS_DERIVED, PosthogJsProperties, type PosthogJsWorld } from './posthog-js-properties.js';
+import {
+  buildPosthogJsWorld,
+  POSTHOG_JS_DERIVED,
+  PosthogJsProperties,
+  type PosthogJsWorld,
+} from './posthog-js-properties.js';
 import { PosthogNodeProperties } from './posthog-node-properties.js';
 import type { SdkProperties } from './sdk-properties.js';
 
 /** Same order as `behaviours`; null where the behaviour's sdk is none. */
-export function compileSdkProperties(behaviours: readonly Behaviour[], seed: number): (SdkProperties | null)[] {
+export function compileSdkProperties(
+  behaviours: readonly Behaviour[],
+  seed: number,
+): (SdkProperties | null)[] {
   let world: PosthogJsWorld | null = null;
   return behaviours.map((b) => {
     const declared = new Set(Object.keys(b.properties));

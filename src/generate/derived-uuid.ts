@@ -9,7 +9,12 @@
 const HEX: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 function hex8(value: number): string {
-  return HEX[(value >>> 24) & 0xff]! + HEX[(value >>> 16) & 0xff]! + HEX[(value >>> 8) & 0xff]! + HEX[value & 0xff]!;
+  return (
+    HEX[(value >>> 24) & 0xff]! +
+    HEX[(value >>> 16) & 0xff]! +
+    HEX[(value >>> 8) & 0xff]! +
+    HEX[value & 0xff]!
+  );
 }
 
 /** `unixMs` the id's time, `a` and `b` any two 32-bit hashes of what the id names. */

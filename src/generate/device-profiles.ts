@@ -140,7 +140,8 @@ const FAMILIES: Weighted<Family> = [
       deviceType: 'Desktop',
       screens: DESKTOP_SCREENS,
       versions: (r) => ({ os: '10.0', browser: between(r, 125, 145) }),
-      userAgent: (_os, v) => `Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:${v}.0) Gecko/20100101 Firefox/${v}.0`,
+      userAgent: (_os, v) =>
+        `Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:${v}.0) Gecko/20100101 Firefox/${v}.0`,
     },
     4,
   ],
@@ -306,13 +307,19 @@ export function buildDeviceProfiles(seed: number, count = DEVICE_PROFILE_COUNT):
     // Desktop windows are often not maximised; phones lose the browser's bars to the viewport.
     const desktop = family.deviceType === 'Desktop';
     const maximised = !desktop || random.nextFloat() < 0.6;
-    const viewportWidth = maximised ? width - (desktop ? between(random, 0, 17) : 0) : between(random, 900, width);
+    const viewportWidth = maximised
+      ? width - (desktop ? between(random, 0, 17) : 0)
+      : between(random, 900, width);
     const viewportHeight = height - (desktop ? between(random, 70, 160) : between(random, 90, 200));
     const head: [string, string][] = [['$os', json(family.os)]];
     if (versions.os !== '') head.push(['$os_version', json(versions.os)]);
     head.push(['$browser', json(family.browser)]);
     if (family.device !== null) head.push(['$device', json(family.device)]);
-    head.push(['$device_type', json(family.deviceType)], ['$timezone', json(zone)], ['$timezone_offset', json(offset)]);
+    head.push(
+      ['$device_type', json(family.deviceType)],
+      ['$timezone', json(zone)],
+      ['$timezone_offset', json(offset)],
+    );
     const tail: [string, string][] = [
       ['$raw_user_agent', json(family.userAgent(versions.os, versions.browser, random))],
       ['$browser_version', json(versions.browser)],

@@ -27,7 +27,23 @@ const TARGETS = new WeightedPick<readonly [string, string]>([
 
 const COMPONENTS = ['Button', 'NavLink', 'Card', 'Tab', 'MenuItem', 'Toggle', 'Chip', 'Row', 'Toolbar'];
 const MODIFIERS = ['primary', 'secondary', 'small', 'large', 'active', 'ghost', 'danger', 'full-width'];
-const UTILITY = ['flex', 'items-center', 'gap-2', 'px-4', 'py-2', 'mt-4', 'mb-2', 'w-full', 'h-full', 'grid', 'rounded', 'text-sm', 'font-medium', 'justify-between', 'overflow-hidden'];
+const UTILITY = [
+  'flex',
+  'items-center',
+  'gap-2',
+  'px-4',
+  'py-2',
+  'mt-4',
+  'mb-2',
+  'w-full',
+  'h-full',
+  'grid',
+  'rounded',
+  'text-sm',
+  'font-medium',
+  'justify-between',
+  'overflow-hidden',
+];
 const CONTAINERS = ['div', 'div', 'div', 'section', 'main', 'nav', 'li', 'ul', 'header', 'aside'];
 
 export function buildElementChains(seed: number, count = ELEMENT_CHAIN_COUNT): AutocaptureElement[] {
@@ -51,9 +67,11 @@ export function buildElementChains(seed: number, count = ELEMENT_CHAIN_COUNT): A
     const depth = 4 + random.nextInt(12);
     for (let d = 0; d < depth; d++) {
       const container = CONTAINERS[random.nextInt(CONTAINERS.length)]!;
-      const containerClasses = random.nextFloat() < 0.2 ? [] : pickSome(UTILITY, 1 + random.nextInt(3), random);
+      const containerClasses =
+        random.nextFloat() < 0.2 ? [] : pickSome(UTILITY, 1 + random.nextInt(3), random);
       const attrs = containerClasses.length === 0 ? [] : [`attr__class="${containerClasses.join(' ')}"`];
-      if (random.nextFloat() < 0.1) attrs.push(`attr__id="${faker.helpers.slugify(faker.hacker.noun()).toLowerCase()}"`);
+      if (random.nextFloat() < 0.1)
+        attrs.push(`attr__id="${faker.helpers.slugify(faker.hacker.noun()).toLowerCase()}"`);
       elements.push(element(container, containerClasses, attrs, random, ''));
     }
     elements.push('body:attr__theme="light"nth-child="2"nth-of-type="1"');
@@ -65,7 +83,13 @@ export function buildElementChains(seed: number, count = ELEMENT_CHAIN_COUNT): A
   return chains;
 }
 
-function element(tag: string, classes: readonly string[], attributes: readonly string[], random: Random, text: string): string {
+function element(
+  tag: string,
+  classes: readonly string[],
+  attributes: readonly string[],
+  random: Random,
+  text: string,
+): string {
   const nthChild = 1 + random.nextInt(6);
   const nthOfType = 1 + random.nextInt(nthChild);
   const head = classes.length === 0 ? tag : `${tag}.${classes.join('.')}`;

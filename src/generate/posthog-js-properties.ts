@@ -36,15 +36,45 @@ export const PAGE_DWELL_MS = 40_000;
 
 /** CAMPAIGN_PARAMS of event-utils.ts: each appears in $set_once, null when the URL lacks it. */
 const CAMPAIGN_PARAMS = [
-  'utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term', 'gad_source', 'mc_cid',
-  'gclid', 'gclsrc', 'dclid', 'gbraid', 'wbraid', 'fbclid', 'msclkid', 'twclid', 'li_fat_id',
-  'igshid', 'ttclid', 'rdt_cid', 'epik', 'qclid', 'sccid', 'irclid', '_kx',
+  'utm_source',
+  'utm_medium',
+  'utm_campaign',
+  'utm_content',
+  'utm_term',
+  'gad_source',
+  'mc_cid',
+  'gclid',
+  'gclsrc',
+  'dclid',
+  'gbraid',
+  'wbraid',
+  'fbclid',
+  'msclkid',
+  'twclid',
+  'li_fat_id',
+  'igshid',
+  'ttclid',
+  'rdt_cid',
+  'epik',
+  'qclid',
+  'sccid',
+  'irclid',
+  '_kx',
 ];
 
 /** Properties posthog-js sets per event or session: a behaviour may not declare them. */
 export const POSTHOG_JS_DERIVED = new Set([
-  '$insert_id', '$time', 'distinct_id', '$device_id', '$session_id', '$window_id', '$pageview_id',
-  '$prev_pageview_id', '$is_identified', '$lib_version', '$config_defaults',
+  '$insert_id',
+  '$time',
+  'distinct_id',
+  '$device_id',
+  '$session_id',
+  '$window_id',
+  '$pageview_id',
+  '$prev_pageview_id',
+  '$is_identified',
+  '$lib_version',
+  '$config_defaults',
 ]);
 
 /** The seed-built pools every posthog-js behaviour of a scenario shares. */
@@ -78,7 +108,10 @@ interface ReferrerFragments {
 
 const json = JSON.stringify;
 const pairs = (list: readonly (readonly [string, string])[], omit: ReadonlySet<string>): string =>
-  list.filter(([key]) => !omit.has(key)).map(([key, value]) => `,${json(key)}:${value}`).join('');
+  list
+    .filter(([key]) => !omit.has(key))
+    .map(([key, value]) => `,${json(key)}:${value}`)
+    .join('');
 
 /** Slots of the per-session and per-page text caches (direct-mapped; a collision only recomputes). */
 const CACHE_SLOTS = 65536;
@@ -148,7 +181,8 @@ export class PosthogJsProperties implements SdkProperties {
     if (this.pageUser[pageSlot] !== user || this.pageStartOf[pageSlot] !== pageStart) {
       this.pageUser[pageSlot] = user;
       this.pageStartOf[pageSlot] = pageStart;
-      this.pageIdText[pageSlot] = `,"$pageview_id":"${derivedUuidV7(pageStart, pageHash, hashSeed(pageHash, 7))}"`;
+      this.pageIdText[pageSlot] =
+        `,"$pageview_id":"${derivedUuidV7(pageStart, pageHash, hashSeed(pageHash, 7))}"`;
     }
     const pageIndex = this.site.pageIndex(pageHash);
     const page = this.pages[pageIndex]!;
@@ -156,7 +190,10 @@ export class PosthogJsProperties implements SdkProperties {
     const sessionReferrer = this.referrers[this.site.referrerIndex(hashSeed(sessionKey, 0x4ef))]!;
 
     let text = this.heads[device]!;
-    text += pageNo === 0 && sessionReferrer.query !== '' ? withQuery(this.site.pages[pageIndex]!, sessionReferrer.query) : page.page;
+    text +=
+      pageNo === 0 && sessionReferrer.query !== ''
+        ? withQuery(this.site.pages[pageIndex]!, sessionReferrer.query)
+        : page.page;
     text += this.tails[device]!;
     text += `,"$insert_id":"${insertId(random)}","$time":${this.time.format(t)},"distinct_id":${json(e.distinctId)}`;
     text += this.sessionText[slot]!;
@@ -175,7 +212,8 @@ export class PosthogJsProperties implements SdkProperties {
     this.properties = text;
 
     // $set_once: the initial person info (the user's first page and referrer) and this session's.
-    const sendSetOnce = e.personProcessing && (e.personTurnedOn || firstOfSession || (e.kind === 'pageview' && pageNo === 0));
+    const sendSetOnce =
+      e.personProcessing && (e.personTurnedOn || firstOfSession || (e.kind === 'pageview' && pageNo === 0));
     if (sendSetOnce) {
       const userReferrer = this.referrers[this.site.referrerIndex(hashSeed(seed, user, 0x4ef))]!;
       const first = this.pages[this.site.pageIndex(hashSeed(seed, user, 0x1a1))]!;
@@ -199,7 +237,9 @@ export class PosthogJsProperties implements SdkProperties {
     const query = sessionReferrer.query === '' ? '' : `?${sessionReferrer.query}`;
     const entry = `,"$session_entry_url":${json(entryPage.url + query)},"$session_entry_host":${json(entryPage.host)},"$session_entry_pathname":${json(entryPage.pathname)}${sessionReferrer.entry}`;
     // Flattened once here, so the events that share it copy one flat string.
-    return flat(`,"$device_id":"${deviceId(seed, user)}"${userReferrer.user},"$config_defaults":"2025-05-24"${ids}${entry},"$sdk_debug_retry_queue_size":0`);
+    return flat(
+      `,"$device_id":"${deviceId(seed, user)}"${userReferrer.user},"$config_defaults":"2025-05-24"${ids}${entry},"$sdk_debug_retry_queue_size":0`,
+    );
   }
 }
 
@@ -235,7 +275,9 @@ function referrerFragments(r: Referrer, omit: ReadonlySet<string>): ReferrerFrag
   const domain = json(r.domain);
   const campaign = new Map(r.campaign);
   const params = (prefix: string) =>
-    CAMPAIGN_PARAMS.map((name) => `,"${prefix}${name}":${campaign.has(name) ? json(campaign.get(name)) : 'null'}`).join('');
+    CAMPAIGN_PARAMS.map(
+      (name) => `,"${prefix}${name}":${campaign.has(name) ? json(campaign.get(name)) : 'null'}`,
+    ).join('');
   return {
     user: pairs(
       [
@@ -277,4 +319,3 @@ function deviceId(seed: number, user: number): string {
   const firstSeen = DEVICE_EPOCH_MS + (hashSeed(seed, user, 0xd0) % 31_536_000) * 1000;
   return derivedUuidV7(firstSeen, hashSeed(seed, user, 0xd1), hashSeed(seed, user, 0xd2));
 }
-

@@ -13,7 +13,9 @@ import type { Random } from './prng.js';
 import type { SessionContext } from './session-context.js';
 
 /** The versions the profiles claim to be (npm, when this was written). */
-export const SDK_LIB: Readonly<Record<Exclude<SdkName, 'none'>, { readonly lib: string; readonly version: string }>> = {
+export const SDK_LIB: Readonly<
+  Record<Exclude<SdkName, 'none'>, { readonly lib: string; readonly version: string }>
+> = {
   // posthog-js reports `$lib: "web"` (packages/browser/src/config.ts LIB_NAME).
   'posthog-js': { lib: 'web', version: '1.449.2' },
   'posthog-node': { lib: 'posthog-node', version: '5.70.0' },

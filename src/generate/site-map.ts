@@ -27,7 +27,16 @@ export interface Referrer {
   readonly campaign: readonly (readonly [string, string])[];
 }
 
-const BRANDS = ['hedgebox', 'lumenly', 'trackwise', 'orbitdesk', 'pipewell', 'northpass', 'quillio', 'sparkform'];
+const BRANDS = [
+  'hedgebox',
+  'lumenly',
+  'trackwise',
+  'orbitdesk',
+  'pipewell',
+  'northpass',
+  'quillio',
+  'sparkform',
+];
 
 const MARKETING_PAGES: Weighted<string> = [
   ['/', 30],
@@ -40,7 +49,16 @@ const MARKETING_PAGES: Weighted<string> = [
   ['/contact', 1],
 ];
 
-const APP_SECTIONS = ['dashboard', 'insights', 'events', 'persons', 'replay', 'settings', 'experiments', 'surveys'];
+const APP_SECTIONS = [
+  'dashboard',
+  'insights',
+  'events',
+  'persons',
+  'replay',
+  'settings',
+  'experiments',
+  'surveys',
+];
 const SETTINGS_TABS = ['project', 'team', 'billing', 'integrations', 'access', 'notifications'];
 
 const REFERRERS: Weighted<Referrer> = [
@@ -114,7 +132,8 @@ export class SiteMap {
       title: `${name} | ${title}`,
     });
     // Order is popularity: the picker below favours low indexes.
-    for (const [path] of MARKETING_PAGES) pages.push(page(www, path, path === '/' ? 'Home' : capitalise(path.slice(1))));
+    for (const [path] of MARKETING_PAGES)
+      pages.push(page(www, path, path === '/' ? 'Home' : capitalise(path.slice(1))));
     while (pages.length < pageCount) {
       const kind = random.nextFloat();
       if (kind < 0.15) {
@@ -126,7 +145,13 @@ export class SiteMap {
         pages.push(page(www, `/docs/${section}/${slug}`, `${capitalise(slug.replaceAll('-', ' '))} - Docs`));
       } else if (kind < 0.33) {
         const path = marketing.pick(random);
-        pages.push(page(www, `${path === '/' ? '' : path}/${faker.helpers.slugify(faker.commerce.department()).toLowerCase()}`, capitalise(path.slice(1) || 'Home')));
+        pages.push(
+          page(
+            www,
+            `${path === '/' ? '' : path}/${faker.helpers.slugify(faker.commerce.department()).toLowerCase()}`,
+            capitalise(path.slice(1) || 'Home'),
+          ),
+        );
       } else {
         const project = projects[Math.floor(projects.length * random.nextFloat() ** 2)]!;
         const section = APP_SECTIONS[Math.floor(APP_SECTIONS.length * random.nextFloat() ** 1.5)]!;

@@ -53,7 +53,9 @@ export function resolveScenario(
     },
     personProfiles: parsed.person_profiles,
     sdk: parsed.sdk,
-    behaviours: parsed.behaviours.map((b) => resolveBehaviour(b, b.weight / totalWeight, b.sdk ?? parsed.sdk)),
+    behaviours: parsed.behaviours.map((b) =>
+      resolveBehaviour(b, b.weight / totalWeight, b.sdk ?? parsed.sdk),
+    ),
     observation: {
       pollIntervalMs: parseDuration(parsed.observation.poll_interval),
       queryBudgetPerMinute:

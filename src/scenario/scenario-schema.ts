@@ -149,7 +149,9 @@ const EventName = z.string().superRefine((name, ctx) => {
 const Sdk = z.enum(['posthog-js', 'posthog-node', 'none']);
 
 const behaviourCommon = {
-  sdk: Sdk.optional().meta({ description: "SDK profile of this behaviour's events (default: the scenario's sdk)." }),
+  sdk: Sdk.optional().meta({
+    description: "SDK profile of this behaviour's events (default: the scenario's sdk).",
+  }),
   name: z.string().min(1).optional().meta({ description: 'Unique name in reports (default: the kind).' }),
   weight: z
     .number()

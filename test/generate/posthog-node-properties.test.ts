@@ -37,8 +37,11 @@ describe('posthog-node profile: scenarios/backend.yaml through a capture recorde
     assert.ok(events.every((e) => !('$process_person_profile' in e.properties)));
     const groupIdentifies = events.filter((e) => e.event === '$groupidentify');
     assert.ok(groupIdentifies.length > 100);
-    const withGroups = events.filter((e) => e.event !== '$groupidentify' && e.properties['$groups'] !== undefined);
+    const withGroups = events.filter(
+      (e) => e.event !== '$groupidentify' && e.properties['$groups'] !== undefined,
+    );
     assert.ok(withGroups.length > 0);
-    for (const e of withGroups) assert.match((e.properties['$groups'] as { company: string }).company, /^company-\d+$/);
+    for (const e of withGroups)
+      assert.match((e.properties['$groups'] as { company: string }).company, /^company-\d+$/);
   });
 });
