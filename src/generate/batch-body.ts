@@ -21,10 +21,10 @@ const GZIP_HEADERS = { 'content-type': 'application/json', 'content-encoding': '
 
 /**
  * zlib level 1, not zlib's default 6 (what posthog-js's fflate and posthog-node's gzip use):
- * measured by `npm run bench -- generator`, it roughly halves the sender's zlib time per event
- * on posthog-js-sized events, for 13–19 % more bytes on the wire (web-app in requests of 10:
- * 4.2x instead of 4.9x; quickstart in batches of 100: 11.3x instead of 12.8x). The target
- * decodes a little more input than from a real SDK; its work per event is unchanged.
+ * zlib takes about 1.4x less CPU per event (`npm run bench -- generator`), for about 15–17 % more
+ * bytes on the wire (web-app in requests of 10: 4.2x instead of 4.9x; quickstart in batches of
+ * 100: 10.8x instead of 12.4x). The target decodes a little more input than from a real SDK; its
+ * work per event is otherwise unchanged. README "Encoding and the generator's speed".
  */
 export const GZIP_LEVEL = 1;
 
