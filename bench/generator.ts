@@ -17,10 +17,9 @@ import { planLoad } from '../src/load/plan-load.js';
 import { runLoad, type LoadProgress } from '../src/load/run-load.js';
 import { loadScenario } from '../src/scenario/load-scenario.js';
 import type { Scenario } from '../src/scenario/scenario.js';
-import { startSinkProcess, type SinkProcess } from './harness-send.js';
+import { fmt } from './bench-figures.js';
+import { BLACK_HOLE, SINK_TOKEN as TOKEN, startSinkProcess, type SinkProcess } from './sink-process.js';
 
-const TOKEN = 'phc_ingestbench';
-const BLACK_HOLE = '/test/black_hole/';
 const SCENARIOS = ['quickstart', 'web-app'] as const;
 /** Events per measurement of generate and zlib alone. */
 const EVENTS = 200_000;
@@ -176,5 +175,3 @@ function cpuSeconds(work: () => void): number {
   const { user, system } = process.cpuUsage(before);
   return (user + system) / 1e6;
 }
-
-const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
