@@ -3,6 +3,7 @@
 
 import { runClockBench } from './clock.js';
 import { runCapacityBench } from './capacity.js';
+import { runGeneratorBench } from './generator.js';
 import { runHarnessThroughputBench } from './harness-throughput.js';
 import { runLedgerMemoryBench } from './ledger-memory.js';
 import { runRateAccuracyBench } from './rate-accuracy.js';
@@ -54,6 +55,10 @@ const BENCHES: Record<string, { help: string; run: () => Promise<unknown> }> = {
   ledger: {
     help: 'bytes per tracked event of a 5-million-event exact ledger (heap + buffers, resident)',
     run: () => Promise.resolve(runLedgerMemoryBench()),
+  },
+  generator: {
+    help: 'events/s per sender core for quickstart and web-app: generate, zlib alone, their limit, and sending at full speed',
+    run: () => runGeneratorBench(),
   },
   clock: {
     help: 'the run clock: ns per reading vs the per-thread clock it replaced and Date.now()',

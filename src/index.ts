@@ -17,6 +17,7 @@ export type {
   RatePhase,
   Behaviour,
   BehaviourKind,
+  SdkName,
   PropertyGenerator,
   Population,
   Observation,

@@ -26,11 +26,11 @@ export function classPureScenario(
   }
   if (
     eventClass === 'anonymous' &&
-    !scenario.behaviours.some((b) => b.kind === 'pageview' || b.kind === 'custom')
+    !scenario.behaviours.some((b) => b.kind === 'pageview' || b.kind === 'autocapture' || b.kind === 'custom')
   ) {
     throw new IngestbenchError(
       'USAGE',
-      `scenario ${scenario.name} has no pageview or custom behaviour to draw anonymous events from; measure --classes identified`,
+      `scenario ${scenario.name} has no pageview, autocapture or custom behaviour to draw anonymous events from; measure --classes identified`,
     );
   }
   const warmupMs = stepWarmupMs(step.durationMs);

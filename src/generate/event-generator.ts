@@ -28,9 +28,12 @@
 
 import { IngestbenchError } from '../errors.js';
 import type { Behaviour, BehaviourKind, Scenario } from '../scenario/scenario.js';
+import { buildElementChains, type AutocaptureElement } from './element-chains.js';
 import { createEventUuidEncoder } from './event-uuid.js';
+import { compileSdkProperties } from './compile-sdk-properties.js';
 import { hashSeed, hashString, KeyedRandom, Prng } from './prng.js';
 import { GROUP_BITS, MAX_GROUP_BEHAVIOURS, UserPopulation, UserState } from './user-population.js';
+import type { SdkEvent, SdkProperties } from './sdk-properties.js';
 import { buildValuePools, renderProperties, renderProperty, type BehaviourPools } from './value-pools.js';
 import type { SessionContext } from './session-context.js';
 import { SessionModel } from './session-model.js';
@@ -74,6 +77,7 @@ const PAGELEAVE = -1;
 
 const EVENT_NAME: Readonly<Record<Exclude<BehaviourKind, 'custom'>, string>> = {
   pageview: '"$pageview"',
+  autocapture: '"$autocapture"',
   identify: '"$identify"',
   alias: '"$create_alias"',
   set: '"$set"',
@@ -94,6 +98,13 @@ interface CompiledBehaviour {
   readonly names: readonly string[];
   /** group only. */
   readonly group: GroupType | null;
+  /** The SDK profile's properties; null for sdk none. */
+  readonly sdk: SdkProperties | null;
+  /** autocapture only: the clicked elements to pick from. */
+  readonly chains: readonly AutocaptureElement[] | null;
+  /** Properties every event of the behaviour starts with, up to `ingestbench_seq`, per class. */
+  readonly anonymousPrefix: string;
+  readonly identifiedPrefix: string;
 }
 
 export class EventGenerator {
@@ -102,14 +113,14 @@ export class EventGenerator {
 
   private readonly users: UserPopulation;
   private readonly behaviours: readonly CompiledBehaviour[];
+  /** Whose prefix and SDK a session's closing `$pageleave` takes: the first pageview behaviour's. */
+  private readonly pageleaveBehaviour: CompiledBehaviour;
   private readonly cumulativeWeights: Float64Array;
   private readonly classMix: ClassMix | null;
   private readonly groupTypes: readonly GroupType[];
   private readonly structure: Prng;
   private readonly values: KeyedRandom;
   private readonly uuid: (seq: number, unixMs: number) => string;
-  private readonly anonymousPrefix: string;
-  private readonly identifiedPrefix: string;
   private readonly always: boolean;
   private readonly scenarioSeed: number;
   private readonly sampler: RankSampler | null;
@@ -124,6 +135,16 @@ export class EventGenerator {
   private stateAfter = 0;
   private isoMs = -1;
   private iso = '';
+  private readonly sdkEvent: SdkEvent = {
+    user: 0,
+    distinctId: '',
+    intendedMs: 0,
+    kind: 'pageview',
+    isIdentified: false,
+    personProcessing: false,
+    personTurnedOn: false,
+    session: null,
+  };
 
   constructor(
     scenario: Scenario,
@@ -149,7 +170,16 @@ export class EventGenerator {
     }
     this.groupTypes = compileGroupTypes(scenario.behaviours);
     const pools = buildValuePools(scenario.behaviours, scenario.seed);
-    this.behaviours = scenario.behaviours.map((b, i) => compileBehaviour(b, pools[i]!, this.groupTypes));
+    const sdks = compileSdkProperties(scenario.behaviours, scenario.seed);
+    const chains = scenario.behaviours.some((b) => b.kind === 'autocapture')
+      ? buildElementChains(scenario.seed)
+      : null;
+    const runJson = JSON.stringify(options.runId);
+    this.behaviours = scenario.behaviours.map((b, i) =>
+      compileBehaviour(b, pools[i]!, this.groupTypes, sdks[i]!, chains, runJson),
+    );
+    this.pageleaveBehaviour =
+      this.behaviours.find((b) => b.kind === 'pageview') ?? this.behaviours[0]!;
     this.cumulativeWeights = cumulative(scenario.behaviours.map((b) => b.weight));
     this.classMix =
       scenario.population.anonymousShare === undefined
@@ -164,9 +194,6 @@ export class EventGenerator {
     this.values = new KeyedRandom(hashSeed(options.seed, 0x7a1));
     this.uuid = createEventUuidEncoder(options.runTag, options.worker);
     this.always = scenario.personProfiles === 'always';
-    const common = `"ingestbench_run":${JSON.stringify(options.runId)},"$lib":"ingestbench"`;
-    this.anonymousPrefix = `${common},"ingestbench_class":"anonymous","$process_person_profile":false,"ingestbench_seq":`;
-    this.identifiedPrefix = `${common},"ingestbench_class":"identified","$process_person_profile":true,"ingestbench_seq":`;
   }
 
   /** The zipf shift of this worker's ranks: its k-th user is population rank lanes·(k + shift). */
@@ -179,11 +206,15 @@ export class EventGenerator {
     return this.users.size;
   }
 
-  /** The JSON text of this worker's event `seq`, intended at `intendedMs` (unix ms). */
-  next(seq: number, intendedMs: number): string {
+  /**
+   * The JSON text of this worker's event `seq`, intended at `intendedMs` (unix ms). `session`
+   * overrides the scenario's sessions model for this event (tests of the SDK profiles); without
+   * either, SDK profiles derive a user's session from the time.
+   */
+  next(seq: number, intendedMs: number, session: SessionContext | null = null): string {
     this.lastOffsetMs = intendedMs - (this.options.startAtMs ?? 0);
     this.advance();
-    return this.render(seq, intendedMs);
+    return this.render(seq, intendedMs, session);
   }
 
   /** Advances past one event without rendering it (events dropped unsent); returns its class. */
@@ -323,6 +354,7 @@ export class EventGenerator {
         after |= UserState.personProcessing | behaviour.group!.bit;
         break;
       case 'pageview':
+      case 'autocapture':
       case 'custom':
         break;
     }
@@ -350,22 +382,28 @@ export class EventGenerator {
     );
   }
 
-  private render(seq: number, intendedMs: number): string {
+  private render(seq: number, intendedMs: number, session: SessionContext | null): string {
     const user = this.users.userAt(this.userIndex);
     const anonymousId = this.users.anonymousId(user);
     const identifiedId = this.users.identifiedId(user);
     let distinctId = (this.stateAfter & UserState.identifiedId) !== 0 ? identifiedId : anonymousId;
-    if (this.behaviourIndex === PAGELEAVE)
-      return this.finish(seq, intendedMs, '"$pageleave"', distinctId, '');
-    const behaviour = this.behaviours[this.behaviourIndex]!;
     const values = this.values;
     values.reset(seq);
+    if (this.behaviourIndex === PAGELEAVE)
+      return this.finish(seq, intendedMs, this.pageleaveBehaviour, '"$pageleave"', distinctId, '', session);
+    const behaviour = this.behaviours[this.behaviourIndex]!;
     let name = behaviour.names[0]!;
     let extra = '';
     const props = renderProperties(behaviour.pools.properties, values);
     switch (behaviour.kind) {
-      case 'pageview':
-        extra = `,${renderProperty(behaviour.pools.currentUrl!, values)}${props === '' ? '' : ','}${props}`;
+      case 'pageview': {
+        const url = behaviour.pools.currentUrl;
+        const urlFragment = url === null ? '' : `,${renderProperty(url, values)}`;
+        extra = `${urlFragment}${props === '' ? '' : ','}${props}`;
+        break;
+      }
+      case 'autocapture':
+        extra = `,${behaviour.chains![values.nextInt(behaviour.chains!.length)]!.fragment}${props === '' ? '' : ','}${props}`;
         break;
       case 'custom':
         name = behaviour.names[values.nextInt(behaviour.names.length)]!;
@@ -392,25 +430,52 @@ export class EventGenerator {
         break;
       }
     }
-    return this.finish(seq, intendedMs, name, distinctId, extra);
+    return this.finish(seq, intendedMs, behaviour, name, distinctId, extra, session);
   }
 
-  /** The event's JSON: harness properties, `extra`, then groups and session ids. */
-  private finish(seq: number, intendedMs: number, name: string, distinctId: string, extra: string): string {
-    if ((this.stateAfter & GROUP_BITS) !== 0)
-      extra += `,"$groups":{${this.groupsOf(this.users.userAt(this.userIndex))}}`;
-    if (this.sessions !== null) {
-      this.sessions.context();
+  /**
+   * The event's JSON: harness properties, `extra`, then groups, the session and the SDK's
+   * properties. The session ids are the SDK profile's to write where it has one (posthog-js
+   * writes them with its session properties), else the sessions model's own two properties.
+   */
+  private finish(
+    seq: number,
+    intendedMs: number,
+    behaviour: CompiledBehaviour,
+    name: string,
+    distinctId: string,
+    extra: string,
+    given: SessionContext | null,
+  ): string {
+    const user = this.users.userAt(this.userIndex);
+    if ((this.stateAfter & GROUP_BITS) !== 0) extra += `,"$groups":{${this.groupsOf(user)}}`;
+    const session = given ?? (this.sessions === null ? null : this.sessions.context());
+    const sdk = behaviour.sdk;
+    if (this.sessions !== null && given === null && (sdk === null || !sdk.writesSession))
       extra += `,${this.sessions.propertiesJson}`;
-    }
     const ms = Math.floor(intendedMs);
     if (ms !== this.isoMs) {
       this.isoMs = ms;
       this.iso = new Date(ms).toISOString();
     }
-    const classPrefix = this.identified ? this.identifiedPrefix : this.anonymousPrefix;
+    const classPrefix = this.identified ? behaviour.identifiedPrefix : behaviour.anonymousPrefix;
     const globalSeq = seq * this.options.workers + this.options.worker;
-    return `{"uuid":"${this.uuid(seq, intendedMs)}","event":${name},"distinct_id":"${distinctId}","timestamp":"${this.iso}","properties":{${classPrefix}${globalSeq}${extra}}}`;
+    let setOnce = '';
+    if (sdk !== null) {
+      const e = this.sdkEvent;
+      e.user = user;
+      e.distinctId = distinctId;
+      e.intendedMs = intendedMs;
+      e.kind = behaviour.kind;
+      e.isIdentified = distinctId === this.users.identifiedId(user);
+      e.personProcessing = this.identified;
+      e.personTurnedOn = (this.stateAfter & ~this.stateBefore & UserState.personProcessing) !== 0;
+      e.session = session;
+      sdk.render(e, this.values);
+      extra += sdk.properties;
+      setOnce = sdk.setOnce;
+    }
+    return `{"uuid":"${this.uuid(seq, intendedMs)}","event":${name},"distinct_id":"${distinctId}","timestamp":"${this.iso}","properties":{${classPrefix}${globalSeq}${extra}}${setOnce}}`;
   }
 
   /** A user's key in a group type: fixed per (seed, user, type), like a user's company. */
@@ -442,7 +507,7 @@ interface ClassMix {
 }
 
 /** Behaviours an anonymous-only user may send: anything else would identify it or need a person. */
-const ANONYMOUS_KINDS: ReadonlySet<BehaviourKind> = new Set(['pageview', 'custom']);
+const ANONYMOUS_KINDS: ReadonlySet<BehaviourKind> = new Set(['pageview', 'autocapture', 'custom']);
 
 function compileClassMix(scenario: Scenario, users: UserPopulation, worker: number): ClassMix {
   const share = scenario.population.anonymousShare!;
@@ -515,14 +580,28 @@ function compileBehaviour(
   b: Behaviour,
   pools: BehaviourPools,
   groupTypes: readonly GroupType[],
+  sdk: SdkProperties | null,
+  chains: readonly AutocaptureElement[] | null,
+  runJson: string,
 ): CompiledBehaviour {
+  const common = `"ingestbench_run":${runJson},${sdk?.lib ?? '"$lib":"ingestbench"'}`;
+  // posthog-node leaves the flag out of identified events: capture then processes them with a person.
+  const identifiedFlag = sdk === null || sdk.flagsIdentified ? ',"$process_person_profile":true' : '';
+  const shared = {
+    kind: b.kind,
+    pools,
+    sdk,
+    chains: b.kind === 'autocapture' ? chains : null,
+    anonymousPrefix: `${common},"ingestbench_class":"anonymous","$process_person_profile":false,"ingestbench_seq":`,
+    identifiedPrefix: `${common},"ingestbench_class":"identified"${identifiedFlag},"ingestbench_seq":`,
+  };
   if (b.kind === 'custom') {
     if (b.events.length === 0)
       throw invalid(`behaviours.${b.name}.events`, 'a custom behaviour needs event names');
-    return { kind: b.kind, pools, names: b.events.map((e) => JSON.stringify(e)), group: null };
+    return { ...shared, names: b.events.map((e) => JSON.stringify(e)), group: null };
   }
   const group = b.kind === 'group' ? (groupTypes.find((t) => t.type === b.groupType) ?? null) : null;
-  return { kind: b.kind, pools, names: [EVENT_NAME[b.kind]], group };
+  return { ...shared, names: [EVENT_NAME[b.kind]], group };
 }
 
 function cumulative(weights: readonly number[]): Float64Array {

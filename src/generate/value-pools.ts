@@ -25,7 +25,7 @@ export type PropertySource =
 export interface BehaviourPools {
   /** The behaviour's own properties, in scenario order. */
   readonly properties: readonly PropertySource[];
-  /** pageview only: `$current_url`, from the behaviour's properties or a faker URL pool. */
+  /** pageview only: `$current_url`, from the behaviour's properties or a faker URL pool (null: the SDK profile's). */
   readonly currentUrl: PropertySource | null;
 }
 
@@ -37,8 +37,9 @@ export function buildValuePools(behaviours: readonly Behaviour[], seed: number):
       .filter(([key]) => !(behaviour.kind === 'pageview' && key === '$current_url'))
       .map(([key, generator]) => buildSource(behaviour.name, key, generator, seed));
     let currentUrl: PropertySource | null = null;
-    if (behaviour.kind === 'pageview') {
-      const declared = behaviour.properties.$current_url;
+    const declared = behaviour.properties.$current_url;
+    // The posthog-js profile sends $current_url from its site map unless the behaviour sets one.
+    if (behaviour.kind === 'pageview' && (declared !== undefined || behaviour.sdk !== 'posthog-js')) {
       currentUrl = buildSource(
         behaviour.name,
         '$current_url',

@@ -7,7 +7,7 @@ import { parseSlaExpression } from '../verdict/parse-sla.js';
 import { parseDuration } from './parse-duration.js';
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import { resolveLimits, type ObservationLimits } from './deployment-limits.js';
-import type { Behaviour, Observation, PropertyGenerator, RatePhase, ReplaySpec, Scenario } from './scenario.js';
+import type { Behaviour, Observation, PropertyGenerator, RatePhase, ReplaySpec, Scenario, SdkName } from './scenario.js';
 import type { ParsedScenario } from './scenario-schema.js';
 
 export interface ScenarioOverrides {
@@ -67,7 +67,8 @@ export function resolveScenario(
           },
         }),
     personProfiles: parsed.person_profiles,
-    behaviours: behaviours.map((b) => resolveBehaviour(b, b.weight / totalWeight)),
+    sdk: parsed.sdk,
+    behaviours: behaviours.map((b) => resolveBehaviour(b, b.weight / totalWeight, b.sdk ?? parsed.sdk)),
     observation: {
       pollIntervalMs: parseDuration(parsed.observation.poll_interval),
       ...observationLimits(parsed.observation),
@@ -193,17 +194,19 @@ function durationTarget(phases: readonly RatePhase[]): number {
   return phases.indexOf(longest);
 }
 
-function resolveBehaviour(b: ParsedBehaviour, weight: number): Behaviour {
-  const base = { name: b.name ?? b.kind, kind: b.kind, weight, groupType: null, groupCount: 0 };
+function resolveBehaviour(b: ParsedBehaviour, weight: number, sdk: SdkName): Behaviour {
+  const base = { name: b.name ?? b.kind, kind: b.kind, weight, groupType: null, groupCount: 0, sdk };
   switch (b.kind) {
     case 'pageview': {
       const properties = resolveProperties(b.properties);
       // posthog-js always sends $current_url with a $pageview; PostHog's web analytics needs it.
-      properties['$current_url'] ??= { kind: 'faker', path: 'internet.url' };
+      // The posthog-js profile sends it from its site map, with $host and $pathname to match.
+      if (sdk !== 'posthog-js') properties['$current_url'] ??= { kind: 'faker', path: 'internet.url' };
       return { ...base, events: [], properties };
     }
     case 'custom':
       return { ...base, events: [...b.events], properties: resolveProperties(b.properties) };
+    case 'autocapture':
     case 'identify':
     case 'set':
       return { ...base, events: [], properties: resolveProperties(b.properties) };

@@ -147,7 +147,12 @@ const EventName = z.string().superRefine((name, ctx) => {
   }
 });
 
+const Sdk = z.enum(['posthog-js', 'posthog-node', 'none']);
+
 const behaviourCommon = {
+  sdk: Sdk.optional().meta({
+    description: "SDK profile of this behaviour's events (default: the scenario's sdk).",
+  }),
   name: z.string().min(1).optional().meta({ description: 'Unique name in reports (default: the kind).' }),
   weight: z
     .number()
@@ -163,6 +168,16 @@ const PageviewBehaviour = z
     properties: Properties.default({}),
   })
   .meta({ description: '$pageview events; $current_url defaults to {faker: internet.url}.' });
+
+const AutocaptureBehaviour = z
+  .strictObject({
+    kind: z.literal('autocapture'),
+    ...behaviourCommon,
+    properties: Properties.default({}),
+  })
+  .meta({
+    description: '$autocapture clicks as posthog-js sends them: $event_type, $el_text, $elements_chain.',
+  });
 
 const CustomBehaviour = z
   .strictObject({
@@ -218,6 +233,7 @@ const GroupBehaviour = z
 
 const Behaviour = z.discriminatedUnion('kind', [
   PageviewBehaviour,
+  AutocaptureBehaviour,
   CustomBehaviour,
   IdentifyBehaviour,
   AliasBehaviour,
@@ -427,6 +443,10 @@ export const ScenarioSchema = z
     session: Session.optional(),
     person_profiles: z.enum(['identified_only', 'always']).default('identified_only').meta({
       description: "posthog-js person_profiles: 'identified_only' sends personless events until identify.",
+    }),
+    sdk: Sdk.default('none').meta({
+      description:
+        "Whose default properties events carry: posthog-js (browser, device, page, session, $set_once), posthog-node ($lib, $is_server), none (the harness's few).",
     }),
     behaviours: Behaviours.optional(),
     observation: z

@@ -29,7 +29,11 @@ export type PropertyGenerator =
   | { readonly kind: 'oneOf'; readonly values: readonly (string | number | boolean)[] }
   | { readonly kind: 'int'; readonly min: number; readonly max: number };
 
-export type BehaviourKind = 'pageview' | 'custom' | 'identify' | 'alias' | 'set' | 'group';
+export type BehaviourKind = 'pageview' | 'autocapture' | 'custom' | 'identify' | 'alias' | 'set' | 'group';
+
+/** Whose default properties events carry (src/generate/sdk-properties.ts); none: the harness's few. */
+export type SdkName = 'posthog-js' | 'posthog-node' | 'none';
+export const SDK_NAMES: readonly SdkName[] = ['posthog-js', 'posthog-node', 'none'];
 
 export interface Behaviour {
   readonly name: string;
@@ -43,6 +47,8 @@ export interface Behaviour {
   /** `group` only: group type and how many distinct keys. */
   readonly groupType: string | null;
   readonly groupCount: number;
+  /** The behaviour's SDK profile, its own or the scenario's (absent: none). */
+  readonly sdk?: SdkName;
 }
 
 /** How often each user sends (`population.activity`): the same for all, or zipf by rank. */
@@ -140,6 +146,8 @@ export interface Scenario {
   /** Absent: no sessions, each event's user drawn on its own. */
   readonly session?: SessionShape;
   readonly personProfiles: PersonProfiles;
+  /** The scenario's SDK profile (absent: none); each behaviour carries its resolved one. */
+  readonly sdk?: SdkName;
   readonly behaviours: readonly Behaviour[];
   readonly observation: Observation;
   readonly sla: readonly SlaCheck[];

@@ -134,8 +134,16 @@ describe('resolveScenario defaults', () => {
         properties: { $current_url: { kind: 'faker', path: 'internet.url' } },
         groupType: null,
         groupCount: 0,
+        sdk: 'none',
       },
     ]);
+    // The posthog-js profile sends $current_url from its site map, with $host and $pathname.
+    const js = parseScenario(
+      MINIMAL.replace('- kind: pageview', '- kind: pageview\n    sdk: posthog-js'),
+      '<inline>',
+    );
+    assert.deepEqual(js.behaviours[0]?.properties, {});
+    assert.equal(js.behaviours[0]?.sdk, 'posthog-js');
     const own = parseScenario(
       MINIMAL.replace(
         '- kind: pageview',

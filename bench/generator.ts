@@ -1,0 +1,177 @@
+// Generator bench (`npm run bench -- generator`): can one sender core keep up with real events?
+// For quickstart and web-app (posthog-js profile), in one run, per sender CPU-second:
+//   generate  — events rendered, joined into the scenario's batches and turned into bytes;
+//   zlib      — the same bodies through the sender's encoder alone (encodeBatchBody);
+//   limit     — both in series on one core, 1 / (1/generate + 1/zlib): the most a sender could do;
+//   send      — the whole path (generate + JSON + encode + HTTP) at full speed, one worker,
+//               into the reference target's /test/black_hole/ in a child process (it reads and
+//               validates each body), events acknowledged per CPU-second of this process.
+// Figures are CPU time, not wall time: the machine is shared, so a busy neighbour stretches wall
+// time but not the CPU a piece of work needs. Ratios within a run are what to read.
+
+import { batchBody, encodeBatchBody } from '../src/generate/batch-body.js';
+import { EventGenerator } from '../src/generate/event-generator.js';
+import { runTag } from '../src/generate/event-uuid.js';
+import { Ledger } from '../src/load/ledger.js';
+import { planLoad } from '../src/load/plan-load.js';
+import { runLoad, type LoadProgress } from '../src/load/run-load.js';
+import { loadScenario } from '../src/scenario/load-scenario.js';
+import type { Scenario } from '../src/scenario/scenario.js';
+import { fmt } from './bench-figures.js';
+import { BLACK_HOLE, SINK_TOKEN as TOKEN, startSinkProcess, type SinkProcess } from './sink-process.js';
+
+const SCENARIOS = ['quickstart', 'web-app'] as const;
+/** Events per measurement of generate and zlib alone. */
+const EVENTS = 200_000;
+/** Seconds of the full-speed send; the first SEND_WARMUP_S are left out (JIT, connections, pools). */
+const SEND_SECONDS = 12;
+const SEND_WARMUP_S = 4;
+
+export interface GeneratorFigures {
+  readonly scenario: string;
+  readonly bytesPerEvent: number;
+  readonly gzipRatio: number;
+  readonly generatePerCpuSecond: number;
+  readonly zlibPerCpuSecond: number;
+  readonly limitPerCpuSecond: number;
+  readonly sendPerCpuSecond: number;
+  /** send ÷ limit. */
+  readonly sendShareOfLimit: number;
+}
+
+export async function runGeneratorBench(
+  out: NodeJS.WritableStream = process.stdout,
+): Promise<GeneratorFigures[]> {
+  const print = (line: string): void => void out.write(`${line}\n`);
+  const sink = await startSinkProcess();
+  print(`sink: ${sink.kind}`);
+  print('events per sender CPU-second (user + system, all threads of this process)');
+  const figures: GeneratorFigures[] = [];
+  try {
+    for (const name of SCENARIOS) {
+      const scenario = await loadScenario(new URL(`../../scenarios/${name}.yaml`, import.meta.url).pathname);
+      const alone = generateAndEncode(scenario);
+      const { perCpuSecond: send, window } = await sendFullSpeed(scenario, sink);
+      const limit = 1 / (1 / alone.generatePerCpuSecond + 1 / alone.zlibPerCpuSecond);
+      const f: GeneratorFigures = {
+        scenario: name,
+        ...alone,
+        limitPerCpuSecond: limit,
+        sendPerCpuSecond: send,
+        sendShareOfLimit: send / limit,
+      };
+      figures.push(f);
+      print(
+        `${name.padEnd(10)} ${fmt(f.bytesPerEvent)} B/event, batches of ${scenario.batchSize} gzip ${f.gzipRatio.toFixed(2)}x | ` +
+          `generate ${fmt(f.generatePerCpuSecond)}/s, zlib ${fmt(f.zlibPerCpuSecond)}/s, limit ${fmt(limit)}/s | ` +
+          `send ${fmt(send)}/s (${window}) = ${f.sendShareOfLimit.toFixed(2)} of the limit`,
+      );
+    }
+  } finally {
+    await sink.stop();
+  }
+  const [quick, web] = figures;
+  if (quick && web) {
+    print(
+      `web-app ÷ quickstart: send ${(web.sendPerCpuSecond / quick.sendPerCpuSecond).toFixed(2)}, bytes per event ${(web.bytesPerEvent / quick.bytesPerEvent).toFixed(2)}`,
+    );
+  }
+  return figures;
+}
+
+/** Generation and encoding alone, each timed on its own over the same events. */
+function generateAndEncode(
+  scenario: Scenario,
+): Pick<GeneratorFigures, 'bytesPerEvent' | 'gzipRatio' | 'generatePerCpuSecond' | 'zlibPerCpuSecond'> {
+  const generator = new EventGenerator(scenario, {
+    runId: 'bench-generator',
+    runTag: runTag('bench-generator'),
+    worker: 0,
+    workers: 1,
+    seed: 1,
+  });
+  const t0 = Date.now();
+  let seq = 0;
+  const batch = (): string => {
+    const events: string[] = [];
+    for (let i = 0; i < scenario.batchSize; i++, seq++) events.push(generator.next(seq, t0 + seq * 0.05));
+    return batchBody(TOKEN, events);
+  };
+  for (let i = 0; i < 20_000 / scenario.batchSize; i++) Buffer.from(batch()); // warm the JIT
+  const bodies: Buffer[] = [];
+  const generateCpu = cpuSeconds(() => {
+    for (let i = 0; i < EVENTS / scenario.batchSize; i++) bodies.push(Buffer.from(batch()));
+  });
+  let wire = 0;
+  const zlibCpu = cpuSeconds(() => {
+    for (const body of bodies) wire += encodeBatchBody(body, 'gzip').body.length;
+  });
+  const json = bodies.reduce((sum, b) => sum + b.length, 0);
+  return {
+    bytesPerEvent: json / EVENTS,
+    gzipRatio: json / wire,
+    generatePerCpuSecond: EVENTS / generateCpu,
+    zlibPerCpuSecond: EVENTS / zlibCpu,
+  };
+}
+
+/** Events acknowledged per CPU-second of this process, over the steady part of a full-speed run. */
+async function sendFullSpeed(
+  base: Scenario,
+  sink: SinkProcess,
+): Promise<{ perCpuSecond: number; window: string }> {
+  const scenario: Scenario = {
+    ...base,
+    phases: [
+      {
+        name: 'steady',
+        kind: 'steady',
+        durationMs: SEND_SECONDS * 1000,
+        fromRate: 1_000_000,
+        toRate: 1_000_000,
+        measured: true,
+      },
+    ],
+    maxRetries: 0,
+  };
+  const plan = planLoad(scenario, {
+    workers: 1,
+    runId: `bench-gen-${Date.now().toString(36)}`,
+    startAtMs: Date.now() + 2500,
+    fullSpeed: true,
+  });
+  const samples: { acknowledged: number; cpu: number; elapsedMs: number }[] = [];
+  const onProgress = (p: LoadProgress): void => {
+    const { user, system } = process.cpuUsage();
+    samples.push({ acknowledged: p.acknowledged, cpu: (user + system) / 1e6, elapsedMs: p.elapsedMs });
+  };
+  const before = process.cpuUsage();
+  const result = await runLoad({
+    scenario,
+    plan,
+    ledger: Ledger.allocate(plan.workers.map((w) => w.capacity)),
+    target: { captureUrl: sink.url, token: TOKEN, endpoint: BLACK_HOLE },
+    onProgress,
+    progressIntervalMs: 500,
+  });
+  const steady = samples.filter((s) => s.elapsedMs >= SEND_WARMUP_S * 1000);
+  const first = steady[0];
+  const last = steady[steady.length - 1];
+  if (first && last && last.acknowledged > first.acknowledged) {
+    return {
+      perCpuSecond: (last.acknowledged - first.acknowledged) / (last.cpu - first.cpu),
+      window: 'steady',
+    };
+  }
+  // Progress too sparse to cut out the warm-up (a starved machine): the whole run, start-up included.
+  const { user, system } = process.cpuUsage(before);
+  const acknowledged = result.counts.anonymous.acknowledged + result.counts.identified.acknowledged;
+  return { perCpuSecond: acknowledged / ((user + system) / 1e6), window: 'whole run' };
+}
+
+function cpuSeconds(work: () => void): number {
+  const before = process.cpuUsage();
+  work();
+  const { user, system } = process.cpuUsage(before);
+  return (user + system) / 1e6;
+}
