@@ -24,6 +24,7 @@ import { metricLookup } from './report/report-metrics.js';
 import { observationCheck } from './report/observation-check.js';
 import type { CostReport, PreflightSummary, Report, RunStop } from './report/report-types.js';
 import { withTargetLimits } from './scenario/deployment-limits.js';
+import { targetDefaultProfile } from './targets/reference-query-limits.js';
 import type { Scenario } from './scenario/scenario.js';
 import { explainTargetError, settingNamesOf } from './targets/explain-target-error.js';
 import { checkCaptureReachable } from './targets/preflight.js';
@@ -90,7 +91,7 @@ export function newRunId(now = new Date()): string {
 export async function runScenario(options: RunScenarioOptions): Promise<Report> {
   const { target } = options;
   // The query budget of the deployment behind the target (its host decides when the scenario does not).
-  const scenario = withTargetLimits(options.scenario, target.queryUrl);
+  const scenario = withTargetLimits(options.scenario, target.queryUrl, targetDefaultProfile(target.kind));
   const signal = options.signal ?? new AbortController().signal;
   if (options.shard && options.runId === undefined) {
     throw new IngestbenchError('USAGE', 'a shard needs the run id every shard shares: pass --run-id');

@@ -17,7 +17,7 @@ import type { Report } from '../report/report-types.js';
 import { checkReportDir, writeReport } from '../report/write-report.js';
 import { runScenario, newRunId, type RunProgress } from '../run-scenario.js';
 import { loadScenario } from '../scenario/load-scenario.js';
-import { referenceQueryLimits } from '../targets/reference-query-limits.js';
+import { referenceQueryLimits, targetDefaultProfile } from '../targets/reference-query-limits.js';
 import { resolveTarget } from '../targets/resolve-target.js';
 import { withTargetLimits } from '../scenario/deployment-limits.js';
 import type { CliIo } from './cli-io.js';
@@ -71,13 +71,13 @@ export async function runCommand(line: CommandLine, io: CliIo): Promise<number> 
     ...(typeof o['fault'] === 'string' ? { fault: o['fault'] } : {}),
     ...(Object.keys(containers).length > 0 ? { containers } : {}),
     // A reference target started for the run enforces the deployment the run plans to.
-    ...referenceQueryLimits(scenario.observation.limits),
+    ...referenceQueryLimits(scenario.observation.limits, String(o['target'])),
     log: (line) => io.stderr.write(`${line}\n`),
   });
   try {
     const t = target.describe();
     io.stderr.write(
-      `ingestbench run ${runId}\n${describeScenario(withTargetLimits(scenario, target.queryUrl))}  target    ${t.kind}: capture ${t.captureUrl}, query ${t.queryUrl} (project ${t.projectId})\n\n`,
+      `ingestbench run ${runId}\n${describeScenario(withTargetLimits(scenario, target.queryUrl, targetDefaultProfile(target.kind)))}  target    ${t.kind}: capture ${t.captureUrl}, query ${t.queryUrl} (project ${t.projectId})\n\n`,
     );
     const report = await runScenario({
       scenario,
