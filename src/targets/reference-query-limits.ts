@@ -23,7 +23,8 @@ export function targetDefaultProfile(kind: string): DeploymentProfile | undefine
 
 export function referenceQueryLimits(
   limits: ObservationLimits | undefined,
-  kind: 'embedded' | 'containers' | string,
+  /** The target's kind (`--target`): embedded, containers or posthog. */
+  kind: string,
 ): ReferenceQueryLimits {
   const profile = limits?.profile ?? targetDefaultProfile(kind) ?? 'self-hosted';
   const given = limits?.given ?? {};
