@@ -26,6 +26,7 @@ import { metricLookup } from './report/report-metrics.js';
 import { observationCheck } from './report/observation-check.js';
 import type { CostReport, PreflightSummary, Report, RunStop } from './report/report-types.js';
 import { withTargetLimits } from './scenario/deployment-limits.js';
+import { targetDefaultProfile } from './targets/reference-query-limits.js';
 import type { Scenario } from './scenario/scenario.js';
 import { explainTargetError, settingNamesOf } from './targets/explain-target-error.js';
 import { checkCaptureReachable } from './targets/preflight.js';
@@ -108,6 +109,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
   const scenario = withTargetLimits(
     replay ? replayScenario(options.scenario, replay) : options.scenario,
     target.queryUrl,
+    targetDefaultProfile(target.kind),
   );
   const signal = options.signal ?? new AbortController().signal;
   if (replay && options.shard) {

@@ -12,7 +12,7 @@ import { writeCapacityReport } from '../report/write-report.js';
 import { newRunId } from '../run-scenario.js';
 import { loadScenario } from '../scenario/load-scenario.js';
 import { EVENT_CLASSES, type EventClass } from '../scenario/scenario.js';
-import { referenceQueryLimits } from '../targets/reference-query-limits.js';
+import { referenceQueryLimits, targetDefaultProfile } from '../targets/reference-query-limits.js';
 import { resolveTarget } from '../targets/resolve-target.js';
 import { describeLimits, withTargetLimits } from '../scenario/deployment-limits.js';
 import type { CliIo } from './cli-io.js';
@@ -58,7 +58,7 @@ export async function capacityCommand(line: CommandLine, io: CliIo): Promise<num
     ...(typeof o['fault'] === 'string' ? { fault: o['fault'] } : {}),
     ...(cpus !== undefined ? { cpus } : {}),
     ...(containers !== undefined ? { containers } : {}),
-    ...referenceQueryLimits(scenario.observation.limits),
+    ...referenceQueryLimits(scenario.observation.limits, targetName),
     log: (text) => io.stderr.write(`${text}\n`),
   }).catch(async (error: unknown) => {
     await live.close();
@@ -67,7 +67,8 @@ export async function capacityCommand(line: CommandLine, io: CliIo): Promise<num
   try {
     const t = target.describe();
     const stepDurationMs = o['step-duration'] as number;
-    const limits = withTargetLimits(scenario, target.queryUrl).observation.resolvedLimits;
+    const limits = withTargetLimits(scenario, target.queryUrl, targetDefaultProfile(target.kind)).observation
+      .resolvedLimits;
     io.stderr.write(
       `ingestbench capacity ${runId}\n  scenario  ${scenario.name}\n  classes   ${classes.join(', ')}, steps of ${formatDuration(stepDurationMs)}\n` +
         `  target    ${t.kind}: capture ${t.captureUrl}, query ${t.queryUrl} (project ${t.projectId})${cpus === undefined ? '' : `, pinned to CPU ${cpus}`}\n` +

@@ -18,7 +18,7 @@ import type { Report } from '../report/report-types.js';
 import { checkReportDir, writeReport } from '../report/write-report.js';
 import { runScenario, newRunId, type RunProgress } from '../run-scenario.js';
 import { loadScenario } from '../scenario/load-scenario.js';
-import { referenceQueryLimits } from '../targets/reference-query-limits.js';
+import { referenceQueryLimits, targetDefaultProfile } from '../targets/reference-query-limits.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { resolveTarget } from '../targets/resolve-target.js';
 import { withTargetLimits } from '../scenario/deployment-limits.js';
@@ -108,7 +108,7 @@ export async function executeRun(line: CommandLine, io: CliIo, input: RunInput):
     ...(typeof o['fault'] === 'string' ? { fault: o['fault'] } : {}),
     ...(Object.keys(containers).length > 0 ? { containers } : {}),
     // A reference target started for the run enforces the deployment the run plans to.
-    ...referenceQueryLimits(scenario.observation.limits),
+    ...referenceQueryLimits(scenario.observation.limits, String(o['target'])),
     log: (line) => io.stderr.write(`${line}\n`),
   }).catch(async (error: unknown) => {
     await live.close();
@@ -117,7 +117,7 @@ export async function executeRun(line: CommandLine, io: CliIo, input: RunInput):
   try {
     const t = target.describe();
     io.stderr.write(
-      `ingestbench ${line.command?.name ?? 'run'} ${runId}\n${describeScenario(withTargetLimits(scenario, target.queryUrl), input.describeLines)}  target    ${t.kind}: capture ${t.captureUrl}, query ${t.queryUrl} (project ${t.projectId})\n\n`,
+      `ingestbench ${line.command?.name ?? 'run'} ${runId}\n${describeScenario(withTargetLimits(scenario, target.queryUrl, targetDefaultProfile(target.kind)), input.describeLines)}  target    ${t.kind}: capture ${t.captureUrl}, query ${t.queryUrl} (project ${t.projectId})\n\n`,
     );
     const report = await runScenario({
       scenario,

@@ -26,8 +26,11 @@ export interface ObservationLimits {
 /** The limits a run plans to and how they were chosen. */
 export interface ResolvedLimits {
   readonly profile: DeploymentProfile;
-  /** 'scenario': named there; 'host': from the target's host; 'assumed': the target is not known yet. */
-  readonly source: 'scenario' | 'host' | 'assumed';
+  /**
+   * 'scenario': named there; 'host': from the target's host; 'target': the target's own default
+   * (the embedded reference target: cloud); 'assumed': the target is not known yet.
+   */
+  readonly source: 'scenario' | 'host' | 'target' | 'assumed';
   /** The query host the profile was chosen from ('host' only). */
   readonly host: string | null;
   /** What the deployment enforces: the profile's numbers, the scenario's max_query_time, custom's all. */
@@ -41,10 +44,25 @@ export interface ResolvedLimits {
   readonly requestTimeoutMs: number;
 }
 
-export function resolveLimits(limits: ObservationLimits, queryUrl: string | null): ResolvedLimits {
+/**
+ * `targetProfile`: the profile a target stands for whatever its host (the embedded reference
+ * target runs PostHog Cloud's limits by default: reference-query-limits.ts).
+ */
+export function resolveLimits(
+  limits: ObservationLimits,
+  queryUrl: string | null,
+  targetProfile?: DeploymentProfile,
+): ResolvedLimits {
   const hostProfile = queryUrl === null ? null : profileForHost(queryUrl);
-  const profile = limits.profile ?? hostProfile ?? 'cloud';
-  const source = limits.profile !== null ? 'scenario' : queryUrl === null ? 'assumed' : 'host';
+  const profile = limits.profile ?? targetProfile ?? hostProfile ?? 'cloud';
+  const source =
+    limits.profile !== null
+      ? 'scenario'
+      : targetProfile !== undefined
+        ? 'target'
+        : queryUrl === null
+          ? 'assumed'
+          : 'host';
   const deployment = deploymentLimits(
     profile,
     // A named profile keeps its own rates and cap: the scenario's are the harness's budget. The
@@ -68,10 +86,14 @@ export function resolveLimits(limits: ObservationLimits, queryUrl: string | null
  * The scenario with its query budget resolved against the target's query URL. Scenarios built
  * as literals without `observation.limits` keep their numbers as they are.
  */
-export function withTargetLimits(scenario: Scenario, queryUrl: string): Scenario {
+export function withTargetLimits(
+  scenario: Scenario,
+  queryUrl: string,
+  targetProfile?: DeploymentProfile,
+): Scenario {
   const spec = scenario.observation.limits;
   if (spec === undefined) return scenario;
-  const resolved = resolveLimits(spec, queryUrl);
+  const resolved = resolveLimits(spec, queryUrl, targetProfile);
   return {
     ...scenario,
     observation: {
@@ -98,7 +120,9 @@ export function describeLimits(r: ResolvedLimits): string {
       ? 'observation.limits'
       : r.source === 'host'
         ? `from the host ${r.host ?? '?'}${r.profile === 'cloud' ? ': PostHog Cloud' : ': not PostHog Cloud'}`
-        : "until the target is known; from its host: PostHog Cloud's → cloud, any other → self-hosted";
+        : r.source === 'target'
+          ? "the reference target's default, PostHog Cloud's"
+          : "until the target is known; from its host: PostHog Cloud's → cloud, any other → self-hosted";
   const d = r.deployment;
   const cap = Number.isFinite(d.concurrent) ? `${d.concurrent} concurrent per team` : 'no concurrency cap';
   const time = Number.isFinite(d.maxQueryMs) ? `${d.maxQueryMs / 1000} s per query` : 'no query time limit';

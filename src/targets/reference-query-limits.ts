@@ -1,12 +1,14 @@
-// The query limits a started reference target (embedded or in a container) enforces for a run: the
-// deployment the run plans to. Its host is loopback, so a scenario that names no profile gets
-// `self-hosted` (no throttle, no concurrency cap, 60 s per query: what a self-hosted PostHog
-// gives); a scenario that names one gets that profile, so a rehearsal of a cloud run meets
-// PostHog's 429s here first. The scenario's rates and in-flight cap are the harness's own budget
+// The query limits a started reference target enforces for a run: the deployment the run plans
+// to. A scenario that names a profile gets it on both sides. One that names none: the embedded
+// target stands for PostHog Cloud (`cloud`: the deployment most users have, and a poll budget
+// that keeps the harness's queries from taking the CPU of the machine the target shares with the
+// load); the containers target, reached on a loopback host, is `self-hosted` (no throttle, no
+// concurrency cap, 60 s per query: what a self-hosted PostHog gives), as the host rule says. The scenario's rates and in-flight cap are the harness's own budget
 // and do not loosen the target; its max_query_time, and every number of `custom`, describe the
 // deployment and are applied. Never kinder than the deployment the run plans to.
 
 import type { QueryLimitOverrides, QueryLimitsName } from '../reference/query/query-limits.js';
+import type { DeploymentProfile } from '../posthog-limits.js';
 import type { ObservationLimits } from '../scenario/deployment-limits.js';
 
 export interface ReferenceQueryLimits {
@@ -14,8 +16,17 @@ export interface ReferenceQueryLimits {
   readonly queryLimitOverrides?: QueryLimitOverrides;
 }
 
-export function referenceQueryLimits(limits: ObservationLimits | undefined): ReferenceQueryLimits {
-  const profile = limits?.profile ?? 'self-hosted';
+/** The profile a target kind stands for when the scenario names none (undefined: its host decides). */
+export function targetDefaultProfile(kind: string): DeploymentProfile | undefined {
+  return kind === 'embedded' ? 'cloud' : undefined;
+}
+
+export function referenceQueryLimits(
+  limits: ObservationLimits | undefined,
+  /** The target's kind (`--target`): embedded, containers or posthog. */
+  kind: string,
+): ReferenceQueryLimits {
+  const profile = limits?.profile ?? targetDefaultProfile(kind) ?? 'self-hosted';
   const given = limits?.given ?? {};
   const overrides: Record<string, number> = {};
   if (profile === 'custom') {

@@ -66,6 +66,13 @@ const TOO_SLOW: Answer = {
   },
 };
 
+/** What a promise rejected with (null when it resolved). */
+const failureOf = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+
 describe('query client: refusals waiting cannot fix', () => {
   const clock = new VirtualClock(T0);
   let answers: Answer[] = [];
@@ -98,12 +105,7 @@ describe('query client: refusals waiting cannot fix', () => {
 
   it('two held 429s in a row: slots held, naming the API-queries quota and the team’s other queries', async () => {
     serve(HELD_429, HELD_429, OK);
-    const error = await client()
-      .preflight()
-      .then(
-        () => null,
-        (e: unknown) => e,
-      );
+    const error = await failureOf(client().preflight());
     assert.ok(error instanceof QueryError, String(error));
     assert.deepEqual(
       [error.code, error.kind, error.status, error.transient, error.exitCode],
@@ -132,10 +134,7 @@ describe('query client: refusals waiting cannot fix', () => {
       clock,
       maxThrottleRetries: 2,
     });
-    const error = await c.query('SELECT 1').then(
-      () => null,
-      (e: unknown) => e,
-    );
+    const error = await failureOf(c.query('SELECT 1'));
     assert.ok(error instanceof QueryError);
     assert.notEqual(error.kind, 'slots held');
     assert.equal(error.transient, true);
@@ -144,12 +143,7 @@ describe('query client: refusals waiting cannot fix', () => {
 
   it("a 403 keeps PostHog's detail and says the fix: the query:read scope", async () => {
     serve(scope403);
-    const error = await client()
-      .preflight()
-      .then(
-        () => null,
-        (e: unknown) => e,
-      );
+    const error = await failureOf(client().preflight());
     assert.ok(error instanceof QueryError);
     assert.deepEqual([error.code, error.kind, error.status], ['TARGET_AUTH', 'auth', 403]);
     assert.equal(error.detail, "API key missing required scope 'query:read'");
@@ -162,12 +156,7 @@ describe('query client: refusals waiting cannot fix', () => {
 
   it('a 403 for the project says to give the key access to it, or to check the project id', async () => {
     serve(project403);
-    const error = await client()
-      .query('SELECT 1')
-      .then(
-        () => null,
-        (e: unknown) => e,
-      );
+    const error = await failureOf(client().query('SELECT 1'));
     assert.ok(error instanceof QueryError);
     const explained = explainTargetError(error, { queryUrl: url, projectId: '7' }) as Error;
     assert.match(explained.message, /does not have access to the requested project: ID 7/);
@@ -177,12 +166,7 @@ describe('query client: refusals waiting cannot fix', () => {
   it("512 (estimated too slow) is permanent, with PostHog's detail; so is 513", async () => {
     for (const status of [512, 513]) {
       serve({ ...TOO_SLOW, status });
-      const error = await client()
-        .query('SELECT 1')
-        .then(
-          () => null,
-          (e: unknown) => e,
-        );
+      const error = await failureOf(client().query('SELECT 1'));
       assert.ok(error instanceof QueryError);
       assert.deepEqual([error.kind, error.transient, error.status, requests], ['refused', false, status, 1]);
       assert.match(error.message, /Estimated query execution time is too long/);

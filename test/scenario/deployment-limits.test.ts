@@ -9,7 +9,11 @@ import { describeScenario } from '../../src/cli/describe-scenario.js';
 import { IngestbenchError } from '../../src/errors.js';
 import { withTargetLimits } from '../../src/scenario/deployment-limits.js';
 import { parseScenario } from '../../src/scenario/load-scenario.js';
-import { referenceQueryLimits, serveLimitArgs } from '../../src/targets/reference-query-limits.js';
+import {
+  referenceQueryLimits,
+  serveLimitArgs,
+  targetDefaultProfile,
+} from '../../src/targets/reference-query-limits.js';
 
 const MINIMAL = `phases:\n  - kind: steady\n    rate: 10\n    duration: 10s\nbehaviours:\n  - kind: pageview\n`;
 const withObservation = (lines: string): string => `${MINIMAL}observation:\n${lines}`;
@@ -106,18 +110,32 @@ describe('deployment limits of a scenario', () => {
   });
 
   it('a reference target started for the run enforces the profile planned, never the harness budget', () => {
-    assert.deepEqual(referenceQueryLimits(parseScenario(MINIMAL, '<inline>').observation.limits), {
+    const plain = parseScenario(MINIMAL, '<inline>');
+    // The embedded target stands for PostHog Cloud unless the scenario says otherwise, on both sides.
+    assert.deepEqual(referenceQueryLimits(plain.observation.limits, 'embedded'), { queryLimits: 'cloud' });
+    const embedded = withTargetLimits(plain, LOCAL, targetDefaultProfile('embedded')).observation;
+    assert.deepEqual(
+      [embedded.queryBudgetPerMinute, embedded.queryBudgetPerHour, embedded.resolvedLimits?.source],
+      [240, 2400, 'target'],
+    );
+    assert.match(
+      describeScenario(withTargetLimits(plain, LOCAL, 'cloud')),
+      /limits cloud \(the reference target's default/,
+    );
+    // The containers target is reached on loopback: self-hosted, as the host rule says.
+    assert.equal(targetDefaultProfile('containers'), undefined);
+    assert.deepEqual(referenceQueryLimits(plain.observation.limits, 'containers'), {
       queryLimits: 'self-hosted',
     });
     const cloud = parseScenario(withObservation('  limits: cloud\n  queries_per_minute: 1000\n'), '<inline>');
-    assert.deepEqual(referenceQueryLimits(cloud.observation.limits), { queryLimits: 'cloud' });
+    assert.deepEqual(referenceQueryLimits(cloud.observation.limits, 'containers'), { queryLimits: 'cloud' });
     const custom = parseScenario(
       withObservation(
         '  limits: custom\n  queries_per_minute: 30\n  queries_per_hour: 300\n  max_concurrent_queries: 2\n  max_query_time: 20s\n',
       ),
       '<inline>',
     );
-    const limits = referenceQueryLimits(custom.observation.limits);
+    const limits = referenceQueryLimits(custom.observation.limits, 'embedded');
     assert.deepEqual(limits, {
       queryLimits: 'custom',
       queryLimitOverrides: { perMinute: 30, perHour: 300, concurrent: 2, maxExecutionMs: 20_000 },
