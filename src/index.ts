@@ -29,6 +29,10 @@ export { scenarioJsonSchema } from './scenario/scenario-json-schema.js';
 
 // Running: load, observe, drain, measure, judge → a Report.
 export { runScenario, newRunId, type RunScenarioOptions, type RunProgress } from './run-scenario.js';
+// One query budget per personal API key (PostHog throttles the key, not a run): make one and pass
+// it as `queryBudget` to every runScenario / runCapacity that queries with that key in this process.
+export { createKeyBudget, type KeyBudget, type KeyBudgetUsage } from './observe/key-budget.js';
+export type { QueryLimits } from './observe/query-budget.js';
 
 // Targets: where the events go. Every Target has stop(); call it when the run is over.
 export type { Target, TargetEndpoints } from './targets/target.js';
