@@ -12,7 +12,8 @@ import type { QueryLimits } from './query-budget.js';
 
 /** 1/count of each limit, rounded down, at least 1; an unbounded limit stays unbounded. */
 export function shardQueryLimits(limits: QueryLimits, count: number): QueryLimits {
-  const part = (limit: number): number => (limit === Infinity ? Infinity : Math.max(1, Math.floor(limit / count)));
+  const part = (limit: number): number =>
+    limit === Infinity ? Infinity : Math.max(1, Math.floor(limit / count));
   return {
     perMinute: part(limits.perMinute),
     perHour: part(limits.perHour),
@@ -22,7 +23,11 @@ export function shardQueryLimits(limits: QueryLimits, count: number): QueryLimit
 
 /** The key's limits as a scenario's observation states them. */
 export function observationLimits(o: Observation): QueryLimits {
-  return { perMinute: o.queryBudgetPerMinute, perHour: o.queryBudgetPerHour, concurrent: o.maxConcurrentQueries };
+  return {
+    perMinute: o.queryBudgetPerMinute,
+    perHour: o.queryBudgetPerHour,
+    concurrent: o.maxConcurrentQueries,
+  };
 }
 
 /** The observation with `limits` as its budget (a shard's share, or a shared budget's limits). */

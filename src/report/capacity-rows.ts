@@ -1,7 +1,7 @@
 // The capacity report's figures as rows and lines, shared by the terminal summary, summary.md
 // and report.html so the three never disagree.
 
-import type { CapacityStep, ClassCapacity } from '../capacity/capacity-types.js';
+import type { CapacityStep, ClassCapacity, SearchQueries } from '../capacity/capacity-types.js';
 import type { EventClass } from '../scenario/scenario.js';
 import type { CapacityReport } from './capacity-report.js';
 import { formatCount, formatLatency } from './format.js';
@@ -95,8 +95,7 @@ export function criteriaLine(report: CapacityReport): string {
 }
 
 /** The whole search's queries against the key's limits (every step spent one budget). */
-export function queriesLine(report: CapacityReport): string {
-  const q = report.capacity.queries;
+export function queriesLine(q: SearchQueries): string {
   return (
     `queries: ${formatCount(q.sent)} sent by the whole search (${formatCount(q.throttled)} throttled); ` +
     `busiest minute ${formatCount(q.peakPerMinute)} of ${formatCount(q.perMinute)}, busiest hour ${formatCount(q.peakPerHour)} of ` +

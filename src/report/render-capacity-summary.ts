@@ -25,7 +25,7 @@ export function renderCapacitySummary(report: CapacityReport): string {
     '',
     ratioLine(report),
     criteriaLine(report),
-    queriesLine(report),
+    queriesLine(report.capacity.queries),
     '',
     textTable(STEP_HEADER, stepRows(report), ['left', 'left', ...right(5), 'left']),
   ];

@@ -112,7 +112,11 @@ export interface ObservationSummary {
      * peaks: an upper bound on the key's busiest minute and hour, as the shards' busiest windows
      * need not coincide. The busiest shard's peaks are the lower bound.
      */
-    readonly summedPeaks?: { readonly shards: number; readonly perMinuteAtLeast: number; readonly perHourAtLeast: number };
+    readonly summedPeaks?: {
+      readonly shards: number;
+      readonly perMinuteAtLeast: number;
+      readonly perHourAtLeast: number;
+    };
   };
   /** Rows the query API returned (re-reads included) and pages read: the observation's cost. */
   readonly rowsRead: number;

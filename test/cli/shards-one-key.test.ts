@@ -100,8 +100,16 @@ describe("4 shard processes with one key share the key's query budget", () => {
     const runs = await Promise.all(
       Array.from({ length: SHARDS }, (_, i) =>
         runProcess(
-          ['run', scenario, '--target', 'posthog', '--shard', `${i + 1}/${SHARDS}`, '--run-id', 'one-key']
-            .concat(['--out', out, '--workers', '1', '--quiet']),
+          [
+            'run',
+            scenario,
+            '--target',
+            'posthog',
+            '--shard',
+            `${i + 1}/${SHARDS}`,
+            '--run-id',
+            'one-key',
+          ].concat(['--out', out, '--workers', '1', '--quiet']),
           env,
         ),
       ),
@@ -121,7 +129,9 @@ describe("4 shard processes with one key share the key's query budget", () => {
     for (const [i, text] of stderrs.entries()) {
       assert.match(
         text,
-        new RegExp(`budget +shard ${i + 1}/4 spends 1/4 of the key's query budget \\(100/min, 2,400/hour, 3 at once`),
+        new RegExp(
+          `budget +shard ${i + 1}/4 spends 1/4 of the key's query budget \\(100/min, 2,400/hour, 3 at once`,
+        ),
       );
       assert.match(text, /≤ 25 queries\/min, ≤ 600\/hour, ≤ 1 at once/);
     }
@@ -132,7 +142,10 @@ describe("4 shard processes with one key share the key's query budget", () => {
         key: { perMinute: PER_MINUTE, perHour: 2400, concurrent: 3 },
       });
       assert.equal(s.observation.budget.perMinute, 25);
-      assert.ok(s.observation.budget.peakPerMinute <= 25, `shard ${i + 1}: ${s.observation.budget.peakPerMinute}`);
+      assert.ok(
+        s.observation.budget.peakPerMinute <= 25,
+        `shard ${i + 1}: ${s.observation.budget.peakPerMinute}`,
+      );
       assert.equal(s.observation.throttled, 0, `shard ${i + 1} was throttled`);
       assert.equal(s.observation.complete, true);
     }

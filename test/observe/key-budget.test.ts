@@ -144,7 +144,12 @@ describe('one query budget per key', () => {
         'no query was throttled',
       );
       assert.ok(api.log.length > 300, `${api.log.length} queries: the hour was used, not starved`);
-      assert.ok(peak(api.log.map((l) => l.at), HOUR_MS) <= LIMITS.perHour);
+      assert.ok(
+        peak(
+          api.log.map((l) => l.at),
+          HOUR_MS,
+        ) <= LIMITS.perHour,
+      );
       for (const r of results) {
         assert.equal(r.drained, true);
         assert.equal(r.visible, 180);
@@ -160,22 +165,25 @@ describe('one query budget per key', () => {
           r.pollIntervalMs >= (2 * OBSERVATION_MS) / room - 100,
           `observation ${i + 1}: interval ${r.pollIntervalMs} ms for ${room} queries left`,
         );
-        assert.match(r.pollStretch ?? '', new RegExp(`, ${carried[i]} of them used in the past hour already`));
+        assert.match(
+          r.pollStretch ?? '',
+          new RegExp(`, ${carried[i]} of them used in the past hour already`),
+        );
       }
       assert.ok(
         last!.pollIntervalMs >= 3 * first!.pollIntervalMs,
-        `intervals ${results.map((r) => r.pollIntervalMs).join(", ")}, carried ${carried.join(", ")}`,
+        `intervals ${results.map((r) => r.pollIntervalMs).join(', ')}, carried ${carried.join(', ')}`,
       );
-      assert.deepEqual(
-        [budget.usage().queries, budget.usage().throttled],
-        [api.log.length, 0],
-      );
+      assert.deepEqual([budget.usage().queries, budget.usage().throttled], [api.log.length, 0]);
     });
 
     it('fresh budgets for the same observations run into the target hourly throttle (what carrying prevents)', async () => {
       await clock.sleep(2 * HOUR_MS); // a new hour on the target
       const { results } = await observeFour(() => createKeyBudget(LIMITS));
-      assert.ok(results.some((r) => r.throttled > 0), 'the key was throttled');
+      assert.ok(
+        results.some((r) => r.throttled > 0),
+        'the key was throttled',
+      );
       assert.ok(api.log.some((l) => l.status === 429));
     });
   });

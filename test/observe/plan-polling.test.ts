@@ -81,9 +81,23 @@ describe('planPolling', () => {
     const many = Array.from({ length: 2000 }, () => -50 * 60_000);
     assert.equal(hourlyRoom(2156, 30 * 60_000, many), 468);
     // The same 2,000 sent a minute ago stay all through: 156 left.
-    assert.equal(hourlyRoom(2156, 30 * 60_000, many.map(() => -60_000)), 156);
+    assert.equal(
+      hourlyRoom(
+        2156,
+        30 * 60_000,
+        many.map(() => -60_000),
+      ),
+      156,
+    );
     // A window already full leaves nothing (the planner then polls as rarely as it can).
-    assert.equal(hourlyRoom(100, 60_000, Array.from({ length: 150 }, () => -1000)), 0);
+    assert.equal(
+      hourlyRoom(
+        100,
+        60_000,
+        Array.from({ length: 150 }, () => -1000),
+      ),
+      0,
+    );
   });
 
   it('plans the hour over the span the key budget must last when later observations follow', () => {
