@@ -53,9 +53,14 @@ export async function runShardedObservation(options: ShardedObservationOptions):
             '--run-id',
             runId,
           ].concat(['--out', work, '--workers', '1', '--quiet']),
-          { env, stdio: ['ignore', 'ignore', 'inherit'] },
+          { env, stdio: ['ignore', 'ignore', 'pipe'] },
         );
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
         const [code] = (await once(child, 'exit')) as [number | null];
+        // 0 and 1 are verdicts (a shard's SLA judges its share only); anything else is shown.
+        if (code !== 0 && code !== 1)
+          print(`    shard ${i + 1}/${shards} exited ${code}: ${lastLines(stderr)}`);
         return code;
       }),
     );
@@ -117,6 +122,12 @@ function printSharded(
       `busiest minute ${s?.perMinuteAtLeast ?? '?'} to ${b.peakPerMinute} of the key's ${b.perMinute}/min (${pct(b.peakPerMinute / b.perMinute)} at most), ` +
       `busiest hour ${s?.perHourAtLeast ?? '?'} to ${b.peakPerHour} of ${b.perHour ?? '∞'}/h (${pct(b.peakPerHour / hour)} at most)`,
   );
+}
+
+/** The lines that say why a run stopped: its `stopped early` line, else the last one. */
+function lastLines(stderr: string): string {
+  const lines = stderr.trim().split('\n');
+  return lines.find((l) => l.startsWith('stopped early')) ?? lines.at(-1) ?? '';
 }
 
 const pct = (share: number): string => `${(share * 100).toFixed(0)} %`;
