@@ -10,11 +10,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { CapacityFigures } from '../../src/capacity/capacity-types.js';
 import { runCapacity } from '../../src/capacity/run-capacity.js';
-import { parsePrometheusText } from '../../src/measure/measure-cost.js';
 import { startReferenceTarget, type ReferenceTarget } from '../../src/reference/start-reference-target.js';
 import { parseScenario } from '../../src/scenario/load-scenario.js';
 import { posthogTargetFromEnv } from '../../src/targets/posthog-target.js';
 import { shortScenarioText } from '../short-scenario.js';
+import { queryOutcomes } from '../target-queries.js';
 
 const TOKEN = 'phc_capacityBudget';
 const KEY = 'phx_capacityBudget';
@@ -33,14 +33,6 @@ before(async () => {
   });
 });
 after(() => reference.stop());
-
-async function queryOutcomes(): Promise<Record<string, number>> {
-  const text = await (await fetch(reference.metricsUrl)).text();
-  const out: Record<string, number> = {};
-  for (const s of parsePrometheusText(text))
-    if (s.name === 'ingestbench_queries_total') out[s.labels['outcome'] ?? ''] = s.value;
-  return out;
-}
 
 describe('a capacity search on one key budget of 400 queries an hour', () => {
   let capacity: CapacityFigures;
@@ -82,7 +74,7 @@ describe('a capacity search on one key budget of 400 queries an hour', () => {
     } finally {
       await target.stop();
     }
-    outcomes = await queryOutcomes();
+    outcomes = await queryOutcomes(reference.metricsUrl);
   });
 
   it('finishes with both classes measured and nothing throttled', () => {

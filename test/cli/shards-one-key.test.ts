@@ -13,10 +13,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { EXIT_CODES } from '../../src/errors.js';
-import { parsePrometheusText } from '../../src/measure/measure-cost.js';
 import { startReferenceTarget, type ReferenceTarget } from '../../src/reference/start-reference-target.js';
 import type { Report } from '../../src/report/report-types.js';
 import { shortScenarioText } from '../short-scenario.js';
+import { queryOutcomes } from '../target-queries.js';
 import { runMain } from './run-main.js';
 
 const BIN = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
@@ -56,14 +56,6 @@ function runProcess(args: readonly string[], env: Record<string, string>) {
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stderr }));
   });
-}
-
-async function queryOutcomes(): Promise<Record<string, number>> {
-  const text = await (await fetch(reference.metricsUrl)).text();
-  const out: Record<string, number> = {};
-  for (const s of parsePrometheusText(text))
-    if (s.name === 'ingestbench_queries_total') out[s.labels['outcome'] ?? ''] = s.value;
-  return out;
 }
 
 describe("4 shard processes with one key share the key's query budget", () => {
@@ -119,7 +111,7 @@ describe("4 shard processes with one key share the key's query budget", () => {
     shards = [1, 2, 3, 4].map(
       (i) => JSON.parse(readFileSync(join(out, `one-key-shard-${i}-of-4`, 'report.json'), 'utf8')) as Report,
     );
-    outcomes = await queryOutcomes();
+    outcomes = await queryOutcomes(reference.metricsUrl);
     const m = await runMain(['merge', out, '--out', join(work, 'merged')], { cwd: work });
     assert.equal(m.code, EXIT_CODES.OK, m.stderr);
     merged = JSON.parse(readFileSync(join(work, 'merged', 'one-key', 'report.json'), 'utf8')) as Report;

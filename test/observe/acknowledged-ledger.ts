@@ -4,6 +4,7 @@
 
 import { encodeEventUuid, runTag } from '../../src/generate/event-uuid.js';
 import { EventStatus, Ledger, LedgerFlag } from '../../src/load/ledger.js';
+import type { FakeRow } from './fake-query-api.js';
 
 interface Planned {
   readonly worker: number;
@@ -46,4 +47,9 @@ export function peak(times: readonly number[], ms: number): number {
     most = Math.max(most, i - from + 1);
   }
   return most;
+}
+
+/** The fake query API's row for a planned event, visible from `commitAt`. */
+export function rowOf(e: Planned, run: string, commitAt: number): FakeRow {
+  return { uuid: e.uuid, timestampMs: Math.floor(e.intended), run, cls: e.cls, commitAt };
 }

@@ -9,7 +9,7 @@ import { runTag } from '../../src/generate/event-uuid.js';
 import { createKeyBudget, type KeyBudget } from '../../src/observe/key-budget.js';
 import { startPoller } from '../../src/observe/poller.js';
 import { createQueryClient } from '../../src/observe/query-client.js';
-import { peak, plan } from './acknowledged-ledger.js';
+import { peak, plan, rowOf } from './acknowledged-ledger.js';
 import { startFakeQueryApi, type FakeQueryApi } from './fake-query-api.js';
 import { VirtualClock } from './virtual-clock.js';
 
@@ -97,14 +97,7 @@ describe('one query budget per key', () => {
     async function observe(runId: string, budget: KeyBudget) {
       const start = clock.now();
       const { ledger, events } = plan(runId, 90, start, 2000);
-      for (const e of events)
-        api.rows.push({
-          uuid: e.uuid,
-          timestampMs: Math.floor(e.intended),
-          run: runId,
-          cls: e.cls,
-          commitAt: e.intended + 1500,
-        });
+      for (const e of events) api.rows.push(rowOf(e, runId, e.intended + 1500));
       const poller = startPoller({
         client: client(budget),
         ledger,
