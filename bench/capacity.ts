@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { CapacityFigures, ClassCapacity } from '../src/capacity/capacity-types.js';
 import { runCapacity } from '../src/capacity/run-capacity.js';
+import { queriesLine } from '../src/report/capacity-rows.js';
 import { newRunId } from '../src/run-scenario.js';
 import { loadScenario } from '../src/scenario/load-scenario.js';
 import { startEmbeddedTarget } from '../src/targets/embedded-target.js';
@@ -55,6 +56,8 @@ export async function runCapacityBench(options: CapacityBenchOptions = {}): Prom
       `ratio anonymous ÷ identified capacity: ${capacity.ratio?.toFixed(2) ?? '—'}×${bound}; ` +
         `ingestion CPU per event identified ÷ anonymous: ${capacity.cpuRatio?.toFixed(2) ?? '—'}×`,
     );
+    // One budget for the whole search, as PostHog counts the key's queries.
+    print(queriesLine(capacity.queries));
     return capacity;
   } finally {
     await target.stop();

@@ -26,7 +26,7 @@ const BENCHES: Record<string, { help: string; run: () => Promise<unknown> }> = {
     run: () => runReferenceIngestBench(),
   },
   observe: {
-    help: 'the poller under cloud query limits: queries/min and /h vs limits, rows per event, visible vs commit times',
+    help: "the poller under cloud query limits: queries/min and /h vs limits, rows per event, visible vs commit times; then 4 shard processes with one key: their queries vs the key's limits",
     run: () => {
       // `observe [rate] [seconds]`: the numbers after the name shorten the run.
       const [rate, seconds] = process.argv.slice(2).filter(isNumber).map(Number);

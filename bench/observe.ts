@@ -7,11 +7,10 @@
 //   - rows fetched per acknowledged event (what exact observation costs)
 //   - visible latency beside the target's own commit times (inserted_at − intended: ground truth),
 //     percentile by percentile; the difference should lie within [0, resolution]
+//   - then the same run as 4 shard processes (`run --shard i/4`) with one personal API key: the
+//     merged queries against the key's minute and hour limits (observe-shards.ts)
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { build } from 'hdr-histogram-js';
 import { hogqlDateTime, hogqlLiteral, parseHogqlDateTime } from '../src/observe/hogql-literal.js';
 import { createQueryClient, type QueryClient } from '../src/observe/query-client.js';
@@ -20,9 +19,8 @@ import { newRunId, runScenario } from '../src/run-scenario.js';
 import { parseScenario } from '../src/scenario/load-scenario.js';
 import { posthogTargetFromEnv } from '../src/targets/posthog-target.js';
 
-const TOKEN = 'phc_ingestbench';
-const KEY = 'phx_ingestbench';
-const BIN = fileURLToPath(new URL('../src/cli/bin.js', import.meta.url));
+import { runShardedObservation } from './observe-shards.js';
+import { KEY, startServe, TOKEN } from './serve-process.js';
 
 export interface ObserveBenchOptions {
   readonly rate?: number;
@@ -47,8 +45,24 @@ export async function runObserveBench(options: ObserveBenchOptions = {}): Promis
       POSTHOG_PERSONAL_API_KEY: KEY,
       POSTHOG_PROJECT_ID: '1',
     });
-    const scenario = parseScenario(
-      `name: observe-bench
+    const scenario = parseScenario(observeScenarioText(rate, seconds), 'observe-bench.yaml');
+    const runId = newRunId();
+    const started = Date.now();
+    const report = await runScenario({ scenario, target, workers: 2, runId });
+    const wallS = (Date.now() - started) / 1000;
+    printObservation(print, report, wallS);
+    await printGroundTruth(print, report, runId, server.url);
+  } finally {
+    server.child.kill('SIGINT');
+    await once(server.child, 'exit');
+  }
+  // The same run as 4 shard processes with one key, on a fresh reference (a fresh hour for the key).
+  await runShardedObservation({ print, shards: 4, scenarioText: observeScenarioText(rate, seconds) });
+}
+
+/** The bench's scenario: a steady rate of pageviews and custom events, polled every second. */
+function observeScenarioText(rate: number, seconds: number): string {
+  return `name: observe-bench
 seed: 11
 phases:
   - kind: steady
@@ -69,19 +83,7 @@ observation:
   drain_timeout: 60s
 load:
   max_in_flight: 256
-`,
-      'observe-bench.yaml',
-    );
-    const runId = newRunId();
-    const started = Date.now();
-    const report = await runScenario({ scenario, target, workers: 2, runId });
-    const wallS = (Date.now() - started) / 1000;
-    printObservation(print, report, wallS);
-    await printGroundTruth(print, report, runId, server.url);
-  } finally {
-    server.child.kill('SIGINT');
-    await once(server.child, 'exit');
-  }
+`;
 }
 
 function printObservation(print: (line: string) => void, report: Report, wallS: number): void {
@@ -170,31 +172,6 @@ async function* runRows(client: QueryClient, runId: string): AsyncGenerator<[num
     const last = res.results.at(-1)!;
     after = { ts: String(last[1]), uuid: String(last[0]) };
   }
-}
-
-/** `ingestbench serve --memory --query-limits cloud` on a free port, in its own process. */
-async function startServe(): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [BIN, 'serve', '--memory', '--port', String(port), '--query-limits', 'cloud'],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  let text = '';
-  for await (const chunk of child.stdout) {
-    text += String(chunk);
-    const m = /query\s+(http:\/\/\S+)/.exec(text);
-    if (m) return { url: m[1]!, child };
-  }
-  throw new Error(`serve exited before printing its URLs: ${text}`);
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 const pct = (share: number): string => `${(share * 100).toFixed(0)} %`;

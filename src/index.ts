@@ -51,6 +51,10 @@ export {
 export { runScenario, newRunId, type RunScenarioOptions, type RunProgress } from './run-scenario.js';
 // Replay: the validating pass over a recorded events file, handed to runScenario({ replay }).
 export { scanReplay, type ScannedReplay } from './load/scan-replay.js';
+// One query budget per personal API key (PostHog throttles the key, not a run): make one and pass
+// it as `queryBudget` to every runScenario / runCapacity that queries with that key in this process.
+export { createKeyBudget, type KeyBudget, type KeyBudgetUsage } from './observe/key-budget.js';
+export type { QueryLimits } from './observe/query-budget.js';
 
 // Targets: where the events go. Every Target has stop(); call it when the run is over.
 export type { Target, TargetEndpoints } from './targets/target.js';

@@ -18,7 +18,9 @@ import { shardRunId, type RunShard, type ShardSpec } from './load/shard-spec.js'
 import { measureCost, scrapeCostCounters } from './measure/measure-cost.js';
 import { chooseObservationMethod } from './observe/choose-method.js';
 import { startCountsObserver, type CountsObservationResult } from './observe/counts-observer.js';
+import { createKeyBudget, type KeyBudget } from './observe/key-budget.js';
 import { createQueryClient } from './observe/query-client.js';
+import { observationLimits, shardObservation, withQueryLimits } from './observe/shard-budget.js';
 import { startPoller, type ObservationResult } from './observe/poller.js';
 import { buildReport } from './report/build-report.js';
 import { publicUrl } from './public-url.js';
@@ -79,6 +81,16 @@ export interface RunScenarioOptions {
    * pass (scanReplay, made with this run's worker count before the target is started).
    */
   readonly replay?: ScannedReplay;
+  /**
+   * The personal API key's query budget (createKeyBudget), when this run is one of several
+   * observations with the key in this process (runs in a loop, capacity steps, a monitor): its
+   * limits replace the scenario's and its windows and slots are shared, so the hour other runs
+   * used is not spent twice. Without it the run has a budget of its own from the scenario's
+   * observation (a shard: its 1/n share).
+   */
+  readonly queryBudget?: KeyBudget;
+  /** How long from the start of observation the key's hourly budget must last, when later runs follow. */
+  readonly queryBudgetSpanMs?: number;
 }
 
 const TARGET_LOST_AFTER_MS = 10_000;
@@ -106,11 +118,19 @@ export function newRunId(now = new Date()): string {
 export async function runScenario(options: RunScenarioOptions): Promise<Report> {
   const { target, replay } = options;
   // The query budget of the deployment behind the target (its host decides when the scenario does not).
-  const scenario = withTargetLimits(
+  const planned = withTargetLimits(
     replay ? replayScenario(options.scenario, replay) : options.scenario,
     target.queryUrl,
     targetDefaultProfile(target.kind),
   );
+  // That budget is the key's: a shared budget brings its own limits, a shard spends 1/n.
+  const keyLimits = observationLimits(planned.observation);
+  const budgetShard = options.shard && !options.queryBudget ? { ...options.shard, key: keyLimits } : null;
+  const scenario = options.queryBudget
+    ? { ...planned, observation: withQueryLimits(planned.observation, options.queryBudget.limits) }
+    : options.shard
+      ? { ...planned, observation: shardObservation(planned.observation, options.shard) }
+      : planned;
   const signal = options.signal ?? new AbortController().signal;
   if (replay && options.shard) {
     throw new IngestbenchError(
@@ -137,11 +157,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
     queryUrl: target.queryUrl,
     projectId: target.projectId,
     personalKey: target.personalKey,
-    limits: {
-      perMinute: scenario.observation.queryBudgetPerMinute,
-      perHour: scenario.observation.queryBudgetPerHour,
-      concurrent: scenario.observation.maxConcurrentQueries,
-    },
+    budget: options.queryBudget ?? createKeyBudget(observationLimits(scenario.observation)),
     ...(scenario.observation.resolvedLimits
       ? { requestTimeoutMs: scenario.observation.resolvedLimits.requestTimeoutMs }
       : {}),
@@ -250,6 +266,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
       })
     : null;
   const onVisible = live ? { onVisible: live.onVisible } : {};
+  const budgetSpan =
+    options.queryBudgetSpanMs === undefined ? {} : { budgetSpanMs: options.queryBudgetSpanMs };
   // Either observer plans its interval so the query budget lasts the load and the drain, bounds
   // every wait by the drain deadline, and has no signal: stop({ finalPollMs }) ends it (below).
   const poller = bucketCounts
@@ -262,6 +280,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
         clock,
         observationMs,
         ...onVisible,
+        ...budgetSpan,
       })
     : startPoller({
         client,
@@ -272,6 +291,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
         pollIntervalMs: scenario.observation.pollIntervalMs,
         clock,
         observationMs,
+        ...budgetSpan,
         // The count query is bounded to the plan's time range.
         runRange: [plan.startAtMs, plan.startAtMs + plan.durationMs],
         ...onVisible,
@@ -374,6 +394,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
     stop,
     preflight,
     notes,
+    budgetShard,
   });
   const judged = evaluateSla(
     [...scenario.sla, ...loadAppliedChecks(scenario.loadApplied)],

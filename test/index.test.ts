@@ -31,6 +31,7 @@ describe('the public API (src/index.ts)', () => {
       'loadScenario',
       'parseScenario',
       'runScenario',
+      'createKeyBudget',
       'startEmbeddedTarget',
       'startReferenceTarget',
       'startContainersTarget',

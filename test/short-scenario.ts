@@ -13,6 +13,9 @@ export interface ShortScenario {
   readonly sla: readonly string[];
   /** observation.method (the scenario's default, auto, when not given). */
   readonly method?: 'auto' | 'exact' | 'counts';
+  /** observation.queries_per_minute / queries_per_hour: the key's budget (PostHog's when not given). */
+  readonly queriesPerMinute?: number;
+  readonly queriesPerHour?: number;
 }
 
 export function shortScenarioText(s: ShortScenario): string {
@@ -36,7 +39,7 @@ behaviours:
 observation:
   poll_interval: ${s.pollInterval}
   drain_timeout: ${s.drainTimeout}
-${s.method ? `  method: ${s.method}\n` : ''}sla:
+${s.method ? `  method: ${s.method}\n` : ''}${s.queriesPerMinute ? `  queries_per_minute: ${s.queriesPerMinute}\n` : ''}${s.queriesPerHour ? `  queries_per_hour: ${s.queriesPerHour}\n` : ''}sla:
 ${s.sla.map((c) => `  - ${c}`).join('\n')}
 `;
 }

@@ -6,17 +6,25 @@ import { formatDuration, formatShare } from '../report/format.js';
 import { observationPlan } from '../observe/plan-polling.js';
 import { predictedTopShare } from '../generate/user-activity.js';
 import { topCountsNeeded } from '../measure/workload-skew.js';
+import { describeShardBudget, observationLimits, shardObservation } from '../observe/shard-budget.js';
+import type { ShardSpec } from '../load/shard-spec.js';
 
-/**
- * `workload`: the lines that say what is sent (default: the scenario's phases, users and mix; a
- * replay says what its file holds instead).
- */
-export function describeScenario(s: Scenario, workload: readonly string[] = workloadLines(s)): string {
+export interface DescribeOptions {
+  /** The lines that say what is sent (default: the scenario's phases, users and mix; a replay says what its file holds instead). */
+  readonly workload?: readonly string[] | undefined;
+  /** One shard of the run: its query budget is 1/n of the key's. */
+  readonly shard?: ShardSpec | undefined;
+}
+
+export function describeScenario(s: Scenario, options: DescribeOptions = {}): string {
+  const { shard } = options;
+  const observation = shard ? shardObservation(s.observation, shard) : s.observation;
   const totalMs = s.phases.reduce((sum, p) => sum + p.durationMs, 0);
   return [
-    ...workload,
+    ...(options.workload ?? workloadLines(s)),
     `  sending   ${s.endpoint} batches of ${s.batchSize}, compression ${s.compression}, person_profiles ${s.personProfiles}`,
-    `  observe   ${observationPlan(s.observation, totalMs)}`,
+    `  observe   ${observationPlan(observation, totalMs)}`,
+    ...(shard ? [`  budget    ${describeShardBudget(observationLimits(s.observation), shard)}`] : []),
     `  length    ${formatDuration(totalMs)} of phases + drain ≤ ${formatDuration(s.observation.drainTimeoutMs)} = at most ${formatDuration(totalMs + s.observation.drainTimeoutMs)} (after a preflight of ≤ ${formatDuration(s.preflight.probeTimeoutMs)})`,
     `  sla       ${s.sla.length ? s.sla.map((c) => c.source).join('; ') : '(none)'}`,
     `  load      ${s.loadApplied ? `must be applied: dropped ≤ ${formatShare(s.loadApplied.maxDropped)}, achieved ≥ ${formatShare(s.loadApplied.minAchieved)} of the target rate` : 'not checked (load_applied: false)'}`,

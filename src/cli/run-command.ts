@@ -117,7 +117,10 @@ export async function executeRun(line: CommandLine, io: CliIo, input: RunInput):
   try {
     const t = target.describe();
     io.stderr.write(
-      `ingestbench ${line.command?.name ?? 'run'} ${runId}\n${describeScenario(withTargetLimits(scenario, target.queryUrl, targetDefaultProfile(target.kind)), input.describeLines)}  target    ${t.kind}: capture ${t.captureUrl}, query ${t.queryUrl} (project ${t.projectId})\n\n`,
+      `ingestbench ${line.command?.name ?? 'run'} ${runId}
+${describeScenario(withTargetLimits(scenario, target.queryUrl, targetDefaultProfile(target.kind)), { workload: input.describeLines, shard })}  target    ${t.kind}: capture ${t.captureUrl}, query ${t.queryUrl} (project ${t.projectId})
+
+`,
     );
     const report = await runScenario({
       scenario,

@@ -19,7 +19,7 @@ export async function validateCommand(line: CommandLine, io: CliIo): Promise<num
   // A replay scenario is valid when its file is: every line is read and checked, as before a run.
   const prepared = scenario.replay ? await prepareReplay(scenario, undefined, io) : null;
   const text = prepared
-    ? describeScenario(prepared.scenario, prepared.describeLines)
+    ? describeScenario(prepared.scenario, { workload: prepared.describeLines })
     : describeScenario(scenario);
   io.stderr.write(`${file}: valid\n${text}`);
   return 0;

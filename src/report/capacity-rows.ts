@@ -1,7 +1,7 @@
 // The capacity report's figures as rows and lines, shared by the terminal summary, summary.md
 // and report.html so the three never disagree.
 
-import type { CapacityStep, ClassCapacity } from '../capacity/capacity-types.js';
+import type { CapacityStep, ClassCapacity, SearchQueries } from '../capacity/capacity-types.js';
 import type { EventClass } from '../scenario/scenario.js';
 import type { CapacityReport } from './capacity-report.js';
 import { formatCount, formatLatency } from './format.js';
@@ -91,6 +91,15 @@ export function criteriaLine(report: CapacityReport): string {
     `a step is sustained when visible p99 ≤ ${formatLatency(c.visibleP99Ms)}, lag grows by at most ${c.maxLagGrowthShare * 100}% of the step, ` +
     `capture errors ≤ ${c.maxErrorRate * 100}%, nothing dropped, send delay p99 ≤ ${formatLatency(c.maxSendDelayP99Ms)} ` +
     `and ≥ ${c.minAchievedShare * 100}% of the offered rate sent; steps of ${formatLatency(report.run.stepDurationMs)}`
+  );
+}
+
+/** The whole search's queries against the key's limits (every step spent one budget). */
+export function queriesLine(q: SearchQueries): string {
+  return (
+    `queries: ${formatCount(q.sent)} sent by the whole search (${formatCount(q.throttled)} throttled); ` +
+    `busiest minute ${formatCount(q.peakPerMinute)} of ${formatCount(q.perMinute)}, busiest hour ${formatCount(q.peakPerHour)} of ` +
+    `${q.perHour === null ? 'unlimited' : formatCount(q.perHour)} (the personal API key's limits, one budget for every step)`
   );
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { observationPlan, planPolling } from '../../src/observe/plan-polling.js';
+import { hourlyRoom, observationPlan, planPolling } from '../../src/observe/plan-polling.js';
 import { POSTHOG_QUERY_LIMITS } from '../../src/observe/query-budget.js';
 
 const base = { limits: POSTHOG_QUERY_LIMITS, queriesPerPoll: 2, reserve: 4 };
@@ -58,5 +58,59 @@ describe('planPolling', () => {
     );
     assert.match(line, /^poll every 3\.40 s \(poll interval stretched from 1\.00 s/);
     assert.match(line, /≤ 240 queries\/min, ≤ 2400\/hour, ≤ 3 at once, drain ≤ 1m 00s$/);
+  });
+
+  it('leaves the key its past hour: queries carried in from earlier observations take their room', () => {
+    const fresh = planPolling({ ...base, requestedIntervalMs: 1000, observationMs: 30 * 60_000 });
+    // 1,800 of the hour's 2,400 were sent in the last minute: they stay in the window all through
+    // a 30-minute observation, leaving 2,156 − 1,800 = 356 queries for it.
+    const carried = Array.from({ length: 1800 }, (_, i) => -60_000 + i * 30);
+    const plan = planPolling({ ...base, requestedIntervalMs: 1000, observationMs: 30 * 60_000, carried });
+    assert.equal(fresh.intervalMs, 1700);
+    assert.equal(plan.intervalMs, Math.ceil((2 * 30 * 60_000) / 356 / 100) * 100);
+    assert.match(plan.stretch!, /, 1800 of them used in the past hour already/);
+  });
+
+  it('counts carried queries only while they are in the window', () => {
+    // Sent 50 minutes ago: they leave after 10 minutes of a 30-minute observation.
+    const old = Array.from({ length: 1000 }, () => -50 * 60_000);
+    // Until they leave, the plan's own 10/30 of its room and the 1,000 must fit 2,156: room ≤ 3,468;
+    // at the end the window holds only the plan's own queries: room ≤ 2,156.
+    assert.equal(hourlyRoom(2156, 30 * 60_000, old), 2156);
+    // 2,000 of them: (2,156 − 2,000) · 30/10 = 468 is the tighter bound.
+    const many = Array.from({ length: 2000 }, () => -50 * 60_000);
+    assert.equal(hourlyRoom(2156, 30 * 60_000, many), 468);
+    // The same 2,000 sent a minute ago stay all through: 156 left.
+    assert.equal(
+      hourlyRoom(
+        2156,
+        30 * 60_000,
+        many.map(() => -60_000),
+      ),
+      156,
+    );
+    // A window already full leaves nothing (the planner then polls as rarely as it can).
+    assert.equal(
+      hourlyRoom(
+        100,
+        60_000,
+        Array.from({ length: 150 }, () => -1000),
+      ),
+      0,
+    );
+  });
+
+  it('plans the hour over the span the key budget must last when later observations follow', () => {
+    const alone = planPolling({ ...base, requestedIntervalMs: 250, observationMs: 60_000 });
+    const search = planPolling({
+      ...base,
+      requestedIntervalMs: 250,
+      observationMs: 60_000,
+      budgetSpanMs: 30 * 60_000,
+    });
+    assert.equal(alone.intervalMs, 600, 'alone, the minute window binds');
+    // 2,156 queries over 30 minutes, 2 a poll: one poll every 1.67 s.
+    assert.equal(search.intervalMs, 1700);
+    assert.match(search.stretch!, /over 1m 00s of load and drain and the 30m 00s the key's budget must last/);
   });
 });

@@ -5,60 +5,18 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { encodeEventUuid, runTag } from '../../src/generate/event-uuid.js';
-import { EventStatus, Ledger, LedgerFlag } from '../../src/load/ledger.js';
+import { runTag } from '../../src/generate/event-uuid.js';
+import { EventStatus } from '../../src/load/ledger.js';
 import { accountLedger } from '../../src/measure/account-ledger.js';
 import { startPoller } from '../../src/observe/poller.js';
 import { createQueryClient } from '../../src/observe/query-client.js';
 import { startFakeQueryApi, type FakeQueryApi } from './fake-query-api.js';
 import { VirtualClock } from './virtual-clock.js';
+import { peak, plan } from './acknowledged-ledger.js';
 
 const T0 = Date.UTC(2026, 0, 1, 12);
 const KEY = 'phx_limits_test';
 const PROJECT = '3';
-
-interface Planned {
-  readonly worker: number;
-  readonly seq: number;
-  readonly intended: number;
-  readonly uuid: string;
-  readonly cls: 'anonymous' | 'identified';
-}
-
-/** `perWorker` acknowledged events on 2 workers, one every `everyMs` from `start`. */
-function plan(runId: string, perWorker: number, start: number, everyMs: number) {
-  const ledger = Ledger.allocate([perWorker, perWorker]);
-  const events: Planned[] = [];
-  ledger.shards.forEach((shard, worker) => {
-    for (let seq = 0; seq < perWorker; seq += 1) {
-      const intended = start + seq * everyMs + worker * (everyMs / 2);
-      const identified = seq % 2 === 1;
-      shard.setIntended(seq, intended);
-      shard.setAck(seq, intended + 5);
-      shard.status[seq] = EventStatus.acknowledged;
-      shard.flags[seq] = LedgerFlag.measured | (identified ? LedgerFlag.identified : 0);
-      events.push({
-        worker,
-        seq,
-        intended,
-        cls: identified ? 'identified' : 'anonymous',
-        uuid: encodeEventUuid(runTag(runId), worker, seq, intended),
-      });
-    }
-  });
-  return { ledger, events };
-}
-
-/** The most log entries in any window of `ms` ending at an entry. */
-function peak(times: readonly number[], ms: number): number {
-  let most = 0;
-  let from = 0;
-  for (let i = 0; i < times.length; i += 1) {
-    while (times[from]! <= times[i]! - ms) from += 1;
-    most = Math.max(most, i - from + 1);
-  }
-  return most;
-}
 
 describe('poller within PostHog query limits', () => {
   let clock: VirtualClock;

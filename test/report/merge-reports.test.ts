@@ -309,6 +309,38 @@ describe('mergeReports: the fields of report schema 2', () => {
     assert.equal(merged.run.stop, null);
   });
 
+  it("gives the key's limits for shards that spent shares of one key's budget, and the peaks as bounds", () => {
+    const key = { perMinute: 240, perHour: 2400, concurrent: 3 };
+    const sharded = [1, 2, 3, 4].map((i) => {
+      const r = shardReport(i, 4);
+      const peakPerMinute = 10 * i;
+      return {
+        ...r,
+        observation: {
+          ...r.observation,
+          budget: {
+            perMinute: 60,
+            perHour: 600,
+            concurrent: 1,
+            peakPerMinute,
+            peakPerHour: 100 * i,
+            shard: { index: i, count: 4, key },
+          },
+        },
+      };
+    });
+    const budget = mergeReports(sharded).observation.budget;
+    assert.deepEqual(budget, {
+      ...key,
+      peakPerMinute: 10 + 20 + 30 + 40,
+      peakPerHour: 100 + 200 + 300 + 400,
+      summedPeaks: { shards: 4, perMinuteAtLeast: 40, perHourAtLeast: 400 },
+    });
+    // Reports of shards that each had a budget of their own (no share recorded): their limits add.
+    const own = mergeReports([1, 2].map((i) => shardReport(i, 2))).observation.budget;
+    assert.deepEqual([own.perMinute, own.perHour, own.concurrent], [480, 4800, 6]);
+  });
+
   it('names a stopped shard in run.stop and fails the merge as partial', () => {
     const stopped: Report = {
       ...one,
