@@ -5,6 +5,7 @@ import { runClockBench } from './clock.js';
 import { runCapacityBench } from './capacity.js';
 import { runHarnessSendBench } from './harness-send.js';
 import { runLagTimelineBench } from './lag-timeline.js';
+import { runMonitorBench } from './monitor.js';
 import { runObserveBench } from './observe.js';
 import { runReferenceBench } from './reference.js';
 import { runReferenceIngestBench } from './reference-ingest.js';
@@ -50,6 +51,13 @@ const BENCHES: Record<string, { help: string; run: () => Promise<unknown> }> = {
   'lag-timeline': {
     help: 'the per-second lag timeline of a 1-minute vs a 1-hour ledger: time per event, heap kept',
     run: () => Promise.resolve(runLagTimelineBench()),
+  },
+  monitor: {
+    help: 'ingestbench monitor at its defaults for 10 minutes: queries per hour used, resident memory at minute 1 and 10, CPU per hour',
+    run: () => {
+      const [minutes] = process.argv.slice(2).filter(isNumber).map(Number);
+      return runMonitorBench(minutes ? { minutes } : {});
+    },
   },
   shards: {
     help: 'local shards: black-hole events/s with 1, 2 and 4 shard processes; merge time of 4 × 1M-event reports',
