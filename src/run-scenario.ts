@@ -16,7 +16,9 @@ import { shardRunId, type RunShard, type ShardSpec } from './load/shard-spec.js'
 import { measureCost, scrapeCostCounters } from './measure/measure-cost.js';
 import { chooseObservationMethod } from './observe/choose-method.js';
 import { startCountsObserver, type CountsObservationResult } from './observe/counts-observer.js';
+import { createKeyBudget, type KeyBudget } from './observe/key-budget.js';
 import { createQueryClient } from './observe/query-client.js';
+import { observationLimits, shardObservation, withQueryLimits } from './observe/shard-budget.js';
 import { startPoller, type ObservationResult } from './observe/poller.js';
 import { buildReport } from './report/build-report.js';
 import { publicUrl } from './public-url.js';
@@ -62,6 +64,16 @@ export interface RunScenarioOptions {
    * must use the same), and the report's run id is the shard's own, `<runId>-shard-<i>-of-<n>`.
    */
   readonly shard?: ShardSpec;
+  /**
+   * The personal API key's query budget (createKeyBudget), when this run is one of several
+   * observations with the key in this process (runs in a loop, capacity steps, a monitor): its
+   * limits replace the scenario's and its windows and slots are shared, so the hour other runs
+   * used is not spent twice. Without it the run has a budget of its own from the scenario's
+   * observation (a shard: its 1/n share).
+   */
+  readonly queryBudget?: KeyBudget;
+  /** How long from the start of observation the key's hourly budget must last, when later runs follow. */
+  readonly queryBudgetSpanMs?: number;
 }
 
 const TARGET_LOST_AFTER_MS = 10_000;
@@ -87,7 +99,18 @@ export function newRunId(now = new Date()): string {
 }
 
 export async function runScenario(options: RunScenarioOptions): Promise<Report> {
-  const { scenario, target } = options;
+  const { target } = options;
+  // The scenario's budget is the key's: a shared budget brings its own limits, a shard spends 1/n.
+  const keyLimits = observationLimits(options.scenario.observation);
+  const budgetShard = options.shard && !options.queryBudget ? { ...options.shard, key: keyLimits } : null;
+  const scenario = options.queryBudget
+    ? {
+        ...options.scenario,
+        observation: withQueryLimits(options.scenario.observation, options.queryBudget.limits),
+      }
+    : options.shard
+      ? { ...options.scenario, observation: shardObservation(options.scenario.observation, options.shard) }
+      : options.scenario;
   const signal = options.signal ?? new AbortController().signal;
   if (options.shard && options.runId === undefined) {
     throw new IngestbenchError('USAGE', 'a shard needs the run id every shard shares: pass --run-id');
@@ -107,11 +130,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
     queryUrl: target.queryUrl,
     projectId: target.projectId,
     personalKey: target.personalKey,
-    limits: {
-      perMinute: scenario.observation.queryBudgetPerMinute,
-      perHour: scenario.observation.queryBudgetPerHour,
-      concurrent: scenario.observation.maxConcurrentQueries,
-    },
+    budget: options.queryBudget ?? createKeyBudget(observationLimits(scenario.observation)),
     clock,
   });
   let preflight: PreflightSummary;
@@ -197,6 +216,8 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
     method.reason,
   );
 
+  const budgetSpan =
+    options.queryBudgetSpanMs === undefined ? {} : { budgetSpanMs: options.queryBudgetSpanMs };
   // Either observer plans its interval so the query budget lasts the load and the drain, bounds
   // every wait by the drain deadline, and has no signal: stop({ finalPollMs }) ends it (below).
   const poller = bucketCounts
@@ -208,6 +229,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
         pollIntervalMs: scenario.observation.pollIntervalMs,
         clock,
         observationMs,
+        ...budgetSpan,
       })
     : startPoller({
         client,
@@ -218,6 +240,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
         pollIntervalMs: scenario.observation.pollIntervalMs,
         clock,
         observationMs,
+        ...budgetSpan,
         // The count query is bounded to the plan's time range.
         runRange: [plan.startAtMs, plan.startAtMs + plan.durationMs],
       });
@@ -314,6 +337,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
     stop,
     preflight,
     notes,
+    budgetShard,
   });
   const judged = evaluateSla(
     [...scenario.sla, ...loadAppliedChecks(scenario.loadApplied)],

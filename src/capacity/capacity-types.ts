@@ -95,6 +95,22 @@ export interface CapacityFigures {
   /** identified ÷ anonymous CPU per event at each class's sustainable rate; null without metrics. */
   readonly cpuRatio: number | null;
   readonly criteria: StepCriteria;
+  /** The whole search's queries against the personal API key's limits (one budget for every step). */
+  readonly queries: SearchQueries;
+}
+
+/** Queries the search sent with the key (every step's preflight, probe and polls), and its limits. */
+export interface SearchQueries {
+  readonly sent: number;
+  /** Answered 429 by the target. */
+  readonly throttled: number;
+  /** The most queries any sliding minute / hour of the search held. */
+  readonly peakPerMinute: number;
+  readonly peakPerHour: number;
+  /** The key's limits (null: no hourly window). */
+  readonly perMinute: number;
+  readonly perHour: number | null;
+  readonly concurrent: number;
 }
 
 /** When a step counts as sustained. */

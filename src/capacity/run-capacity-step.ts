@@ -5,6 +5,7 @@
 import { runScenario, type RunProgress } from '../run-scenario.js';
 import type { EventClass, Scenario } from '../scenario/scenario.js';
 import type { Target } from '../targets/target.js';
+import type { KeyBudget } from '../observe/key-budget.js';
 import { awaitTargetIdle } from './await-target-idle.js';
 import type { CapacityStep, StepCriteria, StepMeasurement, StepRole } from './capacity-types.js';
 import { classPureScenario, stepWarmupMs } from './class-pure-scenario.js';
@@ -25,6 +26,10 @@ export interface StepSettings {
   readonly workers?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: RunProgress) => void;
+  /** The key's one budget for the whole search: its hourly window carries from step to step. */
+  readonly queryBudget?: KeyBudget;
+  /** How long from now the key's hourly budget must last (the rest of the search), ms. */
+  readonly queryBudgetSpanMs?: () => number;
 }
 
 export async function runCapacityStep(
@@ -51,6 +56,8 @@ export async function runCapacityStep(
     ...(settings.workers !== undefined ? { workers: settings.workers } : {}),
     ...(settings.signal ? { signal: settings.signal } : {}),
     ...(settings.onProgress ? { onProgress: settings.onProgress } : {}),
+    ...(settings.queryBudget ? { queryBudget: settings.queryBudget } : {}),
+    ...(settings.queryBudgetSpanMs ? { queryBudgetSpanMs: settings.queryBudgetSpanMs() } : {}),
     inspect: ({ ledger, plan, observation }) => {
       drained = observation.drained;
       const warmupMs = stepWarmupMs(settings.stepDurationMs);

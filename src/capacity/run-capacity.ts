@@ -5,11 +5,14 @@
 
 import { debuglog } from 'node:util';
 import { hashSeed } from '../generate/prng.js';
+import { createKeyBudget, type KeyBudget } from '../observe/key-budget.js';
+import { observationLimits } from '../observe/shard-budget.js';
 import { runTag } from '../generate/event-uuid.js';
 import type { RunProgress } from '../run-scenario.js';
 import type { EventClass, Scenario } from '../scenario/scenario.js';
 import type { Target } from '../targets/target.js';
 import type {
+  SearchQueries,
   CapacityFigures,
   CapacityStep,
   ClassCapacity,
@@ -20,7 +23,8 @@ import { classPureScenario, visibleP99Bound } from './class-pure-scenario.js';
 import { measureGeneratorCeiling } from './generator-ceiling.js';
 import { DEFAULT_CRITERIA } from './judge-step.js';
 import { runCapacityStep, type StepSettings } from './run-capacity-step.js';
-import { searchCapacity } from './search-capacity.js';
+import { DEFAULT_MAX_STEPS, searchCapacity } from './search-capacity.js';
+import { systemClock } from '../clock.js';
 
 const debug = debuglog('ingestbench:capacity');
 
@@ -47,7 +51,15 @@ export interface CapacityOptions {
   readonly onProgress?: (eventClass: EventClass, rate: number, progress: RunProgress) => void;
   /** Runs a step; tests and benches may wrap it. Default runCapacityStep. */
   readonly runStep?: typeof runCapacityStep;
+  /**
+   * The personal API key's query budget, when the search shares the key with other work in this
+   * process; default one made from the scenario's observation limits. Every step spends it.
+   */
+  readonly queryBudget?: KeyBudget;
 }
+
+/** Preflight, probe and the wait for an idle target, per step: part of the span the budget must last. */
+const STEP_OVERHEAD_MS = 5_000;
 
 export async function runCapacity(options: CapacityOptions): Promise<CapacityFigures> {
   const { scenario } = options;
@@ -60,6 +72,10 @@ export async function runCapacity(options: CapacityOptions): Promise<CapacityFig
   // Distinct ids unique to this capacity run: a rerun must not meet persons of an earlier one
   // (force_upgrade would turn its anonymous steps into identified events on a real PostHog).
   const seed = hashSeed(scenario.seed, runTag(options.runId));
+  // One budget for the whole search, as PostHog keeps one per key: a step's polls stretch when the
+  // steps before it used most of the hour, and each step plans for the hour to last the search.
+  const budget = options.queryBudget ?? createKeyBudget(observationLimits(scenario.observation));
+  const searchEndsAt = systemClock.now() + searchSpanMs();
   for (const eventClass of options.classes) {
     if (options.signal?.aborted === true) break;
     classes[eventClass] = await measureClass(eventClass, criteriaOf(eventClass), seed);
@@ -75,7 +91,17 @@ export async function runCapacity(options: CapacityOptions): Promise<CapacityFig
     ratioBound: ratio === null ? null : ratioBound(a!, i!),
     cpuRatio,
     criteria: criteriaOf(options.classes[0] ?? 'identified'),
+    queries: searchQueries(budget),
   };
+
+  /** The longest the search may take: every class's steps at most, each with its drain and overhead. */
+  function searchSpanMs(): number {
+    const steps = (options.maxSteps ?? DEFAULT_MAX_STEPS) + PROFILE_SHARES.length;
+    return options.classes.reduce((total, eventClass) => {
+      const drainMs = criteriaOf(eventClass).visibleP99Ms + 2 * scenario.observation.pollIntervalMs;
+      return total + steps * (options.stepDurationMs + drainMs + STEP_OVERHEAD_MS);
+    }, 0);
+  }
 
   async function measureClass(
     eventClass: EventClass,
@@ -92,6 +118,8 @@ export async function runCapacity(options: CapacityOptions): Promise<CapacityFig
       runId: options.runId,
       ...(options.workers !== undefined ? { workers: options.workers } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      queryBudget: budget,
+      queryBudgetSpanMs: () => Math.max(0, searchEndsAt - systemClock.now()),
     };
     const ceiling =
       options.maxRate ??
@@ -155,6 +183,19 @@ export async function runCapacity(options: CapacityOptions): Promise<CapacityFig
       steps,
     };
   }
+}
+
+function searchQueries(budget: KeyBudget): SearchQueries {
+  const u = budget.usage();
+  return {
+    sent: u.queries,
+    throttled: u.throttled,
+    peakPerMinute: u.peakPerMinute,
+    peakPerHour: u.peakPerHour,
+    perMinute: u.limits.perMinute,
+    perHour: Number.isFinite(u.limits.perHour) ? u.limits.perHour : null,
+    concurrent: u.limits.concurrent,
+  };
 }
 
 function ratioBound(a: ClassCapacity, i: ClassCapacity): NonNullable<CapacityFigures['ratioBound']> {

@@ -12,6 +12,9 @@
 import { IngestbenchError } from '../errors.js';
 import type { CapacityStep, LimitedBy } from './capacity-types.js';
 
+/** Steps a class's search runs at most, unless told otherwise. */
+export const DEFAULT_MAX_STEPS = 16;
+
 export interface SearchOptions {
   /** First offered rate, events/s. */
   readonly startRate: number;
@@ -42,7 +45,7 @@ export type StepRunner = (rate: number) => Promise<CapacityStep>;
 export async function searchCapacity(runStep: StepRunner, options: SearchOptions): Promise<SearchResult> {
   const growth = options.growth ?? 2;
   const resolution = options.resolution ?? 0.1;
-  const maxSteps = options.maxSteps ?? 16;
+  const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
   const minRate = options.minRate ?? 1;
   if (!(growth > 1) || !(resolution > 0) || !(options.startRate > 0) || !(options.ceiling > 0)) {
     throw new IngestbenchError(

@@ -73,7 +73,7 @@ export async function runCommand(line: CommandLine, io: CliIo): Promise<number> 
   try {
     const t = target.describe();
     io.stderr.write(
-      `ingestbench run ${runId}\n${describeScenario(scenario)}  target    ${t.kind}: capture ${t.captureUrl}, query ${t.queryUrl} (project ${t.projectId})\n\n`,
+      `ingestbench run ${runId}\n${describeScenario(scenario, shard)}  target    ${t.kind}: capture ${t.captureUrl}, query ${t.queryUrl} (project ${t.projectId})\n\n`,
     );
     const report = await runScenario({
       scenario,

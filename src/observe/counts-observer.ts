@@ -52,6 +52,8 @@ export interface CountsObserverOptions {
   readonly pollIntervalMs: number;
   /** Load duration + drain timeout: plan the interval so the query budget lasts it (plan-polling.ts). */
   readonly observationMs?: number;
+  /** The span the key's hourly budget must last when later observations follow (a capacity search); default observationMs. */
+  readonly budgetSpanMs?: number;
   readonly clock?: Clock;
   /** Ends observation at once, without a final count or drill-down (tests; runs use stop()). */
   readonly signal?: AbortSignal;
@@ -121,6 +123,9 @@ export function startCountsObserver(opts: CountsObserverOptions): CountsObserver
           observationMs: opts.observationMs,
           limits: base.limits,
           queriesPerPoll: 1,
+          // The key's hour so far (other observations, this run's preflight) is not this poller's to spend.
+          carried: client.budget.carried(clock.now()),
+          ...(opts.budgetSpanMs === undefined ? {} : { budgetSpanMs: opts.budgetSpanMs }),
           reserve: END_RESERVE + drillDownBudget,
         });
   const pollIntervalMs = polling.intervalMs;

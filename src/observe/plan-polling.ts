@@ -2,7 +2,10 @@
 // budget lasts to the end: PostHog allows 240 queries a minute AND 2,400 an hour, so a 1 s poll
 // (about two queries) empties the hourly budget in 20 to 40 minutes. The interval stretches to
 // fit, and the stretch is reported with its reason: the resolution of every visible figure grows,
-// never silently. Pure arithmetic; the query client enforces the limits whatever this plans.
+// never silently. The hour is the key's, not the observation's: queries other observations of the
+// key sent in the past hour (`carried`) take their room, and an observation that is one of many
+// (a capacity search's steps) plans over the span the whole sequence must last (`budgetSpanMs`).
+// Pure arithmetic; the query client enforces the limits whatever this plans.
 
 import { formatDuration } from '../report/format.js';
 import { HOUR_MS, MINUTE_MS, type QueryLimits } from './query-budget.js';
@@ -19,6 +22,10 @@ export interface PollingPlanInput {
   readonly queriesPerPoll: number;
   /** Queries kept aside for the end (the final poll and the count query). */
   readonly reserve: number;
+  /** Queries of the key still in the hourly window at the start, as ms offsets from it (≤ 0). */
+  readonly carried?: readonly number[];
+  /** The span the hourly budget must last, when longer than this observation (later observations follow). */
+  readonly budgetSpanMs?: number;
 }
 
 export interface PollingPlan {
@@ -31,19 +38,43 @@ export function planPolling(input: PollingPlanInput): PollingPlan {
   const { requestedIntervalMs: asked, limits, queriesPerPoll: q } = input;
   const usable = (limit: number): number => Math.max(1, Math.floor(limit * PLAN_SHARE) - input.reserve);
   const perMinuteMs = (q * MINUTE_MS) / usable(limits.perMinute);
-  const span = Math.min(Math.max(input.observationMs, 0), HOUR_MS);
-  const perHourMs = limits.perHour === Infinity ? 0 : (q * span) / usable(limits.perHour);
+  const carried = input.carried ?? [];
+  const span = Math.min(Math.max(input.observationMs, input.budgetSpanMs ?? 0, 0), HOUR_MS);
+  const room = Math.max(1, hourlyRoom(usable(limits.perHour), span, carried));
+  const perHourMs = limits.perHour === Infinity ? 0 : (q * span) / room;
   const needed = Math.max(perMinuteMs, perHourMs);
   if (needed <= asked) return { intervalMs: asked, stretch: null };
   const intervalMs = Math.ceil(needed / 100) * 100;
   const which =
     perHourMs >= perMinuteMs
-      ? `${limits.perHour} queries/hour over ${formatDuration(Math.round(input.observationMs / 1000) * 1000)} of load and drain`
+      ? `${limits.perHour} queries/hour over ${formatDuration(Math.round(input.observationMs / 1000) * 1000)} of load and drain` +
+        (span > input.observationMs && input.observationMs < HOUR_MS
+          ? ` and the ${formatDuration(Math.round(span / 1000) * 1000)} the key's budget must last`
+          : '') +
+        (carried.length > 0 ? `, ${carried.length} of them used in the past hour already` : '')
       : `${limits.perMinute} queries/minute`;
   return {
     intervalMs,
     stretch: `poll interval stretched from ${formatDuration(asked)} to ${formatDuration(intervalMs)} to fit ${which} (about ${q} queries a poll)`,
   };
+}
+
+/**
+ * Queries that fit evenly over `spanMs` (at most an hour) beside the `carried` ones (offsets ≤ 0
+ * from the start, oldest first) so that no sliding hour holds more than `limit`. Sent evenly, the
+ * plan's own queries by time t are room·t/span, and the hour ending at t still holds the carried
+ * queries sent after t − 1 h; between two departures of carried queries the bound only loosens,
+ * so the tightest moments are just before each departure and the span's end.
+ */
+export function hourlyRoom(limit: number, spanMs: number, carried: readonly number[]): number {
+  if (spanMs <= 0) return limit - carried.length;
+  let room = limit - carried.filter((c) => c + HOUR_MS > spanMs).length;
+  for (const [k, c] of carried.entries()) {
+    const leaves = c + HOUR_MS;
+    if (leaves <= 0 || leaves > spanMs) continue;
+    room = Math.min(room, ((limit - (carried.length - k)) * spanMs) / leaves);
+  }
+  return Math.max(0, room);
 }
 
 /** Queries a poll usually sends: the recent window and one straggler query (poller defaults). */

@@ -61,6 +61,8 @@ export interface PollerOptions {
   readonly pollIntervalMs: number;
   /** Load duration + drain timeout: plan the interval so the query budget lasts it (plan-polling.ts). */
   readonly observationMs?: number;
+  /** The span the key's hourly budget must last when later observations follow (a capacity search); default observationMs. */
+  readonly budgetSpanMs?: number;
   /** First and last intended send time of the plan, for the count query's time bound (else read from the ledger). */
   readonly runRange?: TimeRange;
   readonly clock?: Clock;
@@ -108,6 +110,9 @@ export function startPoller(opts: PollerOptions): Poller {
           observationMs: opts.observationMs,
           limits: base.limits,
           queriesPerPoll: 1 + stragglerQueries,
+          // The key's hour so far (other observations, this run's preflight) is not this poller's to spend.
+          carried: client.budget.carried(clock.now()),
+          ...(opts.budgetSpanMs === undefined ? {} : { budgetSpanMs: opts.budgetSpanMs }),
           reserve: END_RESERVE,
         });
   // Planned for the usual two queries a poll. Rows beyond a page a poll cost a query per 50,000

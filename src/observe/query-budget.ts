@@ -3,7 +3,8 @@
 // queries per team. This class is the window arithmetic: a log of send times per window rather
 // than a token bucket, because a bucket of N tokens refilling at N/min lets 2N through in the
 // minute that straddles a full bucket, and PostHog's limiter counts per window. Pure (times are
-// passed in); the query client does the waiting and holds the concurrency slots.
+// passed in); key-budget.ts holds the concurrency slots and shares one of these per key, the query
+// client does the waiting.
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 3_600_000;
@@ -42,6 +43,11 @@ class WindowLog {
   used(now: number): number {
     this.forget(now);
     return this.size;
+  }
+
+  times(now: number): number[] {
+    this.forget(now);
+    return this.sent.slice(this.head);
   }
 
   private get size(): number {
@@ -99,6 +105,11 @@ export class QueryBudget {
 
   usedThisHour(now: number): number {
     return this.hour.used(now);
+  }
+
+  /** Send times of the queries inside the hourly window ending at `now`, oldest first. */
+  hourTimes(now: number): number[] {
+    return this.hour.times(now);
   }
 
   /** The most queries any sliding minute and any sliding hour have held. */

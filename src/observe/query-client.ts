@@ -1,5 +1,6 @@
-// HogQL over HTTP: PostHog's query API (`POST /api/projects/:id/query/`), with the query budget
-// (per minute, per hour, concurrency) enforced here so no caller can exceed it, and 429 answered
+// HogQL over HTTP: PostHog's query API (`POST /api/projects/:id/query/`), with the key's query
+// budget (per minute, per hour, concurrency: key-budget.ts, shared by every client of one key that
+// is handed the same budget) enforced here so no caller can exceed it, and 429 answered
 // by backing off (Retry-After when the target sends one, else exponential) rather than failing
 // the run. Every wait (budget, 429, back-off, a slow query) is bounded by the caller's deadline:
 // a wait that would end past it is not begun, the query fails at once with kind 'budget exhausted'
@@ -15,6 +16,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { parseRetryAfter } from '../http/retry-after.js';
 import { publicUrl } from '../public-url.js';
 import { preflightQuery } from './poll-queries.js';
+import { createKeyBudget, type KeyBudget } from './key-budget.js';
 import { QueryBudget, type QueryLimits } from './query-budget.js';
 
 const debug = debuglog('ingestbench:observe');
@@ -23,7 +25,12 @@ export interface QueryClientOptions {
   readonly queryUrl: string;
   readonly projectId: string;
   readonly personalKey: string;
-  /** Per-minute, per-hour and concurrency limits; unset ones are PostHog's (240, 2,400, 3). */
+  /**
+   * The key's budget, shared with every other client of the same key (capacity steps, runs in a
+   * loop, a monitor). Without it the client has a budget of its own from `limits`.
+   */
+  readonly budget?: KeyBudget;
+  /** Per-minute, per-hour and concurrency limits; unset ones are PostHog's (240, 2,400, 3). Ignored when `budget` is given. */
   readonly limits?: Partial<QueryLimits>;
   /** The older form: queries per minute alone (no hourly window). Ignored when `limits` is given. */
   readonly budgetPerMinute?: number;
@@ -56,7 +63,7 @@ export interface QueryClientStats {
   readonly queries: number;
   readonly throttled: number;
   readonly failed: number;
-  /** The most queries any sliding minute / hour held, and the limits they were held to. */
+  /** The most queries of this client any sliding minute / hour held, and the key's limits. */
   readonly peakPerMinute: number;
   readonly peakPerHour: number;
   readonly limits: QueryLimits;
@@ -67,6 +74,8 @@ export interface QueryClient {
   /** One cheap query that proves URL, project and key; throws TARGET_AUTH / TARGET_UNREACHABLE / TARGET_REFUSED. */
   preflight(options?: QueryOptions): Promise<void>;
   stats(): QueryClientStats;
+  /** The key's budget this client waits on (shared when one was given). */
+  readonly budget: KeyBudget;
 }
 
 /**
@@ -107,7 +116,9 @@ const WAIT_SLICE_MS = 1_000;
 
 export function createQueryClient(opts: QueryClientOptions): QueryClient {
   const clock = opts.clock ?? systemClock;
-  const budget = new QueryBudget(opts.limits ?? opts.budgetPerMinute ?? {});
+  const budget = opts.budget ?? createKeyBudget(opts.limits ?? opts.budgetPerMinute ?? {});
+  // This client's own queries, for its report: the key's budget may be shared with others.
+  const own = new QueryBudget({ perMinute: Infinity, perHour: Infinity, concurrent: Infinity });
   const timeout = opts.requestTimeoutMs ?? 60_000;
   const maxRetries = opts.maxThrottleRetries ?? 8;
   const url = `${opts.queryUrl.replace(/\/+$/, '')}/api/projects/${encodeURIComponent(opts.projectId)}/query/`;
@@ -116,8 +127,6 @@ export function createQueryClient(opts: QueryClientOptions): QueryClient {
   let queries = 0;
   let throttled = 0;
   let failed = 0;
-  let inFlight = 0;
-  const slotWaiters: (() => void)[] = [];
 
   const exhausted = (why: string): QueryError => {
     failed += 1;
@@ -150,18 +159,7 @@ export function createQueryClient(opts: QueryClientOptions): QueryClient {
       await wait(ms, q, `${perMinute}/min and ${perHour}/h reached`);
     }
     budget.take(clock.now());
-  }
-
-  async function slot(q: QueryOptions): Promise<() => void> {
-    while (inFlight >= budget.limits.concurrent) {
-      await new Promise<void>((resolve) => slotWaiters.push(resolve));
-      signalOf(q)?.throwIfAborted();
-    }
-    inFlight += 1;
-    return () => {
-      inFlight -= 1;
-      slotWaiters.shift()?.();
-    };
+    own.take(clock.now());
   }
 
   async function send(
@@ -207,7 +205,7 @@ export function createQueryClient(opts: QueryClientOptions): QueryClient {
   async function query(hogql: string, q: QueryOptions = {}): Promise<QueryResponse> {
     for (let attempt = 0; ; attempt += 1) {
       await withinBudget(q);
-      const release = await slot(q);
+      const release = await budget.acquireSlot(signalOf(q));
       const sentAt = clock.now();
       let res: Awaited<ReturnType<typeof send>>;
       try {
@@ -217,6 +215,7 @@ export function createQueryClient(opts: QueryClientOptions): QueryClient {
       }
       if (res.status === 429) {
         throttled += 1;
+        budget.noteThrottled();
         if (attempt >= maxRetries) {
           failed += 1;
           throw new QueryError(
@@ -250,6 +249,7 @@ export function createQueryClient(opts: QueryClientOptions): QueryClient {
 
   return {
     query,
+    budget,
     async preflight(q = {}) {
       const res = await query(preflightQuery(clock.now() - 60_000), q);
       if (res.results.length !== 1) {
@@ -262,7 +262,7 @@ export function createQueryClient(opts: QueryClientOptions): QueryClient {
       }
     },
     stats: () => {
-      const peaks = budget.peaks();
+      const peaks = own.peaks();
       return {
         queries,
         throttled,

@@ -18,6 +18,7 @@ import { NO_SKEW } from '../measure/skew-tally.js';
 import { visibleLatency } from '../measure/visible-latency.js';
 import type { CountsObservationResult } from '../observe/counts-observer.js';
 import type { ObservationResult } from '../observe/poller.js';
+import type { QueryLimits } from '../observe/query-budget.js';
 import { IngestbenchError } from '../errors.js';
 import { EVENT_CLASSES, type EventClass, type Scenario } from '../scenario/scenario.js';
 import type { SlaResult } from '../verdict/evaluate-sla.js';
@@ -26,6 +27,7 @@ import { ingestbenchVersion } from './ingestbench-version.js';
 import {
   LATENCY_SCOPES,
   REPORT_SCHEMA_VERSION,
+  type BudgetLimits,
   type ClassTotals,
   type CostReport,
   type CountsObservationSummary,
@@ -62,6 +64,8 @@ export interface ReportInputs {
   readonly stop?: RunStop | null;
   readonly preflight?: PreflightSummary | null;
   readonly notes?: readonly string[];
+  /** A shard's budget: its share of the key's limits (observe/shard-budget.ts). */
+  readonly budgetShard?: { readonly index: number; readonly count: number; readonly key: QueryLimits } | null;
 }
 
 export function buildReport(inputs: ReportInputs): Report {
@@ -180,14 +184,18 @@ export function buildReport(inputs: ReportInputs): Report {
       endDetail: observation.endDetail,
       complete: observation.complete,
       budget: {
-        perMinute: observation.budget.limits.perMinute,
-        // Infinity is not JSON: no hourly window is null.
-        perHour: Number.isFinite(observation.budget.limits.perHour)
-          ? observation.budget.limits.perHour
-          : null,
-        concurrent: observation.budget.limits.concurrent,
+        ...budgetLimits(observation.budget.limits),
         peakPerMinute: observation.budget.peakPerMinute,
         peakPerHour: observation.budget.peakPerHour,
+        ...(inputs.budgetShard
+          ? {
+              shard: {
+                index: inputs.budgetShard.index,
+                count: inputs.budgetShard.count,
+                key: budgetLimits(inputs.budgetShard.key),
+              },
+            }
+          : {}),
       },
       rowsRead: observation.rowsRead,
       pages: observation.pages,
@@ -247,5 +255,14 @@ function countsSummary(o: CountsObservationResult): CountsObservationSummary {
       })),
       note: d.note,
     },
+  };
+}
+
+/** Limits as the report keeps them: Infinity is not JSON, so no hourly window is null. */
+export function budgetLimits(limits: QueryLimits): BudgetLimits {
+  return {
+    perMinute: limits.perMinute,
+    perHour: Number.isFinite(limits.perHour) ? limits.perHour : null,
+    concurrent: limits.concurrent,
   };
 }

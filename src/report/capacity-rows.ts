@@ -94,6 +94,16 @@ export function criteriaLine(report: CapacityReport): string {
   );
 }
 
+/** The whole search's queries against the key's limits (every step spent one budget). */
+export function queriesLine(report: CapacityReport): string {
+  const q = report.capacity.queries;
+  return (
+    `queries: ${formatCount(q.sent)} sent by the whole search (${formatCount(q.throttled)} throttled); ` +
+    `busiest minute ${formatCount(q.peakPerMinute)} of ${formatCount(q.perMinute)}, busiest hour ${formatCount(q.peakPerHour)} of ` +
+    `${q.perHour === null ? 'unlimited' : formatCount(q.perHour)} (the personal API key's limits, one budget for every step)`
+  );
+}
+
 export function classesOf(report: CapacityReport): [EventClass, ClassCapacity][] {
   return (['anonymous', 'identified'] as const).flatMap((cls) => {
     const c = report.capacity.classes[cls];

@@ -33,6 +33,7 @@ import { OBSERVATION_COMPLETE, observationCheck } from './observation-check.js';
 import {
   LATENCY_METRICS,
   LATENCY_SCOPES,
+  type BudgetLimits,
   type ClassTotals,
   type LatencyFigures,
   type LatencyScope,
@@ -212,7 +213,7 @@ function mergeNotes(ordered: readonly Report[], name: (r: Report) => string): st
   return [
     'merged report: per-second visible p50/p99 in the timeline are given only for seconds where one shard alone had latencies (exact); elsewhere they are null, as percentiles of several shards cannot be summed. The overall latency percentiles are exact (histograms merged).',
     `merged report: the lag trend is not recomputed (it fits the per-second p50s); the shards' trends: ${ordered.map((r) => `${name(r)}: ${describeLagTrend(r.lagTrend)}`).join('; ')}`,
-    "merged report: observation.budget limits and peaks are summed over the shards (each shard had its own query budget); the summed peaks are an upper bound, as the shards' busiest windows need not coincide. preflight is the slowest shard's probe and the probes of all shards.",
+    "merged report: observation.budget gives the key's limits when the shards shared one key's budget (each spent 1/n of it), else the sum of the shards' own limits; its peaks are the sum of the shards' peaks, an upper bound on the busiest minute and hour, as the shards' busiest windows need not coincide (the busiest shard's peak is the lower bound). preflight is the slowest shard's probe and the probes of all shards.",
   ];
 }
 
@@ -357,7 +358,6 @@ function mergeObservation(
     incomplete?.endReason ?? (obs.some((p) => p.endReason === 'drain timeout') ? 'drain timeout' : 'drained');
   const notDrained = parts.filter((p) => p.observation.endReason !== 'drained');
   const stretched = parts.filter((p) => p.observation.pollStretch !== null);
-  const perHour = obs.map((p) => p.budget.perHour);
   return {
     ...mergeMethod(parts),
     pollIntervalMs: highest('pollIntervalMs'),
@@ -387,15 +387,41 @@ function mergeObservation(
             .join('; ')
         : null,
     complete,
-    budget: {
-      perMinute: sum(obs.map((p) => p.budget.perMinute)),
-      perHour: perHour.some((h) => h === null) ? null : sum(perHour.map((h) => h ?? 0)),
-      concurrent: sum(obs.map((p) => p.budget.concurrent)),
-      peakPerMinute: sum(obs.map((p) => p.budget.peakPerMinute)),
-      peakPerHour: sum(obs.map((p) => p.budget.peakPerHour)),
-    },
+    budget: mergeBudget(obs.map((p) => p.budget)),
     rowsRead: total('rowsRead'),
     pages: total('pages'),
+  };
+}
+
+/**
+ * The shards' query budget as the key's: shards that spent a share of one key's budget give the
+ * key's limits (their shares add up to at most those); reports without a share (each shard had a
+ * budget of its own) give the sum of their limits. Either way the peaks are sums of the shards'
+ * peaks, an upper bound on the busiest window, and the busiest shard's peak the lower bound.
+ */
+function mergeBudget(budgets: readonly ObservationSummary['budget'][]): ObservationSummary['budget'] {
+  const peaks = {
+    peakPerMinute: sum(budgets.map((b) => b.peakPerMinute)),
+    peakPerHour: sum(budgets.map((b) => b.peakPerHour)),
+    summedPeaks: {
+      shards: budgets.length,
+      perMinuteAtLeast: Math.max(0, ...budgets.map((b) => b.peakPerMinute)),
+      perHourAtLeast: Math.max(0, ...budgets.map((b) => b.peakPerHour)),
+    },
+  };
+  const key = budgets[0]?.shard?.key;
+  const sameKey = (k: BudgetLimits | undefined): boolean =>
+    k !== undefined &&
+    k.perMinute === key!.perMinute &&
+    k.perHour === key!.perHour &&
+    k.concurrent === key!.concurrent;
+  if (key !== undefined && budgets.every((b) => sameKey(b.shard?.key))) return { ...key, ...peaks };
+  const perHour = budgets.map((b) => b.perHour);
+  return {
+    perMinute: sum(budgets.map((b) => b.perMinute)),
+    perHour: perHour.some((h) => h === null) ? null : sum(perHour.map((h) => h ?? 0)),
+    concurrent: sum(budgets.map((b) => b.concurrent)),
+    ...peaks,
   };
 }
 

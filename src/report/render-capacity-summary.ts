@@ -7,6 +7,7 @@ import {
   STEP_HEADER,
   capacityRows,
   criteriaLine,
+  queriesLine,
   ratioLine,
   stepRows,
 } from './capacity-rows.js';
@@ -24,6 +25,7 @@ export function renderCapacitySummary(report: CapacityReport): string {
     '',
     ratioLine(report),
     criteriaLine(report),
+    queriesLine(report),
     '',
     textTable(STEP_HEADER, stepRows(report), ['left', 'left', ...right(5), 'left']),
   ];

@@ -111,10 +111,31 @@ export function observationLine(report: Report): string {
       : '') +
     (o.foreignUuids > 0 ? `, ${formatCount(o.foreignUuids)} foreign uuids with this run's id` : '') +
     (o.pollStretch ? `; ${o.pollStretch}` : '') +
-    `; budget used: ${formatCount(o.budget.peakPerMinute)} of ${formatCount(o.budget.perMinute)}/min, ` +
-    `${formatCount(o.budget.peakPerHour)} of ${o.budget.perHour === null ? 'unlimited' : formatCount(o.budget.perHour)}/hour` +
+    `; ${budgetText(o.budget)}` +
     countsSuffix(o)
   );
+}
+
+/** Queries used against the budget: a shard's share of the key's, or the key's for merged shards. */
+function budgetText(b: Report['observation']['budget']): string {
+  const perHour = (h: number | null): string => (h === null ? 'unlimited' : formatCount(h));
+  const used = `${formatCount(b.peakPerMinute)} of ${formatCount(b.perMinute)}/min, ${formatCount(b.peakPerHour)} of ${perHour(b.perHour)}/hour`;
+  if (b.shard) {
+    const k = b.shard.key;
+    return (
+      `budget used: ${used} (shard ${b.shard.index}/${b.shard.count}'s share, 1/${b.shard.count} of the key's ` +
+      `${formatCount(k.perMinute)}/min, ${perHour(k.perHour)}/hour, ${formatCount(k.concurrent)} at once)`
+    );
+  }
+  if (b.summedPeaks) {
+    const s = b.summedPeaks;
+    return (
+      `budget used by ${formatCount(s.shards)} shards: busiest minute ${formatCount(s.perMinuteAtLeast)} to ${formatCount(b.peakPerMinute)} of ${formatCount(b.perMinute)}/min, ` +
+      `busiest hour ${formatCount(s.perHourAtLeast)} to ${formatCount(b.peakPerHour)} of ${perHour(b.perHour)}/hour ` +
+      `(the busiest shard's peak to the sum of the shards' peaks)`
+    );
+  }
+  return `budget used: ${used}`;
 }
 
 /** Counts observation: its bucket (part of the resolution), rows fetched, lost events named; and why it ran. */

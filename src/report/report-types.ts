@@ -102,10 +102,28 @@ export interface ObservationSummary {
     readonly concurrent: number;
     readonly peakPerMinute: number;
     readonly peakPerHour: number;
+    /**
+     * A shard's report: the limits above are its share, 1/count of the key's (rounded down, at
+     * least 1), as every shard of the run queries with the same personal API key.
+     */
+    readonly shard?: { readonly index: number; readonly count: number; readonly key: BudgetLimits };
+    /**
+     * A merged report of shards: the limits above are the key's, the peaks the sum of the shards'
+     * peaks: an upper bound on the key's busiest minute and hour, as the shards' busiest windows
+     * need not coincide. The busiest shard's peaks are the lower bound.
+     */
+    readonly summedPeaks?: { readonly shards: number; readonly perMinuteAtLeast: number; readonly perHourAtLeast: number };
   };
   /** Rows the query API returned (re-reads included) and pages read: the observation's cost. */
   readonly rowsRead: number;
   readonly pages: number;
+}
+
+/** A query budget's limits as a report stores them (no hourly window: null, as Infinity is not JSON). */
+export interface BudgetLimits {
+  readonly perMinute: number;
+  readonly perHour: number | null;
+  readonly concurrent: number;
 }
 
 export interface CountsObservationSummary {

@@ -19,6 +19,7 @@ import type { RatePhase } from '../../src/scenario/scenario.js';
 import { insertEvents, memoryStore, PROJECT, type FixtureEvent } from '../reference/query/store-fixture.js';
 import { POSTHOG_QUERY_LIMITS } from '../../src/observe/query-budget.js';
 import { VirtualClock } from './virtual-clock.js';
+import { createKeyBudget } from '../../src/observe/key-budget.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const RUN = 'counts-run';
@@ -105,6 +106,7 @@ function setup(opts: { lost: readonly number[]; duplicateLateAt: number | null }
       });
     },
     preflight: () => Promise.resolve(),
+    budget: createKeyBudget(POSTHOG_QUERY_LIMITS),
     stats: () => ({
       queries,
       throttled: 0,

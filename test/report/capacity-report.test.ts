@@ -42,6 +42,15 @@ function classCapacity(
 }
 
 const capacity: CapacityFigures = {
+  queries: {
+    sent: 310,
+    throttled: 0,
+    peakPerMinute: 118,
+    peakPerHour: 310,
+    perMinute: 240,
+    perHour: 400,
+    concurrent: 3,
+  },
   classes: {
     anonymous: classCapacity(12_000, null, 'generator'),
     identified: classCapacity(4000, 4400, 'target'),

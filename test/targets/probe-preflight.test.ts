@@ -12,6 +12,7 @@ import { IngestbenchError } from '../../src/errors.js';
 import type { QueryClient, QueryResponse } from '../../src/observe/query-client.js';
 import { probePreflight, probeQuery } from '../../src/targets/probe-preflight.js';
 import { VirtualClock } from '../observe/virtual-clock.js';
+import { createKeyBudget } from '../../src/observe/key-budget.js';
 
 const T0 = Date.UTC(2026, 10, 30, 12, 0, 0);
 const RUN = '20261130-120000-abc123';
@@ -75,6 +76,7 @@ function fakeClient(
       });
     },
     preflight: () => Promise.resolve(),
+    budget: createKeyBudget({ perMinute: 240, perHour: 2400, concurrent: 3 }),
     stats: () => ({
       queries: texts.length,
       throttled: 0,
