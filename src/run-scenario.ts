@@ -31,6 +31,8 @@ import { checkCaptureReachable } from './targets/preflight.js';
 import { probePreflight } from './targets/probe-preflight.js';
 import type { Target } from './targets/target.js';
 import { evaluateSla, type SlaResult } from './verdict/evaluate-sla.js';
+import type { LiveEvent, LiveListener } from './live/live-event.js';
+import { startLiveFeed } from './live/live-feed.js';
 import { loadAppliedChecks } from './verdict/load-applied.js';
 
 const debug = debuglog('ingestbench:run');
@@ -74,6 +76,12 @@ export interface RunScenarioOptions {
   readonly queryBudget?: KeyBudget;
   /** How long from the start of observation the key's hourly budget must last, when later runs follow. */
   readonly queryBudgetSpanMs?: number;
+  /**
+   * The live hook (live/live-event.ts): told of the run's stages, each second as it ends, the SLA
+   * as it stands, and the final report. A capacity step passes `liveStep` to say which it is.
+   */
+  readonly onLive?: LiveListener;
+  readonly liveStep?: Extract<LiveEvent, { type: 'started' }>['step'];
 }
 
 const TARGET_LOST_AFTER_MS = 10_000;
@@ -125,6 +133,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
   const clock = systemClock;
 
   progress({ stage: 'preflight' });
+  options.onLive?.({ type: 'stage', stage: 'preflight' });
   // Not tied to the run's signal: after an interrupt the poller still makes its one final poll.
   const client = createQueryClient({
     queryUrl: target.queryUrl,
@@ -218,6 +227,26 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
 
   const budgetSpan =
     options.queryBudgetSpanMs === undefined ? {} : { budgetSpanMs: options.queryBudgetSpanMs };
+  const live = options.onLive
+    ? startLiveFeed({
+        listener: options.onLive,
+        started: {
+          type: 'started',
+          runId,
+          scenario: scenario.name,
+          startAtMs: plan.startAtMs,
+          durationMs: plan.durationMs,
+          plannedTotal: plan.planned,
+          method: method.method,
+          pollIntervalMs: scenario.observation.pollIntervalMs,
+          ...(options.liveStep ? { step: options.liveStep } : {}),
+        },
+        checks: [...scenario.sla, ...loadAppliedChecks(scenario.loadApplied)],
+        clock,
+        queryStats: () => client.stats(),
+      })
+    : null;
+  const onVisible = live ? { onVisible: live.onVisible } : {};
   // Either observer plans its interval so the query budget lasts the load and the drain, bounds
   // every wait by the drain deadline, and has no signal: stop({ finalPollMs }) ends it (below).
   const poller = bucketCounts
@@ -230,6 +259,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
         clock,
         observationMs,
         ...budgetSpan,
+        ...onVisible,
       })
     : startPoller({
         client,
@@ -243,6 +273,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
         ...budgetSpan,
         // The count query is bounded to the plan's time range.
         runRange: [plan.startAtMs, plan.startAtMs + plan.durationMs],
+        ...onVisible,
       });
   // --- end of the observation method choice ---
   // Capture gone (nothing acknowledged while requests fail) stops the load: an open-model
@@ -277,9 +308,11 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
     ...(options.loadWorkerUrl ? { workerUrl: options.loadWorkerUrl } : {}),
     onProgress: (p) => {
       watchCapture(p);
+      live?.load(p);
       progress({ stage: 'load', load: p, visible: poller.stats().visible, plannedTotal: plan.planned });
     },
   }).catch(async (error: unknown) => {
+    live?.close();
     await poller.stop(); // the poller has no signal of its own to end it
     throw error;
   });
@@ -301,6 +334,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
       finalPollMs: Math.min(FINAL_POLL_MS, scenario.observation.drainTimeoutMs),
     });
   } else {
+    live?.stage('drain');
     const drainStart = clock.now();
     const ticker = setInterval(() => {
       const s = poller.stats();
@@ -317,6 +351,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
       clearInterval(ticker);
     }
   }
+  live?.finish({ counts: load.counts, errors: load.errors });
   options.inspect?.({ ledger, plan, observation });
   const costAfter = costBefore && stop?.reason !== 'target-lost' ? await scrape('after the load') : null;
   const cost: CostReport | null = costBefore && costAfter ? measureCost(costBefore, costAfter) : null;
@@ -345,8 +380,13 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
   );
   const results = [...judged.results, ...observationCheck(report, report.observation.endReason)];
   const verdict = results.every((r) => r.pass) ? judged.verdict : 'fail';
-  if (!report.run.partial) return { ...report, sla: results, verdict };
-  // A run cut short has not shown that the SLA holds: it fails, and says why.
+  const final = report.run.partial ? stoppedReport(report, results) : { ...report, sla: results, verdict };
+  live?.report(final);
+  return final;
+}
+
+/** A run cut short has not shown that the SLA holds: it fails, and says why. */
+function stoppedReport(report: Report, results: readonly SlaResult[]): Report {
   const stopped: SlaResult = {
     check: 'run completed',
     metric: 'run.completed',

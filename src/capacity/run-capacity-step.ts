@@ -12,6 +12,7 @@ import { classPureScenario, stepWarmupMs } from './class-pure-scenario.js';
 import { judgeStep } from './judge-step.js';
 import { lagGrowth } from './lag-growth.js';
 import type { Report } from '../report/report-types.js';
+import type { LiveListener } from '../live/live-event.js';
 
 export interface StepSettings {
   readonly scenario: Scenario;
@@ -30,6 +31,8 @@ export interface StepSettings {
   readonly queryBudget?: KeyBudget;
   /** How long from now the key's hourly budget must last (the rest of the search), ms. */
   readonly queryBudgetSpanMs?: () => number;
+  /** The live hook, told of each step's run (its `started` event names the step). */
+  readonly onLive?: LiveListener;
 }
 
 export async function runCapacityStep(
@@ -58,6 +61,7 @@ export async function runCapacityStep(
     ...(settings.onProgress ? { onProgress: settings.onProgress } : {}),
     ...(settings.queryBudget ? { queryBudget: settings.queryBudget } : {}),
     ...(settings.queryBudgetSpanMs ? { queryBudgetSpanMs: settings.queryBudgetSpanMs() } : {}),
+    ...(settings.onLive ? { onLive: settings.onLive, liveStep: { eventClass, rate, index } } : {}),
     inspect: ({ ledger, plan, observation }) => {
       drained = observation.drained;
       const warmupMs = stepWarmupMs(settings.stepDurationMs);

@@ -11,6 +11,7 @@ import { runTag } from '../generate/event-uuid.js';
 import type { RunProgress } from '../run-scenario.js';
 import type { EventClass, Scenario } from '../scenario/scenario.js';
 import type { Target } from '../targets/target.js';
+import type { LiveListener } from '../live/live-event.js';
 import type {
   SearchQueries,
   CapacityFigures,
@@ -49,6 +50,8 @@ export interface CapacityOptions {
   readonly signal?: AbortSignal;
   readonly onStep?: (eventClass: EventClass, step: CapacityStep) => void;
   readonly onProgress?: (eventClass: EventClass, rate: number, progress: RunProgress) => void;
+  /** The live hook: each step's run as it runs, then a `step` event as each step finishes. */
+  readonly onLive?: LiveListener;
   /** Runs a step; tests and benches may wrap it. Default runCapacityStep. */
   readonly runStep?: typeof runCapacityStep;
   /**
@@ -120,6 +123,7 @@ export async function runCapacity(options: CapacityOptions): Promise<CapacityFig
       ...(options.signal ? { signal: options.signal } : {}),
       queryBudget: budget,
       queryBudgetSpanMs: () => Math.max(0, searchEndsAt - systemClock.now()),
+      ...(options.onLive ? { onLive: options.onLive } : {}),
     };
     const ceiling =
       options.maxRate ??
@@ -141,6 +145,7 @@ export async function runCapacity(options: CapacityOptions): Promise<CapacityFig
       );
       debug('%s at %d/s: %s %o', eventClass, rate, result.pass ? 'pass' : 'fail', result.reasons);
       options.onStep?.(eventClass, result);
+      options.onLive?.({ type: 'step', eventClass, step: result });
       return result;
     };
     const peak = Math.max(...scenario.phases.map((p) => Math.max(p.fromRate, p.toRate)));

@@ -103,6 +103,7 @@ export class BatchSender {
     tally.count(0, 'sent', end - first - identified);
     tally.count(1, 'sent', identified);
     tally.eventsSent(end - first, sentAt);
+    tally.sendDelay(sentAt - batchIntendedMs);
     this.histograms.recordSendDelay(0, sentAt - batchIntendedMs, measuredByClass0);
     this.histograms.recordSendDelay(1, sentAt - batchIntendedMs, measuredByClass1);
     this.inFlight++;

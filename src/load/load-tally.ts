@@ -50,6 +50,8 @@ export class LoadTally {
   private readonly seconds = { sent: [] as number[], acknowledged: [] as number[], errors: [] as number[] };
   retries = 0;
   readonly requests = { sent: 0, ok: 0, failed: 0 };
+  /** The worst send delay since takeSendDelayMax() last ran (-Infinity: nothing sent). */
+  private sendDelayMaxMs = -Infinity;
 
   constructor(private readonly startAtMs: number) {}
 
@@ -70,6 +72,28 @@ export class LoadTally {
     this.errors.set(kind, (this.errors.get(kind) ?? 0) + 1);
     this.requests.failed++;
     this.bump(this.seconds.errors, atMs, 1);
+  }
+
+  /** A batch handed to HTTP `ms` after its intended time (for the live view's worst send delay). */
+  sendDelay(ms: number): void {
+    if (ms > this.sendDelayMaxMs) this.sendDelayMaxMs = ms;
+  }
+
+  /** The worst send delay (ms) since the previous call, or null when nothing was sent; resets. */
+  takeSendDelayMax(): number | null {
+    const worst = this.sendDelayMaxMs;
+    this.sendDelayMaxMs = -Infinity;
+    return worst === -Infinity ? null : worst;
+  }
+
+  /** Per-class counts so far (copies: they cross threads in progress messages). */
+  classCounts(): Record<EventClass, ClassCounts> {
+    return { anonymous: { ...this.counts[0] }, identified: { ...this.counts[1] } };
+  }
+
+  /** Failed HTTP attempts so far by kind. */
+  errorCounts(): Record<string, number> {
+    return Object.fromEntries(this.errors);
   }
 
   totals(): OutcomeTotals {
@@ -99,8 +123,8 @@ export class LoadTally {
       });
     }
     return {
-      counts: { anonymous: { ...this.counts[0] }, identified: { ...this.counts[1] } },
-      errors: Object.fromEntries(this.errors),
+      counts: this.classCounts(),
+      errors: this.errorCounts(),
       retries: this.retries,
       requests: { ...this.requests },
       timeline,

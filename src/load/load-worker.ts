@@ -91,7 +91,16 @@ async function run(start: StartMessage): Promise<void> {
       debug('worker %d ready %d ms after the planned start: plan a later start', worker, Math.round(late));
     post({ type: 'started', worker, setupMs });
     const progress = setInterval(
-      () => post({ type: 'progress', worker, totals: tally.totals(), inFlight: sender.inFlight }),
+      () =>
+        post({
+          type: 'progress',
+          worker,
+          totals: tally.totals(),
+          classes: tally.classCounts(),
+          errors: tally.errorCounts(),
+          sendDelayMaxMs: tally.takeSendDelayMax(),
+          inFlight: sender.inFlight,
+        }),
       start.progressIntervalMs,
     );
     try {

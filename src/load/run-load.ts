@@ -12,7 +12,7 @@ import type { Ledger } from './ledger.js';
 import { mergeLoadHistograms, type EncodedLoadHistograms } from '../measure/latency-histogram.js';
 import { mergeTallies, type ClassCounts, type OutcomeTotals, type TimelinePoint } from './load-tally.js';
 import type { LoadPlan } from './plan-load.js';
-import type { DoneMessage, MainToWorker, WorkerToMain } from './worker-protocol.js';
+import type { DoneMessage, MainToWorker, ProgressMessage, WorkerToMain } from './worker-protocol.js';
 
 export type { ClassCounts } from './load-tally.js';
 
@@ -29,6 +29,11 @@ export interface LoadProgress {
   inFlight: number;
   /** Events sent per second since the previous progress report. */
   currentRate: number;
+  /** Per-class counts so far, and failed HTTP attempts by kind so far. */
+  classes: Record<EventClass, ClassCounts>;
+  errors: Record<string, number>;
+  /** The worst send delay (ms) of a batch sent since the previous progress report; null when none. */
+  sendDelayMaxMs: number | null;
 }
 
 export interface LoadResult {
@@ -98,6 +103,9 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
     failed: 0,
     inFlight: 0,
   }));
+  // The latest per-class counts and errors of each worker; the worst send delay since the last report.
+  const latest: (Pick<ProgressMessage, 'classes' | 'errors'> | null)[] = plan.workers.map(() => null);
+  let sendDelayMaxMs: number | null = null;
   const workers = plan.workers.map(() => new Worker(options.workerUrl ?? WORKER_URL));
   const post = (message: MainToWorker): void => workers.forEach((w) => w.postMessage(message));
   let partial = false;
@@ -108,8 +116,12 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
 
   const outcomes = workers.map((worker, index) =>
     awaitDone(worker, index, (message) => {
-      if (message.type === 'progress') totals[index] = { ...message.totals, inFlight: message.inFlight };
-      else debug('worker %d started in %d ms', index, Math.round(message.setupMs));
+      if (message.type === 'progress') {
+        totals[index] = { ...message.totals, inFlight: message.inFlight };
+        latest[index] = message;
+        if (message.sendDelayMaxMs !== null)
+          sendDelayMaxMs = Math.max(sendDelayMaxMs ?? -Infinity, message.sendDelayMaxMs);
+      } else debug('worker %d started in %d ms', index, Math.round(message.setupMs));
     }),
   );
   workers.forEach((worker, index) =>
@@ -145,7 +157,26 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
         const currentRate = now > lastAt ? ((sum.sent - lastSent) * 1000) / (now - lastAt) : 0;
         lastSent = sum.sent;
         lastAt = now;
-        options.onProgress?.({ elapsedMs: now - plan.startAtMs, ...sum, currentRate });
+        const parts = latest.filter((m) => m !== null);
+        const merged = mergeTallies(
+          parts.map((m) => ({
+            counts: m.classes,
+            errors: m.errors,
+            retries: 0,
+            requests: { sent: 0, ok: 0, failed: 0 },
+            timeline: [],
+          })),
+        );
+        const worstDelay = sendDelayMaxMs;
+        sendDelayMaxMs = null;
+        options.onProgress?.({
+          elapsedMs: now - plan.startAtMs,
+          ...sum,
+          currentRate,
+          classes: merged.counts,
+          errors: merged.errors,
+          sendDelayMaxMs: worstDelay,
+        });
       }, progressIntervalMs)
     : null;
 

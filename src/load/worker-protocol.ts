@@ -3,11 +3,11 @@
 
 import type { ClockAnchor } from '../clock.js';
 import type { ErrorCode } from '../errors.js';
-import type { Scenario } from '../scenario/scenario.js';
+import type { EventClass, Scenario } from '../scenario/scenario.js';
 import type { BucketCountsBuffers } from './bucket-counts.js';
 import type { LedgerShardBuffers } from './ledger.js';
 import type { EncodedLoadHistograms } from '../measure/latency-histogram.js';
-import type { LoadTallySnapshot, OutcomeTotals } from './load-tally.js';
+import type { ClassCounts, LoadTallySnapshot, OutcomeTotals } from './load-tally.js';
 import type { LoadPlan } from './plan-load.js';
 
 export interface StartMessage {
@@ -44,6 +44,11 @@ export interface ProgressMessage {
   readonly type: 'progress';
   readonly worker: number;
   readonly totals: OutcomeTotals;
+  /** The same counts per class, and failed HTTP attempts by kind, so far (the live view). */
+  readonly classes: Record<EventClass, ClassCounts>;
+  readonly errors: Record<string, number>;
+  /** The worst send delay (ms) since the previous progress message; null when nothing was sent. */
+  readonly sendDelayMaxMs: number | null;
   /** Requests in flight (retry waits included). */
   readonly inFlight: number;
 }

@@ -36,6 +36,7 @@ import { END_RESERVE, planPolling } from './plan-polling.js';
 import type { ObservationEnd, ObservationResult, PollerStats, StopOptions } from './poller.js';
 import { QueryError, type QueryClient } from './query-client.js';
 import { ObservationLoop } from './observation-loop.js';
+import type { VisibleListener } from './observation-result.js';
 
 const debug = debuglog('ingestbench:observe');
 
@@ -67,6 +68,8 @@ export interface CountsObserverOptions {
   readonly drillDownQueries?: number;
   /** Rows per drill-down page (LIMIT). Default and maximum 50,000. */
   readonly drillDownPageSize?: number;
+  /** Told of every bucket's newly visible events (the live view). */
+  readonly onVisible?: VisibleListener;
 }
 
 export interface DrillDown {
@@ -136,6 +139,7 @@ export function startCountsObserver(opts: CountsObserverOptions): CountsObserver
     stragglerLagMs: opts.stragglerLagMs ?? Math.max(3 * pollIntervalMs, 10_000),
     stragglerBucketsPerPoll: opts.stragglerBucketsPerPoll ?? 10,
     originMs: plan.startAtMs,
+    ...(opts.onVisible ? { onVisible: opts.onVisible } : {}),
   });
   const startedAt = clock.now();
   let polls = 0;

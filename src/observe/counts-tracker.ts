@@ -20,6 +20,7 @@ import type { CountsTimelineInput } from '../measure/counts-timeline.js';
 import { CLASS_CODE } from '../load/ledger.js';
 import { EVENT_CLASSES, type EventClass } from '../scenario/scenario.js';
 import { parseHogqlDateTime } from './hogql-literal.js';
+import type { VisibleListener } from './observation-result.js';
 import type { TimeRange } from './poll-queries.js';
 
 /** How long past its end a done bucket must be before plan() stops looking at it. */
@@ -31,6 +32,7 @@ export interface CountsTrackerOptions {
   readonly stragglerBucketsPerPoll: number;
   /** Origin of the visible-per-second timeline (the run's start). */
   readonly originMs: number;
+  readonly onVisible?: VisibleListener;
 }
 
 export interface CountsPlan {
@@ -238,6 +240,7 @@ export class CountsTracker {
       (this.latencies[cell] ??= []).push(toMicros(upper), measured);
     }
     this.recorded[cell]! += fresh;
+    this.opts.onVisible?.(cls, fresh, Math.max(0, measured), upper, receivedAt);
     const second = Math.max(0, Math.floor((receivedAt - this.opts.originMs) / 1000));
     const perSecond = this.perSecond[cls];
     while (perSecond.length <= second) perSecond.push(0);

@@ -6,6 +6,19 @@ import type { SkewFigures } from '../measure/skew-tally.js';
 import type { EventClass } from '../scenario/scenario.js';
 import type { QueryLimits } from './query-budget.js';
 
+/**
+ * Called as events first become visible, once per event (exact) or per bucket that grew (counts):
+ * `events` newly visible, `measured` of them in measured phases with latency `latencyMs` (exact:
+ * visible − intended; counts: the upper bound), seen at `atMs`. The live view counts with it.
+ */
+export type VisibleListener = (
+  eventClass: EventClass,
+  events: number,
+  measured: number,
+  latencyMs: number,
+  atMs: number,
+) => void;
+
 export interface ClassRowCounts {
   readonly rows: number;
   readonly uuids: number;

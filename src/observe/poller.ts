@@ -33,7 +33,12 @@ import { countsQuery, MAX_QUERY_LIMIT, type TimeRange } from './poll-queries.js'
 import { QueryError, type QueryClient } from './query-client.js';
 import { ObservationLoop, type StopOptions } from './observation-loop.js';
 import { intendedRange, tallyFromLedger } from './ledger-tally.js';
-import type { ClassRowCounts, ObservationEnd, ObservationResult } from './observation-result.js';
+import type {
+  ClassRowCounts,
+  ObservationEnd,
+  ObservationResult,
+  VisibleListener,
+} from './observation-result.js';
 import { VisibilityTracker } from './visibility-tracker.js';
 
 export type {
@@ -77,6 +82,8 @@ export interface PollerOptions {
   readonly stragglerRangesPerQuery?: number;
   /** How long the query API may stay unreachable before observation ends. Default 5 s. */
   readonly unreachableGraceMs?: number;
+  /** Told of every event as it first becomes visible (the live view). */
+  readonly onVisible?: VisibleListener;
 }
 
 export interface PollerStats {
@@ -127,6 +134,7 @@ export function startPoller(opts: PollerOptions): Poller {
     runTag: opts.runTag,
     ...(opts.shard ? { shard: opts.shard } : {}),
     stragglerLagMs: opts.stragglerLagMs ?? Math.max(3 * pollIntervalMs, 10_000),
+    ...(opts.onVisible ? { onVisible: opts.onVisible } : {}),
   });
   const startedAt = clock.now();
   let polls = 0;

@@ -21,6 +21,7 @@ import { SkewTally } from '../measure/skew-tally.js';
 import { workerOfLane, type ShardSpec } from '../load/shard-spec.js';
 import { CLASS_CODE, EventStatus, type Ledger } from '../load/ledger.js';
 import type { EventClass } from '../scenario/scenario.js';
+import type { VisibleListener } from './observation-result.js';
 import type { TimeRange } from './poll-queries.js';
 
 /** Slack around an event's intended ms: the generator may floor or round it to whole ms. */
@@ -43,6 +44,7 @@ export interface TrackerOptions {
   readonly stragglerLagMs: number;
   /** A shard's uuids carry lanes, not local workers (load/shard-spec.ts). */
   readonly shard?: ShardSpec;
+  readonly onVisible?: VisibleListener;
 }
 
 export interface ScanResult {
@@ -164,6 +166,7 @@ export class VisibilityTracker {
       if (viaStraggler) this.seenAsStragglers += 1;
       const intended = shard.intendedAt(id.seq);
       if (intended > this.newestVisibleIntended) this.newestVisibleIntended = intended;
+      this.opts.onVisible?.(cls, 1, shard.isMeasured(id.seq) ? 1 : 0, shard.visibleLatencyMs(id.seq), row.at);
       if (row.createdAt !== null && shard.isMeasured(id.seq)) {
         recordLatency(this.created[CLASS_CODE[cls]]!, this.createdSkew, row.createdAt - intended);
         this.createdSeen += 1;

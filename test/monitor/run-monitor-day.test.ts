@@ -12,6 +12,7 @@ import { after, test } from 'node:test';
 import type { EncodedBody } from '../../src/generate/batch-body.js';
 import { planMonitor } from '../../src/monitor/plan-monitor.js';
 import { runMonitor } from '../../src/monitor/run-monitor.js';
+import { createKeyBudget } from '../../src/observe/key-budget.js';
 import type { QueryClient, QueryResponse } from '../../src/observe/query-client.js';
 import { parseScenario } from '../../src/scenario/load-scenario.js';
 import { shortScenarioText } from '../short-scenario.js';
@@ -68,7 +69,10 @@ test('a simulated day: held events flat, queries within budget every hour, every
     return Promise.resolve(200);
   };
   const queryTimes: number[] = [];
+  // The key's budget arithmetic (the real sliding windows), held to the monitor's share.
+  const budget = createKeyBudget(plan.limits);
   const client: QueryClient = {
+    budget,
     preflight: () => Promise.resolve(),
     stats: () => ({
       queries: queryTimes.length,
@@ -80,6 +84,8 @@ test('a simulated day: held events flat, queries within budget every hour, every
     }),
     query(hogql): Promise<QueryResponse> {
       const now = clock.now();
+      assert.equal(budget.waitMs(now), 0, `a query at +${now - start} ms the budget would have held back`);
+      budget.take(now);
       queryTimes.push(now);
       assert.doesNotMatch(hogql, /uuid >=/, 'one page holds every row');
       const [from, to] = [...hogql.matchAll(/timestamp [<>]=? toDateTime\('([^']+)'\)/g)].map((m) =>
