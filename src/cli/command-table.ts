@@ -140,6 +140,12 @@ export const COMMANDS: readonly CommandSpec[] = [
         help: 'compare the finished run with a baseline report.json (as `ingestbench compare`): exit 1 on an SLA failure or a regression',
       },
       MAX_REGRESSION_OPTION,
+      {
+        name: 'metrics-listen',
+        kind: 'string',
+        value: 'HOST:PORT',
+        help: 'serve the monitor\'s Prometheus metrics (/metrics, /healthz) while the run runs, e.g. 0.0.0.0:9464 for a shard on Kubernetes; the counters end equal to the report\'s',
+      },
     ],
     examples: [
       'ingestbench run scenarios/quickstart.yaml',

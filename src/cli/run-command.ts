@@ -23,6 +23,9 @@ import { compareWithBaseline, limitsOf, verdictLine } from './compare-command.js
 import { describeScenario } from './describe-scenario.js';
 import type { CommandLine } from './parse-command-line.js';
 import { appendStepSummary } from './step-summary.js';
+import { startMetricsServer, parseListen, type MetricsServer } from '../monitor/metrics-server.js';
+import { planMonitorSla } from '../monitor/monitor-sla.js';
+import { createRunMetrics } from '../monitor/run-metrics.js';
 
 /** `run --baseline` writes the comparison beside the report. */
 export const COMPARISON_FILE = 'comparison.md';
@@ -58,6 +61,8 @@ export async function runCommand(line: CommandLine, io: CliIo): Promise<number> 
   const outDir = resolve(io.cwd, String(o['out']));
   // Before the target is started or anything is sent: an unwritable --out must not cost a run.
   await checkReportDir(outDir);
+  const metricsListen =
+    typeof o['metrics-listen'] === 'string' ? parseListen(o['metrics-listen'], '--metrics-listen') : null;
   const baseRunId = givenRunId ?? newRunId();
   const runId = shard ? shardRunId(baseRunId, shard) : baseRunId;
   const containers = {
@@ -70,7 +75,15 @@ export async function runCommand(line: CommandLine, io: CliIo): Promise<number> 
     ...(Object.keys(containers).length > 0 ? { containers } : {}),
     log: (line) => io.stderr.write(`${line}\n`),
   });
+  let metricsServer: MetricsServer | null = null;
   try {
+    const runMetrics = metricsListen
+      ? createRunMetrics(planMonitorSla(scenario.sla).deadlineMs / 1000, scenario.observation.pollIntervalMs)
+      : null;
+    if (runMetrics && metricsListen) {
+      metricsServer = await startMetricsServer(runMetrics.metrics, metricsListen);
+      io.stderr.write(`metrics: ${metricsServer.url}/metrics\n`);
+    }
     const t = target.describe();
     io.stderr.write(
       `ingestbench run ${runId}\n${describeScenario(scenario, shard)}  target    ${t.kind}: capture ${t.captureUrl}, query ${t.queryUrl} (project ${t.projectId})\n\n`,
@@ -83,6 +96,7 @@ export async function runCommand(line: CommandLine, io: CliIo): Promise<number> 
       signal: io.signal,
       ...(workers !== undefined ? { workers } : {}),
       ...(o['quiet'] === true ? {} : { onProgress: progressPrinter(io) }),
+      ...(runMetrics ? { onLive: runMetrics.onLive } : {}),
     });
     if (io.interactive && o['quiet'] !== true) io.stderr.write('\r\x1b[2K');
     const runDir = join(outDir, runId);
@@ -110,6 +124,7 @@ export async function runCommand(line: CommandLine, io: CliIo): Promise<number> 
     const code = runExitCode(report);
     return code === EXIT_CODES.OK && regressed ? EXIT_CODES.SLA_FAILED : code;
   } finally {
+    await metricsServer?.close();
     await target.stop();
   }
 }

@@ -7,12 +7,12 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { EventClass } from '../scenario/scenario.js';
 
 export interface IngestionGauges {
-  /** Seconds the oldest acknowledged, unseen event has waited (0 when none). */
-  oldestUnseenAgeSeconds(): number;
+  /** Seconds the oldest acknowledged, unseen event has waited (0 when none); absent: not known (a run). */
+  oldestUnseenAgeSeconds?(): number;
   /** 1 while the SLA holds over the rolling window, 0 when not; absent: not judged (a run). */
   slaOk?(): number;
-  /** Unix seconds of the last poll the query API answered; 0 before the first. */
-  lastPollSeconds(): number;
+  /** Unix seconds of the last poll the query API answered; 0 before the first; absent: not known. */
+  lastPollSeconds?(): number;
   /** The poll interval: visible latencies are upper bounds by this much. */
   resolutionSeconds(): number;
 }
@@ -113,22 +113,24 @@ export function createIngestionMetrics(deadlineSeconds: number, gauges: Ingestio
     'The poll interval: each visible latency is at most this much above the truth.',
     () => gauges.resolutionSeconds(),
   );
-  gauge(
+  // Gauges a caller cannot know are not served rather than served as a made-up 0.
+  const optional = (name: string, help: string, read: (() => number) | undefined): void => {
+    if (read) gauge(name, help, read);
+  };
+  optional(
     'ingestbench_oldest_unseen_event_age_seconds',
     'How long the oldest acknowledged event not yet returned by the query API has waited (grows while ingestion stalls, even if capture answers 200).',
-    () => gauges.oldestUnseenAgeSeconds(),
+    gauges.oldestUnseenAgeSeconds?.bind(gauges),
   );
-  const slaOk = gauges.slaOk?.bind(gauges);
-  if (slaOk)
-    gauge(
-      'ingestbench_sla_ok',
-      '1 while the scenario’s SLA holds over the rolling window (and no event waits past the deadline), else 0.',
-      slaOk,
-    );
-  gauge(
+  optional(
+    'ingestbench_sla_ok',
+    '1 while the scenario’s SLA holds over the rolling window (and no event waits past the deadline), else 0.',
+    gauges.slaOk?.bind(gauges),
+  );
+  optional(
     'ingestbench_last_poll_timestamp_seconds',
     'Unix time of the last poll the query API answered.',
-    () => gauges.lastPollSeconds(),
+    gauges.lastPollSeconds?.bind(gauges),
   );
   // Every class present from the start, so a rate() over a class that has not moved yet reads 0.
   for (const cls of ['anonymous', 'identified'] as const)
@@ -166,6 +168,7 @@ export function createIngestionMetrics(deadlineSeconds: number, gauges: Ingestio
       queryCount += n;
     },
     queryErrors(n = 1) {
+      if (n <= 0) return;
       queryErrors.inc(n);
       queryErrorCount += n;
     },
