@@ -70,7 +70,9 @@ export async function runMonitorBench(options: { minutes?: number } = {}): Promi
         `(monitor budget ${plan.limits.perHour}/h, key ${scenario.observation.queryBudgetPerHour}/h); peak ${client.stats().peakPerMinute}/min; ${summary.totals.queryErrors} failed polls`,
     );
     for (const s of samples)
-      print(`  memory    minute ${s.minute}: rss ${s.rssMiB.toFixed(1)} MiB, heap used ${s.heapMiB.toFixed(1)} MiB`);
+      print(
+        `  memory    minute ${s.minute}: rss ${s.rssMiB.toFixed(1)} MiB, heap used ${s.heapMiB.toFixed(1)} MiB`,
+      );
     print(
       `  cpu       ${cpuSeconds.toFixed(2)} s in ${(hours * 60).toFixed(1)} min = ${(cpuSeconds / hours).toFixed(1)} CPU s per hour (${((cpuSeconds / (hours * 3600)) * 100).toFixed(2)} % of one core)`,
     );

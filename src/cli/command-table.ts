@@ -144,7 +144,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         name: 'metrics-listen',
         kind: 'string',
         value: 'HOST:PORT',
-        help: 'serve the monitor\'s Prometheus metrics (/metrics, /healthz) while the run runs, e.g. 0.0.0.0:9464 for a shard on Kubernetes; the counters end equal to the report\'s',
+        help: "serve the monitor's Prometheus metrics (/metrics, /healthz) while the run runs, e.g. 0.0.0.0:9464 for a shard on Kubernetes; the counters end equal to the report's",
       },
     ],
     examples: [
@@ -252,8 +252,14 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'monitor',
     summary:
-      'Watch ingestion until stopped: send a trickle of the scenario\'s events, see each one come back through the query API, serve Prometheus metrics (time-to-queryable, loss, the SLA over a rolling window) within a share of the key\'s query budget.',
-    positionals: [{ name: 'scenario.yaml', help: 'the scenario whose events, SLA and query budget are used', required: true }],
+      "Watch ingestion until stopped: send a trickle of the scenario's events, see each one come back through the query API, serve Prometheus metrics (time-to-queryable, loss, the SLA over a rolling window) within a share of the key's query budget.",
+    positionals: [
+      {
+        name: 'scenario.yaml',
+        help: 'the scenario whose events, SLA and query budget are used',
+        required: true,
+      },
+    ],
     options: [
       {
         name: 'target',

@@ -68,7 +68,9 @@ export async function monitorCommand(line: CommandLine, io: CliIo): Promise<numb
         ...(logFile !== undefined ? { logFile } : {}),
         async onMetrics(metrics) {
           server = await startMetricsServer(metrics, listen);
-          io.stderr.write(`  metrics   ${server.url}/metrics (and /healthz)\n\nmonitoring until SIGINT/SIGTERM…\n`);
+          io.stderr.write(
+            `  metrics   ${server.url}/metrics (and /healthz)\n\nmonitoring until SIGINT/SIGTERM…\n`,
+          );
         },
       });
       io.stderr.write(renderMonitorSummary(summary));

@@ -69,10 +69,7 @@ export function createIngestionMetrics(deadlineSeconds: number, gauges: Ingestio
     'ingestbench_events_acknowledged_total',
     'Events capture acknowledged (2xx), by class.',
   );
-  const visible = counter(
-    'ingestbench_events_visible_total',
-    'Events the query API returned, by class.',
-  );
+  const visible = counter('ingestbench_events_visible_total', 'Events the query API returned, by class.');
   const lost = counter(
     'ingestbench_events_lost_total',
     'Acknowledged events not returned by the query API within the deadline, by class.',

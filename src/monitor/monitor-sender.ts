@@ -79,7 +79,8 @@ export async function runMonitorSender(opts: MonitorSenderOptions): Promise<void
       const json = generator.next(seq, intendedMs);
       seq += 1;
       const eventClass: EventClass = generator.identified ? 'identified' : 'anonymous';
-      if (!events.some((e) => e.eventClass === eventClass)) events.push({ uuid: uuidOf(json), eventClass, json });
+      if (!events.some((e) => e.eventClass === eventClass))
+        events.push({ uuid: uuidOf(json), eventClass, json });
     }
     for (const e of events) {
       ledger.sent(e.uuid, e.eventClass, intendedMs);

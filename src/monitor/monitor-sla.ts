@@ -31,11 +31,17 @@ export function planMonitorSla(checks: readonly SlaCheck[], deadlineMs?: number)
     (c) => windowMetric(c.metric)?.name === 'visible' && (c.op === '<' || c.op === '<='),
   );
   if (deadlineMs !== undefined) {
-    if (!(deadlineMs > 0)) throw new IngestbenchError('USAGE', `--deadline must be positive, got ${deadlineMs} ms`);
+    if (!(deadlineMs > 0))
+      throw new IngestbenchError('USAGE', `--deadline must be positive, got ${deadlineMs} ms`);
     return { deadlineMs, deadlineSource: '--deadline', judged, skipped };
   }
   if (bounds.length === 0)
-    return { deadlineMs: DEFAULT_DEADLINE_MS, deadlineSource: 'default (the SLA bounds no visible latency)', judged, skipped };
+    return {
+      deadlineMs: DEFAULT_DEADLINE_MS,
+      deadlineSource: 'default (the SLA bounds no visible latency)',
+      judged,
+      skipped,
+    };
   const loosest = bounds.reduce((a, b) => (b.threshold > a.threshold ? b : a));
   return { deadlineMs: loosest.threshold, deadlineSource: `sla "${loosest.source}"`, judged, skipped };
 }

@@ -39,7 +39,8 @@ export function planMonitor(scenario: Scenario, options: MonitorPlanOptions = {}
   if (!(ratePerClass > 0)) throw new IngestbenchError('USAGE', `--rate must be above 0, got ${ratePerClass}`);
   if (!(queryShare > 0 && queryShare <= 1))
     throw new IngestbenchError('USAGE', `--query-share must be in (0, 1], got ${queryShare}`);
-  if (!(windowMs > 0)) throw new IngestbenchError('USAGE', `--sla-window must be positive, got ${windowMs} ms`);
+  if (!(windowMs > 0))
+    throw new IngestbenchError('USAGE', `--sla-window must be positive, got ${windowMs} ms`);
   const o = scenario.observation;
   const limits: QueryLimits = {
     perMinute: Math.max(1, Math.floor(o.queryBudgetPerMinute * queryShare)),

@@ -187,7 +187,11 @@ export async function runMonitor(opts: RunMonitorOptions): Promise<MonitorSummar
 async function writeLogLine(file: string, status: MonitorStatus): Promise<void> {
   const line = { time: new Date(status.atMs).toISOString(), ...status, window: status.window };
   try {
-    await appendFile(file, `${JSON.stringify(line, (_k, v: unknown) => (v === Infinity ? null : v))}\n`, 'utf8');
+    await appendFile(
+      file,
+      `${JSON.stringify(line, (_k, v: unknown) => (v === Infinity ? null : v))}\n`,
+      'utf8',
+    );
   } catch (error) {
     // A full disk must not stop the monitor: the metrics still serve.
     debug('log line to %s failed: %o', file, error);

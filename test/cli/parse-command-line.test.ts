@@ -43,7 +43,10 @@ describe('parseCommandLine', () => {
   it('reads a duration default as the flag would be read (milliseconds, not "5m")', () => {
     const monitor = parseCommandLine(['monitor', 's.yaml']);
     assert.equal(monitor.options['sla-window'], 300_000);
-    assert.equal(parseCommandLine(['monitor', 's.yaml', '--sla-window', '10s']).options['sla-window'], 10_000);
+    assert.equal(
+      parseCommandLine(['monitor', 's.yaml', '--sla-window', '10s']).options['sla-window'],
+      10_000,
+    );
     assert.equal(parseCommandLine(['capacity', 's.yaml']).options['step-duration'], 30_000);
   });
 

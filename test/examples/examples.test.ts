@@ -18,7 +18,9 @@ const yamlAt = async (path: string): Promise<unknown> =>
 function invocations(script: string): { command: string; flags: string[]; text: string }[] {
   const joined = script.replace(/\\\n\s*/g, ' ');
   const out: { command: string; flags: string[]; text: string }[] = [];
-  for (const m of joined.matchAll(/(?:ingestbench|bin\.js) (run|merge|compare|serve|validate|monitor)\b([^\n|]*)/g)) {
+  for (const m of joined.matchAll(
+    /(?:ingestbench|bin\.js) (run|merge|compare|serve|validate|monitor)\b([^\n|]*)/g,
+  )) {
     out.push({ command: m[1]!, flags: [...m[2]!.matchAll(/--([a-z-]+)/g)].map((f) => f[1]!), text: m[0] });
   }
   return out;
@@ -151,7 +153,9 @@ describe('examples/monitor', () => {
     const text = await metrics.render();
     return new Set([...text.matchAll(/^(ingestbench_[a-z_]+)[{ ]/gm)].map((m) => m[1]!));
   }
-  const namesIn = (text: string): string[] => [...new Set([...text.matchAll(/\bingestbench_[a-z_]+/g)].map((m) => m[0]))];
+  const namesIn = (text: string): string[] => [
+    ...new Set([...text.matchAll(/\bingestbench_[a-z_]+/g)].map((m) => m[0])),
+  ];
 
   it('alerts and dashboard read only metrics the monitor serves', async () => {
     const served = await servedNames();
@@ -161,7 +165,11 @@ describe('examples/monitor', () => {
     const rules = alerts.groups.flatMap((g) => g.rules);
     assert.ok(rules.length >= 4);
     const exprs = rules.map((r) => r.expr).join('\n');
-    for (const metric of ['ingestbench_sla_ok', 'ingestbench_oldest_unseen_event_age_seconds', 'ingestbench_events_lost_total'])
+    for (const metric of [
+      'ingestbench_sla_ok',
+      'ingestbench_oldest_unseen_event_age_seconds',
+      'ingestbench_events_lost_total',
+    ])
       assert.ok(exprs.includes(metric), `an alert reads ${metric}`);
     const dashboard = await readFile(new URL('examples/monitor/grafana-dashboard.json', root), 'utf8');
     const panels = (JSON.parse(dashboard) as { panels: { targets: { expr: string }[] }[] }).panels;
@@ -180,26 +188,52 @@ describe('examples/monitor', () => {
 
   it('runs one monitor whose /metrics port the Service and ServiceMonitor scrape', async () => {
     const text = await readFile(new URL('examples/monitor/monitor-deployment.yaml', root), 'utf8');
-    const docs = parseAllDocuments(text).map((d) => d.toJS() as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
+    interface Labels {
+      [name: string]: string;
+    }
+    interface MonitorContainer {
+      args: string[];
+      ports: { name: string; containerPort: number }[];
+      livenessProbe: { httpGet: { path: string } };
+    }
+    interface Deployment {
+      kind: 'Deployment';
+      spec: {
+        replicas: number;
+        strategy: { type: string };
+        selector: { matchLabels: Labels };
+        template: { spec: { containers: MonitorContainer[] } };
+      };
+    }
+    interface Service {
+      kind: 'Service';
+      metadata: { labels: Labels };
+      spec: { selector: Labels; ports: { name: string; targetPort: string }[] };
+    }
+    interface ServiceMonitor {
+      kind: 'ServiceMonitor';
+      spec: { selector: { matchLabels: Labels }; endpoints: { port: string; path: string }[] };
+    }
+    const docs = parseAllDocuments(text).map((d) => d.toJS() as { kind: string });
     assert.deepEqual(
-      docs.map((d) => d['kind']),
+      docs.map((d) => d.kind),
       ['Deployment', 'Service', 'ServiceMonitor'],
     );
-    const [deployment, service, serviceMonitor] = docs as [any, any, any]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const [deployment, service, serviceMonitor] = docs as [Deployment, Service, ServiceMonitor];
     assert.equal(deployment.spec.replicas, 1, 'two monitors would spend the key budget twice');
     assert.equal(deployment.spec.strategy.type, 'Recreate');
-    const container = deployment.spec.template.spec.containers[0];
-    const script = (container.args as string[]).join('\n');
+    const container = deployment.spec.template.spec.containers[0]!;
+    const script = container.args.join('\n');
     const [call] = invocations(script);
     assert.equal(call?.command, 'monitor');
     checkFlags(script);
     const port = Number(/--listen 0\.0\.0\.0:(\d+)/.exec(script)?.[1]);
-    assert.equal(container.ports[0].containerPort, port);
+    assert.equal(container.ports[0]!.containerPort, port);
     assert.equal(container.livenessProbe.httpGet.path, '/healthz');
-    assert.equal(service.spec.ports[0].targetPort, container.ports[0].name);
+    assert.equal(service.spec.ports[0]!.targetPort, container.ports[0]!.name);
     assert.deepEqual(service.spec.selector, deployment.spec.selector.matchLabels);
     assert.deepEqual(serviceMonitor.spec.selector.matchLabels, service.metadata.labels);
-    assert.equal(serviceMonitor.spec.endpoints[0].port, service.spec.ports[0].name);
-    assert.equal(serviceMonitor.spec.endpoints[0].path, '/metrics');
+    assert.equal(serviceMonitor.spec.endpoints[0]!.port, service.spec.ports[0]!.name);
+    assert.equal(serviceMonitor.spec.endpoints[0]!.path, '/metrics');
   });
 });

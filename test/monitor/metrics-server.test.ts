@@ -20,15 +20,25 @@ describe('metrics server', () => {
     after(() => server.close());
     const get = async (path: string) => {
       const res = await request(`${server.url}${path}`);
-      return { status: res.statusCode, type: String(res.headers['content-type']), text: await res.body.text() };
+      return {
+        status: res.statusCode,
+        type: String(res.headers['content-type']),
+        text: await res.body.text(),
+      };
     };
     const m = await get('/metrics');
     assert.equal(m.status, 200);
     assert.match(m.type, /^text\/plain; version=0\.0\.4/);
     assert.equal(sample(m.text, 'ingestbench_events_sent_total', { class: 'anonymous' }), 3);
     assert.equal(sample(m.text, 'ingestbench_events_sent_total', { class: 'identified' }), 0);
-    assert.equal(sample(m.text, 'ingestbench_visible_latency_seconds_bucket', { class: 'anonymous', le: '30' }), 1);
-    assert.equal(sample(m.text, 'ingestbench_visible_latency_seconds_bucket', { class: 'anonymous', le: '60' }), 2);
+    assert.equal(
+      sample(m.text, 'ingestbench_visible_latency_seconds_bucket', { class: 'anonymous', le: '30' }),
+      1,
+    );
+    assert.equal(
+      sample(m.text, 'ingestbench_visible_latency_seconds_bucket', { class: 'anonymous', le: '60' }),
+      2,
+    );
     assert.equal(sample(m.text, 'ingestbench_oldest_unseen_event_age_seconds'), 12.5);
     age = 99;
     assert.equal(sample((await get('/metrics')).text, 'ingestbench_oldest_unseen_event_age_seconds'), 99);
@@ -48,6 +58,9 @@ describe('metrics server', () => {
     const buckets = latencyBuckets(30);
     assert.ok(buckets.includes(30) && buckets.includes(150));
     assert.ok(buckets.at(-1)! >= 3600);
-    assert.deepEqual(buckets, [...buckets].sort((a, b) => a - b));
+    assert.deepEqual(
+      buckets,
+      [...buckets].sort((a, b) => a - b),
+    );
   });
 });

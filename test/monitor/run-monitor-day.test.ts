@@ -105,7 +105,13 @@ test('a simulated day: held events flat, queries within budget every hour, every
         if (!e.dropped && e.visibleAt <= now)
           results.push([e.uuid, new Date(e.intendedMs).toISOString(), new Date(e.visibleAt).toISOString()]);
       }
-      return Promise.resolve({ results, columns: ['uuid', 'timestamp', 'created_at'], hasMore: false, sentAt: now, receivedAt: now });
+      return Promise.resolve({
+        results,
+        columns: ['uuid', 'timestamp', 'created_at'],
+        hasMore: false,
+        sentAt: now,
+        receivedAt: now,
+      });
     },
   };
   const stop = new AbortController();
@@ -143,13 +149,22 @@ test('a simulated day: held events flat, queries within budget every hour, every
   // Queries: the same every hour, never more than the budget.
   for (let h = 0; h < 24; h++) {
     const inHour = queryTimes.filter((t) => t >= start + h * HOUR_MS && t < start + (h + 1) * HOUR_MS).length;
-    assert.ok(inHour <= plan.limits.perHour && inHour >= plan.limits.perHour - 1, `hour ${h}: ${inHour} queries`);
+    assert.ok(
+      inHour <= plan.limits.perHour && inHour >= plan.limits.perHour - 1,
+      `hour ${h}: ${inHour} queries`,
+    );
   }
   for (let i = plan.limits.perHour; i < queryTimes.length; i++)
-    assert.ok(queryTimes[i]! - queryTimes[i - plan.limits.perHour]! >= HOUR_MS - 1, 'no sliding hour over budget');
+    assert.ok(
+      queryTimes[i]! - queryTimes[i - plan.limits.perHour]! >= HOUR_MS - 1,
+      'no sliding hour over budget',
+    );
 
   // Held events, read from the per-minute log: flat, and bounded by rate × (deadline + interval).
-  const lines = readFileSync(logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { held: number; slaOk: boolean });
+  const lines = readFileSync(logFile, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { held: number; slaOk: boolean });
   // Minutes 1 to 1,439 (the stop comes at minute 1,440, before its line) and the line at stop.
   assert.equal(lines.length, 24 * 60, 'one line a minute and one at stop');
   const bound = 2 * ((plan.sla.deadlineMs + plan.pollIntervalMs) / 1000) + 2;
@@ -157,7 +172,10 @@ test('a simulated day: held events flat, queries within budget every hour, every
   assert.ok(Math.max(...held) <= bound, `at most ${Math.max(...held)} held (bound ${bound})`);
   const firstHour = Math.max(...held.slice(0, 60));
   const lastHour = Math.max(...held.slice(-61, -1));
-  assert.ok(Math.abs(firstHour - lastHour) <= 4, `held ${firstHour} in the first hour, ${lastHour} in the last`);
+  assert.ok(
+    Math.abs(firstHour - lastHour) <= 4,
+    `held ${firstHour} in the first hour, ${lastHour} in the last`,
+  );
   // One event in 500 lost breaks `lost == 0` in every 5-minute window that holds one.
   assert.ok(lines.some((l) => !l.slaOk));
 });

@@ -75,7 +75,12 @@ const total = (text: string, name: string): number =>
   (sample(text, name, { class: 'anonymous' }) ?? NaN) + (sample(text, name, { class: 'identified' }) ?? NaN);
 
 test('monitor sees events, notices a stalled ingestion while capture answers 200, and recovers', async (t) => {
-  const plan = planMonitor(scenario, { ratePerClass: 4, queryShare: 1, deadlineMs: DEADLINE_MS, windowMs: 4_000 });
+  const plan = planMonitor(scenario, {
+    ratePerClass: 4,
+    queryShare: 1,
+    deadlineMs: DEADLINE_MS,
+    windowMs: 4_000,
+  });
   assert.equal(plan.pollIntervalMs, POLL_MS, 'the budget (2,400/h, 240/min by default) would stretch polls');
   const stop = new AbortController();
   let server: MetricsServer | null = null;
@@ -158,8 +163,16 @@ test('monitor sees events, notices a stalled ingestion while capture answers 200
   // 3. Resumed: within the deadline and the window, the SLA holds again.
   target.setFaults(NO_FAULTS);
   const resumed = performance.now();
-  const recovered = await until(s, 'sla_ok 1 again', (t) => sample(t, 'ingestbench_sla_ok') === 1, resumed, 60_000);
-  assert.ok((sample(recovered.text, 'ingestbench_oldest_unseen_event_age_seconds') ?? Infinity) <= DEADLINE_MS / 1000);
+  const recovered = await until(
+    s,
+    'sla_ok 1 again',
+    (t) => sample(t, 'ingestbench_sla_ok') === 1,
+    resumed,
+    60_000,
+  );
+  assert.ok(
+    (sample(recovered.text, 'ingestbench_oldest_unseen_event_age_seconds') ?? Infinity) <= DEADLINE_MS / 1000,
+  );
 
   t.diagnostic(
     `stall noticed after ${Math.round(stalled.afterMs)} ms, lost after ${Math.round(lostWhilePaused.afterMs)} ms, sla ok again ${Math.round(recovered.afterMs)} ms after resuming`,
