@@ -24,6 +24,7 @@ import {
 import { startReferenceTarget, type ReferenceTarget } from '../src/reference/start-reference-target.js';
 import type { EventClass } from '../src/scenario/scenario.js';
 import type { LoadConfig, LoadResult } from './reference-load-worker.js';
+import { fmt } from './bench-figures.js';
 
 const TOKEN = 'phc_ingestbench';
 const PERSONAL_KEY = 'phx_ingestbench';
@@ -270,8 +271,6 @@ const ingestedOf = (metrics: string, eventClass: EventClass): number =>
         s.labels['outcome'] === 'ingested',
     )
     .reduce((sum, s) => sum + s.value, 0);
-
-const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   await runReferenceBench({ quick: process.argv.includes('--quick') });

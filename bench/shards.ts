@@ -37,10 +37,9 @@ import {
 } from '../src/report/report-types.js';
 import { loadScenario } from '../src/scenario/load-scenario.js';
 import type { Scenario } from '../src/scenario/scenario.js';
-import { startSinkProcess } from './harness-send.js';
+import { fmt, median } from './bench-figures.js';
+import { BLACK_HOLE, SINK_TOKEN, startSinkProcess } from './sink-process.js';
 
-const TOKEN = 'phc_ingestbench';
-const BLACK_HOLE = '/test/black_hole/';
 const QUICKSTART = fileURLToPath(new URL('../../scenarios/quickstart.yaml', import.meta.url));
 /** A ceiling above what this machine's sink takes; full speed stops at the end of the duration. */
 const FULL_SPEED_PLAN = 1_200_000;
@@ -232,7 +231,7 @@ async function serveShard(job: ShardJob): Promise<void> {
     scenario,
     plan,
     ledger,
-    target: { captureUrl: job.url, token: TOKEN, endpoint: BLACK_HOLE },
+    target: { captureUrl: job.url, token: SINK_TOKEN, endpoint: BLACK_HOLE },
   });
   const steady = result.timeline.slice(WARMUP_SECONDS, job.seconds);
   const events = steady.reduce((s, p) => s + p.acknowledged, 0);
@@ -374,14 +373,6 @@ function syntheticShardReport(index: number, count: number, events: number): Rep
 
 function devNull(): NodeJS.WritableStream {
   return new Writable({ write: (_chunk, _encoding, done) => done() });
-}
-
-const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 if (process.argv[2] === 'shard' && process.send !== undefined)

@@ -16,6 +16,8 @@ import { startReferenceTarget, type ReferenceTarget } from '../../src/reference/
 import type { Report } from '../../src/report/report-types.js';
 import { shortScenarioText } from '../short-scenario.js';
 import { targetHogql } from '../target-hogql.js';
+import { eventually } from '../eventually.js';
+import { PROBE_EVENT } from '../../src/targets/probe-event.js';
 
 class TextSink extends Writable {
   text = '';
@@ -468,16 +470,26 @@ describe('main: the probe preflight proves the token before any load', () => {
   it('Ctrl-C during the preflight is an interrupt (exit 130), not an unreachable target', async () => {
     const out = outDir('preflight-interrupt');
     const interrupt = new AbortController();
-    // A token of the other project keeps the preflight waiting for its probe until interrupted.
+    // A token of the other project keeps the preflight waiting for its probe until interrupted:
+    // the interrupt comes once that probe is stored in the other project (so the preflight is
+    // certainly waiting for it), not after a guessed delay.
+    const probes = (): Promise<number> => countWhere(2, `event = '${PROBE_EVENT}'`);
+    const probesBefore = await probes();
+    let probeStored: Promise<void> | undefined;
     const r = await runMain(['run', scenario(), '--target', 'posthog', '--out', out], {
       env: envFor({ POSTHOG_PROJECT_API_KEY: TOKEN_2 }),
       signal: interrupt.signal,
       onStderr: (text) => {
-        if (!interrupt.signal.aborted && text.includes('preflight:')) {
-          setTimeout(() => interrupt.abort(new Error('SIGINT')), 300);
+        if (probeStored === undefined && text.includes('preflight:')) {
+          probeStored = eventually(
+            'the probe stored in the other project',
+            60_000,
+            async () => (await probes()) > probesBefore,
+          ).then(() => interrupt.abort(new Error('SIGINT')));
         }
       },
     });
+    await probeStored;
     assert.ok(interrupt.signal.aborted);
     assert.equal(r.code, EXIT_CODES.INTERRUPTED, r.stderr);
     assert.match(r.stderr, /interrupted during the preflight: no load was sent/);

@@ -6,6 +6,9 @@ import { request } from 'undici';
 import { sample } from '../server/prometheus-sample.js';
 
 export { sample };
+import { eventually } from '../../eventually.js';
+
+export { eventually };
 
 export const TOKEN = 'phc_e2e';
 export const PERSONAL_KEY = 'phx_e2e';
@@ -61,21 +64,6 @@ export async function hogql(queryUrl: string, query: string, projectId = 1): Pro
 export async function scrape(metricsUrl: string): Promise<string> {
   const response = await request(metricsUrl);
   return response.body.text();
-}
-
-/** Polls `check` every 25 ms until it returns a value other than undefined, or fails after timeoutMs. */
-export async function eventually<T>(
-  what: string,
-  timeoutMs: number,
-  check: () => Promise<T | undefined>,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 /** Resolves when ingestion has committed everything acknowledged so far. */

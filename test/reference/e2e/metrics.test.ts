@@ -5,7 +5,16 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'undici';
 import { startReferenceTarget, type ReferenceTarget } from '../../../src/reference/start-reference-target.js';
-import { drained, makeEvents, PERSONAL_KEY, postBatch, sample, scrape, TOKEN } from './e2e-helpers.js';
+import {
+  drained,
+  eventually,
+  makeEvents,
+  PERSONAL_KEY,
+  postBatch,
+  sample,
+  scrape,
+  TOKEN,
+} from './e2e-helpers.js';
 
 let target: ReferenceTarget;
 before(async () => {
@@ -107,10 +116,14 @@ test('counters move by class with anonymous, identified and unknown-token traffi
 test('queue depth and lag rise while ingestion is held back, and fall when it is released', async () => {
   target.setFaults({ ...target.faults(), delayMs: 60_000 });
   assert.equal(await postBatch(target.captureUrl, makeEvents('m-held', 40, true)), 200);
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  const held = await scrape(target.metricsUrl);
+  // Held for 60 s, the 40 events stay queued while their lag grows: wait until it has passed
+  // 0.3 s (the queue depth must read 40 all the while), not for a guessed delay.
+  const held = await eventually('the held events to lag 0.3 s', 30_000, async () => {
+    const text = await scrape(target.metricsUrl);
+    assert.equal(sample(text, 'ingestbench_queue_depth_events'), 40);
+    return (sample(text, 'ingestbench_ingestion_lag_seconds') ?? 0) >= 0.3 ? text : undefined;
+  });
   assert.equal(sample(held, 'ingestbench_queue_depth_events'), 40);
-  assert.ok((sample(held, 'ingestbench_ingestion_lag_seconds') ?? 0) >= 0.3);
   target.setFaults({ ...target.faults(), delayMs: 0 });
   const released = await drained(target.metricsUrl);
   assert.equal(sample(released, 'ingestbench_ingestion_lag_seconds'), 0);

@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import { request } from 'undici';
 import { IngestbenchError } from '../../../src/errors.js';
 import { serve, serveOptionsToStart, SERVE_OPTIONS } from '../../../src/reference/serve.js';
+import { eventually } from '../../eventually.js';
 
 class Capture extends Writable {
   text = '';
@@ -86,7 +87,7 @@ test('serve --port 0 prints the real URLs, serves, and stops when the signal abo
     { stdout, stderr },
     controller.signal,
   );
-  while (!stdout.text.includes('metrics')) await new Promise((resolve) => setTimeout(resolve, 10));
+  await eventually('serve to print its URLs', 60_000, () => stdout.text.includes('metrics'));
   const urls = Object.fromEntries(
     stdout.text
       .trim()
