@@ -6,9 +6,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import { request } from 'undici';
+import { eventually } from '../eventually.js';
 import { runMain } from './run-main.js';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
@@ -56,17 +56,15 @@ describe('ingestbench monitor', () => {
       { cwd: ROOT, signal: stop.signal },
     );
     // Wait for the metrics to be served and some events to be seen, then stop it.
-    let visible = 0;
-    for (let i = 0; i < 600 && visible < 4; i++) {
-      await sleep(100);
+    const visible = await eventually('four visible anonymous events', 120_000, async () => {
       try {
         const text = await (await request(`http://127.0.0.1:${port}/metrics`)).body.text();
-        visible = Number(/ingestbench_events_visible_total\{class="anonymous"\} (\d+)/.exec(text)?.[1] ?? 0);
+        const n = Number(/ingestbench_events_visible_total\{class="anonymous"\} (\d+)/.exec(text)?.[1] ?? 0);
+        return n >= 4 ? n : undefined;
       } catch {
-        // not listening yet
+        return undefined; // not listening yet
       }
-    }
-    assert.ok(visible >= 4, 'events became visible');
+    });
     stop.abort();
     const r = await running;
     assert.equal(r.code, 0, r.stderr);

@@ -5,7 +5,6 @@
 // once the lost events have left the rolling window.
 
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, test } from 'node:test';
 import { request } from 'undici';
 import { systemClock } from '../../src/clock.js';
@@ -17,6 +16,7 @@ import { createQueryClient } from '../../src/observe/query-client.js';
 import { NO_FAULTS, parseFaultSpec } from '../../src/reference/pipeline/fault-spec.js';
 import { startReferenceTarget } from '../../src/reference/start-reference-target.js';
 import { parseScenario } from '../../src/scenario/load-scenario.js';
+import { eventually } from '../eventually.js';
 import { sample } from '../reference/server/prometheus-sample.js';
 import { shortScenarioText } from '../short-scenario.js';
 
@@ -55,20 +55,17 @@ async function scrape(server: MetricsServer): Promise<string> {
 }
 
 /** Scrapes until `ok(text)` holds; returns the text and when it first held (ms since `from`). */
-async function until(
+function until(
   server: MetricsServer,
   what: string,
   ok: (text: string) => boolean,
   from: number,
   limitMs: number,
 ): Promise<{ text: string; afterMs: number }> {
-  for (;;) {
+  return eventually(what, limitMs, async () => {
     const text = await scrape(server);
-    const afterMs = performance.now() - from;
-    if (ok(text)) return { text, afterMs };
-    if (afterMs > limitMs) assert.fail(`${what} not within ${limitMs} ms; last scrape:\n${text}`);
-    await sleep(100);
-  }
+    return ok(text) ? { text, afterMs: performance.now() - from } : undefined;
+  });
 }
 
 const total = (text: string, name: string): number =>
@@ -103,8 +100,7 @@ test('monitor sees events, notices a stalled ingestion while capture answers 200
     },
   });
   after(() => stop.abort());
-  while (server === null) await sleep(10);
-  const s: MetricsServer = server;
+  const s = await eventually('the metrics server', 60_000, () => server ?? undefined);
   after(() => s.close());
 
   // 1. Flowing: both classes visible, latencies within the deadline, SLA ok.
