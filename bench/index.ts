@@ -8,6 +8,7 @@ import { runHarnessThroughputBench } from './harness-throughput.js';
 import { runLedgerMemoryBench } from './ledger-memory.js';
 import { runRateAccuracyBench } from './rate-accuracy.js';
 import { runLagTimelineBench } from './lag-timeline.js';
+import { runMonitorBench } from './monitor.js';
 import { runObserveBench } from './observe.js';
 import { runReferenceBench } from './reference.js';
 import { runReferenceIngestBench } from './reference-ingest.js';
@@ -75,6 +76,13 @@ const BENCHES: Record<string, { help: string; run: () => Promise<unknown> }> = {
   sessions: {
     help: 'what sessions and zipf users cost the generator: events/s of quickstart with each, as ratios',
     run: runSessionsBench,
+  },
+  monitor: {
+    help: 'ingestbench monitor at its defaults for 10 minutes: queries per hour used, resident memory at minute 1 and 10, CPU per hour',
+    run: () => {
+      const [minutes] = process.argv.slice(2).filter(isNumber).map(Number);
+      return runMonitorBench(minutes ? { minutes } : {});
+    },
   },
   shards: {
     help: 'local shards: black-hole events/s with 1, 2 and 4 shard processes; merge time of 4 × 1M-event reports',

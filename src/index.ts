@@ -117,3 +117,10 @@ export type {
 } from './live/live-event.js';
 export { startDashboard, type Dashboard, type DashboardOptions } from './live/dashboard-server.js';
 export { openTimelineOut, type TimelineOut } from './live/timeline-out.js';
+// The monitor (issue 15): ingestion watched until stopped, and the same metrics for a run.
+export { planMonitor, describeMonitorPlan, type MonitorPlan } from './monitor/plan-monitor.js';
+export { runMonitor, type RunMonitorOptions, type MonitorSummary } from './monitor/run-monitor.js';
+export { httpCapture, type CaptureSend } from './monitor/monitor-sender.js';
+export { createIngestionMetrics, type IngestionMetrics } from './monitor/ingestion-metrics.js';
+export { startMetricsServer, type MetricsServer } from './monitor/metrics-server.js';
+export { createRunMetrics } from './monitor/run-metrics.js';

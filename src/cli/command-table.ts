@@ -148,6 +148,12 @@ const OUTPUT_OPTIONS: readonly OptionSpec[] = [
     value: 'FILE',
     help: 'stream the per-second timeline to FILE as NDJSON while the run runs (one line per second, flushed: tail -f works); see README for the line format',
   },
+  {
+    name: 'metrics-listen',
+    kind: 'string',
+    value: 'HOST:PORT',
+    help: "serve the monitor's Prometheus metrics (/metrics, /healthz) while the run runs, e.g. 0.0.0.0:9464 for a shard on Kubernetes; the counters end equal to the report's",
+  },
 ];
 
 /** Judging a finished run against a baseline, beside its SLA: `run` and `replay`. */
@@ -332,6 +338,83 @@ export const COMMANDS: readonly CommandSpec[] = [
       'ingestbench capacity scenarios/quickstart.yaml --target-cpus 1',
       'ingestbench capacity scenarios/saas-mixed.yaml --classes identified --step-duration 10s --json > capacity.json',
       'POSTHOG_HOST=… ingestbench capacity scenarios/marketing-site.yaml --target posthog --step-duration 2m',
+    ],
+  },
+  {
+    name: 'monitor',
+    summary:
+      "Watch ingestion until stopped: send a trickle of the scenario's events, see each one come back through the query API, serve Prometheus metrics (time-to-queryable, loss, the SLA over a rolling window) within a share of the key's query budget.",
+    positionals: [
+      {
+        name: 'scenario.yaml',
+        help: 'the scenario whose events, SLA and query budget are used',
+        required: true,
+      },
+    ],
+    options: [
+      {
+        name: 'target',
+        kind: 'choice',
+        choices: ['embedded', 'posthog'],
+        default: 'embedded',
+        help: 'embedded: the reference pipeline started for the monitor; posthog: a real PostHog from POSTHOG_* environment variables',
+      },
+      {
+        name: 'rate',
+        kind: 'number',
+        value: 'R',
+        default: 1,
+        help: 'events per second of each class (a tick sends one anonymous and one identified event)',
+      },
+      {
+        name: 'listen',
+        kind: 'string',
+        value: 'HOST:PORT',
+        default: '127.0.0.1:9464',
+        help: 'where /metrics (Prometheus text) and /healthz are served; 0.0.0.0:9464 to be scraped from other machines, port 0 for a free one',
+      },
+      {
+        name: 'log',
+        kind: 'string',
+        value: 'FILE',
+        help: 'append one NDJSON status line a minute (and a last one at stop) to FILE',
+      },
+      {
+        name: 'query-share',
+        kind: 'number',
+        value: 'F',
+        default: 0.1,
+        help: "share of the key's query budget (observation.queries_per_hour and per minute) the monitor may use, 0 < F ≤ 1; the poll interval follows from it",
+      },
+      {
+        name: 'deadline',
+        kind: 'duration',
+        value: 'D',
+        help: "how long an event may stay unseen before it counts as lost (default: the loosest visible-latency bound of the scenario's SLA, else 5m)",
+      },
+      {
+        name: 'sla-window',
+        kind: 'duration',
+        value: 'D',
+        default: '5m',
+        help: 'the rolling window ingestbench_sla_ok judges the SLA over',
+      },
+      {
+        name: 'run-id',
+        kind: 'string',
+        value: 'ID',
+        help: 'the id its events carry (default: a new timestamped one)',
+      },
+      {
+        name: 'fault',
+        kind: 'string',
+        value: 'SPEC',
+        help: 'embedded target only: inject faults (same SPEC as `serve --fault`, e.g. pause)',
+      },
+    ],
+    examples: [
+      'ingestbench monitor scenarios/quickstart.yaml --listen 127.0.0.1:9464',
+      'POSTHOG_HOST=… ingestbench monitor scenarios/sla-ci.yaml --target posthog --listen 0.0.0.0:9464 --log monitor.ndjson',
     ],
   },
   {

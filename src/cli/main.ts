@@ -7,6 +7,7 @@ import { capacityCommand } from './capacity-command.js';
 import type { CliIo } from './cli-io.js';
 import { compareCommand } from './compare-command.js';
 import { mergeCommand } from './merge-command.js';
+import { monitorCommand } from './monitor-command.js';
 import { parseCommandLine } from './parse-command-line.js';
 import { renderCommandHelp, renderMainHelp } from './render-help.js';
 import { replayCommand } from './replay-command.js';
@@ -36,6 +37,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return await replayCommand(line, io);
       case 'capacity':
         return await capacityCommand(line, io);
+      case 'monitor':
+        return await monitorCommand(line, io);
       case 'validate':
         return await validateCommand(line, io);
       case 'schema':

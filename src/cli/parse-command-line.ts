@@ -101,7 +101,11 @@ function bareValues(args: readonly string[], specs: readonly OptionSpec[]): stri
 function convert(spec: OptionSpec, raw: string | boolean | string[] | undefined): OptionValue | undefined {
   if (raw === undefined) {
     if (spec.default === undefined) return undefined;
-    return spec.repeatable ? [String(spec.default)] : spec.default;
+    if (spec.repeatable) return [String(spec.default)];
+    // A default is written as a user would type it ('5m'): it reads as the flag's value would.
+    return spec.kind === 'duration' && typeof spec.default === 'string'
+      ? parseDuration(spec.default)
+      : spec.default;
   }
   if (Array.isArray(raw)) return raw;
   if (typeof raw === 'boolean') return raw;

@@ -103,7 +103,7 @@ export async function executeRun(line: CommandLine, io: CliIo, input: RunInput):
     ...(typeof o['target-memory'] === 'string' ? { memory: o['target-memory'] } : {}),
     ...(typeof o['compose'] === 'string' ? { compose: resolve(io.cwd, o['compose']) } : {}),
   };
-  const live = await openLiveOutputs(line, io, scenario.name);
+  const live = await openLiveOutputs(line, io, scenario.name, scenario);
   const target = await resolveTarget(String(o['target']), io.env, {
     ...(typeof o['fault'] === 'string' ? { fault: o['fault'] } : {}),
     ...(Object.keys(containers).length > 0 ? { containers } : {}),
@@ -117,10 +117,12 @@ export async function executeRun(line: CommandLine, io: CliIo, input: RunInput):
   try {
     const t = target.describe();
     io.stderr.write(
-      `ingestbench ${line.command?.name ?? 'run'} ${runId}
-${describeScenario(withTargetLimits(scenario, target.queryUrl, targetDefaultProfile(target.kind)), { workload: input.describeLines, shard })}  target    ${t.kind}: capture ${t.captureUrl}, query ${t.queryUrl} (project ${t.projectId})
-
-`,
+      `ingestbench ${line.command?.name ?? 'run'} ${runId}\n` +
+        describeScenario(withTargetLimits(scenario, target.queryUrl, targetDefaultProfile(target.kind)), {
+          workload: input.describeLines,
+          shard,
+        }) +
+        `  target    ${t.kind}: capture ${t.captureUrl}, query ${t.queryUrl} (project ${t.projectId})\n\n`,
     );
     const report = await runScenario({
       scenario,

@@ -18,6 +18,10 @@ const send = (message: EmbeddedTargetMessage): void => {
   process.send?.(message);
 };
 
+// Ctrl-C reaches the whole process group: the parent, which still makes its final poll through
+// this target, decides when it stops ('stop' or disconnect), not the terminal.
+process.on('SIGINT', () => undefined);
+
 process.once('message', (options: ReferenceTargetOptions) => {
   startReferenceTarget(options).then(
     (target) => {

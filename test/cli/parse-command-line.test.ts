@@ -53,6 +53,16 @@ describe('parseCommandLine', () => {
     assert.equal(line.options['seed'], undefined);
   });
 
+  it('reads a duration default as the flag would be read (milliseconds, not "5m")', () => {
+    const monitor = parseCommandLine(['monitor', 's.yaml']);
+    assert.equal(monitor.options['sla-window'], 300_000);
+    assert.equal(
+      parseCommandLine(['monitor', 's.yaml', '--sla-window', '10s']).options['sla-window'],
+      10_000,
+    );
+    assert.equal(parseCommandLine(['capacity', 's.yaml']).options['step-duration'], 30_000);
+  });
+
   it('collects repeatable flags in order and defaults them to a list', () => {
     assert.deepEqual(parseCommandLine(['serve', '--token', 'phc_a', '--token', 'phc_b']).options['token'], [
       'phc_a',

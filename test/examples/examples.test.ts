@@ -6,8 +6,9 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { findCommand } from '../../src/cli/command-table.js';
+import { createIngestionMetrics } from '../../src/monitor/ingestion-metrics.js';
 
 const root = new URL('../../../', import.meta.url);
 const yamlAt = async (path: string): Promise<unknown> =>
@@ -17,7 +18,9 @@ const yamlAt = async (path: string): Promise<unknown> =>
 function invocations(script: string): { command: string; flags: string[]; text: string }[] {
   const joined = script.replace(/\\\n\s*/g, ' ');
   const out: { command: string; flags: string[]; text: string }[] = [];
-  for (const m of joined.matchAll(/(?:ingestbench|bin\.js) (run|merge|compare|serve|validate)\b([^\n|]*)/g)) {
+  for (const m of joined.matchAll(
+    /(?:ingestbench|bin\.js) (run|merge|compare|serve|validate|monitor)\b([^\n|]*)/g,
+  )) {
     out.push({ command: m[1]!, flags: [...m[2]!.matchAll(/--([a-z-]+)/g)].map((f) => f[1]!), text: m[0] });
   }
   return out;
@@ -134,5 +137,103 @@ describe('.github/workflows/ci.yml', () => {
     const test = wf.jobs['test']!;
     assert.deepEqual(test.strategy?.matrix.node, [20, 22, 24]);
     assert.ok(test.steps.some((s) => s.run === 'bash .ci/run'));
+  });
+});
+
+describe('examples/monitor', () => {
+  /** Every metric name the monitor serves (with the histogram's series suffixes). */
+  async function servedNames(): Promise<Set<string>> {
+    const metrics = createIngestionMetrics(30, {
+      resolutionSeconds: () => 15,
+      oldestUnseenAgeSeconds: () => 0,
+      slaOk: () => 1,
+      lastPollSeconds: () => 0,
+    });
+    metrics.visible('anonymous', 1000);
+    const text = await metrics.render();
+    return new Set([...text.matchAll(/^(ingestbench_[a-z_]+)[{ ]/gm)].map((m) => m[1]!));
+  }
+  const namesIn = (text: string): string[] => [
+    ...new Set([...text.matchAll(/\bingestbench_[a-z_]+/g)].map((m) => m[0])),
+  ];
+
+  it('alerts and dashboard read only metrics the monitor serves', async () => {
+    const served = await servedNames();
+    const alerts = (await yamlAt('examples/monitor/alerts.yml')) as {
+      groups: { rules: { alert: string; expr: string }[] }[];
+    };
+    const rules = alerts.groups.flatMap((g) => g.rules);
+    assert.ok(rules.length >= 4);
+    const exprs = rules.map((r) => r.expr).join('\n');
+    for (const metric of [
+      'ingestbench_sla_ok',
+      'ingestbench_oldest_unseen_event_age_seconds',
+      'ingestbench_events_lost_total',
+    ])
+      assert.ok(exprs.includes(metric), `an alert reads ${metric}`);
+    const dashboard = await readFile(new URL('examples/monitor/grafana-dashboard.json', root), 'utf8');
+    const panels = (JSON.parse(dashboard) as { panels: { targets: { expr: string }[] }[] }).panels;
+    const dashExprs = panels.flatMap((p) => p.targets.map((t) => t.expr)).join('\n');
+    for (const name of [...namesIn(exprs), ...namesIn(dashExprs)])
+      assert.ok(served.has(name), `${name} is served by the monitor`);
+    assert.ok(dashExprs.includes('ingestbench_visible_latency_seconds_bucket'));
+    const prom = (await yamlAt('examples/monitor/prometheus.yml')) as {
+      rule_files: string[];
+      scrape_configs: { job_name: string }[];
+    };
+    assert.deepEqual(prom.rule_files, ['alerts.yml']);
+    const job = prom.scrape_configs[0]!.job_name;
+    assert.ok(exprs.includes(`job="${job}"`), 'the blind-monitor alert names the scrape job');
+  });
+
+  it('runs one monitor whose /metrics port the Service and ServiceMonitor scrape', async () => {
+    const text = await readFile(new URL('examples/monitor/monitor-deployment.yaml', root), 'utf8');
+    interface Labels {
+      [name: string]: string;
+    }
+    interface MonitorContainer {
+      args: string[];
+      ports: { name: string; containerPort: number }[];
+      livenessProbe: { httpGet: { path: string } };
+    }
+    interface Deployment {
+      kind: 'Deployment';
+      spec: {
+        replicas: number;
+        strategy: { type: string };
+        selector: { matchLabels: Labels };
+        template: { spec: { containers: MonitorContainer[] } };
+      };
+    }
+    interface Service {
+      kind: 'Service';
+      metadata: { labels: Labels };
+      spec: { selector: Labels; ports: { name: string; targetPort: string }[] };
+    }
+    interface ServiceMonitor {
+      kind: 'ServiceMonitor';
+      spec: { selector: { matchLabels: Labels }; endpoints: { port: string; path: string }[] };
+    }
+    const docs = parseAllDocuments(text).map((d) => d.toJS() as { kind: string });
+    assert.deepEqual(
+      docs.map((d) => d.kind),
+      ['Deployment', 'Service', 'ServiceMonitor'],
+    );
+    const [deployment, service, serviceMonitor] = docs as [Deployment, Service, ServiceMonitor];
+    assert.equal(deployment.spec.replicas, 1, 'two monitors would spend the key budget twice');
+    assert.equal(deployment.spec.strategy.type, 'Recreate');
+    const container = deployment.spec.template.spec.containers[0]!;
+    const script = container.args.join('\n');
+    const [call] = invocations(script);
+    assert.equal(call?.command, 'monitor');
+    checkFlags(script);
+    const port = Number(/--listen 0\.0\.0\.0:(\d+)/.exec(script)?.[1]);
+    assert.equal(container.ports[0]!.containerPort, port);
+    assert.equal(container.livenessProbe.httpGet.path, '/healthz');
+    assert.equal(service.spec.ports[0]!.targetPort, container.ports[0]!.name);
+    assert.deepEqual(service.spec.selector, deployment.spec.selector.matchLabels);
+    assert.deepEqual(serviceMonitor.spec.selector.matchLabels, service.metadata.labels);
+    assert.equal(serviceMonitor.spec.endpoints[0]!.port, service.spec.ports[0]!.name);
+    assert.equal(serviceMonitor.spec.endpoints[0]!.path, '/metrics');
   });
 });

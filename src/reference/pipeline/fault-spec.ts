@@ -28,6 +28,12 @@ export interface FaultSpec {
    * as PostHog's capture does. 'all', or the project ids; null = none.
    */
   readonly quota: 'all' | readonly number[] | null;
+  /**
+   * Ingestion reads nothing while set: capture keeps answering 200 and queues, the store stops
+   * growing. The stall PostHog operators report (ingestion behind, capture fine), switched on and
+   * off through POST /admin/faults so a monitor can be shown to notice it and to recover.
+   */
+  readonly paused: boolean;
 }
 
 export const NO_FAULTS: FaultSpec = {
@@ -39,11 +45,12 @@ export const NO_FAULTS: FaultSpec = {
   identifiedCostMicros: 0,
   seed: 1,
   quota: null,
+  paused: false,
 };
 
 export const FAULT_SPEC_HELP =
   'comma-separated: drop-after-ack=P, duplicate=P, delay=DURATION, reject=STATUS:P, crash-every=DURATION, ' +
-  'quota (every project over its quota) or quota=PROJECT_ID[+ID…], identified-cost=MICROS, seed=N ' +
+  'quota (every project over its quota) or quota=PROJECT_ID[+ID…], pause (ingestion stops, capture still 200), identified-cost=MICROS, seed=N ' +
   '(P a fraction 0..1, DURATION like 500ms, 2s, 1m, MICROS like 200us); "none" clears';
 
 export function parseFaultSpec(spec: string): FaultSpec {
@@ -52,7 +59,8 @@ export function parseFaultSpec(spec: string): FaultSpec {
   let result: FaultSpec = NO_FAULTS;
   const seen = new Set<string>();
   for (const rawPart of trimmed.split(',')) {
-    const part = rawPart.trim() === 'quota' ? 'quota=all' : rawPart.trim();
+    const bare = rawPart.trim();
+    const part = bare === 'quota' ? 'quota=all' : bare === 'pause' ? 'pause=on' : bare;
     const eq = part.indexOf('=');
     if (eq <= 0) throw faultError(part, 'expected KIND=VALUE');
     const kind = part.slice(0, eq).trim();
@@ -89,6 +97,10 @@ export function parseFaultSpec(spec: string): FaultSpec {
         result = { ...result, quota: [...new Set(ids)] };
         break;
       }
+      case 'pause':
+        if (value !== 'on') throw faultError(part, 'pause takes no value (write "pause")');
+        result = { ...result, paused: true };
+        break;
       case 'identified-cost':
         result = { ...result, identifiedCostMicros: parseMicros(part, value) };
         break;
@@ -114,6 +126,7 @@ export function formatFaultSpec(spec: FaultSpec): string {
   if (spec.crashEveryMs !== null) parts.push(`crash-every=${spec.crashEveryMs}ms`);
   if (spec.quota === 'all') parts.push('quota');
   else if (spec.quota !== null) parts.push(`quota=${spec.quota.join('+')}`);
+  if (spec.paused) parts.push('pause');
   if (spec.identifiedCostMicros > 0) parts.push(`identified-cost=${spec.identifiedCostMicros}us`);
   if (parts.length === 0) return 'none';
   if (spec.seed !== NO_FAULTS.seed) parts.push(`seed=${spec.seed}`);

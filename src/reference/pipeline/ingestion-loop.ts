@@ -47,6 +47,8 @@ export function createIngestionStep(options: IngestionStepOptions, initialFaults
     },
     step() {
       const f = faults;
+      // Paused: rows stay queued (capture still acknowledges them) until the switch is turned off.
+      if (f.paused) return null;
       const start = options.offset.read();
       const dueBy = f.delayMs > 0 ? options.now() - f.delayMs : Number.POSITIVE_INFINITY;
       const rows = options.reader.readAfter(start, { maxEvents: options.batchSize, dueBy });

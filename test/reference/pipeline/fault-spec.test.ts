@@ -14,7 +14,16 @@ test('parses every fault kind of the documented example', () => {
     identifiedCostMicros: 0,
     seed: 1,
     quota: null,
+    paused: false,
   });
+});
+
+test('pause alone stops ingestion and round-trips; it takes no value', () => {
+  assert.equal(parseFaultSpec('pause').paused, true);
+  assert.equal(parseFaultSpec('delay=1s, pause').paused, true);
+  assert.equal(parseFaultSpec('delay=1s').paused, false);
+  assert.equal(formatFaultSpec(parseFaultSpec('pause')), 'pause');
+  assert.throws(() => parseFaultSpec('pause=1'), { code: 'USAGE' });
 });
 
 test('quota alone means every project; quota=ID+ID names projects', () => {

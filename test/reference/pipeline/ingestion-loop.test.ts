@@ -88,6 +88,18 @@ test('a step ingests the rows after the offset and commits the offset with them'
   assert.equal(count('SELECT count(DISTINCT uuid) FROM events'), 5);
 });
 
+test('paused, a step reads nothing and the rows wait; resumed, they are ingested', async () => {
+  const { step, offset, count } = await setup([[captured(true), captured(false)]], {
+    faults: parseFaultSpec('pause'),
+  });
+  assert.equal(step.step(), null);
+  assert.equal(offset.read(), 0);
+  assert.equal(count('SELECT count(*) FROM events'), 0);
+  step.setFaults(NO_FAULTS);
+  assert.equal(step.step()?.report.events, 2);
+  assert.equal(count('SELECT count(*) FROM events'), 2);
+});
+
 test('a batch whose offset moved under it (a second consumer) rolls back and stores nothing', async () => {
   const { offset, processor, reader, projects, count } = await setup([[captured(true), captured(true)]]);
   const racing = createIngestionStep(

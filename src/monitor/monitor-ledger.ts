@@ -1,0 +1,135 @@
+// What a monitor holds of its events, kept flat for days: the events not yet seen (a Map by uuid,
+// in send order, so the first entry is the oldest) and the outcomes of the rolling SLA window.
+// An event seen is dropped at once (its latency goes to the histogram); an event still unseen
+// at the first poll sent after its deadline (intended + deadline) is lost, counted and dropped.
+// Memory is therefore bounded by rate × (deadline + poll interval), whatever the monitor's age.
+// Pure: every time is passed in.
+
+import type { EventClass } from '../scenario/scenario.js';
+import type { TimeRange } from '../observe/poll-queries.js';
+
+interface Pending {
+  readonly eventClass: EventClass;
+  readonly intendedMs: number;
+  acknowledged: boolean;
+}
+
+/** One event whose fate the window judges: its time-to-queryable, Infinity when lost. */
+export interface WindowOutcome {
+  readonly decidedAtMs: number;
+  readonly eventClass: EventClass;
+  readonly latencyMs: number;
+}
+
+export interface MonitorLedgerOptions {
+  /** An event unseen this long after its intended time is lost. */
+  readonly deadlineMs: number;
+  /** The rolling window the SLA is judged over. */
+  readonly windowMs: number;
+}
+
+export class MonitorLedger {
+  private readonly pending = new Map<string, Pending>();
+  private readonly outcomes: WindowOutcome[] = [];
+  private head = 0;
+  private newestSeenIntendedMs = -Infinity;
+  /**
+   * Intended time of the oldest event lost since the newest one seen: while nothing newer is
+   * seen, ingestion has delivered nothing since then, and the stall's age counts from it.
+   */
+  private stalledSinceMs: number | null = null;
+
+  constructor(readonly options: MonitorLedgerOptions) {}
+
+  sent(uuid: string, eventClass: EventClass, intendedMs: number): void {
+    this.pending.set(uuid, { eventClass, intendedMs, acknowledged: false });
+  }
+
+  acknowledged(uuid: string): void {
+    const event = this.pending.get(uuid);
+    if (event) event.acknowledged = true;
+  }
+
+  /** Capture refused it or did not answer: nothing to look for (counted as a capture error). */
+  forget(uuid: string): void {
+    this.pending.delete(uuid);
+  }
+
+  /** A row of ours came back at `atMs`: its latency, or null for a uuid not held (seen, lost, foreign). */
+  seen(uuid: string, atMs: number): { eventClass: EventClass; latencyMs: number } | null {
+    const event = this.pending.get(uuid);
+    if (!event) return null;
+    this.pending.delete(uuid);
+    const latencyMs = Math.max(0, atMs - event.intendedMs);
+    this.newestSeenIntendedMs = Math.max(this.newestSeenIntendedMs, event.intendedMs);
+    if (this.stalledSinceMs !== null && event.intendedMs > this.stalledSinceMs) this.stalledSinceMs = null;
+    this.record({ decidedAtMs: atMs, eventClass: event.eventClass, latencyMs });
+    return { eventClass: event.eventClass, latencyMs };
+  }
+
+  /**
+   * After a poll sent at `polledAtMs` answered: every acknowledged event whose deadline had passed
+   * when the poll was sent and that it did not return is lost. Returns them by class.
+   */
+  expire(polledAtMs: number): Record<EventClass, number> {
+    const lost = { anonymous: 0, identified: 0 };
+    for (const [uuid, event] of this.pending) {
+      if (event.intendedMs + this.options.deadlineMs > polledAtMs) break;
+      if (!event.acknowledged) continue; // capture has not answered yet: not ours to judge
+      this.pending.delete(uuid);
+      lost[event.eventClass] += 1;
+      if (this.stalledSinceMs === null && event.intendedMs > this.newestSeenIntendedMs)
+        this.stalledSinceMs = event.intendedMs;
+      this.record({ decidedAtMs: polledAtMs, eventClass: event.eventClass, latencyMs: Infinity });
+    }
+    return lost;
+  }
+
+  /**
+   * How long the oldest acknowledged event nobody has seen has waited: the oldest one held, or
+   * the first one lost since the newest seen (ingestion stalled: lost ones are not held, but the
+   * stall is not over until something newer comes back). 0 when there is none.
+   */
+  oldestUnseenAgeMs(nowMs: number): number {
+    let oldest = this.stalledSinceMs ?? Infinity;
+    for (const event of this.pending.values()) {
+      if (event.intendedMs >= oldest) break;
+      if (event.acknowledged) {
+        oldest = event.intendedMs;
+        break;
+      }
+    }
+    return oldest === Infinity ? 0 : Math.max(0, nowMs - oldest);
+  }
+
+  /** The intended-time range that holds every event not yet seen, or null when none is held. */
+  queryRange(): TimeRange | null {
+    let from = Infinity;
+    let to = -Infinity;
+    for (const event of this.pending.values()) {
+      from = Math.min(from, event.intendedMs);
+      to = Math.max(to, event.intendedMs);
+    }
+    return from === Infinity ? null : [Math.floor(from), Math.floor(to) + 1];
+  }
+
+  /** Events held (sent, not yet seen or lost). */
+  held(): number {
+    return this.pending.size;
+  }
+
+  /** The outcomes decided within the window ending at `nowMs` (older ones are forgotten). */
+  window(nowMs: number): readonly WindowOutcome[] {
+    const from = nowMs - this.options.windowMs;
+    while (this.head < this.outcomes.length && this.outcomes[this.head]!.decidedAtMs <= from) this.head += 1;
+    if (this.head > 1024 && this.head * 2 > this.outcomes.length) {
+      this.outcomes.splice(0, this.head);
+      this.head = 0;
+    }
+    return this.outcomes.slice(this.head);
+  }
+
+  private record(outcome: WindowOutcome): void {
+    this.outcomes.push(outcome);
+  }
+}

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { MonitorLedger } from '../../src/monitor/monitor-ledger.js';
+
+const ledger = (): MonitorLedger => new MonitorLedger({ deadlineMs: 10_000, windowMs: 60_000 });
+
+describe('MonitorLedger', () => {
+  it('drops an event once seen, with its latency from the intended time', () => {
+    const l = ledger();
+    l.sent('a', 'anonymous', 1_000);
+    l.acknowledged('a');
+    assert.equal(l.held(), 1);
+    assert.deepEqual(l.seen('a', 3_500), { eventClass: 'anonymous', latencyMs: 2_500 });
+    assert.equal(l.held(), 0);
+    assert.equal(l.seen('a', 4_000), null, 'a second sighting (a duplicate) is not counted again');
+    assert.equal(l.seen('foreign', 4_000), null);
+  });
+
+  it('loses acknowledged events unseen by the first poll sent after their deadline, not before', () => {
+    const l = ledger();
+    l.sent('a', 'anonymous', 1_000);
+    l.sent('b', 'identified', 2_000);
+    l.sent('c', 'identified', 3_000);
+    l.acknowledged('a');
+    l.acknowledged('c');
+    assert.deepEqual(l.expire(10_999), { anonymous: 0, identified: 0 }, 'deadline of a is 11,000');
+    // b is past its deadline too but capture has not answered: not judged yet.
+    assert.deepEqual(l.expire(12_500), { anonymous: 1, identified: 0 });
+    assert.equal(l.held(), 2);
+    assert.deepEqual(l.expire(13_000), { anonymous: 0, identified: 1 });
+    assert.equal(l.held(), 1);
+    l.forget('b');
+    assert.equal(l.held(), 0);
+  });
+
+  it('ages the oldest unseen event, lost ones included until something newer is seen', () => {
+    const l = ledger();
+    assert.equal(l.oldestUnseenAgeMs(5_000), 0);
+    l.sent('a', 'anonymous', 1_000);
+    assert.equal(l.oldestUnseenAgeMs(5_000), 0, 'not acknowledged yet');
+    l.acknowledged('a');
+    assert.equal(l.oldestUnseenAgeMs(5_000), 4_000);
+    l.expire(11_000); // a lost: no longer held
+    assert.equal(l.held(), 0);
+    assert.equal(l.oldestUnseenAgeMs(20_000), 19_000, 'the stall goes on while nothing newer is seen');
+    l.sent('b', 'anonymous', 15_000);
+    l.acknowledged('b');
+    assert.equal(l.oldestUnseenAgeMs(20_000), 19_000);
+    l.seen('b', 20_000);
+    assert.equal(l.oldestUnseenAgeMs(20_000), 0, 'a newer event came back: the stall is over');
+  });
+
+  it('asks for the intended-time range of the events it holds, and keeps a rolling window', () => {
+    const l = ledger();
+    assert.equal(l.queryRange(), null);
+    l.sent('a', 'anonymous', 1_000.4);
+    l.sent('b', 'identified', 2_000.7);
+    l.acknowledged('a');
+    l.acknowledged('b');
+    assert.deepEqual(l.queryRange(), [1_000, 2_001]);
+    l.seen('a', 2_000);
+    l.expire(13_000);
+    assert.deepEqual(
+      l.window(13_000).map((o) => [o.eventClass, o.latencyMs]),
+      [
+        ['anonymous', 999.6],
+        ['identified', Infinity],
+      ],
+    );
+    assert.equal(l.window(62_001).length, 1, 'the sighting at 2,000 has left the minute');
+    assert.equal(l.window(73_001).length, 0);
+  });
+});

@@ -1,0 +1,181 @@
+// A simulated day of `monitor` on a virtual clock, with an in-process capture and query API: the
+// events held stay flat (bounded by rate × (deadline + poll interval)), every hour's queries stay
+// within the monitor's share of the key's budget, and each acknowledged event is accounted for
+// exactly (visible, lost, or held at stop) against what the fake target did.
+
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { after, test } from 'node:test';
+import type { EncodedBody } from '../../src/generate/batch-body.js';
+import { planMonitor } from '../../src/monitor/plan-monitor.js';
+import { runMonitor } from '../../src/monitor/run-monitor.js';
+import { createKeyBudget } from '../../src/observe/key-budget.js';
+import type { QueryClient, QueryResponse } from '../../src/observe/query-client.js';
+import { parseScenario } from '../../src/scenario/load-scenario.js';
+import { shortScenarioText } from '../short-scenario.js';
+import { ScheduledClock } from './scheduled-clock.js';
+
+const DAY_MS = 24 * 3_600_000;
+const HOUR_MS = 3_600_000;
+const DROP_EVERY = 500;
+
+interface Stored {
+  readonly uuid: string;
+  readonly intendedMs: number;
+  readonly visibleAt: number;
+  readonly dropped: boolean;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'ingestbench-monitor-day-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('a simulated day: held events flat, queries within budget every hour, every event accounted for', async () => {
+  const scenario = parseScenario(
+    shortScenarioText({
+      name: 'monitor-day',
+      seed: 3,
+      rate: 10,
+      duration: '10s',
+      populationSize: 500,
+      pollInterval: '1s',
+      drainTimeout: '10s',
+      sla: ['visible.p99 < 30s', 'lost == 0'],
+    }),
+    '<inline>',
+  );
+  const plan = planMonitor(scenario);
+  // A tenth of PostHog's 2,400/h: 240 an hour, one poll every 15 s.
+  assert.deepEqual([plan.limits.perHour, plan.pollIntervalMs, plan.sla.deadlineMs], [240, 15_000, 30_000]);
+  const start = Date.UTC(2026, 0, 1);
+  const clock = new ScheduledClock(start);
+  const store: Stored[] = [];
+  let received = 0;
+  const capture = (encoded: EncodedBody): Promise<number> => {
+    const text = typeof encoded.body === 'string' ? encoded.body : gunzipSync(encoded.body).toString('utf8');
+    const { batch } = JSON.parse(text) as { batch: { uuid: string; timestamp: string }[] };
+    for (const e of batch) {
+      received += 1;
+      // Ingestion takes 1 to 4 s; one event in DROP_EVERY is acknowledged and never stored.
+      store.push({
+        uuid: e.uuid,
+        intendedMs: Date.parse(e.timestamp),
+        visibleAt: clock.now() + 1_000 + (received % 7) * 500,
+        dropped: received % DROP_EVERY === 0,
+      });
+    }
+    return Promise.resolve(200);
+  };
+  const queryTimes: number[] = [];
+  // The key's budget arithmetic (the real sliding windows), held to the monitor's share.
+  const budget = createKeyBudget(plan.limits);
+  const client: QueryClient = {
+    budget,
+    preflight: () => Promise.resolve(),
+    stats: () => ({
+      queries: queryTimes.length,
+      throttled: 0,
+      failed: 0,
+      peakPerMinute: 0,
+      peakPerHour: 0,
+      limits: plan.limits,
+    }),
+    query(hogql): Promise<QueryResponse> {
+      const now = clock.now();
+      assert.equal(budget.waitMs(now), 0, `a query at +${now - start} ms the budget would have held back`);
+      budget.take(now);
+      queryTimes.push(now);
+      assert.doesNotMatch(hogql, /uuid >=/, 'one page holds every row');
+      const [from, to] = [...hogql.matchAll(/timestamp [<>]=? toDateTime\('([^']+)'\)/g)].map((m) =>
+        Date.parse(m[1]!),
+      );
+      const limit = Number(/LIMIT (\d+)/.exec(hogql)?.[1]);
+      let lo = 0;
+      let hi = store.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (store[mid]!.intendedMs < from!) lo = mid + 1;
+        else hi = mid;
+      }
+      const results: unknown[][] = [];
+      for (let i = lo; i < store.length && store[i]!.intendedMs < to! && results.length < limit; i++) {
+        const e = store[i]!;
+        if (!e.dropped && e.visibleAt <= now)
+          results.push([e.uuid, new Date(e.intendedMs).toISOString(), new Date(e.visibleAt).toISOString()]);
+      }
+      return Promise.resolve({
+        results,
+        columns: ['uuid', 'timestamp', 'created_at'],
+        hasMore: false,
+        sentAt: now,
+        receivedAt: now,
+      });
+    },
+  };
+  const stop = new AbortController();
+  const logFile = join(dir, 'monitor.ndjson');
+  const monitor = runMonitor({
+    scenario,
+    plan,
+    runId: 'monitor-day',
+    token: 'phc_day',
+    capture,
+    client,
+    clock,
+    signal: stop.signal,
+    logFile,
+  });
+  await clock.sleep(DAY_MS);
+  stop.abort();
+  const summary = await monitor;
+  const endMs = start + DAY_MS;
+  assert.equal(clock.now(), endMs, 'the stop and final poll took no virtual time');
+
+  // Exact accounting against the fake target.
+  const c = summary.totals.classes;
+  const sent = c.anonymous.sent + c.identified.sent;
+  assert.equal(sent, store.length);
+  assert.ok(sent >= 2 * 86_400 - 2, `${sent} sent: two a second for a day`);
+  assert.equal(c.anonymous.acknowledged + c.identified.acknowledged, sent);
+  const visible = store.filter((e) => !e.dropped && e.visibleAt <= endMs).length;
+  const lost = store.filter((e) => e.dropped && e.intendedMs + plan.sla.deadlineMs <= endMs).length;
+  assert.equal(c.anonymous.visible + c.identified.visible, visible);
+  assert.equal(c.anonymous.lost + c.identified.lost, lost);
+  assert.equal(summary.held, sent - visible - lost);
+  assert.ok(lost > 300, `${lost} lost`);
+
+  // Queries: the same every hour, never more than the budget.
+  for (let h = 0; h < 24; h++) {
+    const inHour = queryTimes.filter((t) => t >= start + h * HOUR_MS && t < start + (h + 1) * HOUR_MS).length;
+    assert.ok(
+      inHour <= plan.limits.perHour && inHour >= plan.limits.perHour - 1,
+      `hour ${h}: ${inHour} queries`,
+    );
+  }
+  for (let i = plan.limits.perHour; i < queryTimes.length; i++)
+    assert.ok(
+      queryTimes[i]! - queryTimes[i - plan.limits.perHour]! >= HOUR_MS - 1,
+      'no sliding hour over budget',
+    );
+
+  // Held events, read from the per-minute log: flat, and bounded by rate × (deadline + interval).
+  const lines = readFileSync(logFile, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { held: number; slaOk: boolean });
+  // Minutes 1 to 1,439 (the stop comes at minute 1,440, before its line) and the line at stop.
+  assert.equal(lines.length, 24 * 60, 'one line a minute and one at stop');
+  const bound = 2 * ((plan.sla.deadlineMs + plan.pollIntervalMs) / 1000) + 2;
+  const held = lines.map((l) => l.held);
+  assert.ok(Math.max(...held) <= bound, `at most ${Math.max(...held)} held (bound ${bound})`);
+  const firstHour = Math.max(...held.slice(0, 60));
+  const lastHour = Math.max(...held.slice(-61, -1));
+  assert.ok(
+    Math.abs(firstHour - lastHour) <= 4,
+    `held ${firstHour} in the first hour, ${lastHour} in the last`,
+  );
+  // One event in 500 lost breaks `lost == 0` in every 5-minute window that holds one.
+  assert.ok(lines.some((l) => !l.slaOk));
+});
