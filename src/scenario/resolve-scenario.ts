@@ -7,7 +7,15 @@ import { parseSlaExpression } from '../verdict/parse-sla.js';
 import { parseDuration } from './parse-duration.js';
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import { resolveLimits, type ObservationLimits } from './deployment-limits.js';
-import type { Behaviour, Observation, PropertyGenerator, RatePhase, ReplaySpec, Scenario, SdkName } from './scenario.js';
+import type {
+  Behaviour,
+  Observation,
+  PropertyGenerator,
+  RatePhase,
+  ReplaySpec,
+  Scenario,
+  SdkName,
+} from './scenario.js';
 import type { ParsedScenario } from './scenario-schema.js';
 
 export interface ScenarioOverrides {
