@@ -15,6 +15,8 @@ export interface ShortScenario {
   readonly method?: 'auto' | 'exact' | 'counts';
   /** observation.queries_per_minute / queries_per_hour: the key's budget (PostHog's when not given). */
   readonly queriesPerMinute?: number;
+  /** observation.limits: the deployment profile (from the target's host when not given). */
+  readonly limits?: 'cloud' | 'cloud-legacy' | 'self-hosted';
   readonly queriesPerHour?: number;
 }
 
@@ -39,7 +41,7 @@ behaviours:
 observation:
   poll_interval: ${s.pollInterval}
   drain_timeout: ${s.drainTimeout}
-${s.method ? `  method: ${s.method}\n` : ''}${s.queriesPerMinute ? `  queries_per_minute: ${s.queriesPerMinute}\n` : ''}${s.queriesPerHour ? `  queries_per_hour: ${s.queriesPerHour}\n` : ''}sla:
+${s.method ? `  method: ${s.method}\n` : ''}${s.limits ? `  limits: ${s.limits}\n` : ''}${s.queriesPerMinute ? `  queries_per_minute: ${s.queriesPerMinute}\n` : ''}${s.queriesPerHour ? `  queries_per_hour: ${s.queriesPerHour}\n` : ''}sla:
 ${s.sla.map((c) => `  - ${c}`).join('\n')}
 `;
 }

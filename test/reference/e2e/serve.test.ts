@@ -91,6 +91,7 @@ test('parsed flags map to start options', () => {
     }),
     {
       queryLimits: 'cloud',
+      unknownTokens: 'reject',
       queryLimitOverrides: { perMinute: 100, concurrent: 0, maxExecutionMs: 30_000 },
       memory: false,
     },
