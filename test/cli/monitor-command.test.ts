@@ -69,7 +69,7 @@ describe('ingestbench monitor', () => {
     const r = await running;
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /sends {5}2 event\/s per class/);
-    assert.match(r.stderr, /queries {3}2400\/h and 600\/min at most: 100 % of the key's/);
+    assert.match(r.stderr, /queries {3}2400\/h and 240\/min at most: 100 % of the key's/);
     assert.match(r.stderr, /deadline {2}30 s \(sla "visible\.p99 < 30s"\)/);
     assert.match(r.stderr, /monitor monitor-\S+ stopped after/);
     assert.doesNotMatch(r.stderr, /phx_|phc_/, 'no token or key in the output');
