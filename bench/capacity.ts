@@ -1,6 +1,7 @@
 // Capacity bench (`npm run bench -- capacity`): both classes' capacity on the embedded reference
-// target, found as `ingestbench capacity` finds it (class-pure steps of the quickstart scenario's
-// behaviours, ramp then bisect), the target pinned to one core where taskset exists so it does not
+// target, found as `ingestbench capacity` finds it (class-pure steps of a scenario's behaviours,
+// ramp then bisect), for quickstart's small events and for web-app's posthog-js-shaped ones (the
+// ratios side by side at the end), the target pinned to one core where taskset exists so it does not
 // share the load generator's. Prints each class's sustainable rate, what limited it, the ratio
 // anonymous ÷ identified, and beside it the ingestion CPU-per-event ratio identified ÷ anonymous.
 // Figures are printed, never asserted: this machine is shared and absolute rates drift.
@@ -12,10 +13,13 @@ import { runCapacity } from '../src/capacity/run-capacity.js';
 import { queriesLine } from '../src/report/capacity-rows.js';
 import { newRunId } from '../src/run-scenario.js';
 import { loadScenario } from '../src/scenario/load-scenario.js';
+import type { Scenario } from '../src/scenario/scenario.js';
 import { startEmbeddedTarget } from '../src/targets/embedded-target.js';
 import { tasksetAvailable } from '../src/targets/pin-process.js';
 
-const QUICKSTART = fileURLToPath(new URL('../../scenarios/quickstart.yaml', import.meta.url));
+const SCENARIOS = ['quickstart', 'web-app'].map((name) =>
+  fileURLToPath(new URL(`../../scenarios/${name}.yaml`, import.meta.url)),
+);
 
 export interface CapacityBenchOptions {
   readonly out?: NodeJS.WritableStream;
@@ -23,10 +27,28 @@ export interface CapacityBenchOptions {
   readonly quick?: boolean;
 }
 
-export async function runCapacityBench(options: CapacityBenchOptions = {}): Promise<CapacityFigures> {
+export async function runCapacityBench(options: CapacityBenchOptions = {}): Promise<CapacityFigures[]> {
   const out = options.out ?? process.stdout;
   const print = (line: string): void => void out.write(`${line}\n`);
-  const scenario = await loadScenario(QUICKSTART);
+  const figures: { name: string; capacity: CapacityFigures }[] = [];
+  for (const file of SCENARIOS) {
+    const scenario = await loadScenario(file);
+    figures.push({ name: scenario.name, capacity: await scenarioCapacity(scenario, options, print) });
+  }
+  print('ratios in this run:');
+  for (const { name, capacity: f } of figures)
+    print(
+      `  ${name.padEnd(12)} anonymous ÷ identified capacity ${f.ratio?.toFixed(2) ?? '—'}×; ` +
+        `ingestion CPU per event identified ÷ anonymous ${f.cpuRatio?.toFixed(2) ?? '—'}×`,
+    );
+  return figures.map((f) => f.capacity);
+}
+
+async function scenarioCapacity(
+  scenario: Scenario,
+  options: CapacityBenchOptions,
+  print: (line: string) => void,
+): Promise<CapacityFigures> {
   // The last core for the target, the others for the generator (one core: nothing to pin apart).
   const cores = availableParallelism();
   const cpus = cores > 1 && (await tasksetAvailable()) ? String(cores - 1) : undefined;
