@@ -125,8 +125,8 @@ const SENDER_OPTIONS: readonly OptionSpec[] = [
   },
 ];
 
-/** Where a run's report goes and how it is printed: `run` and `replay`. */
-const OUTPUT_OPTIONS: readonly OptionSpec[] = [
+/** Where a report goes, how it is printed and watched: every command that runs load (`run`, `replay`, `capacity`). */
+const REPORT_OPTIONS: readonly OptionSpec[] = [
   {
     name: 'out',
     kind: 'string',
@@ -142,6 +142,11 @@ const OUTPUT_OPTIONS: readonly OptionSpec[] = [
   },
   { name: 'quiet', kind: 'boolean', default: false, help: 'no live progress lines' },
   DASHBOARD_OPTION,
+];
+
+/** A single run's outputs: the report's, and the per-second timeline and metrics (`run`, `replay`). */
+const OUTPUT_OPTIONS: readonly OptionSpec[] = [
+  ...REPORT_OPTIONS,
   {
     name: 'timeline-out',
     kind: 'string',
@@ -318,21 +323,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         help: 'embedded target only: inject faults (same SPEC as `serve --fault`, e.g. identified-cost=200us)',
       },
       { name: 'workers', kind: 'integer', value: 'N', help: 'load worker threads (default: one per core)' },
-      {
-        name: 'out',
-        kind: 'string',
-        value: 'DIR',
-        default: 'reports',
-        help: 'where reports/<run-id>/ is written',
-      },
-      {
-        name: 'json',
-        kind: 'boolean',
-        default: false,
-        help: 'print report.json to stdout (human output stays on stderr)',
-      },
-      { name: 'quiet', kind: 'boolean', default: false, help: 'no live progress lines' },
-      DASHBOARD_OPTION,
+      ...REPORT_OPTIONS,
     ],
     examples: [
       'ingestbench capacity scenarios/quickstart.yaml --target-cpus 1',
