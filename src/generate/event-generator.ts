@@ -180,8 +180,7 @@ export class EventGenerator {
     this.behaviours = scenario.behaviours.map((b, i) =>
       compileBehaviour(b, pools[i]!, this.groupTypes, sdks[i]!, chains, runJson),
     );
-    this.pageleaveBehaviour =
-      this.behaviours.find((b) => b.kind === 'pageview') ?? this.behaviours[0]!;
+    this.pageleaveBehaviour = this.behaviours.find((b) => b.kind === 'pageview') ?? this.behaviours[0]!;
     this.cumulativeWeights = cumulative(scenario.behaviours.map((b) => b.weight));
     this.classMix =
       scenario.population.anonymousShare === undefined

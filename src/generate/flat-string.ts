@@ -5,7 +5,7 @@
 // reused by many events (posthog-js-properties.ts session fragments) is flattened here once.
 
 /** Sink for the conversions below: without a use of its result the optimiser may drop Number(). */
-let observed = 0;
+let _observed = 0;
 
 /**
  * `text`, flattened in place. Number() of a string reads it flat, which makes V8 replace the
@@ -13,6 +13,6 @@ let observed = 0;
  * number, so it costs little beyond the flattening itself.
  */
 export function flatString(text: string): string {
-  observed += Number(text) || 0;
+  _observed += Number(text) || 0;
   return text;
 }
