@@ -385,9 +385,11 @@ export class EventGenerator {
 
   private render(seq: number, intendedMs: number, session: SessionContext | null): string {
     const user = this.users.userAt(this.userIndex);
-    const anonymousId = this.users.anonymousId(user);
-    const identifiedId = this.users.identifiedId(user);
-    let distinctId = (this.stateAfter & UserState.identifiedId) !== 0 ? identifiedId : anonymousId;
+    // identify and alias set identifiedId in apply(): their events go out under the identified id.
+    const distinctId =
+      (this.stateAfter & UserState.identifiedId) !== 0
+        ? this.users.identifiedId(user)
+        : this.users.anonymousId(user);
     const values = this.values;
     values.reset(seq);
     if (this.behaviourIndex === PAGELEAVE)
@@ -411,16 +413,14 @@ export class EventGenerator {
         extra = props === '' ? '' : `,${props}`;
         break;
       case 'identify':
-        distinctId = identifiedId;
         // Only the first identify merges the anonymous id; later ones just update the person.
         if ((this.stateBefore & UserState.identifiedId) === 0)
-          extra = `,"$anon_distinct_id":"${anonymousId}"`;
+          extra = `,"$anon_distinct_id":"${this.users.anonymousId(user)}"`;
         extra += `,"$set":{${props}}`;
         break;
       case 'alias':
         // posthog-node's alias(): the identified id takes the anonymous id as an alias.
-        distinctId = identifiedId;
-        extra = `,"alias":"${anonymousId}"`;
+        extra = `,"alias":"${this.users.anonymousId(user)}"`;
         break;
       case 'set':
         extra = `,"$set":{${props}}`;
@@ -488,7 +488,7 @@ export class EventGenerator {
       e.distinctId = distinctId;
       e.intendedMs = intendedMs;
       e.kind = behaviour.kind;
-      e.isIdentified = distinctId === this.users.identifiedId(user);
+      e.isIdentified = (this.stateAfter & UserState.identifiedId) !== 0;
       e.personProcessing = this.identified;
       e.personTurnedOn = (this.stateAfter & ~this.stateBefore & UserState.personProcessing) !== 0;
       e.session = session;
