@@ -24,6 +24,7 @@ import type { SitePage, Referrer } from './site-map.js';
 import { SiteMap } from './site-map.js';
 import { buildDeviceProfiles, type DeviceProfile } from './device-profiles.js';
 import { derivedUuidV7 } from './derived-uuid.js';
+import { flatString } from './flat-string.js';
 import { insertId } from './insert-id.js';
 import { hashSeed, Prng, type Random } from './prng.js';
 import { SecondsText } from './seconds-text.js';
@@ -121,7 +122,6 @@ export class PosthogJsProperties implements SdkProperties {
   readonly lib = `"$lib":${json(SDK_LIB['posthog-js'].lib)},"$lib_version":${json(SDK_LIB['posthog-js'].version)}`;
   readonly flagsIdentified = true;
   readonly writesSession = true;
-  properties = '';
   setOnce = '';
 
   private readonly seed: number;
@@ -154,7 +154,7 @@ export class PosthogJsProperties implements SdkProperties {
     this.scrolls = Array.from({ length: SCROLL_POOL }, () => scrollProperties(random));
   }
 
-  render(e: SdkEvent, random: Random): void {
+  render(e: SdkEvent, random: Random, out: string[]): void {
     const seed = this.seed;
     const user = e.user;
     const t = e.intendedMs;
@@ -190,27 +190,41 @@ export class PosthogJsProperties implements SdkProperties {
     const device = hashSeed(seed, user, 0xde71ce) % this.heads.length;
     const sessionReferrer = this.referrers[this.site.referrerIndex(hashSeed(sessionKey, 0x4ef))]!;
 
-    let text = this.heads[device]!;
-    text +=
+    out.push(
+      this.heads[device]!,
       pageNo === 0 && sessionReferrer.query !== ''
         ? withQuery(this.site.pages[pageIndex]!, sessionReferrer.query)
-        : page.page;
-    text += this.tails[device]!;
-    text += `,"$insert_id":"${insertId(random)}","$time":${this.time.format(t)},"distinct_id":${json(e.distinctId)}`;
-    text += this.sessionText[slot]!;
-    text += this.pageIdText[pageSlot]!;
+        : page.page,
+      this.tails[device]!,
+      ',"$insert_id":"',
+      insertId(random),
+      '","$time":',
+      this.time.format(t),
+      // Distinct ids are the population's own ([a-z0-9-]), printed as the generator prints them.
+      ',"distinct_id":"',
+      e.distinctId,
+      '"',
+      this.sessionText[slot]!,
+      this.pageIdText[pageSlot]!,
+    );
     if (e.kind === 'pageview') {
       if (pageNo > 0) {
         const prevHash = hashSeed(sessionKey, pageNo - 1);
         const prev = this.pages[this.site.pageIndex(prevHash)]!;
         const prevStart = pageStart - PAGE_DWELL_MS;
-        text += `,"$prev_pageview_id":"${derivedUuidV7(prevStart, prevHash, hashSeed(prevHash, 7))}","$prev_pageview_pathname":${prev.pathnameJson},"$prev_pageview_duration":${this.duration.format(t - prevStart)}`;
-        text += this.scrolls[random.nextInt(SCROLL_POOL)]!;
+        out.push(
+          ',"$prev_pageview_id":"',
+          derivedUuidV7(prevStart, prevHash, hashSeed(prevHash, 7)),
+          '","$prev_pageview_pathname":',
+          prev.pathnameJson,
+          ',"$prev_pageview_duration":',
+          this.duration.format(t - prevStart),
+          this.scrolls[random.nextInt(SCROLL_POOL)]!,
+        );
       }
-      text += page.title;
+      out.push(page.title);
     }
-    text += e.isIdentified ? ',"$is_identified":true' : ',"$is_identified":false';
-    this.properties = text;
+    out.push(e.isIdentified ? ',"$is_identified":true' : ',"$is_identified":false');
 
     // $set_once: the initial person info (the user's first page and referrer) and this session's.
     const sendSetOnce =
@@ -238,17 +252,10 @@ export class PosthogJsProperties implements SdkProperties {
     const query = sessionReferrer.query === '' ? '' : `?${sessionReferrer.query}`;
     const entry = `,"$session_entry_url":${json(entryPage.url + query)},"$session_entry_host":${json(entryPage.host)},"$session_entry_pathname":${json(entryPage.pathname)}${sessionReferrer.entry}`;
     // Flattened once here, so the events that share it copy one flat string.
-    return flat(
+    return flatString(
       `,"$device_id":"${deviceId(seed, user)}"${userReferrer.user},"$config_defaults":"2025-05-24"${ids}${entry},"$sdk_debug_retry_queue_size":0`,
     );
   }
-}
-
-/** A flat copy of a concatenated string (V8 keeps `a + b` as a tree until something reads it). */
-function flat(text: string): string {
-  // Number() of a string walks it, which makes V8 flatten the tree in place.
-  void Number(text);
-  return text;
 }
 
 function pageFragments(p: SitePage, omit: ReadonlySet<string>): PageFragments {

@@ -6,7 +6,8 @@
 // identified event carries no `$process_person_profile` at all; an anonymous one carries `false`,
 // as an app passes it to posthog-node for a personless event. Groups are the app's `$groups`.
 
-import { SDK_LIB, type SdkProperties } from './sdk-properties.js';
+import type { Random } from './prng.js';
+import { SDK_LIB, type SdkEvent, type SdkProperties } from './sdk-properties.js';
 
 const SERVER_PROPERTIES = ',"$is_server":true,"$geoip_disable":true';
 
@@ -14,7 +15,7 @@ export class PosthogNodeProperties implements SdkProperties {
   readonly lib = `"$lib":${JSON.stringify(SDK_LIB['posthog-node'].lib)},"$lib_version":${JSON.stringify(SDK_LIB['posthog-node'].version)}`;
   readonly flagsIdentified = false;
   readonly writesSession = false;
-  readonly properties: string;
+  private readonly properties: string;
   readonly setOnce = '';
 
   /** `omit`: keys the behaviour declares itself. */
@@ -22,7 +23,8 @@ export class PosthogNodeProperties implements SdkProperties {
     this.properties = omit.has('$geoip_disable') ? ',"$is_server":true' : SERVER_PROPERTIES;
   }
 
-  render(): void {
+  render(_event: SdkEvent, _random: Random, out: string[]): void {
     // Nothing varies per event: posthog-node adds no ids or device properties.
+    out.push(this.properties);
   }
 }

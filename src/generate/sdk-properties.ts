@@ -45,10 +45,10 @@ export interface SdkProperties {
   /** Writes `$session_id`/`$window_id` itself (from the event's session): the generator then does not. */
   readonly writesSession: boolean;
   /**
-   * Renders `event`: afterwards `properties` holds `,"key":value…` (or '') and `setOnce` the
-   * top-level `,"$set_once":{…}` (or ''). Draws per-event values from `random`.
+   * Renders `event`: pushes its `,"key":value` pieces onto `out` (the event being assembled,
+   * event-generator.ts) and leaves in `setOnce` the top-level `,"$set_once":{…}` (or '').
+   * Draws per-event values from `random`.
    */
-  render(event: SdkEvent, random: Random): void;
-  readonly properties: string;
+  render(event: SdkEvent, random: Random, out: string[]): void;
   readonly setOnce: string;
 }
