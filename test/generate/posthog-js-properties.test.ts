@@ -100,14 +100,17 @@ describe('posthog-js profile: scenarios/web-app.yaml through a capture recorder'
     },
   );
 
-  it('events average 900 bytes or more, and batches gzip between 1.8x and 4.5x', () => {
+  // One posthog-js event alone gzips about 2.3x (PostHog's 3,258-byte fixture); posthog-js's own
+  // requests of 5 to 24 events in PostHog's capture corpus gzip 6.1x to 10.1x at level 1, each one
+  // user's session. Ours mix users and sessions in a request: between the two, never above the corpus.
+  it('events average 900 bytes or more, and batches gzip between 1.8x and 6x', () => {
     const texts = recorder.batches.flatMap((b) => b.texts);
     const average = texts.reduce((sum, t) => sum + Buffer.byteLength(t), 0) / texts.length;
     assert.ok(average >= 900, `average event ${average.toFixed(0)} bytes`);
     const json = recorder.batches.reduce((sum, b) => sum + b.jsonBytes, 0);
     const wire = recorder.batches.reduce((sum, b) => sum + b.wireBytes, 0);
     const ratio = json / wire;
-    assert.ok(ratio >= 1.8 && ratio <= 4.5, `batches gzip ${ratio.toFixed(2)}x`);
+    assert.ok(ratio >= 1.8 && ratio <= 6, `batches gzip ${ratio.toFixed(2)}x`);
   });
 
   it('keeps the identity of an event: UUIDv7, ingestbench_* properties, class flag', () => {
@@ -216,7 +219,8 @@ describe('posthog-js profile: the generator', () => {
     const context = (seq: number): SessionContext => ({
       sessionId: `0190f5d2-7b3a-7c41-8e2f-${String(seq % 7).padStart(12, '0')}`,
       windowId: `0190f5d2-7b3a-7c41-9e2f-${String(seq % 7).padStart(12, '0')}`,
-      sessionStartMs: T0,
+      // A session id stands for one session: its own start (the SDK caches a session's text by user and start).
+      sessionStartMs: T0 - (seq % 7) * 60_000,
       indexInSession: seq,
       lastInSession: false,
     });
