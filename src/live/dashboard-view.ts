@@ -63,7 +63,8 @@ export function foldLiveEvent(state: DashboardState, event: LiveEvent): Dashboar
     case 'monitor-started':
       return { ...EMPTY_DASHBOARD, monitor: event, stage: 'load' };
     case 'monitor-status': {
-      const second = Math.floor((event.status.atMs - (state.monitor?.startAtMs ?? event.status.atMs)) / 1000);
+      // A status follows the seconds it was read with: it belongs to the last of them.
+      const second = state.seconds.at(-1)?.second ?? 0;
       const ages = [...state.ages.slice(-(DASHBOARD_SECONDS - 1)), [second, event.status.oldestUnseenAgeMs] as const];
       return { ...state, monitorStatus: event.status, ages };
     }
@@ -190,20 +191,18 @@ function monitorHeader(
 /** The monitor's stall signal: how long the oldest acknowledged, unseen event has waited. */
 function ageChart(state: DashboardState, first: number): string {
   const deadline = state.monitor?.deadlineMs ?? 0;
+  const age = new Map(state.ages);
+  // One point per kept second (null where no status was read), as the lag chart's x axis expects.
+  const points = (value: (ageMs: number) => number) =>
+    state.seconds.map((s) => {
+      const ms = age.get(s.second);
+      return [s.second - first, ms === undefined ? null : value(ms)] as const;
+    });
   return lagChart(
     'Oldest unseen event age (the dashed line: the deadline)',
     [
-      {
-        name: 'oldest unseen',
-        color: '#cf222e',
-        points: state.ages.filter(([s]) => s >= first).map(([s, ms]) => [s - first, ms] as const),
-      },
-      {
-        name: 'deadline',
-        color: '#555',
-        dashed: true,
-        points: state.ages.filter(([s]) => s >= first).map(([s]) => [s - first, deadline] as const),
-      },
+      { name: 'oldest unseen', color: '#cf222e', points: points((ms) => ms) },
+      { name: 'deadline', color: '#555', dashed: true, points: points(() => deadline) },
     ],
     null,
     'second (since the window’s start)',
