@@ -40,8 +40,13 @@ export interface IngestionMetrics {
   captureErrors(eventClass: EventClass, count?: number): void;
   /** One event seen through the query API, `latencyMs` after its intended time. */
   visible(eventClass: EventClass, latencyMs: number): void;
-  /** Visible events without their latencies (a run reports those in its histograms). */
+  /** Visible events without their latencies (a run counts them per second). */
   visibleCount(eventClass: EventClass, count: number): void;
+  /**
+   * `count` visible events' latency, into the histogram only (a run counts the events apart).
+   * A negative latency (clock skew) is left out, as the report's histograms leave it out.
+   */
+  visibleLatencies(eventClass: EventClass, latencyMs: number, count: number): void;
   lost(eventClass: EventClass, count?: number): void;
   queries(count?: number): void;
   queryErrors(count?: number): void;
@@ -133,6 +138,10 @@ export function createIngestionMetrics(deadlineSeconds: number, gauges: Ingestio
   for (const cls of ['anonymous', 'identified'] as const)
     for (const c of [sent, acknowledged, visible, lost, captureErrors]) c.inc({ class: cls }, 0);
 
+  const labels: Record<EventClass, { class: EventClass }> = {
+    anonymous: { class: 'anonymous' },
+    identified: { class: 'identified' },
+  };
   // The same counts as plain numbers (prom-client's are read back only asynchronously).
   const zero = (): ClassCounters => ({ sent: 0, acknowledged: 0, visible: 0, lost: 0, captureErrors: 0 });
   const classes: Record<EventClass, ClassCounters> = { anonymous: zero(), identified: zero() };
@@ -155,9 +164,14 @@ export function createIngestionMetrics(deadlineSeconds: number, gauges: Ingestio
     captureErrors: (cls, n = 1) => add(captureErrors, 'captureErrors', cls, n),
     visible(cls, ms) {
       add(visible, 'visible', cls, 1);
-      latency.observe({ class: cls }, ms / 1000);
+      latency.observe(labels[cls], ms / 1000);
     },
     visibleCount: (cls, n) => add(visible, 'visible', cls, n),
+    visibleLatencies(cls, ms, n) {
+      if (!(ms >= 0)) return;
+      // prom-client observes one value at a time; a counts bucket's events share one bound.
+      for (let i = 0; i < n; i++) latency.observe(labels[cls], ms / 1000);
+    },
     lost: (cls, n = 1) => add(lost, 'lost', cls, n),
     queries(n = 1) {
       if (n <= 0) return;
