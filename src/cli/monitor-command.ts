@@ -104,6 +104,7 @@ export function renderMonitorSummary(s: MonitorSummary): string {
     row('acknowledged', 'acknowledged') +
     row('visible', 'visible') +
     row('lost', 'lost') +
+    row('unverified', 'unverified') +
     row('capture errors', 'captureErrors') +
     `  queries ${s.totals.queries} (${s.totals.queryErrors} failed polls), poll every ${s.pollIntervalMs / 1000} s; ` +
     `held at stop ${s.held}, oldest unseen ${(s.oldestUnseenAgeMs / 1000).toFixed(1)} s, SLA over the window: ${s.slaOk ? 'ok' : 'BROKEN'}\n`

@@ -225,11 +225,12 @@ function countsTable(state: DashboardState): string {
     // A monitor's capture errors of every kind count as failed; lost is decided poll by poll.
     const fields = ['sent', 'acknowledged', 'visible'] as const;
     return table(
-      ['class', ...fields, 'lost', 'capture errors'],
+      ['class', ...fields, 'lost', 'unverified', 'capture errors'],
       EVENT_CLASSES.map((cls) => [
         cls,
         ...fields.map((f) => formatCount(state.totals[cls][f])),
         formatCount(lost?.[cls] ?? 0),
+        formatCount(state.monitorStatus?.unverified[cls] ?? 0),
         formatCount(state.totals[cls].failed),
       ]),
       'counts',

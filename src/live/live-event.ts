@@ -90,6 +90,8 @@ export interface LiveMonitorStatus {
   readonly lastPollMs: number | null;
   /** Lost so far (unseen at the first poll after the deadline), per class. */
   readonly lost: Readonly<Record<EventClass, number>>;
+  /** Let go unchecked after a query API outage outlasted twice the deadline, per class. */
+  readonly unverified: Readonly<Record<EventClass, number>>;
   /** Polls that failed so far (they decide nothing). */
   readonly queryErrors: number;
   /** Set on the last status: the monitor has stopped. */

@@ -61,6 +61,7 @@ export function createRunMetrics(deadlineSeconds: number, pollIntervalMs: number
           settle('acknowledged', (n) => metrics.acknowledged(cls, n), want.acknowledged, have.acknowledged);
           settle('visible', (n) => metrics.visibleCount(cls, n), want.visible, have.visible);
           settle('lost', (n) => metrics.lost(cls, n), want.lost, have.lost);
+          settle('unverified', (n) => metrics.unverified(cls, n), want.unverified, have.unverified);
           settle(
             'capture errors',
             (n) => metrics.captureErrors(cls, n),

@@ -123,9 +123,13 @@ export async function runMonitor(opts: RunMonitorOptions): Promise<MonitorSummar
       lastPollMs = clock.now();
       return true;
     } catch (error) {
-      // A failed poll decides nothing: held events wait for the next one (unverified, not lost).
+      // A failed poll decides nothing: held events wait for the next one, up to twice their
+      // deadline; then they are let go as unverified (not lost), so an outage cannot grow memory.
       metrics.queryErrors();
       debug('poll failed: %o', error);
+      const unverified = ledger.abandon(clock.now());
+      metrics.unverified('anonymous', unverified.anonymous);
+      metrics.unverified('identified', unverified.identified);
       return false;
     } finally {
       const queries = client.stats().queries;
@@ -159,6 +163,10 @@ export async function runMonitor(opts: RunMonitorOptions): Promise<MonitorSummar
               slaOk: judged.ok,
               lastPollMs,
               lost: { anonymous: t.classes.anonymous.lost, identified: t.classes.identified.lost },
+              unverified: {
+                anonymous: t.classes.anonymous.unverified,
+                identified: t.classes.identified.unverified,
+              },
               queryErrors: t.queryErrors,
               stopped: stopSending.signal.aborted,
             },

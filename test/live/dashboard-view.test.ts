@@ -70,6 +70,7 @@ function monitorFeed(): LiveEvent[] {
         slaOk: false,
         lastPollMs: START + second * 1000,
         lost: { anonymous: 3, identified: 4 },
+        unverified: { anonymous: 5, identified: 6 },
         queryErrors: 2,
         stopped: false,
       },
@@ -98,7 +99,7 @@ test('a monitor feed longer than the window: bounded state, every point inside t
   assert.match(html, /Oldest unseen event age/);
   // The counts table: sent, acknowledged, visible over the feed; lost from the status.
   assert.match(html, new RegExp(`<td>identified</td><td class="n">${(2 * SECONDS).toLocaleString('en-US')}`));
-  assert.match(html, /<td class="n">3<\/td><td class="n">0<\/td><\/tr>/);
+  assert.match(html, /<td class="n">3<\/td><td class="n">5<\/td><td class="n">0<\/td><\/tr>/);
 });
 
 test('the last status of a stopped monitor is what the page shows', () => {
@@ -112,6 +113,7 @@ test('the last status of a stopped monitor is what the page shows', () => {
       slaOk: true,
       lastPollMs: START + SECONDS * 1000,
       lost: { anonymous: 3, identified: 4 },
+      unverified: { anonymous: 5, identified: 6 },
       queryErrors: 2,
       stopped: true,
     },
