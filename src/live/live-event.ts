@@ -1,5 +1,6 @@
 // What a run tells its watchers while it runs: a typed discriminated union, emitted through
-// `onLive` by runScenario (and runCapacity, per step), consumed by the live dashboard
+// `onLive` by runScenario (and runCapacity, per step; runMonitor its own `monitor-*` kinds beside
+// the same seconds and SLA), consumed by the live dashboard
 // (live/dashboard-server.ts), the NDJSON timeline (`run --timeline-out`) and the Prometheus
 // metrics of `run --metrics-listen` / `monitor`. Every value is plain data (JSON-serialisable,
 // no class instances), so an event can be written to a file or a socket as it is.
