@@ -434,9 +434,7 @@ function acknowledgedOf(load: { counts: Record<string, { acknowledged: number }>
 }
 
 /** The observers take one onVisible: the live feed's, the caller's, both, or none. */
-function visibleListeners(
-  ...listeners: (VisibleListener | undefined)[]
-): { onVisible?: VisibleListener } {
+function visibleListeners(...listeners: (VisibleListener | undefined)[]): { onVisible?: VisibleListener } {
   const all = listeners.filter((l) => l !== undefined);
   if (all.length === 0) return {};
   if (all.length === 1) return { onVisible: all[0]! };

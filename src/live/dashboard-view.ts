@@ -65,7 +65,10 @@ export function foldLiveEvent(state: DashboardState, event: LiveEvent): Dashboar
     case 'monitor-status': {
       // A status follows the seconds it was read with: it belongs to the last of them.
       const second = state.seconds.at(-1)?.second ?? 0;
-      const ages = [...state.ages.slice(-(DASHBOARD_SECONDS - 1)), [second, event.status.oldestUnseenAgeMs] as const];
+      const ages = [
+        ...state.ages.slice(-(DASHBOARD_SECONDS - 1)),
+        [second, event.status.oldestUnseenAgeMs] as const,
+      ];
       return { ...state, monitorStatus: event.status, ages };
     }
     case 'stage':
@@ -183,7 +186,9 @@ function monitorHeader(
   const elapsed = last ? formatDuration(last.endMs - monitor.startAtMs) : '0 s';
   const sla = status === null ? 'not judged yet' : status.slaOk ? 'ok' : 'BROKEN';
   const lastPoll =
-    status?.lastPollMs == null ? 'no poll answered yet' : `last poll answered ${new Date(status.lastPollMs).toISOString()}`;
+    status?.lastPollMs == null
+      ? 'no poll answered yet'
+      : `last poll answered ${new Date(status.lastPollMs).toISOString()}`;
   return `<p id="stage" data-stage="${what}"><strong>${what}</strong> · ${escapeHtml(monitor.runId)} · ${elapsed} · ${escapeHtml(formatCount(monitor.ratePerClass))} event/s per class · poll every ${escapeHtml(formatDuration(monitor.pollIntervalMs))} · deadline ${escapeHtml(formatDuration(monitor.deadlineMs))} · SLA over ${escapeHtml(formatDuration(monitor.windowMs))}</p>
 <p id="monitor-status" data-sla-ok="${status?.slaOk === false ? '0' : '1'}">SLA over the window: <strong>${sla}</strong> · oldest unseen event ${escapeHtml(formatDuration(status?.oldestUnseenAgeMs ?? 0))} · held ${escapeHtml(formatCount(status?.held ?? 0))} · ${escapeHtml(lastPoll)} · ${escapeHtml(formatCount(status?.queryErrors ?? 0))} failed polls</p>`;
 }

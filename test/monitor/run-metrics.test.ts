@@ -84,17 +84,26 @@ test('run metrics parse mid-run and end equal to the report', async () => {
     assert.equal(count, figures.count, `${cls} histogram count`);
     const sum = sample(end, 'ingestbench_visible_latency_seconds_sum', { class: cls })!;
     const mean = figures.mean!;
-    assert.ok(Math.abs(sum / count! - mean / 1000) <= mean / 1000 / 100 + 0.001, `${cls} mean ${sum / count!} s vs ${mean} ms`);
+    assert.ok(
+      Math.abs(sum / count - mean / 1000) <= mean / 1000 / 100 + 0.001,
+      `${cls} mean ${sum / count} s vs ${mean} ms`,
+    );
     const buckets = bucketsOf(end, cls);
     assert.equal(buckets.at(-1)![1], count, `${cls} +Inf bucket`);
-    for (const [q, value] of [[0.5, figures.p50!], [0.99, figures.p99!]] as const) {
+    for (const [q, value] of [
+      [0.5, figures.p50!],
+      [0.99, figures.p99!],
+    ] as const) {
       // The bucket the histogram puts quantile q in: the first whose cumulative count reaches it.
-      const rank = Math.ceil(q * count!);
+      const rank = Math.ceil(q * count);
       const index = buckets.findIndex(([, n]) => n >= rank);
       const upper = buckets[index]![0];
       const lower = index === 0 ? 0 : buckets[index - 1]![0];
       const s = value / 1000;
-      assert.ok(s >= lower * 0.999 && s <= upper * 1.001, `${cls} p${q * 100} ${s} s in (${lower}, ${upper}]`);
+      assert.ok(
+        s >= lower * 0.999 && s <= upper * 1.001,
+        `${cls} p${q * 100} ${s} s in (${lower}, ${upper}]`,
+      );
     }
   }
   // The preflight's queries (a count, then the probe's polls) come on top of observation's.

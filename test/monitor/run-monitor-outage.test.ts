@@ -69,7 +69,9 @@ test('a query API outage: held events bounded, the unchecked ones unverified (no
       const offset = now - start;
       if (offset >= OUTAGE.from && offset < OUTAGE.to) {
         failed += 1;
-        return Promise.reject(new IngestbenchError('TARGET_UNREACHABLE', 'query API down (the test’s outage)'));
+        return Promise.reject(
+          new IngestbenchError('TARGET_UNREACHABLE', 'query API down (the test’s outage)'),
+        );
       }
       const [from, to] = [...hogql.matchAll(/timestamp [<>]=? toDateTime\('([^']+)'\)/g)].map((m) =>
         Date.parse(m[1]!),
@@ -127,7 +129,10 @@ test('a query API outage: held events bounded, the unchecked ones unverified (no
   const bound = 2 * ((2 * plan.sla.deadlineMs + plan.pollIntervalMs) / 1000) + 2;
   const during = statuses.filter((s) => s.atMs - start >= OUTAGE.from && s.atMs - start < OUTAGE.to);
   const heldMax = Math.max(...during.map((s) => s.held));
-  assert.ok(heldMax <= bound && heldMax >= bound / 2, `at most ${heldMax} held in the outage (bound ${bound})`);
+  assert.ok(
+    heldMax <= bound && heldMax >= bound / 2,
+    `at most ${heldMax} held in the outage (bound ${bound})`,
+  );
   // The stall shows: the oldest unseen age grows through the outage, past the deadline.
   assert.ok(at(OUTAGE.to - MINUTE_MS).oldestUnseenAgeMs >= 25 * MINUTE_MS);
   assert.equal(at(OUTAGE.to - MINUTE_MS).slaOk, false);
@@ -135,5 +140,8 @@ test('a query API outage: held events bounded, the unchecked ones unverified (no
   const after = at(OUTAGE.to + 10 * MINUTE_MS);
   assert.ok(after.oldestUnseenAgeMs <= plan.sla.deadlineMs, `${after.oldestUnseenAgeMs} ms unseen`);
   assert.equal(after.slaOk, true);
-  assert.ok(summary.totals.queryErrors >= outageSeconds / 15 - 1, `${summary.totals.queryErrors} failed polls`);
+  assert.ok(
+    summary.totals.queryErrors >= outageSeconds / 15 - 1,
+    `${summary.totals.queryErrors} failed polls`,
+  );
 });
