@@ -5,36 +5,16 @@
 // where Chromium is not installed.
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { after, describe, it } from 'node:test';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { main } from '../../src/cli/main.js';
 import { shortScenarioText } from '../short-scenario.js';
+import { launchHeadless, skipWithoutChromium, UrlLine } from './headless-chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM)
-  ? false
-  : `Chromium is not installed at ${CHROMIUM}: the monitor's dashboard is not checked in a browser`;
-
-/** stderr that resolves `url` as soon as the monitor prints its dashboard line. */
-class MonitorLines extends Writable {
-  text = '';
-  readonly url: Promise<string>;
-  private found!: (url: string) => void;
-  constructor() {
-    super();
-    this.url = new Promise((resolve) => (this.found = resolve));
-  }
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    const match = /dashboard (http:\/\/\S+)/.exec(this.text);
-    if (match) this.found(match[1]!);
-    done();
-  }
-}
+const skip = skipWithoutChromium("the monitor's dashboard");
 
 describe('monitor --dashboard in a browser', { skip }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'ingestbench-monitor-dashboard-'));
@@ -61,7 +41,7 @@ describe('monitor --dashboard in a browser', { skip }, () => {
         queriesPerHour: 100_000,
       }),
     );
-    const stderr = new MonitorLines();
+    const stderr = new UrlLine(/dashboard (http:\/\/\S+)/);
     const stop = new AbortController();
     const monitor = main(
       [
@@ -79,7 +59,7 @@ describe('monitor --dashboard in a browser', { skip }, () => {
         '10s',
       ],
       {
-        stdout: new MonitorLines(),
+        stdout: new UrlLine(/dashboard (http:\/\/\S+)/),
         stderr,
         env: {},
         cwd: dir,
@@ -95,22 +75,7 @@ describe('monitor --dashboard in a browser', { skip }, () => {
         }),
       ]);
       const origin = new URL(url).origin;
-      context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-        executablePath: CHROMIUM,
-        // Playwright's waitForFunction needs eval, which the page's CSP forbids; requests are
-        // recorded whatever the CSP, and the header itself is asserted below.
-        bypassCSP: true,
-        headless: true,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
+      context = await launchHeadless(dir);
       const page = await context.newPage();
       const requests: string[] = [];
       const problems: string[] = [];
