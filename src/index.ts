@@ -114,6 +114,7 @@ export type {
   LiveSlaCheck,
   LiveStage,
   LiveQueryBudget,
+  LiveMonitorStatus,
 } from './live/live-event.js';
 export { startDashboard, type Dashboard, type DashboardOptions } from './live/dashboard-server.js';
 export { openTimelineOut, type TimelineOut } from './live/timeline-out.js';

@@ -37,6 +37,7 @@ import type { Target } from './targets/target.js';
 import { evaluateSla, type SlaResult } from './verdict/evaluate-sla.js';
 import type { LiveEvent, LiveListener } from './live/live-event.js';
 import { startLiveFeed } from './live/live-feed.js';
+import type { VisibleListener } from './observe/observation-result.js';
 import { loadAppliedChecks } from './verdict/load-applied.js';
 
 const debug = debuglog('ingestbench:run');
@@ -75,6 +76,12 @@ export interface RunScenarioOptions {
    * as it stands, and the final report. A capacity step passes `liveStep` to say which it is.
    */
   readonly onLive?: LiveListener;
+  /**
+   * Told of each event (or counts bucket) as it first becomes visible, with its latency: for
+   * consumers that need every latency, not the per-second percentiles of `onLive` (the
+   * `--metrics-listen` histogram). Called on the observer's path: keep it cheap.
+   */
+  readonly onVisible?: VisibleListener;
   readonly liveStep?: Extract<LiveEvent, { type: 'started' }>['step'];
   /**
    * Replay a recorded events file instead of generating events: the result of its validating
@@ -265,7 +272,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
         queryStats: () => client.stats(),
       })
     : null;
-  const onVisible = live ? { onVisible: live.onVisible } : {};
+  const onVisible = visibleListeners(live?.onVisible, options.onVisible);
   const budgetSpan =
     options.queryBudgetSpanMs === undefined ? {} : { budgetSpanMs: options.queryBudgetSpanMs };
   // Either observer plans its interval so the query budget lasts the load and the drain, bounds
@@ -424,4 +431,16 @@ function stoppedReport(report: Report, results: readonly SlaResult[]): Report {
 
 function acknowledgedOf(load: { counts: Record<string, { acknowledged: number }> }): number {
   return Object.values(load.counts).reduce((sum, c) => sum + c.acknowledged, 0);
+}
+
+/** The observers take one onVisible: the live feed's, the caller's, both, or none. */
+function visibleListeners(...listeners: (VisibleListener | undefined)[]): { onVisible?: VisibleListener } {
+  const all = listeners.filter((l) => l !== undefined);
+  if (all.length === 0) return {};
+  if (all.length === 1) return { onVisible: all[0]! };
+  return {
+    onVisible(eventClass, events, measured, latencyMs, atMs) {
+      for (const l of all) l(eventClass, events, measured, latencyMs, atMs);
+    },
+  };
 }

@@ -402,9 +402,14 @@ export const COMMANDS: readonly CommandSpec[] = [
         value: 'SPEC',
         help: 'embedded target only: inject faults (same SPEC as `serve --fault`, e.g. pause)',
       },
+      {
+        ...DASHBOARD_OPTION,
+        help: 'serve the live dashboard (server-sent events) while it monitors, on loopback and a free port unless HOST:PORT says otherwise (the URL is printed): events per second, visible p50/p99, the oldest unseen age, the query budget and the SLA over the window, the last 30 minutes; at stop the page keeps the final state',
+      },
     ],
     examples: [
       'ingestbench monitor scenarios/quickstart.yaml --listen 127.0.0.1:9464',
+      'ingestbench monitor scenarios/quickstart.yaml --listen 127.0.0.1:0 --dashboard',
       'POSTHOG_HOST=… ingestbench monitor scenarios/sla-ci.yaml --target posthog --listen 0.0.0.0:9464 --log monitor.ndjson',
     ],
   },

@@ -12,6 +12,7 @@ import { openTimelineOut, type TimelineOut } from '../live/timeline-out.js';
 import { startMetricsServer, parseListen, type MetricsServer } from '../monitor/metrics-server.js';
 import { planMonitorSla } from '../monitor/monitor-sla.js';
 import { createRunMetrics } from '../monitor/run-metrics.js';
+import type { VisibleListener } from '../observe/observation-result.js';
 import type { Scenario } from '../scenario/scenario.js';
 import type { CliIo } from './cli-io.js';
 import type { CommandLine } from './parse-command-line.js';
@@ -19,6 +20,8 @@ import type { CommandLine } from './parse-command-line.js';
 export interface LiveOutputs {
   /** undefined when neither output was asked for (the run then keeps no live feed). */
   readonly onLive: LiveListener | undefined;
+  /** --metrics-listen: each visible event's latency into its histogram (runScenario's onVisible). */
+  readonly onVisible: VisibleListener | undefined;
   close(): Promise<void>;
 }
 
@@ -62,6 +65,7 @@ export async function openLiveOutputs(
         : (event: LiveEvent) => {
             for (const l of listeners) l(event);
           },
+    onVisible: runMetrics?.onVisible,
     async close() {
       timeline?.close();
       await metricsServer?.close();

@@ -5,6 +5,7 @@
 
 import { resolve } from 'node:path';
 import { systemClock } from '../clock.js';
+import { startDashboard, type Dashboard } from '../live/dashboard-server.js';
 import { checkRunId } from '../load/shard-spec.js';
 import { startMetricsServer, parseListen } from '../monitor/metrics-server.js';
 import { httpCapture } from '../monitor/monitor-sender.js';
@@ -55,6 +56,11 @@ export async function monitorCommand(line: CommandLine, io: CliIo): Promise<numb
       throw explainTargetError(error, target);
     }
     let server: Awaited<ReturnType<typeof startMetricsServer>> | null = null;
+    const dashboard: Dashboard | null =
+      typeof o['dashboard'] === 'string'
+        ? await startDashboard({ listen: o['dashboard'], title: `${scenario.name} monitor` })
+        : null;
+    if (dashboard) io.stderr.write(`  dashboard ${dashboard.url}\n`);
     try {
       const summary = await runMonitor({
         scenario,
@@ -66,6 +72,7 @@ export async function monitorCommand(line: CommandLine, io: CliIo): Promise<numb
         clock,
         signal: io.signal,
         ...(logFile !== undefined ? { logFile } : {}),
+        ...(dashboard ? { onLive: dashboard.listener } : {}),
         async onMetrics(metrics) {
           server = await startMetricsServer(metrics, listen);
           io.stderr.write(
@@ -76,6 +83,8 @@ export async function monitorCommand(line: CommandLine, io: CliIo): Promise<numb
       io.stderr.write(renderMonitorSummary(summary));
     } finally {
       await (server as Awaited<ReturnType<typeof startMetricsServer>> | null)?.close();
+      // Pushes the final status to every open page before it stops serving.
+      await dashboard?.close();
     }
     return 0;
   } finally {
@@ -95,6 +104,7 @@ export function renderMonitorSummary(s: MonitorSummary): string {
     row('acknowledged', 'acknowledged') +
     row('visible', 'visible') +
     row('lost', 'lost') +
+    row('unverified', 'unverified') +
     row('capture errors', 'captureErrors') +
     `  queries ${s.totals.queries} (${s.totals.queryErrors} failed polls), poll every ${s.pollIntervalMs / 1000} s; ` +
     `held at stop ${s.held}, oldest unseen ${(s.oldestUnseenAgeMs / 1000).toFixed(1)} s, SLA over the window: ${s.slaOk ? 'ok' : 'BROKEN'}\n`

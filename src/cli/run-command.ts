@@ -134,6 +134,7 @@ export async function executeRun(line: CommandLine, io: CliIo, input: RunInput):
       ...(workers !== undefined ? { workers } : {}),
       ...(o['quiet'] === true ? {} : { onProgress: progressPrinter(io) }),
       ...(live.onLive ? { onLive: live.onLive } : {}),
+      ...(live.onVisible ? { onVisible: live.onVisible } : {}),
     });
     if (io.interactive && o['quiet'] !== true) io.stderr.write('\r\x1b[2K');
     const runDir = join(outDir, runId);

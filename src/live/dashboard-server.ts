@@ -3,7 +3,8 @@
 // and pushes the view, rendered on the server by report.html's chart code, at most twice a second;
 // the page's few lines of inline script put it in place. When the run ends the final report page
 // (report.html itself) is pushed whole and the page becomes it, so a browser keeps showing the
-// final report after the process has exited. The Content-Security-Policy lets the page reach
+// final report after the process has exited. A monitor has no final report: its last view (the
+// stopped status) is pushed by close(). The Content-Security-Policy lets the page reach
 // nothing but its own origin.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';

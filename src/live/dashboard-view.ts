@@ -7,7 +7,7 @@ import type { CapacityStep } from '../capacity/capacity-types.js';
 import { formatCount, formatDuration, formatLatency, formatShare } from '../report/format.js';
 import { escapeHtml, lagChart, timelineChart, type LagSeries } from '../report/svg-charts.js';
 import { EVENT_CLASSES, type EventClass } from '../scenario/scenario.js';
-import type { LiveEvent, LiveSecond, LiveSlaCheck, LiveStage } from './live-event.js';
+import type { LiveEvent, LiveMonitorStatus, LiveSecond, LiveSlaCheck, LiveStage } from './live-event.js';
 
 /** Seconds the charts keep: the last half hour (a day-long run would otherwise draw 86,400 points). */
 export const DASHBOARD_SECONDS = 1800;
@@ -26,6 +26,11 @@ export interface DashboardState {
   readonly errors: Readonly<Record<string, number>>;
   readonly sla: readonly LiveSlaCheck[];
   readonly steps: readonly { readonly eventClass: EventClass; readonly step: CapacityStep }[];
+  /** Set when the feed is `ingestbench monitor`'s (it has no `started`). */
+  readonly monitor: Extract<LiveEvent, { type: 'monitor-started' }> | null;
+  readonly monitorStatus: LiveMonitorStatus | null;
+  /** The monitor's oldest unseen age by second, as many as `seconds` keeps. */
+  readonly ages: readonly (readonly [second: number, ageMs: number])[];
 }
 
 const zeroTotals = (): Totals => ({
@@ -45,6 +50,9 @@ export const EMPTY_DASHBOARD: DashboardState = {
   errors: {},
   sla: [],
   steps: [],
+  monitor: null,
+  monitorStatus: null,
+  ages: [],
 };
 
 export function foldLiveEvent(state: DashboardState, event: LiveEvent): DashboardState {
@@ -52,6 +60,17 @@ export function foldLiveEvent(state: DashboardState, event: LiveEvent): Dashboar
     case 'started':
       // A capacity step starts a run of its own: its seconds replace the last step's.
       return { ...EMPTY_DASHBOARD, steps: state.steps, started: event, stage: 'load' };
+    case 'monitor-started':
+      return { ...EMPTY_DASHBOARD, monitor: event, stage: 'load' };
+    case 'monitor-status': {
+      // A status follows the seconds it was read with: it belongs to the last of them.
+      const second = state.seconds.at(-1)?.second ?? 0;
+      const ages = [
+        ...state.ages.slice(-(DASHBOARD_SECONDS - 1)),
+        [second, event.status.oldestUnseenAgeMs] as const,
+      ];
+      return { ...state, monitorStatus: event.status, ages };
+    }
     case 'stage':
       return { ...state, stage: event.stage };
     case 'second': {
@@ -79,11 +98,15 @@ export function foldLiveEvent(state: DashboardState, event: LiveEvent): Dashboar
 }
 
 export function renderDashboardView(state: DashboardState): string {
-  const { started } = state;
-  if (!started) return `<p id="stage">${escapeHtml(state.stage ?? 'starting')}…</p>${stepsTable(state)}`;
+  const { started, monitor } = state;
+  if (!started && !monitor)
+    return `<p id="stage">${escapeHtml(state.stage ?? 'starting')}…</p>${stepsTable(state)}`;
   const t = state.seconds;
   const last = t.at(-1);
-  const x = (s: LiveSecond): number => s.second;
+  const first = t[0]?.second ?? 0;
+  // Charts place a point by its index in the window kept, so a monitor's day-old second is drawn
+  // at the window's right edge, not past it.
+  const x = (s: LiveSecond): number => s.second - first;
   const perClass = EVENT_CLASSES.map((cls) =>
     timelineChart(
       `${cls} events per second`,
@@ -123,18 +146,16 @@ export function renderDashboardView(state: DashboardState): string {
     'when the batch was sent (since the run’s start)',
   );
   const budget = last?.budget;
-  const step = started.step;
-  const elapsed = last ? formatDuration(last.endMs - started.startAtMs) : '0 s';
-  const first = t[0]?.second ?? 0;
-  return `<p id="stage" data-stage="${escapeHtml(state.stage ?? 'load')}"><strong>${escapeHtml(state.stage ?? 'load')}</strong> · ${escapeHtml(started.runId)} · ${elapsed} of ${escapeHtml(formatDuration(started.durationMs))} load · ${escapeHtml(formatCount(started.plannedTotal))} events planned · ${escapeHtml(started.method)} observation, poll every ${escapeHtml(formatDuration(started.pollIntervalMs))}${step ? ` · capacity step ${step.index + 1}: ${escapeHtml(step.eventClass)} at ${escapeHtml(formatCount(step.rate))}/s` : ''}</p>
-${first > 0 ? `<p class="note">Charts show the last ${DASHBOARD_SECONDS / 60} minutes; the counts below are for the whole run.</p>` : ''}
+  const header = started ? runHeader(state, started, last) : monitorHeader(state, monitor!, last);
+  return `${header}
+${first > 0 ? `<p class="note">Charts show the last ${DASHBOARD_SECONDS / 60} minutes (seconds counted from the window's start); the counts below are for the whole ${started ? 'run' : 'monitor'}.</p>` : ''}
 <h2>Events per second</h2>
 ${perClass}
 <p class="note">Sent and acknowledged by when the load side counted them, seen by when the poller first saw them; red bars: events rejected, failed or dropped that second.</p>
 <h2>Visible latency</h2>
 ${lagChart('Visible latency of the events first seen each second (p50 solid, p99 dashed)', lag, null, 'when first seen (since the run’s start)')}
 <p class="note">An upper bound by up to the poll resolution; report.html groups by intended send time once the run has drained.</p>
-${sendDelay}
+${monitor ? ageChart(state, first) : sendDelay}
 <h2>Counts so far</h2>
 ${countsTable(state)}
 ${errorsTable(state.errors)}
@@ -143,6 +164,54 @@ ${errorsTable(state.errors)}
 <h2>SLA as it stands</h2>
 ${slaTable(state.sla)}
 ${stepsTable(state)}`;
+}
+
+function runHeader(
+  state: DashboardState,
+  started: Extract<LiveEvent, { type: 'started' }>,
+  last: LiveSecond | undefined,
+): string {
+  const step = started.step;
+  const elapsed = last ? formatDuration(last.endMs - started.startAtMs) : '0 s';
+  return `<p id="stage" data-stage="${escapeHtml(state.stage ?? 'load')}"><strong>${escapeHtml(state.stage ?? 'load')}</strong> · ${escapeHtml(started.runId)} · ${elapsed} of ${escapeHtml(formatDuration(started.durationMs))} load · ${escapeHtml(formatCount(started.plannedTotal))} events planned · ${escapeHtml(started.method)} observation, poll every ${escapeHtml(formatDuration(started.pollIntervalMs))}${step ? ` · capacity step ${step.index + 1}: ${escapeHtml(step.eventClass)} at ${escapeHtml(formatCount(step.rate))}/s` : ''}</p>`;
+}
+
+function monitorHeader(
+  state: DashboardState,
+  monitor: Extract<LiveEvent, { type: 'monitor-started' }>,
+  last: LiveSecond | undefined,
+): string {
+  const status = state.monitorStatus;
+  const what = status?.stopped ? 'stopped' : 'monitoring';
+  const elapsed = last ? formatDuration(last.endMs - monitor.startAtMs) : '0 s';
+  const sla = status === null ? 'not judged yet' : status.slaOk ? 'ok' : 'BROKEN';
+  const lastPoll =
+    status?.lastPollMs == null
+      ? 'no poll answered yet'
+      : `last poll answered ${new Date(status.lastPollMs).toISOString()}`;
+  return `<p id="stage" data-stage="${what}"><strong>${what}</strong> · ${escapeHtml(monitor.runId)} · ${elapsed} · ${escapeHtml(formatCount(monitor.ratePerClass))} event/s per class · poll every ${escapeHtml(formatDuration(monitor.pollIntervalMs))} · deadline ${escapeHtml(formatDuration(monitor.deadlineMs))} · SLA over ${escapeHtml(formatDuration(monitor.windowMs))}</p>
+<p id="monitor-status" data-sla-ok="${status?.slaOk === false ? '0' : '1'}">SLA over the window: <strong>${sla}</strong> · oldest unseen event ${escapeHtml(formatDuration(status?.oldestUnseenAgeMs ?? 0))} · held ${escapeHtml(formatCount(status?.held ?? 0))} · ${escapeHtml(lastPoll)} · ${escapeHtml(formatCount(status?.queryErrors ?? 0))} failed polls</p>`;
+}
+
+/** The monitor's stall signal: how long the oldest acknowledged, unseen event has waited. */
+function ageChart(state: DashboardState, first: number): string {
+  const deadline = state.monitor?.deadlineMs ?? 0;
+  const age = new Map(state.ages);
+  // One point per kept second (null where no status was read), as the lag chart's x axis expects.
+  const points = (value: (ageMs: number) => number) =>
+    state.seconds.map((s) => {
+      const ms = age.get(s.second);
+      return [s.second - first, ms === undefined ? null : value(ms)] as const;
+    });
+  return lagChart(
+    'Oldest unseen event age (the dashed line: the deadline)',
+    [
+      { name: 'oldest unseen', color: '#cf222e', points: points((ms) => ms) },
+      { name: 'deadline', color: '#555', dashed: true, points: points(() => deadline) },
+    ],
+    null,
+    'second (since the window’s start)',
+  );
 }
 
 function table(header: readonly string[], rows: readonly (readonly string[])[], id: string): string {
@@ -156,6 +225,22 @@ function table(header: readonly string[], rows: readonly (readonly string[])[], 
 }
 
 function countsTable(state: DashboardState): string {
+  const lost = state.monitorStatus?.lost;
+  if (state.monitor) {
+    // A monitor's capture errors of every kind count as failed; lost is decided poll by poll.
+    const fields = ['sent', 'acknowledged', 'visible'] as const;
+    return table(
+      ['class', ...fields, 'lost', 'unverified', 'capture errors'],
+      EVENT_CLASSES.map((cls) => [
+        cls,
+        ...fields.map((f) => formatCount(state.totals[cls][f])),
+        formatCount(lost?.[cls] ?? 0),
+        formatCount(state.monitorStatus?.unverified[cls] ?? 0),
+        formatCount(state.totals[cls].failed),
+      ]),
+      'counts',
+    );
+  }
   const fields = ['sent', 'acknowledged', 'visible', 'rejected', 'failed', 'dropped'] as const;
   return table(
     ['class', ...fields],

@@ -1,5 +1,6 @@
 // What a run tells its watchers while it runs: a typed discriminated union, emitted through
-// `onLive` by runScenario (and runCapacity, per step), consumed by the live dashboard
+// `onLive` by runScenario (and runCapacity, per step; runMonitor its own `monitor-*` kinds beside
+// the same seconds and SLA), consumed by the live dashboard
 // (live/dashboard-server.ts), the NDJSON timeline (`run --timeline-out`) and the Prometheus
 // metrics of `run --metrics-listen` / `monitor`. Every value is plain data (JSON-serialisable,
 // no class instances), so an event can be written to a file or a socket as it is.
@@ -77,6 +78,27 @@ export interface LiveSlaCheck {
   readonly status: 'pass' | 'fail' | 'pending';
 }
 
+/** Where `ingestbench monitor` stands, once a second while it runs and once when it stops. */
+export interface LiveMonitorStatus {
+  readonly atMs: number;
+  /** Events sent and not yet seen or lost (what the monitor holds). */
+  readonly held: number;
+  /** How long the oldest acknowledged, unseen event has waited (0: none). */
+  readonly oldestUnseenAgeMs: number;
+  /** The SLA over the rolling window, the deadline condition included. */
+  readonly slaOk: boolean;
+  /** Unix ms of the last poll the query API answered; null before the first. */
+  readonly lastPollMs: number | null;
+  /** Lost so far (unseen at the first poll after the deadline), per class. */
+  readonly lost: Readonly<Record<EventClass, number>>;
+  /** Let go unchecked after a query API outage outlasted twice the deadline, per class. */
+  readonly unverified: Readonly<Record<EventClass, number>>;
+  /** Polls that failed so far (they decide nothing). */
+  readonly queryErrors: number;
+  /** Set on the last status: the monitor has stopped. */
+  readonly stopped: boolean;
+}
+
 export type LiveEvent =
   /** A run (or a capacity step's run) begins its load: what the seconds that follow belong to. */
   | {
@@ -92,6 +114,22 @@ export type LiveEvent =
       /** Set for a capacity step: which class and rate it offers. */
       readonly step?: { readonly eventClass: EventClass; readonly rate: number; readonly index: number };
     }
+  /**
+   * `ingestbench monitor` begins (it has no duration and no planned total): the seconds that
+   * follow are its own, and `monitor-status` events say what a run's report would.
+   */
+  | {
+      readonly type: 'monitor-started';
+      readonly runId: string;
+      readonly scenario: string;
+      /** Unix ms of second 0. */
+      readonly startAtMs: number;
+      readonly pollIntervalMs: number;
+      readonly ratePerClass: number;
+      readonly deadlineMs: number;
+      readonly windowMs: number;
+    }
+  | { readonly type: 'monitor-status'; readonly status: LiveMonitorStatus }
   | { readonly type: 'stage'; readonly stage: LiveStage }
   | { readonly type: 'second'; readonly second: LiveSecond }
   | { readonly type: 'sla'; readonly checks: readonly LiveSlaCheck[] }

@@ -29,6 +29,8 @@ export interface ClassCounters {
   acknowledged: number;
   visible: number;
   lost: number;
+  /** Let go unchecked: a query API outage outlasted twice the deadline (monitor-ledger.ts). */
+  unverified: number;
   captureErrors: number;
 }
 
@@ -40,9 +42,15 @@ export interface IngestionMetrics {
   captureErrors(eventClass: EventClass, count?: number): void;
   /** One event seen through the query API, `latencyMs` after its intended time. */
   visible(eventClass: EventClass, latencyMs: number): void;
-  /** Visible events without their latencies (a run reports those in its histograms). */
+  /** Visible events without their latencies (a run counts them per second). */
   visibleCount(eventClass: EventClass, count: number): void;
+  /**
+   * `count` visible events' latency, into the histogram only (a run counts the events apart).
+   * A negative latency (clock skew) is left out, as the report's histograms leave it out.
+   */
+  visibleLatencies(eventClass: EventClass, latencyMs: number, count: number): void;
   lost(eventClass: EventClass, count?: number): void;
+  unverified(eventClass: EventClass, count?: number): void;
   queries(count?: number): void;
   queryErrors(count?: number): void;
   /** Prometheus text exposition. */
@@ -73,6 +81,10 @@ export function createIngestionMetrics(deadlineSeconds: number, gauges: Ingestio
   const lost = counter(
     'ingestbench_events_lost_total',
     'Acknowledged events not returned by the query API within the deadline, by class.',
+  );
+  const unverified = counter(
+    'ingestbench_events_unverified_total',
+    'Acknowledged events nobody could check (the query API failed past twice the deadline; a run: observation ended early), by class. Never counted as lost.',
   );
   const captureErrors = counter(
     'ingestbench_capture_errors_total',
@@ -131,10 +143,21 @@ export function createIngestionMetrics(deadlineSeconds: number, gauges: Ingestio
   );
   // Every class present from the start, so a rate() over a class that has not moved yet reads 0.
   for (const cls of ['anonymous', 'identified'] as const)
-    for (const c of [sent, acknowledged, visible, lost, captureErrors]) c.inc({ class: cls }, 0);
+    for (const c of [sent, acknowledged, visible, lost, unverified, captureErrors]) c.inc({ class: cls }, 0);
 
+  const labels: Record<EventClass, { class: EventClass }> = {
+    anonymous: { class: 'anonymous' },
+    identified: { class: 'identified' },
+  };
   // The same counts as plain numbers (prom-client's are read back only asynchronously).
-  const zero = (): ClassCounters => ({ sent: 0, acknowledged: 0, visible: 0, lost: 0, captureErrors: 0 });
+  const zero = (): ClassCounters => ({
+    sent: 0,
+    acknowledged: 0,
+    visible: 0,
+    lost: 0,
+    unverified: 0,
+    captureErrors: 0,
+  });
   const classes: Record<EventClass, ClassCounters> = { anonymous: zero(), identified: zero() };
   let queryCount = 0;
   let queryErrorCount = 0;
@@ -155,10 +178,16 @@ export function createIngestionMetrics(deadlineSeconds: number, gauges: Ingestio
     captureErrors: (cls, n = 1) => add(captureErrors, 'captureErrors', cls, n),
     visible(cls, ms) {
       add(visible, 'visible', cls, 1);
-      latency.observe({ class: cls }, ms / 1000);
+      latency.observe(labels[cls], ms / 1000);
     },
     visibleCount: (cls, n) => add(visible, 'visible', cls, n),
+    visibleLatencies(cls, ms, n) {
+      if (!(ms >= 0)) return;
+      // prom-client observes one value at a time; a counts bucket's events share one bound.
+      for (let i = 0; i < n; i++) latency.observe(labels[cls], ms / 1000);
+    },
     lost: (cls, n = 1) => add(lost, 'lost', cls, n),
+    unverified: (cls, n = 1) => add(unverified, 'unverified', cls, n),
     queries(n = 1) {
       if (n <= 0) return;
       queries.inc(n);

@@ -3,6 +3,9 @@
 // An event seen is dropped at once (its latency goes to the histogram); an event still unseen
 // at the first poll sent after its deadline (intended + deadline) is lost, counted and dropped.
 // Memory is therefore bounded by rate × (deadline + poll interval), whatever the monitor's age.
+// A failed poll decides nothing, so during a query API outage nothing is expired: past twice the
+// deadline an acknowledged event nobody could check is let go as unverified (never lost: no poll
+// looked for it), which keeps the bound at rate × 2 × deadline however long the outage lasts.
 // Pure: every time is passed in.
 
 import type { EventClass } from '../scenario/scenario.js';
@@ -83,6 +86,24 @@ export class MonitorLedger {
       this.record({ decidedAtMs: polledAtMs, eventClass: event.eventClass, latencyMs: Infinity });
     }
     return lost;
+  }
+
+  /**
+   * After a poll failed at `nowMs`: every acknowledged event held past twice its deadline is let
+   * go, unverified (no answered poll has looked for it since its deadline). Returns them by class.
+   * The stall's age keeps counting from the oldest of them until something newer is seen.
+   */
+  abandon(nowMs: number): Record<EventClass, number> {
+    const unverified = { anonymous: 0, identified: 0 };
+    for (const [uuid, event] of this.pending) {
+      if (event.intendedMs + 2 * this.options.deadlineMs > nowMs) break;
+      if (!event.acknowledged) continue;
+      this.pending.delete(uuid);
+      unverified[event.eventClass] += 1;
+      if (this.stalledSinceMs === null && event.intendedMs > this.newestSeenIntendedMs)
+        this.stalledSinceMs = event.intendedMs;
+    }
+    return unverified;
   }
 
   /**

@@ -5,12 +5,17 @@
 // counts the preflight's queries (the key's budget does), which the report's observation leaves out. Counters only rise: a second that
 // counted more than the report would be a bug in the live hook, and is logged, not hidden.
 //
-// What a run does not serve: ingestbench_visible_latency_seconds stays empty (the live hook hands
-// on per-second percentiles, not each latency; the report's HDR histograms hold them), and the
-// monitor's gauges of unseen age, SLA window and last poll (a run judges its SLA at the end).
+// ingestbench_visible_latency_seconds is fed by `onVisible` (runScenario's), called by the
+// observers with each latency as it is measured: the live hook's seconds carry percentiles only.
+// It holds the measured phases' events (warm-up and cool-down are counted, not measured, as in
+// the report), so its _count ends equal to the report's latency.visible.<class>.count.
+//
+// What a run does not serve: the monitor's gauges of unseen age, SLA window and last poll (a run
+// judges its SLA at the end).
 
 import { debuglog } from 'node:util';
 import type { LiveListener } from '../live/live-event.js';
+import type { VisibleListener } from '../observe/observation-result.js';
 import { EVENT_CLASSES } from '../scenario/scenario.js';
 import { createIngestionMetrics, type IngestionMetrics } from './ingestion-metrics.js';
 
@@ -19,6 +24,8 @@ const debug = debuglog('ingestbench:metrics');
 export interface RunMetrics {
   readonly metrics: IngestionMetrics;
   readonly onLive: LiveListener;
+  /** Pass as runScenario's onVisible: each measured visible latency into the histogram. */
+  readonly onVisible: VisibleListener;
 }
 
 export function createRunMetrics(deadlineSeconds: number, pollIntervalMs: number): RunMetrics {
@@ -54,6 +61,7 @@ export function createRunMetrics(deadlineSeconds: number, pollIntervalMs: number
           settle('acknowledged', (n) => metrics.acknowledged(cls, n), want.acknowledged, have.acknowledged);
           settle('visible', (n) => metrics.visibleCount(cls, n), want.visible, have.visible);
           settle('lost', (n) => metrics.lost(cls, n), want.lost, have.lost);
+          settle('unverified', (n) => metrics.unverified(cls, n), want.unverified, have.unverified);
           settle(
             'capture errors',
             (n) => metrics.captureErrors(cls, n),
@@ -71,5 +79,7 @@ export function createRunMetrics(deadlineSeconds: number, pollIntervalMs: number
         return;
     }
   };
-  return { metrics, onLive };
+  const onVisible: VisibleListener = (eventClass, _events, measured, latencyMs) =>
+    metrics.visibleLatencies(eventClass, latencyMs, measured);
+  return { metrics, onLive, onVisible };
 }

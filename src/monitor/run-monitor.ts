@@ -10,9 +10,11 @@ import { debuglog } from 'node:util';
 import type { Clock } from '../clock.js';
 import { fetchRows } from '../observe/fetch-rows.js';
 import type { QueryClient } from '../observe/query-client.js';
+import type { LiveListener } from '../live/live-event.js';
 import type { EventClass, Scenario } from '../scenario/scenario.js';
 import { createIngestionMetrics, type IngestionMetrics, type IngestionTotals } from './ingestion-metrics.js';
 import { MonitorLedger } from './monitor-ledger.js';
+import { startMonitorLive } from './monitor-live.js';
 import { judgeWindow, windowLookup } from './monitor-sla.js';
 import { runMonitorSender, type CaptureSend } from './monitor-sender.js';
 import type { MonitorPlan } from './plan-monitor.js';
@@ -39,6 +41,8 @@ export interface RunMonitorOptions {
   readonly logFile?: string;
   /** Called once the metrics exist (the CLI starts the /metrics server on them). */
   readonly onMetrics?: (metrics: IngestionMetrics) => void | Promise<void>;
+  /** `--dashboard`: the monitor's seconds, SLA and status as LiveEvents (monitor-live.ts). */
+  readonly onLive?: LiveListener;
 }
 
 export interface MonitorStatus {
@@ -109,7 +113,9 @@ export async function runMonitor(opts: RunMonitorOptions): Promise<MonitorSummar
       });
       for (const [uuid, row] of rows) {
         const seen = ledger.seen(uuid, row.at);
-        if (seen) metrics.visible(seen.eventClass, seen.latencyMs);
+        if (!seen) continue;
+        metrics.visible(seen.eventClass, seen.latencyMs);
+        live?.seen(seen.eventClass, seen.latencyMs, row.at);
       }
       const lost = ledger.expire(sentAt);
       metrics.lost('anonymous', lost.anonymous);
@@ -117,9 +123,13 @@ export async function runMonitor(opts: RunMonitorOptions): Promise<MonitorSummar
       lastPollMs = clock.now();
       return true;
     } catch (error) {
-      // A failed poll decides nothing: held events wait for the next one (unverified, not lost).
+      // A failed poll decides nothing: held events wait for the next one, up to twice their
+      // deadline; then they are let go as unverified (not lost), so an outage cannot grow memory.
       metrics.queryErrors();
       debug('poll failed: %o', error);
+      const unverified = ledger.abandon(clock.now());
+      metrics.unverified('anonymous', unverified.anonymous);
+      metrics.unverified('identified', unverified.identified);
       return false;
     } finally {
       const queries = client.stats().queries;
@@ -130,6 +140,41 @@ export async function runMonitor(opts: RunMonitorOptions): Promise<MonitorSummar
 
   const stopSending = new AbortController();
   const stopped = AbortSignal.any([opts.signal, stopSending.signal]);
+  const live = opts.onLive
+    ? startMonitorLive({
+        listener: opts.onLive,
+        plan,
+        runId: opts.runId,
+        scenario: opts.scenario.name,
+        startAtMs: startedAtMs,
+        clock,
+        totals: () => metrics.totals(),
+        queryStats: () => client.stats(),
+        read(now) {
+          const age = ledger.oldestUnseenAgeMs(now);
+          const judged = judgeWindow(plan.sla, ledger.window(now), age);
+          const t = metrics.totals();
+          return {
+            results: judged.results,
+            status: {
+              atMs: now,
+              held: ledger.held(),
+              oldestUnseenAgeMs: age,
+              slaOk: judged.ok,
+              lastPollMs,
+              lost: { anonymous: t.classes.anonymous.lost, identified: t.classes.identified.lost },
+              unverified: {
+                anonymous: t.classes.anonymous.unverified,
+                identified: t.classes.identified.unverified,
+              },
+              queryErrors: t.queryErrors,
+              stopped: stopSending.signal.aborted,
+            },
+          };
+        },
+      })
+    : null;
+
   const sender = runMonitorSender({
     scenario: opts.scenario,
     runId: opts.runId,
@@ -166,13 +211,14 @@ export async function runMonitor(opts: RunMonitorOptions): Promise<MonitorSummar
   })();
 
   try {
-    await Promise.all([sender, polls, logs]);
+    await Promise.all([sender, polls, logs, live?.run(stopped)]);
   } finally {
     stopSending.abort();
   }
   // Stopped: the sender has had its last answers; one more poll sees what landed meanwhile.
   // Once more if it failed (a keep-alive connection the target closed meanwhile): there is no next.
   if (!(await poll(FINAL_POLL_MS))) await poll(FINAL_POLL_MS);
+  live?.stop();
   const summary: MonitorSummary = {
     ...status(),
     runId: opts.runId,

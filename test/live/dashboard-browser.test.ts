@@ -5,38 +5,18 @@
 // Chromium is not installed.
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { after, describe, it } from 'node:test';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { main } from '../../src/cli/main.js';
 import type { Report } from '../../src/report/report-types.js';
 import { EVENT_CLASSES } from '../../src/scenario/scenario.js';
 import { shortScenarioText } from '../short-scenario.js';
+import { launchHeadless, skipWithoutChromium, UrlLine } from './headless-chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM)
-  ? false
-  : `Chromium is not installed at ${CHROMIUM}: the dashboard is not checked in a browser`;
-
-/** stderr that resolves `url` as soon as the dashboard line is printed. */
-class DashboardLine extends Writable {
-  text = '';
-  readonly url: Promise<string>;
-  private found!: (url: string) => void;
-  constructor() {
-    super();
-    this.url = new Promise((resolve) => (this.found = resolve));
-  }
-  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
-    this.text += chunk.toString();
-    const match = /dashboard: (http:\/\/\S+)/.exec(this.text);
-    if (match) this.found(match[1]!);
-    done();
-  }
-}
+const skip = skipWithoutChromium('the dashboard');
 
 describe('run --dashboard in a browser, and --timeline-out', { skip }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'ingestbench-dashboard-'));
@@ -62,8 +42,8 @@ describe('run --dashboard in a browser, and --timeline-out', { skip }, () => {
       }),
     );
     const timelineFile = join(dir, 'timeline.ndjson');
-    const stderr = new DashboardLine();
-    const stdout = new DashboardLine();
+    const stderr = new UrlLine(/dashboard: (http:\/\/\S+)/);
+    const stdout = new UrlLine(/dashboard: (http:\/\/\S+)/);
     const run = main(
       [
         'run',
@@ -89,22 +69,7 @@ describe('run --dashboard in a browser, and --timeline-out', { skip }, () => {
     );
     const url = await stderr.url;
     const origin = new URL(url).origin;
-    context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-      executablePath: CHROMIUM,
-      // The page's CSP forbids eval, which Playwright's waitForFunction needs; requests are
-      // recorded whatever the CSP, and the header itself is asserted below.
-      bypassCSP: true,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    context = await launchHeadless(dir);
     const page = await context.newPage();
     const requests: string[] = [];
     const problems: string[] = [];

@@ -33,6 +33,22 @@ describe('MonitorLedger', () => {
     assert.equal(l.held(), 0);
   });
 
+  it('after a failed poll lets acknowledged events go as unverified past twice the deadline, never lost', () => {
+    const l = ledger();
+    l.sent('a', 'anonymous', 1_000);
+    l.sent('b', 'identified', 2_000);
+    l.sent('c', 'identified', 3_000);
+    l.acknowledged('a');
+    l.acknowledged('c');
+    assert.deepEqual(l.abandon(20_999), { anonymous: 0, identified: 0 }, 'twice the deadline of a is 21,000');
+    assert.deepEqual(l.abandon(23_000), { anonymous: 1, identified: 1 }, 'b: capture has not answered');
+    assert.equal(l.held(), 1);
+    assert.deepEqual(l.window(23_000), [], 'an unverified event is no outcome of the SLA window');
+    // The stall is not over: its age counts from a, the oldest event let go.
+    assert.equal(l.oldestUnseenAgeMs(30_000), 29_000);
+    assert.deepEqual(l.expire(40_000), { anonymous: 0, identified: 0 }, 'nothing left to lose');
+  });
+
   it('ages the oldest unseen event, lost ones included until something newer is seen', () => {
     const l = ledger();
     assert.equal(l.oldestUnseenAgeMs(5_000), 0);

@@ -39,7 +39,7 @@ test('run metrics parse mid-run and end equal to the report', async () => {
     }),
     'run-metrics.yaml',
   );
-  const { metrics, onLive } = createRunMetrics(30, scenario.observation.pollIntervalMs);
+  const { metrics, onLive, onVisible } = createRunMetrics(30, scenario.observation.pollIntervalMs);
   const server = await startMetricsServer(metrics, { host: '127.0.0.1', port: 0 });
   after(() => server.close());
   let midRun: Promise<string> | null = null;
@@ -47,6 +47,7 @@ test('run metrics parse mid-run and end equal to the report', async () => {
     scenario,
     target,
     workers: 1,
+    onVisible,
     onLive(event) {
       onLive(event);
       // The first second that sent something: scrape while the load is still running.
@@ -74,6 +75,37 @@ test('run metrics parse mid-run and end equal to the report', async () => {
     assert.equal(read('ingestbench_events_lost_total'), c.lost, `${cls} lost`);
     assert.equal(read('ingestbench_capture_errors_total'), c.rejected + c.failed, `${cls} capture errors`);
   }
+  // The latency histogram: one observation per measured visible event, and buckets that hold the
+  // report's percentiles (HDR's p50 is within 0.1 % of the true value: a bucket edge may move it).
+  for (const cls of EVENT_CLASSES) {
+    const figures = report.latency.visible[cls];
+    assert.ok(figures.count > 0, `${cls}: latencies measured`);
+    const count = sample(end, 'ingestbench_visible_latency_seconds_count', { class: cls });
+    assert.equal(count, figures.count, `${cls} histogram count`);
+    const sum = sample(end, 'ingestbench_visible_latency_seconds_sum', { class: cls })!;
+    const mean = figures.mean!;
+    assert.ok(
+      Math.abs(sum / count - mean / 1000) <= mean / 1000 / 100 + 0.001,
+      `${cls} mean ${sum / count} s vs ${mean} ms`,
+    );
+    const buckets = bucketsOf(end, cls);
+    assert.equal(buckets.at(-1)![1], count, `${cls} +Inf bucket`);
+    for (const [q, value] of [
+      [0.5, figures.p50!],
+      [0.99, figures.p99!],
+    ] as const) {
+      // The bucket the histogram puts quantile q in: the first whose cumulative count reaches it.
+      const rank = Math.ceil(q * count);
+      const index = buckets.findIndex(([, n]) => n >= rank);
+      const upper = buckets[index]![0];
+      const lower = index === 0 ? 0 : buckets[index - 1]![0];
+      const s = value / 1000;
+      assert.ok(
+        s >= lower * 0.999 && s <= upper * 1.001,
+        `${cls} p${q * 100} ${s} s in (${lower}, ${upper}]`,
+      );
+    }
+  }
   // The preflight's queries (a count, then the probe's polls) come on top of observation's.
   const queries = sample(end, 'ingestbench_queries_total')!;
   assert.ok(
@@ -82,3 +114,15 @@ test('run metrics parse mid-run and end equal to the report', async () => {
   );
   assert.equal(sample(end, 'ingestbench_query_errors_total'), report.observation.errors);
 });
+
+/** A class's cumulative buckets as [upper bound s, count], +Inf last. */
+function bucketsOf(text: string, cls: string): [number, number][] {
+  const out: [number, number][] = [];
+  for (const m of text.matchAll(
+    /^ingestbench_visible_latency_seconds_bucket\{le="([^"]+)",class="([^"]+)"\} (\S+)$/gm,
+  )) {
+    if (m[2] === cls) out.push([m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[3])]);
+  }
+  assert.ok(out.length > 5, `${cls}: ${out.length} buckets`);
+  return out.sort((a, b) => a[0] - b[0]);
+}

@@ -10,6 +10,14 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { after, test } from 'node:test';
 import type { EncodedBody } from '../../src/generate/batch-body.js';
+import {
+  DASHBOARD_SECONDS,
+  EMPTY_DASHBOARD,
+  foldLiveEvent,
+  type DashboardState,
+} from '../../src/live/dashboard-view.js';
+import type { LiveEvent, LiveMonitorStatus } from '../../src/live/live-event.js';
+import { EVENT_CLASSES } from '../../src/scenario/scenario.js';
 import { planMonitor } from '../../src/monitor/plan-monitor.js';
 import { runMonitor } from '../../src/monitor/run-monitor.js';
 import { createKeyBudget } from '../../src/observe/key-budget.js';
@@ -114,6 +122,25 @@ test('a simulated day: held events flat, queries within budget every hour, every
       });
     },
   };
+  // What --dashboard is fed: folded as the page's server folds it, and summed second by second.
+  let dashboard: DashboardState = EMPTY_DASHBOARD;
+  const live = { seconds: 0, statuses: 0, sent: 0, acknowledged: 0, visible: 0, maxHeldInState: 0 };
+  let lastStatus: LiveMonitorStatus | null = null;
+  const onLive = (event: LiveEvent): void => {
+    dashboard = foldLiveEvent(dashboard, event);
+    if (event.type === 'second') {
+      live.seconds += 1;
+      for (const cls of EVENT_CLASSES) {
+        live.sent += event.second.classes[cls].sent;
+        live.acknowledged += event.second.classes[cls].acknowledged;
+        live.visible += event.second.classes[cls].visible;
+      }
+    } else if (event.type === 'monitor-status') {
+      live.statuses += 1;
+      lastStatus = event.status;
+    }
+    live.maxHeldInState = Math.max(live.maxHeldInState, dashboard.seconds.length, dashboard.ages.length);
+  };
   const stop = new AbortController();
   const logFile = join(dir, 'monitor.ndjson');
   const monitor = runMonitor({
@@ -126,6 +153,7 @@ test('a simulated day: held events flat, queries within budget every hour, every
     clock,
     signal: stop.signal,
     logFile,
+    onLive,
   });
   await clock.sleep(DAY_MS);
   stop.abort();
@@ -178,4 +206,21 @@ test('a simulated day: held events flat, queries within budget every hour, every
   );
   // One event in 500 lost breaks `lost == 0` in every 5-minute window that holds one.
   assert.ok(lines.some((l) => !l.slaOk));
+
+  // The live feed: a second a second for the day, and the (here empty) partial one a stop always
+  // hands out; a status after each tick and at stop. The seconds sum to the summary's counts;
+  // the dashboard's state never holds more than its window.
+  assert.equal(live.seconds, 86_400 + 1);
+  assert.equal(live.statuses, 86_400);
+  assert.equal(live.sent, sent);
+  assert.equal(live.acknowledged, sent);
+  assert.equal(live.visible, visible);
+  assert.equal(live.maxHeldInState, DASHBOARD_SECONDS);
+  const final = lastStatus as LiveMonitorStatus | null;
+  assert.equal(final?.stopped, true);
+  assert.equal(final.held, summary.held);
+  assert.deepEqual(final.lost, { anonymous: c.anonymous.lost, identified: c.identified.lost });
+  assert.equal(final.lastPollMs, summary.lastPollMs);
+  assert.equal(dashboard.monitorStatus, final);
+  assert.ok(dashboard.sla.some((check) => check.metric === 'oldest_unseen_age'));
 });
