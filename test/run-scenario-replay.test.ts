@@ -3,7 +3,7 @@
 // its pace gives it (`--speed`: the recording's spacing divided by the speed; `--rate`: i / R).
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,9 +16,10 @@ import { parseScenario } from '../src/scenario/load-scenario.js';
 import type { ReplaySpec } from '../src/scenario/scenario.js';
 import { startEmbeddedTarget } from '../src/targets/embedded-target.js';
 import type { Target } from '../src/targets/target.js';
+import { SHARED_CORPUS } from './reference/capture/capture-corpus.js';
 import { targetHogql } from './target-hogql.js';
 
-const FIXTURE = '/work/shared/fixtures/posthog-capture/requests_dump.jsonl';
+const FIXTURE = SHARED_CORPUS;
 const RECORDED_AT = Date.parse('2024-05-01T12:00:00Z');
 const SPACING_MS = 50;
 
@@ -224,19 +225,23 @@ describe('replay against the reference target', () => {
     assert.equal(new Set(saltsOfPass.map((s) => [...s][0])).size, 3);
   });
 
-  it("PostHog's requests_dump.jsonl: every captured event replayed and visible", async () => {
-    const report = await replay({ file: FIXTURE, pace: { kind: 'rate', rate: 200 } });
-    const expected = fixtureOutputs();
-    assert.equal(report.totals.planned, expected.length);
-    assert.equal(report.totals.acknowledged, expected.length);
-    const rows = await storedRows(report);
-    // What capture made of each dumped request (its `output`), by event name and recorded id.
-    const key = (event: string, id: string): string => `${event}|${id}`;
-    const want = expected.map((o) => key(o.event, o.distinctId)).sort();
-    const got = rows.map((r) => key(r.event, r.distinctId.replace(/^ib-[0-9a-z]+-[0-9a-z]+-/, ''))).sort();
-    assert.deepEqual(got, want);
-    assert.equal(report.totals.lost, 0);
-  });
+  it(
+    "PostHog's requests_dump.jsonl: every captured event replayed and visible",
+    { skip: existsSync(FIXTURE) ? false : `${FIXTURE} is absent (shared/ is not beside the repo)` },
+    async () => {
+      const report = await replay({ file: FIXTURE, pace: { kind: 'rate', rate: 200 } });
+      const expected = fixtureOutputs();
+      assert.equal(report.totals.planned, expected.length);
+      assert.equal(report.totals.acknowledged, expected.length);
+      const rows = await storedRows(report);
+      // What capture made of each dumped request (its `output`), by event name and recorded id.
+      const key = (event: string, id: string): string => `${event}|${id}`;
+      const want = expected.map((o) => key(o.event, o.distinctId)).sort();
+      const got = rows.map((r) => key(r.event, r.distinctId.replace(/^ib-[0-9a-z]+-[0-9a-z]+-/, ''))).sort();
+      assert.deepEqual(got, want);
+      assert.equal(report.totals.lost, 0);
+    },
+  );
 });
 
 /** The events the fixture says capture produces, from each line's `output`. */
