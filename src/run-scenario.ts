@@ -25,7 +25,6 @@ import { startPoller, type ObservationResult } from './observe/poller.js';
 import { buildReport } from './report/build-report.js';
 import { publicUrl } from './public-url.js';
 import { metricLookup } from './report/report-metrics.js';
-import { observationCheck } from './report/observation-check.js';
 import type { CostReport, PreflightSummary, Report, RunStop } from './report/report-types.js';
 import { withTargetLimits } from './scenario/deployment-limits.js';
 import { targetDefaultProfile } from './targets/reference-query-limits.js';
@@ -34,7 +33,7 @@ import { explainTargetError, settingNamesOf } from './targets/explain-target-err
 import { checkCaptureReachable } from './targets/preflight.js';
 import { probePreflight } from './targets/probe-preflight.js';
 import type { Target } from './targets/target.js';
-import { evaluateSla, type SlaResult } from './verdict/evaluate-sla.js';
+import { judgeRun, runCompletedCheck } from './verdict/judge-run.js';
 import type { LiveEvent, LiveListener } from './live/live-event.js';
 import { startLiveFeed } from './live/live-feed.js';
 import type { VisibleListener } from './observe/observation-result.js';
@@ -403,30 +402,16 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
     notes,
     budgetShard,
   });
-  const judged = evaluateSla(
-    [...scenario.sla, ...loadAppliedChecks(scenario.loadApplied)],
-    metricLookup(report),
-  );
-  const results = [...judged.results, ...observationCheck(report, report.observation.endReason)];
-  const verdict = results.every((r) => r.pass) ? judged.verdict : 'fail';
-  const final = report.run.partial ? stoppedReport(report, results) : { ...report, sla: results, verdict };
+  const { sla, verdict } = judgeRun({
+    checks: [...scenario.sla, ...loadAppliedChecks(scenario.loadApplied)],
+    lookup: metricLookup(report),
+    unverified: report.totals.unverified,
+    observationEnd: report.observation.endReason,
+    incomplete: report.run.partial ? [runCompletedCheck(report.run.stop?.reason ?? 'interrupted')] : [],
+  });
+  const final: Report = { ...report, sla, verdict };
   live?.report(final);
   return final;
-}
-
-/** A run cut short has not shown that the SLA holds: it fails, and says why. */
-function stoppedReport(report: Report, results: readonly SlaResult[]): Report {
-  const stopped: SlaResult = {
-    check: 'run completed',
-    metric: 'run.completed',
-    op: '==',
-    threshold: 1,
-    value: 0,
-    pass: false,
-    unit: 'count',
-    detail: `the run stopped before its schedule ended (${report.run.stop?.reason ?? 'interrupted'}): the report is partial and its SLA is not judged met`,
-  };
-  return { ...report, sla: [...results, stopped], verdict: 'fail' };
 }
 
 function acknowledgedOf(load: { counts: Record<string, { acknowledged: number }> }): number {
