@@ -1,6 +1,8 @@
 // One benchmark run, start to finish: preflight the target, plan the load, send it from worker
 // threads while the poller watches the query API, drain, account for every acknowledged event,
 // measure processing cost where the target exposes it, judge the SLA and build the report.
+// The steps live in src/run/ (plan-run, preflight-run, observe-run, load-run) and the verdict in
+// verdict/judge-run.ts; this file puts them in order on the run's one clock (options.clock).
 // The CLI's `run` is a thin shell around this; tests call it directly.
 
 import { debuglog } from 'node:util';
