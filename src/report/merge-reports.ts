@@ -26,10 +26,10 @@ import { MAX_NAMED_LOST } from '../observe/counts-observer.js';
 import { EVENT_CLASSES } from '../scenario/scenario.js';
 import { mergeSkew } from '../measure/skew-tally.js';
 import type { SlaCheck } from '../scenario/scenario.js';
-import { evaluateSla, type SlaResult } from '../verdict/evaluate-sla.js';
+import type { SlaResult } from '../verdict/evaluate-sla.js';
+import { OBSERVATION_COMPLETE, RUN_COMPLETED, judgeRun } from '../verdict/judge-run.js';
 import { describeLagTrend, mergeLagTrends, mergeTimelines } from './merge-timeline.js';
 import { metricLookup } from './report-metrics.js';
-import { OBSERVATION_COMPLETE, observationCheck } from './observation-check.js';
 import {
   LATENCY_METRICS,
   LATENCY_SCOPES,
@@ -44,10 +44,6 @@ import {
   type Report,
   type RunStop,
 } from './report-types.js';
-
-/** The metric of the check a partial run adds (run-scenario.ts): not an expression to re-judge. */
-const RUN_COMPLETED = 'run.completed';
-/** The check an early end of observation adds (run-scenario.ts): judged again on the merged totals. */
 
 export function mergeReports(reports: readonly Report[]): Report {
   const first = reports[0];
@@ -164,20 +160,22 @@ export function mergeReports(reports: readonly Report[]): Report {
     notes: [...ordered.flatMap((r) => r.notes.map((n) => `${name(r)}: ${n}`)), ...mergeNotes(ordered, name)],
   };
 
-  const { results } = evaluateSla(checks, metricLookup(report));
-  const sla = [
-    ...results,
-    ...observationCheck(report, report.observation.endDetail ?? report.observation.endReason),
-    ...shardChecks(merged),
-  ];
-  return { ...report, sla, verdict: sla.every((r) => r.pass) ? 'pass' : 'fail' };
+  // A merge is partial exactly when shards are missing or stopped, which shardChecks names.
+  const { sla, verdict } = judgeRun({
+    checks,
+    lookup: metricLookup(report),
+    unverified: report.totals.unverified,
+    observationEnd: report.observation.endDetail ?? report.observation.endReason,
+    incomplete: shardChecks(merged),
+  });
+  return { ...report, sla, verdict };
 }
 
 /**
  * The checks a shard was judged on, rebuilt from its results (metric, operator and threshold are
  * kept there, the expression as written in `check`), so the built-in ones (`load applied: …`)
  * are judged again too. The checks that describe how the shard ended are left out: the merge adds
- * its own (observationCheck, shardChecks).
+ * its own (judgeRun's observation check, shardChecks).
  */
 function slaChecksOf(report: Report): SlaCheck[] {
   return report.sla
