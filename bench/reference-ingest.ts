@@ -1,7 +1,7 @@
 // Reference target ingestion, one process, no HTTP and no queue: how many events per second the
 // batch processor stores for each class (class-pure runs, same payload shape), and the CPU per
 // event it measured. `npm run bench -- ingest [events] [batchSize] [anonymous|identified]
-// [--baseline <dist dir>] [--rounds n]`, or `node dist/bench/reference-ingest.js` with the same
+// [--baseline <dist dir>] [--rounds n] [--floor]`, or `node dist/bench/reference-ingest.js` with the same
 // arguments.
 //
 // --baseline runs another build's ingestion core (its `dist/`, e.g. main's, built with
@@ -135,6 +135,7 @@ function runClass(
   batchSize: number,
   durable: boolean,
   file: string,
+  floor?: { rowsPerSecond: number },
 ): ClassFigures {
   const db = core.openStore(file, { durable });
   const processor = core.createBatchProcessor(db, {
@@ -164,6 +165,7 @@ function runClass(
     personRows += outcome.personRowsWritten;
   }
   const seconds = Number(nanos) / 1e9;
+  if (floor !== undefined) floor.rowsPerSecond = sqliteFloor(core, db, `${file}.floor`);
   db.close();
   return {
     events,
@@ -172,6 +174,26 @@ function runClass(
     cpuMicrosPerEvent: Math.round((cpu / events) * 10) / 10,
     personRowsWrittenPerEvent: Math.round((personRows / events) * 1000) / 1000,
   };
+}
+
+/**
+ * SQLite alone: the events rows the run stored, inserted again into a fresh store (same schema and
+ * pragmas, the same batches in one transaction each) with nothing else: rows/s wall.
+ */
+function sqliteFloor(core: IngestCore, source: ReturnType<IngestCore['openStore']>, file: string): number {
+  const columns =
+    'team_id, uuid, event, distinct_id, timestamp, created_at, inserted_at, properties, person_id, person_mode, person_properties';
+  const rows = source.prepare(`SELECT ${columns} FROM events`).raw().all() as unknown[][];
+  const db = core.openStore(file);
+  const insert = db.prepare(`INSERT INTO events (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const write = db.transaction((batch: unknown[][]) => {
+    for (const row of batch) insert.run(...row);
+  });
+  const began = process.hrtime.bigint();
+  for (let i = 0; i < rows.length; i += 1000) write(rows.slice(i, i + 1000));
+  const seconds = Number(process.hrtime.bigint() - began) / 1e9;
+  db.close();
+  return Math.round(rows.length / seconds);
 }
 
 export interface ReferenceIngestOptions {
@@ -184,6 +206,8 @@ export interface ReferenceIngestOptions {
   readonly baseline?: string;
   /** Rounds with a baseline (default 3). */
   readonly rounds?: number;
+  /** Also time SQLite alone re-inserting each class's stored rows (this build's store). */
+  readonly floor?: boolean;
 }
 
 const line = (label: string, f: ClassFigures, eventClass: EventClass): string =>
@@ -219,9 +243,20 @@ export async function runReferenceIngestBench(
       if (rounds > 1) out(`round ${round + 1}\n`);
       for (const eventClass of classes) {
         if (baseline === undefined) {
-          const figures = run(THIS_BUILD, eventClass);
+          const floor = { rowsPerSecond: 0 };
+          const figures = runClass(
+            THIS_BUILD,
+            eventClass === 'anonymous',
+            events,
+            batchSize,
+            durable,
+            join(dir, `${runs++}.db`),
+            options.floor === true ? floor : undefined,
+          );
           (current[eventClass] ??= []).push(figures);
           out(line(eventClass, figures, eventClass));
+          if (options.floor === true)
+            out(`  ${''.padEnd(22)} SQLite alone, the same rows again: ${floor.rowsPerSecond} rows/s wall\n`);
           continue;
         }
         // Alternate which build goes first: the second run of a pair finds a warmer page cache.
@@ -277,7 +312,7 @@ export async function runReferenceIngestBench(
   }
 }
 
-/** `[events] [batchSize] [anonymous|identified] [--baseline dir] [--rounds n]`. */
+/** `[events] [batchSize] [anonymous|identified] [--baseline dir] [--rounds n] [--floor]`. */
 export function parseIngestBenchArgs(args: readonly string[]): ReferenceIngestOptions {
   const options: { -readonly [K in keyof ReferenceIngestOptions]: ReferenceIngestOptions[K] } = {};
   const numbers: number[] = [];
@@ -288,6 +323,8 @@ export function parseIngestBenchArgs(args: readonly string[]): ReferenceIngestOp
       if (value === undefined) throw new Error(`${arg} needs a value`);
       if (arg === '--baseline') options.baseline = value;
       else options.rounds = Number(value);
+    } else if (arg === '--floor') {
+      options.floor = true;
     } else if (arg === 'anonymous' || arg === 'identified') {
       options.eventClass = arg;
     } else if (/^\d+$/.test(arg)) {
