@@ -11,7 +11,7 @@ import { runLagTimelineBench } from './lag-timeline.js';
 import { runMonitorBench } from './monitor.js';
 import { runObserveBench } from './observe.js';
 import { runReferenceBench } from './reference.js';
-import { runReferenceIngestBench } from './reference-ingest.js';
+import { parseIngestBenchArgs, runReferenceIngestBench } from './reference-ingest.js';
 import { runReplayBench } from './replay.js';
 import { runScaleBench } from './scale.js';
 import { runSessionsBench } from './sessions.js';
@@ -23,8 +23,8 @@ const BENCHES: Record<string, { help: string; run: () => Promise<unknown> }> = {
     run: runReferenceBench,
   },
   ingest: {
-    help: 'the ingestion core alone (no HTTP, no queue): events/s and CPU per event for each class',
-    run: () => runReferenceIngestBench(),
+    help: 'the ingestion core alone (no HTTP, no queue): events/s and CPU per event for each class; `ingest [events] [batch] [anonymous|identified] --baseline <other dist/> [--rounds n]` runs another build beside this one and prints ratios',
+    run: () => runReferenceIngestBench(parseIngestBenchArgs(process.argv.slice(2))),
   },
   observe: {
     help: "the poller under cloud query limits: queries/min and /h vs limits, rows per event, visible vs commit times; then 4 shard processes with one key: their queries vs the key's limits",
@@ -95,7 +95,13 @@ function isNumber(arg: string): boolean {
   return /^\d+(\.\d+)?$/.test(arg);
 }
 
-const names = process.argv.slice(2).filter((arg) => !isNumber(arg));
+// Bench names, then their arguments: a word after a bench name that names no bench is an argument
+// of that bench (`ingest identified --baseline ../main/dist`); before any bench name it is a typo.
+const names: string[] = [];
+for (const arg of process.argv.slice(2)) {
+  if (arg in BENCHES || arg === 'all' || arg === '--help') names.push(arg);
+  else if (names.length === 0 && !isNumber(arg)) names.push(arg);
+}
 if (names.length === 0 || names.includes('--help')) {
   process.stdout.write(`usage: npm run bench -- <${Object.keys(BENCHES).join('|')}|all>\n`);
   for (const [name, b] of Object.entries(BENCHES)) process.stdout.write(`  ${name.padEnd(10)} ${b.help}\n`);

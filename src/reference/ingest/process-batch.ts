@@ -43,7 +43,8 @@ const debug = debuglog('ingestbench:ingest');
 
 /** A personless event later than its person's creation by this much is marked force_upgrade. */
 export const FORCE_UPGRADE_AFTER_MS = 60_000;
-// Distinct ids known to have a personless_distinct_ids row: skips the INSERT on repeat visitors.
+// Distinct ids known to have a personless_distinct_ids row, with their person uuid: skips the
+// INSERT and the uuid's SHA-1 (about a tenth of an anonymous event's CPU) on repeat visitors.
 const KNOWN_PERSONLESS_LIMIT = 200_000;
 
 export interface ProjectDirectory {
@@ -85,7 +86,8 @@ interface BatchContext {
   readonly outcome: OutcomeBuilder;
   readonly persons: PersonBatch;
   readonly rows: EventRow[];
-  readonly newPersonless: string[];
+  /** Keys (team, distinct id) first marked personless in this batch, with their person uuid. */
+  readonly newPersonless: [key: string, personUuid: string][];
   /** Personless events found force-upgraded, for the identified slice. */
   readonly forceUpgrades: (Prepared & { readonly forceUpgrade: true })[];
   readonly duplicate: ((event: CapturedEvent) => boolean) | undefined;
@@ -106,7 +108,7 @@ export function createBatchProcessor(
   clock: () => number = Date.now,
 ): BatchProcessor {
   const statements = prepareStoreStatements(db);
-  const knownPersonless = new Set<string>();
+  const knownPersonless = new Map<string, string>();
   const cost = createClassCostMeter();
   let lastNow = '';
   let lastNowMs = 0;
@@ -191,12 +193,15 @@ export function createBatchProcessor(
       }
       personId = person.uuid;
     } else {
-      personId = personUuid(ev.teamId, ev.distinctId);
       const key = `${ev.teamId}\u0000${ev.distinctId}`;
-      if (!knownPersonless.has(key)) {
+      const known = knownPersonless.get(key);
+      if (known !== undefined) {
+        personId = known;
+      } else {
+        personId = personUuid(ev.teamId, ev.distinctId);
         if (statements.markPersonless(ev.teamId, ev.distinctId, createdAt))
           ctx.outcome.personRowsWritten += 1;
-        ctx.newPersonless.push(key);
+        ctx.newPersonless.push([key, personId]);
       }
     }
     addRow(ctx, ev.captured, eventRow(prepared, createdAt, personId, 'propertyless', '{}'));
@@ -325,7 +330,7 @@ export function createBatchProcessor(
       });
       outcome.committedAt = clock();
       if (knownPersonless.size > KNOWN_PERSONLESS_LIMIT) knownPersonless.clear();
-      for (const key of anonCtx.newPersonless) knownPersonless.add(key);
+      for (const [key, uuid] of anonCtx.newPersonless) knownPersonless.set(key, uuid);
       debug(
         'batch of %d: stored %d anonymous, %d identified; dropped %o; cpu µs %o',
         events.length,
