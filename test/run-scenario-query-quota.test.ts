@@ -56,7 +56,7 @@ describe('a query API whose every slot is held', () => {
     );
     const elapsedMs = Date.now() - started;
     assert.ok(error instanceof IngestbenchError, String(error));
-    assert.equal(error.code, 'TARGET_REFUSED');
+    assert.equal(error.code, 'QUERY_SLOTS_HELD');
     assert.equal(exitCodeFor(error), 3);
     assert.match(error.message, /query API refusing/);
     assert.match(error.message, /over its API-queries quota/);
