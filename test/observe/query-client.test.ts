@@ -128,10 +128,7 @@ describe('query client', () => {
     const start = clock.now();
     await assert.rejects(
       c.query(COUNT, { deadline: () => start + 30_000 }),
-      (e: unknown) =>
-        e instanceof QueryError &&
-        e.code === 'QUERY_BUDGET_EXHAUSTED' &&
-        /query budget exhausted/.test(e.message),
+      (e: unknown) => e instanceof QueryError && e.code === 'QUERY_BUDGET_EXHAUSTED',
     );
     assert.equal(clock.now(), start, 'nothing was waited');
     assert.equal(api.log.length, 1);
