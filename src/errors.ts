@@ -8,6 +8,8 @@ export const EXIT_CODES = {
   SCENARIO_INVALID: 2,
   /** A line of a replayed events file is not a recorded event (found before any load). */
   REPLAY_INVALID: 2,
+  /** A report.json read back (compare, merge, run --baseline) does not match schema/report.schema.json. */
+  REPORT_INVALID: 2,
   TARGET_UNREACHABLE: 3,
   TARGET_AUTH: 3,
   TARGET_REFUSED: 3,
