@@ -36,7 +36,9 @@ export const EXIT_CODES = {
   QUERY_REFUSED: 3,
   /** A 5xx answer other than 512/513. */
   QUERY_SERVER_ERROR: 3,
-  /** A 2xx answer that is not what a PostHog query API answers (no JSON, no rows, paging stuck). */
+  /** A 2xx answer whose body is not JSON (cut off on the way, say): asking again may do. */
+  QUERY_ANSWER_UNREADABLE: 3,
+  /** A 2xx answer that is not what a PostHog query API answers (no rows, paging stuck). */
   QUERY_ANSWER_INVALID: 3,
   INTERNAL: 4,
   /** Interrupted (SIGINT/SIGTERM) before the load: nothing was sent, no report. 128 + SIGINT. */

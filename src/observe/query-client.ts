@@ -104,6 +104,7 @@ export const QUERY_FAILURES = {
   QUERY_TOO_EXPENSIVE: { transient: false },
   QUERY_REFUSED: { transient: false },
   QUERY_SERVER_ERROR: { transient: true },
+  QUERY_ANSWER_UNREADABLE: { transient: true },
   QUERY_ANSWER_INVALID: { transient: false },
 } as const satisfies { readonly [C in ErrorCode]?: { readonly transient: boolean } };
 
@@ -420,7 +421,7 @@ function parseQueryBody(body: string, where: string): Omit<QueryResponse, 'sentA
     parsed = JSON.parse(body);
   } catch (error) {
     throw new QueryError(
-      'QUERY_ANSWER_INVALID',
+      'QUERY_ANSWER_UNREADABLE',
       `query API at ${where} answered 2xx with a body that is not JSON`,
       200,
       { cause: error },
