@@ -78,11 +78,10 @@ export async function fetchRows(opts: FetchRowsOptions): Promise<FetchedRows> {
     if (lastMs === null || typeof last[0] !== 'string' || (fresh === 0 && after !== undefined)) {
       // Unreadable keys, or a page that added nothing: the cut cannot move forward.
       throw new QueryError(
-        'TARGET_REFUSED',
+        'QUERY_ANSWER_INVALID',
         `the query API returned a full page of ${page.length} rows that keyset paging cannot move past ` +
           `(timestamp ${String(last[1])}); does it honour ORDER BY timestamp, uuid?`,
         200,
-        false,
       );
     }
     after = { ms: lastMs, uuid: last[0] };

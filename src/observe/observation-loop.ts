@@ -196,17 +196,17 @@ export class ObservationLoop<R> {
     this.#lastFailure = error;
     this.#errors += 1;
     this.#opts.onFailure?.();
-    debug('%s failed (%s): %s', this.#opts.pollName, error.kind, error.message);
+    debug('%s failed (%s): %s', this.#opts.pollName, error.code, error.message);
     // Stopping: the stop's own bound ran out, which is not the budget's or the target's doing.
     if (this.#mode === 'final poll' || this.#mode === 'stopping') return;
     const now = (): number => this.#opts.clock.now();
-    if (error.kind === 'budget exhausted') {
+    if (error.code === 'QUERY_BUDGET_EXHAUSTED') {
       this.#end('query budget exhausted', error.message);
-    } else if (error.kind === 'slots held') {
+    } else if (error.code === 'QUERY_SLOTS_HELD') {
       this.#end('query API refusing', error.message);
-    } else if (error.kind === 'auth' || !error.transient) {
+    } else if (!error.transient) {
       this.#end('query refused', error.message);
-    } else if (error.kind === 'unreachable') {
+    } else if (error.code === 'TARGET_UNREACHABLE') {
       if (Number.isNaN(this.#unreachableSince)) this.#unreachableSince = now();
       if (now() - this.#unreachableSince >= this.#opts.unreachableGraceMs)
         this.#end('query API unreachable', error.message);
@@ -229,9 +229,10 @@ export class ObservationLoop<R> {
       this.#endDetail ??= failure?.message ?? 'no poll completed during the drain';
       if (failure === null) return 'drain timeout'; // no poll fitted a drain that short
       // Every poll of the drain failed: nothing after the load was checked.
-      if (failure.kind === 'slots held') return 'query API refusing';
-      if (failure.kind === 'budget exhausted' || failure.status === 429) return 'query budget exhausted';
-      return failure.kind === 'unreachable' ? 'query API unreachable' : this.#opts.otherDrainFailure;
+      if (failure.code === 'QUERY_SLOTS_HELD') return 'query API refusing';
+      if (failure.code === 'QUERY_BUDGET_EXHAUSTED' || failure.status === 429)
+        return 'query budget exhausted';
+      return failure.code === 'TARGET_UNREACHABLE' ? 'query API unreachable' : this.#opts.otherDrainFailure;
     }
     return 'stopped';
   }

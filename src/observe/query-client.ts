@@ -3,9 +3,10 @@
 // is handed the same budget) enforced here so no caller can exceed it, and 429 answered
 // by backing off (Retry-After when the target sends one, else exponential) rather than failing
 // the run. Every wait (budget, 429, back-off, a slow query) is bounded by the caller's deadline:
-// a wait that would end past it is not begun, the query fails at once with kind 'budget exhausted'
-// (throttles) or 'deadline' (a slow answer), so the drain timeout is a hard bound.
-// Failures become typed QueryErrors; `transient` says whether polling again later may succeed.
+// a wait that would end past it is not begun, the query fails at once with QUERY_BUDGET_EXHAUSTED
+// (throttles) or QUERY_DEADLINE (a slow answer), so the drain timeout is a hard bound.
+// Failures become QueryErrors with one code each; `transient` (whether polling again later may
+// succeed) follows from the code (QUERY_FAILURES).
 // What waiting cannot fix ends at once: a 400 or 512/513 (the query itself, with PostHog's
 // detail), a 401/403 (the key, with PostHog's detail), and a query API whose every slot is held
 // (two 429s in a row without Retry-After, each after the server held the request most of its
@@ -80,7 +81,7 @@ export interface QueryClientStats {
 
 export interface QueryClient {
   query(hogql: string, options?: QueryOptions): Promise<QueryResponse>;
-  /** One cheap query that proves URL, project and key; throws TARGET_AUTH / TARGET_UNREACHABLE / TARGET_REFUSED. */
+  /** One cheap query that proves URL, project and key; throws TARGET_AUTH / TARGET_UNREACHABLE / a QUERY_* code. */
   preflight(options?: QueryOptions): Promise<void>;
   stats(): QueryClientStats;
   /** The key's budget this client waits on (shared when one was given). */
@@ -88,45 +89,49 @@ export interface QueryClient {
 }
 
 /**
- * Why a query failed: no answer ('unreachable'), too slow for the deadline ('deadline'), the
- * budget or the target's throttle would have it wait past the deadline or 429 went on too long
- * ('budget exhausted'), the key was refused ('auth'), the query was refused ('refused'), the
- * target failed (5xx: 'server').
+ * The codes a query can fail with, each with whether polling again later may succeed. The one
+ * place that says which failures are transient: a QueryError's `transient` is read from here.
  */
-export type QueryFailure =
-  | 'unreachable'
-  | 'deadline'
-  | 'budget exhausted'
-  | 'auth'
-  | 'refused'
-  | 'server'
-  /** Every concurrency slot held: 429s without Retry-After after the server's full wait. */
-  | 'slots held';
+export const QUERY_FAILURES = {
+  TARGET_UNREACHABLE: { transient: true },
+  TARGET_AUTH: { transient: false },
+  QUERY_DEADLINE: { transient: true },
+  QUERY_BUDGET_EXHAUSTED: { transient: false },
+  QUERY_THROTTLED: { transient: true },
+  QUERY_SLOTS_HELD: { transient: false },
+  QUERY_REJECTED: { transient: false },
+  QUERY_NOT_FOUND: { transient: false },
+  QUERY_TOO_EXPENSIVE: { transient: false },
+  QUERY_REFUSED: { transient: false },
+  QUERY_SERVER_ERROR: { transient: true },
+  QUERY_ANSWER_UNREADABLE: { transient: true },
+  QUERY_ANSWER_INVALID: { transient: false },
+} as const satisfies { readonly [C in ErrorCode]?: { readonly transient: boolean } };
+
+export type QueryFailureCode = keyof typeof QUERY_FAILURES;
 
 /** A failed query. `status` is the HTTP status, null when no answer came. */
 export class QueryError extends IngestbenchError {
+  declare readonly code: QueryFailureCode;
+
   constructor(
-    code: ErrorCode,
+    code: QueryFailureCode,
     message: string,
     readonly status: number | null,
-    readonly transient: boolean,
-    options?: { cause?: unknown; kind?: QueryFailure; detail?: string },
+    options?: { cause?: unknown; detail?: string },
   ) {
     super(code, message, options);
     this.name = 'QueryError';
-    this.kind = options?.kind ?? defaultKind(code, status);
     this.detail = options?.detail ?? null;
   }
 
-  readonly kind: QueryFailure;
+  /** Whether polling again later may succeed: from the code, never stored apart from it. */
+  get transient(): boolean {
+    return QUERY_FAILURES[this.code].transient;
+  }
+
   /** PostHog's own words (`detail` of its error body), when it sent any. */
   readonly detail: string | null;
-}
-
-function defaultKind(code: ErrorCode, status: number | null): QueryFailure {
-  if (code === 'TARGET_AUTH') return 'auth';
-  if (code === 'TARGET_UNREACHABLE') return 'unreachable';
-  return status !== null && status >= 500 ? 'server' : 'refused';
 }
 
 /**
@@ -160,9 +165,7 @@ export function createQueryClient(opts: QueryClientOptions): QueryClient {
 
   const exhausted = (why: string): QueryError => {
     failed += 1;
-    return new QueryError('TARGET_REFUSED', `query budget exhausted: ${why}`, 429, false, {
-      kind: 'budget exhausted',
-    });
+    return new QueryError('QUERY_BUDGET_EXHAUSTED', `query budget exhausted: ${why}`, 429);
   };
 
   function signalOf(q: QueryOptions): AbortSignal | undefined {
@@ -226,7 +229,6 @@ export function createQueryClient(opts: QueryClientOptions): QueryClient {
         'TARGET_UNREACHABLE',
         `query API at ${where} did not answer (${slow.aborted ? `no answer in ${Math.round(limit)} ms` : typeof code === 'string' ? code : String(error)}); check that the target is running and queryUrl is right`,
         null,
-        true,
         { cause: error },
       );
     }
@@ -260,10 +262,9 @@ export function createQueryClient(opts: QueryClientOptions): QueryClient {
         if (attempt >= maxRetries) {
           failed += 1;
           throw new QueryError(
-            'TARGET_REFUSED',
+            'QUERY_THROTTLED',
             `query API at ${where} still throttling (429) after ${attempt + 1} attempts; lower the query budget`,
             429,
-            true,
           );
         }
         // Retry-After is the target's word (PostHog's hourly throttle may say most of an hour):
@@ -296,10 +297,9 @@ export function createQueryClient(opts: QueryClientOptions): QueryClient {
       const res = await query(preflightQuery(clock.now() - 60_000), q);
       if (res.results.length !== 1) {
         throw new QueryError(
-          'TARGET_REFUSED',
+          'QUERY_ANSWER_INVALID',
           `query API at ${where} answered a count() with ${res.results.length} rows; is this a PostHog query API?`,
           200,
-          false,
         );
       }
     },
@@ -319,24 +319,22 @@ export function createQueryClient(opts: QueryClientOptions): QueryClient {
 
 function deadlineError(where: string, limitMs: number, cause?: unknown): QueryError {
   return new QueryError(
-    'TARGET_REFUSED',
+    'QUERY_DEADLINE',
     `query API at ${where} had not answered when the observation deadline came (${Math.round(limitMs)} ms left)`,
     null,
-    true,
-    { kind: 'deadline', ...(cause === undefined ? {} : { cause }) },
+    cause === undefined ? {} : { cause },
   );
 }
 
 /** Every slot held: nothing the harness can wait out, so it says what to check instead. */
 function slotsHeld(where: string, times: number, heldSeconds: number, detail: string): QueryError {
   return new QueryError(
-    'TARGET_REFUSED',
+    'QUERY_SLOTS_HELD',
     `query API refusing: ${where} answered 429 without Retry-After ${times} times in a row, each after holding the query about ${heldSeconds} s (${detail}): ` +
       "every concurrent-query slot of the team is taken. Either the organisation is over its API-queries quota (PostHog then allows 0 concurrent queries: check the organisation's billing and usage of API queries) " +
       'or other queries of this team hold the slots (other tools, dashboards or runs using the query API of this project: stop them or wait for them). Waiting longer here cannot fix either.',
     429,
-    false,
-    { kind: 'slots held', detail },
+    { detail },
   );
 }
 
@@ -360,42 +358,37 @@ function errorFor(status: number, body: string, where: string): QueryError {
       'TARGET_AUTH',
       `query API at ${where} refused the personal API key (HTTP ${status}: ${detail}); ${authAdvice(posthogDetail)}`,
       status,
-      false,
       withDetail,
     );
   }
   if (status === 400) {
     return new QueryError(
-      'TARGET_REFUSED',
+      'QUERY_REJECTED',
       `query API at ${where} rejected the query (HTTP 400): ${detail}`,
       status,
-      false,
       withDetail,
     );
   }
   if (status === 404) {
     return new QueryError(
-      'TARGET_REFUSED',
+      'QUERY_NOT_FOUND',
       `query API at ${where} not found (HTTP 404): check queryUrl and projectId`,
       status,
-      false,
     );
   }
   // 512 (estimated too slow) and 513 are PostHog's verdict on the query: asking again gives the same.
   if (status === 512 || status === 513) {
     return new QueryError(
-      'TARGET_REFUSED',
+      'QUERY_TOO_EXPENSIVE',
       `query API at ${where} refused the query as too expensive (HTTP ${status}): ${detail}`,
       status,
-      false,
-      { kind: 'refused', ...withDetail },
+      withDetail,
     );
   }
   return new QueryError(
-    'TARGET_REFUSED',
+    status >= 500 ? 'QUERY_SERVER_ERROR' : 'QUERY_REFUSED',
     `query API at ${where} failed (HTTP ${status}): ${detail}`,
     status,
-    status >= 500,
     withDetail,
   );
 }
@@ -428,20 +421,18 @@ function parseQueryBody(body: string, where: string): Omit<QueryResponse, 'sentA
     parsed = JSON.parse(body);
   } catch (error) {
     throw new QueryError(
-      'TARGET_REFUSED',
+      'QUERY_ANSWER_UNREADABLE',
       `query API at ${where} answered 2xx with a body that is not JSON`,
       200,
-      true,
       { cause: error },
     );
   }
   const p = parsed as { results?: unknown; columns?: unknown; hasMore?: unknown };
   if (!Array.isArray(p.results) || !p.results.every((r) => Array.isArray(r))) {
     throw new QueryError(
-      'TARGET_REFUSED',
+      'QUERY_ANSWER_INVALID',
       `query API at ${where} answered without a results array of rows; is this a PostHog query API?`,
       200,
-      false,
     );
   }
   return {

@@ -4,6 +4,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { IngestbenchError } from '../errors.js';
+import { ReportSchema } from './report-schema.js';
 import { REPORT_SCHEMA_VERSION, type Report } from './report-types.js';
 
 /** Parse and check one report's text; `source` names it in messages (a path). */
@@ -30,13 +31,22 @@ export function parseReport(text: string, source: string): Report {
         'produce both reports with the same ingestbench version (or rerun the baseline)',
     );
   }
-  const report = value as Report;
-  for (const field of ['run', 'totals', 'classes', 'latency', 'observation', 'sla'] as const) {
-    if (typeof report[field] !== 'object' || report[field] === null) {
-      throw new IngestbenchError('USAGE', `${source} is not a complete report: "${field}" is missing`);
-    }
+  const checked = ReportSchema.safeParse(value);
+  if (!checked.success) {
+    const problems = checked.error.issues.slice(0, 5).map((issue) => {
+      const path = issue.path.length === 0 ? '(top level)' : issue.path.map(String).join('.');
+      return `${path}: ${issue.message}`;
+    });
+    const more = checked.error.issues.length - problems.length;
+    throw new IngestbenchError(
+      'REPORT_INVALID',
+      `${source} is not a valid ingestbench report (schema/report.schema.json): ${problems.join('; ')}` +
+        (more > 0 ? `; and ${more} more` : ''),
+    );
   }
-  return report;
+  // The checked value, not zod's copy: the descriptive sections are checked only at their top,
+  // and a copy would drop what they hold.
+  return value as Report;
 }
 
 export async function readReport(path: string): Promise<Report> {

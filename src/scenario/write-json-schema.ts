@@ -1,11 +1,13 @@
-// Regenerates schema/scenario.schema.json: `node dist/src/scenario/write-json-schema.js`.
-// A test fails when the committed file differs from scenarioJsonSchema(), so run this after
-// changing scenario-schema.ts.
+// Regenerates schema/scenario.schema.json and schema/report.schema.json:
+// `node dist/src/scenario/write-json-schema.js`. A test fails when a committed file differs from
+// what scenarioJsonSchema() / reportJsonSchema() generate, so run this after changing
+// scenario-schema.ts or report/report-schema.ts.
 
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { REPORT_SCHEMA_PATH, reportJsonSchemaText } from '../report/report-schema.js';
 import { SCENARIO_SCHEMA_PATH, scenarioJsonSchemaText } from './scenario-json-schema.js';
 
 /** The nearest directory at or above `from` holding a package.json. */
@@ -23,7 +25,16 @@ export async function writeJsonSchema(root: string): Promise<string> {
   return file;
 }
 
+export async function writeReportJsonSchema(root: string): Promise<string> {
+  const file = join(root, REPORT_SCHEMA_PATH);
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, reportJsonSchemaText());
+  return file;
+}
+
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const file = await writeJsonSchema(findRepoRoot(dirname(fileURLToPath(import.meta.url))));
-  process.stderr.write(`wrote ${file}\n`);
+  const root = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
+  for (const file of [await writeJsonSchema(root), await writeReportJsonSchema(root)]) {
+    process.stderr.write(`wrote ${file}\n`);
+  }
 }

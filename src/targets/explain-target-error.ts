@@ -30,7 +30,7 @@ export function explainTargetError(
   const options = { cause: error };
   if (error.status === 404) {
     return new IngestbenchError(
-      'TARGET_REFUSED',
+      'QUERY_NOT_FOUND',
       `query API at ${where} not found (HTTP 404): check ${names.queryHost} (the query API's base URL; PostHog Cloud: https://us.posthog.com or https://eu.posthog.com) and ${names.project}`,
       options,
     );
@@ -45,10 +45,10 @@ export function explainTargetError(
     );
   }
   // Every slot held: the query client's message already names both causes and what to check.
-  if (error.kind === 'slots held') return error;
-  if (error.kind === 'deadline' || error.kind === 'budget exhausted') {
+  if (error.code === 'QUERY_SLOTS_HELD') return error;
+  if (error.code === 'QUERY_DEADLINE' || error.code === 'QUERY_BUDGET_EXHAUSTED') {
     return new IngestbenchError(
-      'TARGET_REFUSED',
+      error.code,
       `query API at ${where} did not answer the preflight query before the probe timeout (${error.message}): ` +
         'a slow or throttled query API; allow it longer with --probe-timeout (scenario: preflight.probe_timeout), ' +
         'or free the personal API key of other tools using its query budget',

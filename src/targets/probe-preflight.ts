@@ -127,7 +127,10 @@ export async function probePreflight(options: ProbeOptions): Promise<ProbeResult
     } catch (error) {
       // The probe's own deadline came inside a query (a slow answer, a throttle): say what the
       // probe's timeout means rather than what the query client saw.
-      if (error instanceof QueryError && (error.kind === 'deadline' || error.kind === 'budget exhausted'))
+      if (
+        error instanceof QueryError &&
+        (error.code === 'QUERY_DEADLINE' || error.code === 'QUERY_BUDGET_EXHAUSTED')
+      )
         break;
       throw error;
     }

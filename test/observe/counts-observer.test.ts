@@ -189,11 +189,7 @@ describe('startCountsObserver', () => {
       query: (hogql, options) =>
         allowed-- > 0
           ? client.query(hogql, options)
-          : Promise.reject(
-              new QueryError('TARGET_REFUSED', 'query budget exhausted: test', 429, false, {
-                kind: 'budget exhausted',
-              }),
-            ),
+          : Promise.reject(new QueryError('QUERY_BUDGET_EXHAUSTED', 'query budget exhausted: test', 429)),
     };
     const observer = startCountsObserver({
       client: limited,

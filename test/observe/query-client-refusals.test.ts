@@ -108,8 +108,8 @@ describe('query client: refusals waiting cannot fix', () => {
     const error = await failureOf(client().preflight());
     assert.ok(error instanceof QueryError, String(error));
     assert.deepEqual(
-      [error.code, error.kind, error.status, error.transient, error.exitCode],
-      ['TARGET_REFUSED', 'slots held', 429, false, 3],
+      [error.code, error.status, error.transient, error.exitCode],
+      ['QUERY_SLOTS_HELD', 429, false, 3],
     );
     assert.equal(requests, 2, 'stopped after the second held answer, not eight retries');
     assert.match(error.message, /API-queries quota/);
@@ -136,7 +136,7 @@ describe('query client: refusals waiting cannot fix', () => {
     });
     const error = await failureOf(c.query('SELECT 1'));
     assert.ok(error instanceof QueryError);
-    assert.notEqual(error.kind, 'slots held');
+    assert.equal(error.code, 'QUERY_THROTTLED');
     assert.equal(error.transient, true);
     assert.equal(requests, 3);
   });
@@ -145,7 +145,7 @@ describe('query client: refusals waiting cannot fix', () => {
     serve(scope403);
     const error = await failureOf(client().preflight());
     assert.ok(error instanceof QueryError);
-    assert.deepEqual([error.code, error.kind, error.status], ['TARGET_AUTH', 'auth', 403]);
+    assert.deepEqual([error.code, error.status], ['TARGET_AUTH', 403]);
     assert.equal(error.detail, "API key missing required scope 'query:read'");
     const explained = explainTargetError(error, { queryUrl: url, projectId: '7' });
     assert.ok(explained instanceof Error && 'code' in explained);
@@ -168,7 +168,10 @@ describe('query client: refusals waiting cannot fix', () => {
       serve({ ...TOO_SLOW, status });
       const error = await failureOf(client().query('SELECT 1'));
       assert.ok(error instanceof QueryError);
-      assert.deepEqual([error.kind, error.transient, error.status, requests], ['refused', false, status, 1]);
+      assert.deepEqual(
+        [error.code, error.transient, error.status, requests],
+        ['QUERY_TOO_EXPENSIVE', false, status, 1],
+      );
       assert.match(error.message, /Estimated query execution time is too long/);
     }
   });

@@ -74,23 +74,23 @@ describe('query client', () => {
     api.failNext(3, 429);
     await assert.rejects(
       client({ maxThrottleRetries: 2 }).query(COUNT),
-      (e: unknown) => isQueryError('TARGET_REFUSED', 429)(e) && (e as QueryError).transient,
+      (e: unknown) => isQueryError('QUERY_THROTTLED', 429)(e) && (e as QueryError).transient,
     );
   });
 
-  it('maps 401/403 to TARGET_AUTH, 400 to TARGET_REFUSED with the detail, 5xx to a transient error', async () => {
+  it('maps 401/403 to TARGET_AUTH, 400 to QUERY_REJECTED with the detail, 5xx to a transient error', async () => {
     await assert.rejects(client({ personalKey: 'phx_wrong' }).query(COUNT), isQueryError('TARGET_AUTH', 401));
     api.failNext(1, 403);
     await assert.rejects(client().query(COUNT), isQueryError('TARGET_AUTH', 403));
     await assert.rejects(
       client().query('SELECT nonsense'),
       (e: unknown) =>
-        isQueryError('TARGET_REFUSED', 400)(e) && /syntax_error: fake cannot run/.test((e as Error).message),
+        isQueryError('QUERY_REJECTED', 400)(e) && /syntax_error: fake cannot run/.test((e as Error).message),
     );
     api.failNext(1, 503, {}, 'upstream down');
     await assert.rejects(
       client().query(COUNT),
-      (e: unknown) => isQueryError('TARGET_REFUSED', 503)(e) && (e as QueryError).transient,
+      (e: unknown) => isQueryError('QUERY_SERVER_ERROR', 503)(e) && (e as QueryError).transient,
     );
     await assert.rejects(client({ projectId: '9' }).preflight(), isQueryError('TARGET_AUTH', 401));
   });
@@ -128,8 +128,7 @@ describe('query client', () => {
     const start = clock.now();
     await assert.rejects(
       c.query(COUNT, { deadline: () => start + 30_000 }),
-      (e: unknown) =>
-        e instanceof QueryError && e.kind === 'budget exhausted' && /query budget exhausted/.test(e.message),
+      (e: unknown) => e instanceof QueryError && e.code === 'QUERY_BUDGET_EXHAUSTED',
     );
     assert.equal(clock.now(), start, 'nothing was waited');
     assert.equal(api.log.length, 1);
@@ -139,7 +138,7 @@ describe('query client', () => {
     await tight.query(COUNT);
     await assert.rejects(
       tight.query(COUNT, { deadline: () => clock.now() + 10_000 }),
-      (e: unknown) => e instanceof QueryError && e.kind === 'budget exhausted',
+      (e: unknown) => e instanceof QueryError && e.code === 'QUERY_BUDGET_EXHAUSTED',
     );
     assert.equal(clock.now(), start);
   });
@@ -153,7 +152,10 @@ describe('query client', () => {
     const pending = c.query(COUNT, { deadline: () => deadline });
     while (clock.now() < start + 5000) await clock.sleep(0);
     deadline = clock.now() + 1000; // the drain began: 55 s of budget wait no longer fit
-    await assert.rejects(pending, (e: unknown) => e instanceof QueryError && e.kind === 'budget exhausted');
+    await assert.rejects(
+      pending,
+      (e: unknown) => e instanceof QueryError && e.code === 'QUERY_BUDGET_EXHAUSTED',
+    );
     assert.ok(clock.now() - start < 10_000, `gave up after ${clock.now() - start} ms`);
   });
 
