@@ -1,7 +1,7 @@
 // The one table of commands and flags. Parsing, defaults, validation and `--help` all read it,
 // so help text and behaviour cannot drift apart. `serve`'s flags live beside the reference target.
 
-import { SERVE_OPTIONS } from '../reference/serve.js';
+import { SERVE_OPTIONS } from './serve-options.js';
 
 export type OptionKind = 'string' | 'integer' | 'number' | 'duration' | 'boolean' | 'choice';
 

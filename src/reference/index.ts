@@ -6,7 +6,7 @@ export {
   type ReferenceTarget,
   type ReferenceTargetOptions,
 } from './start-reference-target.js';
-export { serve, serveOptionsToStart, SERVE_OPTIONS, type ServeIo, type ServeOptionValues } from './serve.js';
+export { serve, serveOptionsToStart, type ServeIo, type ServeOptionValues } from './serve.js';
 export {
   parseFaultSpec,
   formatFaultSpec,

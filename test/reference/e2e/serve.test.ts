@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { request } from 'undici';
 import { IngestbenchError } from '../../../src/errors.js';
-import { serve, serveOptionsToStart, SERVE_OPTIONS } from '../../../src/reference/serve.js';
+import { SERVE_OPTIONS } from '../../../src/cli/serve-options.js';
+import { serve, serveOptionsToStart } from '../../../src/reference/serve.js';
 import { eventually } from '../../eventually.js';
 
 class Capture extends Writable {
