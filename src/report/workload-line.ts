@@ -1,6 +1,7 @@
 // One line on the shape of the generated workload: how skewed the users were (the share of events
-// from the top 1 % of users, measured from what was generated, with the activity law's
-// prediction beside it) and, with sessions, how many session ids the events came in.
+// from the top 1 % of users, measured from what was generated, with the expected share of the
+// top 1 % by the activity law's weights beside it: the busiest users by count sit above that by
+// chance, far above with few events per user, as under uniform) and, with sessions, how many session ids the events came in.
 
 import { formatCount, formatShare } from './format.js';
 import type { Report } from './report-types.js';
@@ -14,6 +15,6 @@ export function workloadLine(report: Report): string | null {
     : '';
   return (
     `workload: users ${law}, the top 1% (${formatCount(w.topUsers)} of ${formatCount(w.users)} users) sent ` +
-    `${formatShare(w.topShare)} of ${formatCount(w.events)} generated events (${law} predicts ${formatShare(w.predictedTopShare)})${sessions}`
+    `${formatShare(w.topShare)} of ${formatCount(w.events)} generated events (the top 1% by ${law} weight: ${formatShare(w.predictedTopShare)})${sessions}`
   );
 }

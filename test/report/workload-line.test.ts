@@ -27,7 +27,7 @@ describe('workload figures', () => {
     assert.deepEqual(report.workload, workload);
     const line =
       'workload: users zipf 1.1, the top 1% (100 of 10,000 users) sent 60.6% of 200,000 generated events ' +
-      '(zipf 1.1 predicts 60.6%); sessions: 4,778 session ids over 32,414 visits, 41.9 events per session id';
+      '(the top 1% by zipf 1.1 weight: 60.6%); sessions: 4,778 session ids over 32,414 visits, 41.9 events per session id';
     assert.ok(renderSummary(report).includes(line), renderSummary(report));
     assert.ok(renderMarkdown(report).includes('the top 1% (100 of 10,000 users) sent 60.6%'));
     // A load without the figure (an older report, or one built without a load): no line, no field.
