@@ -52,16 +52,7 @@ export function startLiveFeed(options: LiveFeedOptions): LiveFeed {
       debug('live listener failed on %s: %o', event.type, error);
     }
   };
-  const readQueries = (): void => {
-    const s = options.queryStats();
-    timeline.queries({
-      queries: s.queries,
-      throttled: s.throttled,
-      peakPerMinute: s.peakPerMinute,
-      peakPerHour: s.peakPerHour,
-      limits: s.limits,
-    });
-  };
+  const readQueries = (): void => timeline.queries(options.queryStats());
   const hand = (seconds: ReturnType<LiveTimeline['tick']>): void => {
     if (seconds.length === 0) return;
     for (const second of seconds) emit({ type: 'second', second });

@@ -81,8 +81,10 @@ export class LiveTimeline {
       this.sendDelayMaxMs = Math.max(this.sendDelayMaxMs ?? -Infinity, progress.sendDelayMaxMs);
   }
 
-  queries(budget: LiveQueryBudget): void {
-    this.budget = budget;
+  /** The query budget as it stands; only its own fields are kept (callers pass the client's stats). */
+  queries(stats: LiveQueryBudget): void {
+    const { queries, throttled, peakPerMinute, peakPerHour, limits } = stats;
+    this.budget = { queries, throttled, peakPerMinute, peakPerHour, limits };
   }
 
   /** `events` first seen at `atMs`; `measured` of them had latency `latencyMs` (observation-result.ts). */

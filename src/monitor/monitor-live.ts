@@ -65,14 +65,7 @@ export function startMonitorLive(opts: MonitorLiveOptions): MonitorLive {
     return { anonymous: of('anonymous'), identified: of('identified') };
   };
   const readLoad = (): void => {
-    const s = opts.queryStats();
-    timeline.queries({
-      queries: s.queries,
-      throttled: s.throttled,
-      peakPerMinute: s.peakPerMinute,
-      peakPerHour: s.peakPerHour,
-      limits: s.limits,
-    });
+    timeline.queries(opts.queryStats());
     timeline.load({ classes: loadCounts(), errors: {}, sendDelayMaxMs: null, inFlight: 0 });
   };
   const hand = (seconds: ReturnType<LiveTimeline['tick']>, nowMs: number): void => {
