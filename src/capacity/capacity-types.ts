@@ -34,8 +34,9 @@ export interface StepMeasurement {
   /** How much a visible figure may overstate (the effective poll interval). */
   readonly resolutionMs: number;
   /**
-   * Median visible latency of the step's last quarter (by intended time) minus its first
-   * quarter's: a backlog that grows through the step shows here; null with too few events.
+   * The lag the step added from its first measured event to its last: the least-squares trend
+   * of visible latency against intended time, times the step's duration (capacity/lag-growth.ts).
+   * A target offered 1.2× what it processes shows 0.2 × the duration; null with too few events.
    */
   readonly lagGrowthMs: number | null;
   /** The target's ingestion CPU per event of this class (its own counters); null without metrics. */

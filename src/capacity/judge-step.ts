@@ -18,6 +18,27 @@ export const DEFAULT_CRITERIA: Omit<StepCriteria, 'visibleP99Ms'> = {
   maxLagGrowthShare: 0.1,
 };
 
+/**
+ * How much lag a step may add and still pass: the criteria's share of the step, or twice the
+ * poll resolution where that is coarser (a trend smaller than two polls is not told from
+ * quantisation). A step whose limit is its resolution cannot see an overload smaller than
+ * limit ÷ duration: lagGrowthSensitivity() says how small an overload it sees.
+ */
+export function lagGrowthLimitMs(
+  m: Pick<StepMeasurement, 'resolutionMs' | 'durationMs'>,
+  criteria: Pick<StepCriteria, 'maxLagGrowthShare'>,
+): number {
+  return Math.max(2 * m.resolutionMs, criteria.maxLagGrowthShare * m.durationMs);
+}
+
+/** The smallest overload (offered ÷ processed − 1) the step's lag-growth check fails. */
+export function lagGrowthSensitivity(
+  m: Pick<StepMeasurement, 'resolutionMs' | 'durationMs'>,
+  criteria: Pick<StepCriteria, 'maxLagGrowthShare'>,
+): number {
+  return lagGrowthLimitMs(m, criteria) / Math.max(1, m.durationMs);
+}
+
 export function judgeStep(m: StepMeasurement, criteria: StepCriteria): StepVerdict {
   const target: string[] = [];
   const load: string[] = [];
@@ -36,7 +57,7 @@ export function judgeStep(m: StepMeasurement, criteria: StepCriteria): StepVerdi
   } else if (m.visibleP99Ms > criteria.visibleP99Ms) {
     target.push(`visible p99 ${ms(m.visibleP99Ms)} > ${ms(criteria.visibleP99Ms)}`);
   }
-  const growthLimit = Math.max(2 * m.resolutionMs, criteria.maxLagGrowthShare * m.durationMs);
+  const growthLimit = lagGrowthLimitMs(m, criteria);
   if (m.lagGrowthMs !== null && m.lagGrowthMs > growthLimit) {
     target.push(`lag grew by ${ms(m.lagGrowthMs)} across the step (limit ${ms(growthLimit)})`);
   }

@@ -1,36 +1,110 @@
-// Is the lag growing across a step? The median visible latency of the events intended in the
-// step's last quarter minus that of its first quarter. A target keeping up shows about 0 (its
-// latency is flat); a target at 1.2× its capacity falls behind by 0.2 s every second, so the
-// figure grows with the step. Acknowledged events still unseen when observation ended count with
-// (end − intended), a lower bound on their latency: a backlog that never cleared is not left out.
+// Is the lag growing across a step? The trend of visible latency against intended send time,
+// fitted by least squares over the step's measured events, times the step's duration: the lag the
+// step added from its first event to its last. A target keeping up shows about 0 (its latency is
+// flat); a target offered 1.2× what it can process falls behind by 0.2 s every second, so a 3 s
+// step shows 600 ms. The fit uses every event, not two quarters' medians, so a backlog that a
+// short step and a drain would hide (all of it visible within the bound, p99 under it) still shows
+// in full, and poll quantisation (each event's latency rounded up to the next poll) averages out.
+//
+// Acknowledged events still unseen when observation ended count with (end − intended), a lower
+// bound on their latency, while they are few (1 %): a tail that never cleared is not left out.
+//
+// Counts observation keeps no per-event times: timelineLagGrowth() fits the same trend to the
+// per-second visible p50 of the report's timeline (latency by intended second), weighted by how
+// many latencies each second holds. Coarser, but a step at twice the target's capacity still shows
+// a lag growing by the step's length.
 
 import { EventStatus, type Ledger } from '../load/ledger.js';
+import type { TimelineSecond } from '../measure/lag-timeline.js';
+import type { EventClass } from '../scenario/scenario.js';
 
-export function lagGrowth(
-  ledger: Ledger,
-  window: { readonly startMs: number; readonly durationMs: number; readonly observedUntilMs: number },
-): number | null {
-  const quarter = window.durationMs / 4;
-  const early: number[] = [];
-  const late: number[] = [];
+export interface StepWindow {
+  /** Intended time of the first measured event (after the warm-up), epoch ms. */
+  readonly startMs: number;
+  readonly durationMs: number;
+  /** When observation ended: an unseen event's latency is at least this minus its intended time. */
+  readonly observedUntilMs: number;
+}
+
+/** Fewer events than this say nothing about a trend. */
+const MIN_EVENTS = 20;
+/** Unseen events counted with their lower bound, at most this share of the step's events. */
+const UNSEEN_SHARE = 0.01;
+
+export function lagGrowth(ledger: Ledger, window: StepWindow): number | null {
+  const all = new TrendFit();
+  const seen = new TrendFit();
+  const endMs = window.startMs + window.durationMs;
   for (const shard of ledger.shards) {
     for (let seq = 0; seq < shard.capacity; seq++) {
       if (shard.status[seq] !== EventStatus.acknowledged || !shard.isMeasured(seq)) continue;
       const intended = shard.intendedAt(seq);
-      const offset = intended - window.startMs;
-      const bucket = offset < quarter ? early : offset >= window.durationMs - quarter ? late : null;
-      if (bucket === null) continue;
+      if (intended < window.startMs || intended >= endMs) continue;
       const visible = shard.visibleAt(seq);
-      bucket.push((Number.isNaN(visible) ? window.observedUntilMs : visible) - intended);
+      const x = intended - window.startMs;
+      if (Number.isNaN(visible)) {
+        all.add(x, window.observedUntilMs - intended);
+      } else {
+        all.add(x, visible - intended);
+        seen.add(x, visible - intended);
+      }
     }
   }
-  // A handful of events says nothing about a trend.
-  if (early.length < 10 || late.length < 10) return null;
-  return median(late) - median(early);
+  // Many unseen events' lower bounds fall with intended time (end − intended) and would bend
+  // the trend down: past UNSEEN_SHARE the trend is that of the events seen (in a backlog the
+  // earliest, whose lag rises), and the step fails on its unseen events anyway.
+  const fit = all.count - seen.count > UNSEEN_SHARE * all.count ? seen : all;
+  return fit.count < MIN_EVENTS ? null : fit.growthAcross(window.durationMs);
 }
 
-function median(values: number[]): number {
-  values.sort((a, b) => a - b);
-  const mid = values.length >> 1;
-  return values.length % 2 === 1 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
+/**
+ * The same trend from a report's per-second timeline (seconds since `originMs`, the plan's start):
+ * each whole second inside the window contributes its visible p50 at its middle, weighted by its
+ * latency count. Null with fewer than three such seconds or MIN_EVENTS latencies.
+ */
+export function timelineLagGrowth(
+  timeline: readonly TimelineSecond[],
+  eventClass: EventClass,
+  window: StepWindow & { readonly originMs: number },
+): number | null {
+  const fit = new TrendFit();
+  let seconds = 0;
+  const from = window.startMs - window.originMs;
+  const to = from + window.durationMs;
+  for (const second of timeline) {
+    const startMs = second.second * 1000;
+    if (startMs < from || startMs + 1000 > to) continue;
+    const cls = second.classes[eventClass];
+    if (cls.visibleP50 === null || cls.latencyCount === 0) continue;
+    fit.add(startMs + 500 - from, cls.visibleP50, cls.latencyCount);
+    seconds++;
+  }
+  return seconds < 3 || fit.count < MIN_EVENTS ? null : fit.growthAcross(window.durationMs);
+}
+
+/** Weighted least-squares slope of y on x, kept as running sums. */
+class TrendFit {
+  private w = 0;
+  private x = 0;
+  private y = 0;
+  private xx = 0;
+  private xy = 0;
+  count = 0;
+
+  add(x: number, y: number, weight = 1): void {
+    this.w += weight;
+    this.x += weight * x;
+    this.y += weight * y;
+    this.xx += weight * x * x;
+    this.xy += weight * x * y;
+    this.count += weight;
+  }
+
+  /** The fitted line's rise over `span` (0 when every x is the same). */
+  growthAcross(span: number): number {
+    const varX = this.xx - (this.x * this.x) / this.w;
+    if (varX <= 0) return 0;
+    const slope = (this.xy - (this.x * this.y) / this.w) / varX;
+    return slope * span;
+  }
 }

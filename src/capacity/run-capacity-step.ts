@@ -10,7 +10,7 @@ import { awaitTargetIdle } from './await-target-idle.js';
 import type { CapacityStep, StepCriteria, StepMeasurement, StepRole } from './capacity-types.js';
 import { classPureScenario, stepWarmupMs } from './class-pure-scenario.js';
 import { judgeStep } from './judge-step.js';
-import { lagGrowth } from './lag-growth.js';
+import { lagGrowth, timelineLagGrowth, type StepWindow } from './lag-growth.js';
 import type { Report } from '../report/report-types.js';
 import type { LiveListener } from '../live/live-event.js';
 
@@ -51,6 +51,7 @@ export async function runCapacityStep(
     seed: settings.seed,
   });
   let growth: number | null = null;
+  let window: (StepWindow & { readonly originMs: number }) | null = null;
   let drained = false;
   const report = await runScenario({
     scenario,
@@ -65,16 +66,18 @@ export async function runCapacityStep(
     inspect: ({ ledger, plan, observation }) => {
       drained = observation.drained;
       const warmupMs = stepWarmupMs(settings.stepDurationMs);
-      // Counts observation keeps no per-event ledger: the growth check then has no figure.
-      growth = ledger
-        ? lagGrowth(ledger, {
-            startMs: plan.startAtMs + warmupMs,
-            durationMs: plan.durationMs - warmupMs,
-            observedUntilMs: observation.endedAt,
-          })
-        : null;
+      window = {
+        originMs: plan.startAtMs,
+        startMs: plan.startAtMs + warmupMs,
+        durationMs: plan.durationMs - warmupMs,
+        observedUntilMs: observation.endedAt,
+      };
+      growth = ledger ? lagGrowth(ledger, window) : null;
     },
   });
+  // Counts observation keeps no per-event ledger: the trend then comes from the report's
+  // per-second timeline.
+  if (growth === null && window !== null) growth = timelineLagGrowth(report.timeline, eventClass, window);
   const measured = stepMeasurement(report, eventClass, rate, growth, settings.stepDurationMs);
   await awaitTargetIdle(target, {
     drained,

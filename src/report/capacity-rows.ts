@@ -2,6 +2,7 @@
 // and report.html so the three never disagree.
 
 import type { CapacityStep, ClassCapacity, SearchQueries } from '../capacity/capacity-types.js';
+import { lagGrowthLimitMs, lagGrowthSensitivity } from '../capacity/judge-step.js';
 import type { EventClass } from '../scenario/scenario.js';
 import type { CapacityReport } from './capacity-report.js';
 import { formatCount, formatLatency } from './format.js';
@@ -24,7 +25,7 @@ export const STEP_HEADER = [
   'sent',
   'p50',
   'p99',
-  'lag growth',
+  'lag growth (limit)',
   'result',
 ] as const;
 
@@ -63,7 +64,7 @@ export function stepRows(report: CapacityReport): string[][] {
       eps(s.achievedRate),
       formatLatency(s.visibleP50Ms),
       formatLatency(s.visibleP99Ms),
-      formatLatency(s.lagGrowthMs),
+      `${formatLatency(s.lagGrowthMs)} (${formatLatency(lagGrowthLimitMs(s, report.capacity.criteria))})`,
       s.pass ? 'pass' : `fail (${s.failedBy}): ${s.reasons.join('; ')}`,
     ]),
   );
@@ -88,9 +89,29 @@ export function ratioLine(report: CapacityReport): string {
 export function criteriaLine(report: CapacityReport): string {
   const c = report.capacity.criteria;
   return (
-    `a step is sustained when visible p99 ≤ ${formatLatency(c.visibleP99Ms)}, lag grows by at most ${c.maxLagGrowthShare * 100}% of the step, ` +
+    `a step is sustained when visible p99 ≤ ${formatLatency(c.visibleP99Ms)}, lag grows by at most ${c.maxLagGrowthShare * 100}% of the step (or two poll intervals where coarser), ` +
     `capture errors ≤ ${c.maxErrorRate * 100}%, nothing dropped, send delay p99 ≤ ${formatLatency(c.maxSendDelayP99Ms)} ` +
     `and ≥ ${c.minAchievedShare * 100}% of the offered rate sent; steps of ${formatLatency(report.run.stepDurationMs)}`
+  );
+}
+
+/**
+ * Said only when the steps were too short for their poll resolution: the largest overload a
+ * passing step could have hidden (its lag-growth limit ÷ its duration), with the cure. null when
+ * every passing step sees an overload of the criteria's share.
+ */
+export function sensitivityLine(report: CapacityReport): string | null {
+  const criteria = report.capacity.criteria;
+  let worst: CapacityStep | null = null;
+  for (const [, c] of classesOf(report))
+    for (const s of c.steps) if (s.pass && (worst === null || s.resolutionMs > worst.resolutionMs)) worst = s;
+  if (worst === null) return null;
+  const share = lagGrowthSensitivity(worst, criteria);
+  if (share <= criteria.maxLagGrowthShare + 1e-9) return null;
+  const needMs = (2 * worst.resolutionMs) / criteria.maxLagGrowthShare;
+  return (
+    `steps of ${formatLatency(worst.durationMs)} at a poll resolution of ${formatLatency(worst.resolutionMs)} see an overload only above ${Math.round(share * 100)}%: ` +
+    `a passing step may be up to ${Math.round(share * 100)}% over what the target sustains (--step-duration ${Math.ceil(needMs / 1000)}s or more sees ${criteria.maxLagGrowthShare * 100}%)`
   );
 }
 

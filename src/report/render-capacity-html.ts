@@ -9,6 +9,7 @@ import {
   capacityRows,
   classesOf,
   criteriaLine,
+  sensitivityLine,
   ratioLine,
   stepRows,
 } from './capacity-rows.js';
@@ -44,6 +45,7 @@ export function renderCapacityHtml(report: CapacityReport): string {
 ${table(CAPACITY_HEADER, capacityRows(report))}
 <p>${escapeHtml(ratioLine(report))}</p>
 <p class="note">${escapeHtml(criteriaLine(report))}. “≥” marks a capacity above what this machine could send: the target was not the limit.</p>
+${sensitivityLine(report) === null ? '' : `<p class="fail">${escapeHtml(sensitivityLine(report)!)}</p>`}
 ${capacityChart('Visible latency against offered rate', classesOf(report))}
 <h2>Steps</h2>
 ${table(STEP_HEADER, stepRows(report))}

@@ -7,6 +7,7 @@ import {
   STEP_HEADER,
   capacityRows,
   criteriaLine,
+  sensitivityLine,
   queriesLine,
   ratioLine,
   stepRows,
@@ -14,6 +15,8 @@ import {
 import { textTable, type Align } from './text-table.js';
 
 const right = (n: number): Align[] => Array.from({ length: n }, () => 'right');
+
+const nonNull = (line: string | null): string[] => (line === null ? [] : [line]);
 
 export function renderCapacitySummary(report: CapacityReport): string {
   const out = [
@@ -25,6 +28,7 @@ export function renderCapacitySummary(report: CapacityReport): string {
     '',
     ratioLine(report),
     criteriaLine(report),
+    ...nonNull(sensitivityLine(report)),
     queriesLine(report.capacity.queries),
     '',
     textTable(STEP_HEADER, stepRows(report), ['left', 'left', ...right(5), 'left']),

@@ -1,64 +1,148 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { lagGrowth } from '../../src/capacity/lag-growth.js';
+import { lagGrowth, timelineLagGrowth } from '../../src/capacity/lag-growth.js';
 import { EventStatus, Ledger, LedgerFlag } from '../../src/load/ledger.js';
+import type { TimelineSecond } from '../../src/measure/lag-timeline.js';
 
-/** One shard of `n` acknowledged events, 10 ms apart from t = 0, seen after `latency(i)` ms (NaN: unseen). */
-function ledgerOf(n: number, latency: (i: number) => number): Ledger {
+/** One shard of `n` acknowledged events, `gapMs` apart from t = 0, seen at `visibleAt(i, intended)` (NaN: unseen). */
+function ledgerOf(n: number, visibleAt: (i: number, intended: number) => number, gapMs = 10): Ledger {
   const ledger = Ledger.allocate([n]);
   const shard = ledger.shard(0);
   for (let i = 0; i < n; i++) {
-    shard.setIntended(i, i * 10);
+    shard.setIntended(i, i * gapMs);
     shard.status[i] = EventStatus.acknowledged;
     shard.flags[i] = LedgerFlag.measured;
-    shard.setVisible(i, i * 10 + latency(i));
+    shard.setVisible(i, visibleAt(i, i * gapMs));
   }
   return ledger;
+}
+
+/** A FIFO server that processes one event per `serviceMs`, then the event is seen at the next poll. */
+function fifo(serviceMs: number, latencyMs: number, pollMs: number) {
+  let free = 0;
+  return (_i: number, intended: number): number => {
+    free = Math.max(free, intended) + serviceMs;
+    return Math.ceil((free + latencyMs) / pollMs) * pollMs;
+  };
 }
 
 describe('lagGrowth', () => {
   const window = { startMs: 0, durationMs: 4000, observedUntilMs: 10_000 };
 
-  it('is about 0 for a flat latency and the backlog for a growing one', () => {
+  it('is 0 for a flat latency and the lag added across the step for a growing one', () => {
     assert.equal(
       lagGrowth(
-        ledgerOf(400, () => 300),
+        ledgerOf(400, (_i, t) => t + 300),
         window,
       ),
       0,
     );
-    // Latency grows by 0.2 ms per ms: medians at t ≈ 500 and 3500 ms differ by about 600 ms.
+    // Latency grows by 0.2 ms per ms: 800 ms across 4 s.
     const growth = lagGrowth(
-      ledgerOf(400, (i) => 100 + 0.2 * i * 10),
+      ledgerOf(400, (_i, t) => t + 100 + 0.2 * t),
       window,
     )!;
-    assert.ok(Math.abs(growth - 600) <= 2, String(growth));
+    assert.ok(Math.abs(growth - 800) <= 1, String(growth));
   });
 
-  it('counts unseen events with the time until observation ended', () => {
-    const growth = lagGrowth(
-      ledgerOf(400, (i) => (i >= 300 ? Number.NaN : 100)),
+  it('shows a FIFO target offered 1.2× its capacity as 0.2 × the step, through 250 ms polls', () => {
+    // 100 events/s offered (10 ms apart), processed one per 12 ms: 1.2× over.
+    const over = lagGrowth(ledgerOf(400, fifo(12, 300, 250)), window)!;
+    assert.ok(Math.abs(over - 0.2 * 4000) <= 100, String(over));
+    // Processed one per 9 ms: keeping up, the poll quantisation averages out well under a poll.
+    const keepingUp = lagGrowth(ledgerOf(400, fifo(9, 300, 250)), window)!;
+    assert.ok(Math.abs(keepingUp) < 125, String(keepingUp));
+  });
+
+  it('counts a few unseen events with the time until observation ended, and many by the seen ones', () => {
+    // The last 1 % never seen: their latency is at least 10,000 − intended, and four such events
+    // lift a flat trend (0 when they are seen at 100 ms) by a third of a second.
+    const tail = lagGrowth(
+      ledgerOf(400, (i, t) => (i >= 396 ? Number.NaN : t + 100)),
       window,
     )!;
-    // Last quarter: events at 3000..3990 ms, unseen until 10,000 ms: median latency ≈ 6505 ms.
-    assert.ok(Math.abs(growth - (10_000 - 3495 - 100)) <= 1, String(growth));
+    assert.ok(tail > 300, String(tail));
+    // A FIFO backlog of which the last half was never seen: the lower bounds fall with intended
+    // time; the seen half's lag still rises, and that is the figure.
+    const serve = fifo(20, 300, 250);
+    const backlog = lagGrowth(
+      ledgerOf(400, (i, t) => {
+        const visible = serve(i, t);
+        return i >= 200 ? Number.NaN : visible;
+      }),
+      window,
+    )!;
+    assert.ok(backlog > 0.5 * 4000, String(backlog));
   });
 
-  it('leaves warm-up (unmeasured) events out', () => {
-    const ledger = ledgerOf(400, (i) => (i < 100 ? 5000 : 300));
+  it('leaves warm-up (unmeasured) events and events outside the window out', () => {
+    const ledger = ledgerOf(400, (i, t) => t + (i < 100 ? 5000 : 300));
     for (let i = 0; i < 100; i++) ledger.shard(0).flags[i] = 0;
-    // The first quarter is all warm-up: nothing to compare with.
-    assert.equal(lagGrowth(ledger, window), null);
-    assert.equal(lagGrowth(ledger, { ...window, startMs: 1000, durationMs: 3000 }), 0);
+    assert.equal(lagGrowth(ledger, window), 0);
+    assert.equal(
+      lagGrowth(
+        ledgerOf(400, (i, t) => t + (i < 100 ? 5000 : 300)),
+        { ...window, startMs: 1000, durationMs: 3000 },
+      ),
+      0,
+    );
   });
 
   it('says nothing with too few events', () => {
     assert.equal(
       lagGrowth(
-        ledgerOf(20, () => 1),
+        ledgerOf(19, (_i, t) => t + 1),
         window,
       ),
       null,
     );
+  });
+});
+
+describe('timelineLagGrowth', () => {
+  const second = (s: number, p50: number | null, count: number): TimelineSecond => {
+    const cls = {
+      sent: count,
+      acknowledged: count,
+      visible: count,
+      visibleP50: p50,
+      visibleP99: p50,
+      latencyCount: count,
+    };
+    const none = {
+      sent: 0,
+      acknowledged: 0,
+      visible: 0,
+      visibleP50: null,
+      visibleP99: null,
+      latencyCount: 0,
+    };
+    return {
+      second: s,
+      sent: count,
+      acknowledged: count,
+      visible: count,
+      errors: 0,
+      classes: { identified: cls, anonymous: none },
+    };
+  };
+  const window = { originMs: 50_000, startMs: 52_000, durationMs: 6000, observedUntilMs: 70_000 };
+
+  it('fits the per-second p50 of the window’s whole seconds, weighted by their counts', () => {
+    // Seconds 0–1 are warm-up (a slow start must not count); 2–7 grow by 500 ms a second.
+    const timeline = [
+      second(0, 9000, 100),
+      second(1, 9000, 100),
+      ...[2, 3, 4, 5, 6, 7].map((s) => second(s, 400 + 500 * (s - 2), 100)),
+      second(8, 0, 100),
+    ];
+    const growth = timelineLagGrowth(timeline, 'identified', window)!;
+    assert.ok(Math.abs(growth - 3000) <= 1, String(growth));
+    assert.equal(timelineLagGrowth(timeline, 'anonymous', window), null);
+  });
+
+  it('says nothing from fewer than three seconds', () => {
+    const timeline = [second(2, 100, 500), second(3, 900, 500)];
+    assert.equal(timelineLagGrowth(timeline, 'identified', window), null);
   });
 });
