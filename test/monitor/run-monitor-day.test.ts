@@ -24,7 +24,7 @@ import { createKeyBudget } from '../../src/observe/key-budget.js';
 import type { QueryClient, QueryResponse } from '../../src/observe/query-client.js';
 import { parseScenario } from '../../src/scenario/load-scenario.js';
 import { shortScenarioText } from '../short-scenario.js';
-import { ScheduledClock } from './scheduled-clock.js';
+import { ScheduledClock } from '../scheduled-clock.js';
 
 const DAY_MS = 24 * 3_600_000;
 const HOUR_MS = 3_600_000;
@@ -58,7 +58,7 @@ test('a simulated day: held events flat, queries within budget every hour, every
   // A tenth of PostHog's 2,400/h: 240 an hour, one poll every 15 s.
   assert.deepEqual([plan.limits.perHour, plan.pollIntervalMs, plan.sla.deadlineMs], [240, 15_000, 30_000]);
   const start = Date.UTC(2026, 0, 1);
-  const clock = new ScheduledClock(start);
+  const clock = new ScheduledClock(start, 'auto');
   const store: Stored[] = [];
   let received = 0;
   const capture = (encoded: EncodedBody): Promise<number> => {

@@ -16,7 +16,7 @@ import type { QueryClient, QueryResponse } from '../../src/observe/query-client.
 import { createKeyBudget } from '../../src/observe/key-budget.js';
 import { parseScenario } from '../../src/scenario/load-scenario.js';
 import { shortScenarioText } from '../short-scenario.js';
-import { ScheduledClock } from './scheduled-clock.js';
+import { ScheduledClock } from '../scheduled-clock.js';
 
 const MINUTE_MS = 60_000;
 const OUTAGE = { from: 30 * MINUTE_MS, to: 60 * MINUTE_MS };
@@ -39,7 +39,7 @@ test('a query API outage: held events bounded, the unchecked ones unverified (no
   const plan = planMonitor(scenario);
   assert.deepEqual([plan.pollIntervalMs, plan.sla.deadlineMs], [15_000, 30_000]);
   const start = Date.UTC(2026, 0, 2);
-  const clock = new ScheduledClock(start);
+  const clock = new ScheduledClock(start, 'auto');
   // Every acknowledged event is stored and visible 2 s after it was sent.
   const store: { uuid: string; intendedMs: number; visibleAt: number }[] = [];
   const capture = (encoded: EncodedBody): Promise<number> => {

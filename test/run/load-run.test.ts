@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { captureWatchdog } from '../../src/run/load-run.js';
-import { ScheduledClock } from './scheduled-clock.js';
+import { ScheduledClock } from '../scheduled-clock.js';
 
 const START = 1_700_000_000_000;
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { StopOptions } from '../../src/observe/poller.js';
 import { endObservation, type DrainProgress } from '../../src/run/observe-run.js';
-import { ScheduledClock } from './scheduled-clock.js';
+import { ScheduledClock } from '../scheduled-clock.js';
 
 const START = 1_700_000_000_000;
 
