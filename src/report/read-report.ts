@@ -4,6 +4,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { IngestbenchError } from '../errors.js';
+import { formatFieldPath } from '../scenario/scenario-problems.js';
 import { ReportSchema } from './report-schema.js';
 import { REPORT_SCHEMA_VERSION, type Report } from './report-types.js';
 
@@ -34,7 +35,8 @@ export function parseReport(text: string, source: string): Report {
   const checked = ReportSchema.safeParse(value);
   if (!checked.success) {
     const problems = checked.error.issues.slice(0, 5).map((issue) => {
-      const path = issue.path.length === 0 ? '(top level)' : issue.path.map(String).join('.');
+      // Field paths as a scenario's problems print them (`steps[2].rate`).
+      const path = issue.path.length === 0 ? '(top level)' : formatFieldPath(issue.path);
       return `${path}: ${issue.message}`;
     });
     const more = checked.error.issues.length - problems.length;
