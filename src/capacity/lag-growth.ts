@@ -9,14 +9,12 @@
 // Acknowledged events still unseen when observation ended count with (end − intended), a lower
 // bound on their latency, while they are few (1 %): a tail that never cleared is not left out.
 //
-// Counts observation keeps no per-event times: timelineLagGrowth() fits the same trend to the
-// per-second visible p50 of the report's timeline (latency by intended second), weighted by how
-// many latencies each second holds. Coarser, but a step at twice the target's capacity still shows
-// a lag growing by the step's length.
+// Counts observation keeps no per-event times: trendLagGrowth() takes the same trend from the
+// report's per-second visible p50 (latency by intended second). Coarser, but a step at twice the
+// target's capacity still shows a lag growing by the step's length.
 
 import { EventStatus, type Ledger } from '../load/ledger.js';
-import type { TimelineSecond } from '../measure/lag-timeline.js';
-import type { EventClass } from '../scenario/scenario.js';
+import type { LagTrend } from '../measure/lag-trend.js';
 
 export interface StepWindow {
   /** Intended time of the first measured event (after the warm-up), epoch ms. */
@@ -58,28 +56,14 @@ export function lagGrowth(ledger: Ledger, window: StepWindow): number | null {
 }
 
 /**
- * The same trend from a report's per-second timeline (seconds since `originMs`, the plan's start):
- * each whole second inside the window contributes its visible p50 at its middle, weighted by its
- * latency count. Null with fewer than three such seconds or MIN_EVENTS latencies.
+ * The same trend from a report's lag trend (the least-squares slope of the per-second visible
+ * p50 over the step's steady phase, measure/lag-trend.ts), times the step's duration. Null with
+ * fewer than three seconds in the fit.
  */
-export function timelineLagGrowth(
-  timeline: readonly TimelineSecond[],
-  eventClass: EventClass,
-  window: StepWindow & { readonly originMs: number },
-): number | null {
-  const fit = new TrendFit();
-  let seconds = 0;
-  const from = window.startMs - window.originMs;
-  const to = from + window.durationMs;
-  for (const second of timeline) {
-    const startMs = second.second * 1000;
-    if (startMs < from || startMs + 1000 > to) continue;
-    const cls = second.classes[eventClass];
-    if (cls.visibleP50 === null || cls.latencyCount === 0) continue;
-    fit.add(startMs + 500 - from, cls.visibleP50, cls.latencyCount);
-    seconds++;
-  }
-  return seconds < 3 || fit.count < MIN_EVENTS ? null : fit.growthAcross(window.durationMs);
+export function trendLagGrowth(trend: LagTrend, durationMs: number): number | null {
+  return trend.p50MsPerMinute === null || trend.points < 3
+    ? null
+    : (trend.p50MsPerMinute * durationMs) / 60_000;
 }
 
 /** Weighted least-squares slope of y on x, kept as running sums. */

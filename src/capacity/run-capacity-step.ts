@@ -10,7 +10,7 @@ import { awaitTargetIdle } from './await-target-idle.js';
 import type { CapacityStep, StepCriteria, StepMeasurement, StepRole } from './capacity-types.js';
 import { classPureScenario, stepWarmupMs } from './class-pure-scenario.js';
 import { judgeStep } from './judge-step.js';
-import { lagGrowth, timelineLagGrowth, type StepWindow } from './lag-growth.js';
+import { lagGrowth, trendLagGrowth } from './lag-growth.js';
 import type { Report } from '../report/report-types.js';
 import type { LiveListener } from '../live/live-event.js';
 
@@ -51,7 +51,6 @@ export async function runCapacityStep(
     seed: settings.seed,
   });
   let growth: number | null = null;
-  let window: (StepWindow & { readonly originMs: number }) | null = null;
   let drained = false;
   const report = await runScenario({
     scenario,
@@ -66,18 +65,18 @@ export async function runCapacityStep(
     inspect: ({ ledger, plan, observation }) => {
       drained = observation.drained;
       const warmupMs = stepWarmupMs(settings.stepDurationMs);
-      window = {
-        originMs: plan.startAtMs,
-        startMs: plan.startAtMs + warmupMs,
-        durationMs: plan.durationMs - warmupMs,
-        observedUntilMs: observation.endedAt,
-      };
-      growth = ledger ? lagGrowth(ledger, window) : null;
+      growth = ledger
+        ? lagGrowth(ledger, {
+            startMs: plan.startAtMs + warmupMs,
+            durationMs: plan.durationMs - warmupMs,
+            observedUntilMs: observation.endedAt,
+          })
+        : null;
     },
   });
   // Counts observation keeps no per-event ledger: the trend then comes from the report's
-  // per-second timeline.
-  if (growth === null && window !== null) growth = timelineLagGrowth(report.timeline, eventClass, window);
+  // per-second visible p50 over the step.
+  growth ??= trendLagGrowth(report.lagTrend.classes[eventClass], settings.stepDurationMs);
   const measured = stepMeasurement(report, eventClass, rate, growth, settings.stepDurationMs);
   await awaitTargetIdle(target, {
     drained,

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { lagGrowth, timelineLagGrowth } from '../../src/capacity/lag-growth.js';
+import { lagGrowth, trendLagGrowth } from '../../src/capacity/lag-growth.js';
 import { EventStatus, Ledger, LedgerFlag } from '../../src/load/ledger.js';
-import type { TimelineSecond } from '../../src/measure/lag-timeline.js';
 
 /** One shard of `n` acknowledged events, `gapMs` apart from t = 0, seen at `visibleAt(i, intended)` (NaN: unseen). */
 function ledgerOf(n: number, visibleAt: (i: number, intended: number) => number, gapMs = 10): Ledger {
@@ -99,50 +98,20 @@ describe('lagGrowth', () => {
   });
 });
 
-describe('timelineLagGrowth', () => {
-  const second = (s: number, p50: number | null, count: number): TimelineSecond => {
-    const cls = {
-      sent: count,
-      acknowledged: count,
-      visible: count,
-      visibleP50: p50,
-      visibleP99: p50,
-      latencyCount: count,
-    };
-    const none = {
-      sent: 0,
-      acknowledged: 0,
-      visible: 0,
-      visibleP50: null,
-      visibleP99: null,
-      latencyCount: 0,
-    };
-    return {
-      second: s,
-      sent: count,
-      acknowledged: count,
-      visible: count,
-      errors: 0,
-      classes: { identified: cls, anonymous: none },
-    };
-  };
-  const window = { originMs: 50_000, startMs: 52_000, durationMs: 6000, observedUntilMs: 70_000 };
-
-  it('fits the per-second p50 of the window’s whole seconds, weighted by their counts', () => {
-    // Seconds 0–1 are warm-up (a slow start must not count); 2–7 grow by 500 ms a second.
-    const timeline = [
-      second(0, 9000, 100),
-      second(1, 9000, 100),
-      ...[2, 3, 4, 5, 6, 7].map((s) => second(s, 400 + 500 * (s - 2), 100)),
-      second(8, 0, 100),
-    ];
-    const growth = timelineLagGrowth(timeline, 'identified', window)!;
-    assert.ok(Math.abs(growth - 3000) <= 1, String(growth));
-    assert.equal(timelineLagGrowth(timeline, 'anonymous', window), null);
-  });
-
-  it('says nothing from fewer than three seconds', () => {
-    const timeline = [second(2, 100, 500), second(3, 900, 500)];
-    assert.equal(timelineLagGrowth(timeline, 'identified', window), null);
+describe('trendLagGrowth', () => {
+  it('is the per-second p50 slope times the step, from three seconds on', () => {
+    // +600 ms a minute over a 6 s step: 60 ms.
+    assert.equal(
+      trendLagGrowth({ p50MsPerMinute: 600, p50ChangeMs: 50, points: 6, direction: 'grew' }, 6000),
+      60,
+    );
+    assert.equal(
+      trendLagGrowth({ p50MsPerMinute: 600, p50ChangeMs: 10, points: 2, direction: 'grew' }, 6000),
+      null,
+    );
+    assert.equal(
+      trendLagGrowth({ p50MsPerMinute: null, p50ChangeMs: null, points: 0, direction: null }, 6000),
+      null,
+    );
   });
 });
