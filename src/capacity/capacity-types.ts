@@ -28,6 +28,11 @@ export interface StepMeasurement {
   readonly achievedRate: number;
   readonly sendDelayP99Ms: number | null;
   readonly ackP99Ms: number | null;
+  /**
+   * How long capture may take to answer before the in-flight cap binds at this rate (Little's
+   * law: workers × max_in_flight requests of batch_size events, at `rate`), ms; null when unknown.
+   */
+  readonly inFlightBoundMs: number | null;
   readonly visibleP50Ms: number | null;
   readonly visibleP99Ms: number | null;
   readonly visibleMaxMs: number | null;

@@ -72,10 +72,16 @@ export function judgeStep(m: StepMeasurement, criteria: StepCriteria): StepVerdi
   // ack is measured from the intended time, so it carries the send delay: what capture itself
   // took is (about) the difference.
   const captureMs = m.ackP99Ms === null ? null : m.ackP99Ms - (m.sendDelayP99Ms ?? 0);
-  if (load.length > 0 && captureMs !== null && captureMs > criteria.maxAckP99Ms) {
-    target.push(
-      ...load.map((r) => `${r} (capture answered in up to ${ms(captureMs)}: the target held the load back)`),
-    );
+  // Drops at the in-flight cap follow from capture's answer time (in flight = request rate ×
+  // answer time): answers at half the time that fills the cap, at p99, put the tail past it.
+  const capFilledByCapture =
+    m.dropped > 0 && captureMs !== null && m.inFlightBoundMs !== null && captureMs > m.inFlightBoundMs / 2;
+  if (load.length > 0 && captureMs !== null && (captureMs > criteria.maxAckP99Ms || capFilledByCapture)) {
+    const why =
+      captureMs > criteria.maxAckP99Ms
+        ? `capture answered in up to ${ms(captureMs)}: the target held the load back`
+        : `capture answered in up to ${ms(captureMs)}, and answers of ${ms(m.inFlightBoundMs!)} fill the in-flight cap at this rate: the target held the load back`;
+    target.push(...load.map((r) => `${r} (${why})`));
     load.length = 0;
   }
 

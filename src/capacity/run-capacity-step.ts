@@ -77,7 +77,15 @@ export async function runCapacityStep(
   // Counts observation keeps no per-event ledger: the trend then comes from the report's
   // per-second visible p50 over the step.
   growth ??= trendLagGrowth(report.lagTrend.classes[eventClass], settings.stepDurationMs);
-  const measured = stepMeasurement(report, eventClass, rate, growth, settings.stepDurationMs);
+  const inFlightBoundMs = (report.run.workers * scenario.maxInFlight * scenario.batchSize * 1000) / rate;
+  const measured = stepMeasurement(
+    report,
+    eventClass,
+    rate,
+    growth,
+    settings.stepDurationMs,
+    inFlightBoundMs,
+  );
   await awaitTargetIdle(target, {
     drained,
     coolDownMs: Math.max(settings.stepDurationMs, criteria.visibleP99Ms),
@@ -95,6 +103,7 @@ export function stepMeasurement(
   lagGrowthMs: number | null,
   /** The measured part of the step (its warm-up excluded). */
   durationMs: number,
+  inFlightBoundMs: number | null = null,
 ): StepMeasurement {
   const totals = report.classes[eventClass];
   const visible = report.latency.visible[eventClass];
@@ -114,6 +123,7 @@ export function stepMeasurement(
     achievedRate: totals.rate.achieved,
     sendDelayP99Ms: report.latency.sendDelay[eventClass].p99,
     ackP99Ms: report.latency.ack[eventClass].p99,
+    inFlightBoundMs,
     visibleP50Ms: visible.p50,
     visibleP99Ms: visible.p99,
     visibleMaxMs: visible.max,

@@ -17,6 +17,7 @@ export function measurement(rate: number, overrides: Partial<StepMeasurement> = 
     achievedRate: rate,
     sendDelayP99Ms: 2,
     ackP99Ms: 20,
+    inFlightBoundMs: 1280,
     visibleP50Ms: 300,
     visibleP99Ms: 600,
     visibleMaxMs: 700,

@@ -45,4 +45,22 @@ describe('judgeStep', () => {
     assert.equal(verdict.failedBy, 'target');
     assert.match(verdict.reasons[0]!, /held the load back/);
   });
+
+  it('blames the target for drops at the in-flight cap when answers near the time that fills it', () => {
+    // 128 requests of 10 events in flight at 2,000/s: answers of 640 ms fill the cap.
+    const slow = judgeStep(
+      measurement(2000, { dropped: 170, ackP99Ms: 400, inFlightBoundMs: 640 }),
+      criteria,
+    );
+    assert.deepEqual([slow.pass, slow.failedBy], [false, 'target'], JSON.stringify(slow));
+    assert.match(slow.reasons[0]!, /fill the in-flight cap/);
+    // Prompt answers: the drops are the load side's (a starved sender, a burst).
+    const prompt = judgeStep(
+      measurement(2000, { dropped: 170, ackP99Ms: 60, inFlightBoundMs: 640 }),
+      criteria,
+    );
+    assert.equal(prompt.failedBy, 'generator', JSON.stringify(prompt));
+    // Slow answers without drops: nothing held back.
+    assert.equal(judgeStep(measurement(2000, { ackP99Ms: 400, inFlightBoundMs: 640 }), criteria).pass, true);
+  });
 });
