@@ -58,11 +58,13 @@ describe('a counts-observed step at twice what the target processes', () => {
     // Nothing else failed it: all visible in time, p99 within 40 s.
     assert.equal(step.unseen, 0, why);
     assert.ok(step.visibleP99Ms !== null && step.visibleP99Ms < 40_000, why);
-    assert.deepEqual(
-      step.reasons.map((r) => r.replace(/\d[\d.,]* ?m?s/g, 'T')),
-      ['lag grew by T across the step (limit T)'],
+    // The lag growth is what failed it; a busy machine may add load-side reasons, never the
+    // target's p99 or unseen events.
+    assert.ok(
+      step.reasons.some((r) => /^lag grew by .* across the step \(limit .*\)$/.test(r)),
       why,
     );
+    assert.ok(!step.reasons.some((r) => /visible p99|not visible/.test(r)), why);
     // 2× over for 4 s adds about 4 s of lag (the fit on per-second p50s: well over a quarter of it).
     assert.ok(step.lagGrowthMs! > 1000, why);
     assert.equal(capacity.classes.identified!.sustainable, null);
