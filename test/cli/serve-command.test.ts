@@ -5,33 +5,25 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import { serveCommand } from '../../src/cli/serve-command.js';
 import { parseCommandLine } from '../../src/cli/parse-command-line.js';
 import { PROBE_EVENT } from '../../src/targets/probe-event.js';
 import {
   drained,
-  eventually,
   hogql,
   makeEvents,
   PERSONAL_KEY,
   postBatch,
   sample,
+  servedUrls,
+  TextSink,
   TOKEN,
   type TestEvent,
 } from '../reference/e2e/e2e-helpers.js';
 
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
-
 test('serve with drop-after-ack=1 and duplicate=1 stores the probe once and drops every other event', async () => {
-  const stdout = new Capture();
-  const stderr = new Capture();
+  const stdout = new TextSink();
+  const stderr = new TextSink();
   const controller = new AbortController();
   const line = parseCommandLine([
     'serve',
@@ -50,13 +42,7 @@ test('serve with drop-after-ack=1 and duplicate=1 stores the probe once and drop
   const io = { stdout, stderr, env: {}, cwd: process.cwd(), signal: controller.signal, interactive: false };
   const running = serveCommand(line, io);
   try {
-    await eventually('serve to print its URLs', 60_000, () => stdout.text.includes('metrics'));
-    const urls = Object.fromEntries(
-      stdout.text
-        .trim()
-        .split('\n')
-        .map((l) => l.split(/\s+/) as [string, string]),
-    );
+    const urls = await servedUrls(stdout);
     const capture = urls['capture'] ?? '';
     const run = `serve-spare-${process.pid}`;
     const probeUuid = randomUUID();
