@@ -63,7 +63,7 @@ test('the tree keeps the import rules: no violation, no circle', async () => {
   assert.match(output, /no dependency violations found/);
 });
 
-test('an import out of the reference, up into the CLI, out of the core or in a circle fails the check by its rule', async () => {
+test('an import out of the reference, up a stage, out of the core or in a circle fails the check by its rule', async () => {
   // Named so they cannot be mistaken for real modules; removed whatever happens.
   const tag = `lint-probe-${process.pid}`;
   const files = {
@@ -72,6 +72,7 @@ test('an import out of the reference, up into the CLI, out of the core or in a c
     leaf: `src/core/${tag}-leaf.ts`,
     ringA: `src/core/${tag}-ring-a.ts`,
     ringB: `src/core/${tag}-ring-b.ts`,
+    up: `src/load/${tag}-up.ts`,
   };
   const write = (path: string, text: string): void => writeFileSync(join(root, path), text);
   try {
@@ -84,6 +85,8 @@ test('an import out of the reference, up into the CLI, out of the core or in a c
     write(files.leaf, "import '../verdict/parse-sla.js';\n");
     write(files.ringA, `export { b } from './${tag}-ring-b.js';\nexport const a = 1;\n`);
     write(files.ringB, `export { a } from './${tag}-ring-a.js';\nexport const b = 2;\n`);
+    // A stage reaching up into the orchestration that runs it.
+    write(files.up, "import '../run-scenario.js';\n");
 
     const { code, output, violations } = await depcruise();
     assert.notEqual(code, 0, `the check fails:\n${output}`);
@@ -96,6 +99,7 @@ test('an import out of the reference, up into the CLI, out of the core or in a c
     has('nothing-imports-cli', files.cli, 'src/cli/main.ts');
     has('reference-stays-in', files.scenario, 'src/scenario/scenario.ts');
     has('core-is-leaf', files.leaf, 'src/verdict/parse-sla.ts');
+    has('stages-below-orchestration', files.up, 'src/run-scenario.ts');
     assert.ok(
       violations.some((v) => v.rule === 'no-circular' && [files.ringA, files.ringB].includes(v.from)),
       `expected no-circular between the two ring files; found:\n${output}`,
