@@ -27,14 +27,11 @@ export type {
   CaptureEndpoint,
   ReplaySpec,
   ReplayPace,
+  ObservationLimits,
+  ResolvedLimits,
 } from './scenario/scenario.js';
 export { scenarioJsonSchema } from './scenario/scenario-json-schema.js';
-export {
-  withTargetLimits,
-  resolveLimits,
-  type ObservationLimits,
-  type ResolvedLimits,
-} from './scenario/deployment-limits.js';
+export { withTargetLimits, resolveLimits } from './scenario/deployment-limits.js';
 
 // PostHog's query limits per deployment (cloud, cloud-legacy, self-hosted, custom).
 export {

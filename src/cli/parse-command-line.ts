@@ -3,7 +3,7 @@
 
 import { parseArgs } from 'node:util';
 import { IngestbenchError } from '../errors.js';
-import { parseDuration } from '../scenario/parse-duration.js';
+import { parseDuration } from '../core/parse-duration.js';
 import { didYouMean } from '../scenario/did-you-mean.js';
 import { COMMANDS, GLOBAL_OPTIONS, findCommand, type CommandSpec, type OptionSpec } from './command-table.js';
 

@@ -3,8 +3,11 @@
 import { serve, serveOptionsToStart } from '../reference/serve.js';
 import type { CliIo } from './cli-io.js';
 import type { CommandLine } from './parse-command-line.js';
+import { PROBE_EVENT } from '../targets/probe-event.js';
 
 export async function serveCommand(line: CommandLine, io: CliIo): Promise<number> {
-  await serve(serveOptionsToStart(line.options), io, io.signal);
+  // A harness run against this target sends its preflight probe: the faults spare it, as the
+  // embedded target's do, so the fault counters count the run's events only.
+  await serve({ ...serveOptionsToStart(line.options), spareFromFaults: [PROBE_EVENT] }, io, io.signal);
   return 0;
 }

@@ -9,7 +9,8 @@
 
 import { formatDuration } from '../report/format.js';
 import { HOUR_MS, MINUTE_MS, type QueryLimits } from './query-budget.js';
-import { describeLimits, type ResolvedLimits } from '../scenario/deployment-limits.js';
+import { describeLimits } from '../scenario/deployment-limits.js';
+import type { ResolvedLimits } from '../scenario/scenario.js';
 
 /** Share of each window the plan uses: the rest absorbs extra pages of a busy window. */
 const PLAN_SHARE = 0.9;

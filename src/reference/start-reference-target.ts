@@ -62,6 +62,13 @@ export interface ReferenceTargetOptions {
   readonly firstProjectId?: number;
   /** A fault spec string (see FAULT_SPEC_HELP) or a parsed spec. */
   readonly fault?: string | FaultSpec;
+  /**
+   * Event names (`event`) the drop-after-ack and duplicate faults leave alone, whatever the spec:
+   * whoever starts the target names its own control events (the harness: its preflight probe, so
+   * the fault counters count the run's events only and a dropped probe does not hold the
+   * preflight). Default none: the target knows nothing of its client.
+   */
+  readonly spareFromFaults?: readonly string[];
   /** Most events per ingestion transaction. */
   readonly batchSize?: number;
   /** How long ingestion waits for more rows after a short read. */
@@ -170,6 +177,7 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
         batchSize: settings.batchSize,
         lingerMs: settings.lingerMs,
         faults,
+        spareFromFaults: settings.spareFromFaults,
         clockAnchor: clock.anchor,
       },
       {
@@ -302,6 +310,7 @@ interface ResolvedOptions {
   readonly projects: readonly { readonly token: string; readonly projectId: number }[];
   readonly personalKey: string;
   readonly faults: FaultSpec;
+  readonly spareFromFaults: readonly string[];
   readonly batchSize: number;
   readonly lingerMs: number;
   readonly queryLimits: QueryLimits;
@@ -384,6 +393,7 @@ function resolveOptions(options: ReferenceTargetOptions): ResolvedOptions {
     projects: tokens.map((token, i) => ({ token, projectId: firstProjectId + i })),
     personalKey,
     faults: typeof fault === 'string' ? parseFaultSpec(fault) : fault,
+    spareFromFaults: options.spareFromFaults ?? [],
     batchSize,
     lingerMs,
     queryLimits: resolveQueryLimits(limitsName, options.queryLimitOverrides),

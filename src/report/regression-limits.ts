@@ -11,7 +11,7 @@
 
 import { IngestbenchError } from '../errors.js';
 import { didYouMeanSuffix } from '../scenario/did-you-mean.js';
-import { tryParseDuration } from '../scenario/parse-duration.js';
+import { tryParseDuration } from '../core/parse-duration.js';
 import { SLA_SCOPES, slaMetric, type SlaUnit } from '../verdict/sla-metrics.js';
 
 export interface RegressionLimit {

@@ -9,40 +9,9 @@ import {
   HARNESS_MAX_CONCURRENT,
   profileForHost,
   requestTimeoutFor,
-  type DeploymentLimitOverrides,
-  type DeploymentLimits,
   type DeploymentProfile,
 } from '../posthog-limits.js';
-import type { Scenario } from './scenario.js';
-
-/** What the scenario file says about limits. */
-export interface ObservationLimits {
-  /** The profile the scenario names; null: the target's host decides. */
-  readonly profile: DeploymentProfile | null;
-  /** Numbers the scenario gives, each overriding the profile's (maxQueryMs: `max_query_time`). */
-  readonly given: DeploymentLimitOverrides;
-}
-
-/** The limits a run plans to and how they were chosen. */
-export interface ResolvedLimits {
-  readonly profile: DeploymentProfile;
-  /**
-   * 'scenario': named there; 'host': from the target's host; 'target': the target's own default
-   * (the embedded reference target: cloud); 'assumed': the target is not known yet.
-   */
-  readonly source: 'scenario' | 'host' | 'target' | 'assumed';
-  /** The query host the profile was chosen from ('host' only). */
-  readonly host: string | null;
-  /** What the deployment enforces: the profile's numbers, the scenario's max_query_time, custom's all. */
-  readonly deployment: DeploymentLimits;
-  /** The harness's own budget: the deployment's, lowered or raised by the scenario's fields. */
-  readonly perMinute: number;
-  readonly perHour: number;
-  /** In flight at once: never unbounded (HARNESS_MAX_CONCURRENT where the deployment has no cap). */
-  readonly concurrent: number;
-  /** The query client's request timeout (posthog-limits.ts requestTimeoutFor). */
-  readonly requestTimeoutMs: number;
-}
+import type { ObservationLimits, ResolvedLimits, Scenario } from './scenario.js';
 
 /**
  * `targetProfile`: the profile a target stands for whatever its host (the embedded reference

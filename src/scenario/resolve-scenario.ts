@@ -4,12 +4,13 @@
 
 import { IngestbenchError } from '../errors.js';
 import { parseSlaExpression } from '../verdict/parse-sla.js';
-import { parseDuration } from './parse-duration.js';
+import { parseDuration } from '../core/parse-duration.js';
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
-import { resolveLimits, type ObservationLimits } from './deployment-limits.js';
+import { resolveLimits } from './deployment-limits.js';
 import type {
   Behaviour,
   Observation,
+  ObservationLimits,
   PropertyGenerator,
   RatePhase,
   ReplaySpec,

@@ -7,7 +7,7 @@ import * as z from 'zod';
 import { DEPLOYMENT_PROFILES } from '../posthog-limits.js';
 import { trySlaExpression } from '../verdict/parse-sla.js';
 import { fakerPathProblem } from './faker-path.js';
-import { DURATION_EXAMPLES, DURATION_PATTERN, tryParseDuration } from './parse-duration.js';
+import { DURATION_EXAMPLES, DURATION_PATTERN, tryParseDuration } from '../core/parse-duration.js';
 
 /** A positive duration such as "30s"; a bare number is refused because its unit would be a guess. */
 function duration(description: string) {

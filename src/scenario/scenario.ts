@@ -2,10 +2,10 @@
 // validated (scenario-schema.ts) and resolved (resolve-scenario.ts). Durations are milliseconds,
 // rates events/second, shares fractions in [0, 1]. Nothing here is optional that has a default.
 
-import type { ObservationLimits, ResolvedLimits } from './deployment-limits.js';
+import type { DeploymentLimitOverrides, DeploymentLimits, DeploymentProfile } from '../posthog-limits.js';
 
-export type EventClass = 'anonymous' | 'identified';
-export const EVENT_CLASSES: readonly EventClass[] = ['anonymous', 'identified'];
+/** Re-exported: the harness names classes through the scenario; the core owns them. */
+export { EVENT_CLASSES, type EventClass } from '../core/event-class.js';
 
 export type PersonProfiles = 'identified_only' | 'always';
 export type Compression = 'none' | 'gzip';
@@ -108,6 +108,35 @@ export interface Observation {
 }
 
 export type ObservationMethod = 'auto' | 'exact' | 'counts';
+
+/** What the scenario file says about limits. */
+export interface ObservationLimits {
+  /** The profile the scenario names; null: the target's host decides. */
+  readonly profile: DeploymentProfile | null;
+  /** Numbers the scenario gives, each overriding the profile's (maxQueryMs: `max_query_time`). */
+  readonly given: DeploymentLimitOverrides;
+}
+
+/** The limits a run plans to and how they were chosen. */
+export interface ResolvedLimits {
+  readonly profile: DeploymentProfile;
+  /**
+   * 'scenario': named there; 'host': from the target's host; 'target': the target's own default
+   * (the embedded reference target: cloud); 'assumed': the target is not known yet.
+   */
+  readonly source: 'scenario' | 'host' | 'target' | 'assumed';
+  /** The query host the profile was chosen from ('host' only). */
+  readonly host: string | null;
+  /** What the deployment enforces: the profile's numbers, the scenario's max_query_time, custom's all. */
+  readonly deployment: DeploymentLimits;
+  /** The harness's own budget: the deployment's, lowered or raised by the scenario's fields. */
+  readonly perMinute: number;
+  readonly perHour: number;
+  /** In flight at once: never unbounded (HARNESS_MAX_CONCURRENT where the deployment has no cap). */
+  readonly concurrent: number;
+  /** The query client's request timeout (posthog-limits.ts requestTimeoutFor). */
+  readonly requestTimeoutMs: number;
+}
 
 export interface SlaCheck {
   /** The expression as written, e.g. "anonymous.visible.p99 < 5m". */

@@ -10,6 +10,7 @@ import type { UnknownTokens } from '../reference/capture/capture-admission.js';
 import type { ReferenceTargetOptions } from '../reference/start-reference-target.js';
 import type { EmbeddedTargetMessage } from './embedded-target-process.js';
 import { pinProcess } from './pin-process.js';
+import { PROBE_EVENT } from './probe-event.js';
 import type { Target } from './target.js';
 
 export const EMBEDDED_TOKEN = 'phc_ingestbench';
@@ -59,6 +60,8 @@ export async function startEmbeddedTarget(options: EmbeddedTargetOptions = {}): 
     // created_at on the harness's time base: created − intended is then free of clock skew.
     clockAnchor: systemClock.anchor,
     ...(options.fault !== undefined ? { fault: options.fault } : {}),
+    // The faults spare the preflight's probe: the counters count the run's events only.
+    spareFromFaults: [PROBE_EVENT],
     queryLimits: options.queryLimits ?? 'self-hosted',
     ...(options.queryLimitOverrides !== undefined
       ? { queryLimitOverrides: options.queryLimitOverrides }

@@ -9,7 +9,7 @@
 
 import type { QueryLimitOverrides, QueryLimitsName } from '../reference/query/query-limits.js';
 import type { DeploymentProfile } from '../posthog-limits.js';
-import type { ObservationLimits } from '../scenario/deployment-limits.js';
+import type { ObservationLimits } from '../scenario/scenario.js';
 
 export interface ReferenceQueryLimits {
   readonly queryLimits: QueryLimitsName;

@@ -5,7 +5,7 @@
 
 import { IngestbenchError } from '../errors.js';
 import { didYouMeanSuffix } from '../scenario/did-you-mean.js';
-import { DURATION_EXAMPLES, tryParseDuration } from '../scenario/parse-duration.js';
+import { DURATION_EXAMPLES, tryParseDuration } from '../core/parse-duration.js';
 import type { SlaCheck } from '../scenario/scenario.js';
 import { SLA_METRICS, slaMetric, type SlaMetric } from './sla-metrics.js';
 

@@ -16,7 +16,7 @@
 // The charges of a batch add up to its measured CPU, so the per-class counters cover all of
 // ingestion's batch work, writes and commit included.
 
-import { EVENT_CLASSES, type EventClass } from '../../scenario/scenario.js';
+import { EVENT_CLASSES, type EventClass } from '../../core/event-class.js';
 
 /** What a slice does per item: events processed, rows written. Rates are kept apart. */
 export type SliceKind = 'process' | 'write';

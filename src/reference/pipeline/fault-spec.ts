@@ -2,7 +2,7 @@
 // string ("drop-after-ack=0.01,delay=2s,duplicate=0.001,reject=429:0.05,crash-every=30s") feeds
 // capture (reject), ingestion (drop-after-ack, duplicate, delay) and the supervisor (crash-every).
 
-import { tryParseDuration } from '../../scenario/parse-duration.js';
+import { tryParseDuration } from '../../core/parse-duration.js';
 import { IngestbenchError } from '../../errors.js';
 
 export interface FaultSpec {

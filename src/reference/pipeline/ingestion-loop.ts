@@ -12,9 +12,8 @@ import { faultRoll } from './fault-roll.js';
 import type { FaultSpec } from './fault-spec.js';
 import type { BatchReport } from './ingestion-protocol.js';
 import { IngestbenchError } from '../../errors.js';
-import { EVENT_CLASSES, type EventClass } from '../../scenario/scenario.js';
+import { EVENT_CLASSES, type EventClass } from '../../core/event-class.js';
 import { eventClassOf } from '../capture/parse-capture.js';
-import { PROBE_EVENT } from '../../targets/probe-event.js';
 
 export interface IngestionStepOptions {
   readonly reader: QueueReader;
@@ -25,6 +24,8 @@ export interface IngestionStepOptions {
   readonly projects: Pick<ProjectDirectory, 'teamIdForToken'>;
   readonly batchSize: number;
   readonly now: () => number;
+  /** Event names drop-after-ack and duplicate leave alone (IngestionConfig.spareFromFaults). */
+  readonly spareFromFaults: readonly string[];
 }
 
 export interface StepResult {
@@ -41,6 +42,11 @@ export interface IngestionStep {
 
 export function createIngestionStep(options: IngestionStepOptions, initialFaults: FaultSpec): IngestionStep {
   let faults = initialFaults;
+  const spared = new Set(options.spareFromFaults);
+  const isSpared = (e: CapturedEvent): boolean => {
+    const event = e.data['event'];
+    return typeof event === 'string' && spared.has(event);
+  };
   return {
     setFaults(next) {
       faults = next;
@@ -80,7 +86,7 @@ export function createIngestionStep(options: IngestionStepOptions, initialFaults
           tally.events[eventClass]++;
           if (
             f.dropAfterAck > 0 &&
-            !isProbe(e) &&
+            !isSpared(e) &&
             faultRoll(f.seed, 'drop-after-ack', e.uuid) < f.dropAfterAck
           ) {
             tally.fault[eventClass]++;
@@ -93,7 +99,7 @@ export function createIngestionStep(options: IngestionStepOptions, initialFaults
         ...(f.duplicate > 0
           ? {
               duplicate(e: CapturedEvent) {
-                const hit = !isProbe(e) && faultRoll(f.seed, 'duplicate', e.uuid) < f.duplicate;
+                const hit = !isSpared(e) && faultRoll(f.seed, 'duplicate', e.uuid) < f.duplicate;
                 if (hit) duplicated++;
                 return hit;
               },
@@ -196,9 +202,4 @@ export function droppedByClass(outcome: BatchOutcome, tally: Tally): BatchReport
     count: outcome.dropped.personProcessingDisabled,
   });
   return entries.filter((e) => e.count > 0);
-}
-
-/** The harness's preflight probe: faults spare it (see targets/probe-event.ts); a quota at capture does not. */
-function isProbe(e: CapturedEvent): boolean {
-  return e.data['event'] === PROBE_EVENT;
 }

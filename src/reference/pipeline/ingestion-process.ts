@@ -56,7 +56,15 @@ function start(config: IngestionConfig): void {
   const clock = epochClock(config.clockAnchor);
   const processor = createBatchProcessor(store, projects, clock.now);
   step = createIngestionStep(
-    { reader, offset, processor, projects, batchSize: config.batchSize, now: clock.now },
+    {
+      reader,
+      offset,
+      processor,
+      projects,
+      batchSize: config.batchSize,
+      now: clock.now,
+      spareFromFaults: config.spareFromFaults,
+    },
     config.faults,
   );
   send({ type: 'ready', offset: offset.read(), cpu: process.cpuUsage() });

@@ -20,6 +20,11 @@ export interface IngestionConfig {
   /** How long to wait for more rows when a read came back short. */
   readonly lingerMs: number;
   readonly faults: FaultSpec;
+  /**
+   * Event names (`event`) that drop-after-ack and duplicate never touch, whatever the fault spec
+   * (ReferenceTargetOptions.spareFromFaults); a quota at capture still applies to them.
+   */
+  readonly spareFromFaults: readonly string[];
   /** The parent's clock anchor: created_at is on the same time base as the harness (clock.ts). */
   readonly clockAnchor: ClockAnchor;
 }

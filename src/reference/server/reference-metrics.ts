@@ -3,7 +3,7 @@
 // capture in this process, and batch reports that the ingestion child sends after each commit.
 
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { EventClass } from '../../scenario/scenario.js';
+import type { EventClass } from '../../core/event-class.js';
 import type { BatchReport } from '../pipeline/ingestion-protocol.js';
 import { QUERY_OUTCOMES, type QueryOutcome } from '../query/query-handler.js';
 

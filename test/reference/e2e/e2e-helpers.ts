@@ -1,7 +1,8 @@
 // Shared by the reference target's end-to-end tests: events with known uuids, /batch/ bodies,
-// HogQL through the query API, /metrics scrapes.
+// HogQL through the query API, /metrics scrapes, and what `serve` prints.
 
 import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
 import { request } from 'undici';
 import { sample } from '../server/prometheus-sample.js';
 
@@ -72,4 +73,24 @@ export function drained(metricsUrl: string, timeoutMs = 20_000): Promise<string>
     const text = await scrape(metricsUrl);
     return sample(text, 'ingestbench_queue_depth_events') === 0 ? text : undefined;
   });
+}
+
+/** A stream that keeps what is written to it, for serve's stdout and stderr. */
+export class TextSink extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+/** serve's URL lines ("capture  http://…", "query  …") by name, once it has printed them. */
+export async function servedUrls(stdout: TextSink): Promise<Record<string, string>> {
+  await eventually('serve to print its URLs', 60_000, () => stdout.text.includes('metrics'));
+  return Object.fromEntries(
+    stdout.text
+      .trim()
+      .split('\n')
+      .map((line) => line.split(/\s+/) as [string, string]),
+  );
 }

@@ -3,20 +3,11 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { request } from 'undici';
 import { IngestbenchError } from '../../../src/errors.js';
 import { SERVE_OPTIONS } from '../../../src/cli/serve-options.js';
 import { serve, serveOptionsToStart } from '../../../src/reference/serve.js';
-import { eventually } from '../../eventually.js';
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
-    this.text += chunk.toString();
-    done();
-  }
-}
+import { servedUrls, TextSink } from './e2e-helpers.js';
 
 test('the option table names every serve flag once, with defaults', () => {
   const names = SERVE_OPTIONS.map((o) => o.name);
@@ -115,21 +106,15 @@ test('parsed flags map to start options', () => {
 });
 
 test('serve --port 0 prints the real URLs, serves, and stops when the signal aborts', async () => {
-  const stdout = new Capture();
-  const stderr = new Capture();
+  const stdout = new TextSink();
+  const stderr = new TextSink();
   const controller = new AbortController();
   const running = serve(
     { port: 0, memory: true, tokens: ['phc_secret_token'], personalKey: 'phx_secret_key' },
     { stdout, stderr },
     controller.signal,
   );
-  await eventually('serve to print its URLs', 60_000, () => stdout.text.includes('metrics'));
-  const urls = Object.fromEntries(
-    stdout.text
-      .trim()
-      .split('\n')
-      .map((line) => line.split(/\s+/) as [string, string]),
-  );
+  const urls = await servedUrls(stdout);
   assert.match(urls['capture'] ?? '', /^http:\/\/127\.0\.0\.1:\d+$/);
   assert.doesNotMatch(urls['capture'] ?? '', /:0$/);
   assert.equal(urls['metrics'], `${urls['capture']}/metrics`);
@@ -144,7 +129,7 @@ test('serve --port 0 prints the real URLs, serves, and stops when the signal abo
 });
 
 test('bad options fail before anything listens', async () => {
-  const io = { stdout: new Capture(), stderr: new Capture() };
+  const io = { stdout: new TextSink(), stderr: new TextSink() };
   await assert.rejects(
     serve({ port: 0, memory: true, tokens: ['phx_personal'] }, io, new AbortController().signal),
     (e: unknown) =>

@@ -40,7 +40,13 @@ const captured = (personless: boolean, token = 'phc_a'): CapturedEvent => {
 let fixture = 0;
 async function setup(
   batches: CapturedEvent[][],
-  options: { faults?: FaultSpec; batchSize?: number; clock?: () => number; optOut?: boolean } = {},
+  options: {
+    faults?: FaultSpec;
+    batchSize?: number;
+    clock?: () => number;
+    optOut?: boolean;
+    spareFromFaults?: readonly string[];
+  } = {},
 ) {
   const dir = join(root, String(fixture++));
   rmSync(dir, { recursive: true, force: true });
@@ -59,7 +65,15 @@ async function setup(
   const processor = createBatchProcessor(store, projects);
   const reader = openQueueReader(join(dir, 'queue.db'));
   const step = createIngestionStep(
-    { reader, offset, processor, projects, batchSize: options.batchSize ?? 1000, now: clock },
+    {
+      reader,
+      offset,
+      processor,
+      projects,
+      batchSize: options.batchSize ?? 1000,
+      now: clock,
+      spareFromFaults: options.spareFromFaults ?? [],
+    },
     options.faults ?? NO_FAULTS,
   );
   const count = (sql: string): number => Number(store.prepare(sql).pluck().get());
@@ -109,6 +123,7 @@ test('a batch whose offset moved under it (a second consumer) rolls back and sto
       projects,
       batchSize: 1000,
       now: () => 1_000,
+      spareFromFaults: [],
       processor: {
         process(events, options) {
           offset.write(99); // another process committed first
@@ -176,19 +191,27 @@ test('duplicate stores the picked events twice and counts them', async () => {
   assert.equal(count('SELECT count(DISTINCT uuid) FROM events'), 200);
 });
 
-test('drop-after-ack and duplicate spare the harness’s preflight probe', async () => {
+test('drop-after-ack and duplicate spare the harness’s preflight probe when it is named spared', async () => {
   const probe = (): CapturedEvent => {
     const e = captured(true);
     return { ...e, data: { ...e.data, event: PROBE_EVENT } };
   };
   const events = [probe(), ...Array.from({ length: 20 }, () => captured(true)), probe()];
   const every = { ...NO_FAULTS, dropAfterAck: 1, duplicate: 1 };
-  const faulty = await setup([events], { faults: every });
+  const faulty = await setup([events], { faults: every, spareFromFaults: [PROBE_EVENT] });
   const report = faulty.step.step()?.report;
   assert.equal(report?.faults.dropAfterAck, 20, 'every load event dropped, neither probe');
   assert.equal(report?.faults.duplicate, 0, 'a dropped event is not duplicated, nor is a probe');
   assert.equal(faulty.count('SELECT count(*) FROM events'), 2, 'only the two probes, once each');
   assert.equal(faulty.count(`SELECT count(*) FROM events WHERE event = '${PROBE_EVENT}'`), 2);
+});
+
+test('the reference spares no event of its own accord: unnamed, the probe is dropped like the rest', async () => {
+  const e = captured(true);
+  const probe: CapturedEvent = { ...e, data: { ...e.data, event: PROBE_EVENT } };
+  const faulty = await setup([[probe, captured(true)]], { faults: { ...NO_FAULTS, dropAfterAck: 1 } });
+  assert.equal(faulty.step.step()?.report.faults.dropAfterAck, 2);
+  assert.equal(faulty.count('SELECT count(*) FROM events'), 0);
 });
 
 test('delay holds rows until enqueue time + delay', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { IngestbenchError } from '../../src/errors.js';
-import { parseDuration, tryParseDuration } from '../../src/scenario/parse-duration.js';
+import { parseDuration, tryParseDuration } from '../../src/core/parse-duration.js';
 
 describe('parseDuration', () => {
   it('reads every unit and compound forms', () => {
