@@ -17,7 +17,8 @@ import { resolveTarget } from '../targets/resolve-target.js';
 import { describeLimits, withTargetLimits } from '../scenario/deployment-limits.js';
 import type { CliIo } from './cli-io.js';
 import { openLiveOutputs } from './live-outputs.js';
-import type { CommandLine } from './parse-command-line.js';
+import { targetCpus } from './target-cpus.js';
+import type { CommandLine } from './command-spec.js';
 
 export async function capacityCommand(line: CommandLine, io: CliIo): Promise<number> {
   const o = line.options;
@@ -38,13 +39,16 @@ export async function capacityCommand(line: CommandLine, io: CliIo): Promise<num
   }
   const runId = newRunId();
   const targetName = String(o['target']);
-  const cpusText = typeof o['target-cpus'] === 'string' ? o['target-cpus'] : undefined;
   // --target-cpus pins the embedded target's processes (a taskset list); for the containers target
   // it is the container's CPU quota, the reproducible figure across CI runners.
+  const { pin: cpus, quota } = targetCpus(
+    targetName,
+    typeof o['target-cpus'] === 'string' ? o['target-cpus'] : undefined,
+  );
   const containers =
     targetName === 'containers'
       ? {
-          ...(cpusText !== undefined ? { cpus: containerCpus(cpusText) } : {}),
+          ...(quota !== undefined ? { cpus: quota } : {}),
           ...(typeof o['target-memory'] === 'string' ? { memory: o['target-memory'] } : {}),
           ...(typeof o['compose'] === 'string' ? { compose: resolve(io.cwd, o['compose']) } : {}),
         }
@@ -52,7 +56,6 @@ export async function capacityCommand(line: CommandLine, io: CliIo): Promise<num
   if (targetName !== 'containers' && (o['target-memory'] !== undefined || o['compose'] !== undefined)) {
     throw new IngestbenchError('USAGE', '--target-memory and --compose only apply to --target containers');
   }
-  const cpus = targetName === 'containers' ? undefined : cpusText;
   const live = await openLiveOutputs(line, io, `${scenario.name} capacity`);
   const target = await resolveTarget(targetName, io.env, {
     ...(typeof o['fault'] === 'string' ? { fault: o['fault'] } : {}),
@@ -146,16 +149,4 @@ function parseClasses(text: string): EventClass[] {
     );
   }
   return names as EventClass[];
-}
-
-/** `--target-cpus` for the containers target: a number of CPUs (1, 1.5), not a taskset list. */
-function containerCpus(text: string): number {
-  const cpus = Number(text);
-  if (!/^\d+(\.\d+)?$/.test(text.trim()) || !(cpus > 0)) {
-    throw new IngestbenchError(
-      'USAGE',
-      `--target-cpus ${text}: the containers target takes a CPU quota such as 1 or 1.5`,
-    );
-  }
-  return cpus;
 }

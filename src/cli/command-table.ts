@@ -1,32 +1,21 @@
-// The one table of commands and flags. Parsing, defaults, validation and `--help` all read it,
-// so help text and behaviour cannot drift apart. `serve`'s flags live beside the reference target.
+// The one table of commands: each with its handler and its flags. Parsing, defaults, validation,
+// `--help`, the README test and dispatch (main.ts) all read it, so help text and behaviour cannot
+// drift apart. Commands that share a flag share its object (the groups below); a command that
+// words one differently says so with withHelp. `serve`'s flags are in serve-options.ts.
 
+import { capacityCommand } from './capacity-command.js';
+import { withHelp, type CommandSpec, type OptionSpec } from './command-spec.js';
+import { compareCommand } from './compare-command.js';
+import { mergeCommand } from './merge-command.js';
+import { monitorCommand } from './monitor-command.js';
+import { replayCommand } from './replay-command.js';
+import { runCommand } from './run-command.js';
+import { schemaCommand } from './schema-command.js';
+import { serveCommand } from './serve-command.js';
 import { SERVE_OPTIONS } from './serve-options.js';
+import { validateCommand } from './validate-command.js';
 
-export type OptionKind = 'string' | 'integer' | 'number' | 'duration' | 'boolean' | 'choice';
-
-export interface OptionSpec {
-  readonly name: string;
-  readonly kind: OptionKind;
-  readonly help: string;
-  /** Shown in help and applied when the flag is absent; undefined = no default (flag optional). */
-  readonly default?: string | number | boolean;
-  readonly choices?: readonly string[];
-  readonly repeatable?: boolean;
-  /** Placeholder in help, e.g. "DIR". */
-  readonly value?: string;
-  readonly conflicts?: readonly string[];
-  /** integer/number options: the smallest value accepted (integer default 0). */
-  readonly min?: number;
-  /** One-letter alias, e.g. "h" for -h. */
-  readonly short?: string;
-  /**
-   * The value may be left out (`--dashboard` alone): then this one is used. A following argument
-   * is taken as the value only when it matches `pattern` (so `--dashboard scenario.yaml` keeps
-   * the scenario a positional) or when written `--flag=VALUE`.
-   */
-  readonly optionalValue?: { readonly whenBare: string; readonly pattern: RegExp };
-}
+export type { CommandSpec, OptionKind, OptionSpec } from './command-spec.js';
 
 const DASHBOARD_OPTION: OptionSpec = {
   name: 'dashboard',
@@ -35,15 +24,6 @@ const DASHBOARD_OPTION: OptionSpec = {
   optionalValue: { whenBare: '127.0.0.1:0', pattern: /^(\[[^\]]+\]|[\w.-]*):\d+$/ },
   help: 'serve a live dashboard (server-sent events) while it runs, on loopback and a free port unless HOST:PORT says otherwise (the URL is printed); when the run ends the page becomes the final report',
 };
-
-export interface CommandSpec {
-  readonly name: string;
-  readonly summary: string;
-  /** `variadic`: the last positional may be repeated (`merge <report.json>…`). */
-  readonly positionals: readonly { name: string; help: string; required: boolean; variadic?: boolean }[];
-  readonly options: readonly OptionSpec[];
-  readonly examples: readonly string[];
-}
 
 const RATE_OPTION: OptionSpec = {
   name: 'rate',
@@ -67,56 +47,87 @@ const MAX_REGRESSION_OPTION: OptionSpec = {
   help: 'how much worse than the baseline a metric may be (visible.p99=10%, ack.p99=250ms, lost_rate=0.01%, rate.achieved_share=2%, METRIC=off); repeat for more',
 };
 
+/** Which target takes the load (`run`, `replay`, `capacity`; `monitor` offers two of the three). */
+const TARGET_OPTION: OptionSpec = {
+  name: 'target',
+  kind: 'choice',
+  choices: ['embedded', 'posthog', 'containers'],
+  default: 'embedded',
+  help: 'embedded: the reference pipeline started inside the run; posthog: a real PostHog from POSTHOG_* environment variables; containers: the reference pipeline in Docker (or --compose FILE)',
+};
+
+/** A taskset CPU list for the embedded target (pinProcess), a CPU quota for the containers target. */
+const TARGET_CPUS_OPTION: OptionSpec = {
+  name: 'target-cpus',
+  kind: 'string',
+  value: 'LIST',
+  help: 'embedded target: pin its processes to these CPUs with taskset (e.g. 1 or 0-1,3), apart from the load generator; containers target: the CPU quota of its container (e.g. 1.5, default 1)',
+};
+
+const TARGET_MEMORY_OPTION: OptionSpec = {
+  name: 'target-memory',
+  kind: 'string',
+  value: 'SIZE',
+  help: 'containers target: memory limit of the target container, e.g. 512m, 2g (default 1g)',
+};
+
+const COMPOSE_OPTION: OptionSpec = {
+  name: 'compose',
+  kind: 'string',
+  value: 'FILE',
+  help: 'containers target: bring up your own stack from a compose file; endpoints and keys from POSTHOG_* variables',
+};
+
+const PROBE_TIMEOUT_OPTION: OptionSpec = {
+  name: 'probe-timeout',
+  kind: 'duration',
+  value: 'D',
+  help: "how long the preflight waits for its probe event to come back through the query API (default: the scenario's preflight.probe_timeout, 2m)",
+};
+
+const FAULT_OPTION: OptionSpec = {
+  name: 'fault',
+  kind: 'string',
+  value: 'SPEC',
+  help: 'embedded target only: inject faults (same SPEC as `serve --fault`) to see how the harness reports them',
+};
+
 /** Where the load goes: shared by every command that runs load (`run`, `replay`). */
 const TARGET_OPTIONS: readonly OptionSpec[] = [
-  {
-    name: 'target',
-    kind: 'choice',
-    choices: ['embedded', 'posthog', 'containers'],
-    default: 'embedded',
-    help: 'embedded: the reference pipeline started inside the run; posthog: a real PostHog from POSTHOG_* environment variables; containers: the reference pipeline in Docker (or --compose FILE)',
-  },
-  {
-    name: 'target-cpus',
-    kind: 'number',
-    value: 'N',
-    help: 'containers target: CPUs the target container may use (default 1)',
-  },
-  {
-    name: 'target-memory',
-    kind: 'string',
-    value: 'SIZE',
-    help: 'containers target: memory limit of the target container, e.g. 512m, 2g (default 1g)',
-  },
-  {
-    name: 'compose',
-    kind: 'string',
-    value: 'FILE',
-    help: 'containers target: bring up your own stack from a compose file; endpoints and keys from POSTHOG_* variables',
-  },
-  {
-    name: 'probe-timeout',
-    kind: 'duration',
-    value: 'D',
-    help: "how long the preflight waits for its probe event to come back through the query API (default: the scenario's preflight.probe_timeout, 2m)",
-  },
-  {
-    name: 'fault',
-    kind: 'string',
-    value: 'SPEC',
-    help: 'embedded target only: inject faults (same SPEC as `serve --fault`) to see how the harness reports them',
-  },
+  TARGET_OPTION,
+  TARGET_CPUS_OPTION,
+  TARGET_MEMORY_OPTION,
+  COMPOSE_OPTION,
+  PROBE_TIMEOUT_OPTION,
+  FAULT_OPTION,
 ];
 
-/** How a run's load is sent and named: `run` and `replay`. */
+/** `capacity`'s target: the group without the preflight's probe timeout (capacity has no preflight). */
+const CAPACITY_TARGET_OPTIONS: readonly OptionSpec[] = [
+  withHelp(
+    TARGET_OPTION,
+    'embedded: the reference pipeline started for the run; posthog: a real PostHog from POSTHOG_* environment variables; containers: the reference pipeline in Docker with a CPU and memory quota (or --compose FILE)',
+  ),
+  TARGET_CPUS_OPTION,
+  TARGET_MEMORY_OPTION,
+  COMPOSE_OPTION,
+  withHelp(
+    FAULT_OPTION,
+    'embedded target only: inject faults (same SPEC as `serve --fault`, e.g. identified-cost=200us)',
+  ),
+];
+
+const WORKERS_OPTION: OptionSpec = {
+  name: 'workers',
+  kind: 'integer',
+  value: 'N',
+  min: 1,
+  help: 'load worker threads, at least 1 (default: one per core; more than the cores is warned about)',
+};
+
+/** How a run's load is sent and named: `run` and `replay` (`capacity` takes its workers, and names its own run). */
 const SENDER_OPTIONS: readonly OptionSpec[] = [
-  {
-    name: 'workers',
-    kind: 'integer',
-    value: 'N',
-    min: 1,
-    help: 'load worker threads, at least 1 (default: one per core; more than the cores is warned about)',
-  },
+  WORKERS_OPTION,
   {
     name: 'run-id',
     kind: 'string',
@@ -175,6 +186,7 @@ const BASELINE_OPTIONS: readonly OptionSpec[] = [
 export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'run',
+    handler: runCommand,
     summary:
       'Run a scenario against a target and report time-to-queryable, loss, duplicates and the SLA verdict.',
     positionals: [{ name: 'scenario.yaml', help: 'the scenario file', required: true }],
@@ -203,6 +215,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'replay',
+    handler: replayCommand,
     summary:
       'Replay recorded PostHog events (JSON lines from the query API or a batch export, or a requests_dump.jsonl) against a target, re-stamped for the run, and report as `run` does.',
     positionals: [
@@ -252,19 +265,14 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'capacity',
+    handler: capacityCommand,
     summary:
       'Find the highest rate of each event class the target sustains (ramp, then bisect), latency at 50/80/100 % of it, and the ratio anonymous ÷ identified.',
     positionals: [
       { name: 'scenario.yaml', help: 'the scenario whose behaviours the load is drawn from', required: true },
     ],
     options: [
-      {
-        name: 'target',
-        kind: 'choice',
-        choices: ['embedded', 'posthog', 'containers'],
-        default: 'embedded',
-        help: 'embedded: the reference pipeline started for the run; posthog: a real PostHog from POSTHOG_* environment variables; containers: the reference pipeline in Docker with a CPU and memory quota (or --compose FILE)',
-      },
+      ...CAPACITY_TARGET_OPTIONS,
       {
         name: 'classes',
         kind: 'string',
@@ -298,31 +306,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         default: 0.1,
         help: 'bisect until the failing rate is within this share of the sustained one',
       },
-      {
-        name: 'target-cpus',
-        kind: 'string',
-        value: 'LIST',
-        help: 'embedded target: pin its processes to these CPUs with taskset (e.g. 1), apart from the load generator; containers target: the CPU quota of its container (e.g. 1.5, default 1)',
-      },
-      {
-        name: 'target-memory',
-        kind: 'string',
-        value: 'SIZE',
-        help: 'containers target: memory limit of the target container, e.g. 512m, 2g (default 1g)',
-      },
-      {
-        name: 'compose',
-        kind: 'string',
-        value: 'FILE',
-        help: 'containers target: bring up your own stack from a compose file; endpoints and keys from POSTHOG_* variables',
-      },
-      {
-        name: 'fault',
-        kind: 'string',
-        value: 'SPEC',
-        help: 'embedded target only: inject faults (same SPEC as `serve --fault`, e.g. identified-cost=200us)',
-      },
-      { name: 'workers', kind: 'integer', value: 'N', help: 'load worker threads (default: one per core)' },
+      WORKERS_OPTION,
       ...REPORT_OPTIONS,
     ],
     examples: [
@@ -333,6 +317,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'monitor',
+    handler: monitorCommand,
     summary:
       "Watch ingestion until stopped: send a trickle of the scenario's events, see each one come back through the query API, serve Prometheus metrics (time-to-queryable, loss, the SLA over a rolling window) within a share of the key's query budget.",
     positionals: [
@@ -344,10 +329,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     options: [
       {
-        name: 'target',
-        kind: 'choice',
+        ...TARGET_OPTION,
         choices: ['embedded', 'posthog'],
-        default: 'embedded',
         help: 'embedded: the reference pipeline started for the monitor; posthog: a real PostHog from POSTHOG_* environment variables',
       },
       {
@@ -396,16 +379,14 @@ export const COMMANDS: readonly CommandSpec[] = [
         value: 'ID',
         help: 'the id its events carry (default: a new timestamped one)',
       },
-      {
-        name: 'fault',
-        kind: 'string',
-        value: 'SPEC',
-        help: 'embedded target only: inject faults (same SPEC as `serve --fault`, e.g. pause)',
-      },
-      {
-        ...DASHBOARD_OPTION,
-        help: 'serve the live dashboard (server-sent events) while it monitors, on loopback and a free port unless HOST:PORT says otherwise (the URL is printed): events per second, visible p50/p99, the oldest unseen age, the query budget and the SLA over the window, the last 30 minutes; at stop the page keeps the final state',
-      },
+      withHelp(
+        FAULT_OPTION,
+        'embedded target only: inject faults (same SPEC as `serve --fault`, e.g. pause)',
+      ),
+      withHelp(
+        DASHBOARD_OPTION,
+        'serve the live dashboard (server-sent events) while it monitors, on loopback and a free port unless HOST:PORT says otherwise (the URL is printed): events per second, visible p50/p99, the oldest unseen age, the query budget and the SLA over the window, the last 30 minutes; at stop the page keeps the final state',
+      ),
     ],
     examples: [
       'ingestbench monitor scenarios/quickstart.yaml --listen 127.0.0.1:9464',
@@ -415,6 +396,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'validate',
+    handler: validateCommand,
     summary:
       "Check a scenario file without running it and print what it would do, with the run's total length (exit 0 when valid, 2 when not).",
     positionals: [{ name: 'scenario.yaml', help: 'the scenario file', required: true }],
@@ -426,6 +408,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'schema',
+    handler: (_line, io) => schemaCommand(io),
     summary: 'Print the scenario JSON Schema (for editors: `# yaml-language-server: $schema=…`).',
     positionals: [],
     options: [],
@@ -433,6 +416,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'compare',
+    handler: compareCommand,
     summary:
       'Compare a candidate report.json with a baseline, per class, from the HDR histograms (exit 1 on a regression).',
     positionals: [
@@ -447,6 +431,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'merge',
+    handler: mergeCommand,
     summary:
       "Merge the shards' reports of one run into DIR/<run-id>/ (histograms merged losslessly, SLA judged again).",
     positionals: [
@@ -479,6 +464,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'serve',
+    handler: serveCommand,
     summary: 'Run the embedded reference target (capture, query and metrics APIs) until SIGINT/SIGTERM.',
     positionals: [],
     options: SERVE_OPTIONS,

@@ -9,7 +9,7 @@ import { resolveRegressionLimits } from '../report/regression-limits.js';
 import { renderComparison } from '../report/render-comparison.js';
 import type { Report } from '../report/report-types.js';
 import type { CliIo } from './cli-io.js';
-import type { CommandLine } from './parse-command-line.js';
+import type { CommandLine } from './command-spec.js';
 import { appendStepSummary } from './step-summary.js';
 
 export async function compareCommand(line: CommandLine, io: CliIo): Promise<number> {

@@ -15,7 +15,7 @@ import { createRunMetrics } from '../monitor/run-metrics.js';
 import type { VisibleListener } from '../observe/observation-result.js';
 import type { Scenario } from '../scenario/scenario.js';
 import type { CliIo } from './cli-io.js';
-import type { CommandLine } from './parse-command-line.js';
+import type { CommandLine } from './command-spec.js';
 
 export interface LiveOutputs {
   /** undefined when neither output was asked for (the run then keeps no live feed). */

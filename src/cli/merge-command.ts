@@ -11,7 +11,7 @@ import { renderMarkdown } from '../report/render-markdown.js';
 import { renderSummary } from '../report/render-summary.js';
 import { REPORT_FILES, writeReport } from '../report/write-report.js';
 import type { CliIo } from './cli-io.js';
-import type { CommandLine } from './parse-command-line.js';
+import type { CommandLine } from './command-spec.js';
 import { appendStepSummary } from './step-summary.js';
 
 export async function mergeCommand(line: CommandLine, io: CliIo): Promise<number> {

@@ -18,7 +18,7 @@ import { explainTargetError, settingNamesOf } from '../targets/explain-target-er
 import { checkCaptureReachable } from '../targets/preflight.js';
 import { resolveTarget } from '../targets/resolve-target.js';
 import type { CliIo } from './cli-io.js';
-import type { CommandLine } from './parse-command-line.js';
+import type { CommandLine } from './command-spec.js';
 
 export async function monitorCommand(line: CommandLine, io: CliIo): Promise<number> {
   const o = line.options;

@@ -5,17 +5,10 @@ import { parseArgs } from 'node:util';
 import { IngestbenchError } from '../errors.js';
 import { parseDuration } from '../core/parse-duration.js';
 import { didYouMean } from '../scenario/did-you-mean.js';
-import { COMMANDS, GLOBAL_OPTIONS, findCommand, type CommandSpec, type OptionSpec } from './command-table.js';
+import type { CommandLine, CommandSpec, OptionSpec, OptionValue } from './command-spec.js';
+import { COMMANDS, GLOBAL_OPTIONS, findCommand } from './command-table.js';
 
-export type OptionValue = string | number | boolean | readonly string[];
-
-export interface CommandLine {
-  readonly command: CommandSpec | null;
-  readonly positionals: readonly string[];
-  readonly options: Readonly<Record<string, OptionValue | undefined>>;
-  readonly help: boolean;
-  readonly version: boolean;
-}
+export type { CommandLine, OptionValue } from './command-spec.js';
 
 const usage = (message: string): IngestbenchError => new IngestbenchError('USAGE', message);
 

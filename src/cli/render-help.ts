@@ -1,7 +1,8 @@
 // Help text, generated from the command table (never written by hand, so it cannot drift).
 
 import { EXIT_CODES } from '../errors.js';
-import { COMMANDS, GLOBAL_OPTIONS, type CommandSpec, type OptionSpec } from './command-table.js';
+import type { CommandSpec, OptionSpec } from './command-spec.js';
+import { COMMANDS, GLOBAL_OPTIONS } from './command-table.js';
 
 function optionLine(spec: OptionSpec): [string, string] {
   const value = spec.kind === 'boolean' ? '' : ` ${spec.value ?? spec.choices?.join('|') ?? 'VALUE'}`;

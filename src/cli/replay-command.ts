@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { loadScenario, parseScenario } from '../scenario/load-scenario.js';
 import type { ReplaySpec } from '../scenario/scenario.js';
 import type { CliIo } from './cli-io.js';
-import type { CommandLine } from './parse-command-line.js';
+import type { CommandLine } from './command-spec.js';
 import { prepareReplay } from './prepare-replay.js';
 import { executeRun, workersOption } from './run-command.js';
 

@@ -26,8 +26,9 @@ import type { CliIo } from './cli-io.js';
 import { compareWithBaseline, limitsOf, verdictLine } from './compare-command.js';
 import { describeScenario } from './describe-scenario.js';
 import { prepareReplay } from './prepare-replay.js';
-import type { CommandLine } from './parse-command-line.js';
+import type { CommandLine } from './command-spec.js';
 import { openLiveOutputs } from './live-outputs.js';
+import { targetCpus } from './target-cpus.js';
 import { appendStepSummary } from './step-summary.js';
 
 /** `run --baseline` writes the comparison beside the report. */
@@ -98,17 +99,23 @@ export async function executeRun(line: CommandLine, io: CliIo, input: RunInput):
   await checkReportDir(outDir);
   const baseRunId = givenRunId ?? newRunId();
   const runId = shard ? shardRunId(baseRunId, shard) : baseRunId;
+  const targetName = String(o['target']);
+  const { pin: cpus, quota } = targetCpus(
+    targetName,
+    typeof o['target-cpus'] === 'string' ? o['target-cpus'] : undefined,
+  );
   const containers = {
-    ...(typeof o['target-cpus'] === 'number' ? { cpus: o['target-cpus'] } : {}),
+    ...(quota !== undefined ? { cpus: quota } : {}),
     ...(typeof o['target-memory'] === 'string' ? { memory: o['target-memory'] } : {}),
     ...(typeof o['compose'] === 'string' ? { compose: resolve(io.cwd, o['compose']) } : {}),
   };
   const live = await openLiveOutputs(line, io, scenario.name, scenario);
-  const target = await resolveTarget(String(o['target']), io.env, {
+  const target = await resolveTarget(targetName, io.env, {
     ...(typeof o['fault'] === 'string' ? { fault: o['fault'] } : {}),
+    ...(cpus !== undefined ? { cpus } : {}),
     ...(Object.keys(containers).length > 0 ? { containers } : {}),
     // A reference target started for the run enforces the deployment the run plans to.
-    ...referenceQueryLimits(scenario.observation.limits, String(o['target'])),
+    ...referenceQueryLimits(scenario.observation.limits, targetName),
     log: (line) => io.stderr.write(`${line}\n`),
   }).catch(async (error: unknown) => {
     await live.close();

@@ -2,7 +2,7 @@
 
 import { serve, serveOptionsToStart } from '../reference/serve.js';
 import type { CliIo } from './cli-io.js';
-import type { CommandLine } from './parse-command-line.js';
+import type { CommandLine } from './command-spec.js';
 import { PROBE_EVENT } from '../targets/probe-event.js';
 
 export async function serveCommand(line: CommandLine, io: CliIo): Promise<number> {

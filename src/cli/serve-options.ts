@@ -6,7 +6,7 @@ import { UNKNOWN_TOKEN_MODES } from '../reference/capture/capture-admission.js';
 import { FAULT_SPEC_HELP } from '../reference/pipeline/fault-spec.js';
 import { QUERY_LIMIT_PROFILES } from '../reference/query/query-limits.js';
 import { REFERENCE_DEFAULTS } from '../reference/start-reference-target.js';
-import type { OptionSpec } from './command-table.js';
+import type { OptionSpec } from './command-spec.js';
 export const SERVE_OPTIONS: readonly OptionSpec[] = [
   {
     name: 'host',

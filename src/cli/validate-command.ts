@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { loadScenario } from '../scenario/load-scenario.js';
 import type { CliIo } from './cli-io.js';
-import type { CommandLine } from './parse-command-line.js';
+import type { CommandLine } from './command-spec.js';
 import { describeScenario } from './describe-scenario.js';
 import { prepareReplay } from './prepare-replay.js';
 
