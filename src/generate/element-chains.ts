@@ -9,6 +9,7 @@ import { faker } from '@faker-js/faker/locale/en';
 import { hashSeed, Prng, type Random } from './prng.js';
 import { capitalise } from './site-map.js';
 import { WeightedPick } from './weighted-pick.js';
+import { flatString } from './flat-string.js';
 
 export const ELEMENT_CHAIN_COUNT = 1024;
 
@@ -77,7 +78,10 @@ export function buildElementChains(seed: number, count = ELEMENT_CHAIN_COUNT): A
     elements.push('body:attr__theme="light"nth-child="2"nth-of-type="1"');
     const chain = elements.join(';');
     chains.push({
-      fragment: `"$event_type":"${eventType}","$ce_version":1${text === '' ? '' : `,"$el_text":${JSON.stringify(text)}`},"$elements_chain":${JSON.stringify(chain)}`,
+      // Flat once here: every autocapture event copies it (flat-string.ts).
+      fragment: flatString(
+        `"$event_type":"${eventType}","$ce_version":1${text === '' ? '' : `,"$el_text":${JSON.stringify(text)}`},"$elements_chain":${JSON.stringify(chain)}`,
+      ),
     });
   }
   return chains;

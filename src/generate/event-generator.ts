@@ -30,6 +30,7 @@ import { IngestbenchError } from '../errors.js';
 import type { Behaviour, BehaviourKind, Scenario } from '../scenario/scenario.js';
 import { buildElementChains, type AutocaptureElement } from './element-chains.js';
 import { createEventUuidEncoder } from './event-uuid.js';
+import { flatString } from './flat-string.js';
 import { compileSdkProperties } from './compile-sdk-properties.js';
 import { hashSeed, hashString, KeyedRandom, Prng } from './prng.js';
 import { GROUP_BITS, MAX_GROUP_BEHAVIOURS, UserPopulation, UserState } from './user-population.js';
@@ -613,8 +614,12 @@ function compileBehaviour(
     pools,
     sdk,
     chains: b.kind === 'autocapture' ? chains : null,
-    anonymousPrefix: `${common},"ingestbench_class":"anonymous","$process_person_profile":false,"ingestbench_seq":`,
-    identifiedPrefix: `${common},"ingestbench_class":"identified"${identifiedFlag},"ingestbench_seq":`,
+    anonymousPrefix: flatString(
+      `${common},"ingestbench_class":"anonymous","$process_person_profile":false,"ingestbench_seq":`,
+    ),
+    identifiedPrefix: flatString(
+      `${common},"ingestbench_class":"identified"${identifiedFlag},"ingestbench_seq":`,
+    ),
   };
   if (b.kind === 'custom') {
     if (b.events.length === 0)

@@ -148,10 +148,11 @@ export class PosthogJsProperties implements SdkProperties {
     this.heads = world.devices.map((d) => pairs(d.head, omit));
     this.tails = world.devices.map((d) => pairs(d.tail, omit));
     this.site = world.site;
-    this.pages = world.site.pages.map((p) => pageFragments(p, omit));
-    this.referrers = world.site.referrers.map((r) => referrerFragments(r, omit));
+    // Every fragment flat once here: events copy them, and a tree would be walked every time.
+    this.pages = world.site.pages.map((p) => flatFields(pageFragments(p, omit)));
+    this.referrers = world.site.referrers.map((r) => flatFields(referrerFragments(r, omit)));
     const random = new Prng(hashSeed(world.seed, 0x5c0));
-    this.scrolls = Array.from({ length: SCROLL_POOL }, () => scrollProperties(random));
+    this.scrolls = Array.from({ length: SCROLL_POOL }, () => flatString(scrollProperties(random)));
   }
 
   render(e: SdkEvent, random: Random, out: string[]): void {
@@ -182,8 +183,9 @@ export class PosthogJsProperties implements SdkProperties {
     if (this.pageUser[pageSlot] !== user || this.pageStartOf[pageSlot] !== pageStart) {
       this.pageUser[pageSlot] = user;
       this.pageStartOf[pageSlot] = pageStart;
-      this.pageIdText[pageSlot] =
-        `,"$pageview_id":"${derivedUuidV7(pageStart, pageHash, hashSeed(pageHash, 7))}"`;
+      this.pageIdText[pageSlot] = flatString(
+        `,"$pageview_id":"${derivedUuidV7(pageStart, pageHash, hashSeed(pageHash, 7))}"`,
+      );
     }
     const pageIndex = this.site.pageIndex(pageHash);
     const page = this.pages[pageIndex]!;
@@ -256,6 +258,12 @@ export class PosthogJsProperties implements SdkProperties {
       `,"$device_id":"${deviceId(seed, user)}"${userReferrer.user},"$config_defaults":"2025-05-24"${ids}${entry},"$sdk_debug_retry_queue_size":0`,
     );
   }
+}
+
+/** `fragments` with each text flattened (flat-string.ts). */
+function flatFields<T extends object>(fragments: T): T {
+  for (const value of Object.values(fragments)) if (typeof value === 'string') flatString(value);
+  return fragments;
 }
 
 function pageFragments(p: SitePage, omit: ReadonlySet<string>): PageFragments {
