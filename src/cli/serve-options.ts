@@ -63,7 +63,7 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
     name: 'unknown-tokens',
     kind: 'choice',
     choices: UNKNOWN_TOKEN_MODES,
-    default: 'reject',
+    default: REFERENCE_DEFAULTS.unknownTokens,
     help:
       "a well-formed token of no project: reject answers 401 at capture (PostHog's capture with token enforcement on); " +
       'accept answers 200 and ingestion drops the events (enforcement off or failing open)',
@@ -80,7 +80,7 @@ export const SERVE_OPTIONS: readonly OptionSpec[] = [
     name: 'query-limits',
     kind: 'choice',
     choices: [...QUERY_LIMIT_PROFILES, 'legacy'],
-    default: 'cloud',
+    default: REFERENCE_DEFAULTS.serveQueryLimits,
     help:
       "the query API's limits, as PostHog's deployments set them: cloud (240/min and 2,400/hour per personal key, " +
       '3 concurrent per project held up to 30 s then 429, 10 s per query), cloud-legacy (HogQL 120/hour, no minute ' +

@@ -5,7 +5,11 @@
 import { IngestbenchError } from '../errors.js';
 import { isUnknownTokens, UNKNOWN_TOKEN_MODES } from './capture/capture-admission.js';
 import { isQueryLimitsName, QUERY_LIMIT_PROFILES } from './query/query-limits.js';
-import { startReferenceTarget, type ReferenceTargetOptions } from './start-reference-target.js';
+import {
+  REFERENCE_DEFAULTS,
+  startReferenceTarget,
+  type ReferenceTargetOptions,
+} from './start-reference-target.js';
 
 export type ServeOptionValues = Readonly<
   Record<string, string | number | boolean | readonly string[] | undefined>
@@ -43,7 +47,7 @@ export function serveOptionsToStart(values: ServeOptionValues): ReferenceTargetO
   const personalKey = str('personal-key');
   const firstProjectId = int('project');
   const fault = str('fault');
-  const unknownTokens = str('unknown-tokens') ?? 'reject';
+  const unknownTokens = str('unknown-tokens') ?? REFERENCE_DEFAULTS.unknownTokens;
   if (!isUnknownTokens(unknownTokens))
     throw usage(
       'unknown-tokens',
@@ -61,7 +65,7 @@ export function serveOptionsToStart(values: ServeOptionValues): ReferenceTargetO
       );
     return n;
   });
-  const queryLimits = str('query-limits') ?? 'cloud';
+  const queryLimits = str('query-limits') ?? REFERENCE_DEFAULTS.serveQueryLimits;
   if (!isQueryLimitsName(queryLimits))
     throw usage(
       'query-limits',

@@ -46,7 +46,14 @@ export const REFERENCE_DEFAULTS = {
   firstProjectId: 1,
   batchSize: 2000,
   lingerMs: 20,
-} as const;
+  /** A well-formed token of no project is refused at capture, as PostHog's with enforcement on. */
+  unknownTokens: 'reject',
+  /** What `serve` enforces on the query API unless told otherwise (a library caller's default is none). */
+  serveQueryLimits: 'cloud',
+} as const satisfies Record<string, unknown> & {
+  unknownTokens: UnknownTokens;
+  serveQueryLimits: QueryLimitsName;
+};
 
 export interface ReferenceTargetOptions {
   readonly host?: string;
@@ -366,7 +373,7 @@ function resolveOptions(options: ReferenceTargetOptions): ResolvedOptions {
       `--query-limits ${String(limitsName)} is not one of ${QUERY_LIMIT_PROFILES.join(', ')}.`,
     );
   }
-  const unknownTokens = options.unknownTokens ?? 'reject';
+  const unknownTokens = options.unknownTokens ?? REFERENCE_DEFAULTS.unknownTokens;
   if (!isUnknownTokens(unknownTokens)) {
     throw new IngestbenchError(
       'USAGE',
