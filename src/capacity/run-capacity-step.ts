@@ -10,7 +10,7 @@ import { awaitTargetIdle } from './await-target-idle.js';
 import type { CapacityStep, StepCriteria, StepMeasurement, StepRole } from './capacity-types.js';
 import { classPureScenario, stepWarmupMs } from './class-pure-scenario.js';
 import { judgeStep } from './judge-step.js';
-import { lagGrowth, trendLagGrowth } from './lag-growth.js';
+import { lagGrowth, timelineSpanGrowth, trendLagGrowth } from './lag-growth.js';
 import type { Report } from '../report/report-types.js';
 import type { LiveListener } from '../live/live-event.js';
 
@@ -51,6 +51,7 @@ export async function runCapacityStep(
     seed: settings.seed,
   });
   let growth: number | null = null;
+  let observedUntilSecond = 0;
   let drained = false;
   const report = await runScenario({
     scenario,
@@ -63,6 +64,7 @@ export async function runCapacityStep(
     ...(settings.queryBudget ? { queryBudget: settings.queryBudget } : {}),
     ...(settings.queryBudgetSpanMs ? { queryBudgetSpanMs: settings.queryBudgetSpanMs() } : {}),
     inspect: ({ ledger, plan, observation }) => {
+      observedUntilSecond = (observation.endedAt - plan.startAtMs) / 1000;
       drained = observation.drained;
       const warmupMs = stepWarmupMs(settings.stepDurationMs);
       growth = ledger
@@ -75,8 +77,14 @@ export async function runCapacityStep(
     },
   });
   // Counts observation keeps no per-event ledger: the trend then comes from the report's
-  // per-second visible p50 over the step.
-  growth ??= trendLagGrowth(report.lagTrend.classes[eventClass], settings.stepDurationMs);
+  // per-second visible p50 over the step, the span from its per-second counts.
+  if (growth === null) {
+    const figures = [
+      trendLagGrowth(report.lagTrend.classes[eventClass], settings.stepDurationMs),
+      timelineSpanGrowth(report.timeline, eventClass, settings.stepDurationMs, observedUntilSecond),
+    ].filter((g): g is number => g !== null);
+    growth = figures.length > 0 ? Math.max(...figures) : null;
+  }
   const inFlightBoundMs = (report.run.workers * scenario.maxInFlight * scenario.batchSize * 1000) / rate;
   const measured = stepMeasurement(
     report,
