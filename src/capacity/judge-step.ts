@@ -31,6 +31,14 @@ export function lagGrowthLimitMs(
   return Math.max(2 * m.resolutionMs, criteria.maxLagGrowthShare * m.durationMs);
 }
 
+/** How long a step must be for its lag-growth limit to be the criteria's share, at this resolution. */
+export function stepDurationToSeeShareMs(
+  resolutionMs: number,
+  criteria: Pick<StepCriteria, 'maxLagGrowthShare'>,
+): number {
+  return lagGrowthLimitMs({ resolutionMs, durationMs: 0 }, criteria) / criteria.maxLagGrowthShare;
+}
+
 /** The smallest overload (offered ÷ processed − 1) the step's lag-growth check fails. */
 export function lagGrowthSensitivity(
   m: Pick<StepMeasurement, 'resolutionMs' | 'durationMs'>,

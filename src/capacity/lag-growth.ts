@@ -119,7 +119,7 @@ export function timelineSpanGrowth(
     sentTotal += s.classes[eventClass].sent;
   }
   if (acknowledged < MIN_EVENTS || sentTotal === 0) return null;
-  // When the running count (scaled to `total`) reached `target`, seconds since the plan's start.
+  // When the running count (times `scale`) reached `target`, seconds since the plan's start.
   const reached = (field: 'sent' | 'visible', scale: number, target: number): number | null => {
     let before = 0;
     for (const s of timeline) {
@@ -151,29 +151,27 @@ export function trendLagGrowth(trend: LagTrend, durationMs: number): number | nu
     : (trend.p50MsPerMinute * durationMs) / 60_000;
 }
 
-/** Weighted least-squares slope of y on x, kept as running sums. */
+/** Least-squares slope of y on x, kept as running sums (a step may hold millions of events). */
 class TrendFit {
-  private w = 0;
   private x = 0;
   private y = 0;
   private xx = 0;
   private xy = 0;
   count = 0;
 
-  add(x: number, y: number, weight = 1): void {
-    this.w += weight;
-    this.x += weight * x;
-    this.y += weight * y;
-    this.xx += weight * x * x;
-    this.xy += weight * x * y;
-    this.count += weight;
+  add(x: number, y: number): void {
+    this.x += x;
+    this.y += y;
+    this.xx += x * x;
+    this.xy += x * y;
+    this.count++;
   }
 
   /** The fitted line's rise over `span` (0 when every x is the same). */
   growthAcross(span: number): number {
-    const varX = this.xx - (this.x * this.x) / this.w;
+    const varX = this.xx - (this.x * this.x) / this.count;
     if (varX <= 0) return 0;
-    const slope = (this.xy - (this.x * this.y) / this.w) / varX;
+    const slope = (this.xy - (this.x * this.y) / this.count) / varX;
     return slope * span;
   }
 }

@@ -111,7 +111,8 @@ export function stepMeasurement(
   lagGrowthMs: number | null,
   /** The measured part of the step (its warm-up excluded). */
   durationMs: number,
-  inFlightBoundMs: number | null = null,
+  /** The answer time that fills the in-flight cap at this rate, ms (null: unknown). */
+  inFlightBoundMs: number | null,
 ): StepMeasurement {
   const totals = report.classes[eventClass];
   const visible = report.latency.visible[eventClass];

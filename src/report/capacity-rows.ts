@@ -2,7 +2,7 @@
 // and report.html so the three never disagree.
 
 import type { CapacityStep, ClassCapacity, SearchQueries } from '../capacity/capacity-types.js';
-import { lagGrowthLimitMs, lagGrowthSensitivity } from '../capacity/judge-step.js';
+import { lagGrowthLimitMs, lagGrowthSensitivity, stepDurationToSeeShareMs } from '../capacity/judge-step.js';
 import type { EventClass } from '../scenario/scenario.js';
 import type { CapacityReport } from './capacity-report.js';
 import { formatCount, formatLatency } from './format.js';
@@ -108,7 +108,7 @@ export function sensitivityLine(report: CapacityReport): string | null {
   if (worst === null) return null;
   const share = lagGrowthSensitivity(worst, criteria);
   if (share <= criteria.maxLagGrowthShare + 1e-9) return null;
-  const needMs = (2 * worst.resolutionMs) / criteria.maxLagGrowthShare;
+  const needMs = stepDurationToSeeShareMs(worst.resolutionMs, criteria);
   return (
     `steps of ${formatLatency(worst.durationMs)} at a poll resolution of ${formatLatency(worst.resolutionMs)} see an overload only above ${Math.round(share * 100)}%: ` +
     `a passing step may be up to ${Math.round(share * 100)}% over what the target sustains (--step-duration ${Math.ceil(needMs / 1000)}s or more sees ${criteria.maxLagGrowthShare * 100}%)`

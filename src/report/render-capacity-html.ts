@@ -28,6 +28,7 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 
 export function renderCapacityHtml(report: CapacityReport): string {
   const verdictClass = report.verdict === 'pass' ? 'pass' : 'fail';
+  const sensitivity = sensitivityLine(report);
   const sla =
     report.sla.length === 0
       ? '<p>No capacity.* checks in the scenario.</p>'
@@ -45,7 +46,7 @@ export function renderCapacityHtml(report: CapacityReport): string {
 ${table(CAPACITY_HEADER, capacityRows(report))}
 <p>${escapeHtml(ratioLine(report))}</p>
 <p class="note">${escapeHtml(criteriaLine(report))}. “≥” marks a capacity above what this machine could send: the target was not the limit.</p>
-${sensitivityLine(report) === null ? '' : `<p class="fail">${escapeHtml(sensitivityLine(report)!)}</p>`}
+${sensitivity === null ? '' : `<p class="fail">${escapeHtml(sensitivity)}</p>`}
 ${capacityChart('Visible latency against offered rate', classesOf(report))}
 <h2>Steps</h2>
 ${table(STEP_HEADER, stepRows(report))}

@@ -99,6 +99,33 @@ describe('capacity report', () => {
     assert.equal(lookup('capacity.anonymous'), null);
   });
 
+  it('says how large an overload steps too short for their resolution can hide, and the cure', () => {
+    // The fixture's steps: 3 s at a 250 ms resolution, a lag-growth limit of 500 ms (2 × 250 ms).
+    const summary = renderCapacitySummary(report([]));
+    assert.match(
+      summary,
+      /steps of 3\.00 s at a poll resolution of 250 ms see an overload only above 17%: .*--step-duration 5s or more sees 10%/,
+    );
+    assert.ok(renderCapacityHtml(report([])).includes('see an overload only above 17%'));
+    // At 100 ms the limit is 10 % of the step: nothing to say.
+    const fine = (c: ClassCapacity): ClassCapacity => ({
+      ...c,
+      steps: c.steps.map((s) => ({ ...s, resolutionMs: 100 })),
+    });
+    const r = report([]);
+    const sharp = {
+      ...r,
+      capacity: {
+        ...r.capacity,
+        classes: {
+          anonymous: fine(r.capacity.classes.anonymous!),
+          identified: fine(r.capacity.classes.identified!),
+        },
+      },
+    };
+    assert.doesNotMatch(renderCapacitySummary(sharp), /see an overload only above/);
+  });
+
   it('keeps the contract: kind, capacity.classes.*.{sustainable, failedAt, limitedBy, steps}, ratio', () => {
     const json = JSON.parse(JSON.stringify(report([]))) as Record<string, unknown> & {
       capacity: CapacityFigures;
