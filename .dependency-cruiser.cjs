@@ -9,6 +9,25 @@
 // where they are rather than moving under every other branch's feet.
 const CORE = '^src/(core/|errors[.]ts$|clock[.]ts$|posthog-limits[.]ts$)';
 
+// The data-flow stages, lowest first: each may import the core and the stages before it, never one
+// after it. A scenario is parsed (its SLA grammar too), events are generated from it and sent by
+// the load; measure/ holds what the figures are made of (timelines, lag trend, cost, latency
+// summaries over the load's ledger); observe/ polls and accounts each acknowledged event against
+// the ledger with them; verdict/ judges the figures (a run's SLA, a capacity step) and report/
+// writes them. The targets sit above observe/ (the preflight queries the target as observation does).
+const STAGES = ['scenario', 'generate', 'load', 'measure', 'observe', 'targets', 'verdict', 'report'];
+
+/** One rule per stage: nothing in it imports a stage after it. */
+function stagesLookDown() {
+  return STAGES.slice(0, -1).map((stage, i) => ({
+    name: `${stage}-looks-down`,
+    comment: `src/${stage}/ imports only the core and ${STAGES.slice(0, i).join(', ') || 'nothing else'}`,
+    severity: 'error',
+    from: { path: `^src/${stage}/` },
+    to: { path: `^src/(${STAGES.slice(i + 1).join('|')})/` },
+  }));
+}
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -47,17 +66,17 @@ module.exports = {
       from: { path: '^src/', pathNot: ['^src/cli/', '^src/index[.]ts$'] },
       to: { path: '^src/cli/' },
     },
+    ...stagesLookDown(),
     {
       // The stages of the data flow (scenario → generate → load → observe → measure → verdict, the
       // targets, the reference, http/) are what the orchestration puts together: a run, a
       // capacity search, the live view and the monitor, the CLI and the library entry. A stage
       // that imported one of those would depend on everything it is part of. (The core is held
-      // lower still by core-is-leaf; report/ is not in the list yet: it imports capacity/'s step
-      // types.)
+      // lower still by core-is-leaf.)
       name: 'stages-below-orchestration',
       severity: 'error',
       from: {
-        path: '^src/(scenario|generate|load|observe|measure|verdict|targets|reference|http)/',
+        path: '^src/(scenario|generate|load|observe|measure|verdict|report|targets|reference|http)/',
       },
       to: {
         path: '^src/(run/|run-scenario[.]ts$|capacity/|live/|monitor/|cli/|index[.]ts$)',

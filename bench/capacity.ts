@@ -8,8 +8,8 @@
 
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { CapacityFigures, ClassCapacity } from '../src/capacity/capacity-types.js';
-import { lagGrowthSensitivity } from '../src/capacity/judge-step.js';
+import type { CapacityFigures, ClassCapacity } from '../src/verdict/capacity-types.js';
+import { lagGrowthSensitivity } from '../src/verdict/judge-step.js';
 import { runCapacity } from '../src/capacity/run-capacity.js';
 import { queriesLine } from '../src/report/capacity-rows.js';
 import { newRunId } from '../src/run-scenario.js';

@@ -15,9 +15,9 @@
 import { pathToFileURL } from 'node:url';
 import { BucketCounts, BucketCountsWriter, BucketField } from '../src/load/bucket-counts.js';
 import { Ledger, EventStatus, LedgerFlag } from '../src/load/ledger.js';
-import { accountLedger } from '../src/measure/account-ledger.js';
+import { accountLedger } from '../src/observe/account-ledger.js';
 import { visibleLatency } from '../src/measure/visible-latency.js';
-import { accountBuckets } from '../src/measure/account-buckets.js';
+import { accountBuckets } from '../src/observe/account-buckets.js';
 import { CountsTracker } from '../src/observe/counts-tracker.js';
 import { runScenario } from '../src/run-scenario.js';
 import { parseScenario } from '../src/scenario/load-scenario.js';

@@ -21,7 +21,7 @@ import { encodeIntoCompressedBase64 } from 'hdr-histogram-js';
 import { main } from '../src/cli/main.js';
 import { Prng } from '../src/generate/prng.js';
 import { Ledger } from '../src/load/ledger.js';
-import { latencyHistogram, toMicros } from '../src/measure/latency-histogram.js';
+import { latencyHistogram, toMicros } from '../src/core/latency-histogram.js';
 import { planLoad } from '../src/load/plan-load.js';
 import { runLoad } from '../src/load/run-load.js';
 import { shardRunId, type RunShard } from '../src/load/shard-spec.js';

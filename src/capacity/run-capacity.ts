@@ -19,10 +19,10 @@ import type {
   ClassCapacity,
   LatencyAtLoad,
   StepCriteria,
-} from './capacity-types.js';
+} from '../verdict/capacity-types.js';
 import { classPureScenario, visibleP99Bound } from './class-pure-scenario.js';
 import { measureGeneratorCeiling } from './generator-ceiling.js';
-import { DEFAULT_CRITERIA } from './judge-step.js';
+import { DEFAULT_CRITERIA } from '../verdict/judge-step.js';
 import { runCapacityStep, type StepSettings } from './run-capacity-step.js';
 import { DEFAULT_MAX_STEPS, searchCapacity } from './search-capacity.js';
 import { systemClock } from '../clock.js';

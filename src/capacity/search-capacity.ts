@@ -10,7 +10,7 @@
 // least" the best passing rate, limited by the generator, never a figure the generator made up.
 
 import { IngestbenchError } from '../errors.js';
-import type { CapacityStep, LimitedBy } from './capacity-types.js';
+import type { CapacityStep, LimitedBy } from '../verdict/capacity-types.js';
 
 /** Steps a class's search runs at most, unless told otherwise. */
 export const DEFAULT_MAX_STEPS = 16;

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { runCapacity } from '../capacity/run-capacity.js';
 import { EXIT_CODES, IngestbenchError } from '../errors.js';
 import { buildCapacityReport } from '../report/capacity-report.js';
-import { formatCount, formatDuration } from '../report/format.js';
+import { formatCount, formatDuration } from '../core/format.js';
 import { renderCapacitySummary } from '../report/render-capacity-summary.js';
 import { writeCapacityReport } from '../report/write-report.js';
 import { newRunId } from '../run-scenario.js';

@@ -2,10 +2,10 @@
 
 import type { Scenario } from '../scenario/scenario.js';
 import { totalEvents } from '../load/schedule.js';
-import { formatDuration, formatShare } from '../report/format.js';
+import { formatDuration, formatShare } from '../core/format.js';
 import { observationPlan } from '../observe/plan-polling.js';
 import { predictedTopShare } from '../generate/user-activity.js';
-import { topCountsNeeded } from '../measure/workload-skew.js';
+import { topCountsNeeded } from '../load/workload-skew.js';
 import { describeShardBudget, observationLimits, shardObservation } from '../observe/shard-budget.js';
 import type { ShardSpec } from '../load/shard-spec.js';
 

@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { IngestbenchError } from '../errors.js';
 import { parseDuration } from '../core/parse-duration.js';
-import { didYouMean } from '../scenario/did-you-mean.js';
+import { didYouMean } from '../core/did-you-mean.js';
 import type { CommandLine, CommandSpec, OptionSpec, OptionValue } from './command-spec.js';
 import { COMMANDS, GLOBAL_OPTIONS, findCommand } from './command-table.js';
 

@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { IngestbenchError } from '../errors.js';
 import { replayScenario } from '../load/plan-replay.js';
 import { scanReplay, type ScannedReplay } from '../load/scan-replay.js';
-import { formatCount, formatDuration, formatRate, formatShare } from '../report/format.js';
+import { formatCount, formatDuration, formatRate, formatShare } from '../core/format.js';
 import type { Scenario } from '../scenario/scenario.js';
 import type { CliIo } from './cli-io.js';
 

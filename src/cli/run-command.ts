@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { EXIT_CODES, IngestbenchError } from '../errors.js';
 import type { ScannedReplay } from '../load/scan-replay.js';
 import { checkRunId, parseShard, shardRunId, type ShardSpec } from '../load/shard-spec.js';
-import { formatDuration } from '../report/format.js';
+import { formatDuration } from '../core/format.js';
 import { readReport } from '../report/read-report.js';
 import { renderMarkdown } from '../report/render-markdown.js';
 import { renderSummary } from '../report/render-summary.js';

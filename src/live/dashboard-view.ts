@@ -3,8 +3,8 @@
 // the report's chart are drawn by the same lines. The final page is report.html itself
 // (renderHtml / renderCapacityHtml), sent whole when the run ends.
 
-import type { CapacityStep } from '../capacity/capacity-types.js';
-import { formatCount, formatDuration, formatLatency, formatShare } from '../report/format.js';
+import type { CapacityStep } from '../verdict/capacity-types.js';
+import { formatCount, formatDuration, formatLatency, formatShare } from '../core/format.js';
 import { escapeHtml, lagChart, timelineChart, type LagSeries } from '../report/svg-charts.js';
 import { EVENT_CLASSES, type EventClass } from '../scenario/scenario.js';
 import type { LiveEvent, LiveMonitorStatus, LiveSecond, LiveSlaCheck, LiveStage } from './live-event.js';

@@ -12,7 +12,7 @@
 // after the line was written); the report's timeline, computed after the drain, groups latency
 // by intended second instead.
 
-import type { CapacityStep } from '../capacity/capacity-types.js';
+import type { CapacityStep } from '../verdict/capacity-types.js';
 import type { CapacityReport } from '../report/capacity-report.js';
 import type { Report } from '../report/report-types.js';
 import type { EventClass } from '../scenario/scenario.js';

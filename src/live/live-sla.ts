@@ -6,7 +6,7 @@
 // measured phases) has no value yet and is `pending`, never passed or failed early.
 
 import type { Histogram } from 'hdr-histogram-js';
-import { latencyHistogram } from '../measure/latency-histogram.js';
+import { latencyHistogram } from '../core/latency-histogram.js';
 import { toMs } from '../measure/latency-summary.js';
 import type { SlaCheck } from '../scenario/scenario.js';
 import { evaluateSla } from '../verdict/evaluate-sla.js';

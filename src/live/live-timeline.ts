@@ -13,9 +13,9 @@
 import type { Histogram } from 'hdr-histogram-js';
 import type { ClassCounts } from '../load/load-tally.js';
 import type { LoadProgress } from '../load/run-load.js';
-import { latencyHistogram, recordLatency } from '../measure/latency-histogram.js';
+import { latencyHistogram, recordLatency } from '../core/latency-histogram.js';
 import { toMs } from '../measure/latency-summary.js';
-import { SkewTally } from '../measure/skew-tally.js';
+import { SkewTally } from '../core/skew-tally.js';
 import { EVENT_CLASSES, type EventClass } from '../scenario/scenario.js';
 import type { LiveClassSecond, LiveQueryBudget, LiveSecond, LiveStage } from './live-event.js';
 

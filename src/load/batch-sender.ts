@@ -8,7 +8,7 @@ import type { Random } from '../generate/prng.js';
 import { BucketField, type BucketCountsWriter } from './bucket-counts.js';
 import { errorKind, httpErrorKind } from './error-kind.js';
 import { EventStatus, LedgerFlag, type LedgerShard } from './ledger.js';
-import type { LoadHistograms } from '../measure/latency-histogram.js';
+import type { LoadHistograms } from '../core/latency-histogram.js';
 import type { LoadTally, Outcome } from './load-tally.js';
 import type { Clock } from '../clock.js';
 import { pause } from './precise-wait.js';

@@ -7,7 +7,7 @@ import type { WorkloadTally } from '../generate/event-generator.js';
 import type { EventClass, Scenario } from '../scenario/scenario.js';
 import type { BucketCountsBuffers } from './bucket-counts.js';
 import type { LedgerShardBuffers } from './ledger.js';
-import type { EncodedLoadHistograms } from '../measure/latency-histogram.js';
+import type { EncodedLoadHistograms } from '../core/latency-histogram.js';
 import type { ClassCounts, LoadTallySnapshot, OutcomeTotals } from './load-tally.js';
 import type { LoadPlan } from './plan-load.js';
 import type { ReplayScan, ReplaySpec } from './replay-timing.js';

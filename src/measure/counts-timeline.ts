@@ -12,7 +12,7 @@
 
 import { EVENT_CLASSES, type EventClass } from '../scenario/scenario.js';
 import type { TimelinePoint } from '../load/load-tally.js';
-import { latencyHistogram } from './latency-histogram.js';
+import { latencyHistogram } from '../core/latency-histogram.js';
 import { loadTimelineSecond, type ClassSecondInput, type TimelineSecond } from './lag-timeline.js';
 
 export interface CountsTimelineClass {

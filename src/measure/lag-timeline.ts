@@ -11,9 +11,9 @@ import type { Histogram } from 'hdr-histogram-js';
 import { CLASS_CODE, EventStatus, type Ledger } from '../load/ledger.js';
 import type { TimelinePoint } from '../load/load-tally.js';
 import { EVENT_CLASSES, type EventClass } from '../scenario/scenario.js';
-import { latencyHistogram, recordLatency } from './latency-histogram.js';
+import { latencyHistogram, recordLatency } from '../core/latency-histogram.js';
 import { toMs } from './latency-summary.js';
-import { SkewTally } from './skew-tally.js';
+import { SkewTally } from '../core/skew-tally.js';
 
 export interface TimelineClassSecond {
   /** Events of the class sent, by intended send time (the ledger keeps no actual send time). */

@@ -3,7 +3,7 @@
 // empty histogram has no percentiles: null, never 0, so an SLA on it fails instead of passing.
 
 import { decodeFromCompressedBase64, type Histogram } from 'hdr-histogram-js';
-import { latencyHistogram } from './latency-histogram.js';
+import { latencyHistogram } from '../core/latency-histogram.js';
 
 export interface LatencySummary {
   readonly p50: number | null;

@@ -5,9 +5,9 @@
 // the timeline are lag-timeline.ts's.
 
 import type { Histogram } from 'hdr-histogram-js';
-import { latencyHistogram, recordLatency, type HistogramKey } from './latency-histogram.js';
+import { latencyHistogram, recordLatency, type HistogramKey } from '../core/latency-histogram.js';
 import { CLASS_CODE, EventStatus, type Ledger } from '../load/ledger.js';
-import { SkewTally, type SkewFigures } from './skew-tally.js';
+import { SkewTally, type SkewFigures } from '../core/skew-tally.js';
 
 export interface VisibleLatency {
   readonly histograms: Record<HistogramKey, Histogram>;

@@ -10,7 +10,7 @@
 // 36 h), counts observation runs instead. Pure: the report prints the reason.
 
 import { IngestbenchError } from '../errors.js';
-import { formatDuration } from '../report/format.js';
+import { formatDuration } from '../core/format.js';
 import { BYTES_PER_EVENT, LEDGER_SPAN_MS } from '../load/ledger.js';
 import type { ObservationMethod, RatePhase } from '../scenario/scenario.js';
 import { END_RESERVE, planPolling, QUERIES_PER_POLL } from './plan-polling.js';

@@ -15,7 +15,7 @@
 
 import { debuglog } from 'node:util';
 import type { BucketCounts } from '../load/bucket-counts.js';
-import type { HistogramKey } from '../measure/latency-histogram.js';
+import type { HistogramKey } from '../core/latency-histogram.js';
 import type { CountsTimelineInput } from '../measure/counts-timeline.js';
 import type { LoadPlan } from '../load/plan-load.js';
 import { Schedule } from '../load/schedule.js';
@@ -30,7 +30,7 @@ import {
   MAX_COUNT_ROWS,
 } from './counts-queries.js';
 import { CountsTracker } from './counts-tracker.js';
-import { accountBuckets, sumOf, type CountsClassAccount } from '../measure/account-buckets.js';
+import { accountBuckets, sumOf, type CountsClassAccount } from './account-buckets.js';
 import { nameLostEvents, type LostEvent, type WorkerEvents } from './name-lost-events.js';
 import { END_RESERVE, planPolling } from './plan-polling.js';
 import type { ObservationEnd, ObservationResult, PollerStats, StopOptions } from './poller.js';

@@ -15,7 +15,7 @@
 
 import { encodeIntoCompressedBase64 } from 'hdr-histogram-js';
 import { BucketField, type BucketCounts } from '../load/bucket-counts.js';
-import { latencyHistogram, toMicros, type HistogramKey } from '../measure/latency-histogram.js';
+import { latencyHistogram, toMicros, type HistogramKey } from '../core/latency-histogram.js';
 import type { CountsTimelineInput } from '../measure/counts-timeline.js';
 import { CLASS_CODE } from '../load/ledger.js';
 import { EVENT_CLASSES, type EventClass } from '../scenario/scenario.js';

@@ -1,8 +1,8 @@
 // What observation hands to the report: how it ended, what it cost, what it saw. A file of its own
 // so the report and the accounting read it without the poller's loop.
 
-import type { HistogramKey } from '../measure/latency-histogram.js';
-import type { SkewFigures } from '../measure/skew-tally.js';
+import type { HistogramKey } from '../core/latency-histogram.js';
+import type { SkewFigures } from '../core/skew-tally.js';
 import type { EventClass } from '../scenario/scenario.js';
 import type { QueryLimits } from './query-budget.js';
 

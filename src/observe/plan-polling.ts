@@ -7,7 +7,7 @@
 // (a capacity search's steps) plans over the span the whole sequence must last (`budgetSpanMs`).
 // Pure arithmetic; the query client enforces the limits whatever this plans.
 
-import { formatDuration } from '../report/format.js';
+import { formatDuration } from '../core/format.js';
 import { HOUR_MS, MINUTE_MS, type QueryLimits } from './query-budget.js';
 import { describeLimits } from '../scenario/deployment-limits.js';
 import type { ResolvedLimits } from '../scenario/scenario.js';

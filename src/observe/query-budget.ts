@@ -1,15 +1,14 @@
-// The query budget: PostHog throttles HogQL per project with two sliding windows at once (240 a
-// minute AND 2,400 an hour by default; 120 an hour on the older plan) and at most 3 concurrent
-// queries per team. This class is the window arithmetic: a log of send times per window rather
-// than a token bucket, because a bucket of N tokens refilling at N/min lets 2N through in the
-// minute that straddles a full bucket, and PostHog's limiter counts per window. Pure (times are
-// passed in); key-budget.ts holds the concurrency slots and shares one of these per key, the query
-// client does the waiting.
+// The query budget: PostHog throttles HogQL per personal API key with two sliding windows at once
+// (240 a minute AND 2,400 an hour by default; 120 an hour on the older plan) and at most 3
+// concurrent queries per team. This class is the window arithmetic over one sliding log of send
+// times (core/sliding-log.ts, the same log the reference target's throttle refuses by). Pure
+// (times are passed in); key-budget.ts holds the concurrency slots and shares one of these per
+// key, the query client does the waiting.
 
+import { HOUR_MS, MINUTE_MS, SlidingLog } from '../core/sliding-log.js';
 import { POSTHOG_LIMITS } from '../posthog-limits.js';
 
-export const MINUTE_MS = 60_000;
-export const HOUR_MS = 3_600_000;
+export { HOUR_MS, MINUTE_MS };
 
 /** PostHog Cloud's limits for HogQL queries through the API (posthog-limits.ts has every profile). */
 export const POSTHOG_QUERY_LIMITS: QueryLimits = {
@@ -25,55 +24,9 @@ export interface QueryLimits {
   readonly concurrent: number;
 }
 
-/** A sliding log of send times for one window length. */
-class WindowLog {
-  private readonly sent: number[] = [];
-  private head = 0;
-
-  constructor(
-    readonly windowMs: number,
-    readonly limit: number,
-  ) {}
-
-  waitMs(now: number): number {
-    this.forget(now);
-    if (this.size < this.limit) return 0;
-    return this.sent[this.head + this.size - this.limit]! + this.windowMs - now;
-  }
-
-  take(now: number): void {
-    this.forget(now);
-    this.sent.push(now);
-  }
-
-  used(now: number): number {
-    this.forget(now);
-    return this.size;
-  }
-
-  times(now: number): number[] {
-    this.forget(now);
-    return this.sent.slice(this.head);
-  }
-
-  private get size(): number {
-    return this.sent.length - this.head;
-  }
-
-  private forget(now: number): void {
-    while (this.head < this.sent.length && this.sent[this.head]! <= now - this.windowMs) this.head += 1;
-    // Compact now and then rather than shift() each time (an hour's log holds thousands).
-    if (this.head > 1024 && this.head * 2 > this.sent.length) {
-      this.sent.splice(0, this.head);
-      this.head = 0;
-    }
-  }
-}
-
 export class QueryBudget {
   readonly limits: QueryLimits;
-  private readonly minute: WindowLog;
-  private readonly hour: WindowLog;
+  private readonly log = new SlidingLog(HOUR_MS);
   /** Most queries seen in any one window so far (for the report: used against the limits). */
   private peakMinute = 0;
   private peakHour = 0;
@@ -87,35 +40,35 @@ export class QueryBudget {
         throw new RangeError(`query budget ${name} must be a positive whole number, got ${value}`);
       }
     }
-    this.minute = new WindowLog(MINUTE_MS, this.limits.perMinute);
-    this.hour = new WindowLog(HOUR_MS, this.limits.perHour);
   }
 
   /** Milliseconds to wait from `now` before one more query fits both windows (0: send now). */
   waitMs(now: number): number {
-    return Math.max(this.minute.waitMs(now), this.hour.waitMs(now));
+    return Math.max(
+      this.log.waitMs(now, MINUTE_MS, this.limits.perMinute),
+      this.log.waitMs(now, HOUR_MS, this.limits.perHour),
+    );
   }
 
   /** Record a query sent at `now`. Callers check waitMs first; this does not refuse. */
   take(now: number): void {
-    this.minute.take(now);
-    this.hour.take(now);
-    this.peakMinute = Math.max(this.peakMinute, this.minute.used(now));
-    this.peakHour = Math.max(this.peakHour, this.hour.used(now));
+    this.log.record(now);
+    this.peakMinute = Math.max(this.peakMinute, this.used(now));
+    this.peakHour = Math.max(this.peakHour, this.usedThisHour(now));
   }
 
   /** Queries sent in the minute ending at `now`. */
   used(now: number): number {
-    return this.minute.used(now);
+    return this.log.count(now, MINUTE_MS);
   }
 
   usedThisHour(now: number): number {
-    return this.hour.used(now);
+    return this.log.count(now, HOUR_MS);
   }
 
   /** Send times of the queries inside the hourly window ending at `now`, oldest first. */
   hourTimes(now: number): number[] {
-    return this.hour.times(now);
+    return this.log.times(now, HOUR_MS);
   }
 
   /** The most queries any sliding minute and any sliding hour have held. */

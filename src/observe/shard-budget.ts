@@ -7,7 +7,7 @@
 
 import type { ShardSpec } from '../load/shard-spec.js';
 import type { Observation } from '../scenario/scenario.js';
-import { formatCount } from '../report/format.js';
+import { formatCount } from '../core/format.js';
 import type { QueryLimits } from './query-budget.js';
 
 /** 1/count of each limit, rounded down, at least 1; an unbounded limit stays unbounded. */

@@ -16,8 +16,8 @@
 
 import { encodeIntoCompressedBase64 } from 'hdr-histogram-js';
 import { decodeEventUuid } from '../generate/event-uuid.js';
-import { latencyHistogram, recordLatency, type HistogramKey } from '../measure/latency-histogram.js';
-import { SkewTally } from '../measure/skew-tally.js';
+import { latencyHistogram, recordLatency, type HistogramKey } from '../core/latency-histogram.js';
+import { SkewTally } from '../core/skew-tally.js';
 import { workerOfLane, type ShardSpec } from '../load/shard-spec.js';
 import { CLASS_CODE, EventStatus, type Ledger } from '../load/ledger.js';
 import type { EventClass } from '../scenario/scenario.js';

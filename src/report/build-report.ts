@@ -5,16 +5,16 @@
 // beside its URLs) and a spread would carry them into report.json.
 
 import { encodeIntoCompressedBase64 } from 'hdr-histogram-js';
-import type { HistogramKey } from '../measure/latency-histogram.js';
+import type { HistogramKey } from '../core/latency-histogram.js';
 import type { Ledger } from '../load/ledger.js';
 import type { LoadPlan } from '../load/plan-load.js';
 import type { LoadResult } from '../load/run-load.js';
-import { accountLedger, type ClassAccount } from '../measure/account-ledger.js';
+import { accountLedger, type ClassAccount } from '../observe/account-ledger.js';
 import { countsTimeline } from '../measure/counts-timeline.js';
 import { ledgerTimeline } from '../measure/lag-timeline.js';
 import { lagTrend } from '../measure/lag-trend.js';
 import { latencySummary } from '../measure/latency-summary.js';
-import { NO_SKEW } from '../measure/skew-tally.js';
+import { NO_SKEW } from '../core/skew-tally.js';
 import { visibleLatency } from '../measure/visible-latency.js';
 import type { CountsObservationResult } from '../observe/counts-observer.js';
 import type { ObservationResult } from '../observe/poller.js';

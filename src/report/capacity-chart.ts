@@ -2,9 +2,9 @@
 // of lines per class, failing steps as red dots and each class's knee (its sustainable rate) as a
 // dashed vertical line. Inline SVG on the same frame as the run report's charts.
 
-import type { ClassCapacity } from '../capacity/capacity-types.js';
+import type { ClassCapacity } from '../verdict/capacity-types.js';
 import type { EventClass } from '../scenario/scenario.js';
-import { formatCount, formatDuration } from './format.js';
+import { formatCount, formatDuration } from '../core/format.js';
 import { PLOT, escapeHtml, frame, yAxis, type ChartSeries } from './svg-charts.js';
 
 const COLORS: Record<EventClass, { p50: string; p99: string }> = {

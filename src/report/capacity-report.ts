@@ -2,7 +2,7 @@
 // like a run report's, the capacity figures per class with every step, and the verdict of the
 // scenario's capacity.* SLA checks. Its metric lookup serves those checks.
 
-import type { CapacityFigures } from '../capacity/capacity-types.js';
+import type { CapacityFigures } from '../verdict/capacity-types.js';
 import type { EventClass, Scenario } from '../scenario/scenario.js';
 import { evaluateSla, type SlaResult, type Verdict } from '../verdict/evaluate-sla.js';
 import { ingestbenchVersion } from './ingestbench-version.js';

@@ -1,11 +1,11 @@
 // The capacity report's figures as rows and lines, shared by the terminal summary, summary.md
 // and report.html so the three never disagree.
 
-import type { CapacityStep, ClassCapacity, SearchQueries } from '../capacity/capacity-types.js';
-import { lagGrowthLimitMs, lagGrowthSensitivity, stepDurationToSeeShareMs } from '../capacity/judge-step.js';
+import type { CapacityStep, ClassCapacity, SearchQueries } from '../verdict/capacity-types.js';
+import { lagGrowthLimitMs, lagGrowthSensitivity, stepDurationToSeeShareMs } from '../verdict/judge-step.js';
 import type { EventClass } from '../scenario/scenario.js';
 import type { CapacityReport } from './capacity-report.js';
-import { formatCount, formatLatency } from './format.js';
+import { formatCount, formatLatency } from '../core/format.js';
 
 export const CAPACITY_HEADER = [
   'class',

@@ -2,7 +2,7 @@
 // intended send time, …), counted and kept out of the percentiles. Null when there was none, so
 // a clean run's summary does not grow a line of zeros.
 
-import { formatCount, formatDuration } from './format.js';
+import { formatCount, formatDuration } from '../core/format.js';
 import type { Report } from './report-types.js';
 
 const LABEL = { ack: 'ack', sendDelay: 'send delay', visible: 'visible', created: 'created_at' } as const;

@@ -6,8 +6,8 @@
 // Counts and shares come from the same lookup the SLA uses (report-metrics.ts).
 
 import { latencySummary } from '../measure/latency-summary.js';
-import type { SlaUnit } from '../verdict/sla-metrics.js';
-import { slaMetric } from '../verdict/sla-metrics.js';
+import type { SlaUnit } from '../scenario/sla-metrics.js';
+import { slaMetric } from '../scenario/sla-metrics.js';
 import { metricLookup } from './report-metrics.js';
 import {
   LATENCY_METRICS,

@@ -4,7 +4,7 @@
 // it is (a fitted trend of a median), so nobody reads it as a promise about the tail.
 
 import { EVENT_CLASSES } from '../scenario/scenario.js';
-import { formatDuration } from './format.js';
+import { formatDuration } from '../core/format.js';
 import type { LagTrend, Report } from './report-types.js';
 
 const sign = (v: number): string => (v >= 0 ? '+' : '-');

@@ -20,11 +20,11 @@
 
 import { encodeIntoCompressedBase64 } from 'hdr-histogram-js';
 import { IngestbenchError } from '../errors.js';
-import { latencyHistogram } from '../measure/latency-histogram.js';
+import { latencyHistogram } from '../core/latency-histogram.js';
 import { decodeHistogram, latencySummary } from '../measure/latency-summary.js';
 import { MAX_NAMED_LOST } from '../observe/counts-observer.js';
 import { EVENT_CLASSES } from '../scenario/scenario.js';
-import { mergeSkew } from '../measure/skew-tally.js';
+import { mergeSkew } from '../core/skew-tally.js';
 import type { SlaCheck } from '../scenario/scenario.js';
 import type { SlaResult } from '../verdict/evaluate-sla.js';
 import { OBSERVATION_COMPLETE, RUN_COMPLETED, judgeRun } from '../verdict/judge-run.js';

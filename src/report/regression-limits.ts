@@ -1,7 +1,7 @@
 // How much worse a candidate run may be than its baseline before `compare` calls it a regression:
 // the defaults, and the `--max-regression METRIC=LIMIT` grammar that overrides them.
 //
-// A limit's unit follows the metric (the SLA catalogue, verdict/sla-metrics.ts):
+// A limit's unit follows the metric (the SLA catalogue, scenario/sla-metrics.ts):
 // - latencies: `10%` of the baseline's value, or a duration (`500ms`) of increase;
 // - shares (lost_rate, capture.error_rate, rate.achieved_share): percentage points, `0.1%` (or 0.001);
 // - counts (lost, unverified, duplicates, dropped, rejected): a whole number of events more, or `10%`;
@@ -10,9 +10,9 @@
 // a prefixed one (`anonymous.visible.p99=20%`) overrides it for that class.
 
 import { IngestbenchError } from '../errors.js';
-import { didYouMeanSuffix } from '../scenario/did-you-mean.js';
+import { didYouMeanSuffix } from '../core/did-you-mean.js';
 import { tryParseDuration } from '../core/parse-duration.js';
-import { SLA_SCOPES, slaMetric, type SlaUnit } from '../verdict/sla-metrics.js';
+import { SLA_SCOPES, slaMetric, type SlaUnit } from '../scenario/sla-metrics.js';
 
 export interface RegressionLimit {
   /** relative: a fraction of the baseline's value; absolute: in the metric's unit. */

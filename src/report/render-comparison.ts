@@ -2,9 +2,9 @@
 // identified) and one for the run as a whole, baseline and candidate side by side. Fit for a
 // pull-request comment or $GITHUB_STEP_SUMMARY; every cell is escaped.
 
-import type { SlaUnit } from '../verdict/sla-metrics.js';
+import type { SlaUnit } from '../scenario/sla-metrics.js';
 import type { Comparison, ComparisonRow, RowStatus } from './compare-reports.js';
-import { formatCount, formatDuration, formatRate, formatShare } from './format.js';
+import { formatCount, formatDuration, formatRate, formatShare } from '../core/format.js';
 import { escapeMarkdown } from './render-markdown.js';
 
 const SECTIONS = [

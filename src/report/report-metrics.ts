@@ -1,5 +1,5 @@
 // The values SLA checks are judged on, read from a finished report (so a merged report or a
-// baseline is judged exactly like a live run). Paths are the catalogue in verdict/sla-metrics.ts:
+// baseline is judged exactly like a live run). Paths are the catalogue in scenario/sla-metrics.ts:
 // for each scope '', 'anonymous.', 'identified.': visible|ack|sendDelay .p50|p90|p99|p999|max (ms),
 // the counts, lost_rate, dropped_rate; then capture.error_rate, rate.achieved (events/s),
 // rate.achieved_share.

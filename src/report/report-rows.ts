@@ -3,7 +3,7 @@
 // escapes them for its own format.
 
 import { EVENT_CLASSES } from '../scenario/scenario.js';
-import { formatCount, formatDuration, formatLatency, formatRate, formatShare } from './format.js';
+import { formatCount, formatDuration, formatLatency, formatRate, formatShare } from '../core/format.js';
 import {
   LATENCY_METRICS,
   LATENCY_SCOPES,

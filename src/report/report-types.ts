@@ -6,9 +6,9 @@
 import type { TimelineSecond } from '../measure/lag-timeline.js';
 import type { LagTrends } from '../measure/lag-trend.js';
 import type { RunShard } from '../load/shard-spec.js';
-import type { WorkloadFigures } from '../measure/workload-skew.js';
+import type { WorkloadFigures } from '../load/workload-skew.js';
 import type { CostFigures } from '../measure/measure-cost.js';
-import type { SkewFigures } from '../measure/skew-tally.js';
+import type { SkewFigures } from '../core/skew-tally.js';
 import type { ObservationEnd } from '../observe/poller.js';
 import type { EventClass } from '../scenario/scenario.js';
 import type { SlaResult, Verdict } from '../verdict/evaluate-sla.js';
@@ -62,7 +62,7 @@ export type { TimelineSecond, TimelineClassSecond } from '../measure/lag-timelin
 /** Whether visible p50 grew over the steady phase (least-squares slope): see measure/lag-trend.ts. */
 export type { LagTrend, LagTrends } from '../measure/lag-trend.js';
 /** Negative latencies (a time stamped before the time it follows): counted, never recorded. */
-export type { SkewFigures } from '../measure/skew-tally.js';
+export type { SkewFigures } from '../core/skew-tally.js';
 
 export interface ObservationSummary {
   readonly method: 'exact' | 'counts';

@@ -4,7 +4,7 @@
 // - the run's timeline: events sent, acknowledged and first seen per second, errors as bars.
 // Pure: series in, markup out. Every text node goes through escapeHtml.
 
-import { formatCount, formatDuration } from './format.js';
+import { formatCount, formatDuration } from '../core/format.js';
 
 export function escapeHtml(text: string): string {
   return text

@@ -3,7 +3,7 @@
 // top 1 % by the activity law's weights beside it: the busiest users by count sit above that by
 // chance, far above with few events per user, as under uniform) and, with sessions, how many session ids the events came in.
 
-import { formatCount, formatShare } from './format.js';
+import { formatCount, formatShare } from '../core/format.js';
 import type { Report } from './report-types.js';
 
 export function workloadLine(report: Report): string | null {

@@ -3,7 +3,7 @@
 // @faker-js/faker, needs no arguments, and returns something an event property can hold.
 
 import { Faker, base, en } from '@faker-js/faker';
-import { didYouMeanSuffix } from './did-you-mean.js';
+import { didYouMeanSuffix } from '../core/did-you-mean.js';
 
 // A private instance: probing methods must not advance the PRNG of a faker the generator seeds.
 const probe = new Faker({ locale: [en, base], seed: 1 });

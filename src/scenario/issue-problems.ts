@@ -5,8 +5,8 @@
 import type { Document, LineCounter } from 'yaml';
 import { isScalar } from 'yaml';
 import type * as z from 'zod';
-import { caretUnder } from '../verdict/parse-sla.js';
-import { didYouMeanSuffix } from './did-you-mean.js';
+import { caretUnder } from './parse-sla.js';
+import { didYouMeanSuffix } from '../core/did-you-mean.js';
 import { formatFieldPath, type ScenarioProblem } from './scenario-problems.js';
 import { locateYamlPath } from './yaml-locate.js';
 

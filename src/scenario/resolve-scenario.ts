@@ -3,7 +3,7 @@
 // is not mutated, and bad overrides are reported as usage errors, not scenario errors.
 
 import { IngestbenchError } from '../errors.js';
-import { parseSlaExpression } from '../verdict/parse-sla.js';
+import { parseSlaExpression } from './parse-sla.js';
 import { parseDuration } from '../core/parse-duration.js';
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
 import { resolveLimits } from './deployment-limits.js';

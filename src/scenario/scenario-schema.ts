@@ -5,7 +5,7 @@
 
 import * as z from 'zod';
 import { DEPLOYMENT_PROFILES } from '../posthog-limits.js';
-import { trySlaExpression } from '../verdict/parse-sla.js';
+import { trySlaExpression } from './parse-sla.js';
 import { fakerPathProblem } from './faker-path.js';
 import { DURATION_EXAMPLES, DURATION_PATTERN, tryParseDuration } from '../core/parse-duration.js';
 

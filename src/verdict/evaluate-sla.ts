@@ -3,7 +3,7 @@
 
 import type { SlaCheck } from '../scenario/scenario.js';
 import { formatSlaValue } from './format-sla-value.js';
-import { slaMetric, type SlaUnit } from './sla-metrics.js';
+import { slaMetric, type SlaUnit } from '../scenario/sla-metrics.js';
 
 export interface SlaResult {
   /** The expression as written in the scenario. */

@@ -1,8 +1,8 @@
 // How SLA thresholds and measured values read in verdict lines and reports: durations in the
 // scenario syntax below a minute ("4.2s"), as people read them beyond ("5m 00s"), shares as percentages, counts as integers, rates as events/s.
 
-import { formatDuration } from '../report/format.js';
-import type { SlaUnit } from './sla-metrics.js';
+import { formatDuration } from '../core/format.js';
+import type { SlaUnit } from '../scenario/sla-metrics.js';
 
 export function formatSlaValue(value: number | null, unit: SlaUnit): string {
   if (value === null || Number.isNaN(value)) return 'no value';

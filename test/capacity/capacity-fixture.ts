@@ -1,5 +1,5 @@
 // A step measurement with every figure of a healthy step, to be overridden per test.
-import type { CapacityStep, StepMeasurement } from '../../src/capacity/capacity-types.js';
+import type { CapacityStep, StepMeasurement } from '../../src/verdict/capacity-types.js';
 
 export function measurement(rate: number, overrides: Partial<StepMeasurement> = {}): StepMeasurement {
   const durationMs = 3000;

@@ -8,7 +8,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { CapacityFigures } from '../../src/capacity/capacity-types.js';
+import type { CapacityFigures } from '../../src/verdict/capacity-types.js';
 import { runCapacity } from '../../src/capacity/run-capacity.js';
 import { startReferenceTarget, type ReferenceTarget } from '../../src/reference/start-reference-target.js';
 import { parseScenario } from '../../src/scenario/load-scenario.js';

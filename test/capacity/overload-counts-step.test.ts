@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { CapacityFigures } from '../../src/capacity/capacity-types.js';
+import type { CapacityFigures } from '../../src/verdict/capacity-types.js';
 import { runCapacity } from '../../src/capacity/run-capacity.js';
 import { parseScenario } from '../../src/scenario/load-scenario.js';
 import { startEmbeddedTarget } from '../../src/targets/embedded-target.js';

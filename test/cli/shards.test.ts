@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { EXIT_CODES } from '../../src/errors.js';
-import { latencyHistogram } from '../../src/measure/latency-histogram.js';
+import { latencyHistogram } from '../../src/core/latency-histogram.js';
 import { decodeHistogram, latencySummary } from '../../src/measure/latency-summary.js';
 import { startReferenceTarget, type ReferenceTarget } from '../../src/reference/start-reference-target.js';
 import type { Report } from '../../src/report/report-types.js';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { EventGenerator } from '../../src/generate/event-generator.js';
 import { runTag } from '../../src/generate/event-uuid.js';
-import { workloadFigures, topCountsNeeded } from '../../src/measure/workload-skew.js';
+import { workloadFigures, topCountsNeeded } from '../../src/load/workload-skew.js';
 import type { Scenario } from '../../src/scenario/scenario.js';
 import { testScenario } from './scenario-fixture.js';
 

@@ -63,7 +63,7 @@ test('the tree keeps the import rules: no violation, no circle', async () => {
   assert.match(output, /no dependency violations found/);
 });
 
-test('an import out of the reference, up a stage, out of the core or in a circle fails the check by its rule', async () => {
+test('an import out of the reference, up a stage, into the orchestration, out of the core or in a circle fails the check by its rule', async () => {
   // Named so they cannot be mistaken for real modules; removed whatever happens.
   const tag = `lint-probe-${process.pid}`;
   const files = {
@@ -73,6 +73,10 @@ test('an import out of the reference, up a stage, out of the core or in a circle
     ringA: `src/core/${tag}-ring-a.ts`,
     ringB: `src/core/${tag}-ring-b.ts`,
     up: `src/load/${tag}-up.ts`,
+    // Stages that look up: the load into observation, observation into the report, the SLA grammar into the verdict.
+    loadUp: `src/load/${tag}-load-up.ts`,
+    observeUp: `src/observe/${tag}-observe-up.ts`,
+    scenarioUp: `src/scenario/${tag}-scenario-up.ts`,
   };
   const write = (path: string, text: string): void => writeFileSync(join(root, path), text);
   try {
@@ -82,11 +86,17 @@ test('an import out of the reference, up a stage, out of the core or in a circle
       files.scenario,
       "import type { Scenario } from '../scenario/scenario.js';\nexport type Named = Scenario['name'];\n",
     );
-    write(files.leaf, "import '../verdict/parse-sla.js';\n");
+    write(files.leaf, "import '../verdict/evaluate-sla.js';\n");
     write(files.ringA, `export { b } from './${tag}-ring-b.js';\nexport const a = 1;\n`);
     write(files.ringB, `export { a } from './${tag}-ring-a.js';\nexport const b = 2;\n`);
     // A stage reaching up into the orchestration that runs it.
     write(files.up, "import '../run-scenario.js';\n");
+    write(
+      files.loadUp,
+      "import type { ObservationResult } from '../observe/observation-result.js';\nexport type O = ObservationResult;\n",
+    );
+    write(files.observeUp, "import '../report/build-report.js';\n");
+    write(files.scenarioUp, "import '../verdict/evaluate-sla.js';\n");
 
     const { code, output, violations } = await depcruise();
     assert.notEqual(code, 0, `the check fails:\n${output}`);
@@ -98,8 +108,11 @@ test('an import out of the reference, up a stage, out of the core or in a circle
     has('reference-stays-in', files.cli, 'src/cli/main.ts');
     has('nothing-imports-cli', files.cli, 'src/cli/main.ts');
     has('reference-stays-in', files.scenario, 'src/scenario/scenario.ts');
-    has('core-is-leaf', files.leaf, 'src/verdict/parse-sla.ts');
+    has('core-is-leaf', files.leaf, 'src/verdict/evaluate-sla.ts');
     has('stages-below-orchestration', files.up, 'src/run-scenario.ts');
+    has('load-looks-down', files.loadUp, 'src/observe/observation-result.ts');
+    has('observe-looks-down', files.observeUp, 'src/report/build-report.ts');
+    has('scenario-looks-down', files.scenarioUp, 'src/verdict/evaluate-sla.ts');
     assert.ok(
       violations.some((v) => v.rule === 'no-circular' && [files.ringA, files.ringB].includes(v.from)),
       `expected no-circular between the two ring files; found:\n${output}`,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { countsTimeline, type CountsTimelineInput } from '../../src/measure/counts-timeline.js';
-import { toMicros } from '../../src/measure/latency-histogram.js';
+import { toMicros } from '../../src/core/latency-histogram.js';
 
 const T0 = Date.UTC(2026, 0, 1, 0, 0, 0, 400);
 

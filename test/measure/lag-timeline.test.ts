@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { EventStatus, Ledger, LedgerFlag } from '../../src/load/ledger.js';
 import { ledgerTimeline, timelineSecond } from '../../src/measure/lag-timeline.js';
-import { latencyHistogram } from '../../src/measure/latency-histogram.js';
+import { latencyHistogram } from '../../src/core/latency-histogram.js';
 
 const T0 = 1_800_000_000_000;
 const near = (actual: number | null, expected: number): boolean =>

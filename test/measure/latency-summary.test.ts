@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encodeIntoCompressedBase64 } from 'hdr-histogram-js';
-import { latencyHistogram } from '../../src/measure/latency-histogram.js';
+import { latencyHistogram } from '../../src/core/latency-histogram.js';
 import { decodeHistogram, latencySummary, percentileCurve } from '../../src/measure/latency-summary.js';
 
 /** Within HDR's 3 significant digits (0.1%), plus the µs rounding of the ms figure. */

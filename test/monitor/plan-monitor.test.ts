@@ -4,7 +4,7 @@ import { judgeWindow, planMonitorSla, windowLookup } from '../../src/monitor/mon
 import type { WindowOutcome } from '../../src/monitor/monitor-ledger.js';
 import { describeMonitorPlan, planMonitor } from '../../src/monitor/plan-monitor.js';
 import { parseScenario } from '../../src/scenario/load-scenario.js';
-import { parseSlaExpression } from '../../src/verdict/parse-sla.js';
+import { parseSlaExpression } from '../../src/scenario/parse-sla.js';
 import { shortScenarioText } from '../short-scenario.js';
 
 const scenario = parseScenario(

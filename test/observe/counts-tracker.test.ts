@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { BucketCounts, BucketCountsWriter, BucketField } from '../../src/load/bucket-counts.js';
 import { CountsTracker } from '../../src/observe/counts-tracker.js';
-import { accountBuckets } from '../../src/measure/account-buckets.js';
+import { accountBuckets } from '../../src/observe/account-buckets.js';
 
 const T0 = Date.UTC(2026, 0, 1);
 const iso = (ms: number): string => new Date(ms).toISOString();

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { runTag } from '../../src/generate/event-uuid.js';
 import { EventStatus } from '../../src/load/ledger.js';
-import { accountLedger } from '../../src/measure/account-ledger.js';
+import { accountLedger } from '../../src/observe/account-ledger.js';
 import { startPoller } from '../../src/observe/poller.js';
 import { createQueryClient } from '../../src/observe/query-client.js';
 import { startFakeQueryApi, type FakeQueryApi } from './fake-query-api.js';

@@ -11,7 +11,7 @@ import { renderSummary } from '../../src/report/render-summary.js';
 import { metricLookup } from '../../src/report/report-metrics.js';
 import { writeReport } from '../../src/report/write-report.js';
 import { evaluateSla } from '../../src/verdict/evaluate-sla.js';
-import { SLA_METRICS } from '../../src/verdict/sla-metrics.js';
+import { SLA_METRICS } from '../../src/scenario/sla-metrics.js';
 import { fixtureInputs, PERSONAL_KEY, T0, TOKEN } from './report-fixture.js';
 
 const near = (actual: number | null, expected: number, what: string): void => {

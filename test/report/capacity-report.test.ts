@@ -2,13 +2,13 @@
 // summary, HTML and JUnit renderings carrying the figures (the knee marked, "at least" kept).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CapacityFigures, ClassCapacity } from '../../src/capacity/capacity-types.js';
-import { DEFAULT_CRITERIA } from '../../src/capacity/judge-step.js';
+import type { CapacityFigures, ClassCapacity } from '../../src/verdict/capacity-types.js';
+import { DEFAULT_CRITERIA } from '../../src/verdict/judge-step.js';
 import { buildCapacityReport, capacityMetricLookup } from '../../src/report/capacity-report.js';
 import { renderCapacityHtml } from '../../src/report/render-capacity-html.js';
 import { renderCapacitySummary } from '../../src/report/render-capacity-summary.js';
 import { renderJunit } from '../../src/report/render-junit.js';
-import { parseSlaExpression } from '../../src/verdict/parse-sla.js';
+import { parseSlaExpression } from '../../src/scenario/parse-sla.js';
 import { measurement } from '../capacity/capacity-fixture.js';
 import { testScenario } from '../generate/scenario-fixture.js';
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encodeIntoCompressedBase64 } from 'hdr-histogram-js';
 import { IngestbenchError } from '../../src/errors.js';
-import { latencyHistogram } from '../../src/measure/latency-histogram.js';
+import { latencyHistogram } from '../../src/core/latency-histogram.js';
 import { buildReport } from '../../src/report/build-report.js';
 import { compareReports } from '../../src/report/compare-reports.js';
 import { parseReport } from '../../src/report/read-report.js';

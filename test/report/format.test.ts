@@ -6,7 +6,7 @@ import {
   formatLatency,
   formatRate,
   formatShare,
-} from '../../src/report/format.js';
+} from '../../src/core/format.js';
 import { textTable } from '../../src/report/text-table.js';
 
 describe('format', () => {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encodeIntoCompressedBase64 } from 'hdr-histogram-js';
 import { IngestbenchError } from '../../src/errors.js';
-import { latencyHistogram } from '../../src/measure/latency-histogram.js';
+import { latencyHistogram } from '../../src/core/latency-histogram.js';
 import { decodeHistogram } from '../../src/measure/latency-summary.js';
 import { buildReport } from '../../src/report/build-report.js';
 import { lagTrendLine } from '../../src/report/lag-trend-line.js';
@@ -15,7 +15,7 @@ import { mergeReports } from '../../src/report/merge-reports.js';
 import { metricLookup } from '../../src/report/report-metrics.js';
 import type { LatencyFigures, Report } from '../../src/report/report-types.js';
 import { evaluateSla } from '../../src/verdict/evaluate-sla.js';
-import { parseSlaExpression } from '../../src/verdict/parse-sla.js';
+import { parseSlaExpression } from '../../src/scenario/parse-sla.js';
 import { fixtureInputs } from './report-fixture.js';
 
 const SLA = ['sent <= 150', 'visible.p99 < 30s', 'lost_rate < 5%'];

@@ -3,7 +3,7 @@
 // must never reach any output.
 
 import { encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
-import { latencyHistogram } from '../../src/measure/latency-histogram.js';
+import { latencyHistogram } from '../../src/core/latency-histogram.js';
 import { EventStatus, Ledger, LedgerFlag } from '../../src/load/ledger.js';
 import type { LoadPlan } from '../../src/load/plan-load.js';
 import type { LoadResult } from '../../src/load/run-load.js';

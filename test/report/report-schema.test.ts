@@ -11,7 +11,7 @@ import { EXIT_CODES, IngestbenchError } from '../../src/errors.js';
 import { buildReport } from '../../src/report/build-report.js';
 import { parseReport } from '../../src/report/read-report.js';
 import { REPORT_SCHEMA_PATH, ReportSchema, reportJsonSchemaText } from '../../src/report/report-schema.js';
-import { findRepoRoot } from '../../src/scenario/write-json-schema.js';
+import { findRepoRoot } from '../../src/cli/write-json-schema.js';
 import { fixtureInputs } from './report-fixture.js';
 
 const root = findRepoRoot(fileURLToPath(new URL('.', import.meta.url)));

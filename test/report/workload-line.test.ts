@@ -5,7 +5,7 @@ import { describeScenario } from '../../src/cli/describe-scenario.js';
 import { buildReport } from '../../src/report/build-report.js';
 import { renderMarkdown } from '../../src/report/render-markdown.js';
 import { renderSummary } from '../../src/report/render-summary.js';
-import type { WorkloadFigures } from '../../src/measure/workload-skew.js';
+import type { WorkloadFigures } from '../../src/load/workload-skew.js';
 import { testScenario } from '../generate/scenario-fixture.js';
 import { fixtureInputs } from './report-fixture.js';
 

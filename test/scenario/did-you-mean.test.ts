@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { didYouMean, didYouMeanSuffix, editDistance } from '../../src/scenario/did-you-mean.js';
+import { didYouMean, didYouMeanSuffix, editDistance } from '../../src/core/did-you-mean.js';
 
 describe('editDistance', () => {
   it('counts insertions, deletions, substitutions and adjacent swaps', () => {

@@ -11,7 +11,7 @@ import {
   ScenarioInvalidError,
   type ScenarioProblem,
 } from '../../src/scenario/load-scenario.js';
-import { findRepoRoot } from '../../src/scenario/write-json-schema.js';
+import { findRepoRoot } from '../../src/cli/write-json-schema.js';
 
 const root = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
 

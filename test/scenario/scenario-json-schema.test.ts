@@ -8,7 +8,7 @@ import {
   scenarioJsonSchema,
   scenarioJsonSchemaText,
 } from '../../src/scenario/scenario-json-schema.js';
-import { findRepoRoot } from '../../src/scenario/write-json-schema.js';
+import { findRepoRoot } from '../../src/cli/write-json-schema.js';
 
 const root = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { evaluateSla } from '../../src/verdict/evaluate-sla.js';
 import { formatSlaValue } from '../../src/verdict/format-sla-value.js';
-import { parseSlaExpression } from '../../src/verdict/parse-sla.js';
+import { parseSlaExpression } from '../../src/scenario/parse-sla.js';
 
 const checks = [
   'visible.p99 < 30s',

@@ -9,7 +9,7 @@
 
 import { BucketField } from '../load/bucket-counts.js';
 import type { ClassAccount } from './account-ledger.js';
-import type { CountsTracker } from '../observe/counts-tracker.js';
+import type { CountsTracker } from './counts-tracker.js';
 import { EVENT_CLASSES, type EventClass } from '../scenario/scenario.js';
 
 /** The same per-class figures as exact mode's ledger account (account-ledger.ts), read-only. */

@@ -9,7 +9,7 @@ import {
   encodeIntoCompressedBase64,
   type Histogram,
 } from 'hdr-histogram-js';
-import type { EventClass } from '../scenario/scenario.js';
+import type { EventClass } from './event-class.js';
 import { mergeSkew, SkewTally, type SkewFigures } from './skew-tally.js';
 
 export type HistogramKey = 'all' | EventClass;

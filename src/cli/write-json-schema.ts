@@ -1,5 +1,5 @@
 // Regenerates schema/scenario.schema.json and schema/report.schema.json:
-// `node dist/src/scenario/write-json-schema.js`. A test fails when a committed file differs from
+// `node dist/src/cli/write-json-schema.js`. A test fails when a committed file differs from
 // what scenarioJsonSchema() / reportJsonSchema() generate, so run this after changing
 // scenario-schema.ts or report/report-schema.ts.
 
@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REPORT_SCHEMA_PATH, reportJsonSchemaText } from '../report/report-schema.js';
-import { SCENARIO_SCHEMA_PATH, scenarioJsonSchemaText } from './scenario-json-schema.js';
+import { SCENARIO_SCHEMA_PATH, scenarioJsonSchemaText } from '../scenario/scenario-json-schema.js';
 
 /** The nearest directory at or above `from` holding a package.json. */
 export function findRepoRoot(from: string): string {

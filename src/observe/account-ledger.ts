@@ -10,7 +10,7 @@
 
 import { EventStatus, type Ledger } from '../load/ledger.js';
 import type { ClassCounts } from '../load/load-tally.js';
-import type { ClassRowCounts } from '../observe/poller.js';
+import type { ClassRowCounts } from './poller.js';
 import { EVENT_CLASSES, type EventClass } from '../scenario/scenario.js';
 
 /** The load side's per-class counts (same fields), plus what observation adds. */

@@ -4,9 +4,9 @@
 // typo fails validation instead of silently comparing milliseconds with minutes.
 
 import { IngestbenchError } from '../errors.js';
-import { didYouMeanSuffix } from '../scenario/did-you-mean.js';
+import { didYouMeanSuffix } from '../core/did-you-mean.js';
 import { DURATION_EXAMPLES, tryParseDuration } from '../core/parse-duration.js';
-import type { SlaCheck } from '../scenario/scenario.js';
+import type { SlaCheck } from './scenario.js';
 import { SLA_METRICS, slaMetric, type SlaMetric } from './sla-metrics.js';
 
 export { SLA_METRICS } from './sla-metrics.js';

@@ -10,8 +10,8 @@ import {
   latencyHistogram,
   mergeLoadHistograms,
   recordLatency,
-} from '../../src/measure/latency-histogram.js';
-import { mergeSkew, NO_SKEW, SkewTally } from '../../src/measure/skew-tally.js';
+} from '../../src/core/latency-histogram.js';
+import { mergeSkew, NO_SKEW, SkewTally } from '../../src/core/skew-tally.js';
 import { visibleLatency } from '../../src/measure/visible-latency.js';
 
 describe('recordLatency', () => {

@@ -4,8 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IngestbenchError } from '../../src/errors.js';
-import { findRepoRoot } from '../../src/scenario/write-json-schema.js';
-import { parseSlaExpression, SLA_METRICS, trySlaExpression } from '../../src/verdict/parse-sla.js';
+import { findRepoRoot } from '../../src/cli/write-json-schema.js';
+import { parseSlaExpression, SLA_METRICS, trySlaExpression } from '../../src/scenario/parse-sla.js';
 
 function check(source: string): [string, string, number] {
   const c = parseSlaExpression(source);

@@ -7,7 +7,7 @@
 // A load side that lags while capture answers slowly is the target's failure: a slow capture
 // fills the in-flight cap, and the generator's drops are its symptom.
 
-import { formatDuration } from '../report/format.js';
+import { formatDuration } from '../core/format.js';
 import type { StepCriteria, StepMeasurement, StepVerdict } from './capacity-types.js';
 
 export const DEFAULT_CRITERIA: Omit<StepCriteria, 'visibleP99Ms'> = {

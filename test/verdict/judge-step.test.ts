@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { StepCriteria } from '../../src/capacity/capacity-types.js';
-import { DEFAULT_CRITERIA, judgeStep } from '../../src/capacity/judge-step.js';
-import { measurement } from './capacity-fixture.js';
+import type { StepCriteria } from '../../src/verdict/capacity-types.js';
+import { DEFAULT_CRITERIA, judgeStep } from '../../src/verdict/judge-step.js';
+import { measurement } from '../capacity/capacity-fixture.js';
 
 const criteria: StepCriteria = { ...DEFAULT_CRITERIA, visibleP99Ms: 5000 };
 

@@ -6,7 +6,7 @@ import {
   LoadHistograms,
   mergeLoadHistograms,
   toMicros,
-} from '../../src/measure/latency-histogram.js';
+} from '../../src/core/latency-histogram.js';
 
 describe('LoadHistograms', () => {
   it('records µs per class, derives all, and merges encoded histograms losslessly', () => {

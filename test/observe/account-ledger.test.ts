@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { EventStatus, Ledger, LedgerFlag } from '../../src/load/ledger.js';
-import { accountLedger } from '../../src/measure/account-ledger.js';
+import { accountLedger } from '../../src/observe/account-ledger.js';
 import { visibleLatency } from '../../src/measure/visible-latency.js';
 
 const T0 = 1_800_000_000_000;
