@@ -35,6 +35,9 @@ export interface DeploymentLimits {
   readonly maxQueryMs: number;
 }
 
+/** The limits a client of the query API plans by: both windows and the concurrency cap. */
+export type QueryLimits = Pick<DeploymentLimits, 'perMinute' | 'perHour' | 'concurrent'>;
+
 const CLICKHOUSE_MAX_EXECUTION_MS = 60_000;
 
 export const POSTHOG_LIMITS: Readonly<Record<PostHogProfile, DeploymentLimits>> = {

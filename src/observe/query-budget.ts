@@ -6,7 +6,7 @@
 // key, the query client does the waiting.
 
 import { HOUR_MS, MINUTE_MS, SlidingLog } from '../core/sliding-log.js';
-import { POSTHOG_LIMITS } from '../posthog-limits.js';
+import { POSTHOG_LIMITS, type QueryLimits } from '../posthog-limits.js';
 
 export { HOUR_MS, MINUTE_MS };
 
@@ -17,12 +17,7 @@ export const POSTHOG_QUERY_LIMITS: QueryLimits = {
   concurrent: POSTHOG_LIMITS.cloud.concurrent,
 };
 
-export interface QueryLimits {
-  readonly perMinute: number;
-  readonly perHour: number;
-  /** Queries in flight at once. */
-  readonly concurrent: number;
-}
+export type { QueryLimits };
 
 export class QueryBudget {
   readonly limits: QueryLimits;

@@ -11,19 +11,18 @@ import {
   deploymentLimits,
   type DeploymentLimitOverrides,
   type DeploymentProfile,
+  type QueryLimits as ClientQueryLimits,
 } from '../../posthog-limits.js';
 
 export const QUERY_LIMIT_PROFILES = [...DEPLOYMENT_PROFILES, 'none'] as const;
 export type QueryLimitsName = (typeof QUERY_LIMIT_PROFILES)[number] | 'legacy';
 
-/** Every field is a bound; Infinity means no bound. */
-export interface QueryLimits {
-  /** Queries per personal API key in any 60 s window. */
-  readonly perMinute: number;
-  /** Queries per personal API key in any 3,600 s window. */
-  readonly perHour: number;
-  /** Queries of one project executing at once; more wait in a queue (0: every query waits). */
-  readonly concurrent: number;
+/**
+ * Every field is a bound; Infinity means no bound. The windows and the concurrency cap are the
+ * ones a client plans by (posthog-limits.ts); a project's queries past the cap wait in a queue
+ * (0: every query waits).
+ */
+export interface QueryLimits extends ClientQueryLimits {
   /** How long a query waits for a concurrency slot before it is refused (429, no Retry-After). */
   readonly queueTimeoutMs: number;
   /** A query running longer is cancelled and answered 504. */
