@@ -23,7 +23,7 @@
 
 import { EventStatus, type Ledger } from '../load/ledger.js';
 import type { TimelineSecond } from '../measure/lag-timeline.js';
-import type { LagTrend } from '../measure/lag-trend.js';
+import { LeastSquares, type LagTrend } from '../measure/lag-trend.js';
 import type { EventClass } from '../core/event-class.js';
 
 export interface StepWindow {
@@ -40,8 +40,8 @@ const MIN_EVENTS = 20;
 const UNSEEN_SHARE = 0.01;
 
 export function lagGrowth(ledger: Ledger, window: StepWindow): number | null {
-  const all = new TrendFit();
-  const seen = new TrendFit();
+  const all = new LeastSquares();
+  const seen = new LeastSquares();
   const endMs = window.startMs + window.durationMs;
   let size = 0;
   for (const shard of ledger.shards) size += shard.capacity;
@@ -71,7 +71,8 @@ export function lagGrowth(ledger: Ledger, window: StepWindow): number | null {
   const fit = all.count - seen.count > UNSEEN_SHARE * all.count ? seen : all;
   if (fit.count < MIN_EVENTS) return null;
   const span = spanGrowth(intendedAt, visibleAt, count, window);
-  return Math.max(fit.growthAcross(window.durationMs), span ?? -Infinity);
+  // The fitted line's rise over the step (0 when every x is the same).
+  return Math.max((fit.slope() ?? 0) * window.durationMs, span ?? -Infinity);
 }
 
 /** Share of events left out at each end of the span (stragglers, the first commit). */
@@ -149,29 +150,4 @@ export function trendLagGrowth(trend: LagTrend, durationMs: number): number | nu
   return trend.p50MsPerMinute === null || trend.points < 3
     ? null
     : (trend.p50MsPerMinute * durationMs) / 60_000;
-}
-
-/** Least-squares slope of y on x, kept as running sums (a step may hold millions of events). */
-class TrendFit {
-  private x = 0;
-  private y = 0;
-  private xx = 0;
-  private xy = 0;
-  count = 0;
-
-  add(x: number, y: number): void {
-    this.x += x;
-    this.y += y;
-    this.xx += x * x;
-    this.xy += x * y;
-    this.count++;
-  }
-
-  /** The fitted line's rise over `span` (0 when every x is the same). */
-  growthAcross(span: number): number {
-    const varX = this.xx - (this.x * this.x) / this.count;
-    if (varX <= 0) return 0;
-    const slope = (this.xy - (this.x * this.y) / this.count) / varX;
-    return slope * span;
-  }
 }

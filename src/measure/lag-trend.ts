@@ -84,20 +84,38 @@ export function lagTrend(
   };
 }
 
+/**
+ * Ordinary least squares of y on x, fed one point at a time: running means and co-moments
+ * (Welford's update, which stays exact where raw sums of squares would cancel), so a fit over
+ * millions of events (a capacity step's, capacity/lag-growth.ts) holds four numbers.
+ */
+export class LeastSquares {
+  count = 0;
+  #meanX = 0;
+  #meanY = 0;
+  #sxx = 0;
+  #sxy = 0;
+
+  add(x: number, y: number): void {
+    this.count++;
+    const dx = x - this.#meanX;
+    this.#meanX += dx / this.count;
+    this.#meanY += (y - this.#meanY) / this.count;
+    this.#sxx += dx * (x - this.#meanX);
+    this.#sxy += dx * (y - this.#meanY);
+  }
+
+  /** The slope; null with fewer than two distinct x. */
+  slope(): number | null {
+    return this.count < 2 || this.#sxx <= 0 ? null : this.#sxy / this.#sxx;
+  }
+}
+
 /** Ordinary least squares slope of y on x; null with fewer than two distinct x. */
 export function leastSquaresSlope(xs: readonly number[], ys: readonly number[]): number | null {
-  const n = xs.length;
-  if (n < 2) return null;
-  const meanX = xs.reduce((a, b) => a + b, 0) / n;
-  const meanY = ys.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = xs[i]! - meanX;
-    sxy += dx * (ys[i]! - meanY);
-    sxx += dx * dx;
-  }
-  return sxx === 0 ? null : sxy / sxx;
+  const fit = new LeastSquares();
+  for (let i = 0; i < xs.length; i++) fit.add(xs[i]!, ys[i]!);
+  return fit.slope();
 }
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
