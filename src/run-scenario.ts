@@ -10,7 +10,7 @@ import { systemClock, type EpochClock } from './clock.js';
 import type { Ledger } from './load/ledger.js';
 import type { LoadPlan } from './load/plan-load.js';
 import type { ScannedReplay } from './load/scan-replay.js';
-import type { LoadProgress } from './load/run-load.js';
+import type { LoadProgress, LoadResult } from './load/run-load.js';
 import type { ShardSpec } from './load/shard-spec.js';
 import { measureCost } from './measure/measure-cost.js';
 import type { CountsObservationResult } from './observe/counts-observer.js';
@@ -49,11 +49,17 @@ export interface RunScenarioOptions {
   /** The load worker script (tests substitute one that fails on purpose). */
   readonly loadWorkerUrl?: URL;
   /** Called once observation has ended, for callers that read the ledger itself (capacity steps). */
+  /**
+   * From planning to the load's first event, ms (default 1 s): a caller that runs one load after
+   * another (capacity steps) plans beyond the workers' start-up it measured (LoadResult.workersReadyAt).
+   */
+  readonly startDelayMs?: number;
   readonly inspect?: (run: {
     /** null when counts observation ran (no per-event ledger). */
     ledger: Ledger | null;
     plan: LoadPlan;
     observation: ObservationResult | CountsObservationResult;
+    load: LoadResult;
   }) => void;
   /**
    * Send only this shard of the run (load/shard-spec.ts). `runId` is then required (every shard
@@ -179,7 +185,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
     onProgress: progress,
   });
   live?.finish({ counts: load.counts, errors: load.errors });
-  options.inspect?.({ ledger, plan, observation });
+  options.inspect?.({ ledger, plan, observation, load });
   const costAfter =
     costBefore && stop?.reason !== 'target-lost' ? await scrapeCost(target, 'after the load', notes) : null;
   const cost: CostReport | null = costBefore && costAfter ? measureCost(costBefore, costAfter) : null;

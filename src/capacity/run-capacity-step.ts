@@ -13,6 +13,7 @@ import { judgeStep } from '../verdict/judge-step.js';
 import { lagGrowth, timelineSpanGrowth, trendLagGrowth } from './lag-growth.js';
 import type { Report } from '../report/report-types.js';
 import type { LiveListener } from '../live/live-event.js';
+import type { StepStartDelay } from './step-start-delay.js';
 
 export interface StepSettings {
   readonly scenario: Scenario;
@@ -33,6 +34,8 @@ export interface StepSettings {
   readonly queryBudget?: KeyBudget;
   /** How long from now the key's hourly budget must last (the rest of the search), ms. */
   readonly queryBudgetSpanMs?: () => number;
+  /** Plans the step's start beyond the load workers' start-up measured so far (step-start-delay.ts). */
+  readonly startDelay?: StepStartDelay;
 }
 
 export async function runCapacityStep(
@@ -63,7 +66,9 @@ export async function runCapacityStep(
     ...(settings.onLive ? { onLive: settings.onLive, liveStep: { eventClass, rate, index } } : {}),
     ...(settings.queryBudget ? { queryBudget: settings.queryBudget } : {}),
     ...(settings.queryBudgetSpanMs ? { queryBudgetSpanMs: settings.queryBudgetSpanMs() } : {}),
-    inspect: ({ ledger, plan, observation }) => {
+    ...(settings.startDelay ? { startDelayMs: settings.startDelay.next() } : {}),
+    inspect: ({ ledger, plan, observation, load }) => {
+      settings.startDelay?.measured(load.startedAt, load.workersReadyAt);
       observedUntilSecond = (observation.endedAt - plan.startAtMs) / 1000;
       drained = observation.drained;
       const warmupMs = stepWarmupMs(settings.stepDurationMs);

@@ -22,6 +22,7 @@ import type {
 } from '../verdict/capacity-types.js';
 import { classPureScenario, visibleP99Bound } from './class-pure-scenario.js';
 import { measureGeneratorCeiling } from './generator-ceiling.js';
+import { StepStartDelay } from './step-start-delay.js';
 import { DEFAULT_CRITERIA } from '../verdict/judge-step.js';
 import { runCapacityStep, type StepSettings } from './run-capacity-step.js';
 import { DEFAULT_MAX_STEPS, searchCapacity } from './search-capacity.js';
@@ -79,6 +80,8 @@ export async function runCapacity(options: CapacityOptions): Promise<CapacityFig
   // steps before it used most of the hour, and each step plans for the hour to last the search.
   const budget = options.queryBudget ?? createKeyBudget(observationLimits(scenario.observation));
   const searchEndsAt = systemClock.now() + searchSpanMs();
+  // One for the whole search: the classes' steps start the same workers on the same scenario.
+  const startDelay = new StepStartDelay();
   for (const eventClass of options.classes) {
     if (options.signal?.aborted === true) break;
     classes[eventClass] = await measureClass(eventClass, criteriaOf(eventClass), seed);
@@ -124,6 +127,7 @@ export async function runCapacity(options: CapacityOptions): Promise<CapacityFig
       ...(options.onLive ? { onLive: options.onLive } : {}),
       queryBudget: budget,
       queryBudgetSpanMs: () => Math.max(0, searchEndsAt - systemClock.now()),
+      startDelay,
     };
     const ceiling =
       options.maxRate ??

@@ -65,6 +65,12 @@ export interface LoadResult {
    */
   histograms: EncodedLoadHistograms;
   timeline: TimelinePoint[];
+  /**
+   * When the slowest worker was ready (module load, generator and sender set up), on the run's
+   * clock; NaN when none reported. After `startedAt`, the first sends were late: a later load in
+   * this process should plan its start beyond it.
+   */
+  workersReadyAt: number;
   /** How skewed the generated workload was (top 1 % of users) and its sessions; null when no worker reported. */
   workload?: WorkloadFigures | null;
 }
@@ -113,6 +119,7 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
   // The latest per-class counts and errors of each worker; the worst send delay since the last report.
   const latest: (Pick<ProgressMessage, 'classes' | 'errors'> | null)[] = plan.workers.map(() => null);
   let sendDelayMaxMs: number | null = null;
+  let workersReadyAt = Number.NaN;
   const workers = plan.workers.map(() => new Worker(options.workerUrl ?? WORKER_URL));
   const post = (message: MainToWorker): void => workers.forEach((w) => w.postMessage(message));
   let partial = false;
@@ -128,7 +135,11 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
         latest[index] = message;
         if (message.sendDelayMaxMs !== null)
           sendDelayMaxMs = Math.max(sendDelayMaxMs ?? -Infinity, message.sendDelayMaxMs);
-      } else debug('worker %d started in %d ms', index, Math.round(message.setupMs));
+      } else {
+        const now = clock.now();
+        if (!(workersReadyAt >= now)) workersReadyAt = now;
+        debug('worker %d started in %d ms', index, Math.round(message.setupMs));
+      }
     }),
   );
   workers.forEach((worker, index) =>
@@ -215,6 +226,7 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
       requests: tally.requests,
       histograms: mergeLoadHistograms(done.map((d) => d.histograms)),
       timeline: tally.timeline,
+      workersReadyAt,
       workload: workloadOf(
         options.scenario,
         done.map((d) => d.workload),

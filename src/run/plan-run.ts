@@ -34,7 +34,16 @@ export interface ResolvedRun {
   /** A shard's 1/n share of the key's budget, when it spends one (null otherwise). */
   readonly budgetShard: (ShardSpec & { readonly key: QueryLimits }) | null;
   readonly workers: number;
+  /** From planning to the load's start, ms (RunScenarioOptions.startDelayMs). */
+  readonly startDelayMs: number;
 }
+
+/**
+ * Worker threads take ~0.2 s to start (over 1 s on a loaded machine, several for a scenario with
+ * large value pools); starting the schedule later than that keeps start-up out of the send delay
+ * without hiding anything if it is slower.
+ */
+export const DEFAULT_START_DELAY_MS = 1000;
 
 export function resolveRun(options: {
   readonly scenario: Scenario;
@@ -44,6 +53,7 @@ export function resolveRun(options: {
   readonly queryBudget?: KeyBudget | undefined;
   readonly runId?: string | undefined;
   readonly workers?: number | undefined;
+  readonly startDelayMs?: number | undefined;
 }): ResolvedRun {
   const { target, replay } = options;
   // The query budget of the deployment behind the target (its host decides when the scenario does not).
@@ -74,7 +84,8 @@ export function resolveRun(options: {
   // A shard's events and report carry the shard's own id, so each shard observes only its events.
   const runId = shard ? shardRunId(baseRunId, shard) : baseRunId;
   const workers = Math.max(1, options.workers ?? availableParallelism());
-  return { scenario, runId, shard, budgetShard, workers };
+  const startDelayMs = options.startDelayMs ?? DEFAULT_START_DELAY_MS;
+  return { scenario, runId, shard, budgetShard, workers, startDelayMs };
 }
 
 /** The load and how it is observed: counts observation keeps per-bucket counters, no ledger. */
@@ -90,9 +101,7 @@ export interface RunPlan {
 
 export function planRun(run: ResolvedRun, replay: ScannedReplay | undefined, clock: Clock): RunPlan {
   const { scenario, runId, shard, workers } = run;
-  // Worker threads take ~0.2 s to start (over 1 s on a loaded machine); starting the schedule
-  // later than that keeps start-up out of the send delay without hiding anything if it is slower.
-  const startAtMs = clock.now() + 1000;
+  const startAtMs = clock.now() + run.startDelayMs;
   const plan = replay
     ? planReplay(replay, { runId, startAtMs })
     : planLoad(scenario, { workers, runId, startAtMs, ...(shard ? { shard } : {}) });

@@ -168,10 +168,17 @@ describe('runLoad', () => {
     // An in-flight cap above the batch count: a worker that starts late (a loaded machine)
     // catches up in a burst, and this test is about exact accounting, not the cap.
     const scenario = testScenario({ phases: [steady(2000, 1000)], batchSize: 20, maxInFlight: 100 });
+    const testStartedAt = Date.now();
     const { plan, ledger, result } = await run(scenario, sink.url, { onProgress: (p) => progress.push(p) });
 
     assert.equal(plan.planned, 2000);
     assert.equal(result.partial, false);
+    // When the slowest worker was ready, for a caller that plans the next load beyond it: after
+    // the workers were created (this test's start, give or take the clocks' 1 s) and before the load ended.
+    assert.ok(
+      result.workersReadyAt > testStartedAt - 1000 && result.workersReadyAt < result.endedAt,
+      `workersReadyAt ${result.workersReadyAt} not in (${testStartedAt}, ${result.endedAt})`,
+    );
     assert.equal(sum(result, 'planned'), 2000);
     assert.equal(sum(result, 'sent'), 2000);
     assert.equal(sum(result, 'acknowledged'), 2000);

@@ -82,6 +82,7 @@ export function fixtureInputs(): ReportInputs & {
     endedAt: T0 + 12_500,
     partial: false,
     failure: null,
+    workersReadyAt: 1_700_000_000_300,
     counts: {
       anonymous: { planned: 108, sent: 106, acknowledged: 105, rejected: 1, dropped: 1, failed: 0 },
       identified: { planned: 12, sent: 12, acknowledged: 12, rejected: 0, dropped: 0, failed: 0 },
