@@ -112,7 +112,7 @@ function printSharded(
     const o = p.observation;
     print(
       `    shard ${p.run.shard?.index}/${p.run.shard?.count}: ${o.queries} queries (${o.throttled} throttled), ` +
-        `peak ${o.budget.peakPerMinute} of its ${o.budget.perMinute}/min, ${o.budget.peakPerHour} of its ${o.budget.perHour ?? '∞'}/h; ` +
+        `peak ${o.budget.peakPerMinute} of its ${o.budget.perMinute ?? '∞'}/min, ${o.budget.peakPerHour} of its ${o.budget.perHour ?? '∞'}/h; ` +
         `poll ${o.pollIntervalMs} ms, ${o.endReason}`,
     );
   }
