@@ -4,20 +4,28 @@
 // ratios side by side at the end), the target pinned to one core where taskset exists so it does not
 // share the load generator's. Prints each class's sustainable rate, what limited it, the ratio
 // anonymous ÷ identified, and beside it the ingestion CPU-per-event ratio identified ÷ anonymous.
+// Then one key's query budget over a whole search: a short search through the posthog target
+// against `serve --query-limits cloud`, printing its queries against the key's minute and hour
+// limits (`npm run bench -- capacity budget` runs that part alone).
 // Figures are printed, never asserted: this machine is shared and absolute rates drift.
 
+import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { CapacityFigures, ClassCapacity } from '../src/verdict/capacity-types.js';
 import { lagGrowthSensitivity } from '../src/verdict/judge-step.js';
 import { runCapacity } from '../src/capacity/run-capacity.js';
 import { queriesLine } from '../src/report/capacity-rows.js';
+import { formatCount } from '../src/report/format.js';
 import { newRunId } from '../src/run-scenario.js';
 import { withTargetLimits } from '../src/scenario/deployment-limits.js';
 import { loadScenario } from '../src/scenario/load-scenario.js';
 import type { Scenario } from '../src/scenario/scenario.js';
 import { startEmbeddedTarget } from '../src/targets/embedded-target.js';
 import { tasksetAvailable } from '../src/targets/pin-process.js';
+import { posthogTargetFromEnv } from '../src/targets/posthog-target.js';
+import { targetQueries } from './observe-shards.js';
+import { KEY, startServe, TOKEN } from './serve-process.js';
 
 const SCENARIOS = ['quickstart', 'web-app'].map((name) =>
   fileURLToPath(new URL(`../../scenarios/${name}.yaml`, import.meta.url)),
@@ -27,11 +35,14 @@ export interface CapacityBenchOptions {
   readonly out?: NodeJS.WritableStream;
   /** Shorter steps, for a smoke run. */
   readonly quick?: boolean;
+  /** Only the search on one key's cloud budget (a few minutes), not the two scenarios' capacity. */
+  readonly budgetOnly?: boolean;
 }
 
 export async function runCapacityBench(options: CapacityBenchOptions = {}): Promise<CapacityFigures[]> {
   const out = options.out ?? process.stdout;
   const print = (line: string): void => void out.write(`${line}\n`);
+  if (options.budgetOnly === true) return [await keyBudgetSearch(options, print)];
   const figures: { name: string; capacity: CapacityFigures }[] = [];
   for (const file of SCENARIOS) {
     const scenario = await loadScenario(file);
@@ -43,7 +54,56 @@ export async function runCapacityBench(options: CapacityBenchOptions = {}): Prom
       `  ${name.padEnd(12)} anonymous ÷ identified capacity ${f.ratio?.toFixed(2) ?? '—'}×; ` +
         `ingestion CPU per event identified ÷ anonymous ${f.cpuRatio?.toFixed(2) ?? '—'}×`,
     );
-  return figures.map((f) => f.capacity);
+  return [...figures.map((f) => f.capacity), await keyBudgetSearch(options, print)];
+}
+
+/**
+ * A short search (both classes, at most 3 search steps each from 500 events/s, capped at 4,000/s
+ * so no generator ceiling is measured) through the posthog target against `serve --query-limits
+ * cloud`, polled at quickstart's own 1 s: every step's preflight, probe and polls draw on one
+ * budget for the key, as PostHog counts them. Its figures are the queries, not the capacity.
+ */
+async function keyBudgetSearch(
+  options: CapacityBenchOptions,
+  print: (line: string) => void,
+): Promise<CapacityFigures> {
+  const stepDurationMs = options.quick === true ? 3000 : 6000;
+  const server = await startServe();
+  const target = posthogTargetFromEnv({
+    POSTHOG_HOST: server.url,
+    POSTHOG_PROJECT_API_KEY: TOKEN,
+    POSTHOG_PERSONAL_API_KEY: KEY,
+    POSTHOG_PROJECT_ID: '1',
+  });
+  try {
+    const scenario = withTargetLimits(await loadScenario(SCENARIOS[0]!), target.queryUrl, 'cloud');
+    const o = scenario.observation;
+    print(
+      `one key's budget: a ${scenario.name} search through the posthog target against serve --query-limits cloud ` +
+        `(${formatCount(o.queryBudgetPerMinute)}/min, ${formatCount(o.queryBudgetPerHour)}/hour, ${o.maxConcurrentQueries} at once), steps of ${stepDurationMs / 1000} s, polled every ${o.pollIntervalMs} ms`,
+    );
+    const capacity = await runCapacity({
+      scenario,
+      target,
+      classes: ['anonymous', 'identified'],
+      stepDurationMs,
+      runId: newRunId(),
+      startRate: 500,
+      maxRate: 4000,
+      maxSteps: 3,
+      workers: 1,
+      onStep: (cls, step) =>
+        print(`  ${cls} ${Math.round(step.rate)}/s: ${step.pass ? 'pass' : `fail (${step.failedBy})`}`),
+    });
+    print(queriesLine(capacity.queries));
+    const answered = await targetQueries(server.url);
+    print(`  the target answered ${answered.answered} queries and refused ${answered.throttled} with 429`);
+    return capacity;
+  } finally {
+    await target.stop();
+    server.child.kill('SIGINT');
+    await once(server.child, 'exit');
+  }
 }
 
 async function scenarioCapacity(
@@ -124,5 +184,8 @@ function classLine(cls: string, c: ClassCapacity | undefined, criteria: Capacity
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  await runCapacityBench({ quick: process.argv.includes('--quick') });
+  await runCapacityBench({
+    quick: process.argv.includes('--quick'),
+    budgetOnly: process.argv.includes('budget'),
+  });
 }

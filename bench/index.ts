@@ -38,8 +38,12 @@ const BENCHES: Record<string, { help: string; run: () => Promise<unknown> }> = {
     },
   },
   capacity: {
-    help: "each class's capacity on the embedded target (pinned to one core), their ratio and the CPU-per-event ratio",
-    run: runCapacityBench,
+    help: "each class's capacity on the embedded target (pinned to one core), their ratio and the CPU-per-event ratio; then a search on one key's cloud budget: its queries vs the key's minute and hour limits (`capacity budget` runs that part alone; `--quick`: shorter steps)",
+    run: () =>
+      runCapacityBench({
+        quick: process.argv.includes('--quick'),
+        budgetOnly: process.argv.slice(2).includes('budget'),
+      }),
   },
   scale: {
     help: 'counts vs exact observation: 20M events through each accounting path, rows per event, a 10-minute counts run',

@@ -75,7 +75,7 @@ export async function runShardedObservation(options: ShardedObservationOptions):
       ),
     );
     const merged = mergeReports(parts);
-    const throttledAtTarget = await targetThrottled(server.url);
+    const throttledAtTarget = (await targetQueries(server.url)).throttled;
     printSharded(print, parts, merged, { wallS, codes, throttledAtTarget });
     return merged;
   } finally {
@@ -85,14 +85,16 @@ export async function runShardedObservation(options: ShardedObservationOptions):
   }
 }
 
-/** The target's own count of 429 answers (serve's /metrics), whatever window refused them. */
-async function targetThrottled(url: string): Promise<number> {
+/** The target's own count of queries answered and of 429s (serve's /metrics), whatever window refused them. */
+export async function targetQueries(url: string): Promise<{ answered: number; throttled: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  return parsePrometheusText(text)
-    .filter(
-      (s) => s.name === 'ingestbench_queries_total' && (s.labels['outcome'] ?? '').startsWith('throttled'),
-    )
-    .reduce((sum, s) => sum + s.value, 0);
+  const queries = parsePrometheusText(text).filter((s) => s.name === 'ingestbench_queries_total');
+  const sum = (keep: (outcome: string) => boolean): number =>
+    queries.filter((s) => keep(s.labels['outcome'] ?? '')).reduce((total, s) => total + s.value, 0);
+  return {
+    answered: sum((outcome) => outcome === 'answered'),
+    throttled: sum((outcome) => outcome.startsWith('throttled')),
+  };
 }
 
 function printSharded(
@@ -112,7 +114,7 @@ function printSharded(
     const o = p.observation;
     print(
       `    shard ${p.run.shard?.index}/${p.run.shard?.count}: ${o.queries} queries (${o.throttled} throttled), ` +
-        `peak ${o.budget.peakPerMinute} of its ${o.budget.perMinute}/min, ${o.budget.peakPerHour} of its ${o.budget.perHour ?? '∞'}/h; ` +
+        `peak ${o.budget.peakPerMinute} of its ${o.budget.perMinute ?? '∞'}/min, ${o.budget.peakPerHour} of its ${o.budget.perHour ?? '∞'}/h; ` +
         `poll ${o.pollIntervalMs} ms, ${o.endReason}`,
     );
   }

@@ -201,7 +201,7 @@ function searchQueries(budget: KeyBudget): SearchQueries {
     throttled: u.throttled,
     peakPerMinute: u.peakPerMinute,
     peakPerHour: u.peakPerHour,
-    perMinute: u.limits.perMinute,
+    perMinute: Number.isFinite(u.limits.perMinute) ? u.limits.perMinute : null,
     perHour: Number.isFinite(u.limits.perHour) ? u.limits.perHour : null,
     concurrent: u.limits.concurrent,
   };

@@ -119,7 +119,7 @@ export function sensitivityLine(report: CapacityReport): string | null {
 export function queriesLine(q: SearchQueries): string {
   return (
     `queries: ${formatCount(q.sent)} sent by the whole search (${formatCount(q.throttled)} throttled); ` +
-    `busiest minute ${formatCount(q.peakPerMinute)} of ${formatCount(q.perMinute)}, busiest hour ${formatCount(q.peakPerHour)} of ` +
+    `busiest minute ${formatCount(q.peakPerMinute)} of ${q.perMinute === null ? 'unlimited' : formatCount(q.perMinute)}, busiest hour ${formatCount(q.peakPerHour)} of ` +
     `${q.perHour === null ? 'unlimited' : formatCount(q.perHour)} (the personal API key's limits, one budget for every step)`
   );
 }

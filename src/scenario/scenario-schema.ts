@@ -458,11 +458,11 @@ export const ScenarioSchema = z
         }),
         queries_per_minute: z.int().min(1).max(100_000).optional().meta({
           description:
-            "Query API calls per minute the poller may make with this personal key (default: the profile's; cloud 240).",
+            "Query API calls per minute of the personal API key: the key's budget, shared by every run, shard and capacity step that uses the key and by whatever else queries with it (lower it by what other tools use). Default: the profile's; cloud 240.",
         }),
         queries_per_hour: z.int().min(1).max(10_000_000).optional().meta({
           description:
-            "Query API calls per hour with this personal key (default: the profile's; cloud 2,400, cloud-legacy 120). The poll interval stretches to fit the run and drain.",
+            "Query API calls per hour of the personal API key, shared like queries_per_minute (default: the profile's; cloud 2,400, cloud-legacy 120). The poll interval stretches to fit the run and drain.",
         }),
         max_concurrent_queries: z.int().min(1).max(100).optional().meta({
           description:
@@ -472,7 +472,8 @@ export const ScenarioSchema = z
           "The deployment's maximum query execution time (default: the profile's; cloud 10 s, else 60 s). The request timeout is this plus the concurrency queue wait and a margin.",
         ).optional(),
         query_budget: z.int().min(1).max(100_000).optional().meta({
-          description: 'Older name of queries_per_minute (used when queries_per_minute is not set).',
+          description:
+            "Older name of queries_per_minute (used when queries_per_minute is not set): the personal API key's budget, whatever else uses the key.",
         }),
         drain_timeout: duration('How long to keep polling after the last send.').default('60s'),
         method: z.enum(['auto', 'exact', 'counts']).default('auto').meta({

@@ -113,8 +113,8 @@ export interface SearchQueries {
   /** The most queries any sliding minute / hour of the search held. */
   readonly peakPerMinute: number;
   readonly peakPerHour: number;
-  /** The key's limits (null: no hourly window). */
-  readonly perMinute: number;
+  /** The key's limits (null: no minute or no hourly window, as a self-hosted PostHog has). */
+  readonly perMinute: number | null;
   readonly perHour: number | null;
   readonly concurrent: number;
 }

@@ -209,6 +209,34 @@ describe('query client: refusals waiting cannot fix', () => {
     assert.ok(clock.now() - started < 60_000, 'ended at once, not at the drain deadline');
   });
 
+  it("during a run, a 400 ends observation at once as query refused, with PostHog's detail", async () => {
+    const rejected: Answer = {
+      status: 400,
+      body: {
+        type: 'validation_error',
+        code: 'syntax_error',
+        detail: "Syntax error at line 1, column 7: mismatched input 'FORM'",
+        attr: null,
+      },
+    };
+    serve(rejected, rejected, rejected);
+    const runId = 'rejected-run';
+    const poller = startPoller({
+      client: client(),
+      ledger: acknowledged(2),
+      runId,
+      runTag: runTag(runId),
+      pollIntervalMs: 1000,
+      clock,
+    });
+    const started = clock.now();
+    const result = await poller.drain(600_000);
+    assert.equal(result.endReason, 'query refused');
+    assert.match(result.endDetail ?? '', /HTTP 400\): syntax_error: Syntax error at line 1, column 7/);
+    assert.deepEqual([result.complete, result.unverified], [false, 2]);
+    assert.ok(clock.now() - started < 60_000, 'ended at once, not at the drain deadline');
+  });
+
   it('during a run, held slots end observation as query API refusing', async () => {
     serve(...Array.from({ length: 6 }, () => HELD_429));
     const runId = 'held-run';

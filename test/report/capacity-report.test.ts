@@ -126,6 +126,23 @@ describe('capacity report', () => {
     assert.doesNotMatch(renderCapacitySummary(sharp), /see an overload only above/);
   });
 
+  it("gives the whole search's queries against the key's minute and hour limits", () => {
+    assert.match(
+      renderCapacitySummary(report([])),
+      /queries: 310 sent by the whole search \(0 throttled\); busiest minute 118 of 240, busiest hour 310 of 400 \(the personal API key's limits, one budget for every step\)/,
+    );
+    // A self-hosted deployment has neither window: no limit is shown as a number.
+    const r = report([]);
+    const unthrottled = {
+      ...r,
+      capacity: { ...r.capacity, queries: { ...r.capacity.queries, perMinute: null, perHour: null } },
+    };
+    assert.match(
+      renderCapacitySummary(unthrottled),
+      /busiest minute 118 of unlimited, busiest hour 310 of unlimited/,
+    );
+  });
+
   it('keeps the contract: kind, capacity.classes.*.{sustainable, failedAt, limitedBy, steps}, ratio', () => {
     const json = JSON.parse(JSON.stringify(report([]))) as Record<string, unknown> & {
       capacity: CapacityFigures;
