@@ -5,65 +5,15 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { encodeIntoCompressedBase64 } from 'hdr-histogram-js';
 import { IngestbenchError } from '../../src/errors.js';
 import { latencyHistogram } from '../../src/measure/latency-histogram.js';
 import { decodeHistogram } from '../../src/measure/latency-summary.js';
 import { buildReport } from '../../src/report/build-report.js';
 import { lagTrendLine } from '../../src/report/lag-trend-line.js';
 import { mergeReports } from '../../src/report/merge-reports.js';
-import { metricLookup } from '../../src/report/report-metrics.js';
-import type { LatencyFigures, Report } from '../../src/report/report-types.js';
-import { evaluateSla } from '../../src/verdict/evaluate-sla.js';
-import { parseSlaExpression } from '../../src/verdict/parse-sla.js';
+import type { Report } from '../../src/report/report-types.js';
+import { SLA, shardReport } from './merge-fixture.js';
 import { fixtureInputs } from './report-fixture.js';
-
-const SLA = ['sent <= 150', 'visible.p99 < 30s', 'lost_rate < 5%'];
-
-/** Visible latencies of shard i: 100 values from i·1000 ms up, so the shards do not overlap. */
-function visibleOf(index: number): LatencyFigures {
-  const h = latencyHistogram();
-  for (let k = 0; k < 100; k += 1) h.recordValue((index * 1000 + k * 10) * 1000);
-  const encoded = encodeIntoCompressedBase64(h);
-  return {
-    p50: 0,
-    p90: 0,
-    p99: 0,
-    p999: 0,
-    max: 0,
-    mean: 0,
-    count: 100,
-    unit: 'ms',
-    resolutionMs: 1000 + index,
-    histogram: encoded,
-  };
-}
-
-function shardReport(
-  index: number,
-  count: number,
-  options: { runId?: string; partial?: boolean } = {},
-): Report {
-  const base = buildReport({ ...fixtureInputs(), runId: `nightly-shard-${index}-of-${count}` });
-  const checks = SLA.map((s) => parseSlaExpression(s));
-  const { results, verdict } = evaluateSla(checks, metricLookup(base));
-  const visible = visibleOf(index);
-  return {
-    ...base,
-    run: {
-      ...base.run,
-      partial: options.partial ?? false,
-      startedAt: new Date(Date.UTC(2026, 10, 30, 10, 0, index)).toISOString(),
-      shard: { index, count, runId: options.runId ?? 'nightly' },
-    },
-    latency: {
-      ...base.latency,
-      visible: { all: visible, anonymous: visible, identified: visibleOf(index + 10) },
-    },
-    sla: results,
-    verdict,
-  };
-}
 
 describe('mergeReports', () => {
   const shards = [1, 2, 3, 4].map((i) => shardReport(i, 4));
