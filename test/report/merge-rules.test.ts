@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { IngestbenchError } from '../../src/errors.js';
-import { fields, present, same, sum, type MergeContext } from '../../src/report/merge-rules.js';
+import { fields, present, same, sum, type MergeContext, type Rules } from '../../src/report/merge-rules.js';
 import { mergeReports } from '../../src/report/merge-reports.js';
 import type { Report } from '../../src/report/report-types.js';
 import { findRepoRoot } from '../../src/scenario/write-json-schema.js';
@@ -71,6 +71,18 @@ describe('merge by rules', () => {
         assert.match(e.message, /^shard 2\/2 of run nightly has scenario\.name "b", shard 1\/2 has "a"/);
         return true;
       },
+    );
+  });
+
+  it('has no table without a rule for every field (a type error, checked when the tests compile)', () => {
+    // @ts-expect-error: b has no rule.
+    const missing: Rules<{ a: number; b: number }> = { a: sum };
+    // @ts-expect-error: an optional field needs a rule too (one that may leave it out).
+    const optional: Rules<{ a: number; b?: number }> = { a: sum };
+    const complete: Rules<{ a: number; b?: number }> = { a: sum, b: present(sum) };
+    assert.deepEqual(
+      [missing, optional, complete].map((table) => Object.keys(table)),
+      [['a'], ['a'], ['a', 'b']],
     );
   });
 });
