@@ -16,7 +16,7 @@ import type { CapacityFigures, ClassCapacity } from '../src/verdict/capacity-typ
 import { lagGrowthSensitivity } from '../src/verdict/judge-step.js';
 import { runCapacity } from '../src/capacity/run-capacity.js';
 import { queriesLine } from '../src/report/capacity-rows.js';
-import { formatCount } from '../src/report/format.js';
+import { formatCount } from '../src/core/format.js';
 import { newRunId } from '../src/run-scenario.js';
 import { withTargetLimits } from '../src/scenario/deployment-limits.js';
 import { loadScenario } from '../src/scenario/load-scenario.js';

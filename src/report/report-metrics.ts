@@ -25,7 +25,10 @@ const COUNTS = new Set<string>([
 const ratio = (numerator: number, denominator: number): number | null =>
   denominator > 0 ? numerator / denominator : null;
 
-export function metricLookup(report: Report): (path: string) => number | null {
+/** Reads only the figures (totals, classes, latency): a merge looks them up before it is judged. */
+export function metricLookup(
+  report: Pick<Report, 'totals' | 'classes' | 'latency'>,
+): (path: string) => number | null {
   const totalsOf = (scope: LatencyScope): ClassTotals =>
     scope === 'all' ? report.totals : report.classes[scope];
 

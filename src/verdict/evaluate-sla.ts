@@ -9,7 +9,7 @@ export interface SlaResult {
   /** The expression as written in the scenario. */
   readonly check: string;
   readonly metric: string;
-  readonly op: string;
+  readonly op: SlaCheck['op'];
   readonly threshold: number;
   /** The measured value in the metric's unit; null when the run produced none. */
   readonly value: number | null;

@@ -7,12 +7,28 @@
 // - a partial run (stopped before its schedule ended, shards missing) fails with checks that name why.
 // Pure: the caller passes a lookup over its measured values (report/report-metrics.ts).
 
+import { isDeepStrictEqual } from 'node:util';
 import type { SlaCheck } from '../scenario/scenario.js';
 import { evaluateSla, type SlaResult, type Verdict } from './evaluate-sla.js';
 
 /** The check name of the observation check, and the metric of the check a stopped run adds. */
 export const OBSERVATION_COMPLETE = 'observation complete';
 export const RUN_COMPLETED = 'run.completed';
+
+// The outcomes judgeRun adds of itself, as checks: how a run ended, not what it was asked to meet.
+const OBSERVATION_CHECK: SlaCheck = {
+  source: OBSERVATION_COMPLETE,
+  metric: 'unverified',
+  op: '==',
+  threshold: 0,
+};
+const RUN_COMPLETED_CHECK: SlaCheck = {
+  source: 'run completed',
+  metric: RUN_COMPLETED,
+  op: '==',
+  threshold: 1,
+};
+const OUTCOMES: readonly SlaCheck[] = [OBSERVATION_CHECK, RUN_COMPLETED_CHECK];
 
 export interface RunToJudge {
   /** The scenario's checks with the built-in ones (load applied), or those a merge rebuilt. */
@@ -46,32 +62,39 @@ export function judgeRun(run: RunToJudge): RunJudgement {
   return { sla, verdict: sla.every((r) => r.pass) ? 'pass' : 'fail' };
 }
 
+/**
+ * The checks a judgement judged, read back from its results (a report's `sla`): each result keeps
+ * its check's expression, metric, operator and threshold. The outcomes judgeRun added of itself
+ * (observation complete, run completed) are left out: judging again adds its own.
+ */
+export function judgedChecks(results: readonly SlaResult[]): SlaCheck[] {
+  return results
+    .map((r): SlaCheck => ({ source: r.check, metric: r.metric, op: r.op, threshold: r.threshold }))
+    .filter((check) => !OUTCOMES.some((outcome) => isDeepStrictEqual(outcome, check)));
+}
+
+/** A failed outcome check: `value` what was measured against it, `detail` why. */
+function failedOutcome(check: SlaCheck, value: number, detail: string): SlaResult {
+  const { source, metric, op, threshold } = check;
+  return { check: source, metric, op, threshold, value, pass: false, unit: 'count', detail };
+}
+
 /** A run cut short has not shown that the SLA holds: it fails, and says why (`reason`: its stop). */
 export function runCompletedCheck(reason: string): SlaResult {
-  return {
-    check: 'run completed',
-    metric: RUN_COMPLETED,
-    op: '==',
-    threshold: 1,
-    value: 0,
-    pass: false,
-    unit: 'count',
-    detail: `the run stopped before its schedule ended (${reason}): the report is partial and its SLA is not judged met`,
-  };
+  return failedOutcome(
+    RUN_COMPLETED_CHECK,
+    0,
+    `the run stopped before its schedule ended (${reason}): the report is partial and its SLA is not judged met`,
+  );
 }
 
 function observationCheck(unverified: number, why: string): SlaResult[] {
   if (unverified === 0) return [];
   return [
-    {
-      check: OBSERVATION_COMPLETE,
-      metric: 'unverified',
-      op: '==',
-      threshold: 0,
-      value: unverified,
-      pass: false,
-      unit: 'count',
-      detail: `observation ended early (${why}): ${unverified} acknowledged events could not be checked`,
-    },
+    failedOutcome(
+      OBSERVATION_CHECK,
+      unverified,
+      `observation ended early (${why}): ${unverified} acknowledged events could not be checked`,
+    ),
   ];
 }

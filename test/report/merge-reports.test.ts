@@ -5,65 +5,15 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { encodeIntoCompressedBase64 } from 'hdr-histogram-js';
 import { IngestbenchError } from '../../src/errors.js';
 import { latencyHistogram } from '../../src/core/latency-histogram.js';
 import { decodeHistogram } from '../../src/measure/latency-summary.js';
 import { buildReport } from '../../src/report/build-report.js';
 import { lagTrendLine } from '../../src/report/lag-trend-line.js';
 import { mergeReports } from '../../src/report/merge-reports.js';
-import { metricLookup } from '../../src/report/report-metrics.js';
-import type { LatencyFigures, Report } from '../../src/report/report-types.js';
-import { evaluateSla } from '../../src/verdict/evaluate-sla.js';
-import { parseSlaExpression } from '../../src/scenario/parse-sla.js';
+import type { Report } from '../../src/report/report-types.js';
+import { SLA, countedShard, keySharedShards, schema2Shards, shardReport } from './merge-fixture.js';
 import { fixtureInputs } from './report-fixture.js';
-
-const SLA = ['sent <= 150', 'visible.p99 < 30s', 'lost_rate < 5%'];
-
-/** Visible latencies of shard i: 100 values from i·1000 ms up, so the shards do not overlap. */
-function visibleOf(index: number): LatencyFigures {
-  const h = latencyHistogram();
-  for (let k = 0; k < 100; k += 1) h.recordValue((index * 1000 + k * 10) * 1000);
-  const encoded = encodeIntoCompressedBase64(h);
-  return {
-    p50: 0,
-    p90: 0,
-    p99: 0,
-    p999: 0,
-    max: 0,
-    mean: 0,
-    count: 100,
-    unit: 'ms',
-    resolutionMs: 1000 + index,
-    histogram: encoded,
-  };
-}
-
-function shardReport(
-  index: number,
-  count: number,
-  options: { runId?: string; partial?: boolean } = {},
-): Report {
-  const base = buildReport({ ...fixtureInputs(), runId: `nightly-shard-${index}-of-${count}` });
-  const checks = SLA.map((s) => parseSlaExpression(s));
-  const { results, verdict } = evaluateSla(checks, metricLookup(base));
-  const visible = visibleOf(index);
-  return {
-    ...base,
-    run: {
-      ...base.run,
-      partial: options.partial ?? false,
-      startedAt: new Date(Date.UTC(2026, 10, 30, 10, 0, index)).toISOString(),
-      shard: { index, count, runId: options.runId ?? 'nightly' },
-    },
-    latency: {
-      ...base.latency,
-      visible: { all: visible, anonymous: visible, identified: visibleOf(index + 10) },
-    },
-    sla: results,
-    verdict,
-  };
-}
 
 describe('mergeReports', () => {
   const shards = [1, 2, 3, 4].map((i) => shardReport(i, 4));
@@ -196,41 +146,10 @@ describe('mergeReports', () => {
 
 describe('mergeReports: the fields of report schema 2', () => {
   const one = shardReport(1, 2);
-  const base2 = shardReport(2, 2);
   // Shard 2: no latencies in second 5 (so shard 1's are that second's, exactly), 3 unverified
-  // events after its query budget ran out, clock skew, a stretched poll interval, a note.
-  const two: Report = {
-    ...base2,
-    totals: { ...base2.totals, unverified: 3 },
-    classes: { ...base2.classes, anonymous: { ...base2.classes.anonymous, unverified: 3 } },
-    timeline: base2.timeline.map((s) =>
-      s.second === 5
-        ? {
-            ...s,
-            classes: {
-              ...s.classes,
-              anonymous: { ...s.classes.anonymous, visibleP50: null, visibleP99: null, latencyCount: 0 },
-            },
-          }
-        : s,
-    ),
-    clockSkew: { ...base2.clockSkew, created: { count: 3, worstMs: -9 } },
-    observation: {
-      ...base2.observation,
-      endReason: 'query budget exhausted',
-      endDetail: '2,400 queries/hour used',
-      complete: false,
-      pollStretch: 'to fit 2,400 queries/hour',
-      pollIntervalMs: 3000,
-    },
-    preflight: { probeLatencyMs: 900, probesSent: 2 },
-    notes: ['no cost figures: the metrics scrape failed'],
-  };
-  const oneSkewed: Report = {
-    ...one,
-    clockSkew: { ...one.clockSkew, created: { count: 2, worstMs: -5 } },
-    preflight: { probeLatencyMs: 1200, probesSent: 1 },
-  };
+  // events after its query budget ran out, clock skew, a stretched poll interval, a note; shard 1
+  // with clock skew and a slower probe.
+  const { one: oneSkewed, two } = schema2Shards();
   const merged = mergeReports([oneSkewed, two]);
 
   it('sums unverified and judges observation complete again on the merged total', () => {
@@ -311,24 +230,8 @@ describe('mergeReports: the fields of report schema 2', () => {
 
   it("gives the key's limits for shards that spent shares of one key's budget, and the peaks as bounds", () => {
     const key = { perMinute: 240, perHour: 2400, concurrent: 3 };
-    const sharded = [1, 2, 3, 4].map((i) => {
-      const r = shardReport(i, 4);
-      const peakPerMinute = 10 * i;
-      return {
-        ...r,
-        observation: {
-          ...r.observation,
-          budget: {
-            perMinute: 60,
-            perHour: 600,
-            concurrent: 1,
-            peakPerMinute,
-            peakPerHour: 100 * i,
-            shard: { index: i, count: 4, key },
-          },
-        },
-      };
-    });
+    // Each of 4 shards spent 1/4 of the key's budget (60/min, 600/hour, 1 at once), peaks 10·i and 100·i.
+    const sharded = keySharedShards();
     const budget = mergeReports(sharded).observation.budget;
     assert.deepEqual(budget, {
       ...key,
@@ -354,33 +257,7 @@ describe('mergeReports: the fields of report schema 2', () => {
   });
 
   it('keeps the shards’ method; shards that differ are named, and counts figures are summed', () => {
-    const counted = (r: Report, named: number, note: string | null): Report => ({
-      ...r,
-      observation: {
-        ...r.observation,
-        method: 'counts',
-        methodReason: 'auto: exact polls would fetch too many rows',
-        counts: {
-          bucketMs: 1000,
-          rowsFetched: 100 * named,
-          drillDown: {
-            shortBuckets: named,
-            bucketsRead: named,
-            queries: named + 1,
-            named,
-            unnamed: 0,
-            lost: Array.from({ length: named }, (_, seq) => ({
-              uuid: `uuid-${r.run.shard?.index}-${seq}`,
-              worker: 0,
-              seq,
-              globalSeq: seq * 2 + (r.run.shard!.index - 1),
-              intendedAt: '2026-11-30T10:00:00.000Z',
-            })),
-            note,
-          },
-        },
-      },
-    });
+    const counted = countedShard;
     const [a, b] = [shardReport(1, 2), shardReport(2, 2)];
     const both = mergeReports([counted(a, 2, null), counted(b, 3, 'the drill-down budget ran out')]);
     assert.equal(both.observation.method, 'counts');

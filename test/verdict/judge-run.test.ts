@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { SlaCheck } from '../../src/scenario/scenario.js';
-import { judgeRun, runCompletedCheck } from '../../src/verdict/judge-run.js';
+import { judgedChecks, judgeRun, runCompletedCheck } from '../../src/verdict/judge-run.js';
 
 const lostZero: SlaCheck = { source: 'lost == 0', metric: 'lost', op: '==', threshold: 0 };
 const values: Record<string, number> = { lost: 0 };
@@ -61,4 +61,35 @@ test('a partial run fails on the checks that say why, without the observation ch
     ],
   );
   assert.match(sla[1]!.detail, /stopped before its schedule ended \(target-lost\)/);
+});
+
+test('the checks a judgement judged read back from its results, without the outcomes judgeRun added', () => {
+  // A scenario check on `unverified` is the scenario's; judgeRun's own check on it is not.
+  const unverifiedZero: SlaCheck = {
+    source: 'unverified == 0',
+    metric: 'unverified',
+    op: '==',
+    threshold: 0,
+  };
+  const checks = [lostZero, unverifiedZero];
+  const { sla } = judgeRun({
+    checks,
+    lookup: (metric) => (metric === 'unverified' ? 4 : 0),
+    unverified: 4,
+    observationEnd: 'query budget exhausted',
+    incomplete: [],
+  });
+  assert.deepEqual(
+    sla.map((r) => r.check),
+    ['lost == 0', 'unverified == 0', 'observation complete'],
+  );
+  assert.deepEqual(judgedChecks(sla), checks);
+  const stopped = judgeRun({
+    checks,
+    lookup,
+    unverified: 0,
+    observationEnd: 'stopped',
+    incomplete: [runCompletedCheck('interrupted')],
+  });
+  assert.deepEqual(judgedChecks(stopped.sla), checks);
 });
