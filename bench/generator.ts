@@ -5,7 +5,9 @@
 //   limit     — both in series on one core, 1 / (1/generate + 1/zlib): the most a sender could do;
 //   send      — the whole path (generate + JSON + encode + HTTP) at full speed, one worker,
 //               into the reference target's /test/black_hole/ in a child process (it reads and
-//               validates each body), events acknowledged per CPU-second of this process.
+//               validates each body), events acknowledged per CPU-second of this process. Its
+//               events are planned at the scenario's own top rate, as generate's are, so that
+//               sessions give both the same events (size, share of visits' first events).
 // Figures are CPU time, not wall time: the machine is shared, so a busy neighbour stretches wall
 // time but not the CPU a piece of work needs. Ratios within a run are what to read.
 
@@ -28,6 +30,11 @@ const CHUNK_EVENTS = 10_000;
 /** Seconds of the full-speed send; the first SEND_WARMUP_S are left out (JIT, connections, pools). */
 const SEND_SECONDS = 12;
 const SEND_WARMUP_S = 4;
+/**
+ * Events planned for the send, more than one worker sends in SEND_SECONDS (about 1.5 million
+ * for quickstart at full speed here), at the scenario's own top rate: see sendFullSpeed.
+ */
+const SEND_PLANNED = 4_000_000;
 
 export interface GeneratorFigures {
   readonly scenario: string;
@@ -95,7 +102,7 @@ function generateAndEncode(
   // Intended times at the scenario's own top rate: with sessions the share of first events in a
   // visit (larger: posthog-js's $set_once) depends on it, and 220,000 events at web-app's 1,000/s
   // span several think times, as a run does.
-  const spacingMs = 1000 / Math.max(...scenario.phases.map((p) => Math.max(p.fromRate, p.toRate)));
+  const spacingMs = 1000 / topRate(scenario);
   const t0 = Date.now();
   let seq = 0;
   const batch = (): string => {
@@ -135,15 +142,21 @@ async function sendFullSpeed(
   base: Scenario,
   sink: SinkProcess,
 ): Promise<{ perCpuSecond: number; window: string }> {
+  // Planned at the scenario's own top rate, as generateAndEncode times its events: sessions run on
+  // the planned times, and a plan of 1,000,000 events/s made every event the first of a new visit
+  // (posthog-js's $set_once, new session and window ids): web-app's events were 3.2 kB instead of
+  // 2.5 kB and generation 23 % slower, so send measured other events than the limit. The plan is
+  // long enough never to run out; sending stops by abort after SEND_SECONDS.
+  const rate = topRate(base);
   const scenario: Scenario = {
     ...base,
     phases: [
       {
         name: 'steady',
         kind: 'steady',
-        durationMs: SEND_SECONDS * 1000,
-        fromRate: 1_000_000,
-        toRate: 1_000_000,
+        durationMs: (SEND_PLANNED / rate) * 1000,
+        fromRate: rate,
+        toRate: rate,
         measured: true,
       },
     ],
@@ -155,6 +168,8 @@ async function sendFullSpeed(
     startAtMs: Date.now() + 2500,
     fullSpeed: true,
   });
+  const stop = new AbortController();
+  const stopTimer = setTimeout(() => stop.abort(), plan.startAtMs + SEND_SECONDS * 1000 - Date.now());
   const samples: { acknowledged: number; cpu: number; elapsedMs: number }[] = [];
   const onProgress = (p: LoadProgress): void => {
     const { user, system } = process.cpuUsage();
@@ -168,8 +183,12 @@ async function sendFullSpeed(
     target: { captureUrl: sink.url, token: TOKEN, endpoint: BLACK_HOLE },
     onProgress,
     progressIntervalMs: 500,
-  });
-  // Up to the deadline only: after it the worker books the planned events it never sent as dropped
+    signal: stop.signal,
+  }).finally(() => clearTimeout(stopTimer));
+  const sent = result.counts.anonymous.sent + result.counts.identified.sent;
+  if (sent >= plan.planned)
+    throw new Error(`the send ran out of its ${plan.planned} planned events: raise SEND_PLANNED`);
+  // Up to the stop only: after it the worker books the planned events it never sent as dropped
   // (with sessions, the model advances through each of them), which is no sending.
   const steady = samples.filter(
     (s) => s.elapsedMs >= SEND_WARMUP_S * 1000 && s.elapsedMs <= SEND_SECONDS * 1000,
@@ -186,6 +205,10 @@ async function sendFullSpeed(
   const { user, system } = process.cpuUsage(before);
   const acknowledged = result.counts.anonymous.acknowledged + result.counts.identified.acknowledged;
   return { perCpuSecond: acknowledged / ((user + system) / 1e6), window: 'whole run' };
+}
+
+function topRate(scenario: Scenario): number {
+  return Math.max(...scenario.phases.map((p) => Math.max(p.fromRate, p.toRate)));
 }
 
 function cpuSeconds(work: () => void): number {
