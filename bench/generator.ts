@@ -2,6 +2,7 @@
 // For quickstart and web-app (posthog-js profile), in one run, per sender CPU-second:
 //   generate  — events rendered and written into the scenario's batch bodies (BatchBodyWriter);
 //   zlib      — the same bodies through the sender's encoder alone (encodeBatchBody);
+//               (and, untimed, their ratio at zlib's default level 6, what the SDKs send);
 //   limit     — both in series on one core, 1 / (1/generate + 1/zlib): the most a sender could do;
 //   send      — the whole path (generate + JSON + encode + HTTP) at full speed, one worker,
 //               into the reference target's /test/black_hole/ in a child process (it reads and
@@ -11,6 +12,7 @@
 // Figures are CPU time, not wall time: the machine is shared, so a busy neighbour stretches wall
 // time but not the CPU a piece of work needs. Ratios within a run are what to read.
 
+import { gzipSync } from 'node:zlib';
 import { BatchBodyWriter, encodeBatchBody } from '../src/generate/batch-body.js';
 import { EventGenerator } from '../src/generate/event-generator.js';
 import { runTag } from '../src/generate/event-uuid.js';
@@ -40,6 +42,8 @@ export interface GeneratorFigures {
   readonly scenario: string;
   readonly bytesPerEvent: number;
   readonly gzipRatio: number;
+  /** The same bodies at zlib's default level 6 (posthog-js's fflate, posthog-node), untimed. */
+  readonly sdkGzipRatio: number;
   readonly generatePerCpuSecond: number;
   readonly zlibPerCpuSecond: number;
   readonly limitPerCpuSecond: number;
@@ -71,7 +75,8 @@ export async function runGeneratorBench(
       };
       figures.push(f);
       print(
-        `${name.padEnd(10)} ${fmt(f.bytesPerEvent)} B/event, batches of ${scenario.batchSize} gzip ${f.gzipRatio.toFixed(2)}x | ` +
+        `${name.padEnd(10)} ${fmt(f.bytesPerEvent)} B/event, batches of ${scenario.batchSize} gzip ${f.gzipRatio.toFixed(2)}x ` +
+          `(level 6 as the SDKs ${f.sdkGzipRatio.toFixed(2)}x: ${(f.sdkGzipRatio / f.gzipRatio).toFixed(2)}x the bytes on the wire) | ` +
           `generate ${fmt(f.generatePerCpuSecond)}/s, zlib ${fmt(f.zlibPerCpuSecond)}/s, limit ${fmt(limit)}/s | ` +
           `send ${fmt(send)}/s (${window}) = ${f.sendShareOfLimit.toFixed(2)} of the limit`,
       );
@@ -91,7 +96,10 @@ export async function runGeneratorBench(
 /** Generation and encoding alone, each timed on its own over the same events. */
 function generateAndEncode(
   scenario: Scenario,
-): Pick<GeneratorFigures, 'bytesPerEvent' | 'gzipRatio' | 'generatePerCpuSecond' | 'zlibPerCpuSecond'> {
+): Pick<
+  GeneratorFigures,
+  'bytesPerEvent' | 'gzipRatio' | 'sdkGzipRatio' | 'generatePerCpuSecond' | 'zlibPerCpuSecond'
+> {
   const generator = new EventGenerator(scenario, {
     runId: 'bench-generator',
     runTag: runTag('bench-generator'),
@@ -123,6 +131,7 @@ function generateAndEncode(
   let zlibCpu = 0;
   let json = 0;
   let wire = 0;
+  let sdkWire = 0;
   for (let chunk = 0; chunk < EVENTS / CHUNK_EVENTS; chunk++) {
     const bodies: Buffer[] = [];
     generateCpu += cpuSeconds(() => {
@@ -131,11 +140,15 @@ function generateAndEncode(
     zlibCpu += cpuSeconds(() => {
       for (const body of bodies) wire += encodeBatchBody(body, 'gzip').body.length;
     });
-    for (const body of bodies) json += body.length;
+    for (const body of bodies) {
+      json += body.length;
+      sdkWire += gzipSync(body, { level: 6 }).length;
+    }
   }
   return {
     bytesPerEvent: json / EVENTS,
     gzipRatio: json / wire,
+    sdkGzipRatio: json / sdkWire,
     generatePerCpuSecond: EVENTS / generateCpu,
     zlibPerCpuSecond: EVENTS / zlibCpu,
   };

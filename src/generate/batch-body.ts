@@ -62,10 +62,11 @@ const GZIP_HEADERS = { 'content-type': 'application/json', 'content-encoding': '
 
 /**
  * zlib level 1, not zlib's default 6 (what posthog-js's fflate and posthog-node's gzip use):
- * zlib takes about 1.4x less CPU per event (`npm run bench -- generator`), for about 15–17 % more
- * bytes on the wire (web-app in requests of 10: 4.2x instead of 4.9x; quickstart in batches of
- * 100: 10.8x instead of 12.4x). The target decodes a little more input than from a real SDK; its
- * work per event is otherwise unchanged. README "Encoding and the generator's speed".
+ * zlib takes about 1.4x less CPU per event, for 13–20 % more bytes on the wire
+ * (`npm run bench -- generator` prints both ratios: web-app in requests of 10 4.5x instead of
+ * 5.4x, quickstart in batches of 100 10.0x instead of 11.3x). The target decodes a little more
+ * input than from a real SDK; its work per event is otherwise unchanged. README "Encoding and the
+ * generator's speed".
  */
 export const GZIP_LEVEL = 1;
 
