@@ -6,7 +6,7 @@
 // Which events there are and when each is meant to go is the event source's (event-source.ts):
 // generated from the closed-form schedule, or replayed from a recorded file.
 
-import { batchBody, encodeBatchBody } from '../generate/batch-body.js';
+import { BatchBodyWriter, type EncodedBody } from '../generate/batch-body.js';
 import type { Compression } from '../scenario/scenario.js';
 import type { BatchEvents, BatchSender } from './batch-sender.js';
 import { BucketField, type BucketCountsWriter } from './bucket-counts.js';
@@ -49,8 +49,11 @@ class SendLoop {
   // Intended times and flags of the batch being built: the batch carries them, so sending and
   // accounting need no per-event ledger.
   private batch: { intended: number[]; flags: number[] } = { intended: [], flags: [] };
+  private readonly bodies: BatchBodyWriter;
 
-  constructor(private readonly o: SendLoopOptions) {}
+  constructor(private readonly o: SendLoopOptions) {
+    this.bodies = new BatchBodyWriter(o.token);
+  }
 
   /** Returns the first event not yet generated. */
   async timed(): Promise<number> {
@@ -151,8 +154,8 @@ class SendLoop {
     tally.count(identified ? 1 : 0, 'planned', 1);
   }
 
-  private encode(): ReturnType<typeof encodeBatchBody> {
-    const body = encodeBatchBody(batchBody(this.o.token, this.events), this.o.compression);
+  private encode(): EncodedBody {
+    const body = this.bodies.encode(this.events, this.o.compression);
     this.events.length = 0;
     return body;
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { batchBody, encodeBatchBody } from '../../src/generate/batch-body.js';
+import { BatchBodyWriter, batchBody, encodeBatchBody } from '../../src/generate/batch-body.js';
 
 describe('batchBody', () => {
   it('is {api_key, batch} with the events as given and no sent_at', () => {
@@ -24,5 +24,40 @@ describe('encodeBatchBody', () => {
     assert.ok(Buffer.isBuffer(gz.body));
     assert.deepEqual([...gz.body.subarray(0, 3)], [0x1f, 0x8b, 0x08]);
     assert.equal(gunzipSync(gz.body).toString(), text);
+  });
+});
+
+describe('BatchBodyWriter', () => {
+  const token = 'phc_"ü';
+  // Non-ASCII (2 and 3 bytes), a surrogate pair (4 bytes) and a lone surrogate (U+FFFD's 3 bytes).
+  const events = [
+    '{"event":"a","properties":{"name":"José"}}',
+    '{"event":"€ 🎉"}',
+    `{"event":"${'\ud800'}"}`,
+    '{"event":"b"}',
+  ];
+
+  it('writes the bytes of Buffer.from(batchBody()), whatever the size, growing its buffer', () => {
+    const writer = new BatchBodyWriter(token);
+    const large = Array.from(
+      { length: 400 },
+      (_, i) => `{"event":"e${i}","properties":{"x":"${'é'.repeat(200)}"}}`,
+    );
+    for (const batch of [events, events.slice(0, 1), [], large, events]) {
+      assert.deepEqual(writer.write(batch), Buffer.from(batchBody(token, batch)));
+    }
+  });
+
+  it('encodes bodies that own their bytes: a later body leaves an earlier one as it was', () => {
+    const writer = new BatchBodyWriter(token);
+    const text = batchBody(token, events);
+    const plain = writer.encode(events, 'none');
+    const gz = writer.encode(events, 'gzip');
+    writer.encode(['{"event":"overwrites the buffer"}'], 'none');
+    assert.deepEqual(plain.headers, { 'content-type': 'application/json' });
+    // Bytes, not text: the lone surrogate decodes as U+FFFD.
+    assert.deepEqual(plain.body, Buffer.from(text));
+    assert.deepEqual(gz, encodeBatchBody(text, 'gzip'));
+    assert.deepEqual(gunzipSync(gz.body), Buffer.from(text));
   });
 });
