@@ -20,7 +20,7 @@ import type { BucketCounts } from '../load/bucket-counts.js';
 import type { LoadPlan } from '../load/plan-load.js';
 import { accountBuckets, sumOf } from '../measure/account-buckets.js';
 import { EVENT_CLASSES, type EventClass, type RatePhase } from '../scenario/scenario.js';
-import { systemClock, type Clock } from '../clock.js';
+import type { Clock } from '../clock.js';
 import { drillDown, NO_DRILL_DOWN, type DrillDownResult } from './counts-drill-down.js';
 import {
   bucketCountsQuery,
@@ -30,42 +30,26 @@ import {
 } from './counts-queries.js';
 import { CountsTracker } from './counts-tracker.js';
 import { END_RESERVE } from './plan-polling.js';
-import { QueryError, type QueryClient, type QueryResponse } from './query-client.js';
-import { defaultStragglerLagMs, ObservationLoop } from './observation-loop.js';
-import type { CountsFindings, CountsObservation, VisibleListener } from './observation-result.js';
+import { QueryError, type QueryResponse } from './query-client.js';
+import { ObservationLoop, type ObservingOptions } from './observation-loop.js';
+import type { CountsFindings, CountsObservation } from './observation-result.js';
 import type { Observer, ObserverStats, StopOptions } from './observer.js';
 
 export { MAX_NAMED_LOST } from './counts-drill-down.js';
 
 const debug = debuglog('ingestbench:observe');
 
-export interface CountsObserverOptions {
-  readonly client: QueryClient;
+export interface CountsObserverOptions extends ObservingOptions {
   readonly counts: BucketCounts;
   readonly plan: LoadPlan;
   /** The run's phases: with the plan they give every event's intended time (for the drill-down). */
   readonly phases: readonly RatePhase[];
-  /** The interval asked for; it stretches when `observationMs` is given and the budget needs it. */
-  readonly pollIntervalMs: number;
-  /** Load duration + drain timeout: plan the interval so the query budget lasts it (plan-polling.ts). */
-  readonly observationMs?: number;
-  /** The span the key's hourly budget must last when later observations follow (a capacity search); default observationMs. */
-  readonly budgetSpanMs?: number;
-  readonly clock?: Clock;
-  /** Ends observation at once, without a final count or drill-down (tests; runs use stop()). */
-  readonly signal?: AbortSignal;
-  /** How long the query API may stay unreachable before observation ends. Default 5 s. */
-  readonly unreachableGraceMs?: number;
-  /** Default max(3 polls, 10 s): see CountsTracker. */
-  readonly stragglerLagMs?: number;
   /** Straggler buckets asked about per poll. Default 10. */
   readonly stragglerBucketsPerPoll?: number;
   /** Queries the drill-down may spend naming lost events. Default 20. */
   readonly drillDownQueries?: number;
   /** Rows per drill-down page (LIMIT). Default and maximum 50,000. */
   readonly drillDownPageSize?: number;
-  /** Told of every bucket's newly visible events (the live view). */
-  readonly onVisible?: VisibleListener;
 }
 
 export function startCountsObserver(opts: CountsObserverOptions): Observer<CountsObservation> {
@@ -85,16 +69,9 @@ class CountsObserver implements Observer<CountsObservation> {
 
   constructor(opts: CountsObserverOptions) {
     this.#opts = opts;
-    this.#clock = opts.clock ?? systemClock;
     this.#drillDownBudget = opts.drillDownQueries ?? 20;
-    this.#loop = new ObservationLoop({
+    this.#loop = new ObservationLoop(opts, {
       method: 'counts',
-      client: opts.client,
-      clock: this.#clock,
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      requestedIntervalMs: opts.pollIntervalMs,
-      ...(opts.observationMs === undefined ? {} : { observationMs: opts.observationMs }),
-      ...(opts.budgetSpanMs === undefined ? {} : { budgetSpanMs: opts.budgetSpanMs }),
       // One query a poll (straggler buckets ride in it); the end keeps the final count, the last
       // poll and the drill-down's queries aside.
       queriesPerPoll: 1,
@@ -103,11 +80,11 @@ class CountsObserver implements Observer<CountsObservation> {
       endShareDivisor: 10,
       // The last polls' counts stand: observation ran to its deadline.
       failedDrainEnd: 'drain timeout',
-      ...(opts.unreachableGraceMs === undefined ? {} : { unreachableGraceMs: opts.unreachableGraceMs }),
     });
+    this.#clock = this.#loop.clock;
     this.#tracker = new CountsTracker({
       counts: opts.counts,
-      stragglerLagMs: opts.stragglerLagMs ?? defaultStragglerLagMs(this.#loop.pollIntervalMs),
+      stragglerLagMs: this.#loop.stragglerLagMs,
       stragglerBucketsPerPoll: opts.stragglerBucketsPerPoll ?? 10,
       originMs: opts.plan.startAtMs,
       ...(opts.onVisible ? { onVisible: opts.onVisible } : {}),

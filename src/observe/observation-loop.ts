@@ -13,8 +13,8 @@
 
 import { debuglog } from 'node:util';
 import { IngestbenchError } from '../errors.js';
-import type { Clock } from '../clock.js';
-import type { LoopFigures, ObservationEnd, ObserverFindings } from './observation-result.js';
+import { systemClock, type Clock } from '../clock.js';
+import type { LoopFigures, ObservationEnd, ObserverFindings, VisibleListener } from './observation-result.js';
 import type { ObserverStats, StopOptions } from './observer.js';
 import { planPolling, type PollingPlan } from './plan-polling.js';
 import { QueryError, type QueryClient, type QueryClientStats, type QueryOptions } from './query-client.js';
@@ -26,18 +26,29 @@ const END_RESERVE_MS = 10_000;
 /** How long the query API may stay unreachable before observation ends, unless told. */
 const UNREACHABLE_GRACE_MS = 5_000;
 
-export interface ObservationLoopOptions {
-  readonly method: ObserverFindings['method'];
+/** What either observer is told of the observation (PollerOptions and CountsObserverOptions add their own). */
+export interface ObservingOptions {
   readonly client: QueryClient;
-  readonly clock: Clock;
+  /** The interval asked for; it stretches when `observationMs` is given and the budget needs it. */
+  readonly pollIntervalMs: number;
+  /** Load duration + drain timeout: plan the interval so the query budget lasts it (plan-polling.ts). */
+  readonly observationMs?: number;
+  /** The span the key's hourly budget must last when later observations follow (a capacity search); default observationMs. */
+  readonly budgetSpanMs?: number;
+  readonly clock?: Clock;
   /** Ends observation at once, without a final poll or end queries (tests; runs use stop()). */
   readonly signal?: AbortSignal;
-  /** The interval asked for; it stretches when `observationMs` is given and the budget needs it. */
-  readonly requestedIntervalMs: number;
-  /** Load duration + drain timeout: plan the interval so the query budget lasts it. */
-  readonly observationMs?: number;
-  /** The span the key's hourly budget must last when later observations follow (a capacity search). */
-  readonly budgetSpanMs?: number;
+  /** How long the query API may stay unreachable before observation ends. Default 5 s. */
+  readonly unreachableGraceMs?: number;
+  /** How far behind the newest visible event an unseen one (or bucket) becomes a straggler. Default max(3 polls, 10 s). */
+  readonly stragglerLagMs?: number;
+  /** Told of events as they first become visible (the live view). */
+  readonly onVisible?: VisibleListener;
+}
+
+/** What a method's polls and end queries take of the budget and the drain. */
+export interface MethodTerms {
+  readonly method: ObserverFindings['method'];
   /** Queries one poll usually sends, and those the plan keeps aside for the end (plan-polling.ts). */
   readonly queriesPerPoll: number;
   readonly endQueries: number;
@@ -48,8 +59,6 @@ export interface ObservationLoopOptions {
    * concurrency slots' nor the network's (a server error, a request deadline).
    */
   readonly failedDrainEnd: ObservationEnd;
-  /** How long the query API may stay unreachable before observation ends. Default 5 s. */
-  readonly unreachableGraceMs?: number;
 }
 
 /** What the loop asks of its observer. */
@@ -70,7 +79,9 @@ export interface ObserverPolls<F extends ObserverFindings> {
 type Mode = 'polling' | 'draining' | 'final poll' | 'stopping' | 'ended';
 
 export class ObservationLoop<F extends ObserverFindings> {
-  readonly #opts: ObservationLoopOptions;
+  readonly #opts: ObservingOptions;
+  readonly #terms: MethodTerms;
+  readonly #clock: Clock;
   readonly #plan: PollingPlan;
   /** The client's counters when observation began: the result counts from here. */
   readonly #base: QueryClientStats;
@@ -100,22 +111,24 @@ export class ObservationLoop<F extends ObserverFindings> {
   /** Bounds every request of the observer by the deadline (and the signal). */
   readonly queryOptions: QueryOptions;
 
-  constructor(opts: ObservationLoopOptions) {
+  constructor(opts: ObservingOptions, terms: MethodTerms) {
     this.#opts = opts;
-    const { client, clock } = opts;
+    this.#terms = terms;
+    const { client } = opts;
+    const clock = (this.#clock = opts.clock ?? systemClock);
     this.#base = client.stats();
     this.#plan =
       opts.observationMs === undefined
-        ? { intervalMs: opts.requestedIntervalMs, stretch: null }
+        ? { intervalMs: opts.pollIntervalMs, stretch: null }
         : planPolling({
-            requestedIntervalMs: opts.requestedIntervalMs,
+            requestedIntervalMs: opts.pollIntervalMs,
             observationMs: opts.observationMs,
             limits: this.#base.limits,
-            queriesPerPoll: opts.queriesPerPoll,
+            queriesPerPoll: terms.queriesPerPoll,
             // The key's hour so far (other observations, this run's preflight) is not this observation's to spend.
             carried: client.budget.carried(clock.now()),
             ...(opts.budgetSpanMs === undefined ? {} : { budgetSpanMs: opts.budgetSpanMs }),
-            reserve: opts.endQueries,
+            reserve: terms.endQueries,
           });
     if (this.#plan.stretch) debug('%s', this.#plan.stretch);
     this.#startedAt = clock.now();
@@ -128,6 +141,16 @@ export class ObservationLoop<F extends ObserverFindings> {
   /** The interval planned (after any stretch). */
   get pollIntervalMs(): number {
     return this.#plan.intervalMs;
+  }
+
+  /** The observation's clock, which every poll reads. */
+  get clock(): Clock {
+    return this.#clock;
+  }
+
+  /** How far behind the newest visible event an unseen one becomes a straggler: max(3 polls, 10 s) unless told. */
+  get stragglerLagMs(): number {
+    return this.#opts.stragglerLagMs ?? Math.max(3 * this.pollIntervalMs, 10_000);
   }
 
   /** Some poll that began after the load ended got through: it knew every acknowledgement. */
@@ -173,13 +196,13 @@ export class ObservationLoop<F extends ObserverFindings> {
   drain(timeoutMs: number): Promise<LoopFigures & F> {
     if (!(timeoutMs >= 0))
       throw new IngestbenchError('INTERNAL', `drain timeout must be >= 0 ms, got ${timeoutMs}`);
-    const now = this.#opts.clock.now();
+    const now = this.#clock.now();
     if (this.#mode === 'polling') {
       this.#mode = 'draining';
       this.#settleFrom = now;
       this.#deadline = now + timeoutMs;
       // The end queries must fit before the hard deadline too: polling leaves them a slice.
-      this.#pollDeadline = this.#deadline - Math.min(END_RESERVE_MS, timeoutMs / this.#opts.endShareDivisor);
+      this.#pollDeadline = this.#deadline - Math.min(END_RESERVE_MS, timeoutMs / this.#terms.endShareDivisor);
       this.#observer?.settling?.();
       this.#wake?.abort(); // poll now: the load has just ended
     } else if (this.#deadline === Infinity) {
@@ -189,7 +212,7 @@ export class ObservationLoop<F extends ObserverFindings> {
   }
 
   stop(options: StopOptions = {}): Promise<LoopFigures & F> {
-    const now = this.#opts.clock.now();
+    const now = this.#clock.now();
     if (this.#mode === 'polling' || this.#mode === 'draining') {
       if (options.finalPollMs !== undefined && options.finalPollMs > 0 && !this.#opts.signal?.aborted) {
         this.#mode = 'final poll';
@@ -215,7 +238,8 @@ export class ObservationLoop<F extends ObserverFindings> {
   }
 
   async #loop(): Promise<void> {
-    const { clock, signal } = this.#opts;
+    const { signal } = this.#opts;
+    const clock = this.#clock;
     const observer = this.#observer!;
     for (;;) {
       const now = this.#modeNow();
@@ -253,7 +277,8 @@ export class ObservationLoop<F extends ObserverFindings> {
   }
 
   async #pause(ms: number): Promise<void> {
-    const { clock, signal } = this.#opts;
+    const { signal } = this.#opts;
+    const clock = this.#clock;
     const wake = new AbortController();
     this.#wake = wake;
     const both = signal ? AbortSignal.any([signal, wake.signal]) : wake.signal;
@@ -271,10 +296,10 @@ export class ObservationLoop<F extends ObserverFindings> {
   #failed(error: QueryError): void {
     this.#lastFailure = error;
     this.#errors += 1;
-    debug('%s poll failed (%s): %s', this.#opts.method, error.code, error.message);
+    debug('%s poll failed (%s): %s', this.#terms.method, error.code, error.message);
     // Stopping: the stop's own bound ran out, which is not the budget's or the target's doing.
     if (this.#mode === 'final poll' || this.#mode === 'stopping') return;
-    const now = (): number => this.#opts.clock.now();
+    const now = (): number => this.#clock.now();
     if (error.code === 'QUERY_BUDGET_EXHAUSTED') {
       this.#end('query budget exhausted', error.message);
     } else if (error.code === 'QUERY_SLOTS_HELD') {
@@ -307,7 +332,7 @@ export class ObservationLoop<F extends ObserverFindings> {
       if (failure.code === 'QUERY_SLOTS_HELD') return 'query API refusing';
       if (failure.code === 'QUERY_BUDGET_EXHAUSTED' || failure.status === 429)
         return 'query budget exhausted';
-      return failure.code === 'TARGET_UNREACHABLE' ? 'query API unreachable' : this.#opts.failedDrainEnd;
+      return failure.code === 'TARGET_UNREACHABLE' ? 'query API unreachable' : this.#terms.failedDrainEnd;
     }
     return 'stopped';
   }
@@ -319,7 +344,7 @@ export class ObservationLoop<F extends ObserverFindings> {
       if (this.#fatal !== null)
         throw new IngestbenchError(
           'INTERNAL',
-          `the ${this.#opts.method} observer stopped on a thrown non-Error value`,
+          `the ${this.#terms.method} observer stopped on a thrown non-Error value`,
           { cause: this.#fatal },
         );
       return this.#result(this.#endReason ?? this.#settle());
@@ -334,7 +359,7 @@ export class ObservationLoop<F extends ObserverFindings> {
     const stats = this.#opts.client.stats();
     return {
       pollIntervalMs: this.pollIntervalMs,
-      requestedPollIntervalMs: this.#opts.requestedIntervalMs,
+      requestedPollIntervalMs: this.#opts.pollIntervalMs,
       pollStretch: this.#plan.stretch,
       polls: this.#pollCount,
       queries: stats.queries - this.#base.queries,
@@ -349,12 +374,7 @@ export class ObservationLoop<F extends ObserverFindings> {
       unverified: complete ? 0 : found.pending,
       startedAt: this.#startedAt,
       ...found,
-      endedAt: this.#opts.clock.now(),
+      endedAt: this.#clock.now(),
     };
   }
-}
-
-/** How far behind the newest visible event an unseen one becomes a straggler, unless told: max(3 polls, 10 s). */
-export function defaultStragglerLagMs(pollIntervalMs: number): number {
-  return Math.max(3 * pollIntervalMs, 10_000);
 }

@@ -28,14 +28,14 @@ import type { Ledger } from '../load/ledger.js';
 import type { ShardSpec } from '../load/shard-spec.js';
 import type { ClassRowCounts } from '../measure/account-ledger.js';
 import type { EventClass } from '../scenario/scenario.js';
-import { systemClock, type Clock } from '../clock.js';
+import type { Clock } from '../clock.js';
 import { fetchRows } from './fetch-rows.js';
 import { END_RESERVE } from './plan-polling.js';
 import { countsQuery, MAX_QUERY_LIMIT, type TimeRange } from './poll-queries.js';
-import { QueryError, type QueryClient } from './query-client.js';
-import { defaultStragglerLagMs, ObservationLoop } from './observation-loop.js';
+import { QueryError } from './query-client.js';
+import { ObservationLoop, type ObservingOptions } from './observation-loop.js';
 import { intendedRange, tallyFromLedger } from './ledger-tally.js';
-import type { ExactFindings, ExactObservation, VisibleListener } from './observation-result.js';
+import type { ExactFindings, ExactObservation } from './observation-result.js';
 import type { Observer, ObserverStats, StopOptions } from './observer.js';
 import { VisibilityTracker } from './visibility-tracker.js';
 
@@ -44,35 +44,19 @@ const debug = debuglog('ingestbench:observe');
 /** Slack around the run's planned time range for the final count query. */
 const COUNT_RANGE_SLACK_MS = 60_000;
 
-export interface PollerOptions {
-  readonly client: QueryClient;
+export interface PollerOptions extends ObservingOptions {
   readonly ledger: Ledger;
   readonly runId: string;
   readonly runTag: number;
   /** Set for a shard of a larger run: its uuids carry lanes (load/shard-spec.ts). */
   readonly shard?: ShardSpec;
-  /** The interval asked for; it stretches when `observationMs` is given and the budget needs it. */
-  readonly pollIntervalMs: number;
-  /** Load duration + drain timeout: plan the interval so the query budget lasts it (plan-polling.ts). */
-  readonly observationMs?: number;
-  /** The span the key's hourly budget must last when later observations follow (a capacity search); default observationMs. */
-  readonly budgetSpanMs?: number;
   /** First and last intended send time of the plan, for the count query's time bound (else read from the ledger). */
   readonly runRange?: TimeRange;
-  readonly clock?: Clock;
-  /** Ends observation at once, without a final poll or count query (tests; runs use stop()). */
-  readonly signal?: AbortSignal;
   /** Rows per page (LIMIT). Default and maximum: PostHog's 50,000. */
   readonly pageSize?: number;
-  /** How far behind the newest visible event an unseen one becomes a straggler. Default max(3 polls, 10 s). */
-  readonly stragglerLagMs?: number;
   /** Straggler queries per poll, and time ranges per straggler query. Defaults 1 and 100. */
   readonly stragglerQueriesPerPoll?: number;
   readonly stragglerRangesPerQuery?: number;
-  /** How long the query API may stay unreachable before observation ends. Default 5 s. */
-  readonly unreachableGraceMs?: number;
-  /** Told of every event as it first becomes visible (the live view). */
-  readonly onVisible?: VisibleListener;
 }
 
 export function startPoller(opts: PollerOptions): Observer<ExactObservation> {
@@ -93,34 +77,27 @@ class ExactPoller implements Observer<ExactObservation> {
 
   constructor(opts: PollerOptions) {
     this.#opts = opts;
-    this.#clock = opts.clock ?? systemClock;
     this.#stragglerQueries = opts.stragglerQueriesPerPoll ?? 1;
     // Planned for the usual queries a poll (the recent window and the straggler queries). Rows
     // beyond a page a poll cost a query per 50,000 whatever the interval, so no interval fixes
     // that: the client's hard budget holds, and a run whose rows outgrow the hourly budget ends
     // observation with 'query budget exhausted'.
-    this.#loop = new ObservationLoop({
+    this.#loop = new ObservationLoop(opts, {
       method: 'exact',
-      client: opts.client,
-      clock: this.#clock,
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      requestedIntervalMs: opts.pollIntervalMs,
-      ...(opts.observationMs === undefined ? {} : { observationMs: opts.observationMs }),
-      ...(opts.budgetSpanMs === undefined ? {} : { budgetSpanMs: opts.budgetSpanMs }),
       queriesPerPoll: 1 + this.#stragglerQueries,
       endQueries: END_RESERVE,
       // The count query must fit before the hard deadline too: polling leaves it a slice.
       endShareDivisor: 3,
       // Nothing after the load was read: the query API is taken as lost, the unseen as unverified.
       failedDrainEnd: 'query API unreachable',
-      ...(opts.unreachableGraceMs === undefined ? {} : { unreachableGraceMs: opts.unreachableGraceMs }),
     });
+    this.#clock = this.#loop.clock;
     this.#pageSize = Math.min(MAX_QUERY_LIMIT, opts.pageSize ?? MAX_QUERY_LIMIT);
     this.#tracker = new VisibilityTracker({
       ledger: opts.ledger,
       runTag: opts.runTag,
       ...(opts.shard ? { shard: opts.shard } : {}),
-      stragglerLagMs: opts.stragglerLagMs ?? defaultStragglerLagMs(this.#loop.pollIntervalMs),
+      stragglerLagMs: this.#loop.stragglerLagMs,
       ...(opts.onVisible ? { onVisible: opts.onVisible } : {}),
     });
     this.#loop.start({
