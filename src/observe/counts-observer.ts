@@ -8,12 +8,12 @@
 //
 // Lifecycle and budget are the observation loop's, as for the exact poller (observation-loop.ts):
 // the interval is planned so the query client's per-minute and per-hour limits last the load and
-// the drain (plan-polling.ts); drain()
-// sets a hard deadline that bounds every wait and request (QueryOptions.deadline), the final
-// count and the drill-down included; stop({ finalPollMs }) ends a run cut short after one bounded
-// last poll. Observation ends early, with the same reasons, when the budget cannot be waited for
-// before the deadline, the query API stays unreachable or refuses a query; it is then incomplete,
-// and the acknowledged events it did not see are `unverified`, not lost (nor drilled into).
+// the drain (plan-polling.ts); drain() sets a hard deadline that bounds every wait and request
+// (QueryOptions.deadline), the final count and the drill-down included; stop({ finalPollMs })
+// ends a run cut short after one bounded last poll. Observation ends early, with the same
+// reasons, when the budget cannot be waited for before the deadline, the query API stays
+// unreachable or refuses a query; it is then incomplete, and the acknowledged events it did not
+// see are `unverified`, not lost (nor drilled into).
 
 import { debuglog } from 'node:util';
 import type { BucketCounts } from '../load/bucket-counts.js';
