@@ -13,10 +13,8 @@ import type { ScannedReplay } from './load/scan-replay.js';
 import type { LoadProgress, LoadResult } from './load/run-load.js';
 import type { ShardSpec } from './load/shard-spec.js';
 import { measureCost } from './measure/measure-cost.js';
-import type { CountsObservationResult } from './observe/counts-observer.js';
 import type { KeyBudget } from './observe/key-budget.js';
-import type { ObservationResult } from './observe/poller.js';
-import type { VisibleListener } from './observe/observation-result.js';
+import type { ObservationResult, VisibleListener } from './observe/observation-result.js';
 import type { LiveEvent, LiveListener } from './live/live-event.js';
 import { buildReport } from './report/build-report.js';
 import { metricLookup } from './report/report-metrics.js';
@@ -58,7 +56,7 @@ export interface RunScenarioOptions {
     /** null when counts observation ran (no per-event ledger). */
     ledger: Ledger | null;
     plan: LoadPlan;
-    observation: ObservationResult | CountsObservationResult;
+    observation: ObservationResult;
     load: LoadResult;
   }) => void;
   /**
@@ -175,7 +173,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
     throw error;
   });
 
-  const observation = await endObservation<ObservationResult | CountsObservationResult>({
+  const observation = await endObservation<ObservationResult>({
     observer,
     live,
     stop,

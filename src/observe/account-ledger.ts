@@ -10,8 +10,13 @@
 
 import { EventStatus, type Ledger } from '../load/ledger.js';
 import type { ClassCounts } from '../load/load-tally.js';
-import type { ClassRowCounts } from './poller.js';
 import { EVENT_CLASSES, type EventClass } from '../scenario/scenario.js';
+
+/** Rows the query API holds for one class of the run, and their distinct uuids. */
+export interface ClassRowCounts {
+  readonly rows: number;
+  readonly uuids: number;
+}
 
 /** The load side's per-class counts (same fields), plus what observation adds. */
 export interface ClassAccount extends ClassCounts {

@@ -3,7 +3,7 @@
 
 import type { Ledger } from '../load/ledger.js';
 import type { EventClass } from '../scenario/scenario.js';
-import type { ClassRowCounts } from './observation-result.js';
+import type { ClassRowCounts } from './account-ledger.js';
 import type { TimeRange } from './poll-queries.js';
 
 /** First and last intended time in the ledger (the run's time range when the plan's is not given). */

@@ -16,8 +16,7 @@ import { lagTrend } from '../measure/lag-trend.js';
 import { latencySummary } from '../measure/latency-summary.js';
 import { NO_SKEW } from '../core/skew-tally.js';
 import { visibleLatency } from '../measure/visible-latency.js';
-import type { CountsObservationResult } from '../observe/counts-observer.js';
-import type { ObservationResult } from '../observe/poller.js';
+import type { CountsObservation, ObservationResult } from '../observe/observation-result.js';
 import type { QueryLimits } from '../observe/query-budget.js';
 import { IngestbenchError } from '../errors.js';
 import { EVENT_CLASSES, type EventClass, type Scenario } from '../scenario/scenario.js';
@@ -51,7 +50,7 @@ export interface ReportInputs {
   /** The per-event ledger (exact observation); null in counts observation, which keeps none. */
   readonly ledger: Ledger | null;
   readonly load: LoadResult;
-  readonly observation: ObservationResult | CountsObservationResult;
+  readonly observation: ObservationResult;
   /** Why this observation method ran (see observe/choose-method.ts). */
   readonly methodReason?: string;
   readonly partial: boolean;
@@ -71,8 +70,9 @@ export interface ReportInputs {
 export function buildReport(inputs: ReportInputs): Report {
   const { scenario, plan, load, observation, ledger } = inputs;
   // Counts observation brings its own account, visible histograms and per-bucket timeline data
-  // (no per-event ledger).
+  // (no per-event ledger); exact observation its straggler, foreign-uuid and created_at figures.
   const counts = observation.method === 'counts' ? observation : null;
+  const exact = observation.method === 'exact' ? observation : null;
   const account = counts
     ? countsAccount(counts)
     : accountLedger(requireLedger(ledger), observation.perClass, observation.complete);
@@ -155,7 +155,7 @@ export function buildReport(inputs: ReportInputs): Report {
       ack: byScope((s) => load.histograms.ack[s]),
       sendDelay: byScope((s) => load.histograms.sendDelay[s]),
       visible: byScope((s) => visibleEncoded[s], { resolutionMs: observation.resolutionMs }),
-      ...(observation.created ? { created: byScope((s) => observation.created![s]) } : {}),
+      ...(exact?.created ? { created: byScope((s) => exact.created![s]) } : {}),
     },
     timeline,
     errors: { ...load.errors },
@@ -177,8 +177,9 @@ export function buildReport(inputs: ReportInputs): Report {
       errors: observation.errors,
       drained: observation.drained,
       drainTimeoutMs: scenario.observation.drainTimeoutMs,
-      seenAsStragglers: observation.seenAsStragglers,
-      foreignUuids: observation.foreignUuids,
+      // Counts observation chases no stragglers and reads no uuids but the drill-down's.
+      seenAsStragglers: exact?.seenAsStragglers ?? 0,
+      foreignUuids: exact?.foreignUuids ?? 0,
       countsSource: observation.countsSource,
       endReason: observation.endReason,
       endDetail: observation.endDetail,
@@ -211,7 +212,7 @@ export function buildReport(inputs: ReportInputs): Report {
       sendDelay: load.histograms.skew.sendDelay,
       // Counts latencies are upper bounds from the observer's own clock: never negative.
       visible: visible?.skew ?? NO_SKEW,
-      created: observation.createdSkew ?? NO_SKEW,
+      created: exact?.createdSkew ?? NO_SKEW,
     },
     preflight: inputs.preflight
       ? { probeLatencyMs: inputs.preflight.probeLatencyMs, probesSent: inputs.preflight.probesSent }
@@ -227,16 +228,14 @@ function requireLedger(ledger: Ledger | null): Ledger {
 }
 
 /** The counts observer's per-class account, with the total the report's rows need. */
-function countsAccount(
-  o: CountsObservationResult,
-): Record<EventClass, ClassAccount> & { total: ClassAccount } {
+function countsAccount(o: CountsObservation): Record<EventClass, ClassAccount> & { total: ClassAccount } {
   const byClass = { anonymous: { ...o.account.anonymous }, identified: { ...o.account.identified } };
   const total = { ...byClass.anonymous };
   for (const key of Object.keys(total) as (keyof ClassAccount)[]) total[key] += byClass.identified[key];
   return { ...byClass, total };
 }
 
-function countsSummary(o: CountsObservationResult): CountsObservationSummary {
+function countsSummary(o: CountsObservation): CountsObservationSummary {
   const d = o.drillDown;
   return {
     bucketMs: o.bucketMs,

@@ -9,7 +9,7 @@ import type { RunShard } from '../load/shard-spec.js';
 import type { WorkloadFigures } from '../load/workload-skew.js';
 import type { CostFigures } from '../measure/measure-cost.js';
 import type { SkewFigures } from '../core/skew-tally.js';
-import type { ObservationEnd } from '../observe/poller.js';
+import type { ObservationEnd } from '../observe/observation-result.js';
 import type { EventClass } from '../scenario/scenario.js';
 import type { SlaResult, Verdict } from '../verdict/evaluate-sla.js';
 

@@ -5,9 +5,10 @@
 import type { Clock } from '../clock.js';
 import type { LiveEvent, LiveListener } from '../live/live-event.js';
 import { startLiveFeed, type LiveFeed } from '../live/live-feed.js';
-import { startCountsObserver, type CountsObserver } from '../observe/counts-observer.js';
+import { startCountsObserver } from '../observe/counts-observer.js';
 import type { VisibleListener } from '../observe/observation-result.js';
-import { startPoller, type Poller, type StopOptions } from '../observe/poller.js';
+import type { Observer, StopOptions } from '../observe/observer.js';
+import { startPoller } from '../observe/poller.js';
 import type { QueryClient } from '../observe/query-client.js';
 import type { RunStop } from '../report/report-types.js';
 import { loadAppliedChecks } from '../verdict/load-applied.js';
@@ -31,7 +32,7 @@ export interface ObserveInput {
 
 export interface RunObservation {
   readonly live: LiveFeed | null;
-  readonly observer: Poller | CountsObserver;
+  readonly observer: Observer;
 }
 
 export function observeRun(input: ObserveInput): RunObservation {
@@ -61,7 +62,7 @@ export function observeRun(input: ObserveInput): RunObservation {
   const budgetSpan = input.queryBudgetSpanMs === undefined ? {} : { budgetSpanMs: input.queryBudgetSpanMs };
   // Either observer plans its interval so the query budget lasts the load and the drain, bounds
   // every wait by the drain deadline, and has no signal: stop({ finalPollMs }) ends it (endObservation).
-  const observer = bucketCounts
+  const observer: Observer = bucketCounts
     ? startCountsObserver({
         client,
         counts: bucketCounts,
@@ -97,7 +98,7 @@ export interface DrainProgress {
   readonly elapsedMs: number;
 }
 
-/** What the end of observation needs of an observer (either of the two). */
+/** What the end of observation needs of an observer (observe/observer.ts), whatever it returns. */
 export interface EndableObserver<Result> {
   drain(timeoutMs: number): Promise<Result>;
   stop(options?: StopOptions): Promise<Result>;

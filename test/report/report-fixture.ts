@@ -7,7 +7,7 @@ import { latencyHistogram } from '../../src/core/latency-histogram.js';
 import { EventStatus, Ledger, LedgerFlag } from '../../src/load/ledger.js';
 import type { LoadPlan } from '../../src/load/plan-load.js';
 import type { LoadResult } from '../../src/load/run-load.js';
-import type { ObservationResult } from '../../src/observe/poller.js';
+import type { ExactObservation } from '../../src/observe/observation-result.js';
 import type { ReportInputs } from '../../src/report/build-report.js';
 import type { Scenario } from '../../src/scenario/scenario.js';
 
@@ -112,7 +112,7 @@ export function fixtureInputs(): ReportInputs & {
     fullSpeed: false,
     workers: [{ worker: 0, seed: 1, rateShare: 1, capacity: 120 }],
   };
-  const observation: ObservationResult = {
+  const observation: ExactObservation = {
     method: 'exact',
     pollIntervalMs: 1000,
     requestedPollIntervalMs: 1000,

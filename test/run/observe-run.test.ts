@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { StopOptions } from '../../src/observe/poller.js';
+import type { StopOptions } from '../../src/observe/observer.js';
 import { endObservation, type DrainProgress } from '../../src/run/observe-run.js';
 import { ScheduledClock } from '../scheduled-clock.js';
 
