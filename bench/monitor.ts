@@ -1,8 +1,9 @@
 // Monitor bench (`npm run bench -- monitor`, or `node dist/bench/index.js monitor [minutes]`): the
 // monitor at its defaults (1 event/s per class, a tenth of the key's query budget) against the
 // embedded reference target (its own process, so this process's CPU and memory are the monitor's
-// alone) for 10 minutes. Prints queries per hour used against the monitor's and the key's budget,
-// resident memory and events held at minute 1 and at the end, and CPU seconds per hour.
+// alone) for 10 minutes (`monitor N`: N minutes). Prints queries per hour used against the
+// monitor's and the key's budget, resident memory and heap used at minute 1 and at the end, the
+// events held at stop, and CPU seconds per hour.
 
 import { fileURLToPath } from 'node:url';
 import { systemClock } from '../src/clock.js';

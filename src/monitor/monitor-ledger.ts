@@ -2,7 +2,9 @@
 // in send order, so the first entry is the oldest) and the outcomes of the rolling SLA window.
 // An event seen is dropped at once (its latency goes to the histogram); an event still unseen
 // at the first poll sent after its deadline (intended + deadline) is lost, counted and dropped.
-// Memory is therefore bounded by rate × (deadline + poll interval), whatever the monitor's age.
+// Memory is therefore bounded by rate × (deadline + poll interval) events, and rate × (window +
+// poll interval) outcomes (each answered poll forgets those the window has left), whatever the
+// monitor's age.
 // A failed poll decides nothing, so during a query API outage nothing is expired: past twice the
 // deadline an acknowledged event nobody could check is let go as unverified (never lost: no poll
 // looked for it), which keeps the bound at rate × 2 × deadline however long the outage lasts.
@@ -85,6 +87,9 @@ export class MonitorLedger {
         this.stalledSinceMs = event.intendedMs;
       this.record({ decidedAtMs: polledAtMs, eventClass: event.eventClass, latencyMs: Infinity });
     }
+    // Every answered poll forgets the outcomes the window has left behind, so a monitor nobody
+    // scrapes, logs or watches (the only callers of window()) does not keep them for ever.
+    this.forgetBefore(polledAtMs - this.options.windowMs);
     return lost;
   }
 
@@ -141,13 +146,23 @@ export class MonitorLedger {
 
   /** The outcomes decided within the window ending at `nowMs` (older ones are forgotten). */
   window(nowMs: number): readonly WindowOutcome[] {
-    const from = nowMs - this.options.windowMs;
-    while (this.head < this.outcomes.length && this.outcomes[this.head]!.decidedAtMs <= from) this.head += 1;
+    this.forgetBefore(nowMs - this.options.windowMs);
+    return this.outcomes.slice(this.head);
+  }
+
+  /** Outcomes kept for the window (what the ledger holds besides the events themselves). */
+  kept(): number {
+    return this.outcomes.length - this.head;
+  }
+
+  /** Forgets the outcomes decided at or before `fromMs`. */
+  private forgetBefore(fromMs: number): void {
+    while (this.head < this.outcomes.length && this.outcomes[this.head]!.decidedAtMs <= fromMs)
+      this.head += 1;
     if (this.head > 1024 && this.head * 2 > this.outcomes.length) {
       this.outcomes.splice(0, this.head);
       this.head = 0;
     }
-    return this.outcomes.slice(this.head);
   }
 
   private record(outcome: WindowOutcome): void {

@@ -10,6 +10,7 @@ import type { LiveEvent, LiveSecond } from '../../src/live/live-event.js';
 import { buildReport } from '../../src/report/build-report.js';
 import { lagInputs } from '../report/lag-fixture.js';
 import { measurement } from '../capacity/capacity-fixture.js';
+import { readEvents } from './read-events.js';
 
 const dashboards: Dashboard[] = [];
 after(() => Promise.all(dashboards.map((d) => d.close())));
@@ -58,31 +59,6 @@ const started = (step?: { eventClass: 'anonymous'; rate: number; index: number }
   pollIntervalMs: 250,
   ...(step ? { step } : {}),
 });
-
-/** Reads server-sent events from `url` until `until` says stop; returns them in order. */
-async function readEvents(
-  url: string,
-  until: (events: { event: string; data: string }[]) => boolean,
-): Promise<{ event: string; data: string }[]> {
-  const res = await fetch(new URL('/events', url));
-  assert.equal(res.headers.get('content-type'), 'text/event-stream; charset=utf-8');
-  const events: { event: string; data: string }[] = [];
-  const decoder = new TextDecoder();
-  let buffer = '';
-  for await (const chunk of res.body!) {
-    buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const event = /^event: (.*)$/m.exec(block)?.[1];
-      const data = /^data: (.*)$/m.exec(block)?.[1];
-      if (event && data) events.push({ event, data: JSON.parse(data) as string });
-    }
-    if (until(events)) break;
-  }
-  return events;
-}
 
 describe('startDashboard', () => {
   it('serves the page and pushes the view as events come, then the final report', async () => {

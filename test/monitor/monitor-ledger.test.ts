@@ -86,4 +86,26 @@ describe('MonitorLedger', () => {
     assert.equal(l.window(62_001).length, 1, 'the sighting at 2,000 has left the minute');
     assert.equal(l.window(73_001).length, 0);
   });
+
+  it('forgets outcomes the window has left at every answered poll, whether or not anyone reads the window', () => {
+    // A day at two events a second, polled every 15 s, nothing scraping, logging or watching.
+    const l = ledger();
+    const POLL_MS = 15_000;
+    let next = 0;
+    let maxKept = 0;
+    for (let poll = POLL_MS; poll <= 86_400_000; poll += POLL_MS) {
+      for (; next < poll; next += 500) {
+        l.sent(`e${next}`, next % 1000 === 0 ? 'anonymous' : 'identified', next);
+        l.acknowledged(`e${next}`);
+      }
+      // The poll sees all but one event in a hundred, 2 s after it was sent.
+      for (let t = poll - POLL_MS; t < poll; t += 500) if (t % 50_000 !== 0) l.seen(`e${t}`, t + 2_000);
+      l.expire(poll);
+      maxKept = Math.max(maxKept, l.kept());
+    }
+    // The window (60 s) plus a poll's worth of outcomes decided after its start, at 2 a second.
+    assert.ok(maxKept <= 2 * (60 + 15) + 2, `${maxKept} outcomes kept at most`);
+    assert.ok(maxKept >= 2 * 60 - 2, `${maxKept}: the window's outcomes are kept`);
+    assert.ok(l.held() <= 2 * (10 + 15), `${l.held()} events held`);
+  });
 });

@@ -14,6 +14,7 @@ import { EVENT_CLASSES } from '../../src/scenario/scenario.js';
 import { startEmbeddedTarget } from '../../src/targets/embedded-target.js';
 import { sample } from '../reference/server/prometheus-sample.js';
 import { shortScenarioText } from '../short-scenario.js';
+import { parseExposition } from './prometheus-exposition.js';
 
 const target = await startEmbeddedTarget({ fault: 'drop-after-ack=0.05' });
 after(() => target.stop());
@@ -59,12 +60,15 @@ test('run metrics parse mid-run and end equal to the report', async () => {
   const mid = await (midRun as Promise<string>);
   const samples = parsePrometheusText(mid);
   assert.ok(samples.length > 10, `${samples.length} samples parsed`);
+  // Valid exposition line by line (the lenient parser above skips what it cannot read).
+  assert.equal(parseExposition(mid).length, samples.length);
   const midSent = sample(mid, 'ingestbench_events_sent_total', { class: 'anonymous' }) ?? 0;
   assert.ok(midSent > 0 && midSent < report.classes.anonymous.sent, `${midSent} sent mid-run`);
   assert.equal(sample(mid, 'ingestbench_visible_latency_resolution_seconds'), 0.25);
   assert.equal(sample(mid, 'ingestbench_sla_ok'), undefined, 'a run does not judge a rolling window');
 
   const end = await scrape(server.url);
+  parseExposition(end);
   assert.ok(report.totals.lost > 0, 'the fault made some events lost');
   for (const cls of EVENT_CLASSES) {
     const c = report.classes[cls];

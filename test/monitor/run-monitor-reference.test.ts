@@ -19,6 +19,7 @@ import { parseScenario } from '../../src/scenario/load-scenario.js';
 import { eventually } from '../eventually.js';
 import { sample } from '../reference/server/prometheus-sample.js';
 import { shortScenarioText } from '../short-scenario.js';
+import { parseExposition } from './prometheus-exposition.js';
 
 const TOKEN = 'phc_monitor';
 const KEY = 'phx_monitor';
@@ -125,6 +126,27 @@ test('monitor sees events, notices a stalled ingestion while capture answers 200
     );
   }
   assert.equal(sample(flowing.text, 'ingestbench_sla_ok'), 1);
+  // Every metric the monitor serves, in valid exposition.
+  const families = new Set(
+    parseExposition(flowing.text).map((s) => s.name.replace(/_(bucket|sum|count)$/, '')),
+  );
+  for (const name of [
+    'ingestbench_visible_latency_seconds',
+    'ingestbench_visible_latency_resolution_seconds',
+    'ingestbench_events_sent_total',
+    'ingestbench_events_acknowledged_total',
+    'ingestbench_events_visible_total',
+    'ingestbench_events_lost_total',
+    'ingestbench_capture_errors_total',
+    'ingestbench_query_errors_total',
+    'ingestbench_queries_total',
+    'ingestbench_oldest_unseen_event_age_seconds',
+    'ingestbench_sla_ok',
+    'ingestbench_last_poll_timestamp_seconds',
+  ])
+    assert.ok(families.has(name), `${name} served`);
+  const lastPoll = sample(flowing.text, 'ingestbench_last_poll_timestamp_seconds')!;
+  assert.ok(Math.abs(lastPoll - Date.now() / 1000) < 60, `last poll at ${lastPoll}`);
   assert.equal(sample(flowing.text, 'ingestbench_visible_latency_resolution_seconds'), POLL_MS / 1000);
   assert.equal(total(flowing.text, 'ingestbench_events_lost_total'), 0);
   assert.ok((sample(flowing.text, 'ingestbench_queries_total') ?? 0) > 0);

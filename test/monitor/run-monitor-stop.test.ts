@@ -1,0 +1,112 @@
+// Stopping a monitor between two polls, on a virtual clock with in-process capture and query API:
+// the stop makes one final poll at once, so the summary counts every event that had become
+// visible by then, not only those the last regular poll saw; the rest are held at stop.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import type { EncodedBody } from '../../src/generate/batch-body.js';
+import { planMonitor } from '../../src/monitor/plan-monitor.js';
+import { runMonitor } from '../../src/monitor/run-monitor.js';
+import type { QueryClient, QueryResponse } from '../../src/observe/query-client.js';
+import { createKeyBudget } from '../../src/observe/key-budget.js';
+import { parseScenario } from '../../src/scenario/load-scenario.js';
+import { shortScenarioText } from '../short-scenario.js';
+import { ScheduledClock } from '../scheduled-clock.js';
+
+test('a stop between two polls makes a final poll that sees what landed since the last one', async () => {
+  const scenario = parseScenario(
+    shortScenarioText({
+      name: 'monitor-stop',
+      seed: 6,
+      rate: 10,
+      duration: '10s',
+      populationSize: 200,
+      pollInterval: '1s',
+      drainTimeout: '10s',
+      sla: ['visible.p99 < 30s'],
+    }),
+    '<inline>',
+  );
+  const plan = planMonitor(scenario);
+  assert.equal(plan.pollIntervalMs, 15_000);
+  const start = Date.UTC(2026, 0, 3);
+  const clock = new ScheduledClock(start, 'auto');
+  // Every event is stored at once and visible 1 s after capture answered.
+  const store: { uuid: string; intendedMs: number; visibleAt: number }[] = [];
+  const capture = (encoded: EncodedBody): Promise<number> => {
+    const text = typeof encoded.body === 'string' ? encoded.body : gunzipSync(encoded.body).toString('utf8');
+    const { batch } = JSON.parse(text) as { batch: { uuid: string; timestamp: string }[] };
+    for (const e of batch)
+      store.push({ uuid: e.uuid, intendedMs: Date.parse(e.timestamp), visibleAt: clock.now() + 1_000 });
+    return Promise.resolve(200);
+  };
+  const queryTimes: number[] = [];
+  const budget = createKeyBudget(plan.limits);
+  const client: QueryClient = {
+    budget,
+    preflight: () => Promise.resolve(),
+    stats: () => ({
+      queries: queryTimes.length,
+      throttled: 0,
+      failed: 0,
+      peakPerMinute: 0,
+      peakPerHour: 0,
+      limits: plan.limits,
+    }),
+    query(hogql): Promise<QueryResponse> {
+      const now = clock.now();
+      queryTimes.push(now);
+      const [from, to] = [...hogql.matchAll(/timestamp [<>]=? toDateTime\('([^']+)'\)/g)].map((m) =>
+        Date.parse(m[1]!),
+      );
+      const results = store
+        .filter((e) => e.intendedMs >= from! && e.intendedMs < to! && e.visibleAt <= now)
+        .map((e) => [e.uuid, new Date(e.intendedMs).toISOString(), new Date(e.visibleAt).toISOString()]);
+      return Promise.resolve({
+        results,
+        columns: ['uuid', 'timestamp', 'created_at'],
+        hasMore: false,
+        sentAt: now,
+        receivedAt: now,
+      });
+    },
+  };
+  const stop = new AbortController();
+  const monitor = runMonitor({
+    scenario,
+    plan,
+    runId: 'monitor-stop',
+    token: 'phc_stop',
+    capture,
+    client,
+    clock,
+    signal: stop.signal,
+  });
+  // Halfway between the polls at 60 s and 75 s.
+  const stopAt = start + 67_500;
+  await clock.sleep(stopAt - start);
+  stop.abort();
+  const summary = await monitor;
+
+  const regular = queryTimes.filter((t) => t < stopAt);
+  assert.deepEqual(
+    regular.map((t) => t - start),
+    [15_000, 30_000, 45_000, 60_000],
+  );
+  assert.deepEqual(
+    queryTimes.slice(regular.length).map((t) => t - start),
+    [67_500],
+    'one final poll, at the stop',
+  );
+  const c = summary.totals.classes;
+  const sent = c.anonymous.sent + c.identified.sent;
+  assert.equal(sent, store.length);
+  const visibleAtStop = store.filter((e) => e.visibleAt <= stopAt).length;
+  const visibleAtLastPoll = store.filter((e) => e.visibleAt <= start + 60_000).length;
+  assert.ok(visibleAtStop >= visibleAtLastPoll + 2 * 6, 'events landed between the last poll and the stop');
+  assert.equal(c.anonymous.visible + c.identified.visible, visibleAtStop);
+  assert.equal(summary.held, sent - visibleAtStop);
+  assert.equal(summary.lastPollMs, stopAt);
+  assert.equal(c.anonymous.lost + c.identified.lost, 0);
+});
