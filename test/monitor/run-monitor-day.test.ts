@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { after, test } from 'node:test';
 import type { EncodedBody } from '../../src/generate/batch-body.js';
 import {
@@ -25,17 +24,17 @@ import type { QueryClient, QueryResponse } from '../../src/observe/query-client.
 import { parseScenario } from '../../src/scenario/load-scenario.js';
 import { shortScenarioText } from '../short-scenario.js';
 import { ScheduledClock } from '../scheduled-clock.js';
+import {
+  capturedEvents,
+  pollAnswer,
+  polledRange,
+  standInStats,
+  type StoredEvent,
+} from './monitor-stand-in.js';
 
 const DAY_MS = 24 * 3_600_000;
 const HOUR_MS = 3_600_000;
 const DROP_EVERY = 500;
-
-interface Stored {
-  readonly uuid: string;
-  readonly intendedMs: number;
-  readonly visibleAt: number;
-  readonly dropped: boolean;
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'ingestbench-monitor-day-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -59,17 +58,14 @@ test('a simulated day: held events flat, queries within budget every hour, every
   assert.deepEqual([plan.limits.perHour, plan.pollIntervalMs, plan.sla.deadlineMs], [240, 15_000, 30_000]);
   const start = Date.UTC(2026, 0, 1);
   const clock = new ScheduledClock(start, 'auto');
-  const store: Stored[] = [];
+  const store: StoredEvent[] = [];
   let received = 0;
   const capture = (encoded: EncodedBody): Promise<number> => {
-    const text = typeof encoded.body === 'string' ? encoded.body : gunzipSync(encoded.body).toString('utf8');
-    const { batch } = JSON.parse(text) as { batch: { uuid: string; timestamp: string }[] };
-    for (const e of batch) {
+    for (const e of capturedEvents(encoded)) {
       received += 1;
       // Ingestion takes 1 to 4 s; one event in DROP_EVERY is acknowledged and never stored.
       store.push({
-        uuid: e.uuid,
-        intendedMs: Date.parse(e.timestamp),
+        ...e,
         visibleAt: clock.now() + 1_000 + (received % 7) * 500,
         dropped: received % DROP_EVERY === 0,
       });
@@ -82,44 +78,27 @@ test('a simulated day: held events flat, queries within budget every hour, every
   const client: QueryClient = {
     budget,
     preflight: () => Promise.resolve(),
-    stats: () => ({
-      queries: queryTimes.length,
-      throttled: 0,
-      failed: 0,
-      peakPerMinute: 0,
-      peakPerHour: 0,
-      limits: plan.limits,
-    }),
+    stats: standInStats(() => ({ queries: queryTimes.length, failed: 0 }), plan.limits),
     query(hogql): Promise<QueryResponse> {
       const now = clock.now();
       assert.equal(budget.waitMs(now), 0, `a query at +${now - start} ms the budget would have held back`);
       budget.take(now);
       queryTimes.push(now);
       assert.doesNotMatch(hogql, /uuid >=/, 'one page holds every row');
-      const [from, to] = [...hogql.matchAll(/timestamp [<>]=? toDateTime\('([^']+)'\)/g)].map((m) =>
-        Date.parse(m[1]!),
-      );
+      const [from, to] = polledRange(hogql);
       const limit = Number(/LIMIT (\d+)/.exec(hogql)?.[1]);
       let lo = 0;
       let hi = store.length;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (store[mid]!.intendedMs < from!) lo = mid + 1;
+        if (store[mid]!.intendedMs < from) lo = mid + 1;
         else hi = mid;
       }
-      const results: unknown[][] = [];
-      for (let i = lo; i < store.length && store[i]!.intendedMs < to! && results.length < limit; i++) {
-        const e = store[i]!;
-        if (!e.dropped && e.visibleAt <= now)
-          results.push([e.uuid, new Date(e.intendedMs).toISOString(), new Date(e.visibleAt).toISOString()]);
+      // The store is in intended order: the range from its first event on (binary search).
+      function* inRange(): Generator<StoredEvent> {
+        for (let i = lo; i < store.length && store[i]!.intendedMs < to; i++) yield store[i]!;
       }
-      return Promise.resolve({
-        results,
-        columns: ['uuid', 'timestamp', 'created_at'],
-        hasMore: false,
-        sentAt: now,
-        receivedAt: now,
-      });
+      return Promise.resolve(pollAnswer(inRange(), now, limit));
     },
   };
   // What --dashboard is fed: folded as the page's server folds it, and summed second by second.

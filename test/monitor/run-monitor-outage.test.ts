@@ -6,7 +6,6 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { gunzipSync } from 'node:zlib';
 import type { EncodedBody } from '../../src/generate/batch-body.js';
 import type { LiveEvent, LiveMonitorStatus } from '../../src/live/live-event.js';
 import { planMonitor } from '../../src/monitor/plan-monitor.js';
@@ -17,6 +16,13 @@ import { createKeyBudget } from '../../src/observe/key-budget.js';
 import { parseScenario } from '../../src/scenario/load-scenario.js';
 import { shortScenarioText } from '../short-scenario.js';
 import { ScheduledClock } from '../scheduled-clock.js';
+import {
+  capturedEvents,
+  pollAnswer,
+  polledRange,
+  standInStats,
+  type StoredEvent,
+} from './monitor-stand-in.js';
 
 const MINUTE_MS = 60_000;
 const OUTAGE = { from: 30 * MINUTE_MS, to: 60 * MINUTE_MS };
@@ -41,12 +47,9 @@ test('a query API outage: held events bounded, the unchecked ones unverified (no
   const start = Date.UTC(2026, 0, 2);
   const clock = new ScheduledClock(start, 'auto');
   // Every acknowledged event is stored and visible 2 s after it was sent.
-  const store: { uuid: string; intendedMs: number; visibleAt: number }[] = [];
+  const store: StoredEvent[] = [];
   const capture = (encoded: EncodedBody): Promise<number> => {
-    const text = typeof encoded.body === 'string' ? encoded.body : gunzipSync(encoded.body).toString('utf8');
-    const { batch } = JSON.parse(text) as { batch: { uuid: string; timestamp: string }[] };
-    for (const e of batch)
-      store.push({ uuid: e.uuid, intendedMs: Date.parse(e.timestamp), visibleAt: clock.now() + 2_000 });
+    for (const e of capturedEvents(encoded)) store.push({ ...e, visibleAt: clock.now() + 2_000 });
     return Promise.resolve(200);
   };
   let queries = 0;
@@ -55,14 +58,7 @@ test('a query API outage: held events bounded, the unchecked ones unverified (no
   const client: QueryClient = {
     budget,
     preflight: () => Promise.resolve(),
-    stats: () => ({
-      queries,
-      throttled: 0,
-      failed,
-      peakPerMinute: 0,
-      peakPerHour: 0,
-      limits: plan.limits,
-    }),
+    stats: standInStats(() => ({ queries, failed }), plan.limits),
     query(hogql): Promise<QueryResponse> {
       const now = clock.now();
       queries += 1;
@@ -73,19 +69,13 @@ test('a query API outage: held events bounded, the unchecked ones unverified (no
           new IngestbenchError('TARGET_UNREACHABLE', 'query API down (the test’s outage)'),
         );
       }
-      const [from, to] = [...hogql.matchAll(/timestamp [<>]=? toDateTime\('([^']+)'\)/g)].map((m) =>
-        Date.parse(m[1]!),
+      const [from, to] = polledRange(hogql);
+      return Promise.resolve(
+        pollAnswer(
+          store.filter((e) => e.intendedMs >= from && e.intendedMs < to),
+          now,
+        ),
       );
-      const results = store
-        .filter((e) => e.intendedMs >= from! && e.intendedMs < to! && e.visibleAt <= now)
-        .map((e) => [e.uuid, new Date(e.intendedMs).toISOString(), new Date(e.visibleAt).toISOString()]);
-      return Promise.resolve({
-        results,
-        columns: ['uuid', 'timestamp', 'created_at'],
-        hasMore: false,
-        sentAt: now,
-        receivedAt: now,
-      });
     },
   };
   const statuses: LiveMonitorStatus[] = [];

@@ -4,7 +4,6 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { gunzipSync } from 'node:zlib';
 import type { EncodedBody } from '../../src/generate/batch-body.js';
 import { planMonitor } from '../../src/monitor/plan-monitor.js';
 import { runMonitor } from '../../src/monitor/run-monitor.js';
@@ -13,6 +12,13 @@ import { createKeyBudget } from '../../src/observe/key-budget.js';
 import { parseScenario } from '../../src/scenario/load-scenario.js';
 import { shortScenarioText } from '../short-scenario.js';
 import { ScheduledClock } from '../scheduled-clock.js';
+import {
+  capturedEvents,
+  pollAnswer,
+  polledRange,
+  standInStats,
+  type StoredEvent,
+} from './monitor-stand-in.js';
 
 test('a stop between two polls makes a final poll that sees what landed since the last one', async () => {
   const scenario = parseScenario(
@@ -33,12 +39,9 @@ test('a stop between two polls makes a final poll that sees what landed since th
   const start = Date.UTC(2026, 0, 3);
   const clock = new ScheduledClock(start, 'auto');
   // Every event is stored at once and visible 1 s after capture answered.
-  const store: { uuid: string; intendedMs: number; visibleAt: number }[] = [];
+  const store: StoredEvent[] = [];
   const capture = (encoded: EncodedBody): Promise<number> => {
-    const text = typeof encoded.body === 'string' ? encoded.body : gunzipSync(encoded.body).toString('utf8');
-    const { batch } = JSON.parse(text) as { batch: { uuid: string; timestamp: string }[] };
-    for (const e of batch)
-      store.push({ uuid: e.uuid, intendedMs: Date.parse(e.timestamp), visibleAt: clock.now() + 1_000 });
+    for (const e of capturedEvents(encoded)) store.push({ ...e, visibleAt: clock.now() + 1_000 });
     return Promise.resolve(200);
   };
   const queryTimes: number[] = [];
@@ -46,30 +49,17 @@ test('a stop between two polls makes a final poll that sees what landed since th
   const client: QueryClient = {
     budget,
     preflight: () => Promise.resolve(),
-    stats: () => ({
-      queries: queryTimes.length,
-      throttled: 0,
-      failed: 0,
-      peakPerMinute: 0,
-      peakPerHour: 0,
-      limits: plan.limits,
-    }),
+    stats: standInStats(() => ({ queries: queryTimes.length, failed: 0 }), plan.limits),
     query(hogql): Promise<QueryResponse> {
       const now = clock.now();
       queryTimes.push(now);
-      const [from, to] = [...hogql.matchAll(/timestamp [<>]=? toDateTime\('([^']+)'\)/g)].map((m) =>
-        Date.parse(m[1]!),
+      const [from, to] = polledRange(hogql);
+      return Promise.resolve(
+        pollAnswer(
+          store.filter((e) => e.intendedMs >= from && e.intendedMs < to),
+          now,
+        ),
       );
-      const results = store
-        .filter((e) => e.intendedMs >= from! && e.intendedMs < to! && e.visibleAt <= now)
-        .map((e) => [e.uuid, new Date(e.intendedMs).toISOString(), new Date(e.visibleAt).toISOString()]);
-      return Promise.resolve({
-        results,
-        columns: ['uuid', 'timestamp', 'created_at'],
-        hasMore: false,
-        sentAt: now,
-        receivedAt: now,
-      });
     },
   };
   const stop = new AbortController();
