@@ -5,6 +5,7 @@
 import { gunzipSync } from 'node:zlib';
 import type { EncodedBody } from '../../src/generate/batch-body.js';
 import type { QueryLimits } from '../../src/observe/query-budget.js';
+import { createKeyBudget, type KeyBudget } from '../../src/observe/key-budget.js';
 import type { QueryClient, QueryResponse } from '../../src/observe/query-client.js';
 
 export interface StoredEvent {
@@ -48,10 +49,38 @@ export function pollAnswer(events: Iterable<StoredEvent>, now: number, limit = I
   };
 }
 
-/** A query client's stats for a stand-in that counts its queries and is never throttled. */
-export function standInStats(
-  counts: () => { readonly queries: number; readonly failed: number },
+/**
+ * A query client over the test's own answer: it spends nothing of `budget` itself (a test that
+ * checks the budget does so in `answer`), records when each query was asked, and counts one that
+ * `answer` rejects as failed.
+ */
+export function standInClient(
   limits: QueryLimits,
-): QueryClient['stats'] {
-  return () => ({ ...counts(), throttled: 0, peakPerMinute: 0, peakPerHour: 0, limits });
+  clock: { now(): number },
+  answer: (hogql: string, now: number) => Promise<QueryResponse>,
+): { readonly client: QueryClient; readonly budget: KeyBudget; readonly queryTimes: readonly number[] } {
+  const budget = createKeyBudget(limits);
+  const queryTimes: number[] = [];
+  let failed = 0;
+  const client: QueryClient = {
+    budget,
+    preflight: () => Promise.resolve(),
+    stats: () => ({
+      queries: queryTimes.length,
+      failed,
+      throttled: 0,
+      peakPerMinute: 0,
+      peakPerHour: 0,
+      limits,
+    }),
+    query(hogql) {
+      const now = clock.now();
+      queryTimes.push(now);
+      return answer(hogql, now).catch((error: unknown) => {
+        failed += 1;
+        throw error;
+      });
+    },
+  };
+  return { client, budget, queryTimes };
 }

@@ -19,8 +19,6 @@ import type { LiveEvent, LiveMonitorStatus } from '../../src/live/live-event.js'
 import { EVENT_CLASSES } from '../../src/scenario/scenario.js';
 import { planMonitor } from '../../src/monitor/plan-monitor.js';
 import { runMonitor } from '../../src/monitor/run-monitor.js';
-import { createKeyBudget } from '../../src/observe/key-budget.js';
-import type { QueryClient, QueryResponse } from '../../src/observe/query-client.js';
 import { parseScenario } from '../../src/scenario/load-scenario.js';
 import { shortScenarioText } from '../short-scenario.js';
 import { ScheduledClock } from '../scheduled-clock.js';
@@ -28,7 +26,7 @@ import {
   capturedEvents,
   pollAnswer,
   polledRange,
-  standInStats,
+  standInClient,
   type StoredEvent,
 } from './monitor-stand-in.js';
 
@@ -72,35 +70,27 @@ test('a simulated day: held events flat, queries within budget every hour, every
     }
     return Promise.resolve(200);
   };
-  const queryTimes: number[] = [];
   // The key's budget arithmetic (the real sliding windows), held to the monitor's share.
-  const budget = createKeyBudget(plan.limits);
-  const client: QueryClient = {
-    budget,
-    preflight: () => Promise.resolve(),
-    stats: standInStats(() => ({ queries: queryTimes.length, failed: 0 }), plan.limits),
-    query(hogql): Promise<QueryResponse> {
-      const now = clock.now();
-      assert.equal(budget.waitMs(now), 0, `a query at +${now - start} ms the budget would have held back`);
-      budget.take(now);
-      queryTimes.push(now);
-      assert.doesNotMatch(hogql, /uuid >=/, 'one page holds every row');
-      const [from, to] = polledRange(hogql);
-      const limit = Number(/LIMIT (\d+)/.exec(hogql)?.[1]);
-      let lo = 0;
-      let hi = store.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (store[mid]!.intendedMs < from) lo = mid + 1;
-        else hi = mid;
-      }
-      // The store is in intended order: the range from its first event on (binary search).
-      function* inRange(): Generator<StoredEvent> {
-        for (let i = lo; i < store.length && store[i]!.intendedMs < to; i++) yield store[i]!;
-      }
-      return Promise.resolve(pollAnswer(inRange(), now, limit));
-    },
-  };
+  const { client, budget, queryTimes } = standInClient(plan.limits, clock, (hogql, now) => {
+    assert.equal(budget.waitMs(now), 0, `a query at +${now - start} ms the budget would have held back`);
+    budget.take(now);
+    assert.doesNotMatch(hogql, /uuid >=/, 'one page holds every row');
+    const [from, to] = polledRange(hogql);
+    const limit = Number(/LIMIT (\d+)/.exec(hogql)?.[1]);
+    let lo = 0;
+    let hi = store.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (store[mid]!.intendedMs < from) lo = mid + 1;
+      else hi = mid;
+    }
+    // The store is in intended order: the range from its first event on (binary search).
+    function* inRange(): Generator<StoredEvent> {
+      for (let i = lo; i < store.length && store[i]!.intendedMs < to; i++) yield store[i]!;
+    }
+    return Promise.resolve(pollAnswer(inRange(), now, limit));
+  });
+
   // What --dashboard is fed: folded as the page's server folds it, and summed second by second.
   let dashboard: DashboardState = EMPTY_DASHBOARD;
   const live = { seconds: 0, statuses: 0, sent: 0, acknowledged: 0, visible: 0, maxHeldInState: 0 };

@@ -11,8 +11,6 @@ import type { LiveEvent, LiveMonitorStatus } from '../../src/live/live-event.js'
 import { planMonitor } from '../../src/monitor/plan-monitor.js';
 import { runMonitor } from '../../src/monitor/run-monitor.js';
 import { IngestbenchError } from '../../src/errors.js';
-import type { QueryClient, QueryResponse } from '../../src/observe/query-client.js';
-import { createKeyBudget } from '../../src/observe/key-budget.js';
 import { parseScenario } from '../../src/scenario/load-scenario.js';
 import { shortScenarioText } from '../short-scenario.js';
 import { ScheduledClock } from '../scheduled-clock.js';
@@ -20,7 +18,7 @@ import {
   capturedEvents,
   pollAnswer,
   polledRange,
-  standInStats,
+  standInClient,
   type StoredEvent,
 } from './monitor-stand-in.js';
 
@@ -52,32 +50,19 @@ test('a query API outage: held events bounded, the unchecked ones unverified (no
     for (const e of capturedEvents(encoded)) store.push({ ...e, visibleAt: clock.now() + 2_000 });
     return Promise.resolve(200);
   };
-  let queries = 0;
-  let failed = 0;
-  const budget = createKeyBudget(plan.limits);
-  const client: QueryClient = {
-    budget,
-    preflight: () => Promise.resolve(),
-    stats: standInStats(() => ({ queries, failed }), plan.limits),
-    query(hogql): Promise<QueryResponse> {
-      const now = clock.now();
-      queries += 1;
-      const offset = now - start;
-      if (offset >= OUTAGE.from && offset < OUTAGE.to) {
-        failed += 1;
-        return Promise.reject(
-          new IngestbenchError('TARGET_UNREACHABLE', 'query API down (the test’s outage)'),
-        );
-      }
-      const [from, to] = polledRange(hogql);
-      return Promise.resolve(
-        pollAnswer(
-          store.filter((e) => e.intendedMs >= from && e.intendedMs < to),
-          now,
-        ),
-      );
-    },
-  };
+  const { client } = standInClient(plan.limits, clock, (hogql, now) => {
+    const offset = now - start;
+    if (offset >= OUTAGE.from && offset < OUTAGE.to) {
+      return Promise.reject(new IngestbenchError('TARGET_UNREACHABLE', 'query API down (the test’s outage)'));
+    }
+    const [from, to] = polledRange(hogql);
+    return Promise.resolve(
+      pollAnswer(
+        store.filter((e) => e.intendedMs >= from && e.intendedMs < to),
+        now,
+      ),
+    );
+  });
   const statuses: LiveMonitorStatus[] = [];
   const onLive = (event: LiveEvent): void => {
     if (event.type === 'monitor-status') statuses.push(event.status);

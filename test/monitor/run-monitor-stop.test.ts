@@ -7,8 +7,6 @@ import { test } from 'node:test';
 import type { EncodedBody } from '../../src/generate/batch-body.js';
 import { planMonitor } from '../../src/monitor/plan-monitor.js';
 import { runMonitor } from '../../src/monitor/run-monitor.js';
-import type { QueryClient, QueryResponse } from '../../src/observe/query-client.js';
-import { createKeyBudget } from '../../src/observe/key-budget.js';
 import { parseScenario } from '../../src/scenario/load-scenario.js';
 import { shortScenarioText } from '../short-scenario.js';
 import { ScheduledClock } from '../scheduled-clock.js';
@@ -16,7 +14,7 @@ import {
   capturedEvents,
   pollAnswer,
   polledRange,
-  standInStats,
+  standInClient,
   type StoredEvent,
 } from './monitor-stand-in.js';
 
@@ -44,24 +42,15 @@ test('a stop between two polls makes a final poll that sees what landed since th
     for (const e of capturedEvents(encoded)) store.push({ ...e, visibleAt: clock.now() + 1_000 });
     return Promise.resolve(200);
   };
-  const queryTimes: number[] = [];
-  const budget = createKeyBudget(plan.limits);
-  const client: QueryClient = {
-    budget,
-    preflight: () => Promise.resolve(),
-    stats: standInStats(() => ({ queries: queryTimes.length, failed: 0 }), plan.limits),
-    query(hogql): Promise<QueryResponse> {
-      const now = clock.now();
-      queryTimes.push(now);
-      const [from, to] = polledRange(hogql);
-      return Promise.resolve(
-        pollAnswer(
-          store.filter((e) => e.intendedMs >= from && e.intendedMs < to),
-          now,
-        ),
-      );
-    },
-  };
+  const { client, queryTimes } = standInClient(plan.limits, clock, (hogql, now) => {
+    const [from, to] = polledRange(hogql);
+    return Promise.resolve(
+      pollAnswer(
+        store.filter((e) => e.intendedMs >= from && e.intendedMs < to),
+        now,
+      ),
+    );
+  });
   const stop = new AbortController();
   const monitor = runMonitor({
     scenario,
