@@ -46,12 +46,12 @@ export interface RunScenarioOptions {
   readonly targetLostAfterMs?: number;
   /** The load worker script (tests substitute one that fails on purpose). */
   readonly loadWorkerUrl?: URL;
-  /** Called once observation has ended, for callers that read the ledger itself (capacity steps). */
   /**
    * From planning to the load's first event, ms (default 1 s): a caller that runs one load after
    * another (capacity steps) plans beyond the workers' start-up it measured (LoadResult.workersReadyAt).
    */
   readonly startDelayMs?: number;
+  /** Called once observation has ended, for callers that read the ledger itself (capacity steps). */
   readonly inspect?: (run: {
     /** null when counts observation ran (no per-event ledger). */
     ledger: Ledger | null;

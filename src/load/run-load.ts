@@ -136,8 +136,8 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadResult> {
         if (message.sendDelayMaxMs !== null)
           sendDelayMaxMs = Math.max(sendDelayMaxMs ?? -Infinity, message.sendDelayMaxMs);
       } else {
-        const now = clock.now();
-        if (!(workersReadyAt >= now)) workersReadyAt = now;
+        // The last worker to report is the slowest.
+        workersReadyAt = clock.now();
         debug('worker %d started in %d ms', index, Math.round(message.setupMs));
       }
     }),
