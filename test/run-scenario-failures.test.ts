@@ -19,6 +19,7 @@ import { startEmbeddedTarget } from '../src/targets/embedded-target.js';
 import { posthogTargetFromEnv } from '../src/targets/posthog-target.js';
 import type { Target } from '../src/targets/target.js';
 import { shortScenarioText } from './short-scenario.js';
+import { posthogEnv } from './posthog-env.js';
 
 const TOKEN = 'phc_failuresToken1a2b';
 const KEY = 'phx_failuresKey3c4d';
@@ -42,12 +43,7 @@ function scenario(duration: string) {
 
 /** A posthog-kind target on an in-process reference target, which a test may stop. */
 function targetOn(reference: ReferenceTarget): Target {
-  return posthogTargetFromEnv({
-    POSTHOG_HOST: reference.captureUrl,
-    POSTHOG_PROJECT_API_KEY: TOKEN,
-    POSTHOG_PERSONAL_API_KEY: KEY,
-    POSTHOG_PROJECT_ID: String(reference.projects[0]!.projectId),
-  });
+  return posthogTargetFromEnv(posthogEnv(reference, { token: TOKEN, personalKey: KEY }));
 }
 
 async function closedPort(): Promise<number> {

@@ -11,6 +11,7 @@ import { runScenario } from '../src/run-scenario.js';
 import { parseScenario } from '../src/scenario/load-scenario.js';
 import { posthogTargetFromEnv } from '../src/targets/posthog-target.js';
 import { shortScenarioText } from './short-scenario.js';
+import { posthogEnv } from './posthog-env.js';
 
 const TOKEN = 'phc_quotaToken5e6f';
 const KEY = 'phx_quotaKey7a8b';
@@ -43,12 +44,7 @@ describe('a query API whose every slot is held', () => {
       }),
       'quota.yaml',
     );
-    const target = posthogTargetFromEnv({
-      POSTHOG_HOST: reference.captureUrl,
-      POSTHOG_PROJECT_API_KEY: TOKEN,
-      POSTHOG_PERSONAL_API_KEY: KEY,
-      POSTHOG_PROJECT_ID: String(reference.projects[0]!.projectId),
-    });
+    const target = posthogTargetFromEnv(posthogEnv(reference, { token: TOKEN, personalKey: KEY }));
     const started = Date.now();
     const error = await runScenario({ scenario, target, workers: 1 }).then(
       () => null,

@@ -15,6 +15,7 @@ import { parseScenario } from '../../src/scenario/load-scenario.js';
 import { posthogTargetFromEnv } from '../../src/targets/posthog-target.js';
 import { shortScenarioText } from '../short-scenario.js';
 import { queryOutcomes } from '../target-queries.js';
+import { posthogEnv } from '../posthog-env.js';
 
 const TOKEN = 'phc_capacityBudget';
 const KEY = 'phx_capacityBudget';
@@ -53,12 +54,7 @@ describe('a capacity search on one key budget of 400 queries an hour', () => {
       }),
       'capacity-budget.yaml',
     );
-    const target = posthogTargetFromEnv({
-      POSTHOG_HOST: reference.captureUrl,
-      POSTHOG_PROJECT_API_KEY: TOKEN,
-      POSTHOG_PERSONAL_API_KEY: KEY,
-      POSTHOG_PROJECT_ID: String(reference.projects[0]!.projectId),
-    });
+    const target = posthogTargetFromEnv(posthogEnv(reference, { token: TOKEN, personalKey: KEY }));
     try {
       capacity = await runCapacity({
         scenario,

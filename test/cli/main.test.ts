@@ -19,6 +19,7 @@ import { shortScenarioText } from '../short-scenario.js';
 import { targetHogql } from '../target-hogql.js';
 import { eventually } from '../eventually.js';
 import { PROBE_EVENT } from '../../src/targets/probe-event.js';
+import { posthogEnv } from '../posthog-env.js';
 
 class TextSink extends Writable {
   text = '';
@@ -201,15 +202,16 @@ describe('main: --target posthog', () => {
   });
   after(() => reference.stop());
 
-  const envFor = (overrides: Record<string, string> = {}): Record<string, string> => ({
-    POSTHOG_HOST: reference.captureUrl,
-    // The query API on another URL (as PostHog Cloud has): the same server by another name.
-    POSTHOG_QUERY_HOST: reference.queryUrl.replace('127.0.0.1', 'localhost'),
-    POSTHOG_PROJECT_API_KEY: TOKEN,
-    POSTHOG_PERSONAL_API_KEY: KEY,
-    POSTHOG_PROJECT_ID: String(reference.projects[0]!.projectId),
-    ...overrides,
-  });
+  const envFor = (overrides: Record<string, string> = {}): Record<string, string> =>
+    posthogEnv(
+      reference,
+      { token: TOKEN, personalKey: KEY },
+      {
+        // The query API on another URL (as PostHog Cloud has): the same server by another name.
+        POSTHOG_QUERY_HOST: reference.queryUrl.replace('127.0.0.1', 'localhost'),
+        ...overrides,
+      },
+    );
   const scenario = (): string =>
     scenarioFile(
       'posthog.yaml',
@@ -367,13 +369,8 @@ describe('main: the probe preflight proves the token before any load', () => {
   });
   after(() => reference.stop());
 
-  const envFor = (overrides: Record<string, string> = {}): Record<string, string> => ({
-    POSTHOG_HOST: reference.captureUrl,
-    POSTHOG_PROJECT_API_KEY: TOKEN_1,
-    POSTHOG_PERSONAL_API_KEY: KEY,
-    POSTHOG_PROJECT_ID: String(reference.projects[0]!.projectId),
-    ...overrides,
-  });
+  const envFor = (overrides: Record<string, string> = {}): Record<string, string> =>
+    posthogEnv(reference, { token: TOKEN_1, personalKey: KEY }, overrides);
   const scenario = (): string =>
     scenarioFile(
       'probe.yaml',

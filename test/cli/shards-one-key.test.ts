@@ -18,6 +18,7 @@ import type { Report } from '../../src/report/report-types.js';
 import { shortScenarioText } from '../short-scenario.js';
 import { queryOutcomes } from '../target-queries.js';
 import { runMain } from './run-main.js';
+import { posthogEnv } from '../posthog-env.js';
 
 const BIN = fileURLToPath(new URL('../../src/cli/bin.js', import.meta.url));
 const TOKEN = 'phc_oneKey';
@@ -84,12 +85,7 @@ describe("4 shard processes with one key share the key's query budget", () => {
         queriesPerMinute: PER_MINUTE,
       }),
     );
-    const env = {
-      POSTHOG_HOST: reference.captureUrl,
-      POSTHOG_PROJECT_API_KEY: TOKEN,
-      POSTHOG_PERSONAL_API_KEY: KEY,
-      POSTHOG_PROJECT_ID: String(reference.projects[0]!.projectId),
-    };
+    const env = posthogEnv(reference, { token: TOKEN, personalKey: KEY });
     const out = join(work, 'shards');
     const runs = await Promise.all(
       Array.from({ length: SHARDS }, (_, i) =>

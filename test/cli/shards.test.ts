@@ -15,6 +15,7 @@ import { startReferenceTarget, type ReferenceTarget } from '../../src/reference/
 import type { Report } from '../../src/report/report-types.js';
 import { shortScenarioText } from '../short-scenario.js';
 import { runMain } from './run-main.js';
+import { posthogEnv } from '../posthog-env.js';
 
 const TOKEN = 'phc_shardsE2e';
 const KEY = 'phx_shardsE2e';
@@ -66,12 +67,7 @@ describe('4 shards in parallel against one target, then merge', () => {
         sla: ['lost == 0', 'duplicates == 0', `sent >= ${RATE * SECONDS}`],
       }),
     );
-    const env = {
-      POSTHOG_HOST: reference.captureUrl,
-      POSTHOG_PROJECT_API_KEY: TOKEN,
-      POSTHOG_PERSONAL_API_KEY: KEY,
-      POSTHOG_PROJECT_ID: String(reference.projects[0]!.projectId),
-    };
+    const env = posthogEnv(reference, { token: TOKEN, personalKey: KEY });
     const out = join(work, 'shards');
     const results = await Promise.all(
       Array.from({ length: SHARDS }, (_, i) =>

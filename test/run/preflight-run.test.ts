@@ -13,6 +13,7 @@ import { runScenario } from '../../src/run-scenario.js';
 import { parseScenario } from '../../src/scenario/load-scenario.js';
 import { posthogTargetFromEnv } from '../../src/targets/posthog-target.js';
 import { shortScenarioText } from '../short-scenario.js';
+import { posthogEnv } from '../posthog-env.js';
 
 const TOKEN = 'phc_preflightBound1a';
 const KEY = 'phx_preflightBound2b';
@@ -78,13 +79,9 @@ describe('the query preflight is bounded by the probe timeout', () => {
       'preflight-bound.yaml',
       { probeTimeoutMs: PROBE_TIMEOUT_MS },
     );
-    const target = posthogTargetFromEnv({
-      POSTHOG_HOST: reference.captureUrl,
-      POSTHOG_QUERY_HOST: queryUrl,
-      POSTHOG_PROJECT_API_KEY: TOKEN,
-      POSTHOG_PERSONAL_API_KEY: KEY,
-      POSTHOG_PROJECT_ID: String(reference.projects[0]!.projectId),
-    });
+    const target = posthogTargetFromEnv(
+      posthogEnv(reference, { token: TOKEN, personalKey: KEY }, { POSTHOG_QUERY_HOST: queryUrl }),
+    );
     const started = Date.now();
     const error = await runScenario({ scenario, target, workers: 1 }).then(
       () => null,
