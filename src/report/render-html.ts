@@ -11,12 +11,10 @@ import {
   errorEntries,
   headline,
   latencyRows,
+  eventNotes,
   lossLine,
-  observationLine,
   resolutionBound,
-  runNotes,
 } from './report-rows.js';
-import { clockSkewLine } from './clock-skew-line.js';
 import { lagSection } from './lag-section.js';
 import type { Report } from './report-types.js';
 import { escapeHtml, percentileChart, timelineChart, type ChartSeries } from './svg-charts.js';
@@ -89,13 +87,11 @@ ${latencyChart}
 <h2>Events</h2>
 ${table(COUNT_HEADER, countRows(report), 1)}
 <p>${escapeHtml(lossLine(report))}</p>
-<p class="note">${escapeHtml(observationLine(report))}</p>
-${runNotes(report)
+${eventNotes(report, { lagTrend: false })
   .map((line) => `<p class="note">${escapeHtml(line)}</p>`)
   .join('\n')}
 ${timeline}
 ${lagSection(report)}
-${skewNote(report)}
 ${errors.length > 0 ? `<h2>Errors</h2>${table(['kind', 'attempts'], errors, 1)}` : ''}
 ${cost.length > 0 ? `<h2>Processing cost</h2>${table(['measure', 'value'], cost, 1)}` : ''}
 <h2>SLA</h2>
@@ -104,9 +100,4 @@ ${sla}
 <p class="note">Classes: ${EVENT_CLASSES.map(escapeHtml).join(', ')}. Encoded HDR histograms are in report.json.</p>
 </body></html>
 `;
-}
-
-function skewNote(report: Report): string {
-  const line = clockSkewLine(report);
-  return line === null ? '' : `<p class="note">${escapeHtml(line)}</p>`;
 }

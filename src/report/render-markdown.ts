@@ -8,15 +8,11 @@ import {
   costEntries,
   countRows,
   errorEntries,
+  eventNotes,
   headline,
   latencyRows,
   lossLine,
-  observationLine,
-  runNotes,
 } from './report-rows.js';
-import { clockSkewLine } from './clock-skew-line.js';
-import { lagTrendLine } from './lag-trend-line.js';
-import { workloadLine } from './workload-line.js';
 import type { Report } from './report-types.js';
 
 /** Text safe inside a Markdown table cell or paragraph. */
@@ -50,17 +46,11 @@ export function renderMarkdown(report: Report): string {
     '',
     table(COUNT_HEADER, countRows(report), 1),
     '',
-    escapeMarkdown(lossLine(report)),
-    '',
-    escapeMarkdown(observationLine(report)),
-    '',
-    escapeMarkdown(lagTrendLine(report)),
-    '',
-    ...[workloadLine(report)].flatMap((line) => (line === null ? [] : [escapeMarkdown(line), ''])),
-    ...runNotes(report).flatMap((line) => [escapeMarkdown(line), '']),
+    ...[lossLine(report), ...eventNotes(report, { lagTrend: true })].flatMap((line) => [
+      escapeMarkdown(line),
+      '',
+    ]),
   ];
-  const skew = clockSkewLine(report);
-  if (skew !== null) out.push(escapeMarkdown(skew), '');
   const errors = errorEntries(report);
   if (errors.length > 0) out.push('## Errors', '', table(['kind', 'attempts'], errors, 1), '');
   const cost = costEntries(report.cost);

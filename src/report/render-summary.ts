@@ -9,15 +9,11 @@ import {
   costEntries,
   countRows,
   errorEntries,
+  eventNotes,
   headline,
   latencyRows,
   lossLine,
-  observationLine,
-  runNotes,
 } from './report-rows.js';
-import { clockSkewLine } from './clock-skew-line.js';
-import { lagTrendLine } from './lag-trend-line.js';
-import { workloadLine } from './workload-line.js';
 import type { Report } from './report-types.js';
 
 const right = (n: number): Align[] => Array.from({ length: n }, () => 'right');
@@ -29,13 +25,7 @@ export function renderSummary(report: Report): string {
     '',
   );
   out.push(textTable(COUNT_HEADER, countRows(report), ['left', ...right(COUNT_HEADER.length - 1)]), '');
-  out.push(lossLine(report), observationLine(report));
-  out.push(lagTrendLine(report));
-  const workload = workloadLine(report);
-  if (workload !== null) out.push(workload);
-  const skew = clockSkewLine(report);
-  if (skew !== null) out.push(skew);
-  out.push(...runNotes(report));
+  out.push(lossLine(report), ...eventNotes(report, { lagTrend: true }));
   const errors = errorEntries(report);
   if (errors.length > 0) out.push(`errors: ${errors.map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
   const cost = costEntries(report.cost);

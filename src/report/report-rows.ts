@@ -13,6 +13,9 @@ import {
   type CostReport,
   type Report,
 } from './report-types.js';
+import { clockSkewLine } from './clock-skew-line.js';
+import { lagTrendLine } from './lag-trend-line.js';
+import { workloadLine } from './workload-line.js';
 
 export const METRIC_LABEL: Readonly<Record<LatencyMetric, string>> = {
   ack: 'ack',
@@ -221,6 +224,20 @@ function shardNote(r: Report['run']): string {
   if (!r.merged) return '';
   const missing = r.merged.missing.length > 0 ? `, missing ${r.merged.missing.join(', ')}` : '';
   return `; merged from ${r.merged.present.length} of ${r.merged.count} shards${missing}`;
+}
+
+/**
+ * The lines under the events table, in the order every renderer prints them: how the run was
+ * observed, the lag trend (report.html draws it in its lag section instead: `lagTrend: false`),
+ * how skewed the workload was, the clocks' skew, then the run's notes. The loss line comes before
+ * them, where each renderer sets it apart.
+ */
+export function eventNotes(report: Report, options: { readonly lagTrend: boolean }): string[] {
+  const lines = [observationLine(report)];
+  if (options.lagTrend) lines.push(lagTrendLine(report));
+  for (const line of [workloadLine(report), clockSkewLine(report)]) if (line !== null) lines.push(line);
+  lines.push(...runNotes(report));
+  return lines;
 }
 
 /** Lines on how the run went beyond its figures: the probe, why it stopped early, missing figures. */

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { describeScenario } from '../../src/cli/describe-scenario.js';
 import { buildReport } from '../../src/report/build-report.js';
+import { renderHtml } from '../../src/report/render-html.js';
 import { renderMarkdown } from '../../src/report/render-markdown.js';
 import { renderSummary } from '../../src/report/render-summary.js';
 import type { WorkloadFigures } from '../../src/load/workload-skew.js';
@@ -21,7 +22,7 @@ const workload: WorkloadFigures = {
 };
 
 describe('workload figures', () => {
-  it('go from the load result into report.json and the summary and Markdown lines', () => {
+  it('go from the load result into report.json and the summary, Markdown and HTML lines', () => {
     const inputs = fixtureInputs();
     const report = buildReport({ ...inputs, load: { ...inputs.load, workload } });
     assert.deepEqual(report.workload, workload);
@@ -30,10 +31,12 @@ describe('workload figures', () => {
       '(the top 1% by zipf 1.1 weight: 60.6%); sessions: 4,778 session ids over 32,414 visits, 41.9 events per session id';
     assert.ok(renderSummary(report).includes(line), renderSummary(report));
     assert.ok(renderMarkdown(report).includes('the top 1% (100 of 10,000 users) sent 60.6%'));
+    assert.ok(renderHtml(report).includes('the top 1% (100 of 10,000 users) sent 60.6%'));
     // A load without the figure (an older report, or one built without a load): no line, no field.
     const without = buildReport(inputs);
     assert.equal('workload' in without, false);
     assert.equal(renderSummary(without).includes('workload:'), false);
+    assert.equal(renderHtml(without).includes('workload:'), false);
   });
 
   it('the plan line says how skewed the run is meant to be, and its sessions', () => {
