@@ -35,7 +35,8 @@ export interface LoadTallySnapshot {
 
 export type OutcomeTotals = Record<Outcome, number>;
 
-const zeroCounts = (): ClassCounts => ({
+/** A class's counts before anything is planned (the ledger's account starts from the same). */
+export const zeroCounts = (): ClassCounts => ({
   planned: 0,
   sent: 0,
   acknowledged: 0,

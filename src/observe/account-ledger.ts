@@ -9,7 +9,7 @@
 //   duplicates = rows − distinct uuids (from the exact count query at the end of observation)
 
 import { EventStatus, type Ledger } from '../load/ledger.js';
-import type { ClassCounts } from '../load/load-tally.js';
+import { zeroCounts, type ClassCounts } from '../load/load-tally.js';
 import { EVENT_CLASSES, type EventClass } from '../scenario/scenario.js';
 
 /** Rows the query API holds for one class of the run, and their distinct uuids. */
@@ -36,12 +36,7 @@ export interface ClassAccount extends ClassCounts {
 export type LedgerAccount = Record<EventClass, ClassAccount> & { readonly total: ClassAccount };
 
 const zero = (): ClassAccount => ({
-  planned: 0,
-  sent: 0,
-  acknowledged: 0,
-  rejected: 0,
-  dropped: 0,
-  failed: 0,
+  ...zeroCounts(),
   visible: 0,
   lost: 0,
   unverified: 0,

@@ -4,6 +4,7 @@
 // the target appears as kind, URLs and project id only.
 
 import type { TimelineSecond } from '../measure/lag-timeline.js';
+import type { LatencySummary } from '../measure/latency-summary.js';
 import type { LagTrends } from '../measure/lag-trend.js';
 import type { RunShard } from '../load/shard-spec.js';
 import type { WorkloadFigures } from '../load/workload-skew.js';
@@ -22,14 +23,8 @@ export const LATENCY_METRICS: readonly LatencyMetric[] = ['ack', 'sendDelay', 'v
 export type LatencyScope = 'all' | EventClass;
 export const LATENCY_SCOPES: readonly LatencyScope[] = ['all', 'anonymous', 'identified'];
 
-export interface LatencyFigures {
-  readonly p50: number | null;
-  readonly p90: number | null;
-  readonly p99: number | null;
-  readonly p999: number | null;
-  readonly max: number | null;
-  readonly mean: number | null;
-  readonly count: number;
+/** A latency summary as report.json gives it: the percentiles in milliseconds. */
+export interface LatencyFigures extends LatencySummary {
   readonly unit: 'ms';
   /** Visible latency only: how much a figure may overstate (the effective poll interval). */
   readonly resolutionMs?: number;
