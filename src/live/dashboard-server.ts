@@ -12,7 +12,8 @@ import type { AddressInfo } from 'node:net';
 import { debuglog } from 'node:util';
 import { IngestbenchError } from '../errors.js';
 import { renderCapacityHtml } from '../report/render-capacity-html.js';
-import { REPORT_CSS, renderHtml } from '../report/render-html.js';
+import { REPORT_CSS } from '../report/html-parts.js';
+import { renderHtml } from '../report/render-html.js';
 import { escapeHtml } from '../report/svg-charts.js';
 import {
   EMPTY_DASHBOARD,

@@ -5,6 +5,7 @@
 
 import type { CapacityStep } from '../verdict/capacity-types.js';
 import { formatCount, formatDuration, formatLatency, formatShare } from '../core/format.js';
+import { htmlTable } from '../report/html-parts.js';
 import { escapeHtml, lagChart, timelineChart, type LagSeries } from '../report/svg-charts.js';
 import { EVENT_CLASSES, type EventClass } from '../scenario/scenario.js';
 import type { LiveEvent, LiveMonitorStatus, LiveSecond, LiveSlaCheck, LiveStage } from './live-event.js';
@@ -214,22 +215,12 @@ function ageChart(state: DashboardState, first: number): string {
   );
 }
 
-function table(header: readonly string[], rows: readonly (readonly string[])[], id: string): string {
-  const head = `<tr>${header.map((h, i) => `<th${i > 0 ? ' class="n"' : ''}>${escapeHtml(h)}</th>`).join('')}</tr>`;
-  const body = rows
-    .map(
-      (r) => `<tr>${r.map((c, i) => `<td${i > 0 ? ' class="n"' : ''}>${escapeHtml(c)}</td>`).join('')}</tr>`,
-    )
-    .join('');
-  return `<table id="${id}">${head}${body}</table>`;
-}
-
 function countsTable(state: DashboardState): string {
   const lost = state.monitorStatus?.lost;
   if (state.monitor) {
     // A monitor's capture errors of every kind count as failed; lost is decided poll by poll.
     const fields = ['sent', 'acknowledged', 'visible'] as const;
-    return table(
+    return htmlTable(
       ['class', ...fields, 'lost', 'unverified', 'capture errors'],
       EVENT_CLASSES.map((cls) => [
         cls,
@@ -238,14 +229,14 @@ function countsTable(state: DashboardState): string {
         formatCount(state.monitorStatus?.unverified[cls] ?? 0),
         formatCount(state.totals[cls].failed),
       ]),
-      'counts',
+      { numericFrom: 1, id: 'counts' },
     );
   }
   const fields = ['sent', 'acknowledged', 'visible', 'rejected', 'failed', 'dropped'] as const;
-  return table(
+  return htmlTable(
     ['class', ...fields],
     EVENT_CLASSES.map((cls) => [cls, ...fields.map((f) => formatCount(state.totals[cls][f]))]),
-    'counts',
+    { numericFrom: 1, id: 'counts' },
   );
 }
 
@@ -253,10 +244,10 @@ function errorsTable(errors: Readonly<Record<string, number>>): string {
   const rows = Object.entries(errors).sort((a, b) => b[1] - a[1]);
   return rows.length === 0
     ? '<p id="errors">No failed HTTP attempts.</p>'
-    : table(
+    : htmlTable(
         ['failed attempts by kind', 'attempts'],
         rows.map(([kind, n]) => [kind, formatCount(n)]),
-        'errors',
+        { numericFrom: 1, id: 'errors' },
       );
 }
 
@@ -270,16 +261,16 @@ function slaTable(checks: readonly LiveSlaCheck[]): string {
         : c.unit === 'fraction'
           ? formatShare(c.value)
           : formatCount(c.value);
-  return table(
+  return htmlTable(
     ['check', 'as it stands', 'value'],
     checks.map((c) => [c.check, c.status, value(c)]),
-    'sla',
+    { numericFrom: 1, id: 'sla' },
   );
 }
 
 function stepsTable(state: DashboardState): string {
   if (state.steps.length === 0) return '';
-  return `<h2>Capacity steps</h2>${table(
+  return `<h2>Capacity steps</h2>${htmlTable(
     ['class', 'rate', 'role', 'result', 'achieved', 'visible p99', 'reasons'],
     state.steps.map(({ eventClass, step }) => [
       eventClass,
@@ -290,6 +281,6 @@ function stepsTable(state: DashboardState): string {
       formatLatency(step.visibleP99Ms),
       step.reasons.join('; '),
     ]),
-    'steps',
+    { numericFrom: 1, id: 'steps' },
   )}`;
 }

@@ -17,24 +17,10 @@ import {
 } from './report-rows.js';
 import { lagSection } from './lag-section.js';
 import type { Report } from './report-types.js';
+import { REPORT_CSS, htmlTable, slaTable } from './html-parts.js';
 import { escapeHtml, percentileChart, timelineChart, type ChartSeries } from './svg-charts.js';
 
 const CURVE_PERCENTILES = [0, 10, 25, 50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.99, 99.999, 100];
-
-export const REPORT_CSS = `body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:960px;color:#222;padding:0 1rem}
-h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}table{border-collapse:collapse;font-size:.85rem}
-th,td{padding:.25rem .6rem;border-bottom:1px solid #ddd}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
-.pass{color:#1a7f37}.fail{color:#cf222e}.badge{font-weight:bold;padding:.1rem .5rem;border:2px solid currentColor;border-radius:4px}
-p.note{color:#555;font-size:.85rem}`;
-
-function table(header: readonly string[], rows: readonly (readonly string[])[], numericFrom: number): string {
-  const cls = (i: number): string => (i >= numericFrom ? ' class="n"' : '');
-  const head = `<tr>${header.map((h, i) => `<th${cls(i)}>${escapeHtml(h)}</th>`).join('')}</tr>`;
-  const body = rows
-    .map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${escapeHtml(c)}</td>`).join('')}</tr>`)
-    .join('');
-  return `<table>${head}${body}</table>`;
-}
 
 export function renderHtml(report: Report): string {
   const verdictClass = report.verdict === 'pass' ? 'pass' : 'fail';
@@ -64,14 +50,6 @@ export function renderHtml(report: Report): string {
   );
   const errors = errorEntries(report);
   const cost = costEntries(report.cost);
-  const sla =
-    report.sla.length === 0
-      ? '<p>No checks in the scenario.</p>'
-      : table(
-          ['check', 'result', 'detail'],
-          report.sla.map((r) => [r.check, r.pass ? 'pass' : 'FAIL', r.detail]),
-          99,
-        );
   const resolution = report.latency.visible.all.resolutionMs;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -81,21 +59,21 @@ export function renderHtml(report: Report): string {
 <p>${escapeHtml(headline(report))}</p>
 <p class="note">ingestbench ${escapeHtml(report.run.ingestbenchVersion)}, node ${escapeHtml(report.run.node)}, seed ${report.run.seed}, ${report.run.workers} workers, report schema ${report.schemaVersion}.</p>
 <h2>Latency</h2>
-${table(LATENCY_HEADER, latencyRows(report), 2)}
+${htmlTable(LATENCY_HEADER, latencyRows(report), { numericFrom: 2 })}
 <p class="note">Visible latency is measured from the intended send time to the response of the poll that first returned the event: each figure may overstate by up to the resolution and never understates${resolution === undefined ? '' : ` (${escapeHtml(resolutionBound(resolution))})`}.${report.latency.created ? ' created_at figures are the time the target’s ingestion worker stamped, by its clock: they exclude the hop into ClickHouse.' : ''}</p>
 ${latencyChart}
 <h2>Events</h2>
-${table(COUNT_HEADER, countRows(report), 1)}
+${htmlTable(COUNT_HEADER, countRows(report), { numericFrom: 1 })}
 <p>${escapeHtml(lossLine(report))}</p>
 ${eventNotes(report, { lagTrend: false })
   .map((line) => `<p class="note">${escapeHtml(line)}</p>`)
   .join('\n')}
 ${timeline}
 ${lagSection(report)}
-${errors.length > 0 ? `<h2>Errors</h2>${table(['kind', 'attempts'], errors, 1)}` : ''}
-${cost.length > 0 ? `<h2>Processing cost</h2>${table(['measure', 'value'], cost, 1)}` : ''}
+${errors.length > 0 ? `<h2>Errors</h2>${htmlTable(['kind', 'attempts'], errors, { numericFrom: 1 })}` : ''}
+${cost.length > 0 ? `<h2>Processing cost</h2>${htmlTable(['measure', 'value'], cost, { numericFrom: 1 })}` : ''}
 <h2>SLA</h2>
-${sla}
+${slaTable(report.sla, 'No checks in the scenario.')}
 <p><strong>Verdict: <span class="${verdictClass}">${escapeHtml(report.verdict)}</span></strong></p>
 <p class="note">Classes: ${EVENT_CLASSES.map(escapeHtml).join(', ')}. Encoded HDR histograms are in report.json.</p>
 </body></html>
