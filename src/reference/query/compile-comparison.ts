@@ -1,8 +1,8 @@
 // Comparisons and IN lists. Literals are converted to the other side's kind (a string next to a
 // time is that instant, next to a uuid its lower case), and kinds that cannot be compared are an
-// error as in ClickHouse. A property is tested for equality (= != IN) only: that is all the
-// harness asks of one, and SQLite never equates a number with a string, as ClickHouse would not.
-// Ordering a property (<, >, …) is refused: SQLite would order every number before every string.
+// error as in ClickHouse. A property is tested for equality (= != IN) only, all the harness asks
+// of one; the JSON type is kept (SQLite never equates the number 7 with the string '7'). Ordering
+// a property (<, >, …) is refused: SQLite would order every number before every string.
 
 import type { CompareExpr, Expr, InExpr } from './hogql-ast.js';
 import { queryError, unsupported } from './hogql-error.js';
@@ -64,7 +64,7 @@ export function compileIn(expr: InExpr, scope: ExprScope, compile: CompileFn): C
         item.start,
       );
     }
-    if (typeof value === 'string' || typeof value === 'number') values.push(value);
+    values.push(value);
   }
   // One bound JSON array whatever the list's length: one SQL text per query shape (the statement
   // cache stays small), and no limit on host parameters.
