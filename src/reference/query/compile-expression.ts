@@ -9,14 +9,14 @@
 // - `properties.x` keeps the JSON type of the value (see compile-comparison.ts).
 // - `person.properties.x` and `person_properties.x` read the person properties stored on the
 //   event when it was ingested, as PostHog's default persons-on-events mode does; person_id
-//   follows merges (see hogql-schema.ts).
+//   follows merges (see hogql-schema.ts). Other `person.` fields are refused.
 // - A bare name that is a SELECT alias means the aliased expression, anywhere in the query.
 
 import type { Expr, FieldExpr } from './hogql-ast.js';
 import { queryError, unsupported } from './hogql-error.js';
 import { JSON_COLUMN_SQL, PROPERTY_TYPE, QUERY_COLUMNS, jsonPath, type JsonColumn } from './hogql-schema.js';
 import { printHogQL } from './print-hogql.js';
-import { compileArithmetic, compileCall } from './compile-call.js';
+import { compileCall } from './compile-call.js';
 import { compileComparison, compileIn } from './compile-comparison.js';
 import { condition, constant, PLAIN, type CompiledExpr, type ExprScope } from './compiled-expr.js';
 
@@ -25,25 +25,16 @@ export function compileExpr(expr: Expr, scope: ExprScope): CompiledExpr {
     case 'constant': {
       const v = expr.value;
       if (typeof v === 'string') return constant(v, 'string', 'String');
-      if (typeof v === 'number') return constant(v, 'number', Number.isInteger(v) ? 'Int64' : 'Float64');
-      if (typeof v === 'boolean') return constant(v, 'bool', 'Bool', 'bool');
-      return constant(null, 'null', 'Nullable(Nothing)');
+      return constant(v, 'number', Number.isInteger(v) ? 'Int64' : 'Float64');
     }
     case 'field':
       return compileField(expr, scope);
     case 'call':
       return compileCall(expr, scope, compileExpr);
-    case 'arithmetic':
-      return compileArithmetic(expr, scope, compileExpr);
     case 'compare':
       return compileComparison(expr, scope, compileExpr);
     case 'in':
       return compileIn(expr, scope, compileExpr);
-    case 'isNull': {
-      const inner = compileExpr(expr.expr, scope);
-      const sql = `(${inner.sql} IS ${expr.negated ? 'NOT ' : ''}NULL)`;
-      return { ...condition(sql, inner.params, [inner]), nullable: false };
-    }
     case 'and': {
       // Cheap terms first: SQLite evaluates an AND left to right and stops at the first false,
       // so a uuid or time test spares most rows the JSON parse of a property test.
@@ -87,13 +78,12 @@ function compileField(expr: FieldExpr, scope: ExprScope): CompiledExpr {
     }
   }
   let chain = expr.chain;
-  if (chain.length > 1 && (chain[0] === 'events' || chain[0] === scope.tableAlias)) chain = chain.slice(1);
+  if (chain.length > 1 && chain[0] === 'events') chain = chain.slice(1);
   const [head = '', ...rest] = chain;
   if (head === 'properties' && rest.length > 0) return property('properties', rest);
   if (head === 'person_properties' && rest.length > 0) return property('person_properties', rest);
   if (head === 'person') {
     if (rest[0] === 'properties' && rest.length > 1) return property('person_properties', rest.slice(1));
-    if (rest[0] === 'id' && rest.length === 1) return column('person_id', expr);
     throw unsupported(
       `The field ${printHogQL(expr)} (use person_id or person.properties.<name>)`,
       expr.start,

@@ -1,16 +1,42 @@
 // A parsed HogQL SELECT → one SQLite statement, its bound parameters, and how to present the
 // rows as PostHog does (column names, ClickHouse types, cell decoding). Pure: no database here.
 //
-// The subset (anything else is a 400 naming what is unsupported):
+// The subset is what the harness and its tests send, and no more:
+//   harness (src/observe/poll-queries.ts, counts-queries.ts, src/targets/probe-preflight.ts):
+//     rows      SELECT uuid, timestamp, created_at FROM events WHERE properties.ingestbench_run = '…'
+//               AND (timestamp >= toDateTime('…') AND timestamp < toDateTime('…')) [OR (…)]
+//               [AND (timestamp > toDateTime('…') OR (timestamp = toDateTime('…') AND uuid >= '…'))]
+//               ORDER BY timestamp ASC, uuid ASC LIMIT n
+//     counts    SELECT properties.ingestbench_class AS event_class, count() AS row_count,
+//               count(DISTINCT uuid) AS uuid_count FROM events WHERE … GROUP BY properties.ingestbench_class
+//     preflight SELECT count() FROM events WHERE timestamp >= toDateTime('…')
+//     buckets   SELECT properties.ingestbench_class AS event_class, toStartOfInterval(timestamp,
+//               INTERVAL n SECOND) AS bucket, count() AS row_count, count(DISTINCT uuid) AS uuid_count
+//               FROM events WHERE … GROUP BY event_class, bucket ORDER BY bucket ASC LIMIT 50000
+//     classes   the counts query with GROUP BY event_class LIMIT 10
+//     drill     SELECT uuid FROM events WHERE … AND uuid > '…' GROUP BY uuid ORDER BY uuid ASC LIMIT n
+//     probe     SELECT uuid FROM events WHERE properties.ingestbench_probe = '…' AND timestamp >= …
+//               AND timestamp < … LIMIT 100
+//   benches and tests (bench/, test/**): `timestamp >= '…'` (a string as a time), `event = '…'`,
+//     `distinct_id IN ('…', …)`, `properties.ingestbench_run IN (…)`, `NOT`, count(*)/count(x),
+//     count(DISTINCT properties.x), GROUP BY columns and properties, ORDER BY … DESC, no LIMIT (hasMore),
+//     the columns below and person.properties.<name>.
+//
+// So:
 //   SELECT  columns uuid, event, distinct_id, timestamp, created_at, inserted_at, properties,
 //           person_id, person_mode, person_properties; properties.<name> (also `properties.$x`,
-//           properties['a b'], nested a.b); person_properties.<name> = person.properties.<name>;
-//           count(), count(x), count(DISTINCT x), uniq(x), min(x), max(x), now(), toDateTime('…'),
-//           toStartOfInterval(t, INTERVAL n SECOND|MINUTE|HOUR|DAY|WEEK), t ± INTERVAL …; AS alias
-//   FROM    events only
-//   WHERE   AND, OR, NOT, ( ), = != < <= > >=, [NOT] IN (literals), IS [NOT] NULL, literals
+//           properties['a b'], nested a.b, an `events.` prefix); person.properties.<name> =
+//           person_properties.<name>; count(), count(*), count(x), count(DISTINCT x),
+//           toDateTime('…'), toStartOfInterval(t, INTERVAL n SECOND|MINUTE|HOUR|DAY|WEEK); AS alias
+//   FROM    events only, without an alias
+//   WHERE   AND, OR, NOT, ( ), = != < <= > >= (a property with = and != only), [NOT] IN
+//           (literals), string and number literals
 //   GROUP BY / ORDER BY … ASC|DESC / LIMIT (default 100, capped at 50,000); OFFSET is refused, as
 //   PostHog refuses it from a personal API key (every query here is)
+// Anything else PostHog's grammar accepts is a 400 naming what is unsupported (hogql-error.ts):
+// other functions (uniq, min, max, now, intDiv, toInt, toUnixTimestamp, …), BETWEEN, tuple
+// comparisons, arithmetic (time ± INTERVAL), NULL and IS [NOT] NULL, true/false, ordering a
+// property, a table alias, JOIN, UNION, HAVING, LIKE, subqueries, …
 //
 // Every statement is scoped to the path's project (`events.team_id = ?`) and sorts NULLs last.
 // Without LIMIT it fetches one row more than the default, so hasMore is true only when another
@@ -31,7 +57,10 @@ export const MAX_LIMIT = 50_000;
 export interface CompileContext {
   /** The project (team) id from the request path: every row read belongs to it. */
   readonly projectId: number;
-  /** Unix ms for now(). */
+  /**
+   * Unix ms when the query runs. No supported function reads it (now() is refused); it stays in
+   * the context that the query handler and the worker protocol pass.
+   */
   readonly now: number;
 }
 
@@ -57,15 +86,13 @@ export function compileHogQL(query: SelectQuery, ctx: CompileContext): CompiledH
     aliases.set(item.alias, item.expr);
   }
   const scope: ExprScope = {
-    now: ctx.now,
-    tableAlias: query.tableAlias,
     aliases,
     expanding: new Set(),
     allowAggregates: true,
   };
   const noAggregates: ExprScope = { ...scope, allowAggregates: false };
   const select = query.select.map((item) => output(compileExpr(item.expr, scope)));
-  const columns = query.select.map((item) => item.alias ?? columnName(item.expr, query.tableAlias));
+  const columns = query.select.map((item) => item.alias ?? columnName(item.expr));
   const where = query.where === null ? null : compileCondition(query.where, noAggregates, 'WHERE');
 
   const groupKeys = new Set<string>();
@@ -183,10 +210,10 @@ function aliasOf(expr: Expr, query: SelectQuery): { expr: Expr; index: number } 
  * The column name PostHog gives an unaliased expression: a column's name, a property's path
  * joined by `__` (`properties.$browser` → `$browser`), else the expression as HogQL.
  */
-function columnName(expr: Expr, tableAlias: string | null): string {
+function columnName(expr: Expr): string {
   if (expr.type !== 'field') return printHogQL(expr);
   let chain = expr.chain;
-  if (chain.length > 1 && (chain[0] === 'events' || chain[0] === tableAlias)) chain = chain.slice(1);
+  if (chain.length > 1 && chain[0] === 'events') chain = chain.slice(1);
   if (chain[0] === 'person' && chain[1] === 'properties' && chain.length > 2)
     return chain.slice(2).join('__');
   if ((chain[0] === 'properties' || chain[0] === 'person_properties') && chain.length > 1)

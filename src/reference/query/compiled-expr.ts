@@ -6,7 +6,7 @@ import type { Expr } from './hogql-ast.js';
 import { DATETIME_TYPE, type CellDecoder, type JsonColumn, type ValueKind } from './hogql-schema.js';
 
 export type SqlParam = string | number;
-export type ConstantValue = string | number | boolean | null;
+export type ConstantValue = string | number;
 
 export interface CompiledExpr {
   readonly sql: string;
@@ -18,7 +18,7 @@ export interface CompiledExpr {
   readonly aggregate: boolean;
   /** Can the value be NULL (decides NULLS LAST in ORDER BY, as ClickHouse sorts NULLs last)? */
   readonly nullable: boolean;
-  /** The value, when it is known without reading a row (literals, now(), toDateTime('…')). */
+  /** The value, when it is known without reading a row (literals, toDateTime('…')). */
   readonly constant: { readonly value: ConstantValue } | null;
   /** Set on a bare property lookup, so the caller can select its JSON text instead. */
   readonly property: { readonly column: JsonColumn; readonly path: string } | null;
@@ -29,8 +29,6 @@ export interface CompiledExpr {
 }
 
 export interface ExprScope {
-  readonly now: number;
-  readonly tableAlias: string | null;
   /** SELECT aliases that a bare name may refer to, as ClickHouse allows anywhere in the query. */
   readonly aliases: ReadonlyMap<string, Expr>;
   /** Aliases being expanded, so `uuid AS uuid` refers to the column, not to itself. */
@@ -55,18 +53,14 @@ export const PLAIN = {
   timeRange: false,
 } as const;
 
-/** A value known at compile time: bound as a parameter (booleans as 1/0), NULL written as NULL. */
+/** A value known at compile time, bound as a parameter. */
 export function constant(
   value: ConstantValue,
   kind: ValueKind,
   type: string,
   cell: CellDecoder = 'raw',
 ): CompiledExpr {
-  if (value === null) {
-    return { ...PLAIN, sql: 'NULL', params: [], kind: 'null', type, nullable: true, constant: { value } };
-  }
-  const param = typeof value === 'boolean' ? (value ? 1 : 0) : value;
-  return { ...PLAIN, sql: '?', params: [param], kind, type, cell, constant: { value } };
+  return { ...PLAIN, sql: '?', params: [value], kind, type, cell, constant: { value } };
 }
 
 export const timeConstant = (ms: number): CompiledExpr => constant(ms, 'time', DATETIME_TYPE, 'time');

@@ -1,7 +1,8 @@
-// The syntax tree of the HogQL subset the reference target answers. map-hogql-ast.ts builds it
-// from PostHog's parser output, print-hogql.ts turns expressions back into HogQL (column names,
-// messages), compile-hogql.ts turns it into SQLite. Every node keeps its source offsets so errors
-// can point at the query. An INTERVAL arrives as PostHog writes it: a toInterval<Unit>(n) call.
+// The syntax tree of the HogQL subset the reference target answers (the list is in
+// compile-hogql.ts). map-hogql-ast.ts builds it from PostHog's parser output, print-hogql.ts turns
+// expressions back into HogQL (column names, messages), compile-hogql.ts turns it into SQLite.
+// Every node keeps its source offsets so errors can point at the query. An INTERVAL arrives as
+// PostHog writes it: a toInterval<Unit>(n) call, allowed only inside toStartOfInterval.
 
 export type CompareOp = '=' | '!=' | '<' | '<=' | '>' | '>=';
 
@@ -29,9 +30,10 @@ export interface FieldExpr extends Span {
   readonly chain: readonly string[];
 }
 
+/** Strings and numbers only: NULL, true and false are refused (nothing the harness sends has them). */
 export interface ConstantExpr extends Span {
   readonly type: 'constant';
-  readonly value: string | number | boolean | null;
+  readonly value: string | number;
 }
 
 export interface CallExpr extends Span {
@@ -52,13 +54,6 @@ export interface CompareExpr extends Span {
   readonly right: Expr;
 }
 
-/** `x IS NULL` / `x IS NOT NULL`. */
-export interface IsNullExpr extends Span {
-  readonly type: 'isNull';
-  readonly negated: boolean;
-  readonly expr: Expr;
-}
-
 export interface InExpr extends Span {
   readonly type: 'in';
   readonly negated: boolean;
@@ -76,24 +71,7 @@ export interface NotExpr extends Span {
   readonly expr: Expr;
 }
 
-/** `+` / `-`: the compiler accepts only a time plus or minus an interval. */
-export interface ArithmeticExpr extends Span {
-  readonly type: 'arithmetic';
-  readonly op: '+' | '-';
-  readonly left: Expr;
-  readonly right: Expr;
-}
-
-export type Expr =
-  | FieldExpr
-  | ConstantExpr
-  | CallExpr
-  | CompareExpr
-  | IsNullExpr
-  | InExpr
-  | LogicExpr
-  | NotExpr
-  | ArithmeticExpr;
+export type Expr = FieldExpr | ConstantExpr | CallExpr | CompareExpr | InExpr | LogicExpr | NotExpr;
 
 export interface SelectItem {
   readonly expr: Expr;
@@ -107,8 +85,6 @@ export interface OrderItem {
 
 export interface SelectQuery {
   readonly select: readonly SelectItem[];
-  /** Always `events`; the alias (`FROM events AS e`) is allowed as a prefix of field names. */
-  readonly tableAlias: string | null;
   readonly where: Expr | null;
   readonly groupBy: readonly Expr[];
   readonly orderBy: readonly OrderItem[];

@@ -6,10 +6,10 @@
 import { EVENTS_COLUMNS } from '../store/schema.js';
 
 /** What a compiled expression holds, for checking comparisons and converting literals. */
-export type ValueKind = 'time' | 'string' | 'uuid' | 'json' | 'number' | 'bool' | 'null';
+export type ValueKind = 'time' | 'string' | 'uuid' | 'json' | 'number' | 'bool';
 
 /** How a result cell is turned from SQLite's value into what PostHog's API returns. */
-export type CellDecoder = 'raw' | 'time' | 'bool' | 'json';
+export type CellDecoder = 'raw' | 'time' | 'json';
 
 export interface ColumnSpec {
   readonly sql: string;

@@ -1,9 +1,8 @@
 // PostHog's HogQL AST (the JSON that @posthog/hogql-parser returns, node names as in
 // posthog/hogql/ast.py) → the SelectQuery the compiler takes. Pure. PostHog's grammar decides
-// what is HogQL; this file decides what the reference target can execute, and refuses the rest
-// by name (JOIN, UNION, HAVING, LIKE, …) so the 400 says what to remove. Two rewrites keep the
-// compiler small: a tuple comparison `(a, b) > (x, y)` becomes `a > x OR (a = x AND b > y)`
-// (keyset paging), and `x BETWEEN l AND h` becomes `x >= l AND x <= h`.
+// what is HogQL; this file decides what the reference target can execute (the queries listed in
+// compile-hogql.ts), and refuses the rest by name (JOIN, UNION, HAVING, LIKE, BETWEEN, tuple
+// comparisons, arithmetic, NULL, …) so the 400 says what to remove.
 
 import type { CompareOp, Expr, OrderItem, SelectItem, SelectQuery } from './hogql-ast.js';
 import { queryError, unsupported } from './hogql-error.js';
@@ -18,6 +17,10 @@ interface AstNode {
   readonly end?: { readonly offset: number };
   readonly [key: string]: unknown;
 }
+
+/** Why a tuple comparison is refused, and what to write instead. */
+const TUPLE_COMPARISON =
+  'A tuple comparison such as (timestamp, uuid) > (…, …) (write it out: timestamp > … OR (timestamp = … AND uuid > …))';
 
 const COMPARE_OPS: Readonly<Record<string, CompareOp>> = {
   '==': '=',
@@ -52,7 +55,7 @@ export function mapHogQLAst(root: unknown): SelectQuery {
     if (value !== undefined && value !== null && value !== false && !isEmptyList(value))
       throw unsupported(name, at(query));
   }
-  const tableAlias = mapFrom(query);
+  mapFrom(query);
   const select = list(query['select']).map((item) => mapSelectItem(asNode(item, query)));
   const where = query['where'] == null ? null : mapExpr(asNode(query['where'], query), 0);
   const groupBy = list(query['group_by']).map((e) => mapExpr(asNode(e, query), 0));
@@ -62,7 +65,6 @@ export function mapHogQLAst(root: unknown): SelectQuery {
   const offset = offsetNode === null ? null : count(offsetNode, 'OFFSET');
   return {
     select,
-    tableAlias,
     where,
     groupBy,
     orderBy,
@@ -72,7 +74,7 @@ export function mapHogQLAst(root: unknown): SelectQuery {
   };
 }
 
-function mapFrom(query: AstNode): string | null {
+function mapFrom(query: AstNode): void {
   const from = query['select_from'];
   if (from == null) throw unsupported('A query without FROM events', at(query));
   const join = asNode(from, query);
@@ -86,8 +88,7 @@ function mapFrom(query: AstNode): string | null {
   const chain = table.node === 'Field' ? list(table['chain']) : [];
   if (chain.length !== 1 || chain[0] !== 'events')
     throw unsupported(`The table ${chain.map(String).join('.') || table.node} (only FROM events)`, at(table));
-  const alias = join['alias'];
-  return typeof alias === 'string' ? alias : null;
+  if (typeof join['alias'] === 'string') throw unsupported('A table alias (FROM events AS …)', at(join));
 }
 
 function mapSelectItem(item: AstNode): SelectItem {
@@ -125,9 +126,12 @@ function mapExpr(node: AstNode, depth: number): Expr {
   switch (node.node) {
     case 'Constant': {
       const value = node['value'] ?? null;
-      if (value !== null && !['string', 'number', 'boolean'].includes(typeof value))
+      // `x IS NULL` arrives as `x = NULL`.
+      if (value === null) throw unsupported('NULL (also IS NULL and IS NOT NULL)', span.start);
+      if (typeof value === 'boolean') throw unsupported('The literals true and false', span.start);
+      if (typeof value !== 'string' && typeof value !== 'number')
         throw unsupported('This literal', span.start);
-      return { type: 'constant', value: value as string | number | boolean | null, ...span };
+      return { type: 'constant', value, ...span };
     }
     case 'Field': {
       const chain = list(node['chain']).map(String);
@@ -151,25 +155,12 @@ function mapExpr(node: AstNode, depth: number): Expr {
       return { type: 'not', expr: sub('expr'), ...span };
     case 'CompareOperation':
       return mapCompare(node, depth, span);
-    case 'BetweenExpr': {
-      const expr = sub('expr');
-      const range: Expr = {
-        type: 'and',
-        exprs: [
-          { type: 'compare', op: '>=', left: expr, right: sub('low'), ...span },
-          { type: 'compare', op: '<=', left: expr, right: sub('high'), ...span },
-        ],
-        ...span,
-      };
-      return node['negated'] === true ? { type: 'not', expr: range, ...span } : range;
-    }
-    case 'ArithmeticOperation': {
-      const op = node['op'];
-      if (op !== '+' && op !== '-') throw unsupported(`The operator ${String(op)}`, span.start);
-      return { type: 'arithmetic', op, left: sub('left'), right: sub('right'), ...span };
-    }
+    case 'BetweenExpr':
+      throw unsupported('BETWEEN (write x >= low AND x <= high)', span.start);
+    case 'ArithmeticOperation':
+      throw unsupported(`Arithmetic (the operator ${String(node['op'])})`, span.start);
     case 'Tuple':
-      throw unsupported('A tuple outside a tuple comparison or an IN list', span.start);
+      throw unsupported('A tuple outside an IN list', span.start);
     case 'Alias':
       throw unsupported('An alias inside an expression', span.start);
     case 'SelectQuery':
@@ -222,17 +213,8 @@ function mapCompare(node: AstNode, depth: number, span: { start: number; end: nu
   }
   const compareOp = COMPARE_OPS[op];
   if (compareOp === undefined) throw unsupported(`The operator ${op.toUpperCase()}`, span.start);
-  if (leftNode.node === 'Tuple' || rightNode.node === 'Tuple') {
-    const left = leftNode.node === 'Tuple' ? list(leftNode['exprs']) : [];
-    const right = rightNode.node === 'Tuple' ? list(rightNode['exprs']) : [];
-    if (left.length === 0 || left.length !== right.length)
-      throw queryError('A tuple can only be compared with a tuple of the same length', span.start);
-    const pairs = left.map((l, i): [Expr, Expr] => [
-      mapExpr(asNode(l, leftNode), depth + 1),
-      mapExpr(asNode(right[i], rightNode), depth + 1),
-    ]);
-    return tupleComparison(compareOp, pairs, span);
-  }
+  if (leftNode.node === 'Tuple' || rightNode.node === 'Tuple')
+    throw unsupported(TUPLE_COMPARISON, span.start);
   return {
     type: 'compare',
     op: compareOp,
@@ -240,37 +222,6 @@ function mapCompare(node: AstNode, depth: number, span: { start: number; end: nu
     right: mapExpr(rightNode, depth + 1),
     ...span,
   };
-}
-
-/**
- * Lexicographic comparison of equal-length tuples, as ClickHouse orders them:
- * (a, b) > (x, y) ⇔ a > x OR (a = x AND b > y); the last pair takes the operator as written.
- */
-function tupleComparison(
-  op: CompareOp,
-  pairs: readonly [Expr, Expr][],
-  span: { start: number; end: number },
-): Expr {
-  const cmp = (o: CompareOp, [left, right]: [Expr, Expr]): Expr => ({
-    type: 'compare',
-    op: o,
-    left,
-    right,
-    ...span,
-  });
-  if (op === '=') return { type: 'and', exprs: pairs.map((p) => cmp('=', p)), ...span };
-  if (op === '!=') return { type: 'or', exprs: pairs.map((p) => cmp('!=', p)), ...span };
-  const strict: CompareOp = op === '<' || op === '<=' ? '<' : '>';
-  const build = (i: number): Expr => {
-    const pair = pairs[i]!;
-    if (i === pairs.length - 1) return cmp(op, pair);
-    return {
-      type: 'or',
-      exprs: [cmp(strict, pair), { type: 'and', exprs: [cmp('=', pair), build(i + 1)], ...span }],
-      ...span,
-    };
-  };
-  return build(0);
 }
 
 function asNode(value: unknown, parent: AstNode | null): AstNode {

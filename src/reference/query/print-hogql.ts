@@ -18,8 +18,6 @@ export function printHogQL(expr: Expr): string {
     }
     case 'compare':
       return `${printHogQL(expr.left)} ${expr.op} ${printHogQL(expr.right)}`;
-    case 'isNull':
-      return `${printHogQL(expr.expr)} IS ${expr.negated ? 'NOT ' : ''}NULL`;
     case 'in':
       return `${printHogQL(expr.expr)} ${expr.negated ? 'NOT IN' : 'IN'} (${expr.list.map(printHogQL).join(', ')})`;
     case 'and':
@@ -27,8 +25,6 @@ export function printHogQL(expr: Expr): string {
       return `(${expr.exprs.map(printHogQL).join(expr.type === 'and' ? ' AND ' : ' OR ')})`;
     case 'not':
       return `NOT ${printHogQL(expr.expr)}`;
-    case 'arithmetic':
-      return `${printHogQL(expr.left)} ${expr.op} ${printHogQL(expr.right)}`;
   }
 }
 
@@ -38,8 +34,7 @@ export function printIdentifier(name: string): string {
   return '`' + name.replace(/\\/g, '\\\\').replace(/`/g, '``') + '`';
 }
 
-function printConstant(value: string | number | boolean | null): string {
-  if (value === null) return 'NULL';
+function printConstant(value: string | number): string {
   if (typeof value === 'string') {
     return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t')}'`;
   }

@@ -76,7 +76,7 @@ export interface QueryDeps {
   readonly projectIds: ReadonlySet<number>;
   /** Accepted personal API keys (phx_…). Never logged. */
   readonly personalKeys: readonly string[];
-  /** Unix ms, for now(), last_refresh and the throttle windows. */
+  /** Unix ms, for last_refresh, the time limit and the throttle windows. */
   now(): number;
   /** PostHog's per-project limits; none when absent. */
   readonly limits?: QueryLimits;

@@ -83,8 +83,6 @@ function decodeCell(cell: CellDecoder, value: unknown): unknown {
       return value;
     case 'time':
       return typeof value === 'number' ? formatHogQLTime(value) : value;
-    case 'bool':
-      return value !== 0;
     case 'json':
       return typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
   }

@@ -58,12 +58,12 @@ describe('compileHogQL', () => {
   });
 
   test('person_id follows person overrides', () => {
-    const c = compile('SELECT person_id, person.id FROM events');
+    const c = compile('SELECT person_id FROM events');
     assert.match(
       c.sql,
-      /^SELECT COALESCE\(\(SELECT o\.override_person_id FROM person_overrides o WHERE o\.team_id = events\.team_id AND o\.old_person_id = events\.person_id\), events\.person_id\) AS c0, COALESCE/,
+      /^SELECT COALESCE\(\(SELECT o\.override_person_id FROM person_overrides o WHERE o\.team_id = events\.team_id AND o\.old_person_id = events\.person_id\), events\.person_id\) AS c0 FROM/,
     );
-    assert.deepEqual(c.columns, ['person_id', 'id']);
+    assert.deepEqual(c.columns, ['person_id']);
   });
 
   test('properties are selected as JSON text with a bound, quoted path', () => {
@@ -101,68 +101,41 @@ describe('compileHogQL', () => {
       '(? <= events.created_at)',
       [Date.UTC(2026, 0, 1)],
     ]);
-    assert.deepEqual(where("inserted_at > toDateTime('2026-01-01 00:00:00', 'UTC')"), [
+    assert.deepEqual(where("inserted_at > toDateTime('2026-01-01 00:00:00')"), [
       '(events.inserted_at > ?)',
       [Date.UTC(2026, 0, 1)],
     ]);
   });
 
-  test('now(), intervals and toStartOfInterval fold when constant', () => {
-    assert.deepEqual(where('timestamp > now() - INTERVAL 5 MINUTE'), [
-      '(events.timestamp > ?)',
-      [NOW - 300_000],
-    ]);
-    assert.deepEqual(where('timestamp > now() - toIntervalHour(1) + INTERVAL 1 SECOND'), [
-      '(events.timestamp > ?)',
-      [NOW - 3_599_000],
-    ]);
-    assert.deepEqual(where('timestamp + INTERVAL 1 DAY > now()'), [
-      '((events.timestamp + ?) > ?)',
-      [86_400_000, NOW],
-    ]);
+  test('toStartOfInterval floors a time column to a multiple of its step', () => {
     const c = compile(
-      'SELECT toStartOfInterval(timestamp, INTERVAL 10 SECOND) AS t, toStartOfInterval(now(), INTERVAL 1 WEEK) FROM events',
+      'SELECT toStartOfInterval(timestamp, INTERVAL 10 SECOND) AS t, toStartOfInterval(created_at, INTERVAL 1 WEEK) FROM events',
     );
-    assert.match(c.sql, /^SELECT \(events\.timestamp - \(events\.timestamp % \?\)\) AS c0, \? AS c1 FROM/);
-    assert.deepEqual(c.params.slice(0, 2), [10_000, Math.floor(NOW / 604_800_000) * 604_800_000]);
+    assert.match(
+      c.sql,
+      /^SELECT \(events\.timestamp - \(events\.timestamp % \?\)\) AS c0, \(events\.created_at - \(events\.created_at % \?\)\) AS c1 FROM/,
+    );
+    assert.deepEqual(c.params.slice(0, 2), [10_000, 604_800_000]);
     assert.deepEqual(c.cells, ['time', 'time']);
-    assert.deepEqual(c.columns, ['t', 'toStartOfInterval(now(), toIntervalWeek(1))']);
+    assert.deepEqual(c.columns, ['t', 'toStartOfInterval(created_at, toIntervalWeek(1))']);
   });
 
-  test('property comparisons keep JSON types', () => {
+  test('a property is compared for equality with a bound value', () => {
     assert.deepEqual(where("properties.ingestbench_run = 'r1'"), [
       '(json_extract(events.properties, ?) = ?)',
       ['$."ingestbench_run"', 'r1'],
     ]);
-    assert.deepEqual(where('properties.ingestbench_seq > 5'), [
-      "(json_type(events.properties, ?) IN ('integer', 'real') AND json_extract(events.properties, ?) > ?)",
-      ['$."ingestbench_seq"', '$."ingestbench_seq"', 5],
-    ]);
-    // A literal on the left mirrors the operator.
-    assert.deepEqual(where('5 < properties.ingestbench_seq'), [
-      "(json_type(events.properties, ?) IN ('integer', 'real') AND json_extract(events.properties, ?) > ?)",
-      ['$."ingestbench_seq"', '$."ingestbench_seq"', 5],
-    ]);
-    assert.deepEqual(where("properties.name <= 'm'"), [
-      "(json_type(events.properties, ?) = 'text' AND json_extract(events.properties, ?) <= ?)",
-      ['$."name"', '$."name"', 'm'],
-    ]);
-    assert.deepEqual(where('properties.flag = true'), [
-      '(json_type(events.properties, ?) = ?)',
-      ['$."flag"', 'true'],
-    ]);
-    assert.deepEqual(where('person.properties.email != NULL'), [
-      '(json_extract(events.person_properties, ?) IS NOT NULL)',
-      ['$."email"'],
+    assert.deepEqual(where('person.properties.seq != 5'), [
+      '(json_extract(events.person_properties, ?) != ?)',
+      ['$."seq"', 5],
     ]);
   });
 
-  test('AND, OR, NOT, IS NULL and plain column comparisons', () => {
-    assert.deepEqual(where("NOT (event = 'a' OR event != 'b') AND distinct_id IS NOT NULL"), [
-      '((NOT ((events.event = ?) OR (events.event != ?))) AND (events.distinct_id IS NOT NULL))',
-      ['a', 'b'],
+  test('AND, OR, NOT and plain column comparisons', () => {
+    assert.deepEqual(where("NOT (event = 'a' OR event != 'b') AND distinct_id = 'c'"), [
+      '((NOT ((events.event = ?) OR (events.event != ?))) AND (events.distinct_id = ?))',
+      ['a', 'b', 'c'],
     ]);
-    assert.deepEqual(where('true'), ['?', [1]]);
   });
 
   test('IN binds one JSON array whatever its length; uuids compare in lower case', () => {
@@ -180,9 +153,9 @@ describe('compileHogQL', () => {
       '(events.timestamp NOT IN (SELECT value FROM json_each(?)))',
       [JSON.stringify([Date.UTC(2026, 0, 1), Date.UTC(2026, 0, 2)])],
     ]);
-    assert.deepEqual(where("properties.x IN (1, 'a', true, NULL)"), [
+    assert.deepEqual(where("properties.x IN (1, 'a')"), [
       '(json_extract(events.properties, ?) IN (SELECT value FROM json_each(?)))',
-      ['$."x"', '[1,"a",1]'],
+      ['$."x"', '[1,"a"]'],
     ]);
   });
 
@@ -202,7 +175,7 @@ describe('compileHogQL', () => {
       /WHERE (\+?events\.team_id) = \?/.exec(compile(text).sql)?.[1];
     const indexed = [
       "SELECT uuid FROM events WHERE properties.r = 'x' AND timestamp >= '2026-01-01'",
-      "SELECT uuid FROM events WHERE ('2026-01-01' <= timestamp AND timestamp < '2026-01-02') OR timestamp > now()",
+      "SELECT uuid FROM events WHERE ('2026-01-01' <= timestamp AND timestamp < '2026-01-02') OR timestamp > '2026-01-03'",
       "SELECT uuid FROM events WHERE timestamp IN ('2026-01-01')",
       'SELECT uuid, timestamp AS t FROM events ORDER BY t DESC LIMIT 10',
     ];
@@ -219,18 +192,17 @@ describe('compileHogQL', () => {
 
   test('aggregates, aliases in GROUP BY and ORDER BY, NULLs last', () => {
     const c = compile(
-      'SELECT properties.ingestbench_class AS cls, count() AS rows, count(DISTINCT uuid) AS uuids, uniq(distinct_id), min(timestamp), max(properties.seq) ' +
+      'SELECT properties.ingestbench_class AS cls, count() AS rows, count(DISTINCT uuid) AS uuids, count(distinct_id), count(*) ' +
         "FROM events WHERE properties.ingestbench_run = 'r1' GROUP BY cls ORDER BY rows DESC, cls",
     );
     assert.equal(
       c.sql,
-      'SELECT (events.properties -> ?) AS c0, COUNT(*) AS c1, COUNT(DISTINCT events.uuid) AS c2, COUNT(DISTINCT events.distinct_id) AS c3, ' +
-        'MIN(events.timestamp) AS c4, MAX(json_extract(events.properties, ?)) AS c5 FROM events WHERE +events.team_id = ? ' +
+      'SELECT (events.properties -> ?) AS c0, COUNT(*) AS c1, COUNT(DISTINCT events.uuid) AS c2, COUNT(events.distinct_id) AS c3, ' +
+        'COUNT(*) AS c4 FROM events WHERE +events.team_id = ? ' +
         'AND (json_extract(events.properties, ?) = ?) GROUP BY c0 ORDER BY COUNT(*) DESC, json_extract(events.properties, ?) ASC NULLS LAST LIMIT ? OFFSET ?',
     );
     assert.deepEqual(c.params, [
       '$."ingestbench_class"',
-      '$."seq"',
       7,
       '$."ingestbench_run"',
       'r1',
@@ -238,19 +210,12 @@ describe('compileHogQL', () => {
       101,
       0,
     ]);
-    assert.deepEqual(c.columns, [
-      'cls',
-      'rows',
-      'uuids',
-      'uniq(distinct_id)',
-      'min(timestamp)',
-      'max(properties.seq)',
-    ]);
+    assert.deepEqual(c.columns, ['cls', 'rows', 'uuids', 'count(distinct_id)', 'count(*)']);
     assert.deepEqual(
       c.types.map(([, t]) => t),
-      ['Nullable(String)', 'UInt64', 'UInt64', 'UInt64', "DateTime64(6, 'UTC')", 'Nullable(String)'],
+      ['Nullable(String)', 'UInt64', 'UInt64', 'UInt64', 'UInt64'],
     );
-    assert.deepEqual(c.cells, ['json', 'raw', 'raw', 'raw', 'time', 'raw']);
+    assert.deepEqual(c.cells, ['json', 'raw', 'raw', 'raw', 'raw']);
   });
 
   test('GROUP BY an expression matches the same expression in SELECT', () => {
@@ -270,10 +235,10 @@ describe('compileHogQL', () => {
     assert.deepEqual(c.params, [7, 'x', 101, 0]);
   });
 
-  test('LIMIT is capped at 50,000 and fetched as is; no LIMIT fetches one more; table alias prefixes work', () => {
-    const c = compile('SELECT e.uuid FROM events e LIMIT 1000000');
+  test('LIMIT is capped at 50,000 and fetched as is; no LIMIT fetches one more', () => {
+    const c = compile('SELECT uuid FROM events LIMIT 1000000');
     assert.deepEqual([c.limit, c.paginated, c.params.slice(-2)], [50_000, false, [50_000, 0]]);
-    const d = compile('SELECT e.uuid FROM events AS e');
+    const d = compile('SELECT events.uuid FROM events');
     assert.deepEqual([d.limit, d.paginated, d.params.slice(-2)], [100, true, [101, 0]]);
     assert.throws(() => compile('SELECT uuid FROM events LIMIT 5 OFFSET 40'), /keyset pagination/);
     assert.equal(compile('SELECT events.uuid FROM events LIMIT 0').limit, 0);
@@ -289,7 +254,7 @@ describe('compileHogQL', () => {
       ['SELECT sum(properties.x) FROM events', /The function sum\(\) \(supported: count/],
       ['SELECT lower(event) FROM events', /The function lower\(\)/],
       ['SELECT uuid FROM events WHERE count() > 1', /aggregate count\(\) is not allowed here/],
-      ['SELECT count(max(timestamp)) FROM events', /aggregate max\(timestamp\) is not allowed here/],
+      ['SELECT count(count()) FROM events', /aggregate count\(\) is not allowed here/],
       ['SELECT count() AS c FROM events GROUP BY c', /aggregate count\(\) is not allowed here/],
       ['SELECT event, count() FROM events', /event must be in GROUP BY or inside an aggregate/],
       ['SELECT uuid, event FROM events GROUP BY event', /uuid must be in GROUP BY/],
@@ -300,23 +265,21 @@ describe('compileHogQL', () => {
       ["SELECT uuid FROM events WHERE toDateTime('2026-13-01') < timestamp", /Cannot parse '2026-13-01'/],
       ['SELECT uuid FROM events WHERE uuid IN (event)', /non-literal in an IN list/],
       ['SELECT uuid FROM events WHERE event IN (1, 2)', /Cannot look for 1 in event/],
-      ['SELECT uuid FROM events WHERE timestamp > now() - 5', /arithmetic now\(\) - 5/],
-      ['SELECT INTERVAL 5 SECOND FROM events', /can only be added to or subtracted from a time/],
-      ['SELECT toIntervalDay(1) FROM events', /can only be added to or subtracted from a time/],
+      ['SELECT uuid FROM events WHERE timestamp > now() - 5', /Arithmetic \(the operator -\)/],
+      ['SELECT INTERVAL 5 SECOND FROM events', /toIntervalSecond\(5\) outside toStartOfInterval\(\)/],
+      ['SELECT toIntervalDay(1) FROM events', /toIntervalDay\(1\) outside toStartOfInterval\(\)/],
       [
         'SELECT toStartOfInterval(event, INTERVAL 1 SECOND) FROM events',
         /toStartOfInterval\(\) needs a time/,
       ],
       ['SELECT toStartOfInterval(timestamp, 5) FROM events', /needs INTERVAL n UNIT/],
       ['SELECT toDateTime(event) FROM events', /toDateTime\(\) of event/],
-      ["SELECT toDateTime('2026-01-01', 'Europe/Paris') FROM events", /timezone 'Europe\/Paris'/],
-      ['SELECT now(1) FROM events', /now\(\) takes 0 arguments/],
+      ["SELECT toDateTime('2026-01-01', 'Europe/Paris') FROM events", /toDateTime\(\) with a timezone/],
       ['SELECT uniq(DISTINCT uuid) FROM events', /DISTINCT inside uniq\(\)/],
       ['SELECT count(uuid, event) FROM events', /count\(\) with 2 arguments/],
       ['SELECT uuid AS a, event AS a FROM events', /alias a is defined twice/],
       ['SELECT uuid FROM events ORDER BY 1', /ORDER BY a constant/],
       ['SELECT count() FROM events GROUP BY 1', /GROUP BY a constant/],
-      ['SELECT uuid FROM events WHERE properties.flag > true', /order-compare a property with true/],
     ];
     for (const [text, pattern] of cases) {
       const error = refusal(text);

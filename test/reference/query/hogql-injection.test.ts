@@ -101,7 +101,7 @@ describe('HogQL injection', () => {
       "SELECT uuid FROM events WHERE distinct_id = '\" OR 1=1 --'",
       "SELECT uuid FROM events WHERE properties.`a'); DROP TABLE events; --` = 1",
       "SELECT uuid FROM events WHERE properties['$.x\") OR 1=1 --'] = 'y'",
-      'SELECT uuid FROM events WHERE properties.`"` IS NOT NULL',
+      "SELECT uuid FROM events WHERE properties.`\"` = 'x'",
       "SELECT uuid FROM events WHERE uuid IN ('x''); DROP TABLE events; --', '\\\\')",
       "SELECT uuid FROM events WHERE timestamp > toDateTime('2026-01-01') AND event = 'a/*b*/c--d;e'",
     ];

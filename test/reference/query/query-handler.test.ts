@@ -266,6 +266,104 @@ describe('createQueryHandler', () => {
     assert.match(String(unknown.body['detail']), /Unknown column plan/);
   });
 
+  test('constructs the harness never sends are refused: 400 in PostHog’s validation shape, naming them', async () => {
+    // Each was supported once and removed: the compiler keeps to what the harness and its tests
+    // send (the list is in src/reference/query/compile-hogql.ts).
+    const where = "FROM events WHERE properties.ingestbench_run = 'r1'";
+    const removed: [string, RegExp][] = [
+      [
+        `SELECT uniq(uuid) ${where}`,
+        /^The function uniq\(\) \(supported: count, toDateTime, toStartOfInterval\) is not supported/,
+      ],
+      [
+        `SELECT uniqExact(uuid) ${where}`,
+        /^The function uniqExact\(\) \(supported: count, toDateTime, toStartOfInterval\) is not supported/,
+      ],
+      [
+        `SELECT min(timestamp) ${where}`,
+        /^The function min\(\) \(supported: count, toDateTime, toStartOfInterval\) is not supported/,
+      ],
+      [
+        `SELECT max(timestamp) ${where}`,
+        /^The function max\(\) \(supported: count, toDateTime, toStartOfInterval\) is not supported/,
+      ],
+      [
+        `SELECT now() ${where}`,
+        /^The function now\(\) \(supported: count, toDateTime, toStartOfInterval\) is not supported/,
+      ],
+      [
+        `SELECT intDiv(1, 2) ${where}`,
+        /^The function intDiv\(\) \(supported: count, toDateTime, toStartOfInterval\) is not supported/,
+      ],
+      [
+        `SELECT toInt(properties.n) ${where}`,
+        /^The function toInt\(\) \(supported: count, toDateTime, toStartOfInterval\) is not supported/,
+      ],
+      [
+        `SELECT toInt64(properties.n) ${where}`,
+        /^The function toInt64\(\) \(supported: count, toDateTime, toStartOfInterval\) is not supported/,
+      ],
+      [
+        `SELECT toUnixTimestamp(timestamp) ${where}`,
+        /^The function toUnixTimestamp\(\) \(supported: count, toDateTime, toStartOfInterval\) is not supported/,
+      ],
+      [
+        `SELECT toUnixTimestamp64Milli(timestamp) ${where}`,
+        /^The function toUnixTimestamp64Milli\(\) \(supported: count, toDateTime, toStartOfInterval\) is not supported/,
+      ],
+      [
+        `SELECT toDateTime64('2026-01-01') ${where}`,
+        /^The function toDateTime64\(\) \(supported: count, toDateTime, toStartOfInterval\) is not supported/,
+      ],
+      [
+        `SELECT toDateTime('2026-01-01', 'UTC') ${where}`,
+        /^toDateTime\(\) with a timezone .*is not supported/,
+      ],
+      [
+        `SELECT uuid ${where} AND timestamp BETWEEN '2026-01-01' AND '2026-01-02'`,
+        /^BETWEEN .*is not supported/,
+      ],
+      [
+        `SELECT uuid ${where} AND timestamp NOT BETWEEN '2026-01-01' AND '2026-01-02'`,
+        /^BETWEEN .*is not supported/,
+      ],
+      [
+        `SELECT uuid ${where} AND (timestamp, uuid) > ('2026-01-01', 'u')`,
+        /^A tuple comparison .*is not supported/,
+      ],
+      [
+        `SELECT uuid ${where} AND timestamp > now() - INTERVAL 5 MINUTE`,
+        /^Arithmetic \(the operator -\) is not supported/,
+      ],
+      [`SELECT timestamp + INTERVAL 1 DAY ${where}`, /^Arithmetic \(the operator \+\) is not supported/],
+      [
+        `SELECT uuid ${where} AND properties.n IS NULL`,
+        /^NULL \(also IS NULL and IS NOT NULL\) is not supported/,
+      ],
+      [
+        `SELECT uuid ${where} AND properties.n IS NOT NULL`,
+        /^NULL \(also IS NULL and IS NOT NULL\) is not supported/,
+      ],
+      [`SELECT uuid ${where} AND properties.b = true`, /^The literals true and false is not supported/],
+      [`SELECT uuid ${where} AND properties.ingestbench_seq > 5`, /^Ordering a property .*is not supported/],
+      [
+        "SELECT e.uuid FROM events AS e WHERE e.event = 'x'",
+        /^A table alias \(FROM events AS …\) is not supported/,
+      ],
+      [`SELECT person.id ${where}`, /^The field person\.id .*is not supported/],
+    ];
+    for (const [hogql, detail] of removed) {
+      const { status, body } = await send(hogql);
+      assert.equal(status, 400, hogql);
+      assert.deepEqual(
+        [body['type'], body['code'], body['attr']],
+        ['validation_error', 'hogql_query_error', null],
+        hogql,
+      );
+      assert.match(String(body['detail']), detail, hogql);
+    }
+  });
+
   test('a store failure is a 500 in PostHog’s shape, without details', async () => {
     const db = memoryStore();
     const broken = createQueryHandler({ ...deps, db, throttle: () => false });

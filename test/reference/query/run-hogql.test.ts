@@ -73,55 +73,18 @@ describe('runHogQL', () => {
     );
   });
 
-  test('what a counting observer sends: classes × time buckets, distinct uuids, seq ranges, min/max', () => {
-    const perSecond = run(
+  test('what counts observation sends: classes × time buckets, rows and distinct uuids', () => {
+    const perBucket = run(
       'SELECT properties.ingestbench_class AS cls, toStartOfInterval(timestamp, INTERVAL 5 SECOND) AS bucket, ' +
-        'count() AS n, count(DISTINCT uuid) AS u, min(timestamp), max(toInt(properties.ingestbench_seq)) ' +
+        'count() AS n, count(DISTINCT uuid) AS u ' +
         "FROM events WHERE properties.ingestbench_run = 'r1' GROUP BY cls, bucket ORDER BY bucket, cls",
     );
-    assert.deepEqual(perSecond.columns, [
-      'cls',
-      'bucket',
-      'n',
-      'u',
-      'min(timestamp)',
-      'max(toInt(properties.ingestbench_seq))',
+    assert.deepEqual(perBucket.columns, ['cls', 'bucket', 'n', 'u']);
+    assert.deepEqual(perBucket.results.slice(0, 2), [
+      ['anonymous', '2026-01-01T00:00:00Z', 2, 2],
+      ['identified', '2026-01-01T00:00:00Z', 3, 3],
     ]);
-    assert.deepEqual(perSecond.results.slice(0, 2), [
-      ['anonymous', '2026-01-01T00:00:00Z', 2, 2, '2026-01-01T00:00:01Z', 3],
-      ['identified', '2026-01-01T00:00:00Z', 3, 3, '2026-01-01T00:00:00Z', 4],
-    ]);
-    assert.equal(perSecond.results.length, 8);
-    const bySecond = run(
-      'SELECT intDiv(toUnixTimestamp64Milli(timestamp), 1000) AS s, count() FROM events ' +
-        "WHERE properties.ingestbench_run = 'r1' AND toInt(properties.ingestbench_seq) >= 17 GROUP BY s ORDER BY s",
-    );
-    const second = Math.floor(T0 / 1000);
-    assert.deepEqual(bySecond.results, [
-      [second + 17, 1],
-      [second + 18, 1],
-      [second + 19, 1],
-    ]);
-    assert.deepEqual(bySecond.types[0], ['s', 'Int64']);
-  });
-
-  test('a tuple keyset condition continues after the last row seen', () => {
-    const after = run(
-      "SELECT uuid FROM events WHERE properties.ingestbench_run = 'r1' AND " +
-        `(timestamp, uuid) > ('2026-01-01T00:00:17Z', '${uuidFor(17)}') ORDER BY timestamp, uuid`,
-    );
-    assert.deepEqual(uuids(after), seqUuids(18, 20));
-  });
-
-  test('toInt reads only whole integers, as accurateCastOrNull does', () => {
-    const r = run(
-      "SELECT toInt(properties.n), toInt(properties.s), toInt(properties.z), toInt(properties.missing) FROM events WHERE properties.ingestbench_run = 'r3' ORDER BY timestamp",
-    );
-    assert.deepEqual(r.results, [
-      [7, 7, null, null],
-      [1, null, null, null],
-      [null, null, null, null],
-    ]);
+    assert.equal(perBucket.results.length, 8);
   });
 
   test('the other project’s rows are never visible', () => {
@@ -184,40 +147,21 @@ describe('runHogQL', () => {
     assert.deepEqual(r.columns, ['n', 's', 'b', 'z', 'o', 'we"ird.name', 'missing']);
   });
 
-  test('property comparisons are typed: numbers with numbers, strings with strings', () => {
+  test('property equality is typed: numbers with numbers, strings with strings', () => {
     const where = (condition: string): unknown[] =>
       uuids(
         run(
           `SELECT uuid FROM events WHERE properties.ingestbench_run = 'r3' AND ${condition} ORDER BY timestamp`,
         ),
       );
-    assert.deepEqual(where('properties.n > 5'), [uuidFor(300)]);
-    assert.deepEqual(where('properties.s > 5'), [], 'the string "7" is not a number');
     assert.deepEqual(where("properties.s = '7'"), [uuidFor(300)]);
     assert.deepEqual(where('properties.s = 7'), []);
-    assert.deepEqual(where("properties.s >= 'a'"), [uuidFor(301)], 'only strings order against strings');
     assert.deepEqual(
       where('properties.n != 7'),
       [uuidFor(301)],
       'a missing property is NULL, like ClickHouse',
     );
-    assert.deepEqual(where('properties.b = true'), [uuidFor(300)]);
-    assert.deepEqual(where('properties.b = false'), [uuidFor(301)]);
-    assert.deepEqual(where('properties.n = true'), [], 'the number 1 is not true');
-    assert.deepEqual(
-      where('properties.z IS NULL AND properties.n IS NOT NULL'),
-      [uuidFor(300), uuidFor(301)],
-      'JSON null reads as NULL',
-    );
     assert.deepEqual(where("properties.s IN (7, 'x')"), [uuidFor(301)]);
-    assert.deepEqual(where('properties.ingestbench_seq = NULL'), [uuidFor(300), uuidFor(301), uuidFor(302)]);
-  });
-
-  test('numeric comparisons on the run’s seq', () => {
-    const r = run(
-      "SELECT properties.ingestbench_seq FROM events WHERE properties.ingestbench_run = 'r1' AND (properties.ingestbench_seq > 15 OR properties.ingestbench_seq <= 1) ORDER BY properties.ingestbench_seq DESC",
-    );
-    assert.deepEqual(r.results, [[19], [18], [17], [16], [1], [0]]);
   });
 
   test('ORDER BY an alias of a numeric property orders numbers, not their JSON text', () => {
@@ -253,24 +197,15 @@ describe('runHogQL', () => {
     }
   });
 
-  test('time buckets, min/max, now() and intervals', () => {
+  test('time buckets', () => {
     const r = run(
-      'SELECT toStartOfInterval(timestamp, INTERVAL 5 SECOND) AS bucket, count() AS n, min(timestamp), max(timestamp) FROM events ' +
+      'SELECT toStartOfInterval(timestamp, INTERVAL 5 SECOND) AS bucket, count() AS n FROM events ' +
         "WHERE properties.ingestbench_run = 'r1' GROUP BY bucket ORDER BY bucket",
     );
     assert.deepEqual(
       r.results,
-      [0, 5, 10, 15].map((s) => [
-        `2026-01-01T00:00:${String(s).padStart(2, '0')}Z`,
-        5,
-        `2026-01-01T00:00:${String(s).padStart(2, '0')}Z`,
-        `2026-01-01T00:00:${String(s + 4).padStart(2, '0')}Z`,
-      ]),
+      [0, 5, 10, 15].map((s) => [`2026-01-01T00:00:${String(s).padStart(2, '0')}Z`, 5]),
     );
-    const recent = run(
-      "SELECT count(), now() FROM events WHERE properties.ingestbench_run = 'r1' AND timestamp > now() - INTERVAL 45 SECOND",
-    );
-    assert.deepEqual(recent.results, [[4, '2026-01-01T00:01:00Z']]);
   });
 
   test('a microsecond bound does not round a millisecond row to the wrong side', () => {
