@@ -259,7 +259,9 @@ for (const method of ['exact', 'counts'] as const) {
     assert.ok(aged.length >= 2 && last.atMs - first.atMs >= 2_000, `${aged.length} scrapes with an age`);
     const grew = last.age - first.age;
     assert.ok(
-      Math.abs(grew * 1000 - (last.atMs - first.atMs)) <= 1_500,
+      // Wide margins: a scrape's answer may be late on a busy machine, and the oldest may turn
+      // older once a batch in flight at a poll is acknowledged.
+      grew * 1000 >= (last.atMs - first.atMs) / 2 && grew * 1000 <= last.atMs - first.atMs + 2_000,
       `grew ${grew} s over ${last.atMs - first.atMs} ms`,
     );
     const broken = scrapes.filter((s) => s.slaOk === 0);
