@@ -121,4 +121,5 @@ export { runMonitor, type RunMonitorOptions, type MonitorSummary } from './monit
 export { httpCapture, type CaptureSend } from './monitor/monitor-sender.js';
 export { createIngestionMetrics, type IngestionMetrics } from './monitor/ingestion-metrics.js';
 export { startMetricsServer, type MetricsServer } from './monitor/metrics-server.js';
-export { createRunMetrics } from './monitor/run-metrics.js';
+export { createRunMetrics, type RunMetrics, type RunMetricsOptions } from './monitor/run-metrics.js';
+export { planMonitorSla, type MonitorSla } from './monitor/monitor-sla.js';

@@ -15,6 +15,7 @@ import type { ShardSpec } from './load/shard-spec.js';
 import { measureCost } from './measure/measure-cost.js';
 import type { KeyBudget } from './observe/key-budget.js';
 import type { ObservationResult, VisibleListener } from './observe/observation-result.js';
+import type { ObserverStats } from './observe/observer.js';
 import type { LiveEvent, LiveListener } from './live/live-event.js';
 import { buildReport } from './report/build-report.js';
 import { metricLookup } from './report/report-metrics.js';
@@ -75,6 +76,11 @@ export interface RunScenarioOptions {
    * `--metrics-listen` histogram). Called on the observer's path: keep it cheap.
    */
   readonly onVisible?: VisibleListener;
+  /**
+   * Called once observation has begun, with a reader of where it stands (last poll, oldest
+   * unseen event): for consumers that read it when they like (the `--metrics-listen` gauges).
+   */
+  readonly onObserving?: (stats: () => ObserverStats) => void;
   readonly liveStep?: Extract<LiveEvent, { type: 'started' }>['step'];
   /**
    * Replay a recorded events file instead of generating events: the result of its validating
@@ -154,6 +160,7 @@ export async function runScenario(options: RunScenarioOptions): Promise<Report> 
     onVisible: options.onVisible,
     queryBudgetSpanMs: options.queryBudgetSpanMs,
   });
+  options.onObserving?.(() => observer.stats());
   const { load, stop } = await loadRun({
     run,
     planned,

@@ -168,7 +168,7 @@ const OUTPUT_OPTIONS: readonly OptionSpec[] = [
     name: 'metrics-listen',
     kind: 'string',
     value: 'HOST:PORT',
-    help: "serve the monitor's Prometheus metrics (/metrics, /healthz) while the run runs, e.g. 0.0.0.0:9464 for a shard on Kubernetes; the counters end equal to the report's",
+    help: "serve the monitor's Prometheus metrics (/metrics, /healthz) while the run runs, e.g. 0.0.0.0:9464 for a shard on Kubernetes; the counters end equal to the report's, the gauges (oldest unseen event, SLA over a rolling 5 min, last poll) are read live",
   },
 ];
 

@@ -13,6 +13,7 @@ import { startMetricsServer, parseListen, type MetricsServer } from '../monitor/
 import { planMonitorSla } from '../monitor/monitor-sla.js';
 import { createRunMetrics } from '../monitor/run-metrics.js';
 import type { VisibleListener } from '../observe/observation-result.js';
+import type { ObserverStats } from '../observe/observer.js';
 import type { Scenario } from '../scenario/scenario.js';
 import type { CliIo } from './cli-io.js';
 import type { CommandLine } from './command-spec.js';
@@ -22,10 +23,12 @@ export interface LiveOutputs {
   readonly onLive: LiveListener | undefined;
   /** --metrics-listen: each visible event's latency into its histogram (runScenario's onVisible). */
   readonly onVisible: VisibleListener | undefined;
+  /** --metrics-listen: the observer's last poll and oldest unseen event (runScenario's onObserving). */
+  readonly onObserving: ((stats: () => ObserverStats) => void) | undefined;
   close(): Promise<void>;
 }
 
-/** `scenario`: the run's, for --metrics-listen (its SLA deadline and poll interval). */
+/** `scenario`: the run's, for --metrics-listen (its SLA, judged as a monitor would, and poll interval). */
 export async function openLiveOutputs(
   line: CommandLine,
   io: CliIo,
@@ -41,7 +44,7 @@ export async function openLiveOutputs(
   let metricsServer: MetricsServer | null = null;
   const runMetrics =
     metricsListen && scenario
-      ? createRunMetrics(planMonitorSla(scenario.sla).deadlineMs / 1000, scenario.observation.pollIntervalMs)
+      ? createRunMetrics(planMonitorSla(scenario.sla), scenario.observation.pollIntervalMs)
       : null;
   try {
     dashboard =
@@ -66,6 +69,7 @@ export async function openLiveOutputs(
             for (const l of listeners) l(event);
           },
     onVisible: runMetrics?.onVisible,
+    onObserving: runMetrics?.onObserving,
     async close() {
       timeline?.close();
       await metricsServer?.close();

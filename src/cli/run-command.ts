@@ -142,6 +142,7 @@ export async function executeRun(line: CommandLine, io: CliIo, input: RunInput):
       ...(o['quiet'] === true ? {} : { onProgress: progressPrinter(io) }),
       ...(live.onLive ? { onLive: live.onLive } : {}),
       ...(live.onVisible ? { onVisible: live.onVisible } : {}),
+      ...(live.onObserving ? { onObserving: live.onObserving } : {}),
     });
     if (io.interactive && o['quiet'] !== true) io.stderr.write('\r\x1b[2K');
     const runDir = join(outDir, runId);

@@ -7,11 +7,11 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { EventClass } from '../scenario/scenario.js';
 
 export interface IngestionGauges {
-  /** Seconds the oldest acknowledged, unseen event has waited (0 when none); absent: not known (a run). */
+  /** Seconds the oldest acknowledged, unseen event has waited (0 when none); absent: not served. */
   oldestUnseenAgeSeconds?(): number;
-  /** 1 while the SLA holds over the rolling window, 0 when not; absent: not judged (a run). */
+  /** 1 while the SLA holds over the rolling window, 0 when not; absent: not served. */
   slaOk?(): number;
-  /** Unix seconds of the last poll the query API answered; 0 before the first; absent: not known. */
+  /** Unix seconds of the last poll the query API answered; 0 before the first; absent: not served. */
   lastPollSeconds?(): number;
   /** The poll interval: visible latencies are upper bounds by this much. */
   resolutionSeconds(): number;
@@ -128,7 +128,7 @@ export function createIngestionMetrics(deadlineSeconds: number, gauges: Ingestio
   };
   optional(
     'ingestbench_oldest_unseen_event_age_seconds',
-    'How long the oldest acknowledged event not yet returned by the query API has waited (grows while ingestion stalls, even if capture answers 200).',
+    'How long the oldest acknowledged event not yet returned by the query API has waited (grows while ingestion stalls, even if capture answers 200); a run with counts observation: since the start of the oldest time bucket not yet fully returned.',
     gauges.oldestUnseenAgeSeconds?.bind(gauges),
   );
   optional(

@@ -12,18 +12,14 @@
 
 import type { EventClass } from '../scenario/scenario.js';
 import type { TimeRange } from '../observe/poll-queries.js';
+import { OutcomeWindow, type WindowOutcome } from './outcome-window.js';
+
+export type { WindowOutcome } from './outcome-window.js';
 
 interface Pending {
   readonly eventClass: EventClass;
   readonly intendedMs: number;
   acknowledged: boolean;
-}
-
-/** One event whose fate the window judges: its time-to-queryable, Infinity when lost. */
-export interface WindowOutcome {
-  readonly decidedAtMs: number;
-  readonly eventClass: EventClass;
-  readonly latencyMs: number;
 }
 
 export interface MonitorLedgerOptions {
@@ -35,8 +31,7 @@ export interface MonitorLedgerOptions {
 
 export class MonitorLedger {
   private readonly pending = new Map<string, Pending>();
-  private readonly outcomes: WindowOutcome[] = [];
-  private head = 0;
+  private readonly outcomes: OutcomeWindow;
   private newestSeenIntendedMs = -Infinity;
   /**
    * Intended time of the oldest event lost since the newest one seen: while nothing newer is
@@ -44,7 +39,9 @@ export class MonitorLedger {
    */
   private stalledSinceMs: number | null = null;
 
-  constructor(readonly options: MonitorLedgerOptions) {}
+  constructor(readonly options: MonitorLedgerOptions) {
+    this.outcomes = new OutcomeWindow(options.windowMs);
+  }
 
   sent(uuid: string, eventClass: EventClass, intendedMs: number): void {
     this.pending.set(uuid, { eventClass, intendedMs, acknowledged: false });
@@ -89,7 +86,7 @@ export class MonitorLedger {
     }
     // Every answered poll forgets the outcomes the window has left behind, so a monitor nobody
     // scrapes, logs or watches (the only callers of window()) does not keep them for ever.
-    this.forgetBefore(polledAtMs - this.options.windowMs);
+    this.outcomes.forgetBefore(polledAtMs - this.options.windowMs);
     return lost;
   }
 
@@ -146,26 +143,15 @@ export class MonitorLedger {
 
   /** The outcomes decided within the window ending at `nowMs` (older ones are forgotten). */
   window(nowMs: number): readonly WindowOutcome[] {
-    this.forgetBefore(nowMs - this.options.windowMs);
-    return this.outcomes.slice(this.head);
+    return this.outcomes.window(nowMs);
   }
 
   /** Outcomes kept for the window (what the ledger holds besides the events themselves). */
   kept(): number {
-    return this.outcomes.length - this.head;
-  }
-
-  /** Forgets the outcomes decided at or before `fromMs`. */
-  private forgetBefore(fromMs: number): void {
-    while (this.head < this.outcomes.length && this.outcomes[this.head]!.decidedAtMs <= fromMs)
-      this.head += 1;
-    if (this.head > 1024 && this.head * 2 > this.outcomes.length) {
-      this.outcomes.splice(0, this.head);
-      this.head = 0;
-    }
+    return this.outcomes.kept();
   }
 
   private record(outcome: WindowOutcome): void {
-    this.outcomes.push(outcome);
+    this.outcomes.record(outcome);
   }
 }

@@ -8,7 +8,7 @@
 import type { SlaCheck } from '../scenario/scenario.js';
 import { IngestbenchError } from '../errors.js';
 import { evaluateSla, type SlaResult } from '../verdict/evaluate-sla.js';
-import type { WindowOutcome } from './monitor-ledger.js';
+import type { WindowOutcome } from './outcome-window.js';
 
 /** Used when the scenario bounds no visible latency and no --deadline is given. */
 export const DEFAULT_DEADLINE_MS = 5 * 60_000;
@@ -77,13 +77,25 @@ export function windowLookup(outcomes: readonly WindowOutcome[]): (path: string)
     const metric = windowMetric(path);
     if (metric === null) return null;
     const mine = metric.scope === null ? outcomes : outcomes.filter((o) => o.eventClass === metric.scope);
-    if (mine.length === 0) return null;
-    const lost = mine.filter((o) => o.latencyMs === Infinity).length;
+    let total = 0;
+    let lost = 0;
+    for (const o of mine) {
+      const n = o.count ?? 1;
+      total += n;
+      if (o.latencyMs === Infinity) lost += n;
+    }
+    if (total === 0) return null;
     if (metric.name === 'lost') return lost;
-    if (metric.name === 'lost_rate') return lost / mine.length;
-    const sorted = mine.map((o) => o.latencyMs).sort((a, b) => a - b);
+    if (metric.name === 'lost_rate') return lost / total;
+    const sorted = [...mine].sort((a, b) => a.latencyMs - b.latencyMs);
     const q = STATS[metric.stat as keyof typeof STATS];
-    // Nearest rank: the smallest value with at least q of the outcomes at or below it.
-    return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+    // Nearest rank: the smallest value with at least q of the events at or below it.
+    const rank = Math.min(total, Math.max(1, Math.ceil(q * total)));
+    let below = 0;
+    for (const o of sorted) {
+      below += o.count ?? 1;
+      if (below >= rank) return o.latencyMs;
+    }
+    return sorted.at(-1)!.latencyMs;
   };
 }

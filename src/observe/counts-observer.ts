@@ -66,6 +66,7 @@ class CountsObserver implements Observer<CountsObservation> {
   /** The last poll found every acknowledged event visible and every bucket settled. */
   #drained = false;
   #pending = 0;
+  #oldestUnseenAt = Number.NaN;
 
   constructor(opts: CountsObserverOptions) {
     this.#opts = opts;
@@ -107,7 +108,11 @@ class CountsObserver implements Observer<CountsObservation> {
   }
 
   stats(): ObserverStats {
-    return this.#loop.stats({ visible: this.#tracker.visible, pending: this.#pending });
+    return this.#loop.stats({
+      visible: this.#tracker.visible,
+      pending: this.#pending,
+      oldestUnseenAt: this.#oldestUnseenAt,
+    });
   }
 
   /** One query, bounded by the deadline, its rows counted in the observation's cost. */
@@ -137,6 +142,7 @@ class CountsObserver implements Observer<CountsObservation> {
     const readAt = this.#clock.now();
     const after = tracker.plan(readAt);
     this.#pending = after.pending;
+    this.#oldestUnseenAt = after.oldestShortStartMs;
     this.#drained = after.pending === 0 && after.unsettled === 0;
     debug(
       'counts poll %d: %d buckets asked, %d visible, %d pending, %d unsettled buckets',

@@ -44,6 +44,8 @@ export interface CountsPlan {
   readonly pending: number;
   /** Buckets whose events do not all have a final outcome on the load side yet. */
   readonly unsettled: number;
+  /** Start of the oldest bucket with acknowledged events not yet visible; NaN when none. */
+  readonly oldestShortStartMs: number;
 }
 
 export class CountsTracker {
@@ -133,6 +135,7 @@ export class CountsTracker {
     const stragglers: number[] = [];
     let pending = 0;
     let unsettled = 0;
+    let oldestShort = Number.NaN;
     const last = Math.min(counts.buckets - 1, counts.indexOf(now));
     let prefix = true;
     for (let i = this.donePrefix; i <= last; i++) {
@@ -141,6 +144,7 @@ export class CountsTracker {
       const short = this.short(i);
       if (!settled) unsettled += 1;
       pending += short;
+      if (short > 0 && Number.isNaN(oldestShort)) oldestShort = counts.startOf(i);
       if (settled && short === 0) {
         // A bucket the workers have not reached yet also looks done (nothing planned): only
         // buckets long past are skipped for good, and rescan() starts over once the load ends.
@@ -161,6 +165,7 @@ export class CountsTracker {
       stragglers: stragglers.length,
       pending,
       unsettled,
+      oldestShortStartMs: oldestShort,
     };
   }
 

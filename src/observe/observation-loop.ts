@@ -181,7 +181,11 @@ export class ObservationLoop<F extends ObserverFindings> {
     });
   }
 
-  stats(found: { readonly visible: number; readonly pending: number }): ObserverStats {
+  stats(found: {
+    readonly visible: number;
+    readonly pending: number;
+    readonly oldestUnseenAt: number;
+  }): ObserverStats {
     const s = this.#opts.client.stats();
     return {
       polls: this.#pollCount,
@@ -190,6 +194,7 @@ export class ObservationLoop<F extends ObserverFindings> {
       visible: found.visible,
       pending: found.pending,
       lastPollAt: this.#lastPollAt,
+      oldestUnseenAt: found.oldestUnseenAt,
     };
   }
 

@@ -19,6 +19,12 @@ export interface ObserverStats {
   readonly pending: number;
   /** When the last poll's answers had been read (NaN before the first). */
   readonly lastPollAt: number;
+  /**
+   * Intended time of the oldest acknowledged event not yet seen, as the last poll found it; NaN
+   * when none. Counts observation knows buckets, not events: the start of the oldest bucket
+   * whose visible count is short of its acknowledged count.
+   */
+  readonly oldestUnseenAt: number;
 }
 
 export interface Observer<R extends ObservationResult = ObservationResult> {

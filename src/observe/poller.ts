@@ -74,6 +74,7 @@ class ExactPoller implements Observer<ExactObservation> {
   /** The last poll found every acknowledged event visible and none in flight. */
   #drained = false;
   #pending = 0;
+  #oldestUnseenAt = Number.NaN;
 
   constructor(opts: PollerOptions) {
     this.#opts = opts;
@@ -116,7 +117,11 @@ class ExactPoller implements Observer<ExactObservation> {
   }
 
   stats(): ObserverStats {
-    return this.#loop.stats({ visible: this.#tracker.visible, pending: this.#pending });
+    return this.#loop.stats({
+      visible: this.#tracker.visible,
+      pending: this.#pending,
+      oldestUnseenAt: this.#oldestUnseenAt,
+    });
   }
 
   /** Drained, as found by a poll that began after the load ended (it knew every acknowledgement). */
@@ -155,6 +160,7 @@ class ExactPoller implements Observer<ExactObservation> {
     // Events seen in this poll may have been pending at its scan; rescan cheaply for the figure.
     const after = tracker.scan(readAt);
     this.#pending = after.pending;
+    this.#oldestUnseenAt = after.oldestUnseenAt;
     this.#drained = after.pending === 0 && after.inFlight === 0;
     debug(
       'poll %d: +%d visible (%d total), %d pending (%d stragglers), %d in flight',

@@ -55,6 +55,8 @@ export interface ScanResult {
   readonly stragglers: number;
   /** Events handed to the HTTP client without an answer yet. */
   readonly inFlight: number;
+  /** Intended time of the oldest acknowledged event not yet seen (a straggler or in the window); NaN when none. */
+  readonly oldestUnseenAt: number;
 }
 
 export class VisibilityTracker {
@@ -112,12 +114,13 @@ export class VisibilityTracker {
         else prefix = false;
       }
     });
-    this.forgetSeenStragglers();
+    const oldest = Math.min(lo, this.forgetSeenStragglers());
     return {
       window: recent > 0 ? [Math.floor(lo) - SLACK_MS, Math.floor(hi) + 1 + SLACK_MS] : null,
       pending: recent + this.stragglerSet.size,
       stragglers: this.stragglerSet.size,
       inFlight,
+      oldestUnseenAt: oldest === Infinity ? Number.NaN : oldest,
     };
   }
 
@@ -197,12 +200,17 @@ export class VisibilityTracker {
     return this.opts.ledger.shard(worker).intendedAt(packed - worker * SEQ_SPAN);
   }
 
-  private forgetSeenStragglers(): void {
+  /** Drops the stragglers seen since; returns the intended time of the oldest left (Infinity: none). */
+  private forgetSeenStragglers(): number {
+    let oldest = Infinity;
     for (const packed of this.stragglerSet) {
       const worker = Math.floor(packed / SEQ_SPAN);
-      if (this.opts.ledger.shard(worker).isVisible(packed - worker * SEQ_SPAN))
-        this.stragglerSet.delete(packed);
+      const shard = this.opts.ledger.shard(worker);
+      const seq = packed - worker * SEQ_SPAN;
+      if (shard.isVisible(seq)) this.stragglerSet.delete(packed);
+      else oldest = Math.min(oldest, shard.intendedAt(seq));
     }
+    return oldest;
   }
 }
 

@@ -43,6 +43,7 @@ describe('CountsTracker', () => {
   it('records the upper bound (answer − bucket start) for newly visible events, and the interval as resolution', () => {
     const { tracker } = setup(3);
     assert.deepEqual(tracker.plan(T0 + 2500).buckets, [0, 1, 2]);
+    assert.equal(tracker.plan(T0 + 2500).oldestShortStartMs, T0, 'nothing seen yet: the first bucket');
     // Poll 1 (sent T0+3000, answered T0+3200): bucket 0 shows 4 of its 10.
     assert.equal(tracker.record([0, 1, 2], [['anonymous', iso(T0), 4, 4]], T0 + 3000, T0 + 3200), 4);
     // Poll 2: bucket 0 complete (one row twice), bucket 1 complete, bucket 2 has 3.
@@ -66,6 +67,8 @@ describe('CountsTracker', () => {
     assert.equal(tracker.short(0), 0);
     assert.equal(tracker.rowsOf('anonymous', 0) - tracker.uuidsOf('anonymous', 0), 1);
     assert.deepEqual(tracker.plan(T0 + 4200).buckets, [2]);
+    // Buckets 0 and 1 complete: the oldest not yet fully seen is bucket 2.
+    assert.equal(tracker.plan(T0 + 4200).oldestShortStartMs, T0 + 2000);
     const account = accountBuckets(tracker, new Map());
     assert.equal(account.anonymous.acknowledged, 30);
     assert.equal(account.anonymous.visible, 23);
@@ -106,5 +109,7 @@ describe('CountsTracker', () => {
     assert.equal(tracker.settled(0), false);
     assert.deepEqual(tracker.plan(T0 + 2000).buckets, [0]);
     assert.equal(tracker.plan(T0 + 2000).unsettled, 1);
+    // Every acknowledged event visible: none is short, whatever the load side has still to send.
+    assert.ok(Number.isNaN(tracker.plan(T0 + 2000).oldestShortStartMs));
   });
 });

@@ -41,7 +41,13 @@ describe('VisibilityTracker', () => {
     );
     const tracker = new VisibilityTracker({ ledger, runTag: TAG, stragglerLagMs: 10_000 });
     const scan = tracker.scan(T0 + 750); // seq 0..7 are due; 7 is in flight, 3 rejected
-    assert.deepEqual(scan, { window: [T0 - 1, T0 + 600 + 2], pending: 6, stragglers: 0, inFlight: 1 });
+    assert.deepEqual(scan, {
+      window: [T0 - 1, T0 + 600 + 2],
+      pending: 6,
+      stragglers: 0,
+      inFlight: 1,
+      oldestUnseenAt: T0,
+    });
   });
 
   it('writes first-seen times and seen counts once, and moves the window past seen events', () => {
@@ -103,6 +109,8 @@ describe('VisibilityTracker', () => {
     assert.equal(scan.stragglers, 3);
     assert.equal(scan.pending, 53);
     assert.deepEqual(scan.window, [T0 + 15_000 - 1, T0 + 19_900 + 2]);
+    // The oldest unseen event is a straggler, not the window's first.
+    assert.equal(scan.oldestUnseenAt, T0 + 500);
     assert.deepEqual(tracker.stragglerRanges(5, 100), [
       [
         [T0 + 499, T0 + 502],
@@ -123,6 +131,11 @@ describe('VisibilityTracker', () => {
     );
     assert.equal(tracker.seenAsStragglers, 1);
     assert.equal(tracker.scan(T0 + 21_000).stragglers, 2);
+    // Every event seen: nothing unseen, no oldest.
+    seeAt(tracker, [5, 6, ...Array.from({ length: 50 }, (_, i) => 150 + i)], T0 + 22_000);
+    const done = tracker.scan(T0 + 22_000);
+    assert.equal(done.pending, 0);
+    assert.ok(Number.isNaN(done.oldestUnseenAt));
   });
 
   it('merges overlapping ranges', () => {
