@@ -11,6 +11,7 @@ import { EventStatus, LedgerFlag, type LedgerShard } from './ledger.js';
 import type { LoadHistograms } from '../core/latency-histogram.js';
 import type { LoadTally, Outcome } from './load-tally.js';
 import type { Clock } from '../clock.js';
+import { Semaphore } from '../core/semaphore.js';
 import { pause } from './precise-wait.js';
 import { retryDelayMs } from './retry-delay.js';
 
@@ -42,12 +43,11 @@ const STATUS_OF: Readonly<Record<Exclude<Outcome, 'sent' | 'dropped'>, number>> 
 };
 
 export class BatchSender {
-  /** Requests in flight, retry waits included (a batch holds its slot until its final answer). */
-  inFlight = 0;
   private readonly pool: Pool;
   private readonly path: string;
   private readonly pending = new Set<Promise<void>>();
-  private slotWaiters: (() => void)[] = [];
+  /** A batch holds its slot until its final answer, retry waits included. */
+  private readonly slots: Semaphore;
   private readonly ackRuns: AckRuns;
 
   constructor(
@@ -59,6 +59,7 @@ export class BatchSender {
     /** Per-bucket counters (counts observation), or null. */
     private readonly buckets: BucketCountsWriter | null = null,
   ) {
+    this.slots = new Semaphore(options.maxInFlight);
     this.ackRuns = new AckRuns(histograms);
     const url = new URL(options.captureUrl);
     this.path = url.pathname.replace(/\/+$/, '') + options.endpoint;
@@ -72,8 +73,13 @@ export class BatchSender {
     });
   }
 
+  /** Requests in flight, retry waits included. */
+  get inFlight(): number {
+    return this.slots.running;
+  }
+
   get hasFreeSlot(): boolean {
-    return this.inFlight < this.options.maxInFlight;
+    return this.slots.running < this.slots.capacity;
   }
 
   /**
@@ -81,6 +87,9 @@ export class BatchSender {
    * `batchIntendedMs` is the batch's intended send time (its last event's), for the send delay.
    */
   send(first: number, end: number, body: EncodedBody, batchIntendedMs: number, batch: BatchEvents): void {
+    const release = this.slots.tryAcquire();
+    if (release === null)
+      throw new Error('BatchSender.send called with every request slot taken (check hasFreeSlot first)');
     const sentAt = this.options.clock.now();
     const { shard, buckets, tally } = this;
     let identified = 0;
@@ -106,18 +115,20 @@ export class BatchSender {
     tally.sendDelay(sentAt - batchIntendedMs);
     this.histograms.recordSendDelay(0, sentAt - batchIntendedMs, measuredByClass0);
     this.histograms.recordSendDelay(1, sentAt - batchIntendedMs, measuredByClass1);
-    this.inFlight++;
     const delivery = this.deliver(first, end, body, batch).finally(() => {
-      this.inFlight--;
       this.pending.delete(delivery);
-      this.slotWaiters.shift()?.();
+      release();
     });
     this.pending.add(delivery);
   }
 
-  /** Resolves when a request slot is free (full-speed sending waits here instead of dropping). */
-  async whenSlotFree(): Promise<void> {
-    while (!this.hasFreeSlot) await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+  /**
+   * Resolves when a request slot is free (full-speed sending waits here instead of dropping), or
+   * as soon as `signal` aborts.
+   */
+  async whenSlotFree(signal?: AbortSignal): Promise<void> {
+    // Waits in line for a slot and hands it straight back: the one sender loop sends next.
+    (await this.slots.acquire(signal))?.();
   }
 
   /** Waits for every batch in flight to reach its final outcome. */

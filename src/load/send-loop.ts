@@ -80,7 +80,7 @@ class SendLoop {
     let cursor = 0;
     while (cursor < source.count && !signal.aborted) {
       if (!sender.hasFreeSlot) {
-        await sender.whenSlotFree();
+        await sender.whenSlotFree(signal);
         continue;
       }
       const now = clock.now();

@@ -8,6 +8,7 @@
 // what the past hour has already used (`carried`) so a later observation stretches its polls
 // instead of running into the hourly window that earlier ones filled.
 
+import { Semaphore } from '../core/semaphore.js';
 import { QueryBudget, type QueryLimits } from './query-budget.js';
 
 export interface KeyBudgetUsage {
@@ -27,7 +28,10 @@ export interface KeyBudget {
   waitMs(now: number): number;
   /** Record a query sent at `now` (callers wait for waitMs first). */
   take(now: number): void;
-  /** A concurrency slot; resolves when one is free. Call the returned function to give it back. */
+  /**
+   * A concurrency slot; resolves when one is free. Call the returned function to give it back.
+   * Rejects with the signal's reason as soon as it aborts (the waiter leaves the queue).
+   */
   acquireSlot(signal?: AbortSignal): Promise<() => void>;
   /** Record a 429 answer. */
   noteThrottled(): void;
@@ -44,13 +48,7 @@ export function createKeyBudget(limits: number | Partial<QueryLimits> = {}): Key
   const windows = new QueryBudget(limits);
   let queries = 0;
   let throttled = 0;
-  let inFlight = 0;
-  const slotWaiters: (() => void)[] = [];
-
-  const release = (): void => {
-    inFlight -= 1;
-    slotWaiters.shift()?.();
-  };
+  const slots = new Semaphore(windows.limits.concurrent);
 
   return {
     limits: windows.limits,
@@ -60,21 +58,11 @@ export function createKeyBudget(limits: number | Partial<QueryLimits> = {}): Key
       queries += 1;
     },
     async acquireSlot(signal) {
-      while (inFlight >= windows.limits.concurrent) {
-        await new Promise<void>((resolve) => slotWaiters.push(resolve));
-        if (signal?.aborted === true) {
-          // Woken for a free slot it will not take: pass the wake-up on, or the slot idles.
-          if (inFlight < windows.limits.concurrent) slotWaiters.shift()?.();
-          signal.throwIfAborted();
-        }
-      }
-      inFlight += 1;
-      let given = false;
-      return () => {
-        if (given) return;
-        given = true;
-        release();
-      };
+      const release = await slots.acquire(signal);
+      if (release !== null) return release;
+      // No slot means the signal aborted: its reason is the rejection.
+      signal?.throwIfAborted();
+      throw new Error('key budget: a slot wait ended with neither a slot nor an abort');
     },
     noteThrottled() {
       throttled += 1;

@@ -1,5 +1,6 @@
-// Messages between the query API (main thread) and a query worker thread. A refusal crosses as
-// its HogQL code and message, so the main thread answers it exactly as if it had run the query.
+// Tasks for a query worker thread (query-worker.ts) and its answers. A refusal crosses as its
+// HogQL code and message, so the main thread answers it exactly as if it had run the query; any
+// other failure is thrown in the worker and rejects the task.
 
 import type { CompileContext } from './compile-hogql.js';
 import type { HogQLErrorCode } from './hogql-error.js';
@@ -10,21 +11,16 @@ export interface QueryWorkerConfig {
   readonly storeFile: string;
 }
 
-export type ToQueryWorker = {
-  readonly type: 'run';
-  readonly id: number;
-  readonly text: string;
-  readonly ctx: CompileContext;
-};
+export type QueryTask =
+  /** Answered once the worker has opened the store and loaded the parser. */
+  { readonly type: 'ready' } | { readonly type: 'run'; readonly text: string; readonly ctx: CompileContext };
 
-export type FromQueryWorker =
+export type QueryAnswer =
   | { readonly type: 'ready' }
-  | { readonly type: 'result'; readonly id: number; readonly result: HogQLResult }
+  | { readonly type: 'result'; readonly result: HogQLResult }
   | {
       readonly type: 'refused';
-      readonly id: number;
       readonly code: HogQLErrorCode;
       readonly message: string;
       readonly position: number | null;
-    }
-  | { readonly type: 'failed'; readonly id: number; readonly message: string };
+    };
