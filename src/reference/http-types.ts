@@ -1,5 +1,5 @@
-// The reference target's handlers are pure (request) → response functions; node-http-adapter.ts
-// is the only place that touches sockets. These are the two shapes that cross that line.
+// The reference target's handlers are pure (request) → response functions; server/reference-app.ts
+// (hono) is the only place that touches sockets. These are the two shapes that cross that line.
 
 export interface HttpRequest {
   readonly method: string;

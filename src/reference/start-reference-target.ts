@@ -14,7 +14,7 @@ import { captureNotFound, createCaptureHandler } from './capture/capture-handler
 import { createFlagsHandler } from './capture/flags-handler.js';
 import { captureRouteOf, pathOf } from './capture/capture-routes.js';
 import { eventClassOf, parseCaptureRequest } from './capture/parse-capture.js';
-import type { HttpRequest } from './http-types.js';
+import type { HttpRequest, HttpResponse } from './http-types.js';
 import { isQuotaLimited, NO_FAULTS, parseFaultSpec, type FaultSpec } from './pipeline/fault-spec.js';
 import { superviseIngestion } from './pipeline/ingestion-supervisor.js';
 import { createQueryHandler } from './query/query-handler.js';
@@ -30,7 +30,8 @@ import {
 import { openDurableQueue } from './queue/durable-queue.js';
 import { createAdminHandler } from './server/admin-handler.js';
 import { createMetricsHandler } from './server/metrics-handler.js';
-import { listenHttp, type HttpHandler } from './server/node-http-adapter.js';
+import { listenHttp } from './server/reference-app.js';
+import { createAdminApp, createCaptureApp } from './server/reference-routes.js';
 import { createReferenceMetrics } from './server/reference-metrics.js';
 import { createRejectFault } from './server/reject-fault.js';
 import { openStore } from './store/open-store.js';
@@ -244,7 +245,7 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
         countByClass(eventsOf(request), 'rejected');
       },
     });
-    const countedCapture: HttpHandler = async (request) => {
+    const countedCapture = async (request: HttpRequest): Promise<HttpResponse | null> => {
       const response = rejectFault(request) ?? (await capture(request));
       // Health checks answer here too; only capture routes count as capture requests.
       if (response !== null && captureRouteOf(pathOf(request.url)) !== null)
@@ -269,13 +270,19 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
     const main = await listenHttp({
       host: settings.host,
       port: settings.port,
-      handlers: [countedCapture, query, createMetricsHandler(metrics), flags, captureNotFound],
+      app: createCaptureApp({
+        capture: countedCapture,
+        query,
+        metrics: createMetricsHandler(metrics),
+        flags,
+        notFound: captureNotFound,
+      }),
     });
     cleanups.push(() => main.close());
     const admin = await listenHttp({
       host: '127.0.0.1',
       port: 0,
-      handlers: [createAdminHandler({ faults: () => faults, setFaults })],
+      app: createAdminApp(createAdminHandler({ faults: () => faults, setFaults })),
     });
     cleanups.push(() => admin.close());
     debug('listening on %s (admin %s), data in %s', main.url, admin.url, dataDir);

@@ -37,6 +37,12 @@ const ROUTES: ReadonlyMap<string, CaptureRoute> = new Map(
 
 const HEALTH_PATHS: ReadonlySet<string> = new Set(['/_readiness', '/_liveness']);
 
+/** Every path capture answers (its routes and the health checks), each with and without "/". */
+export const CAPTURE_PATHS: readonly string[] = [...ROUTES.keys(), ...HEALTH_PATHS].flatMap((p) => [
+  p,
+  `${p}/`,
+]);
+
 const withoutTrailingSlash = (path: string): string =>
   path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
 

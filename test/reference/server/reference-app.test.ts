@@ -3,34 +3,42 @@ import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { json, text, type HttpRequest } from '../../../src/reference/http-types.js';
 import {
-  dispatch,
+  createApp,
+  handle,
   listenHttp,
+  noRoute,
   urlHost,
   type HttpListener,
-} from '../../../src/reference/server/node-http-adapter.js';
+} from '../../../src/reference/server/reference-app.js';
 
 const seen: HttpRequest[] = [];
-let listener: HttpListener;
+const app = createApp({ maxBodyBytes: 1024, notFound: noRoute });
+app.get(
+  '/first',
+  handle(() => text(200, 'first')),
+);
+// An async handler, as capture and query are.
+app.all(
+  '/echo',
+  handle((r) => {
+    seen.push(r);
+    return Promise.resolve(json(201, { bytes: r.body.length, method: r.method }));
+  }),
+);
+app.get(
+  '/boom',
+  handle(() => {
+    throw new Error('handler bug');
+  }),
+);
+app.get(
+  '/declines',
+  handle(() => null),
+);
 
+let listener: HttpListener;
 before(async () => {
-  listener = await listenHttp({
-    host: '127.0.0.1',
-    port: 0,
-    maxBodyBytes: 1024,
-    handlers: [
-      (r) => (r.url.startsWith('/first') ? text(200, 'first') : null),
-      // An async handler, as capture and query are.
-      (r) => {
-        if (!r.url.startsWith('/echo')) return Promise.resolve(null);
-        seen.push(r);
-        return Promise.resolve(json(201, { bytes: r.body.length, method: r.method }));
-      },
-      (r) => {
-        if (r.url === '/boom') throw new Error('handler bug');
-        return null;
-      },
-    ],
-  });
+  listener = await listenHttp({ host: '127.0.0.1', port: 0, app });
 });
 after(() => listener.close());
 
@@ -59,8 +67,27 @@ function send(path: string, body: Buffer | null, headers: Record<string, string>
   );
 }
 
-test('handlers are tried in order; the first answer wins; 404 otherwise', async () => {
-  assert.deepEqual(await send('/first', null).then((r) => [r.status, r.body]), [200, 'first']);
+test('routes answer without a port; a handler that declines and an unknown path are 404', async () => {
+  const first = await app.request('/first');
+  assert.deepEqual([first.status, await first.text()], [200, 'first']);
+  const echo = await app.request('/echo?x=1', {
+    method: 'POST',
+    body: 'hello',
+    headers: { 'X-Custom': 'A' },
+  });
+  assert.equal(echo.status, 201);
+  assert.deepEqual(await echo.json(), { bytes: 5, method: 'POST' });
+  const last = seen.at(-1);
+  assert.equal(last?.url, '/echo?x=1');
+  assert.equal(last?.headers['x-custom'], 'A');
+  assert.equal(last?.body.toString(), 'hello');
+  assert.equal((await app.request('/declines')).status, 404);
+  const missing = await app.request('/nowhere?q=secret');
+  assert.equal(missing.status, 404);
+  assert.doesNotMatch(await missing.text(), /secret/, 'the query string is not echoed');
+});
+
+test('on a port: the request as received, with the peer address', async () => {
   const echo = await send('/echo?x=1', Buffer.from('hello'), { 'X-Custom': 'A' });
   assert.equal(echo.status, 201);
   assert.deepEqual(JSON.parse(echo.body), { bytes: 5, method: 'POST' });
@@ -98,21 +125,16 @@ test('a body over the cap is 413, declared or streamed, and the connection close
   assert.equal((await send('/echo', Buffer.alloc(1024, 3))).status, 201);
 });
 
+test('the cap holds without a port too', async () => {
+  const over = await app.request('/echo', { method: 'POST', body: Buffer.alloc(1025, 1) });
+  assert.equal(over.status, 413);
+  assert.equal((await app.request('/echo', { method: 'POST', body: Buffer.alloc(1024, 1) })).status, 201);
+});
+
 test('a throwing handler is a 500, and the server keeps serving', async () => {
   assert.equal((await send('/boom', null)).status, 500);
   assert.equal((await send('/first', null)).status, 200);
-});
-
-test('dispatch is usable without sockets', async () => {
-  const handle = dispatch([() => null, () => text(418, 'teapot')]);
-  const response = await handle({
-    method: 'GET',
-    url: '/',
-    headers: {},
-    body: Buffer.alloc(0),
-    remoteAddress: '',
-  });
-  assert.equal(response.status, 418);
+  assert.equal((await app.request('/boom')).status, 500);
 });
 
 test('wildcard listen addresses are reached through loopback in URLs', () => {
