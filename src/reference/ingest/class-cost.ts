@@ -6,38 +6,42 @@
 //
 // - Marginal cost. Each class is charged, per item (event processed, row written), its warm rate:
 //   the CPU per item of the same positions of every slice, items WARM_UP to 2 × WARM_UP − 1 after
-//   the switch to that class (a slice shorter than that: its second half), plus the slice's
-//   closing work (`after`, the persons' flush) per item, the median over its recent slices. The
-//   same positions, because caches are still warming past the first few items: timing "the second
-//   half" timed items 5–9 of a 10-event slice and items 45–89 of a 90-event one, so the smaller
-//   class's rate came out dearer whatever the class, and a 10/90 mix gave an identified ÷
-//   anonymous ratio of 1.03–1.34 against 1.52–1.72 for 90/10 in one run. The median, because a
-//   garbage collection that happens to fall into a small class's short timed window would
-//   otherwise make that class's rate jump.
-// - Shared overhead. Everything else the batch costs, from routing through the commit (first
-//   items, the transaction's begin and commit, the consumer offset), is charged to the classes in
-//   proportion to the store rows each wrote (events, persons, distinct ids): the commit's work
-//   grows with the pages written, and identified events write more rows.
+//   the switch to that class (a slice shorter than that: its second half), the median over its
+//   recent slices. The same positions, because caches are still warming past the first few items:
+//   timing "the second half" timed items 5–9 of a 10-event slice and items 45–89 of a 90-event
+//   one, so the smaller class's rate came out dearer whatever the class, and a 10/90 mix gave an
+//   identified ÷ anonymous ratio of 1.03–1.34 against 1.52–1.72 for 90/10 in one run. The median,
+//   because a garbage collection that happens to fall into a small class's short timed window
+//   would otherwise make that class's rate jump.
+// - Per-item work only. A slice times items, never a batch's closing work: the persons' flush was
+//   once timed after the identified slice and its CPU spread over the slice's events, so its fixed
+//   part (the update statement's first step in the transaction, the walk over the changed
+//   persons) was divided by 10 events in a 90/10 batch and by 90 in a 10/90 one, and rare
+//   identified events came out dearer (a flush of 5 persons took 3.5–4.6 µs a person on a loaded
+//   machine, of 45 persons 2.3–4.1 µs). Each changed person's write is now an item of its own
+//   ('person' slices), charged its warm rate like an event row; the fixed part falls with the
+//   slices' first items into the shared overhead.
+// - Shared overhead. Everything else the batch costs, from the first slice through the commit
+//   (first items, the transaction's begin and commit, the consumer offset), is charged to the
+//   classes in proportion to the store rows each wrote (events, persons, distinct ids). That is a
+//   choice, stated: the commit's work grows with the pages written, and identified events write
+//   more rows; but part of this overhead is fixed per batch (work the batch needs whatever its
+//   mix), and charging that by rows gives each row a larger share in a batch of fewer rows (a
+//   90/10 batch of 100 events writes about 160 rows, a 10/90 one about 240).
 //
 // The charges of a batch add up to its measured CPU, so the per-class counters cover all of
 // ingestion's batch work, writes and commit included.
 
 import { EVENT_CLASSES, type EventClass } from '../../core/event-class.js';
 
-/** What a slice does per item: events processed, rows written. Rates are kept apart. */
-export type SliceKind = 'process' | 'write';
+/** What a slice does per item: events processed, event rows written, changed persons written. Rates are kept apart. */
+export type SliceKind = 'process' | 'write' | 'person';
 
 type PerClass<T> = Record<EventClass, T>;
 
 export interface BatchCostMeter {
-  /** Runs `each` over the items, then `after` (closing work, its cost shared by the slice's items), timing the warm part. */
-  slice<T>(
-    eventClass: EventClass,
-    kind: SliceKind,
-    items: readonly T[],
-    each: (item: T) => void,
-    after?: () => void,
-  ): void;
+  /** Runs `each` over the items, timing the warm part. */
+  slice<T>(eventClass: EventClass, kind: SliceKind, items: readonly T[], each: (item: T) => void): void;
   /**
    * `count` items of this class's slices turned out to be another class's work (a personless
    * event found force-upgraded): they are not charged this class's rate, so their part of the
@@ -93,8 +97,8 @@ export function createClassCostMeter(): ClassCostMeter {
       const start = process.cpuUsage();
       const items = new Map<string, number>();
       return {
-        slice(eventClass, kind, list, each, after) {
-          if (list.length === 0 && after === undefined) return;
+        slice(eventClass, kind, list, each) {
+          if (list.length === 0) return;
           const key = `${eventClass}:${kind}`;
           items.set(key, (items.get(key) ?? 0) + list.length);
           // The first WARM_UP items warm the caches up, the next WARM_UP are timed, at the same
@@ -102,26 +106,16 @@ export function createClassCostMeter(): ClassCostMeter {
           const cold = Math.min(WARM_UP, Math.ceil(list.length / 2));
           const timedEnd = Math.min(list.length, cold + WARM_UP);
           let i = 0;
-          if (list.length > 1 || after !== undefined) {
-            while (i < cold) each(list[i++]!);
-            const warmStart = process.cpuUsage();
-            while (i < timedEnd) each(list[i++]!);
-            let spent = micros(warmStart);
-            while (i < list.length) each(list[i++]!);
-            const timed = timedEnd - cold;
-            if (after !== undefined) {
-              // The closing work serves every item of the slice: its share per timed item.
-              const afterStart = process.cpuUsage();
-              after();
-              if (list.length > 0) spent += (micros(afterStart) * timed) / list.length;
-            }
-            if (timed > 0) {
-              let window = warm.get(key);
-              if (window === undefined) warm.set(key, (window = new RateWindow()));
-              window.add(spent / timed);
-            }
-          } else {
-            each(list[0]!);
+          while (i < cold) each(list[i++]!);
+          const warmStart = process.cpuUsage();
+          while (i < timedEnd) each(list[i++]!);
+          const spent = micros(warmStart);
+          while (i < list.length) each(list[i++]!);
+          const timed = timedEnd - cold;
+          if (timed > 0) {
+            let window = warm.get(key);
+            if (window === undefined) warm.set(key, (window = new RateWindow()));
+            window.add(spent / timed);
           }
         },
         uncount(eventClass, kind, count) {

@@ -42,6 +42,10 @@ export interface PersonBatch {
   absorb(into: CachedPerson, other: CachedPerson): void;
   /** Marks a person changed: it is written once, at flush. */
   changed(person: CachedPerson): void;
+  /** The changed persons not written yet, each once (a person merged away is not among them). */
+  pendingWrites(): CachedPerson[];
+  /** Writes one of pendingWrites' persons. */
+  write(person: CachedPerson): void;
   /** Writes every changed person, once each. */
   flush(): void;
 }
@@ -65,6 +69,23 @@ export function createPersonBatch(statements: StoreStatements, io: PersonIo): Pe
   const byDistinctId = new Map<string, CachedPerson | null>();
   const dirty = new Set<CachedPerson>();
   const key = (teamId: number, distinctId: string): string => `${teamId}\u0000${distinctId}`;
+  const pendingWrites = (): CachedPerson[] => {
+    const pending = [...dirty].filter((person) => person.mergedInto === null && person.dirty);
+    dirty.clear();
+    return pending;
+  };
+  const write = (person: CachedPerson): void => {
+    person.version += 1;
+    statements.updatePerson(
+      person.id,
+      JSON.stringify(propertiesOf(person)),
+      person.isIdentified,
+      person.createdAt,
+      person.version,
+    );
+    person.dirty = false;
+    io.personRowsWritten += 1;
+  };
 
   return {
     find(teamId, distinctId) {
@@ -148,21 +169,11 @@ export function createPersonBatch(statements: StoreStatements, io: PersonIo): Pe
       dirty.add(person);
     },
 
+    pendingWrites,
+    write,
+
     flush() {
-      for (const person of dirty) {
-        if (person.mergedInto !== null || !person.dirty) continue;
-        person.version += 1;
-        statements.updatePerson(
-          person.id,
-          JSON.stringify(propertiesOf(person)),
-          person.isIdentified,
-          person.createdAt,
-          person.version,
-        );
-        person.dirty = false;
-        io.personRowsWritten += 1;
-      }
-      dirty.clear();
+      for (const person of pendingWrites()) write(person);
     },
   };
 }

@@ -295,14 +295,11 @@ export function createBatchProcessor(
         const work: readonly IdentifiedWork[] =
           anonCtx.forceUpgrades.length === 0 ? identified : [...identified, ...anonCtx.forceUpgrades];
         if (work.length > 0) {
-          meter.slice(
-            'identified',
-            'process',
-            work,
-            (item) =>
-              'forceUpgrade' in item ? ingestForceUpgraded(identCtx, item) : ingestIdentified(identCtx, item),
-            () => persons.flush(),
+          meter.slice('identified', 'process', work, (item) =>
+            'forceUpgrade' in item ? ingestForceUpgraded(identCtx, item) : ingestIdentified(identCtx, item),
           );
+          // Each changed person is one row written, charged like an event row (its warm rate).
+          meter.slice('identified', 'person', persons.pendingWrites(), (person) => persons.write(person));
         }
         personRows.identified = outcome.personRowsWritten - before;
         // inserted_at is one write time per batch, taken just before the rows go in.
