@@ -11,6 +11,7 @@ import { runLagTimelineBench } from './lag-timeline.js';
 import { runMonitorBench } from './monitor.js';
 import { runObserveBench } from './observe.js';
 import { runReferenceBench } from './reference.js';
+import { runClassMixBench } from './class-mix.js';
 import { parseIngestBenchArgs, runReferenceIngestBench } from './reference-ingest.js';
 import { runReplayBench } from './replay.js';
 import { runScaleBench } from './scale.js';
@@ -56,6 +57,14 @@ const BENCHES: Record<string, { help: string; run: () => Promise<unknown> }> = {
   rate: {
     help: 'rate accuracy of the open-model sender at 20,000 events/s: achieved rate, send delay',
     run: () => runRateAccuracyBench(),
+  },
+  'class-mix': {
+    help: "the reference's per-class CPU under two class mixes: identified ÷ anonymous CPU per event of a 10/90 and a 90/10 mix, rounds interleaved, and their ratio (`class-mix [rounds]`)",
+    run: () => {
+      const rounds = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 7);
+      runClassMixBench(rounds);
+      return Promise.resolve();
+    },
   },
   ledger: {
     help: 'bytes per tracked event of a 5-million-event exact ledger (heap + buffers, resident)',
