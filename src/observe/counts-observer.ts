@@ -31,9 +31,10 @@ import {
 import { CountsTracker } from './counts-tracker.js';
 import { END_RESERVE } from './plan-polling.js';
 import { QueryError, type QueryResponse } from './query-client.js';
+import { LoopObserver } from './loop-observer.js';
 import { ObservationLoop, type ObservingOptions } from './observation-loop.js';
 import type { CountsFindings, CountsObservation } from './observation-result.js';
-import type { Observer, ObserverStats, StopOptions } from './observer.js';
+import type { Observer } from './observer.js';
 
 export { MAX_NAMED_LOST } from './counts-drill-down.js';
 
@@ -52,45 +53,47 @@ export interface CountsObserverOptions extends ObservingOptions {
   readonly drillDownPageSize?: number;
 }
 
+/** Queries the drill-down may spend (the loop keeps them aside at the end). */
+const drillDownBudget = (opts: CountsObserverOptions): number => opts.drillDownQueries ?? 20;
+
 export function startCountsObserver(opts: CountsObserverOptions): Observer<CountsObservation> {
   return new CountsObserver(opts);
 }
 
-class CountsObserver implements Observer<CountsObservation> {
+class CountsObserver extends LoopObserver<CountsFindings> implements Observer<CountsObservation> {
   readonly method = 'counts';
   readonly #opts: CountsObserverOptions;
   readonly #clock: Clock;
   readonly #drillDownBudget: number;
-  readonly #loop: ObservationLoop<CountsFindings>;
   readonly #tracker: CountsTracker;
   /** The last poll found every acknowledged event visible and every bucket settled. */
   #drained = false;
-  #pending = 0;
-  #oldestUnseenAt = Number.NaN;
 
   constructor(opts: CountsObserverOptions) {
+    super(
+      new ObservationLoop(opts, {
+        method: 'counts',
+        // One query a poll (straggler buckets ride in it); the end keeps the final count, the last
+        // poll and the drill-down's queries aside.
+        queriesPerPoll: 1,
+        endQueries: END_RESERVE + drillDownBudget(opts),
+        // The final count and the drill-down must fit before the hard deadline too.
+        endShareDivisor: 10,
+        // The last polls' counts stand: observation ran to its deadline.
+        failedDrainEnd: 'drain timeout',
+      }),
+    );
     this.#opts = opts;
-    this.#drillDownBudget = opts.drillDownQueries ?? 20;
-    this.#loop = new ObservationLoop(opts, {
-      method: 'counts',
-      // One query a poll (straggler buckets ride in it); the end keeps the final count, the last
-      // poll and the drill-down's queries aside.
-      queriesPerPoll: 1,
-      endQueries: END_RESERVE + this.#drillDownBudget,
-      // The final count and the drill-down must fit before the hard deadline too.
-      endShareDivisor: 10,
-      // The last polls' counts stand: observation ran to its deadline.
-      failedDrainEnd: 'drain timeout',
-    });
-    this.#clock = this.#loop.clock;
+    this.#drillDownBudget = drillDownBudget(opts);
+    this.#clock = this.loop.clock;
     this.#tracker = new CountsTracker({
       counts: opts.counts,
-      stragglerLagMs: this.#loop.stragglerLagMs,
+      stragglerLagMs: this.loop.stragglerLagMs,
       stragglerBucketsPerPoll: opts.stragglerBucketsPerPoll ?? 10,
       originMs: opts.plan.startAtMs,
       ...(opts.onVisible ? { onVisible: opts.onVisible } : {}),
     });
-    this.#loop.start({
+    this.loop.start({
       poll: (index) => this.#poll(index),
       drained: () => this.#drained,
       // The load has ended: the next poll looks at every bucket again.
@@ -99,26 +102,14 @@ class CountsObserver implements Observer<CountsObservation> {
     });
   }
 
-  drain(timeoutMs: number): Promise<CountsObservation> {
-    return this.#loop.drain(timeoutMs);
-  }
-
-  stop(options?: StopOptions): Promise<CountsObservation> {
-    return this.#loop.stop(options);
-  }
-
-  stats(): ObserverStats {
-    return this.#loop.stats({
-      visible: this.#tracker.visible,
-      pending: this.#pending,
-      oldestUnseenAt: this.#oldestUnseenAt,
-    });
+  protected visible(): number {
+    return this.#tracker.visible;
   }
 
   /** One query, bounded by the deadline, its rows counted in the observation's cost. */
   async #query(hogql: string): Promise<QueryResponse> {
-    const res = await this.#opts.client.query(hogql, this.#loop.queryOptions);
-    this.#loop.countPage(res.results.length);
+    const res = await this.#opts.client.query(hogql, this.loop.queryOptions);
+    this.loop.countPage(res.results.length);
     return res;
   }
 
@@ -141,8 +132,8 @@ class CountsObserver implements Observer<CountsObservation> {
     await this.#ask(asked.buckets);
     const readAt = this.#clock.now();
     const after = tracker.plan(readAt);
-    this.#pending = after.pending;
-    this.#oldestUnseenAt = after.oldestShortStartMs;
+    this.pending = after.pending;
+    this.oldestUnseenAt = after.oldestShortStartMs;
     this.#drained = after.pending === 0 && after.unsettled === 0;
     debug(
       'counts poll %d: %d buckets asked, %d visible, %d pending, %d unsettled buckets',
@@ -221,8 +212,8 @@ class CountsObserver implements Observer<CountsObservation> {
     return {
       method: 'counts',
       bucketMs: this.#opts.counts.bucketMs,
-      resolutionMs: Math.max(tracker.resolutionMs, this.#loop.pollIntervalMs),
-      rowsFetched: this.#loop.rowsRead,
+      resolutionMs: Math.max(tracker.resolutionMs, this.loop.pollIntervalMs),
+      rowsFetched: this.loop.rowsRead,
       // The final count may find what the last poll had not seen yet.
       drained: this.#drained || unseen === 0,
       pending: unseen,

@@ -33,10 +33,11 @@ import { fetchRows } from './fetch-rows.js';
 import { END_RESERVE } from './plan-polling.js';
 import { countsQuery, MAX_QUERY_LIMIT, type TimeRange } from './poll-queries.js';
 import { QueryError } from './query-client.js';
+import { LoopObserver } from './loop-observer.js';
 import { ObservationLoop, type ObservingOptions } from './observation-loop.js';
 import { intendedRange, tallyFromLedger } from './ledger-tally.js';
 import type { ExactFindings, ExactObservation } from './observation-result.js';
-import type { Observer, ObserverStats, StopOptions } from './observer.js';
+import type { Observer } from './observer.js';
 import { VisibilityTracker } from './visibility-tracker.js';
 
 const debug = debuglog('ingestbench:observe');
@@ -59,74 +60,64 @@ export interface PollerOptions extends ObservingOptions {
   readonly stragglerRangesPerQuery?: number;
 }
 
+/** Straggler queries per poll (the loop plans for them beside the recent window's). */
+const stragglerQueries = (opts: PollerOptions): number => opts.stragglerQueriesPerPoll ?? 1;
+
 export function startPoller(opts: PollerOptions): Observer<ExactObservation> {
   return new ExactPoller(opts);
 }
 
-class ExactPoller implements Observer<ExactObservation> {
+class ExactPoller extends LoopObserver<ExactFindings> implements Observer<ExactObservation> {
   readonly method = 'exact';
   readonly #opts: PollerOptions;
   readonly #clock: Clock;
-  readonly #loop: ObservationLoop<ExactFindings>;
   readonly #tracker: VisibilityTracker;
   readonly #pageSize: number;
   readonly #stragglerQueries: number;
   /** The last poll found every acknowledged event visible and none in flight. */
   #drained = false;
-  #pending = 0;
-  #oldestUnseenAt = Number.NaN;
 
   constructor(opts: PollerOptions) {
-    this.#opts = opts;
-    this.#stragglerQueries = opts.stragglerQueriesPerPoll ?? 1;
     // Planned for the usual queries a poll (the recent window and the straggler queries). Rows
     // beyond a page a poll cost a query per 50,000 whatever the interval, so no interval fixes
     // that: the client's hard budget holds, and a run whose rows outgrow the hourly budget ends
     // observation with 'query budget exhausted'.
-    this.#loop = new ObservationLoop(opts, {
-      method: 'exact',
-      queriesPerPoll: 1 + this.#stragglerQueries,
-      endQueries: END_RESERVE,
-      // The count query must fit before the hard deadline too: polling leaves it a slice.
-      endShareDivisor: 3,
-      // Nothing after the load was read: the query API is taken as lost, the unseen as unverified.
-      failedDrainEnd: 'query API unreachable',
-    });
-    this.#clock = this.#loop.clock;
+    super(
+      new ObservationLoop(opts, {
+        method: 'exact',
+        queriesPerPoll: 1 + stragglerQueries(opts),
+        endQueries: END_RESERVE,
+        // The count query must fit before the hard deadline too: polling leaves it a slice.
+        endShareDivisor: 3,
+        // Nothing after the load was read: the query API is taken as lost, the unseen as unverified.
+        failedDrainEnd: 'query API unreachable',
+      }),
+    );
+    this.#opts = opts;
+    this.#stragglerQueries = stragglerQueries(opts);
+    this.#clock = this.loop.clock;
     this.#pageSize = Math.min(MAX_QUERY_LIMIT, opts.pageSize ?? MAX_QUERY_LIMIT);
     this.#tracker = new VisibilityTracker({
       ledger: opts.ledger,
       runTag: opts.runTag,
       ...(opts.shard ? { shard: opts.shard } : {}),
-      stragglerLagMs: this.#loop.stragglerLagMs,
+      stragglerLagMs: this.loop.stragglerLagMs,
       ...(opts.onVisible ? { onVisible: opts.onVisible } : {}),
     });
-    this.#loop.start({
+    this.loop.start({
       poll: (index) => this.#poll(index),
       drained: () => this.#drainedNow(),
       findings: () => this.#findings(),
     });
   }
 
-  drain(timeoutMs: number): Promise<ExactObservation> {
-    return this.#loop.drain(timeoutMs);
-  }
-
-  stop(options?: StopOptions): Promise<ExactObservation> {
-    return this.#loop.stop(options);
-  }
-
-  stats(): ObserverStats {
-    return this.#loop.stats({
-      visible: this.#tracker.visible,
-      pending: this.#pending,
-      oldestUnseenAt: this.#oldestUnseenAt,
-    });
+  protected visible(): number {
+    return this.#tracker.visible;
   }
 
   /** Drained, as found by a poll that began after the load ended (it knew every acknowledgement). */
   #drainedNow(): boolean {
-    return this.#drained && this.#loop.polledAfterLoad;
+    return this.#drained && this.loop.polledAfterLoad;
   }
 
   /** The recent window, then the straggler ranges, page by page. */
@@ -143,10 +134,10 @@ class ExactPoller implements Observer<ExactObservation> {
         runId: this.#opts.runId,
         ranges,
         pageSize: this.#pageSize,
-        query: this.#loop.queryOptions,
+        query: this.loop.queryOptions,
         // Page by page: a poll cut short (budget, deadline) still keeps what it read.
         onPage: (rows, rowsOnPage) => {
-          this.#loop.countPage(rowsOnPage);
+          this.loop.countPage(rowsOnPage);
           fresh += tracker.record(rows, viaStraggler);
         },
       });
@@ -159,8 +150,8 @@ class ExactPoller implements Observer<ExactObservation> {
     const readAt = this.#clock.now();
     // Events seen in this poll may have been pending at its scan; rescan cheaply for the figure.
     const after = tracker.scan(readAt);
-    this.#pending = after.pending;
-    this.#oldestUnseenAt = after.oldestUnseenAt;
+    this.pending = after.pending;
+    this.oldestUnseenAt = after.oldestUnseenAt;
     this.#drained = after.pending === 0 && after.inFlight === 0;
     debug(
       'poll %d: +%d visible (%d total), %d pending (%d stragglers), %d in flight',
@@ -177,14 +168,14 @@ class ExactPoller implements Observer<ExactObservation> {
   async #findings(): Promise<ExactFindings> {
     const tracker = this.#tracker;
     // Acknowledged events still unseen, counted now: a poll that failed left no figure.
-    this.#pending = tracker.scan(this.#clock.now()).pending;
+    this.pending = tracker.scan(this.#clock.now()).pending;
     const counts = await this.#countRows();
     return {
       method: 'exact',
       // At least the interval; more when a poll's reading ended later after the previous one began.
-      resolutionMs: Math.max(this.#loop.pollIntervalMs, this.#loop.largestGapMs),
+      resolutionMs: Math.max(this.loop.pollIntervalMs, this.loop.largestGapMs),
       drained: this.#drainedNow(),
-      pending: this.#pending,
+      pending: this.pending,
       visible: tracker.visible,
       countsSource: counts.source,
       perClass: counts.perClass,
@@ -205,7 +196,7 @@ class ExactPoller implements Observer<ExactObservation> {
       try {
         const res = await client.query(
           countsQuery(this.#opts.runId, this.#countRange()),
-          this.#loop.queryOptions,
+          this.loop.queryOptions,
         );
         const perClass: Record<EventClass, ClassRowCounts> = {
           anonymous: { rows: 0, uuids: 0 },
