@@ -43,7 +43,8 @@ import { StatementCache } from './statement-cache.js';
 
 const debug = debuglog('ingestbench:query');
 
-const QUERY_PATH = /^\/api\/(?:projects|environments)\/([^/]+)\/query\/?$/;
+/** The :project of /api/projects/:project/query/ (or /api/environments/…). */
+const PROJECT_SEGMENT = /^\/api\/[^/]+\/([^/?]+)/;
 
 /**
  * Runs one HogQL query. Rejects with a HogQLError for a query it refuses. `signal` aborts when the
@@ -88,7 +89,8 @@ export interface QueryDeps {
   onOutcome?(outcome: QueryOutcome): void;
 }
 
-export function createQueryHandler(deps: QueryDeps): (req: HttpRequest) => Promise<HttpResponse | null> {
+/** The handler of the query paths (the route table sends it those alone). */
+export function createQueryHandler(deps: QueryDeps): (req: HttpRequest) => Promise<HttpResponse> {
   const execute = deps.execute ?? inProcessExecutor(deps);
   const limits = deps.limits ?? QUERY_LIMITS.none;
   const timers = deps.timers ?? systemTimers;
@@ -105,13 +107,8 @@ export function createQueryHandler(deps: QueryDeps): (req: HttpRequest) => Promi
     return response;
   };
 
-  return (req) => {
-    const match = QUERY_PATH.exec(pathOf(req.url));
-    if (match === null) return Promise.resolve(null);
-    return handle(req, match[1]!);
-  };
-
-  async function handle(req: HttpRequest, projectSegment: string): Promise<HttpResponse> {
+  return async (req) => {
+    const projectSegment = PROJECT_SEGMENT.exec(req.url)?.[1] ?? '';
     const found = findKey(req);
     if (found === null) return notAuthenticated();
     if (!isKnownKey(found.key)) return invalidKey(found.source);
@@ -142,7 +139,7 @@ export function createQueryHandler(deps: QueryDeps): (req: HttpRequest) => Promi
     } finally {
       release();
     }
-  }
+  };
 
   async function run(hogql: string, projectId: number): Promise<HttpResponse> {
     const now = deps.now();
@@ -219,11 +216,6 @@ function bodyKey(body: Buffer): string | null {
     // A body that is not JSON carries no key; the body check later answers it with 400.
     return null;
   }
-}
-
-function pathOf(url: string): string {
-  const q = url.indexOf('?');
-  return q < 0 ? url : url.slice(0, q);
 }
 
 function digest(key: string): Buffer {
