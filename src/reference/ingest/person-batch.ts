@@ -46,8 +46,6 @@ export interface PersonBatch {
   pendingWrites(): CachedPerson[];
   /** Writes one of pendingWrites' persons. */
   write(person: CachedPerson): void;
-  /** Writes every changed person, once each. */
-  flush(): void;
 }
 
 export function propertiesOf(person: CachedPerson): Props {
@@ -57,6 +55,27 @@ export function propertiesOf(person: CachedPerson): Props {
   }
   return person.props;
 }
+
+/** A person as read or created, its properties not set yet, clean and not merged. */
+const cachedPerson = (
+  id: number,
+  teamId: number,
+  uuid: string,
+  isIdentified: boolean,
+  createdAt: number,
+  version: number,
+): CachedPerson => ({
+  id,
+  teamId,
+  uuid,
+  isIdentified,
+  createdAt,
+  version,
+  propertiesJson: null,
+  props: null,
+  dirty: false,
+  mergedInto: null,
+});
 
 function resolve(person: CachedPerson): CachedPerson {
   let current = person;
@@ -98,18 +117,15 @@ export function createPersonBatch(statements: StoreStatements, io: PersonIo): Pe
         return undefined;
       }
       io.personRowsRead += 1;
-      const person: CachedPerson = {
-        id: row.id,
+      const person = cachedPerson(
+        row.id,
         teamId,
-        uuid: row.uuid,
-        isIdentified: row.is_identified === 1,
-        createdAt: row.created_at,
-        version: row.version,
-        propertiesJson: row.properties,
-        props: null,
-        dirty: false,
-        mergedInto: null,
-      };
+        row.uuid,
+        row.is_identified === 1,
+        row.created_at,
+        row.version,
+      );
+      person.propertiesJson = row.properties;
       byDistinctId.set(k, person);
       return person;
     },
@@ -126,18 +142,8 @@ export function createPersonBatch(statements: StoreStatements, io: PersonIo): Pe
         createdAt,
         0,
       );
-      const person: CachedPerson = {
-        id,
-        teamId,
-        uuid,
-        isIdentified,
-        createdAt,
-        version: 0,
-        propertiesJson: null,
-        props: properties,
-        dirty: false,
-        mergedInto: null,
-      };
+      const person = cachedPerson(id, teamId, uuid, isIdentified, createdAt, 0);
+      person.props = properties;
       io.personRowsWritten += 1;
       for (const distinctId of distinctIds) {
         statements.insertDistinctId(teamId, distinctId, id);
@@ -171,9 +177,5 @@ export function createPersonBatch(statements: StoreStatements, io: PersonIo): Pe
 
     pendingWrites,
     write,
-
-    flush() {
-      for (const person of pendingWrites()) write(person);
-    },
   };
 }
