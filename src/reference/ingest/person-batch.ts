@@ -56,27 +56,6 @@ export function propertiesOf(person: CachedPerson): Props {
   return person.props;
 }
 
-/** A person as read or created, its properties not set yet, clean and not merged. */
-const cachedPerson = (
-  id: number,
-  teamId: number,
-  uuid: string,
-  isIdentified: boolean,
-  createdAt: number,
-  version: number,
-): CachedPerson => ({
-  id,
-  teamId,
-  uuid,
-  isIdentified,
-  createdAt,
-  version,
-  propertiesJson: null,
-  props: null,
-  dirty: false,
-  mergedInto: null,
-});
-
 function resolve(person: CachedPerson): CachedPerson {
   let current = person;
   while (current.mergedInto !== null) current = current.mergedInto;
@@ -117,15 +96,18 @@ export function createPersonBatch(statements: StoreStatements, io: PersonIo): Pe
         return undefined;
       }
       io.personRowsRead += 1;
-      const person = cachedPerson(
-        row.id,
+      const person: CachedPerson = {
+        id: row.id,
         teamId,
-        row.uuid,
-        row.is_identified === 1,
-        row.created_at,
-        row.version,
-      );
-      person.propertiesJson = row.properties;
+        uuid: row.uuid,
+        isIdentified: row.is_identified === 1,
+        createdAt: row.created_at,
+        version: row.version,
+        propertiesJson: row.properties,
+        props: null,
+        dirty: false,
+        mergedInto: null,
+      };
       byDistinctId.set(k, person);
       return person;
     },
@@ -142,8 +124,18 @@ export function createPersonBatch(statements: StoreStatements, io: PersonIo): Pe
         createdAt,
         0,
       );
-      const person = cachedPerson(id, teamId, uuid, isIdentified, createdAt, 0);
-      person.props = properties;
+      const person: CachedPerson = {
+        id,
+        teamId,
+        uuid,
+        isIdentified,
+        createdAt,
+        version: 0,
+        propertiesJson: null,
+        props: properties,
+        dirty: false,
+        mergedInto: null,
+      };
       io.personRowsWritten += 1;
       for (const distinctId of distinctIds) {
         statements.insertDistinctId(teamId, distinctId, id);

@@ -24,14 +24,6 @@ export const validationError = (
   attr,
 });
 
-export function errorResponse(
-  status: number,
-  body: PostHogErrorBody,
-  headers: Record<string, string> = {},
-): HttpResponse {
-  return json(status, body, headers);
-}
-
 /** An error answer with `attr: null`, the case of every error but a field's validation. */
 const postHogError = (
   status: number,
@@ -39,7 +31,7 @@ const postHogError = (
   code: string,
   detail: string,
   headers: Record<string, string> = {},
-): HttpResponse => errorResponse(status, { type, code, detail, attr: null }, headers);
+): HttpResponse => json(status, { type, code, detail, attr: null } satisfies PostHogErrorBody, headers);
 
 /** No credentials at all: DRF's NotAuthenticated, with the Bearer challenge. */
 export const notAuthenticated = (): HttpResponse =>

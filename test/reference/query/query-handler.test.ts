@@ -9,6 +9,7 @@ import { createHogQLParser } from '../../../src/reference/query/parse-hogql.js';
 import { createQueryHandler, type QueryDeps } from '../../../src/reference/query/query-handler.js';
 import {
   fileStore,
+  inProcessExecutor,
   insertEvents,
   KEY,
   memoryStore,
@@ -24,9 +25,9 @@ after(() => store.cleanup());
 
 let throttleNext = false;
 let throttleCalls = 0;
+const parser = await createHogQLParser();
 const deps: QueryDeps = {
-  db: store.readDb,
-  parser: await createHogQLParser(),
+  execute: inProcessExecutor(store.readDb, parser),
   projectIds: new Set([PROJECT, 8]),
   personalKeys: ['phx_other_key', KEY],
   now: () => NOW,
@@ -358,7 +359,11 @@ describe('createQueryHandler', () => {
 
   test('a store failure is a 500 in PostHog’s shape, without details', async () => {
     const db = memoryStore();
-    const broken = createQueryHandler({ ...deps, db, throttle: () => false });
+    const broken = createQueryHandler({
+      ...deps,
+      execute: inProcessExecutor(db, parser),
+      throttle: () => false,
+    });
     db.close();
     const res = await broken(queryRequest(RUN_QUERY));
     assert.equal(res?.status, 500);
