@@ -10,7 +10,7 @@ import { epochClock, systemClock, type ClockAnchor } from '../clock.js';
 import { IngestbenchError } from '../errors.js';
 import type { CapturedEvent } from './captured-event.js';
 import { isUnknownTokens, UNKNOWN_TOKEN_MODES, type UnknownTokens } from './capture/capture-admission.js';
-import { captureNotFound, createCaptureHandler } from './capture/capture-handler.js';
+import { createCaptureHandler } from './capture/capture-handler.js';
 import { createFlagsHandler } from './capture/flags-handler.js';
 import { eventClassOf, parseCaptureRequest } from './capture/parse-capture.js';
 import type { HttpRequest } from './http-types.js';
@@ -266,7 +266,6 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
         query,
         metrics: () => metrics.render(),
         flags,
-        notFound: captureNotFound,
       }),
     });
     cleanups.push(() => main.close());

@@ -6,7 +6,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { CAPTURE_PATHS, HEALTH_PATHS, slashOptional } from '../capture/capture-routes.js';
 import { corsHeaders, preflightHeaders } from '../capture/capture-cors.js';
-import { captureHealth } from '../capture/capture-handler.js';
+import { captureHealth, captureNotFound } from '../capture/capture-handler.js';
 import type { HttpRequest, HttpResponse } from '../http-types.js';
 import { refuseNonLoopback } from './loopback-only.js';
 import {
@@ -68,13 +68,11 @@ export interface CaptureAppHandlers {
   readonly metrics: () => Promise<string>;
   /** /flags/, /decide/ and the remote config at /array/:token/config(.js). */
   readonly flags: Handler;
-  /** Any other path (capture's 404 with CORS). */
-  readonly notFound: (request: HttpRequest) => HttpResponse;
   readonly maxBodyBytes?: number | undefined;
 }
 
 export function createCaptureApp(handlers: CaptureAppHandlers): ReferenceApp {
-  const app = createApp({ notFound: handlers.notFound, maxBodyBytes: handlers.maxBodyBytes });
+  const app = createApp({ notFound: captureNotFound, maxBodyBytes: handlers.maxBodyBytes });
   const counted: MiddlewareHandler<ReferenceEnv> = async (c, next) => {
     await next();
     if (c.error === undefined) handlers.captureAnswered?.(c.res.status);

@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { captureNotFound, createCaptureHandler } from '../../../src/reference/capture/capture-handler.js';
+import { createCaptureHandler } from '../../../src/reference/capture/capture-handler.js';
 import { createFlagsHandler } from '../../../src/reference/capture/flags-handler.js';
 import { json, type HttpRequest } from '../../../src/reference/http-types.js';
 import { NO_FAULTS, type FaultSpec } from '../../../src/reference/pipeline/fault-spec.js';
@@ -29,7 +29,6 @@ function captureApp() {
     },
     metrics: () => Promise.resolve('# metrics\n'),
     flags: createFlagsHandler({ isProjectToken: (t) => t === TOKEN, now: () => NOW.getTime() }),
-    notFound: captureNotFound,
   });
   return { app, enqueued, queried };
 }
