@@ -49,7 +49,7 @@ test('capture routes answer with and without the trailing slash; other paths are
     assert.equal(res.headers.get('access-control-allow-origin'), ORIGIN);
   }
   assert.deepEqual(enqueued, [1, 1, 1, 1]);
-  for (const path of ['/batch//', '/batchx', '/e/x', '/BATCH/']) {
+  for (const path of ['/batch//', '/batchx', '/e/x', '/BATCH/', '/b%61tch/']) {
     const res = await app.request(path, post(batch, { origin: ORIGIN }));
     assert.equal(res.status, 404, path);
     assert.equal(res.headers.get('access-control-allow-origin'), ORIGIN, path);
@@ -110,6 +110,7 @@ test('health, the query API, /metrics and flags reach their handlers', async () 
   // /metrics is ours and exact: no trailing slash, GET only.
   assert.equal((await app.request('/metrics/')).status, 404);
   assert.equal((await app.request('/metrics', { method: 'POST' })).status, 404);
+  assert.equal((await app.request('/m%65trics')).status, 404);
   const config = await app.request(`/array/${TOKEN}/config.js`);
   assert.equal(config.status, 200);
   assert.match(config.headers.get('content-type') ?? '', /javascript/);
