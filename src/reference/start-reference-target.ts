@@ -10,11 +10,10 @@ import { epochClock, systemClock, type ClockAnchor } from '../clock.js';
 import { IngestbenchError } from '../errors.js';
 import type { CapturedEvent } from './captured-event.js';
 import { isUnknownTokens, UNKNOWN_TOKEN_MODES, type UnknownTokens } from './capture/capture-admission.js';
-import { captureNotFound, createCaptureHandler } from './capture/capture-handler.js';
+import { createCaptureHandler } from './capture/capture-handler.js';
 import { createFlagsHandler } from './capture/flags-handler.js';
-import { captureRouteOf, pathOf } from './capture/capture-routes.js';
 import { eventClassOf, parseCaptureRequest } from './capture/parse-capture.js';
-import type { HttpRequest, HttpResponse } from './http-types.js';
+import type { HttpRequest } from './http-types.js';
 import { isQuotaLimited, NO_FAULTS, parseFaultSpec, type FaultSpec } from './pipeline/fault-spec.js';
 import { superviseIngestion } from './pipeline/ingestion-supervisor.js';
 import { createQueryHandler } from './query/query-handler.js';
@@ -24,12 +23,10 @@ import {
   QUERY_LIMIT_PROFILES,
   resolveQueryLimits,
   type QueryLimitOverrides,
-  type QueryLimits,
   type QueryLimitsName,
 } from './query/query-limits.js';
 import { openDurableQueue } from './queue/durable-queue.js';
 import { createAdminHandler } from './server/admin-handler.js';
-import { createMetricsHandler } from './server/metrics-handler.js';
 import { listenHttp } from './server/reference-app.js';
 import { createAdminApp, createCaptureApp } from './server/reference-routes.js';
 import { createReferenceMetrics } from './server/reference-metrics.js';
@@ -245,13 +242,6 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
         countByClass(eventsOf(request), 'rejected');
       },
     });
-    const countedCapture = async (request: HttpRequest): Promise<HttpResponse | null> => {
-      const response = rejectFault(request) ?? (await capture(request));
-      // Health checks answer here too; only capture routes count as capture requests.
-      if (response !== null && captureRouteOf(pathOf(request.url)) !== null)
-        metrics.captureResponse(response.status);
-      return response;
-    };
     const queryClock = options.queryClock ?? clock;
     const query = createQueryHandler({
       execute: queryWorkers.execute,
@@ -271,11 +261,11 @@ export async function startReferenceTarget(options: ReferenceTargetOptions = {})
       host: settings.host,
       port: settings.port,
       app: createCaptureApp({
-        capture: countedCapture,
+        capture: (request) => rejectFault(request) ?? capture(request),
+        captureAnswered: (status) => metrics.captureResponse(status),
         query,
-        metrics: createMetricsHandler(metrics),
+        metrics: () => metrics.render(),
         flags,
-        notFound: captureNotFound,
       }),
     });
     cleanups.push(() => main.close());
@@ -316,87 +306,48 @@ function eventsOf(request: HttpRequest): readonly CapturedEvent[] {
   }
 }
 
-interface ResolvedOptions {
-  readonly host: string;
-  readonly port: number;
-  readonly memory: boolean;
-  readonly data: string;
-  readonly projects: readonly { readonly token: string; readonly projectId: number }[];
-  readonly personalKey: string;
-  readonly faults: FaultSpec;
-  readonly spareFromFaults: readonly string[];
-  readonly batchSize: number;
-  readonly lingerMs: number;
-  readonly queryLimits: QueryLimits;
-  readonly unknownTokens: UnknownTokens;
-  readonly personProcessingOptOut: ReadonlySet<number>;
-}
-
-function resolveOptions(options: ReferenceTargetOptions): ResolvedOptions {
+/** Refuses options that cannot start a target; messages name a bad token by position, never its value. */
+function resolveOptions(options: ReferenceTargetOptions) {
+  const usage = (message: string): IngestbenchError => new IngestbenchError('USAGE', message);
   const port = options.port ?? REFERENCE_DEFAULTS.port;
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    throw new IngestbenchError('USAGE', `--port ${port} is not a TCP port (0-65535; 0 picks a free one).`);
-  }
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw usage(`--port ${port} is not a TCP port (0-65535; 0 picks a free one).`);
   const tokens = options.tokens ?? REFERENCE_DEFAULTS.tokens;
-  if (tokens.length === 0)
-    throw new IngestbenchError('USAGE', 'At least one --token is needed: each token is a project.');
-  // Tokens are secrets: messages name the position of a bad one, never its value.
+  if (tokens.length === 0) throw usage('At least one --token is needed: each token is a project.');
   tokens.forEach((token, i) => {
-    if (token === '' || token.length > 64 || token.startsWith('phx_') || !/^[\x21-\x7e]+$/.test(token)) {
-      throw new IngestbenchError(
-        'USAGE',
+    if (token === '' || token.length > 64 || token.startsWith('phx_') || !/^[\x21-\x7e]+$/.test(token))
+      throw usage(
         `--token #${i + 1} is not a project token: it must be 1-64 printable ASCII characters and not a personal key (phx_…).`,
       );
-    }
-    if (tokens.indexOf(token) !== i) {
-      throw new IngestbenchError(
-        'USAGE',
-        `--token #${i + 1} repeats an earlier token; each token is one project.`,
-      );
-    }
+    if (tokens.indexOf(token) !== i)
+      throw usage(`--token #${i + 1} repeats an earlier token; each token is one project.`);
   });
   const firstProjectId = options.firstProjectId ?? REFERENCE_DEFAULTS.firstProjectId;
-  if (!Number.isInteger(firstProjectId) || firstProjectId < 1) {
-    throw new IngestbenchError(
-      'USAGE',
-      `--project ${firstProjectId} is not a project id (a positive integer).`,
-    );
-  }
+  if (!Number.isInteger(firstProjectId) || firstProjectId < 1)
+    throw usage(`--project ${firstProjectId} is not a project id (a positive integer).`);
   const personalKey = options.personalKey ?? REFERENCE_DEFAULTS.personalKey;
-  if (personalKey === '') throw new IngestbenchError('USAGE', '--personal-key must not be empty.');
+  if (personalKey === '') throw usage('--personal-key must not be empty.');
   const batchSize = options.batchSize ?? REFERENCE_DEFAULTS.batchSize;
   const lingerMs = options.lingerMs ?? REFERENCE_DEFAULTS.lingerMs;
-  if (!(Number.isInteger(batchSize) && batchSize >= 1) || !(lingerMs >= 0)) {
-    throw new IngestbenchError(
-      'USAGE',
+  if (!(Number.isInteger(batchSize) && batchSize >= 1) || !(lingerMs >= 0))
+    throw usage(
       `Ingestion batch size (${batchSize}) must be a positive integer and linger (${lingerMs} ms) not negative.`,
     );
-  }
-  const fault = options.fault ?? NO_FAULTS;
   const limitsName = options.queryLimits ?? 'none';
-  if (!isQueryLimitsName(limitsName)) {
-    throw new IngestbenchError(
-      'USAGE',
-      `--query-limits ${String(limitsName)} is not one of ${QUERY_LIMIT_PROFILES.join(', ')}.`,
-    );
-  }
+  if (!isQueryLimitsName(limitsName))
+    throw usage(`--query-limits ${String(limitsName)} is not one of ${QUERY_LIMIT_PROFILES.join(', ')}.`);
   const unknownTokens = options.unknownTokens ?? REFERENCE_DEFAULTS.unknownTokens;
-  if (!isUnknownTokens(unknownTokens)) {
-    throw new IngestbenchError(
-      'USAGE',
-      `--unknown-tokens ${String(unknownTokens)} is not one of ${UNKNOWN_TOKEN_MODES.join(', ')}.`,
-    );
-  }
-  const projectIds = tokens.map((_, i) => firstProjectId + i);
+  if (!isUnknownTokens(unknownTokens))
+    throw usage(`--unknown-tokens ${String(unknownTokens)} is not one of ${UNKNOWN_TOKEN_MODES.join(', ')}.`);
+  const projects = tokens.map((token, i) => ({ token, projectId: firstProjectId + i }));
   const optOut = options.personProcessingOptOut ?? [];
   for (const id of optOut) {
-    if (!projectIds.includes(id)) {
-      throw new IngestbenchError(
-        'USAGE',
-        `--person-processing-opt-out ${id} names no project: the projects are ${projectIds.join(', ')} (one per --token, from --project).`,
+    if (!projects.some((p) => p.projectId === id))
+      throw usage(
+        `--person-processing-opt-out ${id} names no project: the projects are ${projects.map((p) => p.projectId).join(', ')} (one per --token, from --project).`,
       );
-    }
   }
+  const fault = options.fault ?? NO_FAULTS;
   return {
     unknownTokens,
     personProcessingOptOut: new Set(optOut),
@@ -404,7 +355,7 @@ function resolveOptions(options: ReferenceTargetOptions): ResolvedOptions {
     port,
     memory: options.memory ?? false,
     data: options.data ?? REFERENCE_DEFAULTS.data,
-    projects: tokens.map((token, i) => ({ token, projectId: firstProjectId + i })),
+    projects,
     personalKey,
     faults: typeof fault === 'string' ? parseFaultSpec(fault) : fault,
     spareFromFaults: options.spareFromFaults ?? [],

@@ -1,17 +1,17 @@
-// The capture tier of the reference target as a (request) → response function: routes, CORS,
-// health, then parseCaptureRequest (pure), the admission rules (unknown token, quota:
+// The capture tier of the reference target as a (request) → response function for the capture
+// routes (the route table in server/reference-routes.ts sends it those alone, and adds capture's
+// CORS to every answer): parseCaptureRequest (pure), the admission rules (unknown token, quota:
 // capture-admission.ts) and the durable enqueue. A 200 means the events are durable (or, for a
 // quota-limited project, deliberately not kept): the response waits for `enqueue` to resolve,
 // and a failed enqueue answers 503 so the sender retries (nothing from that request is
-// acknowledged). Returns null for paths that are not capture or health routes, so the server can
-// try its other handlers.
+// acknowledged).
 
 import { debuglog } from 'node:util';
 import type { CapturedEvent } from '../captured-event.js';
 import { json, text, type HttpRequest, type HttpResponse } from '../http-types.js';
 import { admitCapture, type CaptureAdmissionRules } from './capture-admission.js';
 import { corsHeaders, preflightHeaders } from './capture-cors.js';
-import { captureRouteOf, isHealthPath, pathOf } from './capture-routes.js';
+import { captureRouteOf, pathOf } from './capture-routes.js';
 import { parseCaptureRequest } from './parse-capture.js';
 
 const debug = debuglog('ingestbench:capture');
@@ -28,22 +28,11 @@ export interface CaptureDeps {
 
 const OK_BODY = { status: 'Ok' } as const;
 
-export function createCaptureHandler(deps: CaptureDeps): (req: HttpRequest) => Promise<HttpResponse | null> {
+export function createCaptureHandler(deps: CaptureDeps): (req: HttpRequest) => Promise<HttpResponse> {
   return async (req) => {
     const path = pathOf(req.url);
-    if (isHealthPath(path)) {
-      return req.method === 'GET' || req.method === 'HEAD'
-        ? text(200, 'ok')
-        : text(405, `${req.method} is not allowed on ${path}: use GET`, { allow: 'GET, HEAD' });
-    }
-    const route = captureRouteOf(path);
-    if (route === null) return null;
-
-    const cors = corsHeaders(req);
-    if (req.method === 'OPTIONS') return { status: 204, headers: preflightHeaders(req), body: '' };
     if (req.method !== 'GET' && req.method !== 'POST') {
       return text(405, `${req.method} is not allowed on ${path}: use POST (or GET with ?data=)`, {
-        ...cors,
         allow: 'GET, POST, OPTIONS',
       });
     }
@@ -54,35 +43,41 @@ export function createCaptureHandler(deps: CaptureDeps): (req: HttpRequest) => P
     } catch (error: unknown) {
       // The parser returns rejections as values; a throw is a bug in it, not bad input.
       debug('capture parser threw on %s: %o', path, error);
-      return text(500, 'internal error while parsing the capture request', cors);
+      return text(500, 'internal error while parsing the capture request');
     }
     if (!parsed.ok) {
       debug('%s %s → %d %s', req.method, path, parsed.status, parsed.message);
-      return text(parsed.status, parsed.message, cors);
+      return text(parsed.status, parsed.message);
     }
+    const ok = parsed.beacon ? { status: 204, headers: {}, body: '' } : json(200, OK_BODY);
+    if (captureRouteOf(path)?.blackHole === true) return ok;
 
-    if (!route.blackHole) {
-      // Every event of a parsed request carries the one token resolveToken agreed on.
-      const admission = deps.admission ? admitCapture(parsed.events[0]!.token, deps.admission) : null;
-      if (admission?.kind === 'refuse') {
-        const { status, message } = admission.rejection;
-        debug('%s %s → %d %s', req.method, path, status, message);
-        return text(status, message, cors);
-      }
-      if (admission?.kind === 'quota_limited') {
-        deps.onQuotaLimited?.(parsed.events);
-        return parsed.beacon ? { status: 204, headers: cors, body: '' } : json(200, OK_BODY, cors);
-      }
-      try {
-        await deps.enqueue(parsed.events);
-      } catch (error: unknown) {
-        debug('enqueue of %d events failed: %o', parsed.events.length, error);
-        return text(503, 'transient error, please retry: the event queue is unavailable', cors);
-      }
+    // Every event of a parsed request carries the one token resolveToken agreed on.
+    const admission = deps.admission ? admitCapture(parsed.events[0]!.token, deps.admission) : null;
+    if (admission?.kind === 'refuse') {
+      const { status, message } = admission.rejection;
+      debug('%s %s → %d %s', req.method, path, status, message);
+      return text(status, message);
     }
-    return parsed.beacon ? { status: 204, headers: cors, body: '' } : json(200, OK_BODY, cors);
+    if (admission?.kind === 'quota_limited') {
+      deps.onQuotaLimited?.(parsed.events);
+      return ok;
+    }
+    try {
+      await deps.enqueue(parsed.events);
+    } catch (error: unknown) {
+      debug('enqueue of %d events failed: %o', parsed.events.length, error);
+      return text(503, 'transient error, please retry: the event queue is unavailable');
+    }
+    return ok;
   };
 }
+
+/** GET /_readiness and /_liveness: this process answers, so it is ready and alive. */
+export const captureHealth = (req: HttpRequest): HttpResponse =>
+  req.method === 'GET' || req.method === 'HEAD'
+    ? text(200, 'ok')
+    : text(405, `${req.method} is not allowed on ${pathOf(req.url)}: use GET`, { allow: 'GET, HEAD' });
 
 /**
  * The last handler of the capture port: a path nobody answers is 404 with capture's CORS headers,

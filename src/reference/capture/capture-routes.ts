@@ -35,13 +35,12 @@ const ROUTES: ReadonlyMap<string, CaptureRoute> = new Map(
   ].map((r) => [r.name, r]),
 );
 
-const HEALTH_PATHS: ReadonlySet<string> = new Set(['/_readiness', '/_liveness']);
+/** A path with and without its trailing slash, as PostHog's capture serves its routes. */
+export const slashOptional = (paths: Iterable<string>): string[] => [...paths].flatMap((p) => [p, `${p}/`]);
 
-/** Every path capture answers (its routes and the health checks), each with and without "/". */
-export const CAPTURE_PATHS: readonly string[] = [...ROUTES.keys(), ...HEALTH_PATHS].flatMap((p) => [
-  p,
-  `${p}/`,
-]);
+/** The capture routes' paths and the health checks', each with and without "/". */
+export const CAPTURE_PATHS: readonly string[] = slashOptional(ROUTES.keys());
+export const HEALTH_PATHS: readonly string[] = slashOptional(['/_readiness', '/_liveness']);
 
 const withoutTrailingSlash = (path: string): string =>
   path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
@@ -60,8 +59,4 @@ export function queryOf(url: string): string {
 
 export function captureRouteOf(path: string): CaptureRoute | null {
   return ROUTES.get(withoutTrailingSlash(path)) ?? null;
-}
-
-export function isHealthPath(path: string): boolean {
-  return HEALTH_PATHS.has(withoutTrailingSlash(path));
 }

@@ -3,12 +3,12 @@
 // `/decide/` (the legacy route: v1 flags plus the config), and the remote config at
 // `/array/<token>/config` (JSON) and `/array/<token>/config.js` (a script that stores it in
 // window._POSTHOG_REMOTE_CONFIG). The config advertises the compressions capture accepts, so
-// posthog-js keeps compressing as it does against PostHog. Every answer carries capture's CORS.
+// posthog-js keeps compressing as it does against PostHog. The route table sends it these paths
+// alone and adds capture's CORS to every answer.
 
 import { randomUUID } from 'node:crypto';
 
 import { json, text, type HttpRequest, type HttpResponse } from '../http-types.js';
-import { corsHeaders, preflightHeaders } from './capture-cors.js';
 import { EVENT_SIZE_LIMIT, pathOf, queryOf } from './capture-routes.js';
 import { decodePayload, payloadSourceOf } from './decode-payload.js';
 
@@ -20,7 +20,6 @@ export interface FlagsDeps {
 }
 
 const CONFIG_PATH = /^\/array\/([^/]+)\/config(\.js)?\/?$/;
-const FLAGS_PATH = /^\/(flags|decide)\/?$/;
 
 /** PostHog's remote config for a project with every optional product off and no flags. */
 export function remoteConfig(token: string): Record<string, unknown> {
@@ -44,20 +43,14 @@ export function remoteConfig(token: string): Record<string, unknown> {
   };
 }
 
-export function createFlagsHandler(deps: FlagsDeps): (req: HttpRequest) => HttpResponse | null {
+export function createFlagsHandler(deps: FlagsDeps): (req: HttpRequest) => HttpResponse {
   return (req) => {
-    const path = pathOf(req.url);
-    const config = CONFIG_PATH.exec(path);
-    const flags = config === null ? FLAGS_PATH.exec(path) : null;
-    if (config === null && flags === null) return null;
-    if (req.method === 'OPTIONS') return { status: 204, headers: preflightHeaders(req), body: '' };
-    const cors = corsHeaders(req);
-
+    const config = CONFIG_PATH.exec(pathOf(req.url));
     if (config !== null) {
       const token = decodeURIComponent(config[1]!);
-      if (!deps.isProjectToken(token)) return text(404, 'Not found', cors);
+      if (!deps.isProjectToken(token)) return text(404, 'Not found');
       const body = remoteConfig(token);
-      if (config[2] === undefined) return json(200, body, cors);
+      if (config[2] === undefined) return json(200, body);
       const script =
         '(function() {\n' +
         '  window._POSTHOG_REMOTE_CONFIG = window._POSTHOG_REMOTE_CONFIG || {};\n' +
@@ -66,39 +59,31 @@ export function createFlagsHandler(deps: FlagsDeps): (req: HttpRequest) => HttpR
         '    siteApps: []\n' +
         '  }\n' +
         '})();';
-      return { status: 200, headers: { ...cors, 'content-type': 'application/javascript' }, body: script };
+      return { status: 200, headers: { 'content-type': 'application/javascript' }, body: script };
     }
 
     const token = tokenOf(req);
     if (token === null || !deps.isProjectToken(token)) {
-      return json(
-        401,
-        {
-          type: 'authentication_error',
-          code: 'invalid_api_key',
-          detail:
-            'Project API key invalid. You can find your project API key in your PostHog project settings.',
-          attr: null,
-        },
-        cors,
-      );
+      return json(401, {
+        type: 'authentication_error',
+        code: 'invalid_api_key',
+        detail:
+          'Project API key invalid. You can find your project API key in your PostHog project settings.',
+        attr: null,
+      });
     }
     const query = new URLSearchParams(queryOf(req.url));
-    const decide = flags![1] === 'decide';
+    const decide = pathOf(req.url).startsWith('/decide');
     const v2 = !decide && Number(query.get('v') ?? '1') >= 2;
     const withConfig = decide || query.get('config') === 'true';
     const { token: _token, hasFeatureFlags: _has, ...configFields } = remoteConfig(token);
-    return json(
-      200,
-      {
-        ...(withConfig ? configFields : {}),
-        ...(v2 ? { flags: {} } : { featureFlags: {}, featureFlagPayloads: {} }),
-        errorsWhileComputingFlags: false,
-        requestId: randomUUID(),
-        evaluatedAt: deps.now(),
-      },
-      cors,
-    );
+    return json(200, {
+      ...(withConfig ? configFields : {}),
+      ...(v2 ? { flags: {} } : { featureFlags: {}, featureFlagPayloads: {} }),
+      errorsWhileComputingFlags: false,
+      requestId: randomUUID(),
+      evaluatedAt: deps.now(),
+    });
   };
 }
 

@@ -31,7 +31,14 @@ const PERSON_UPDATE_KEYS = ['$set', '$set_once', '$unset'] as const;
 const GROUP_COLUMN_KEYS = ['$group_0', '$group_1', '$group_2', '$group_3', '$group_4'] as const;
 const NO_PERSON_PROPERTY_EVENTS: ReadonlySet<string> = new Set(['$snapshot', '$performance_event']);
 
-export interface NormalizedEvent {
+/** Person updates an event asks for (empty for personless events and $groupidentify). */
+interface PersonUpdates {
+  readonly set: Readonly<Props>;
+  readonly setOnce: Readonly<Props>;
+  readonly unset: readonly string[];
+}
+
+export interface NormalizedEvent extends PersonUpdates {
   readonly captured: CapturedEvent;
   readonly teamId: number;
   readonly event: string;
@@ -39,10 +46,6 @@ export interface NormalizedEvent {
   readonly processPerson: boolean;
   /** The properties the stored event will carry (a copy: the captured event is never changed). */
   readonly properties: Props;
-  /** Person updates this event asks for (empty for personless events and $groupidentify). */
-  readonly set: Readonly<Props>;
-  readonly setOnce: Readonly<Props>;
-  readonly unset: readonly string[];
 }
 
 export type NormalizeResult =
@@ -55,6 +58,7 @@ export type NormalizeResult =
 
 const EMPTY: Readonly<Props> = Object.freeze({});
 const NONE: readonly string[] = Object.freeze([]);
+const NO_UPDATES: PersonUpdates = { set: EMPTY, setOnce: EMPTY, unset: NONE };
 
 export const isPlainObject = (value: unknown): value is Props =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -95,6 +99,19 @@ export function normalizeEvent(
   const flag = sourceProps['$process_person_profile'];
   const processPerson = flag !== false && !personProcessingOptOut;
   const warnings: IngestionWarning[] = [];
+  const normalized = (properties: Props, updates: PersonUpdates = NO_UPDATES): NormalizeResult => ({
+    kind: 'ok',
+    event: {
+      captured,
+      teamId,
+      event,
+      distinctId: captured.distinctId,
+      processPerson,
+      properties,
+      ...updates,
+    },
+    warnings,
+  });
 
   if (!processPerson) {
     if (PERSONLESS_REFUSED_EVENTS.has(event)) {
@@ -118,21 +135,7 @@ export function normalizeEvent(
     // PostHog stamps the flag for an opted-out project, so the stored event says it was personless.
     if (flag !== false) properties['$process_person_profile'] = false;
     addCaptureProperties(properties, captured);
-    return {
-      kind: 'ok',
-      event: {
-        captured,
-        teamId,
-        event,
-        distinctId: captured.distinctId,
-        processPerson,
-        properties,
-        set: EMPTY,
-        setOnce: EMPTY,
-        unset: NONE,
-      },
-      warnings,
-    };
+    return normalized(properties);
   }
 
   if (flag !== undefined && flag !== true) {
@@ -142,57 +145,17 @@ export function normalizeEvent(
     });
   }
   const groupIdentify = event === '$groupidentify';
-  const properties = groupIdentify ? copyWithout(sourceProps, GROUPIDENTIFY_EXCLUDED) : { ...sourceProps };
+  let properties = groupIdentify ? copyWithout(sourceProps, GROUPIDENTIFY_EXCLUDED) : { ...sourceProps };
   // Flag `true` is the default; PostHog drops it and records person_mode instead.
   if ('$process_person_profile' in properties) {
     const { $process_person_profile: _flag, ...rest } = properties;
-    return finishPersonEvent(captured, teamId, event, rest, groupIdentify, warnings);
+    properties = rest;
   }
-  return finishPersonEvent(captured, teamId, event, properties, groupIdentify, warnings);
-}
-
-function finishPersonEvent(
-  captured: CapturedEvent,
-  teamId: number,
-  event: string,
-  properties: Props,
-  groupIdentify: boolean,
-  warnings: IngestionWarning[],
-): NormalizeResult {
   addCaptureProperties(properties, captured);
-  if (groupIdentify) {
-    return {
-      kind: 'ok',
-      event: {
-        captured,
-        teamId,
-        event,
-        distinctId: captured.distinctId,
-        processPerson: true,
-        properties,
-        set: EMPTY,
-        setOnce: EMPTY,
-        unset: NONE,
-      },
-      warnings,
-    };
-  }
-  const data = captured.data;
-  const topSet = data['$set'];
-  const topSetOnce = data['$set_once'];
-  const propSet = properties['$set'];
-  const propSetOnce = properties['$set_once'];
-  let set: Props | null =
-    isPlainObject(propSet) || isPlainObject(topSet)
-      ? { ...(isPlainObject(propSet) ? propSet : EMPTY), ...(isPlainObject(topSet) ? topSet : EMPTY) }
-      : null;
-  let setOnce: Props | null =
-    isPlainObject(propSetOnce) || isPlainObject(topSetOnce)
-      ? {
-          ...(isPlainObject(propSetOnce) ? propSetOnce : EMPTY),
-          ...(isPlainObject(topSetOnce) ? topSetOnce : EMPTY),
-        }
-      : null;
+  if (groupIdentify) return normalized(properties);
+
+  let set = mergedUpdate(properties['$set'], data['$set']);
+  let setOnce = mergedUpdate(properties['$set_once'], data['$set_once']);
   if (!NO_PERSON_PROPERTY_EVENTS.has(event)) {
     const liftedSet: Props = set ?? {};
     const liftedSetOnce: Props = setOnce ?? {};
@@ -203,20 +166,19 @@ function finishPersonEvent(
   }
   if (set !== null) properties['$set'] = set;
   if (setOnce !== null) properties['$set_once'] = setOnce;
+  return normalized(properties, {
+    set: set ?? EMPTY,
+    setOnce: setOnce ?? EMPTY,
+    unset: unsetKeys(properties['$unset']),
+  });
+}
+
+/** `properties.$set` (or `$set_once`) with the top-level one over it; null when neither is an object. */
+function mergedUpdate(inProperties: unknown, topLevel: unknown): Props | null {
+  if (!isPlainObject(inProperties) && !isPlainObject(topLevel)) return null;
   return {
-    kind: 'ok',
-    event: {
-      captured,
-      teamId,
-      event,
-      distinctId: captured.distinctId,
-      processPerson: true,
-      properties,
-      set: set ?? EMPTY,
-      setOnce: setOnce ?? EMPTY,
-      unset: unsetKeys(properties['$unset']),
-    },
-    warnings,
+    ...(isPlainObject(inProperties) ? inProperties : EMPTY),
+    ...(isPlainObject(topLevel) ? topLevel : EMPTY),
   };
 }
 

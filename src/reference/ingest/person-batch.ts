@@ -46,8 +46,6 @@ export interface PersonBatch {
   pendingWrites(): CachedPerson[];
   /** Writes one of pendingWrites' persons. */
   write(person: CachedPerson): void;
-  /** Writes every changed person, once each. */
-  flush(): void;
 }
 
 export function propertiesOf(person: CachedPerson): Props {
@@ -171,9 +169,5 @@ export function createPersonBatch(statements: StoreStatements, io: PersonIo): Pe
 
     pendingWrites,
     write,
-
-    flush() {
-      for (const person of pendingWrites()) write(person);
-    },
   };
 }

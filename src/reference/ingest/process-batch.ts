@@ -26,6 +26,7 @@ import type Database from 'better-sqlite3';
 
 import { IngestbenchError } from '../../errors.js';
 import type { CapturedEvent } from '../captured-event.js';
+import { eventClassOf } from '../capture/parse-capture.js';
 import { prepareStoreStatements, type EventRow, type PersonMode } from '../store/store-statements.js';
 import { emptyOutcome, type BatchOutcome, type OutcomeBuilder } from './batch-outcome.js';
 import { createClassCostMeter } from './class-cost.js';
@@ -34,7 +35,7 @@ import type { IngestionWarning } from './ingestion-warning.js';
 import { normalizeEvent, type NormalizedEvent } from './normalize-event.js';
 import { createPersonBatch, propertiesOf, type PersonBatch } from './person-batch.js';
 import { personUuid } from './person-uuid.js';
-import { updatePersonForEvent } from './update-person.js';
+import { updatePersonForEvent, type PersonContext } from './update-person.js';
 import { checkGroupIdentify, upsertGroup } from './upsert-group.js';
 
 export type { BatchOutcome } from './batch-outcome.js';
@@ -93,14 +94,7 @@ interface BatchContext {
   readonly duplicate: ((event: CapturedEvent) => boolean) | undefined;
 }
 
-const isPersonless = (event: CapturedEvent): boolean => {
-  const properties = event.data['properties'];
-  return (
-    typeof properties === 'object' &&
-    properties !== null &&
-    (properties as Record<string, unknown>)['$process_person_profile'] === false
-  );
-};
+const isPersonless = (event: CapturedEvent): boolean => eventClassOf(event.data) === 'anonymous';
 
 export function createBatchProcessor(
   db: Database.Database,
@@ -126,6 +120,12 @@ export function createBatchProcessor(
     statements.insertWarning(teamId, warning.type, uuid, JSON.stringify(warning.details), clock());
     ctx.outcome.warnings[warning.type] = (ctx.outcome.warnings[warning.type] ?? 0) + 1;
   };
+
+  const personContext = (ctx: BatchContext, teamId: number): PersonContext => ({
+    batch: ctx.persons,
+    statements,
+    warn: (type, details) => warn(ctx, teamId, { type, details }),
+  });
 
   /** Normalizes and times one event; null when it is dropped (counted, warnings recorded). */
   const prepare = (ctx: BatchContext, routed: Routed): Prepared | null => {
@@ -214,11 +214,7 @@ export function createBatchProcessor(
     const { ev, timestampMs } = prepared;
     const createdAt = clock();
     // Its person updates are empty (normalized personless), so this finds the person and changes nothing.
-    const { person } = updatePersonForEvent(ev, timestampMs, {
-      batch: ctx.persons,
-      statements,
-      warn: (type, details) => warn(ctx, ev.teamId, { type, details }),
-    });
+    const { person } = updatePersonForEvent(ev, timestampMs, personContext(ctx, ev.teamId));
     const snapshot = JSON.stringify(propertiesOf(person));
     addRow(ctx, ev.captured, eventRow(prepared, createdAt, person.uuid, 'force_upgrade', snapshot));
     ctx.outcome.ingested.identified += 1;
@@ -236,11 +232,7 @@ export function createBatchProcessor(
       return;
     }
     const createdAt = clock();
-    const { person, refused } = updatePersonForEvent(ev, timestampMs, {
-      batch: ctx.persons,
-      statements,
-      warn: (type, details) => warn(ctx, ev.teamId, { type, details }),
-    });
+    const { person, refused } = updatePersonForEvent(ev, timestampMs, personContext(ctx, ev.teamId));
     if (refused !== null) ctx.outcome.mergesRefused[refused] += 1;
     if (ev.event === '$groupidentify') upsertGroup(ev, timestampMs, statements);
     const personProperties = propertiesOf(person);

@@ -23,6 +23,11 @@ import type { StoreStatements } from '../store/store-statements.js';
 
 export type MergeRefusal = 'illegalDistinctId' | 'alreadyIdentified';
 
+const REFUSAL_WARNINGS: Readonly<Record<MergeRefusal, string>> = {
+  illegalDistinctId: 'cannot_merge_with_illegal_distinct_id',
+  alreadyIdentified: 'cannot_merge_already_identified',
+};
+
 export interface PersonContext {
   readonly batch: PersonBatch;
   readonly statements: StoreStatements;
@@ -41,12 +46,14 @@ export function updatePersonForEvent(
 ): PersonOutcome {
   const state = { updateIsIdentified: false, refused: null as MergeRefusal | null };
   const props = ev.properties;
-  let person: CachedPerson | undefined;
-  if ((ev.event === '$create_alias' || ev.event === '$merge_dangerously') && props['alias']) {
-    person = merge(postHogString(props['alias']), ev, timestampMs, ctx, state);
-  } else if (ev.event === '$identify' && '$anon_distinct_id' in props) {
-    person = merge(postHogString(props['$anon_distinct_id']), ev, timestampMs, ctx, state);
-  }
+  const otherIdKey =
+    (ev.event === '$create_alias' || ev.event === '$merge_dangerously') && props['alias']
+      ? 'alias'
+      : ev.event === '$identify' && '$anon_distinct_id' in props
+        ? '$anon_distinct_id'
+        : null;
+  let person =
+    otherIdKey === null ? undefined : merge(postHogString(props[otherIdKey]), ev, timestampMs, ctx, state);
 
   if (person === undefined) {
     person = ctx.batch.find(ev.teamId, ev.distinctId);
@@ -84,17 +91,16 @@ function merge(
   const intoId = ev.distinctId;
   // posthog-node aliases a user to itself when it sets properties: nothing to merge.
   if (otherId === intoId) return undefined;
+  const refuse = (reason: MergeRefusal, details: Record<string, unknown>): void => {
+    ctx.warn(REFUSAL_WARNINGS[reason], { ...details, eventUuid: ev.captured.uuid });
+    state.refused = reason;
+  };
   for (const [illegal, other] of [
     [intoId, otherId],
     [otherId, intoId],
   ] as const) {
     if (isDistinctIdIllegal(illegal)) {
-      ctx.warn('cannot_merge_with_illegal_distinct_id', {
-        illegalDistinctId: illegal,
-        otherDistinctId: other,
-        eventUuid: ev.captured.uuid,
-      });
-      state.refused = 'illegalDistinctId';
+      refuse('illegalDistinctId', { illegalDistinctId: illegal, otherDistinctId: other });
       return undefined;
     }
   }
@@ -117,12 +123,7 @@ function merge(
   if (otherPerson !== undefined && intoPerson !== undefined) {
     if (otherPerson.id === intoPerson.id) return intoPerson;
     if (ev.event !== '$merge_dangerously' && otherPerson.isIdentified) {
-      ctx.warn('cannot_merge_already_identified', {
-        sourcePersonDistinctId: otherId,
-        targetPersonDistinctId: intoId,
-        eventUuid: ev.captured.uuid,
-      });
-      state.refused = 'alreadyIdentified';
+      refuse('alreadyIdentified', { sourcePersonDistinctId: otherId, targetPersonDistinctId: intoId });
       return intoPerson;
     }
     const merged = { ...propertiesOf(otherPerson), ...propertiesOf(intoPerson) };

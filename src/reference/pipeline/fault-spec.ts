@@ -53,6 +53,35 @@ export const FAULT_SPEC_HELP =
   'quota (every project over its quota) or quota=PROJECT_ID[+ID…], pause (ingestion stops, capture still 200), identified-cost=MICROS, seed=N ' +
   '(P a fraction 0..1, DURATION like 500ms, 2s, 1m, MICROS like 200us); "none" clears';
 
+/** Each fault's part of the spec from its value (`part` is the whole KIND=VALUE, for messages). */
+const FAULT_PARTS: Readonly<Record<string, (part: string, value: string) => Partial<FaultSpec>>> = {
+  'drop-after-ack': (part, value) => ({ dropAfterAck: parseFraction(part, value) }),
+  duplicate: (part, value) => ({ duplicate: parseFraction(part, value) }),
+  delay: (part, value) => ({ delayMs: parseDuration(part, value) }),
+  'crash-every': (part, value) => {
+    const ms = parseDuration(part, value);
+    if (ms < 100) throw faultError(part, 'crash-every must be at least 100ms');
+    return { crashEveryMs: ms };
+  },
+  reject: (part, value) => ({ reject: parseReject(part, value) }),
+  quota: (part, value) => {
+    if (value === 'all') return { quota: 'all' };
+    const ids = value.split('+').map((id) => (/^\d{1,15}$/.test(id) ? Number(id) : Number.NaN));
+    if (ids.some((id) => !(id >= 1)))
+      throw faultError(part, 'quota takes project ids, e.g. quota=1 or quota=1+2');
+    return { quota: [...new Set(ids)] };
+  },
+  pause: (part, value) => {
+    if (value !== 'on') throw faultError(part, 'pause takes no value (write "pause")');
+    return { paused: true };
+  },
+  'identified-cost': (part, value) => ({ identifiedCostMicros: parseMicros(part, value) }),
+  seed: (part, value) => {
+    if (!/^\d+$/.test(value)) throw faultError(part, 'seed must be a non-negative integer');
+    return { seed: Number(value) >>> 0 };
+  },
+};
+
 export function parseFaultSpec(spec: string): FaultSpec {
   const trimmed = spec.trim();
   if (trimmed === '' || trimmed === 'none') return NO_FAULTS;
@@ -64,54 +93,11 @@ export function parseFaultSpec(spec: string): FaultSpec {
     const eq = part.indexOf('=');
     if (eq <= 0) throw faultError(part, 'expected KIND=VALUE');
     const kind = part.slice(0, eq).trim();
-    const value = part.slice(eq + 1).trim();
     if (seen.has(kind)) throw faultError(part, `"${kind}" is given twice`);
     seen.add(kind);
-    switch (kind) {
-      case 'drop-after-ack':
-        result = { ...result, dropAfterAck: parseFraction(part, value) };
-        break;
-      case 'duplicate':
-        result = { ...result, duplicate: parseFraction(part, value) };
-        break;
-      case 'delay':
-        result = { ...result, delayMs: parseDuration(part, value) };
-        break;
-      case 'crash-every': {
-        const ms = parseDuration(part, value);
-        if (ms < 100) throw faultError(part, 'crash-every must be at least 100ms');
-        result = { ...result, crashEveryMs: ms };
-        break;
-      }
-      case 'reject':
-        result = { ...result, reject: parseReject(part, value) };
-        break;
-      case 'quota': {
-        if (value === 'all') {
-          result = { ...result, quota: 'all' };
-          break;
-        }
-        const ids = value.split('+').map((id) => (/^\d{1,15}$/.test(id) ? Number(id) : Number.NaN));
-        if (ids.some((id) => !(id >= 1)))
-          throw faultError(part, 'quota takes project ids, e.g. quota=1 or quota=1+2');
-        result = { ...result, quota: [...new Set(ids)] };
-        break;
-      }
-      case 'pause':
-        if (value !== 'on') throw faultError(part, 'pause takes no value (write "pause")');
-        result = { ...result, paused: true };
-        break;
-      case 'identified-cost':
-        result = { ...result, identifiedCostMicros: parseMicros(part, value) };
-        break;
-      case 'seed': {
-        if (!/^\d+$/.test(value)) throw faultError(part, 'seed must be a non-negative integer');
-        result = { ...result, seed: Number(value) >>> 0 };
-        break;
-      }
-      default:
-        throw faultError(part, `unknown fault "${kind}"`);
-    }
+    const parse = Object.hasOwn(FAULT_PARTS, kind) ? FAULT_PARTS[kind] : undefined;
+    if (parse === undefined) throw faultError(part, `unknown fault "${kind}"`);
+    result = { ...result, ...parse(part, part.slice(eq + 1).trim()) };
   }
   return result;
 }

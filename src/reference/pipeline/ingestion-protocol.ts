@@ -2,6 +2,7 @@
 // child_process IPC channel (JSON). A discriminated union so both sides switch exhaustively.
 
 import type { ClockAnchor } from '../../clock.js';
+import type { BatchOutcome } from '../ingest/batch-outcome.js';
 import type { FaultSpec } from './fault-spec.js';
 
 export interface IngestionConfig {
@@ -20,24 +21,22 @@ export interface IngestionConfig {
   /** How long to wait for more rows when a read came back short. */
   readonly lingerMs: number;
   readonly faults: FaultSpec;
-  /**
-   * Event names (`event`) that drop-after-ack and duplicate never touch, whatever the fault spec
-   * (ReferenceTargetOptions.spareFromFaults); a quota at capture still applies to them.
-   */
+  /** Event names drop-after-ack and duplicate never touch (ReferenceTargetOptions.spareFromFaults; a quota at capture still applies). */
   readonly spareFromFaults: readonly string[];
   /** The parent's clock anchor: created_at is on the same time base as the harness (clock.ts). */
   readonly clockAnchor: ClockAnchor;
 }
 
-/** What one committed batch did: counts, never the events themselves. */
-export interface BatchReport {
+/** What one committed batch did: counts, never the events themselves (the rest as in BatchOutcome). */
+export interface BatchReport extends Pick<
+  BatchOutcome,
+  'ingested' | 'warnings' | 'personRowsRead' | 'personRowsWritten' | 'storeRowsWritten' | 'cpuMicros'
+> {
   /** Queue row id now committed as the consumer offset. */
   readonly offset: number;
   readonly rows: number;
   readonly events: number;
-  /** Events stored by the class they were processed as (BatchOutcome.ingested). */
-  readonly ingested: { readonly anonymous: number; readonly identified: number };
-  /** Of those, processed as the other class than sent, by the rule that moved them. */
+  /** Of the events ingested, those processed as the other class than sent, by the rule that moved them. */
   readonly otherClass: { readonly forceUpgrade: number; readonly personProcessingOptOut: number };
   /** Dropped events by reason (BatchOutcome.dropped keys) and class. */
   readonly dropped: readonly {
@@ -45,11 +44,6 @@ export interface BatchReport {
     readonly eventClass: string;
     readonly count: number;
   }[];
-  readonly warnings: Readonly<Record<string, number>>;
-  readonly personRowsRead: number;
-  readonly personRowsWritten: number;
-  readonly storeRowsWritten: number;
-  readonly cpuMicros: { readonly anonymous: number; readonly identified: number };
   /** Faults this batch injected: events dropped after ack, events stored twice, events held. */
   readonly faults: { readonly dropAfterAck: number; readonly duplicate: number; readonly delay: number };
   /** The enqueue time (ms) of the batch's last row, for lag. */

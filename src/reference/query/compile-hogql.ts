@@ -1,26 +1,12 @@
 // A parsed HogQL SELECT → one SQLite statement, its bound parameters, and how to present the
 // rows as PostHog does (column names, ClickHouse types, cell decoding). Pure: no database here.
 //
-// The subset is what the harness and its tests send, and no more:
-//   harness (src/observe/poll-queries.ts, counts-queries.ts, src/targets/probe-preflight.ts):
-//     rows      SELECT uuid, timestamp, created_at FROM events WHERE properties.ingestbench_run = '…'
-//               AND (timestamp >= toDateTime('…') AND timestamp < toDateTime('…')) [OR (…)]
-//               [AND (timestamp > toDateTime('…') OR (timestamp = toDateTime('…') AND uuid >= '…'))]
-//               ORDER BY timestamp ASC, uuid ASC LIMIT n
-//     counts    SELECT properties.ingestbench_class AS event_class, count() AS row_count,
-//               count(DISTINCT uuid) AS uuid_count FROM events WHERE … GROUP BY properties.ingestbench_class
-//     preflight SELECT count() FROM events WHERE timestamp >= toDateTime('…')
-//     buckets   SELECT properties.ingestbench_class AS event_class, toStartOfInterval(timestamp,
-//               INTERVAL n SECOND) AS bucket, count() AS row_count, count(DISTINCT uuid) AS uuid_count
-//               FROM events WHERE … GROUP BY event_class, bucket ORDER BY bucket ASC LIMIT 50000
-//     classes   the counts query with GROUP BY event_class LIMIT 10
-//     drill     SELECT uuid FROM events WHERE … AND uuid > '…' GROUP BY uuid ORDER BY uuid ASC LIMIT n
-//     probe     SELECT uuid FROM events WHERE properties.ingestbench_probe = '…' AND timestamp >= …
-//               AND timestamp < … LIMIT 100
-//   benches and tests (bench/, test/**): `timestamp >= '…'` (a string as a time), `event = '…'`,
-//     `distinct_id IN ('…', …)`, `properties.ingestbench_run IN (…)`, `NOT`, count(*)/count(x),
-//     count(DISTINCT properties.x), GROUP BY columns and properties, ORDER BY … DESC, no LIMIT (hasMore),
-//     the columns below and person.properties.<name>.
+// The subset is what the harness and its tests send, and no more: the harness's rows, counts,
+// buckets, drill-down, preflight and probe queries (src/observe/poll-queries.ts, counts-queries.ts,
+// src/targets/probe-preflight.ts; each is run here by test/reference/query/harness-queries.test.ts),
+// and what benches and tests ask besides: `timestamp >= '…'` (a string as a time), `event = '…'`,
+// IN lists, `NOT`, count(*)/count(x), count(DISTINCT properties.x), GROUP BY columns and
+// properties, ORDER BY … DESC, no LIMIT (hasMore), person.properties.<name>.
 //
 // So:
 //   SELECT  columns uuid, event, distinct_id, timestamp, created_at, inserted_at, properties,

@@ -29,59 +29,25 @@ const PERSON_ID_SQL =
   'COALESCE((SELECT o.override_person_id FROM person_overrides o ' +
   'WHERE o.team_id = events.team_id AND o.old_person_id = events.person_id), events.person_id)';
 
-export const QUERY_COLUMNS: ReadonlyMap<string, ColumnSpec> = new Map<string, ColumnSpec>([
-  ['uuid', { sql: 'events.uuid', kind: 'uuid', type: EVENTS_COLUMNS.uuid, cell: 'raw', costly: false }],
-  ['event', { sql: 'events.event', kind: 'string', type: EVENTS_COLUMNS.event, cell: 'raw', costly: false }],
-  [
-    'distinct_id',
-    {
-      sql: 'events.distinct_id',
-      kind: 'string',
-      type: EVENTS_COLUMNS.distinct_id,
-      cell: 'raw',
-      costly: false,
-    },
-  ],
-  [
-    'timestamp',
-    { sql: 'events.timestamp', kind: 'time', type: EVENTS_COLUMNS.timestamp, cell: 'time', costly: false },
-  ],
-  [
-    'created_at',
-    { sql: 'events.created_at', kind: 'time', type: EVENTS_COLUMNS.created_at, cell: 'time', costly: false },
-  ],
-  [
-    'inserted_at',
-    {
-      sql: 'events.inserted_at',
-      kind: 'time',
-      type: EVENTS_COLUMNS.inserted_at,
-      cell: 'time',
-      costly: false,
-    },
-  ],
-  [
-    'properties',
-    { sql: 'events.properties', kind: 'string', type: EVENTS_COLUMNS.properties, cell: 'raw', costly: false },
-  ],
-  [
-    'person_id',
-    { sql: PERSON_ID_SQL, kind: 'uuid', type: EVENTS_COLUMNS.person_id, cell: 'raw', costly: true },
-  ],
-  [
-    'person_mode',
-    {
-      sql: 'events.person_mode',
-      kind: 'string',
-      type: EVENTS_COLUMNS.person_mode,
-      cell: 'raw',
-      costly: false,
-    },
-  ],
-  [
-    'person_properties',
-    { sql: 'events.person_properties', kind: 'string', type: 'String', cell: 'raw', costly: false },
-  ],
+const column = (
+  sql: string,
+  kind: ValueKind,
+  type: string,
+  cell: CellDecoder = 'raw',
+  costly = false,
+): ColumnSpec => ({ sql, kind, type, cell, costly });
+
+export const QUERY_COLUMNS: ReadonlyMap<string, ColumnSpec> = new Map([
+  ['uuid', column('events.uuid', 'uuid', EVENTS_COLUMNS.uuid)],
+  ['event', column('events.event', 'string', EVENTS_COLUMNS.event)],
+  ['distinct_id', column('events.distinct_id', 'string', EVENTS_COLUMNS.distinct_id)],
+  ['timestamp', column('events.timestamp', 'time', EVENTS_COLUMNS.timestamp, 'time')],
+  ['created_at', column('events.created_at', 'time', EVENTS_COLUMNS.created_at, 'time')],
+  ['inserted_at', column('events.inserted_at', 'time', EVENTS_COLUMNS.inserted_at, 'time')],
+  ['properties', column('events.properties', 'string', EVENTS_COLUMNS.properties)],
+  ['person_id', column(PERSON_ID_SQL, 'uuid', EVENTS_COLUMNS.person_id, 'raw', true)],
+  ['person_mode', column('events.person_mode', 'string', EVENTS_COLUMNS.person_mode)],
+  ['person_properties', column('events.person_properties', 'string', 'String')],
 ]);
 
 /** The JSON text columns a `properties.x`-style lookup can read. */

@@ -14,12 +14,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { debuglog } from 'node:util';
 
-import type Database from 'better-sqlite3';
-
 import { json, type HttpRequest, type HttpResponse } from '../http-types.js';
 import { HogQLError } from './hogql-error.js';
 import {
-  errorResponse,
   invalidKey,
   methodNotAllowed,
   notAuthenticated,
@@ -33,17 +30,16 @@ import {
 } from './posthog-error.js';
 import type { CompileContext } from './compile-hogql.js';
 import { createConcurrencyGate, systemTimers, type GateTimers } from './concurrency-gate.js';
-import type { HogQLParser } from './parse-hogql.js';
 import { parseQueryRequest } from './query-request.js';
 import { QUERY_LIMITS, type QueryLimits } from './query-limits.js';
 import { createQueryThrottle } from './query-throttle.js';
-import { runHogQL, type HogQLResult } from './run-hogql.js';
+import type { HogQLResult } from './run-hogql.js';
 import { formatHogQLTime } from './hogql-time.js';
-import { StatementCache } from './statement-cache.js';
 
 const debug = debuglog('ingestbench:query');
 
-const QUERY_PATH = /^\/api\/(?:projects|environments)\/([^/]+)\/query\/?$/;
+/** The :project of /api/projects/:project/query/ (or /api/environments/…). */
+const PROJECT_SEGMENT = /^\/api\/[^/]+\/([^/?]+)/;
 
 /**
  * Runs one HogQL query. Rejects with a HogQLError for a query it refuses. `signal` aborts when the
@@ -65,14 +61,8 @@ export const QUERY_OUTCOMES = [
 export type QueryOutcome = (typeof QUERY_OUTCOMES)[number];
 
 export interface QueryDeps {
-  /**
-   * The in-process executor (when `execute` is not given): a read connection to the store and a
-   * parser. It parses and runs on the calling thread; the reference target uses worker threads.
-   */
-  readonly db?: Database.Database;
-  readonly parser?: HogQLParser;
-  /** Runs queries elsewhere (e.g. a worker thread); wins over `db`. */
-  readonly execute?: QueryExecutor;
+  /** Runs a query: the reference target's worker threads (query-worker-pool.ts). */
+  readonly execute: QueryExecutor;
   readonly projectIds: ReadonlySet<number>;
   /** Accepted personal API keys (phx_…). Never logged. */
   readonly personalKeys: readonly string[];
@@ -88,8 +78,9 @@ export interface QueryDeps {
   onOutcome?(outcome: QueryOutcome): void;
 }
 
-export function createQueryHandler(deps: QueryDeps): (req: HttpRequest) => Promise<HttpResponse | null> {
-  const execute = deps.execute ?? inProcessExecutor(deps);
+/** The handler of the query paths (the route table sends it those alone). */
+export function createQueryHandler(deps: QueryDeps): (req: HttpRequest) => Promise<HttpResponse> {
+  const { execute } = deps;
   const limits = deps.limits ?? QUERY_LIMITS.none;
   const timers = deps.timers ?? systemTimers;
   const rate = createQueryThrottle(limits, () => deps.now());
@@ -105,13 +96,8 @@ export function createQueryHandler(deps: QueryDeps): (req: HttpRequest) => Promi
     return response;
   };
 
-  return (req) => {
-    const match = QUERY_PATH.exec(pathOf(req.url));
-    if (match === null) return Promise.resolve(null);
-    return handle(req, match[1]!);
-  };
-
-  async function handle(req: HttpRequest, projectSegment: string): Promise<HttpResponse> {
+  return async (req) => {
+    const projectSegment = PROJECT_SEGMENT.exec(req.url)?.[1] ?? '';
     const found = findKey(req);
     if (found === null) return notAuthenticated();
     if (!isKnownKey(found.key)) return invalidKey(found.source);
@@ -132,7 +118,7 @@ export function createQueryHandler(deps: QueryDeps): (req: HttpRequest) => Promi
     if (req.method !== 'POST') return outcome('refused', methodNotAllowed(req.method));
 
     const request = parseQueryRequest(req.body);
-    if (!request.ok) return outcome('refused', errorResponse(400, request.error));
+    if (!request.ok) return outcome('refused', json(400, request.error));
 
     const release = await gate.acquire(projectId);
     if (release === null)
@@ -142,7 +128,7 @@ export function createQueryHandler(deps: QueryDeps): (req: HttpRequest) => Promi
     } finally {
       release();
     }
-  }
+  };
 
   async function run(hogql: string, projectId: number): Promise<HttpResponse> {
     const now = deps.now();
@@ -178,7 +164,7 @@ export function createQueryHandler(deps: QueryDeps): (req: HttpRequest) => Promi
       if (abort.signal.aborted) return outcome('timed_out', queryTimedOut(limits.maxExecutionMs));
       if (error instanceof HogQLError) {
         debug('refused HogQL (%s): %s', error.hogqlCode, error.message);
-        return outcome('refused', errorResponse(400, validationError(error.hogqlCode, error.message)));
+        return outcome('refused', json(400, validationError(error.hogqlCode, error.message)));
       }
       debug('query failed: %O', error);
       return outcome('failed', serverError());
@@ -186,16 +172,6 @@ export function createQueryHandler(deps: QueryDeps): (req: HttpRequest) => Promi
       cancelTimer();
     }
   }
-}
-
-/** Runs queries on this thread, on the given read connection. */
-function inProcessExecutor(deps: QueryDeps): QueryExecutor {
-  const { db, parser } = deps;
-  if (db === undefined || parser === undefined)
-    throw new TypeError('createQueryHandler needs `db` and `parser`, or `execute`');
-  const statements = new StatementCache(db);
-  // A refusal thrown while compiling becomes a rejection, as from any other executor.
-  return (text, ctx) => new Promise((resolve) => resolve(runHogQL(statements, parser, text, ctx)));
 }
 
 /** PostHog's key sources, in its order: Authorization header, then the body, then the query string. */
@@ -219,11 +195,6 @@ function bodyKey(body: Buffer): string | null {
     // A body that is not JSON carries no key; the body check later answers it with 400.
     return null;
   }
-}
-
-function pathOf(url: string): string {
-  const q = url.indexOf('?');
-  return q < 0 ? url : url.slice(0, q);
 }
 
 function digest(key: string): Buffer {

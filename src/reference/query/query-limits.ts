@@ -58,11 +58,14 @@ export function resolveQueryLimits(name: QueryLimitsName, overrides: QueryLimitO
   // `none` is `custom` with nothing given: no bound at all.
   const profile: DeploymentProfile = name === 'legacy' ? 'cloud-legacy' : name === 'none' ? 'custom' : name;
   const given: DeploymentLimitOverrides = { ...rest, maxQueryMs: maxExecutionMs };
-  const limits = fromDeployment(deploymentLimits(profile, given));
+  const { perMinute, perHour, concurrent, maxQueryMs } = deploymentLimits(profile, given);
   return {
-    ...limits,
+    perMinute,
+    perHour,
+    concurrent,
+    maxExecutionMs: maxQueryMs,
     // PostHog holds a query up to 30 s for a slot; with no cap there is nothing to wait for.
-    queueTimeoutMs: queueTimeoutMs ?? (Number.isFinite(limits.concurrent) ? CONCURRENCY_QUEUE_MS : Infinity),
+    queueTimeoutMs: queueTimeoutMs ?? (Number.isFinite(concurrent) ? CONCURRENCY_QUEUE_MS : Infinity),
   };
 }
 
@@ -74,17 +77,3 @@ export const QUERY_LIMITS: Readonly<Record<Exclude<QueryLimitsName, 'custom'>, Q
   'self-hosted': resolveQueryLimits('self-hosted'),
   none: UNLIMITED,
 };
-
-function fromDeployment(limits: {
-  perMinute: number;
-  perHour: number;
-  concurrent: number;
-  maxQueryMs: number;
-}): Omit<QueryLimits, 'queueTimeoutMs'> {
-  return {
-    perMinute: limits.perMinute,
-    perHour: limits.perHour,
-    concurrent: limits.concurrent,
-    maxExecutionMs: limits.maxQueryMs,
-  };
-}

@@ -1,28 +1,22 @@
 // POST /admin/faults replaces the active faults with a spec (the `--fault` syntax, as the plain
-// body or JSON {"spec": "…"}); GET /admin/faults shows them. Loopback peers only.
+// body or JSON {"spec": "…"}); GET /admin/faults shows them. The route table sends it those
+// paths alone, from loopback peers alone.
 
 import { IngestbenchError } from '../../errors.js';
 import { json, type HttpRequest, type HttpResponse } from '../http-types.js';
 import { formatFaultSpec, parseFaultSpec, type FaultSpec } from '../pipeline/fault-spec.js';
-import { refuseNonLoopback } from './loopback-only.js';
 
 export interface AdminHandlerOptions {
   faults(): FaultSpec;
   setFaults(faults: FaultSpec): void;
 }
 
-export function createAdminHandler(
-  options: AdminHandlerOptions,
-): (request: HttpRequest) => HttpResponse | null {
+export function createAdminHandler(options: AdminHandlerOptions): (request: HttpRequest) => HttpResponse {
   const current = (): HttpResponse => {
     const faults = options.faults();
     return json(200, { spec: formatFaultSpec(faults), faults });
   };
   return (request) => {
-    const path = request.url.split('?')[0] ?? '';
-    if (path !== '/admin/faults' && path !== '/admin/faults/') return null;
-    const refused = refuseNonLoopback(request);
-    if (refused !== null) return refused;
     if (request.method === 'GET') return current();
     if (request.method !== 'POST')
       return json(405, { type: 'invalid_request', code: 'method_not_allowed', detail: 'Use GET or POST.' });

@@ -43,7 +43,15 @@ export function createApp(options: {
   readonly maxBodyBytes?: number | undefined;
   readonly notFound: (request: HttpRequest) => HttpResponse;
 }): ReferenceApp {
-  const app = new Hono<ReferenceEnv>();
+  // Routes match the path as sent (the one handlers see), not hono's percent-decoded one: /b%61tch
+  // is no capture route, as in PostHog's capture.
+  const app = new Hono<ReferenceEnv>({
+    getPath: (request, options) => {
+      const url = options?.env?.incoming?.url ?? pathAndQuery(request.url);
+      const q = url.indexOf('?');
+      return q === -1 ? url : url.slice(0, q);
+    },
+  });
   app.use(readRequest(options.maxBodyBytes ?? MAX_BODY_BYTES));
   app.notFound((c) => toResponse(options.notFound(c.get('request'))));
   app.onError((error, c) => {

@@ -1,9 +1,9 @@
 // The reject fault at capture: for a fraction of capture requests, answer the configured status
 // (429, 503, …) before anything is enqueued, the way an overloaded PostHog capture does. Decided
-// per request with a seeded PRNG; health routes and the black hole are never rejected.
+// per request with a seeded PRNG, for capture routes (where the route table sends it: health is
+// never rejected) but the black hole.
 
 import { json, type HttpRequest, type HttpResponse } from '../http-types.js';
-import { corsHeaders } from '../capture/capture-cors.js';
 import { captureRouteOf, pathOf } from '../capture/capture-routes.js';
 import { seededRandom } from '../pipeline/fault-roll.js';
 import type { FaultSpec } from '../pipeline/fault-spec.js';
@@ -21,9 +21,8 @@ export function createRejectFault(
   let random = Math.random;
   return (request) => {
     const reject = options.faults().reject;
-    if (reject === null || request.method === 'OPTIONS') return null;
-    const route = captureRouteOf(pathOf(request.url));
-    if (route === null || route.blackHole) return null;
+    if (reject === null) return null;
+    if (captureRouteOf(pathOf(request.url))?.blackHole !== false) return null;
     const faults = options.faults();
     if (faults.seed !== seed) {
       seed = faults.seed;
@@ -31,12 +30,11 @@ export function createRejectFault(
     }
     if (random() >= reject.probability) return null;
     options.onReject(request, reject.status);
-    // Capture's CORS headers, as on every capture answer: without them a browser SDK sees a
-    // network error (status 0) instead of the 429/503, and retries it differently.
-    return json(reject.status, rejectBody(reject.status), {
-      ...corsHeaders(request),
-      ...(reject.status === 429 || reject.status === 503 ? { 'retry-after': '1' } : {}),
-    });
+    return json(
+      reject.status,
+      rejectBody(reject.status),
+      reject.status === 429 || reject.status === 503 ? { 'retry-after': '1' } : {},
+    );
   };
 }
 

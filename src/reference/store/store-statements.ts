@@ -37,54 +37,10 @@ export type EventRow = readonly [
 /** PostHog's events.person_mode values. */
 export type PersonMode = 'full' | 'propertyless' | 'force_upgrade';
 
-export interface StoreStatements {
-  findPerson(teamId: number, distinctId: string): PersonRow | undefined;
-  insertPerson(
-    teamId: number,
-    uuid: string,
-    properties: string,
-    isIdentified: boolean,
-    createdAt: number,
-    version: number,
-  ): number;
-  updatePerson(
-    id: number,
-    properties: string,
-    isIdentified: boolean,
-    createdAt: number,
-    version: number,
-  ): void;
-  deletePerson(id: number): void;
-  insertDistinctId(teamId: number, distinctId: string, personId: number): void;
-  /** Moves every distinct id of one person to another; returns how many moved. */
-  moveDistinctIds(fromPersonId: number, toPersonId: number): number;
-  /** Was this distinct id seen on a personless event (or already merged)? */
-  isPersonlessKnown(teamId: number, distinctId: string): boolean;
-  /** Records a distinct id used on a personless event; true when the row is new. */
-  markPersonless(teamId: number, distinctId: string, createdAt: number): boolean;
-  /** Marks the distinct id as merged; true when it had been used personless before. */
-  markPersonlessMerged(teamId: number, distinctId: string, createdAt: number): boolean;
-  /** Points events of `oldPersonId` at `overridePersonId`, and re-points overrides that led to the old one. */
-  addOverride(teamId: number, oldPersonId: string, overridePersonId: string): void;
-  findGroup(teamId: number, groupType: string, groupKey: string): GroupRow | undefined;
-  upsertGroup(
-    teamId: number,
-    groupType: string,
-    groupKey: string,
-    properties: string,
-    createdAt: number,
-  ): void;
-  insertWarning(
-    teamId: number,
-    type: string,
-    eventUuid: string | null,
-    details: string,
-    createdAt: number,
-  ): void;
-  insertEvent(row: EventRow, insertedAt: number): void;
-}
+/** The statements with typed arguments; `prepareStoreStatements` is their one definition. */
+export type StoreStatements = ReturnType<typeof prepareStoreStatements>;
 
-export function prepareStoreStatements(db: Database.Database): StoreStatements {
+export function prepareStoreStatements(db: Database.Database) {
   const findPerson = db.prepare<[number, string], PersonRow>(
     'SELECT p.id, p.uuid, p.properties, p.is_identified, p.created_at, p.version FROM person_distinct_ids d ' +
       'JOIN persons p ON p.id = d.person_id WHERE d.team_id = ? AND d.distinct_id = ?',
@@ -136,41 +92,72 @@ export function prepareStoreStatements(db: Database.Database): StoreStatements {
   );
 
   return {
-    findPerson: (teamId, distinctId) => findPerson.get(teamId, distinctId),
-    insertPerson: (teamId, uuid, properties, isIdentified, createdAt, version) =>
+    findPerson: (teamId: number, distinctId: string): PersonRow | undefined =>
+      findPerson.get(teamId, distinctId),
+    insertPerson: (
+      teamId: number,
+      uuid: string,
+      properties: string,
+      isIdentified: boolean,
+      createdAt: number,
+      version: number,
+    ): number =>
       Number(
         insertPerson.run(teamId, uuid, properties, isIdentified ? 1 : 0, createdAt, version).lastInsertRowid,
       ),
-    updatePerson(id, properties, isIdentified, createdAt, version) {
+    updatePerson(
+      id: number,
+      properties: string,
+      isIdentified: boolean,
+      createdAt: number,
+      version: number,
+    ): void {
       updatePerson.run(properties, isIdentified ? 1 : 0, createdAt, version, id);
     },
-    deletePerson(id) {
+    deletePerson(id: number): void {
       deletePerson.run(id);
     },
-    insertDistinctId(teamId, distinctId, personId) {
+    insertDistinctId(teamId: number, distinctId: string, personId: number): void {
       insertDistinctId.run(teamId, distinctId, personId);
     },
-    moveDistinctIds: (fromPersonId, toPersonId) => moveDistinctIds.run(toPersonId, fromPersonId).changes,
-    isPersonlessKnown: (teamId, distinctId) => personlessKnown.get(teamId, distinctId) !== undefined,
-    markPersonless: (teamId, distinctId, createdAt) =>
+    /** Moves every distinct id of one person to another; returns how many moved. */
+    moveDistinctIds: (fromPersonId: number, toPersonId: number): number =>
+      moveDistinctIds.run(toPersonId, fromPersonId).changes,
+    /** Records a distinct id used on a personless event; true when the row is new. */
+    markPersonless: (teamId: number, distinctId: string, createdAt: number): boolean =>
       markPersonless.run(teamId, distinctId, createdAt).changes > 0,
-    markPersonlessMerged(teamId, distinctId, createdAt) {
+    /** Marks the distinct id as merged; true when it had been used personless before. */
+    markPersonlessMerged(teamId: number, distinctId: string, createdAt: number): boolean {
       const known = personlessKnown.get(teamId, distinctId) !== undefined;
       markMerged.run(teamId, distinctId, createdAt);
       return known;
     },
-    addOverride(teamId, oldPersonId, overridePersonId) {
+    /** Points events of `oldPersonId` at `overridePersonId`, and re-points overrides that led to the old one. */
+    addOverride(teamId: number, oldPersonId: string, overridePersonId: string): void {
       repointOverrides.run(overridePersonId, teamId, oldPersonId);
       insertOverride.run(teamId, oldPersonId, overridePersonId);
     },
-    findGroup: (teamId, groupType, groupKey) => findGroup.get(teamId, groupType, groupKey),
-    upsertGroup(teamId, groupType, groupKey, properties, createdAt) {
+    findGroup: (teamId: number, groupType: string, groupKey: string): GroupRow | undefined =>
+      findGroup.get(teamId, groupType, groupKey),
+    upsertGroup(
+      teamId: number,
+      groupType: string,
+      groupKey: string,
+      properties: string,
+      createdAt: number,
+    ): void {
       upsertGroup.run(teamId, groupType, groupKey, properties, createdAt);
     },
-    insertWarning(teamId, type, eventUuid, details, createdAt) {
+    insertWarning(
+      teamId: number,
+      type: string,
+      eventUuid: string | null,
+      details: string,
+      createdAt: number,
+    ): void {
       insertWarning.run(teamId, type, eventUuid, details, createdAt);
     },
-    insertEvent(r, insertedAt) {
+    insertEvent(r: EventRow, insertedAt: number): void {
       insertEvent.run(r[0], r[1], r[2], r[3], r[4], r[5], insertedAt, r[6], r[7], r[8], r[9]);
     },
   };

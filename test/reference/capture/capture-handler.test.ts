@@ -1,4 +1,5 @@
-// The capture handler: routes, health, CORS, beacon, black hole, and the durable-enqueue contract.
+// The capture handler: routes, beacon, black hole, and the durable-enqueue contract. Which paths
+// reach it, health and CORS are the route table's: server/reference-routes.test.ts.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -46,21 +47,6 @@ describe('routes', () => {
     assert.equal(calls[0]?.length, 2);
   });
 
-  test('paths that are not capture or health routes → null (left to other handlers)', async () => {
-    const { calls, handle } = spyDeps();
-    for (const url of ['/metrics', '/api/projects/1/query/', '/', '/batchx', '/e/x', '/flags/?v=2']) {
-      assert.equal(await handle(request(url, validBatch)), null, url);
-    }
-    assert.equal(calls.length, 0);
-  });
-
-  test('/_readiness and /_liveness → 200', async () => {
-    const { handle } = spyDeps();
-    for (const url of ['/_readiness', '/_liveness', '/_liveness/']) {
-      assert.equal((await handle(request(url, '', {}, 'GET')))?.status, 200, url);
-    }
-  });
-
   test('methods other than GET, POST, OPTIONS → 405 with Allow', async () => {
     const { calls, handle } = spyDeps();
     const res = await handle(request('/batch/', validBatch, {}, 'PUT'));
@@ -75,38 +61,6 @@ describe('routes', () => {
     assert.equal(res?.status, 204);
     assert.equal(body(res), '');
     assert.equal(calls.length, 1);
-  });
-});
-
-describe('CORS', () => {
-  test('preflight grants the methods and headers posthog-js uses, echoing the Origin', async () => {
-    const { calls, handle } = spyDeps();
-    const res = await handle(
-      request(
-        '/e/',
-        '',
-        { origin: 'https://app.example.com', 'access-control-request-headers': 'X-Custom' },
-        'OPTIONS',
-      ),
-    );
-    assert.equal(res?.status, 204);
-    assert.equal(res?.headers['access-control-allow-origin'], 'https://app.example.com');
-    assert.equal(res?.headers['access-control-allow-credentials'], 'true');
-    assert.match(res?.headers['access-control-allow-methods'] ?? '', /POST/);
-    const allowed = (res?.headers['access-control-allow-headers'] ?? '').split(', ');
-    for (const h of ['content-type', 'content-encoding', 'x-custom']) assert.ok(allowed.includes(h), h);
-    assert.ok(Number(res?.headers['access-control-max-age']) > 0);
-    assert.equal(calls.length, 0);
-  });
-
-  test('every capture response carries CORS headers, * without an Origin', async () => {
-    const { handle } = spyDeps();
-    const ok = await handle(request('/batch/', validBatch, { origin: 'http://localhost:8000' }));
-    const bad = await handle(request('/batch/', 'not json'));
-    assert.equal(ok?.headers['access-control-allow-origin'], 'http://localhost:8000');
-    assert.equal(bad?.status, 400);
-    assert.equal(bad?.headers['access-control-allow-origin'], '*');
-    assert.match(bad?.headers['content-type'] ?? '', /^text\/plain/);
   });
 });
 

@@ -1,7 +1,7 @@
 // Every HogQL string the harness builds (src/observe/poll-queries.ts, counts-queries.ts,
 // src/targets/probe-preflight.ts) goes through PostHog's grammar and the reference compiler, and
 // answers on the fixture store exactly. These are the queries the compiler's subset is cut to
-// (the list is at the top of src/reference/query/compile-hogql.ts).
+// (the compiler's header, src/reference/query/compile-hogql.ts, points here).
 
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';

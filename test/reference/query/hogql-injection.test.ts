@@ -12,6 +12,7 @@ import { printIdentifier } from '../../../src/reference/query/print-hogql.js';
 import { createQueryHandler } from '../../../src/reference/query/query-handler.js';
 import {
   fileStore,
+  inProcessExecutor,
   insertEvents,
   KEY,
   PROJECT,
@@ -36,8 +37,7 @@ insertEvents(store.db, [
 // The handler writes through nothing but its connection; give it the writer's, so a successful
 // injection would have the power to change the store.
 const handle = createQueryHandler({
-  db: store.db,
-  parser,
+  execute: inProcessExecutor(store.db, parser),
   projectIds: new Set([PROJECT]),
   personalKeys: [KEY],
   now: () => T0,

@@ -9,6 +9,7 @@ import { createHogQLParser } from '../../../src/reference/query/parse-hogql.js';
 import { createQueryHandler, type QueryDeps } from '../../../src/reference/query/query-handler.js';
 import {
   fileStore,
+  inProcessExecutor,
   insertEvents,
   KEY,
   memoryStore,
@@ -24,9 +25,9 @@ after(() => store.cleanup());
 
 let throttleNext = false;
 let throttleCalls = 0;
+const parser = await createHogQLParser();
 const deps: QueryDeps = {
-  db: store.readDb,
-  parser: await createHogQLParser(),
+  execute: inProcessExecutor(store.readDb, parser),
   projectIds: new Set([PROJECT, 8]),
   personalKeys: ['phx_other_key', KEY],
   now: () => NOW,
@@ -41,7 +42,6 @@ async function send(
   ...args: Parameters<typeof queryRequest>
 ): Promise<{ status: number; res: HttpResponse; body: Record<string, unknown> }> {
   const res = await handle(queryRequest(...args));
-  assert.ok(res !== null, 'the handler answers query paths');
   const text = typeof res.body === 'string' ? res.body : res.body.toString('utf8');
   return { status: res.status, res, body: JSON.parse(text) as Record<string, unknown> };
 }
@@ -82,21 +82,14 @@ describe('createQueryHandler', () => {
     assert.deepEqual([before.body['results'], afterInsert.body['results']], [[[0]], [[1]]]);
   });
 
-  test('paths: projects and environments, with or without the slash; anything else is not ours', async () => {
+  // Which paths reach the handler is the route table's: server/reference-routes.test.ts.
+  test('paths: projects and environments, with or without the slash', async () => {
     for (const url of [
       '/api/projects/7/query',
       '/api/environments/7/query/',
       '/api/projects/7/query/?refresh=1',
     ]) {
       assert.equal((await send(RUN_QUERY, { url })).status, 200, url);
-    }
-    for (const url of [
-      '/api/projects/7/insights/',
-      '/api/projects/7/query/some-id',
-      '/batch/',
-      '/api/projects/query/',
-    ]) {
-      assert.equal(await handle(queryRequest(RUN_QUERY, { url })), null, url);
     }
   });
 
@@ -366,7 +359,11 @@ describe('createQueryHandler', () => {
 
   test('a store failure is a 500 in PostHog’s shape, without details', async () => {
     const db = memoryStore();
-    const broken = createQueryHandler({ ...deps, db, throttle: () => false });
+    const broken = createQueryHandler({
+      ...deps,
+      execute: inProcessExecutor(db, parser),
+      throttle: () => false,
+    });
     db.close();
     const res = await broken(queryRequest(RUN_QUERY));
     assert.equal(res?.status, 500);

@@ -20,7 +20,14 @@ import {
 } from '../../../src/reference/query/query-limits.js';
 import type { HogQLResult } from '../../../src/reference/query/run-hogql.js';
 import { manualTime, type ManualTime } from './manual-timers.js';
-import { KEY, memoryStore, OTHER_PROJECT, PROJECT, queryRequest } from './store-fixture.js';
+import {
+  inProcessExecutor,
+  KEY,
+  memoryStore,
+  OTHER_PROJECT,
+  PROJECT,
+  queryRequest,
+} from './store-fixture.js';
 
 const db = memoryStore();
 const parser = await createHogQLParser();
@@ -71,12 +78,11 @@ const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolv
 function limitedHandler(
   time: ManualTime,
   limits: QueryLimits,
-  executor: Pick<QueryDeps, 'execute'> = {},
+  executor: Partial<Pick<QueryDeps, 'execute'>> = {},
 ): { handle: ReturnType<typeof createQueryHandler>; outcomes: QueryOutcome[] } {
   const outcomes: QueryOutcome[] = [];
   const handle = createQueryHandler({
-    db,
-    parser,
+    execute: inProcessExecutor(db, parser),
     ...executor,
     projectIds: new Set([PROJECT]),
     personalKeys: [KEY],
@@ -199,8 +205,7 @@ describe('query limits in the handler', () => {
     const time = manualTime();
     const outcomes: QueryOutcome[] = [];
     const handle = createQueryHandler({
-      db,
-      parser,
+      execute: inProcessExecutor(db, parser),
       projectIds: new Set([PROJECT, OTHER_PROJECT]),
       personalKeys: [KEY, 'phx_second_key'],
       now: () => time.now(),

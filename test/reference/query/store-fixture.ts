@@ -9,6 +9,10 @@ import type Database from 'better-sqlite3';
 import { openSqlite } from '../../../src/reference/store/sqlite.js';
 
 import type { HttpRequest } from '../../../src/reference/http-types.js';
+import type { HogQLParser } from '../../../src/reference/query/parse-hogql.js';
+import type { QueryExecutor } from '../../../src/reference/query/query-handler.js';
+import { runHogQL } from '../../../src/reference/query/run-hogql.js';
+import { StatementCache } from '../../../src/reference/query/statement-cache.js';
 import { STORE_DDL } from '../../../src/reference/store/schema.js';
 
 export const PROJECT = 7;
@@ -159,4 +163,13 @@ export function queryRequest(
     body: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
     remoteAddress: '127.0.0.1',
   };
+}
+
+/**
+ * The query API's executor on this thread, on the given connection (the reference target runs
+ * queries in worker threads); a refusal thrown while compiling becomes a rejection, as there.
+ */
+export function inProcessExecutor(db: Database.Database, parser: HogQLParser): QueryExecutor {
+  const statements = new StatementCache(db);
+  return (text, ctx) => new Promise((resolve) => resolve(runHogQL(statements, parser, text, ctx)));
 }

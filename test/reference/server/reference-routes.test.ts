@@ -2,13 +2,11 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { captureNotFound, createCaptureHandler } from '../../../src/reference/capture/capture-handler.js';
+import { createCaptureHandler } from '../../../src/reference/capture/capture-handler.js';
 import { createFlagsHandler } from '../../../src/reference/capture/flags-handler.js';
 import { json, type HttpRequest } from '../../../src/reference/http-types.js';
 import { NO_FAULTS, type FaultSpec } from '../../../src/reference/pipeline/fault-spec.js';
 import { createAdminHandler } from '../../../src/reference/server/admin-handler.js';
-import { createMetricsHandler } from '../../../src/reference/server/metrics-handler.js';
-import type { ReferenceMetrics } from '../../../src/reference/server/reference-metrics.js';
 import { createAdminApp, createCaptureApp } from '../../../src/reference/server/reference-routes.js';
 import { anEvent, NOW, TOKEN } from '../capture/capture-requests.js';
 
@@ -29,9 +27,8 @@ function captureApp() {
       queried.push(request);
       return json(200, { results: [] });
     },
-    metrics: createMetricsHandler({ render: () => Promise.resolve('# metrics\n') } as ReferenceMetrics),
+    metrics: () => Promise.resolve('# metrics\n'),
     flags: createFlagsHandler({ isProjectToken: (t) => t === TOKEN, now: () => NOW.getTime() }),
-    notFound: captureNotFound,
   });
   return { app, enqueued, queried };
 }
@@ -52,16 +49,33 @@ test('capture routes answer with and without the trailing slash; other paths are
     assert.equal(res.headers.get('access-control-allow-origin'), ORIGIN);
   }
   assert.deepEqual(enqueued, [1, 1, 1, 1]);
-  for (const path of ['/batch//', '/batchx', '/e/x', '/BATCH/']) {
+  for (const path of ['/batch//', '/batchx', '/e/x', '/BATCH/', '/b%61tch/']) {
     const res = await app.request(path, post(batch, { origin: ORIGIN }));
     assert.equal(res.status, 404, path);
     assert.equal(res.headers.get('access-control-allow-origin'), ORIGIN, path);
   }
   assert.equal(enqueued.length, 4);
+  // Paths of other handlers never reach capture.
+  for (const path of ['/metrics', '/api/projects/1/query/', '/', '/flags/?v=2'])
+    await app.request(path, post(batch));
+  assert.equal(enqueued.length, 4);
+});
+
+test('every capture response carries CORS headers, * without an Origin; health carries none', async () => {
+  const { app } = captureApp();
+  const bad = await app.request('/batch/', post('not json'));
+  assert.equal(bad.status, 400);
+  assert.equal(bad.headers.get('access-control-allow-origin'), '*');
+  assert.match(bad.headers.get('content-type') ?? '', /^text\/plain/);
+  for (const path of ['/_readiness', '/_liveness', '/_liveness/']) {
+    const health = await app.request(path);
+    assert.equal(health.status, 200, path);
+    assert.equal(health.headers.get('access-control-allow-origin'), null, path);
+  }
 });
 
 test('a preflight on a capture route or an unknown path grants capture’s CORS', async () => {
-  const { app } = captureApp();
+  const { app, enqueued } = captureApp();
   for (const path of ['/e/', '/nowhere']) {
     const res = await app.request(path, {
       method: 'OPTIONS',
@@ -70,9 +84,12 @@ test('a preflight on a capture route or an unknown path grants capture’s CORS'
     assert.equal(res.status, 204, path);
     assert.equal(res.headers.get('access-control-allow-origin'), ORIGIN);
     assert.equal(res.headers.get('access-control-allow-credentials'), 'true');
+    assert.match(res.headers.get('access-control-allow-methods') ?? '', /POST/);
     const allowed = (res.headers.get('access-control-allow-headers') ?? '').split(', ');
     for (const h of ['content-type', 'content-encoding', 'x-custom']) assert.ok(allowed.includes(h), h);
+    assert.ok(Number(res.headers.get('access-control-max-age')) > 0);
   }
+  assert.deepEqual(enqueued, []);
 });
 
 test('health, the query API, /metrics and flags reach their handlers', async () => {
@@ -81,6 +98,9 @@ test('health, the query API, /metrics and flags reach their handlers', async () 
   assert.equal((await app.request('/_readiness', { method: 'POST' })).status, 405);
   assert.equal((await app.request('/api/projects/7/query/', post('{}'))).status, 200);
   assert.equal((await app.request('/api/environments/7/query', post('{}'))).status, 200);
+  // Paths like the query API's that are not it never reach its handler.
+  for (const path of ['/api/projects/7/insights/', '/api/projects/7/query/some-id', '/api/projects/query/'])
+    assert.equal((await app.request(path, post('{}'))).status, 404, path);
   assert.deepEqual(
     queried.map((r) => r.url),
     ['/api/projects/7/query/', '/api/environments/7/query'],
@@ -90,6 +110,7 @@ test('health, the query API, /metrics and flags reach their handlers', async () 
   // /metrics is ours and exact: no trailing slash, GET only.
   assert.equal((await app.request('/metrics/')).status, 404);
   assert.equal((await app.request('/metrics', { method: 'POST' })).status, 404);
+  assert.equal((await app.request('/m%65trics')).status, 404);
   const config = await app.request(`/array/${TOKEN}/config.js`);
   assert.equal(config.status, 200);
   assert.match(config.headers.get('content-type') ?? '', /javascript/);
