@@ -35,6 +35,16 @@ async function scrape(url: string): Promise<string> {
   return res.body.text();
 }
 
+/** A run's metrics for `scenario`, served on a loopback port; its SLA plan must have `deadlineMs`. */
+async function serveRunMetrics(scenario: ReturnType<typeof parseScenario>, deadlineMs: number) {
+  const sla = planMonitorSla(scenario.sla);
+  assert.equal(sla.deadlineMs, deadlineMs);
+  const runMetrics = createRunMetrics(sla, scenario.observation.pollIntervalMs);
+  const server = await startMetricsServer(runMetrics.metrics, { host: '127.0.0.1', port: 0 });
+  after(() => server.close());
+  return { sla, server, ...runMetrics };
+}
+
 test('run metrics parse mid-run and end equal to the report', async () => {
   const scenario = parseScenario(
     shortScenarioText({
@@ -49,14 +59,7 @@ test('run metrics parse mid-run and end equal to the report', async () => {
     }),
     'run-metrics.yaml',
   );
-  const sla = planMonitorSla(scenario.sla);
-  assert.equal(sla.deadlineMs, 30_000);
-  const { metrics, onLive, onVisible, onObserving } = createRunMetrics(
-    sla,
-    scenario.observation.pollIntervalMs,
-  );
-  const server = await startMetricsServer(metrics, { host: '127.0.0.1', port: 0 });
-  after(() => server.close());
+  const { server, onLive, onVisible, onObserving } = await serveRunMetrics(scenario, 30_000);
   let midRun: Promise<string> | null = null;
   let gauges: Promise<{ text: string; atMs: number; reportOut: boolean }> | null = null;
   let reportOut = false;
@@ -186,14 +189,7 @@ for (const method of ['exact', 'counts'] as const) {
       }),
       'run-metrics-stall.yaml',
     );
-    const sla = planMonitorSla(scenario.sla);
-    assert.equal(sla.deadlineMs, 2_000);
-    const { metrics, onLive, onVisible, onObserving } = createRunMetrics(
-      sla,
-      scenario.observation.pollIntervalMs,
-    );
-    const server = await startMetricsServer(metrics, { host: '127.0.0.1', port: 0 });
-    after(() => server.close());
+    const { sla, server, onLive, onVisible, onObserving } = await serveRunMetrics(scenario, 2_000);
     interface Scrape {
       readonly atMs: number;
       readonly age: number;
