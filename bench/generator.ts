@@ -20,7 +20,7 @@
 // ratios with their range. Figures are CPU time, not wall time: a busy neighbour stretches wall
 // time but not the CPU a piece of work needs.
 
-import { gzipSync } from 'node:zlib';
+import { gzipSync, type ZlibOptions } from 'node:zlib';
 import { systemClock } from '../src/clock.js';
 import { BatchBodyWriter, encodeBatchBody } from '../src/generate/batch-body.js';
 import { EventGenerator, type EventGeneratorOptions } from '../src/generate/event-generator.js';
@@ -33,11 +33,23 @@ import { LoadTally } from '../src/load/load-tally.js';
 import { Schedule } from '../src/load/schedule.js';
 import { runSendLoop } from '../src/load/send-loop.js';
 import { loadScenario } from '../src/scenario/load-scenario.js';
-import type { Scenario } from '../src/scenario/scenario.js';
+import type { Compression, Scenario } from '../src/scenario/scenario.js';
 import { fmt, median, range } from './bench-figures.js';
 import { BLACK_HOLE, SINK_TOKEN as TOKEN, startSinkProcess, type SinkProcess } from './sink-process.js';
 
-const SCENARIOS = ['quickstart', 'web-app'] as const;
+/**
+ * The scenarios measured, and web-app once more without compression: what the goal would cost
+ * the target if the sender did not gzip (the same events, 4–5× the bytes on the wire).
+ */
+const SCENARIOS: readonly {
+  readonly label: string;
+  readonly file: string;
+  readonly compression?: Compression;
+}[] = [
+  { label: 'quickstart', file: 'quickstart' },
+  { label: 'web-app', file: 'web-app' },
+  { label: 'web-app, compression: none', file: 'web-app', compression: 'none' },
+];
 /** Rounds measured (after one warm-up round: JIT, connections, pools). */
 const ROUNDS = 7;
 /** Events of the warm-up round; its send rate sizes the measured rounds. */
@@ -62,7 +74,37 @@ export interface GeneratorFigures {
   readonly sendPerCpuSecond: number;
   /** send ÷ limit of each round, in round order. */
   readonly sendShareOfLimit: readonly number[];
+  /** The other ways to gzip the same bodies, against the sender's level 1. */
+  readonly encodings: readonly EncodingFigures[];
 }
+
+/** One way to gzip the bodies: its CPU per event and its ratio, beside the sender's level 1. */
+export interface EncodingFigures {
+  readonly name: string;
+  /** Median over the passes of this option's CPU ÷ level 1's CPU on the same bodies. */
+  readonly cpuOfLevel1: number;
+  readonly gzipRatio: number;
+  /** Events per CPU-second: level 1's median from the rounds ÷ cpuOfLevel1. */
+  readonly perCpuSecond: number;
+}
+
+/**
+ * The gzip options the sender could use instead of level 1, each one-shot per request body as
+ * the sender does. Level 0 still makes a gzip body (stored blocks): what "no compression" would
+ * cost in CPU with the Content-Encoding the SDKs send.
+ */
+const ENCODINGS: readonly { readonly name: string; readonly options: ZlibOptions }[] = [
+  { name: 'level 1 (the sender)', options: { level: 1 } },
+  { name: 'level 6 (the SDKs)', options: { level: 6 } },
+  { name: 'level 1 memLevel 9', options: { level: 1, memLevel: 9 } },
+  { name: 'level 1 windowBits 13', options: { level: 1, windowBits: 13 } },
+  { name: 'level 0 (stored)', options: { level: 0 } },
+];
+/** CPU-seconds level 1 takes on one slice of the sample, and the pairs measured per option. */
+const SLICE_S = 0.01;
+const ENCODING_PAIRS = 30;
+/** web-app's goal, events per sender CPU-second. */
+const GOAL_PER_CPU_SECOND = 60_000;
 
 export async function runGeneratorBench(
   out: NodeJS.WritableStream = process.stdout,
@@ -75,28 +117,47 @@ export async function runGeneratorBench(
   );
   const figures: GeneratorFigures[] = [];
   try {
-    for (const name of SCENARIOS) {
-      const scenario = await loadScenario(new URL(`../../scenarios/${name}.yaml`, import.meta.url).pathname);
-      const f = await measureScenario(name, scenario, sink);
+    for (const { label, file, compression } of SCENARIOS) {
+      const loaded = await loadScenario(new URL(`../../scenarios/${file}.yaml`, import.meta.url).pathname);
+      const scenario = compression === undefined ? loaded : { ...loaded, compression };
+      const f = await measureScenario(label, scenario, sink);
       figures.push(f);
+      const encoding =
+        scenario.compression === 'gzip'
+          ? `gzip ${f.gzipRatio.toFixed(2)}x (level 6 as the SDKs ${f.sdkGzipRatio.toFixed(2)}x: ${(f.sdkGzipRatio / f.gzipRatio).toFixed(2)}x the bytes on the wire)`
+          : `not compressed (level 6 as the SDKs ${f.sdkGzipRatio.toFixed(2)}x: ${f.sdkGzipRatio.toFixed(2)}x the bytes on the wire)`;
       print(
-        `${name.padEnd(10)} ${fmt(f.bytesPerEvent)} B/event, batches of ${scenario.batchSize} gzip ${f.gzipRatio.toFixed(2)}x ` +
-          `(level 6 as the SDKs ${f.sdkGzipRatio.toFixed(2)}x: ${(f.sdkGzipRatio / f.gzipRatio).toFixed(2)}x the bytes on the wire) | ` +
-          `generate ${fmt(f.generatePerCpuSecond)}/s, zlib ${fmt(f.zlibPerCpuSecond)}/s, limit ${fmt(f.limitPerCpuSecond)}/s | ` +
+        `${label} ${fmt(f.bytesPerEvent)} B/event, batches of ${scenario.batchSize} ${encoding} | ` +
+          `generate ${fmt(f.generatePerCpuSecond)}/s, ${scenario.compression === 'gzip' ? 'zlib' : 'encode (a copy)'} ${fmt(f.zlibPerCpuSecond)}/s, limit ${fmt(f.limitPerCpuSecond)}/s | ` +
           `send ${fmt(f.sendPerCpuSecond)}/s | send ÷ limit ${range(f.sendShareOfLimit)} ` +
           `(rounds of ${fmt(f.eventsPerRound)} events: ${f.sendShareOfLimit.map((r) => r.toFixed(2)).join(' ')})`,
+      );
+      if (f.encodings.length === 0) continue;
+      print(
+        `${''.padEnd(10)} gzip options on ${fmt(CHUNK_EVENTS)} of its events, CPU ÷ level 1 (median of ${ENCODING_PAIRS}+ slices of ${SLICE_S * 1000} ms), ratio, events/s: ` +
+          f.encodings
+            .map(
+              (e) =>
+                `${e.name} ${e.cpuOfLevel1.toFixed(2)}x ${e.gzipRatio.toFixed(2)}x ${fmt(e.perCpuSecond)}/s`,
+            )
+            .join(' | '),
       );
     }
   } finally {
     await sink.stop();
   }
-  const [quick, web] = figures;
-  if (quick && web) {
+  const [quick, web, plain] = figures;
+  if (quick && web && plain) {
     print(
       `web-app ÷ quickstart: send ${(web.sendPerCpuSecond / quick.sendPerCpuSecond).toFixed(2)}, bytes per event ${(web.bytesPerEvent / quick.bytesPerEvent).toFixed(2)}`,
     );
     print(
-      `web-app goal 60,000/s per sender core: zlib alone on its bytes ${fmt(web.zlibPerCpuSecond)}/s, generation alone ${fmt(web.generatePerCpuSecond)}/s, both in series ${fmt(web.limitPerCpuSecond)}/s`,
+      `web-app goal ${fmt(GOAL_PER_CPU_SECOND)}/s per sender core: zlib alone on its bytes ${fmt(web.zlibPerCpuSecond)}/s, generation alone ${fmt(web.generatePerCpuSecond)}/s, both in series ${fmt(web.limitPerCpuSecond)}/s`,
+    );
+    print(`web-app goal: ${goalVerdict(web)}`);
+    print(
+      `web-app without compression: send ${fmt(plain.sendPerCpuSecond)}/s per sender core, ${(plain.sendPerCpuSecond / GOAL_PER_CPU_SECOND).toFixed(2)} of the goal, ` +
+        `${(plain.sendPerCpuSecond / web.sendPerCpuSecond).toFixed(2)}x web-app's send with gzip level 1, for ${web.gzipRatio.toFixed(2)}x its bytes on the wire`,
     );
   }
   return figures;
@@ -141,6 +202,10 @@ async function measureScenario(
       limitPerCpuSecond: median(rounds.map(limit)),
       sendPerCpuSecond: median(rounds.map((r) => r.events / r.sendCpu)),
       sendShareOfLimit: rounds.map(ratio),
+      encodings:
+        scenario.compression === 'gzip'
+          ? bench.encodingOptions(median(rounds.map((r) => r.events / r.zlibCpu)))
+          : [],
     };
   } finally {
     await bench.close();
@@ -166,6 +231,8 @@ class TwinWorkload {
   eventsEncoded = 0;
   sdkJson = 0;
   sdkWire = 0;
+  /** The first measured chunk's bodies, for the gzip options. */
+  private sample: Buffer[] = [];
 
   constructor(
     private readonly scenario: Scenario,
@@ -224,6 +291,50 @@ class TwinWorkload {
     await this.sender.close();
   }
 
+  /**
+   * Every gzip option over the sample bodies: the sample in slices of about SLICE_S of level 1's
+   * CPU each, every slice through every option back to back (the order rotating), in as many passes
+   * as give ENCODING_PAIRS slices per option. Each
+   * option's CPU is compared with level 1's on the same slice a few milliseconds apart, so a busy
+   * second on a shared machine spoils a few pairs, not the figure (the median of all pairs).
+   * `level1PerCpuSecond` (the rounds' zlib median) turns each ratio into events per CPU-second.
+   */
+  encodingOptions(level1PerCpuSecond: number): EncodingFigures[] {
+    const json = this.sample.reduce((sum, body) => sum + body.length, 0);
+    const sliceEvents = level1PerCpuSecond * SLICE_S;
+    const perSlice = Math.max(1, Math.round(sliceEvents / this.scenario.batchSize));
+    const slices: Buffer[][] = [];
+    for (let at = 0; at < this.sample.length; at += perSlice)
+      slices.push(this.sample.slice(at, at + perSlice));
+    const ratios = ENCODINGS.map((): number[] => []);
+    const wire = ENCODINGS.map(() => 0);
+    const cpu = ENCODINGS.map(() => 0);
+    const passes = Math.ceil(ENCODING_PAIRS / slices.length);
+    for (let pass = 0; pass < passes; pass++) {
+      slices.forEach((slice, s) => {
+        for (let k = 0; k < ENCODINGS.length; k++) {
+          const i = (k + pass + s) % ENCODINGS.length;
+          const { options } = ENCODINGS[i]!;
+          let bytes = 0;
+          cpu[i] = cpuSeconds(() => {
+            for (const body of slice) bytes += gzipSync(body, options).length;
+          });
+          if (pass === 0) wire[i]! += bytes;
+        }
+        ENCODINGS.forEach((_, i) => ratios[i]!.push(cpu[i]! / cpu[0]!));
+      });
+    }
+    return ENCODINGS.map(({ name }, i) => {
+      const cpuOfLevel1 = median(ratios[i]!);
+      return {
+        name,
+        cpuOfLevel1,
+        gzipRatio: json / wire[i]!,
+        perCpuSecond: level1PerCpuSecond / cpuOfLevel1,
+      };
+    });
+  }
+
   /** Generation and zlib alone on events [first, first + events), chunk by chunk. */
   private generateAndEncode(
     first: number,
@@ -251,7 +362,7 @@ class TwinWorkload {
       });
       let wire = 0;
       zlibCpu += cpuSeconds(() => {
-        for (const body of bodies) wire += encodeBatchBody(body, 'gzip').body.length;
+        for (const body of bodies) wire += encodeBatchBody(body, this.scenario.compression).body.length;
       });
       if (!measured) continue;
       this.wire += wire;
@@ -259,6 +370,7 @@ class TwinWorkload {
       for (const body of bodies) this.json += body.length;
       // Level 6 is slow and untimed: each measured round's first chunk gives its ratio.
       if (chunkStart === first) {
+        if (this.sample.length === 0) this.sample = bodies;
         for (const body of bodies) {
           this.sdkJson += body.length;
           this.sdkWire += gzipSync(body, { level: 6 }).length;
@@ -347,6 +459,26 @@ class RoundSource implements EventSource {
   }
 
   close(): void {}
+}
+
+/**
+ * Whether web-app's goal fits this machine: at the measured generation speed, 60,000 events per
+ * sender CPU-second leaves 1/60,000 − 1/generate CPU-seconds per event for encoding, and this says
+ * which gzip options are that fast, at what ratio.
+ */
+function goalVerdict(web: GeneratorFigures): string {
+  const leftPerEvent = 1 / GOAL_PER_CPU_SECOND - 1 / web.generatePerCpuSecond;
+  if (leftPerEvent <= 0) {
+    return `generation alone (${fmt(web.generatePerCpuSecond)}/s) is slower than the goal: no encoder can reach it`;
+  }
+  const needed = 1 / leftPerEvent;
+  const fast = web.encodings.filter((e) => e.perCpuSecond >= needed);
+  const which =
+    fast.length === 0
+      ? 'none of the gzip options measured is'
+      : fast.map((e) => `${e.name} (${fmt(e.perCpuSecond)}/s, ${e.gzipRatio.toFixed(2)}x)`).join(', ') +
+        ' is';
+  return `with generation at ${fmt(web.generatePerCpuSecond)}/s, the encoder must do ${fmt(needed)} events/s before any HTTP: ${which} that fast`;
 }
 
 function roundUp(n: number, step: number): number {
