@@ -44,7 +44,7 @@ const MAX_REGRESSION_OPTION: OptionSpec = {
   kind: 'string',
   value: 'METRIC=LIMIT',
   repeatable: true,
-  help: 'how much worse than the baseline a metric may be (visible.p99=10%, ack.p99=250ms, lost_rate=0.01%, rate.achieved_share=2%, METRIC=off); repeat for more',
+  help: 'how much worse than the baseline a metric may be (visible.p99=10%, ack.p99=250ms, lost_share=0.01%, rate.achieved_share=2%, METRIC=off); repeat for more',
 };
 
 /** Which target takes the load (`run`, `replay`, `capacity`; `monitor` offers two of the three). */

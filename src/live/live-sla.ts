@@ -31,7 +31,7 @@ function liveLookup(totals: LiveTotals): (path: string) => number | null {
   const { anonymous, identified } = totals.classes;
   const sum = (field: keyof typeof anonymous): number => anonymous[field] + identified[field];
   return (path) => {
-    if (path === 'capture.error_rate') {
+    if (path === 'capture.error_share') {
       const sent = sum('sent');
       return sent > 0 ? (sum('rejected') + sum('failed')) / sent : null;
     }
@@ -52,7 +52,7 @@ function liveLookup(totals: LiveTotals): (path: string) => number | null {
     const of = (field: keyof typeof anonymous): number =>
       scope === 'all' ? sum(field) : totals.classes[scope][field];
     // Of the events due so far (sent or dropped): the planned total is known only at the end.
-    if (name === 'dropped_rate') {
+    if (name === 'dropped_share') {
       const due = of('sent') + of('dropped');
       return due > 0 ? of('dropped') / due : null;
     }

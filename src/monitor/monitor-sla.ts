@@ -2,7 +2,7 @@
 // The deadline (when an unseen event is lost) is the loosest time-to-queryable the SLA allows, so
 // no event the SLA would accept is called lost. In the window a lost event counts as an infinite
 // latency: five lost events in a hundred make p99 fail, as they would have in a run. Checks a
-// monitor cannot measure (duplicates, send rates, capture error rate) are named, not judged.
+// monitor cannot measure (duplicates, send rates, the share of capture errors) are named, not judged.
 // Pure.
 
 import type { SlaCheck } from '../scenario/scenario.js';
@@ -68,7 +68,7 @@ function windowMetric(path: string): { scope: string | null; name: string; stat:
   const [name, stat, ...rest] = parts;
   if (rest.length > 0 || name === undefined) return null;
   if (name === 'visible' && stat !== undefined && stat in STATS) return { scope, name, stat };
-  if ((name === 'lost' || name === 'lost_rate') && stat === undefined) return { scope, name, stat: null };
+  if ((name === 'lost' || name === 'lost_share') && stat === undefined) return { scope, name, stat: null };
   return null;
 }
 
@@ -86,7 +86,7 @@ export function windowLookup(outcomes: readonly WindowOutcome[]): (path: string)
     }
     if (total === 0) return null;
     if (metric.name === 'lost') return lost;
-    if (metric.name === 'lost_rate') return lost / total;
+    if (metric.name === 'lost_share') return lost / total;
     const sorted = [...mine].sort((a, b) => a.latencyMs - b.latencyMs);
     const q = STATS[metric.stat as keyof typeof STATS];
     // Nearest rank: the smallest value with at least q of the events at or below it.

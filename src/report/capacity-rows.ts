@@ -90,7 +90,7 @@ export function criteriaLine(report: CapacityReport): string {
   const c = report.capacity.criteria;
   return (
     `a step is sustained when visible p99 ≤ ${formatLatency(c.visibleP99Ms)}, lag grows by at most ${c.maxLagGrowthShare * 100}% of the step (or two poll intervals where coarser), ` +
-    `capture errors ≤ ${c.maxErrorRate * 100}%, nothing dropped, send delay p99 ≤ ${formatLatency(c.maxSendDelayP99Ms)} ` +
+    `capture errors ≤ ${c.maxErrorShare * 100}%, nothing dropped, send delay p99 ≤ ${formatLatency(c.maxSendDelayP99Ms)} ` +
     `and ≥ ${c.minAchievedShare * 100}% of the offered rate sent; steps of ${formatLatency(report.run.stepDurationMs)}`
   );
 }

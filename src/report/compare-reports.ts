@@ -26,7 +26,7 @@ import {
 export type RowStatus = 'ok' | 'regression' | 'improved' | 'not judged' | 'not measured';
 
 export interface ComparisonRow {
-  /** 'run' for the metrics without a class (capture.error_rate, rate.*). */
+  /** 'run' for the metrics without a class (capture.error_share, rate.*). */
   readonly scope: LatencyScope | 'run';
   /** Full metric path, as in SLA expressions. */
   readonly metric: string;
@@ -71,13 +71,13 @@ const SCOPED_ROWS = [
   'ack.p50',
   'ack.p99',
   'sendDelay.p99',
-  'lost_rate',
+  'lost_share',
   'lost',
   'unverified',
   'duplicates',
 ];
 /** rate.achieved is events/s, rate.achieved_share the share of the target rate (report schema 2). */
-const RUN_ROWS = ['capture.error_rate', 'rate.achieved', 'rate.achieved_share'];
+const RUN_ROWS = ['capture.error_share', 'rate.achieved', 'rate.achieved_share'];
 
 export function compareReports(baseline: Report, candidate: Report, limits: RegressionLimits): Comparison {
   const values = { baseline: valuesOf(baseline), candidate: valuesOf(candidate) };

@@ -3,7 +3,7 @@
 //
 // A limit's unit follows the metric (the SLA catalogue, scenario/sla-metrics.ts):
 // - latencies: `10%` of the baseline's value, or a duration (`500ms`) of increase;
-// - shares (lost_rate, capture.error_rate, rate.achieved_share): percentage points, `0.1%` (or 0.001);
+// - shares (lost_share, capture.error_share, rate.achieved_share): percentage points, `0.1%` (or 0.001);
 // - counts (lost, unverified, duplicates, dropped, rejected): a whole number of events more, or `10%`;
 // - rate.achieved (events/s since report schema 2): `5%` of the baseline's rate, or events/s less.
 // `off` drops a check. A metric without a class prefix applies to all events and to each class;
@@ -28,8 +28,8 @@ export type RegressionLimits = ReadonlyMap<string, RegressionLimit | null>;
 export const DEFAULT_REGRESSION_LIMITS: readonly string[] = [
   'visible.p50=10%',
   'visible.p99=10%',
-  'lost_rate=0.01%',
-  'capture.error_rate=0.1%',
+  'lost_share=0.01%',
+  'capture.error_share=0.1%',
   // The share of the target rate sent (rate.achieved is events/s since report schema 2: shown, not
   // judged by default, as a scenario whose rate changed would read as a regression).
   'rate.achieved_share=2%',
@@ -62,7 +62,7 @@ const usage = (message: string): IngestbenchError => new IngestbenchError('USAGE
 const PERCENT = /^(\d+(?:\.\d+)?|\.\d+)%$/;
 const NUMBER = /^(\d+(?:\.\d+)?|\.\d+)$/;
 
-/** "visible.p99=10%" → ["visible.p99", limit]; "lost_rate=off" → ["lost_rate", null]. */
+/** "visible.p99=10%" → ["visible.p99", limit]; "lost_share=off" → ["lost_share", null]. */
 export function parseRegressionLimit(text: string): [string, RegressionLimit | null] {
   const eq = text.indexOf('=');
   if (eq < 0) {
@@ -75,16 +75,16 @@ export function parseRegressionLimit(text: string): [string, RegressionLimit | n
     const hint = didYouMeanSuffix(path, [...comparableMetricPaths()]);
     throw usage(`--max-regression: unknown metric "${path}"${hint}; the metrics are listed in README.md`);
   }
-  const bare = path.replace(/^(anonymous|identified)\./, '');
+  const bare = metric.path.replace(/^(anonymous|identified)\./, '');
   if (metric.unit === 'count' && !BAD_COUNTS.has(bare)) {
     throw usage(
       `--max-regression: ${path} is neither better nor worse when it grows; compare lost, unverified, duplicates, dropped or rejected`,
     );
   }
-  if (raw === 'off') return [path, null];
-  const limit = readLimit(path, metric.unit, raw);
+  if (raw === 'off') return [metric.path, null];
+  const limit = readLimit(metric.path, metric.unit, raw);
   if (typeof limit === 'string') throw usage(`--max-regression ${path}=${raw}: ${limit}`);
-  return [path, { ...limit, source: raw }];
+  return [metric.path, { ...limit, source: raw }];
 }
 
 function readLimit(path: string, unit: SlaUnit, raw: string): Omit<RegressionLimit, 'source'> | string {
@@ -120,9 +120,9 @@ function* comparableMetricPaths(): Generator<string> {
     for (const name of ['visible', 'ack', 'sendDelay']) {
       for (const stat of ['p50', 'p90', 'p99', 'p999', 'max']) yield `${scope}${name}.${stat}`;
     }
-    for (const name of [...BAD_COUNTS, 'lost_rate']) yield `${scope}${name}`;
+    for (const name of [...BAD_COUNTS, 'lost_share']) yield `${scope}${name}`;
   }
-  yield* ['capture.error_rate', 'rate.achieved', 'rate.achieved_share'];
+  yield* ['capture.error_share', 'rate.achieved', 'rate.achieved_share'];
 }
 
 /**

@@ -1,7 +1,7 @@
 // The values SLA checks are judged on, read from a finished report (so a merged report or a
 // baseline is judged exactly like a live run). Paths are the catalogue in scenario/sla-metrics.ts:
 // for each scope '', 'anonymous.', 'identified.': visible|ack|sendDelay .p50|p90|p99|p999|max (ms),
-// the counts, lost_rate, dropped_rate; then capture.error_rate, rate.achieved (events/s),
+// the counts, lost_share, dropped_share; then capture.error_share, rate.achieved (events/s),
 // rate.achieved_share.
 // null means "not measured" (no events, division by zero, unknown path): the check then fails.
 
@@ -34,7 +34,7 @@ export function metricLookup(
 
   return (path) => {
     switch (path) {
-      case 'capture.error_rate':
+      case 'capture.error_share':
         return ratio(report.totals.sent - report.totals.acknowledged, report.totals.sent);
       case 'rate.achieved':
         return report.totals.rate.achieved;
@@ -53,8 +53,8 @@ export function metricLookup(
       return report.latency[name as LatencyMetric][scope][stat as 'p50' | 'p90' | 'p99' | 'p999' | 'max'];
     }
     const totals = totalsOf(scope);
-    if (name === 'lost_rate') return ratio(totals.lost, totals.acknowledged);
-    if (name === 'dropped_rate') return ratio(totals.dropped, totals.planned);
+    if (name === 'lost_share') return ratio(totals.lost, totals.acknowledged);
+    if (name === 'dropped_share') return ratio(totals.dropped, totals.planned);
     if (COUNTS.has(name)) return totals[name as 'lost'];
     return null;
   };

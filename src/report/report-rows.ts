@@ -172,13 +172,13 @@ function endText(o: Report['observation']): string {
 
 export function lossLine(report: Report): string {
   const t = report.totals;
-  const lostRate = t.acknowledged > 0 ? t.lost / t.acknowledged : null;
-  const errorRate = t.sent > 0 ? (t.sent - t.acknowledged) / t.sent : null;
+  const lostShare = t.acknowledged > 0 ? t.lost / t.acknowledged : null;
+  const errorShare = t.sent > 0 ? (t.sent - t.acknowledged) / t.sent : null;
   const unverified =
     t.unverified > 0
       ? `, unverified ${formatCount(t.unverified)} (not checked: ${report.observation.endReason})`
       : '';
-  return `lost ${formatCount(t.lost)} (${formatShare(lostRate)} of acknowledged)${unverified}, duplicates ${formatCount(t.duplicates)}, capture error rate ${formatShare(errorRate)}`;
+  return `lost ${formatCount(t.lost)} (${formatShare(lostShare)} of acknowledged)${unverified}, duplicates ${formatCount(t.duplicates)}, capture errors ${formatShare(errorShare)} of sent`;
 }
 
 export function errorEntries(report: Report): [string, string][] {

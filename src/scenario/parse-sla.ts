@@ -1,5 +1,5 @@
 // SLA expressions from scenario files: `<metric> <op> <threshold>`, e.g. "visible.p99 < 5m",
-// "lost == 0", "capture.error_rate < 0.1%", "rate.achieved >= 98%". The threshold's unit must fit
+// "lost == 0", "capture.error_share < 0.1%", "rate.achieved >= 98%". The threshold's unit must fit
 // the metric (durations for latencies, % or a fraction for shares, whole numbers for counts), so a
 // typo fails validation instead of silently comparing milliseconds with minutes.
 
@@ -139,7 +139,7 @@ function readThreshold(metric: SlaMetric, text: string): number | string {
     }
     case 'count': {
       if (/^\d+$/.test(text)) return Number(text);
-      const share = slaMetric(`${name}_rate`);
+      const share = slaMetric(`${name}_share`);
       const hint = share === undefined ? '' : ` (for a share of events use ${share.path})`;
       return `${name} is a count of events: write a whole number such as 0${hint}`;
     }

@@ -345,7 +345,7 @@ const Share = z
 
 const SlaExpression = z
   .string()
-  .meta({ description: 'e.g. "visible.p99 < 5m", "lost == 0", "capture.error_rate < 0.1%".' })
+  .meta({ description: 'e.g. "visible.p99 < 5m", "lost == 0", "capture.error_share < 0.1%".' })
   .superRefine((expression, ctx) => {
     const parsed = trySlaExpression(expression);
     if (!parsed.ok) {

@@ -141,7 +141,7 @@ export interface ResolvedLimits {
 export interface SlaCheck {
   /** The expression as written, e.g. "anonymous.visible.p99 < 5m". */
   readonly source: string;
-  /** Metric path, e.g. "anonymous.visible.p99", "lost", "capture.error_rate", "rate.achieved". */
+  /** Metric path, e.g. "anonymous.visible.p99", "lost", "capture.error_share", "rate.achieved". */
   readonly metric: string;
   readonly op: '<' | '<=' | '>' | '>=' | '==' | '!=';
   /** Threshold in the metric's unit: ms for latencies, a fraction for rates/percentages, a count. */

@@ -9,6 +9,12 @@ export interface SlaMetric {
   readonly path: string;
   readonly unit: SlaUnit;
   readonly description: string;
+  /**
+   * The name this metric had before (`lost_rate`, `dropped_rate`, `capture.error_rate`: shares
+   * of counts, not rates), still accepted wherever a metric is named so existing scenario files
+   * and CI flags keep working; everything written names the metric by `path`.
+   */
+  readonly formerly?: string;
 }
 
 /** Metric scopes: all events, then each event class on its own. */
@@ -68,21 +74,24 @@ function buildCatalogue(): SlaMetric[] {
       metrics.push({ path: `${scope}${name}`, unit: 'count', description: `${meaning} (${who})` });
     }
     metrics.push({
-      path: `${scope}lost_rate`,
+      path: `${scope}lost_share`,
       unit: 'fraction',
       description: `lost / acknowledged (${who})`,
+      formerly: `${scope}lost_rate`,
     });
     metrics.push({
-      path: `${scope}dropped_rate`,
+      path: `${scope}dropped_share`,
       unit: 'fraction',
       description: `dropped / planned: the share of the load never sent (${who})`,
+      formerly: `${scope}dropped_rate`,
     });
   }
   metrics.push(
     {
-      path: 'capture.error_rate',
+      path: 'capture.error_share',
       unit: 'fraction',
       description: '(sent − acknowledged) / sent events: the share capture did not acknowledge',
+      formerly: 'capture.error_rate',
     },
     {
       path: 'rate.achieved',
@@ -117,9 +126,18 @@ function buildCatalogue(): SlaMetric[] {
 
 export const SLA_METRICS: readonly SlaMetric[] = Object.freeze(buildCatalogue());
 
-const BY_PATH: ReadonlyMap<string, SlaMetric> = new Map(SLA_METRICS.map((m) => [m.path, m]));
+const BY_PATH: ReadonlyMap<string, SlaMetric> = new Map(
+  SLA_METRICS.flatMap((m) =>
+    m.formerly === undefined
+      ? [[m.path, m]]
+      : [
+          [m.path, m],
+          [m.formerly, m],
+        ],
+  ),
+);
 
-/** The catalogue entry for `path`, or undefined when it is not a metric. */
+/** The catalogue entry for `path` (or for its former name), or undefined when it is not a metric. */
 export function slaMetric(path: string): SlaMetric | undefined {
   return BY_PATH.get(path);
 }

@@ -123,7 +123,7 @@ export interface SearchQueries {
 export interface StepCriteria {
   readonly visibleP99Ms: number;
   /** Share of sent events capture may refuse or fail. */
-  readonly maxErrorRate: number;
+  readonly maxErrorShare: number;
   readonly maxSendDelayP99Ms: number;
   /** Lowest achieved ÷ offered rate. */
   readonly minAchievedShare: number;

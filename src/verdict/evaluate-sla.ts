@@ -29,7 +29,11 @@ export function evaluateSla(
   checks: readonly SlaCheck[],
   lookup: (metric: string) => number | null,
 ): { results: SlaResult[]; verdict: Verdict } {
-  const results = checks.map((check) => evaluateCheck(check, lookup(check.metric)));
+  const results = checks.map((given) => {
+    // A check from an older report may name a share by its former name (lost_rate, …).
+    const check = { ...given, metric: slaMetric(given.metric)?.path ?? given.metric };
+    return evaluateCheck(check, lookup(check.metric));
+  });
   return { results, verdict: results.every((r) => r.pass) ? 'pass' : 'fail' };
 }
 

@@ -11,7 +11,7 @@ import { formatDuration } from '../core/format.js';
 import type { StepCriteria, StepMeasurement, StepVerdict } from './capacity-types.js';
 
 export const DEFAULT_CRITERIA: Omit<StepCriteria, 'visibleP99Ms'> = {
-  maxErrorRate: 0.001,
+  maxErrorShare: 0.001,
   maxSendDelayP99Ms: 250,
   minAchievedShare: 0.95,
   maxAckP99Ms: 1000,
@@ -52,7 +52,7 @@ export function judgeStep(m: StepMeasurement, criteria: StepCriteria): StepVerdi
   const load: string[] = [];
   const ms = (value: number): string => formatDuration(value);
 
-  if (m.sent > 0 && m.errors / m.sent > criteria.maxErrorRate) {
+  if (m.sent > 0 && m.errors / m.sent > criteria.maxErrorShare) {
     target.push(`capture refused or failed ${m.errors} of ${m.sent} events`);
   }
   if (m.unseen > 0 && m.unseen / Math.max(1, m.acknowledged) > 0.01) {

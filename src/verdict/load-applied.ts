@@ -12,8 +12,8 @@ export function loadAppliedChecks(setting: LoadApplied | null): SlaCheck[] {
   if (setting === null) return [];
   return [
     {
-      source: `load applied: dropped_rate <= ${percent(setting.maxDropped)}`,
-      metric: 'dropped_rate',
+      source: `load applied: dropped_share <= ${percent(setting.maxDropped)}`,
+      metric: 'dropped_share',
       op: '<=',
       threshold: setting.maxDropped,
     },

@@ -647,16 +647,16 @@ describe('main: load applied', () => {
     const { report } = onlyReport(out);
     assert.equal(report.totals.planned, 200_000);
     assert.ok(report.totals.dropped > 100_000, `${report.totals.dropped} dropped`);
-    const dropped = report.sla.find((c) => c.metric === 'dropped_rate');
+    const dropped = report.sla.find((c) => c.metric === 'dropped_share');
     const achieved = report.sla.find((c) => c.metric === 'rate.achieved_share');
-    assert.equal(dropped?.check, 'load applied: dropped_rate <= 1%');
+    assert.equal(dropped?.check, 'load applied: dropped_share <= 1%');
     assert.equal(dropped.pass, false);
     assert.equal(dropped.value, report.totals.dropped / 200_000);
     assert.equal(achieved?.check, 'load applied: rate.achieved_share >= 99%');
     assert.equal(achieved.pass, false);
     assert.equal(achieved.value, report.totals.rate.achieved / report.totals.rate.target);
     assert.equal(report.verdict, 'fail');
-    assert.match(r.stderr, /FAIL {2}load applied: dropped_rate <= 1%/);
+    assert.match(r.stderr, /FAIL {2}load applied: dropped_share <= 1%/);
   });
 });
 

@@ -97,7 +97,7 @@ for (const method of ['exact', 'counts'] as const) {
         [
           ['visible.p99 < 30s', 'pass'],
           ['lost == 0', 'pending'],
-          ['load applied: dropped_rate <= 1%', 'pass'],
+          ['load applied: dropped_share <= 1%', 'pass'],
           ['load applied: rate.achieved_share >= 99%', 'pending'],
         ],
       );

@@ -130,7 +130,7 @@ describe('liveSla', () => {
         { source: 'visible.p99 < 2s', metric: 'visible.p99', op: '<', threshold: 2000 },
         { source: 'anonymous.visible.p50 < 100ms', metric: 'anonymous.visible.p50', op: '<', threshold: 100 },
         { source: 'lost == 0', metric: 'lost', op: '==', threshold: 0 },
-        { source: 'capture.error_rate < 5%', metric: 'capture.error_rate', op: '<', threshold: 0.05 },
+        { source: 'capture.error_share < 5%', metric: 'capture.error_share', op: '<', threshold: 0.05 },
         { source: 'visible >= 100', metric: 'visible', op: '>=', threshold: 100 },
       ],
       t.totals(),
@@ -141,7 +141,7 @@ describe('liveSla', () => {
         ['visible.p99 < 2s', 'pass'],
         ['anonymous.visible.p50 < 100ms', 'fail'],
         ['lost == 0', 'pending'],
-        ['capture.error_rate < 5%', 'fail'],
+        ['capture.error_share < 5%', 'fail'],
         ['visible >= 100', 'pass'],
       ],
     );

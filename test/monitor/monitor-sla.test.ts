@@ -29,7 +29,7 @@ test('weighted outcomes read as the same events one by one', () => {
     'anonymous.visible.p99',
     'identified.visible.p99',
     'lost',
-    'lost_rate',
+    'lost_share',
     'anonymous.lost',
     'identified.lost',
   ];
@@ -37,7 +37,7 @@ test('weighted outcomes read as the same events one by one', () => {
   assert.equal(a('anonymous.visible.p99'), 2500);
   assert.equal(a('anonymous.visible.p90'), 900);
   assert.equal(a('anonymous.lost'), 1);
-  assert.equal(a('lost_rate'), 1 / 103);
+  assert.equal(a('lost_share'), 1 / 103);
   assert.equal(a('visible.max'), Infinity);
 });
 

@@ -65,7 +65,7 @@ describe('judgeWindow', () => {
     assert.equal(lookup('visible.p99'), 99);
     assert.equal(lookup('visible.max'), Infinity);
     assert.equal(lookup('lost'), 1);
-    assert.equal(lookup('lost_rate'), 0.01);
+    assert.equal(lookup('lost_share'), 0.01);
     assert.equal(lookup('identified.visible.p50'), null);
     assert.equal(lookup('duplicates'), null);
   });

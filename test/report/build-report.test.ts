@@ -197,7 +197,7 @@ describe('buildReport', () => {
     }
     assert.match(text, /^created_at \(ingestion worker\)\s+all\s+2\s+/m);
     assert.match(text, /^anonymous\s+108\s+107\s+106\s+1\s+1\s+0\s+104\s+2\s+2\s+/m);
-    assert.match(text, /lost 2 \(1\.69% of acknowledged\), duplicates 2, capture error rate 0\.84%/);
+    assert.match(text, /lost 2 \(1\.69% of acknowledged\), duplicates 2, capture errors 0\.84% of sent/);
     assert.match(text, /verdict: PASS/);
     assert.match(text, /anonymous ingestion CPU per event\s+250\.0 µs \(4,000 events, 1\.000 s\)/);
     assert.match(text, /identified \/ anonymous CPU per event\s+4\.00×/);
@@ -229,16 +229,16 @@ describe('metricLookup', () => {
     assert.equal(lookup('lost'), 2);
     assert.equal(lookup('identified.lost'), 0);
     assert.equal(lookup('anonymous.duplicates'), 2);
-    assert.equal(lookup('anonymous.lost_rate'), 2 / 106);
-    assert.equal(lookup('lost_rate'), 2 / 118);
-    assert.equal(lookup('capture.error_rate'), (119 - 118) / 119);
+    assert.equal(lookup('anonymous.lost_share'), 2 / 106);
+    assert.equal(lookup('lost_share'), 2 / 118);
+    assert.equal(lookup('capture.error_share'), (119 - 118) / 119);
     assert.equal(lookup('rate.achieved_share'), 0.99);
     assert.equal(lookup('rate.achieved'), 9.9);
     assert.equal(lookup('planned'), 120);
     assert.equal(lookup('failed'), report.totals.failed);
-    assert.equal(lookup('dropped_rate'), report.totals.dropped / 120);
-    assert.equal(lookup('anonymous.dropped_rate'), 1 / 108);
-    assert.equal(lookup('identified.lost_rate'), 0);
+    assert.equal(lookup('dropped_share'), report.totals.dropped / 120);
+    assert.equal(lookup('anonymous.dropped_share'), 1 / 108);
+    assert.equal(lookup('identified.lost_share'), 0);
     assert.equal(lookup('visible.p42'), null);
     assert.equal(lookup('nonsense'), null);
     assert.equal(lookup('anonymous.visible.p50.extra'), null);

@@ -96,7 +96,7 @@ describe('compareReports', () => {
       totals: { ...base.totals, lost: base.totals.lost + 5 },
     };
     const c = compareReports(base, lossy, limits);
-    assert.equal(row(c, 'lost_rate').status, 'regression');
+    assert.equal(row(c, 'lost_share').status, 'regression');
     const slower: Report = {
       ...base,
       totals: {
@@ -188,12 +188,18 @@ describe('parseRegressionLimit', () => {
       value: 250,
       source: '250ms',
     });
-    assert.deepEqual(parseRegressionLimit('lost_rate=0.1%')[1], {
+    assert.deepEqual(parseRegressionLimit('lost_share=0.1%')[1], {
       kind: 'absolute',
       value: 0.001,
       source: '0.1%',
     });
     assert.deepEqual(parseRegressionLimit('duplicates=0')[1], { kind: 'absolute', value: 0, source: '0' });
+    // A share's former name (a count over a count is not a rate) names the same metric.
+    assert.deepEqual(parseRegressionLimit('anonymous.lost_rate=0.1%'), [
+      'anonymous.lost_share',
+      { kind: 'absolute', value: 0.001, source: '0.1%' },
+    ]);
+    assert.deepEqual(parseRegressionLimit('capture.error_rate=off'), ['capture.error_share', null]);
     assert.deepEqual(parseRegressionLimit('rate.achieved=off'), ['rate.achieved', null]);
     assert.deepEqual(parseRegressionLimit('rate.achieved_share=2%')[1], {
       kind: 'absolute',
@@ -213,7 +219,7 @@ describe('parseRegressionLimit', () => {
       'visible=10%',
       'sent=5',
       'visible.p99=5',
-      'lost_rate=2',
+      'lost_share=2',
       'visible.p99',
       'rate.achieved_eps=5%',
     ]) {

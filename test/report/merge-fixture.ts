@@ -14,7 +14,7 @@ import { loadAppliedChecks } from '../../src/verdict/load-applied.js';
 import { parseSlaExpression } from '../../src/scenario/parse-sla.js';
 import { fixtureInputs } from './report-fixture.js';
 
-export const SLA = ['sent <= 150', 'visible.p99 < 30s', 'lost_rate < 5%'];
+export const SLA = ['sent <= 150', 'visible.p99 < 30s', 'lost_share < 5%'];
 
 /** Visible latencies of shard i: 100 values from i·1000 ms up, so the shards do not overlap. */
 function visibleOf(index: number): LatencyFigures {

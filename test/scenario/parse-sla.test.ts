@@ -42,9 +42,9 @@ describe('SLA_METRICS', () => {
       ]) {
         assert.equal(SLA_METRICS.find((m) => m.path === `${scope}${count}`)?.unit, 'count');
       }
-      assert.equal(SLA_METRICS.find((m) => m.path === `${scope}lost_rate`)?.unit, 'fraction');
+      assert.equal(SLA_METRICS.find((m) => m.path === `${scope}lost_share`)?.unit, 'fraction');
     }
-    assert.equal(SLA_METRICS.find((m) => m.path === 'capture.error_rate')?.unit, 'fraction');
+    assert.equal(SLA_METRICS.find((m) => m.path === 'capture.error_share')?.unit, 'fraction');
     assert.equal(SLA_METRICS.find((m) => m.path === 'rate.achieved_share')?.unit, 'fraction');
     assert.equal(SLA_METRICS.find((m) => m.path === 'rate.achieved')?.unit, 'eps');
     assert.ok(SLA_METRICS.every((m) => m.description.length > 10));
@@ -55,7 +55,7 @@ describe('parseSlaExpression', () => {
   it('reads the forms in the docs', () => {
     assert.deepEqual(check('visible.p99 < 5m'), ['visible.p99', '<', 300_000]);
     assert.deepEqual(check('lost == 0'), ['lost', '==', 0]);
-    assert.deepEqual(check('capture.error_rate < 0.1%'), ['capture.error_rate', '<', 0.001]);
+    assert.deepEqual(check('capture.error_share < 0.1%'), ['capture.error_share', '<', 0.001]);
     assert.deepEqual(check('rate.achieved_share >= 98%'), ['rate.achieved_share', '>=', 0.98]);
     assert.deepEqual(check('anonymous.visible.p99 < 2m'), ['anonymous.visible.p99', '<', 120_000]);
   });
@@ -72,11 +72,21 @@ describe('parseSlaExpression', () => {
     assert.deepEqual(check('identified.sendDelay.max < 1m30s'), ['identified.sendDelay.max', '<', 90_000]);
     assert.deepEqual(check('visible.p999 <= 1h'), ['visible.p999', '<=', 3_600_000]);
     assert.deepEqual(check('visible.p90 < 1.5s'), ['visible.p90', '<', 1_500]);
-    assert.deepEqual(check('lost_rate < 0.0001'), ['lost_rate', '<', 0.0001]);
-    assert.deepEqual(check('anonymous.lost_rate <= 1%'), ['anonymous.lost_rate', '<=', 0.01]);
+    assert.deepEqual(check('lost_share < 0.0001'), ['lost_share', '<', 0.0001]);
+    assert.deepEqual(check('anonymous.lost_share <= 1%'), ['anonymous.lost_share', '<=', 0.01]);
     assert.deepEqual(check('rate.achieved_share >= 0.98'), ['rate.achieved_share', '>=', 0.98]);
     assert.deepEqual(check('rate.achieved >= 1900'), ['rate.achieved', '>=', 1900]);
     assert.deepEqual(check('rate.achieved >= 1900/s'), ['rate.achieved', '>=', 1900]);
+  });
+
+  it('takes the shares by their former names (lost_rate, dropped_rate, capture.error_rate) and judges them by the new', () => {
+    assert.deepEqual(check('lost_rate < 0.0001'), ['lost_share', '<', 0.0001]);
+    assert.deepEqual(check('identified.dropped_rate <= 1%'), ['identified.dropped_share', '<=', 0.01]);
+    assert.deepEqual(check('capture.error_rate < 0.1%'), ['capture.error_share', '<', 0.001]);
+    // The expression as written stays the check's source, for the verdict line.
+    assert.equal(parseSlaExpression('lost_rate < 1%').source, 'lost_rate < 1%');
+    // A former name is not a second metric in the catalogue.
+    assert.equal(SLA_METRICS.filter((m) => m.path.endsWith('_rate')).length, 0);
   });
 
   it('reads capacity rates and the capacity ratio (a plain number, not a share)', () => {
@@ -90,11 +100,11 @@ describe('parseSlaExpression', () => {
   it('refuses units that do not fit the metric', () => {
     assert.match(failure('visible.p99 < 5').message, /is a duration: give "5" a unit/);
     assert.match(failure('visible.p99 < 5%').message, /duration, not a share/);
-    assert.match(failure('lost == 1%').message, /count of events.*use lost_rate/);
+    assert.match(failure('lost == 1%').message, /count of events.*use lost_share/);
     assert.match(failure('lost == 0.5').message, /whole number/);
     assert.match(failure('duplicates < 5s').message, /whole number/);
-    assert.match(failure('capture.error_rate < 5').message, /would mean 500%/);
-    assert.match(failure('capture.error_rate < 5s').message, /share, not a duration/);
+    assert.match(failure('capture.error_share < 5').message, /would mean 500%/);
+    assert.match(failure('capture.error_share < 5s').message, /share, not a duration/);
     assert.match(failure('rate.achieved > 5m').message, /events\/s/);
   });
 

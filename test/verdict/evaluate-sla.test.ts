@@ -7,7 +7,7 @@ import { parseSlaExpression } from '../../src/scenario/parse-sla.js';
 const checks = [
   'visible.p99 < 30s',
   'lost == 0',
-  'capture.error_rate < 0.1%',
+  'capture.error_share < 0.1%',
   'rate.achieved_share >= 98%',
 ].map(parseSlaExpression);
 
@@ -16,13 +16,23 @@ function lookupFrom(values: Record<string, number | null>): (metric: string) => 
 }
 
 describe('evaluateSla', () => {
+  it('judges a check from an older report, which names a share by its former name, by the new name', () => {
+    const old = { source: 'lost_rate < 1%', metric: 'lost_rate', op: '<', threshold: 0.01 } as const;
+    const { results, verdict } = evaluateSla([old], lookupFrom({ lost_share: 0.02 }));
+    assert.equal(verdict, 'fail');
+    assert.equal(results[0]?.metric, 'lost_share');
+    assert.equal(results[0]?.value, 0.02);
+    assert.equal(results[0]?.unit, 'fraction');
+    assert.equal(results[0]?.check, 'lost_rate < 1%');
+  });
+
   it('passes when every check holds', () => {
     const { results, verdict } = evaluateSla(
       checks,
       lookupFrom({
         'visible.p99': 4_200,
         lost: 0,
-        'capture.error_rate': 0.0005,
+        'capture.error_share': 0.0005,
         'rate.achieved_share': 0.99,
       }),
     );
@@ -46,7 +56,7 @@ describe('evaluateSla', () => {
   it('fails on one broken check, and only that one', () => {
     const { results, verdict } = evaluateSla(
       checks,
-      lookupFrom({ 'visible.p99': 30_000, lost: 0, 'capture.error_rate': 0, 'rate.achieved_share': 1 }),
+      lookupFrom({ 'visible.p99': 30_000, lost: 0, 'capture.error_share': 0, 'rate.achieved_share': 1 }),
     );
     assert.equal(verdict, 'fail');
     assert.deepEqual(

@@ -6,11 +6,11 @@ import { loadAppliedChecks } from '../../src/verdict/load-applied.js';
 describe('loadAppliedChecks', () => {
   const defaults = loadAppliedChecks({ maxDropped: 0.01, minAchieved: 0.99 });
 
-  it('are two SLA checks on the catalogue: dropped_rate and rate.achieved_share', () => {
+  it('are two SLA checks on the catalogue: dropped_share and rate.achieved_share', () => {
     assert.deepEqual(
       defaults.map((c) => [c.source, c.metric, c.op, c.threshold]),
       [
-        ['load applied: dropped_rate <= 1%', 'dropped_rate', '<=', 0.01],
+        ['load applied: dropped_share <= 1%', 'dropped_share', '<=', 0.01],
         ['load applied: rate.achieved_share >= 99%', 'rate.achieved_share', '>=', 0.99],
       ],
     );
@@ -20,7 +20,7 @@ describe('loadAppliedChecks', () => {
   it('fail a run that dropped its load or sent too slowly, pass one that applied it', () => {
     const judge = (dropped: number, achieved: number) =>
       evaluateSla(defaults, (m) =>
-        m === 'dropped_rate' ? dropped : m === 'rate.achieved_share' ? achieved : null,
+        m === 'dropped_share' ? dropped : m === 'rate.achieved_share' ? achieved : null,
       );
     assert.equal(judge(0, 1).verdict, 'pass');
     assert.equal(judge(0.01, 0.99).verdict, 'pass');
